@@ -1,0 +1,61 @@
+import { BACKLOG_PROTOCOL, MAX_BACKLOG_ENTRIES, MAX_BACKLOG_RESPONSE_BYTES } from './constants.js'
+import { decodeUtf8 } from './jwt.js'
+import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
+import { BacklogResponse } from './schema.js'
+import type { PubSubTransport } from './transport.js'
+
+/**
+ * The newcomer's side of `/ghost-threads/backlog/1.0.0`: ask a few peers at once, keep
+ * only answers to our own request, and re-verify every entry. 3box accepted unsigned
+ * backlog JSON, so any peer could forge posts by anyone; here an entry is a JWT its author
+ * signed for this room, or it is dropped.
+ */
+
+export interface FetchBacklogInit {
+  peers: string[]
+  /** Our signed `request_backlog` JWT and its `jti`, which an answer must echo. */
+  request: string
+  requestId: string
+  topic: string
+  transport: PubSubTransport
+  rules: ReceiptRules
+  timeoutMs: number
+}
+
+export async function fetchBacklog(init: FetchBacklogInit): Promise<VerifiedMessage[]> {
+  const request = new TextEncoder().encode(init.request)
+  const answers = await Promise.allSettled(
+    init.peers.map((peer) =>
+      init.transport.request(peer, BACKLOG_PROTOCOL, request, {
+        signal: AbortSignal.timeout(init.timeoutMs),
+      }),
+    ),
+  )
+  const entries = new Set<string>()
+  for (const answer of answers) {
+    if (answer.status !== 'fulfilled') continue
+    for (const entry of entriesOf(answer.value, init.requestId)) entries.add(entry)
+  }
+  const verdicts = await Promise.all(
+    [...entries].map((entry) =>
+      init.rules.check(entry, { topic: init.topic, channel: 'backlog-entry' }),
+    ),
+  )
+  return verdicts.flatMap((verdict) => (verdict.action === 'accept' ? [verdict.message] : []))
+}
+
+/** The entries of one answer; none when it is malformed, too large or not for our request. */
+function entriesOf(answer: Uint8Array, requestId: string): string[] {
+  if (answer.length > MAX_BACKLOG_RESPONSE_BYTES) return []
+  const text = decodeUtf8(answer)
+  if (text === undefined) return []
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return []
+  }
+  const parsed = BacklogResponse.safeParse(json)
+  if (!parsed.success || parsed.data.request !== requestId) return []
+  return parsed.data.entries.slice(0, MAX_BACKLOG_ENTRIES)
+}

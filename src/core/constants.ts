@@ -1,0 +1,93 @@
+/**
+ * Limits and defaults of the ghost-thread protocol (wire v1, see DESIGN.md). Every number
+ * a peer enforces on others lives here, so that all peers agree on them.
+ */
+
+/** 3IP-9 "Room Discovery": the pubsub topic is `3box.chat.<space>.<room>`. */
+export const TOPIC_PREFIX = '3box.chat'
+
+/** Space and room names: 1–64 characters of `[A-Za-z0-9_-]` (DESIGN.md, wire protocol). */
+export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+export const MAX_NAME_LENGTH = 64
+
+/** A whole JWT on the wire, in bytes. Larger payloads are rejected before decoding. */
+export const MAX_JWT_BYTES = 16 * 1024
+
+/**
+ * A chat `message` serialised as JSON, in UTF-8 bytes. base64url grows it by 4/3, so a
+ * maximal message still fits in MAX_JWT_BYTES with its header, claims and signature.
+ */
+export const MAX_MESSAGE_BYTES = 8 * 1024
+
+/** How far ahead of our clock an `iat` may be (clocks of home computers drift). */
+export const MAX_CLOCK_SKEW_S = 30
+
+/**
+ * The longest a live message may travel. Gossipsub delivers within milliseconds to a few
+ * seconds; anything older is a replay or a stuck queue, and the duplicate cache only has
+ * to remember `jti`s for this long.
+ */
+export const LIVE_MAX_AGE_S = 120
+
+/** A backlog request is answered at once; an old one is a replay. */
+export const BACKLOG_REQUEST_MAX_AGE_S = 60
+
+/** 3IP-9 "request a 12 hour backlog": chat posts older than this are never served or kept. */
+export const BACKLOG_MAX_AGE_S = 12 * 60 * 60
+
+/** 3IP-9: "by default we set it at 50 messages". */
+export const DEFAULT_BACKLOG_LIMIT = 50
+
+/** The most a dapp may ask to keep; bounds memory and the size of a backlog answer. */
+export const MAX_BACKLOG_LIMIT = 500
+
+/** Members announce themselves this often... */
+export const PRESENCE_INTERVAL_MS = 20_000
+
+/** ...and expire after missing three heartbeats (a crash or a lost network sends no leave). */
+export const MEMBER_EXPIRY_MS = 65_000
+
+/**
+ * A newcomer's `join` is answered with a `presence` from every member, so it learns the
+ * member list at once. The jitter spreads those answers out in large rooms.
+ */
+export const PRESENCE_REPLY_JITTER_MS = 250
+
+/**
+ * How many peers a newcomer asks for the backlog. 3box asked everybody and got N copies;
+ * a few peers are enough to survive one that lies, is slow or has just joined itself.
+ */
+export const BACKLOG_PEERS_ASKED = 3
+
+/** After the first member is seen, wait this long for a few more before asking. */
+export const BACKLOG_GATHER_MS = 150
+
+/** A backlog or direct-message request not answered by then counts as failed. */
+export const REQUEST_TIMEOUT_MS = 5_000
+
+/** A backlog answer: at most the largest backlog plus one presence per member. */
+export const MAX_BACKLOG_ENTRIES = MAX_BACKLOG_LIMIT + 500
+export const MAX_BACKLOG_RESPONSE_BYTES = 4 * 1024 * 1024
+
+/**
+ * Rate limits (token buckets). Per DID, checked after the signature so nobody can spend
+ * another author's budget; per forwarding peer, checked before the signature so a flood
+ * costs us no crypto. The peer limit is high because in a browser every message arrives
+ * through one relay connection.
+ */
+export const DID_RATE_LIMIT = { burst: 50, perSecond: 20 }
+export const PEER_RATE_LIMIT = { burst: 5_000, perSecond: 2_500 }
+
+/** Remembered `iss|jti` pairs (replay protection) and verified issuer keys. */
+export const SEEN_JTI_CAPACITY = 100_000
+export const KEY_CACHE_CAPACITY = 10_000
+export const RATE_LIMIT_KEYS = 10_000
+
+/** Direct stream protocols (DESIGN.md). */
+export const BACKLOG_PROTOCOL = '/ghost-threads/backlog/1.0.0'
+export const DIRECT_PROTOCOL = '/ghost-threads/direct/1.0.0'
+
+/** `jti`: at least 96 random bits; we send 128 bits as 22 base64url characters. */
+export const JTI_BYTES = 16
+export const MIN_JTI_LENGTH = 16
+export const MAX_JTI_LENGTH = 64

@@ -1,0 +1,114 @@
+/**
+ * Named errors. Callers branch on `err.name`; errors that reach a dapp also carry the
+ * EIP-1193 `code` (4001 rejected, 4100 unauthorized, 4200 unsupported, 4900 disconnected,
+ * -32602 invalid params) because dapps branch on numbers. Each default message says what
+ * the caller can do about it.
+ */
+
+export const ErrorCode = {
+  userRejected: 4001,
+  unauthorized: 4100,
+  unsupported: 4200,
+  disconnected: 4900,
+  invalidParams: -32602,
+  internal: -32603,
+} as const
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+export class GhostThreadsError extends Error {
+  static override name = 'GhostThreadsError'
+  readonly code: ErrorCodeValue
+
+  constructor(message: string, code: ErrorCodeValue = ErrorCode.internal) {
+    super(message)
+    this.name = 'GhostThreadsError'
+    this.code = code
+  }
+}
+
+export class InvalidNameError extends GhostThreadsError {
+  static override name = 'InvalidNameError'
+  constructor(message = 'Space and room names are 1–64 characters of A-Z, a-z, 0-9, _ and -') {
+    super(message, ErrorCode.invalidParams)
+    this.name = 'InvalidNameError'
+  }
+}
+
+export class InvalidArgumentError extends GhostThreadsError {
+  static override name = 'InvalidArgumentError'
+  constructor(message = 'An argument has the wrong type or value; check the API reference') {
+    super(message, ErrorCode.invalidParams)
+    this.name = 'InvalidArgumentError'
+  }
+}
+
+export class InvalidMessageError extends GhostThreadsError {
+  static override name = 'InvalidMessageError'
+  constructor(
+    message = 'A message must be a JSON value (string, number, boolean, null, array or object)',
+  ) {
+    super(message, ErrorCode.invalidParams)
+    this.name = 'InvalidMessageError'
+  }
+}
+
+export class MessageTooLargeError extends GhostThreadsError {
+  static override name = 'MessageTooLargeError'
+  constructor(message = 'The message is too large; send less text or split it into several posts') {
+    super(message, ErrorCode.invalidParams)
+    this.name = 'MessageTooLargeError'
+  }
+}
+
+export class UnsupportedOperationError extends GhostThreadsError {
+  static override name = 'UnsupportedOperationError'
+  constructor(message = 'Ghost threads do not support this operation') {
+    super(message, ErrorCode.unsupported)
+    this.name = 'UnsupportedOperationError'
+  }
+}
+
+export class ThreadClosedError extends GhostThreadsError {
+  static override name = 'ThreadClosedError'
+  constructor(message = 'This thread was closed; join the room again to keep chatting') {
+    super(message, ErrorCode.disconnected)
+    this.name = 'ThreadClosedError'
+  }
+}
+
+export class NotAMemberError extends GhostThreadsError {
+  static override name = 'NotAMemberError'
+  constructor(
+    message = 'That DID is not online in this room; direct messages reach online members only (see listMembers())',
+  ) {
+    super(message, ErrorCode.invalidParams)
+    this.name = 'NotAMemberError'
+  }
+}
+
+export class DirectMessageFailedError extends GhostThreadsError {
+  static override name = 'DirectMessageFailedError'
+  constructor(
+    message = 'The direct message was not delivered; the member may have just left, try again',
+  ) {
+    super(message, ErrorCode.disconnected)
+    this.name = 'DirectMessageFailedError'
+  }
+}
+
+export class PeerUnreachableError extends GhostThreadsError {
+  static override name = 'PeerUnreachableError'
+  constructor(message = 'The peer could not be reached') {
+    super(message, ErrorCode.disconnected)
+    this.name = 'PeerUnreachableError'
+  }
+}
+
+export class InvalidSeedError extends GhostThreadsError {
+  static override name = 'InvalidSeedError'
+  constructor(message = 'An identity seed is exactly 32 random bytes') {
+    super(message, ErrorCode.invalidParams)
+    this.name = 'InvalidSeedError'
+  }
+}

@@ -1,0 +1,474 @@
+import { EventEmitter } from 'eventemitter3'
+import { PostBacklog } from './backlog.js'
+import { fetchBacklog } from './backlog-exchange.js'
+import {
+  BACKLOG_GATHER_MS,
+  BACKLOG_PEERS_ASKED,
+  DIRECT_PROTOCOL,
+  MEMBER_EXPIRY_MS,
+  PRESENCE_INTERVAL_MS,
+  PRESENCE_REPLY_JITTER_MS,
+  REQUEST_TIMEOUT_MS,
+} from './constants.js'
+import {
+  DirectMessageFailedError,
+  NotAMemberError,
+  ThreadClosedError,
+  UnsupportedOperationError,
+} from './errors.js'
+import type { SpaceSigner } from './identity.js'
+import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
+import { MemberRegistry } from './members.js'
+import { comparePosts, type Post, toPost } from './post.js'
+import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
+import { type BacklogResponse, DirectResponse, type MemberClaims } from './schema.js'
+import { assertDid, assertPostCount, checkedMessage } from './thread-arguments.js'
+import type {
+  IncomingMessage,
+  PubSubTransport,
+  SubscriptionChange,
+  ValidationResult,
+} from './transport.js'
+
+/**
+ * One ghost thread (3IP-9): an ephemeral chat room on a pubsub topic. Members announce
+ * themselves with signed `join`/`presence`/`leave` JWTs; chat posts are signed JWTs kept
+ * only in memory; late joiners fetch a backlog directly from a few members.
+ */
+
+export interface ThreadTimings {
+  presenceIntervalMs: number
+  memberExpiryMs: number
+  presenceReplyJitterMs: number
+  backlogGatherMs: number
+  backlogPeersAsked: number
+  requestTimeoutMs: number
+}
+
+export const DEFAULT_TIMINGS: ThreadTimings = {
+  presenceIntervalMs: PRESENCE_INTERVAL_MS,
+  memberExpiryMs: MEMBER_EXPIRY_MS,
+  presenceReplyJitterMs: PRESENCE_REPLY_JITTER_MS,
+  backlogGatherMs: BACKLOG_GATHER_MS,
+  backlogPeersAsked: BACKLOG_PEERS_ASKED,
+  requestTimeoutMs: REQUEST_TIMEOUT_MS,
+}
+
+export interface GhostThreadInit {
+  space: string
+  room: string
+  topic: string
+  signer: SpaceSigner
+  transport: PubSubTransport
+  rules: ReceiptRules
+  backlogLimit: number
+  timings?: Partial<ThreadTimings>
+  now?: () => number
+  /** Called once when the thread closes, so its owner can forget it. */
+  onClose?: (thread: GhostThread) => void
+}
+
+export interface BacklogEvent {
+  type: 'backlog'
+  message: Post[]
+}
+
+export interface GhostThreadEvents {
+  message: [post: Post]
+  'user-joined': [did: string]
+  'user-left': [did: string]
+  'backlog-received': [event: BacklogEvent]
+}
+
+/** Returns true to keep a post. Runs on live posts, direct messages and backlog entries. */
+export type PostFilter = (post: Post) => boolean
+
+export class GhostThread extends EventEmitter<GhostThreadEvents> {
+  readonly space: string
+  readonly name: string
+  readonly topic: string
+  readonly did: string
+  private readonly signer: SpaceSigner
+  private readonly transport: PubSubTransport
+  private readonly rules: ReceiptRules
+  private readonly timings: ThreadTimings
+  private readonly now: () => number
+  private readonly members: MemberRegistry
+  private readonly backlog: PostBacklog
+  private readonly filters = new Set<PostFilter>()
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  private readonly onClose: GhostThreadInit['onClose']
+  private ownPresence: string | undefined
+  private presenceReplyPending = false
+  private autoBacklogPending = false
+  private closed = false
+  private stopWatchingSubscriptions: () => void = () => {}
+
+  constructor(init: GhostThreadInit) {
+    super()
+    this.space = init.space
+    this.name = init.room
+    this.topic = init.topic
+    this.signer = init.signer
+    this.did = init.signer.did
+    this.transport = init.transport
+    this.rules = init.rules
+    this.timings = { ...DEFAULT_TIMINGS, ...init.timings }
+    this.now = init.now ?? Date.now
+    this.onClose = init.onClose
+    this.members = new MemberRegistry(this.did, this.transport.peerId, this.timings.memberExpiryMs)
+    this.backlog = new PostBacklog(init.backlogLimit)
+  }
+
+  get isOpen(): boolean {
+    return !this.closed
+  }
+
+  /** Subscribes, announces us with a signed `join`, and fetches the backlog once members answer. */
+  async start(): Promise<void> {
+    this.transport.subscribe(this.topic, (message) => this.receive(message))
+    this.stopWatchingSubscriptions = this.transport.onSubscriptionChange((change) =>
+      this.onSubscriptionChange(change),
+    )
+    this.repeat(() => void this.announce('presence'), this.timings.presenceIntervalMs)
+    this.repeat(
+      () => this.expireMembers(),
+      Math.min(this.timings.presenceIntervalMs, this.timings.memberExpiryMs / 4),
+    )
+    await this.reannounce()
+  }
+
+  /** Announces us again (also after the network reconnects) and fetches what we missed. */
+  async reannounce(): Promise<void> {
+    this.autoBacklogPending = true
+    await this.announce('join')
+    if (this.members.remotePeers().length > 0) this.scheduleAutoBacklog()
+  }
+
+  /** 3IP-9 `post(message, to?)`: broadcasts, or sends directly to the member `to` (a DID). */
+  async post(message: unknown, to?: string): Promise<string> {
+    this.assertOpen()
+    const checked = checkedMessage(message)
+    if (to !== undefined) return this.postDirect(checked, to)
+    const { jwt, claims } = await this.sign({
+      type: 'chat' as const,
+      room: this.topic,
+      message: checked,
+    })
+    await this.transport.publish(this.topic, new TextEncoder().encode(jwt))
+    const post = await toPost(jwt, claims)
+    this.backlog.add({ post, jwt }, this.now())
+    this.emitPost(post)
+    return post.postId
+  }
+
+  /** 3IP-9 `getPosts(n?)`: the newest `n` posts held in memory (default: the backlog limit), oldest first. */
+  async getPosts(n?: number): Promise<Post[]> {
+    this.assertOpen()
+    assertPostCount(n)
+    return this.backlog.recent(this.now(), n)
+  }
+
+  /** 3IP-9 `listMembers()`: the DIDs online in this room, ours first. */
+  async listMembers(): Promise<string[]> {
+    this.assertOpen()
+    return this.members.list()
+  }
+
+  /** 3IP-9 `onUpdate`: posts and backlog arrivals, in one callback. Returns the remover. */
+  onUpdate(callback: (update: Post | BacklogEvent) => void): () => void {
+    this.on('message', callback)
+    this.on('backlog-received', callback)
+    return () => {
+      this.off('message', callback)
+      this.off('backlog-received', callback)
+    }
+  }
+
+  /** 3IP-9 `onNewCapabilities`: `('joined' | 'left', did)`. Returns the remover. */
+  onNewCapabilities(callback: (event: 'joined' | 'left', did: string) => void): () => void {
+    const joined = (did: string) => callback('joined', did)
+    const left = (did: string) => callback('left', did)
+    this.on('user-joined', joined)
+    this.on('user-left', left)
+    return () => {
+      this.off('user-joined', joined)
+      this.off('user-left', left)
+    }
+  }
+
+  /** 3IP-9 client-side filters: a post any filter refuses is never emitted nor kept. */
+  addFilter(filter: PostFilter): () => boolean {
+    if (typeof filter !== 'function')
+      throw new TypeError('addFilter takes a function (post) => boolean')
+    this.filters.add(filter)
+    return () => this.removeFilter(filter)
+  }
+
+  removeFilter(filter: PostFilter): boolean {
+    return this.filters.delete(filter)
+  }
+
+  /** 3IP-9 `_requestBacklog()`: asks a few members for their recent posts; resolves to the new ones. */
+  async _requestBacklog(): Promise<Post[]> {
+    this.assertOpen()
+    const peers = shuffle(this.members.remotePeers()).slice(0, this.timings.backlogPeersAsked)
+    if (peers.length === 0) return []
+    const { jwt, claims } = await this.sign({ type: 'request_backlog', room: this.topic })
+    const accepted = await fetchBacklog({
+      peers,
+      request: jwt,
+      requestId: claims.jti,
+      transport: this.transport,
+      rules: this.rules,
+      topic: this.topic,
+      timeoutMs: this.timings.requestTimeoutMs,
+    })
+    if (this.closed) return []
+    const added: Post[] = []
+    for (const { jwt: entry, claims: entryClaims } of accepted) {
+      if (entryClaims.type === 'chat') {
+        const post = await toPost(entry, entryClaims)
+        if (this.passesFilters(post) && this.backlog.add({ post, jwt: entry }, this.now()))
+          added.push(post)
+      } else if (entryClaims.type === 'join' || entryClaims.type === 'presence') {
+        // A presence from a backlog answer counts from when it was signed, so it expires on time.
+        this.memberSeen(entryClaims, entry, Math.min(this.now(), entryClaims.iat * 1000))
+      }
+    }
+    // Older entries may have been pushed out again by newer ones when the backlog is full.
+    const kept = added.filter((post) => this.backlog.has(post.postId)).sort(comparePosts)
+    if (kept.length > 0) this.emit('backlog-received', { type: 'backlog', message: kept })
+    return kept
+  }
+
+  /** 3IP-9: leaves the room with a signed `leave`. Calling it again does nothing. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    const leave = this.sign({ type: 'leave', room: this.topic, peer: this.transport.peerId })
+      .then(({ jwt }) => this.transport.publish(this.topic, new TextEncoder().encode(jwt)))
+      .catch(() => undefined)
+    this.closed = true
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
+    await leave
+    this.stopWatchingSubscriptions()
+    this.transport.unsubscribe(this.topic)
+    this.members.clear()
+    this.backlog.clear()
+    this.removeAllListeners()
+    this.onClose?.(this)
+  }
+
+  deletePost(): never {
+    throw new UnsupportedOperationError(
+      'Ghost threads keep nothing to delete: posts vanish when everyone leaves',
+    )
+  }
+
+  addModerator(): never {
+    throw new UnsupportedOperationError(
+      'Ghost threads have no moderators; use addFilter() to hide posts',
+    )
+  }
+
+  listModerators(): never {
+    throw new UnsupportedOperationError(
+      'Ghost threads have no moderators; use addFilter() to hide posts',
+    )
+  }
+
+  addMember(): never {
+    throw new UnsupportedOperationError(
+      'Ghost threads are open rooms: anyone who joins is a member',
+    )
+  }
+
+  /** @internal the direct-message protocol, routed here by the room's owner. */
+  async handleDirect(jwt: string, from: string): Promise<DirectResponse> {
+    if (this.closed) return { ok: false, error: 'closed' }
+    const verdict = await this.rules.check(jwt, {
+      topic: this.topic,
+      channel: 'direct',
+      from,
+      audience: this.did,
+    })
+    if (verdict.action !== 'accept') return { ok: false, error: verdict.reason }
+    if (verdict.message.claims.type !== 'chat') return { ok: false, error: 'wrong-channel' }
+    const post = await toPost(jwt, verdict.message.claims)
+    if (this.passesFilters(post)) this.emitPost(post)
+    return { ok: true }
+  }
+
+  /** @internal the backlog protocol: our recent posts and who is here, for a newcomer. */
+  async handleBacklogRequest(jwt: string, from: string): Promise<BacklogResponse> {
+    if (this.closed) return { request: '', entries: [] }
+    const verdict = await this.rules.check(jwt, {
+      topic: this.topic,
+      channel: 'backlog-request',
+      from,
+    })
+    if (verdict.action !== 'accept') return { request: '', entries: [] }
+    const presence = this.ownPresence === undefined ? [] : [this.ownPresence]
+    const entries = [...this.backlog.jwts(this.now()), ...presence, ...this.members.presenceJwts()]
+    return { request: verdict.message.claims.jti, entries }
+  }
+
+  private async receive(message: IncomingMessage): Promise<ValidationResult> {
+    const verdict = await this.rules.check(message.data, {
+      topic: this.topic,
+      channel: 'pubsub',
+      from: message.from,
+    })
+    if (verdict.action !== 'accept') return verdict.action
+    if (!this.closed) await this.deliver(verdict.message)
+    return 'accept'
+  }
+
+  private async deliver({ jwt, claims }: VerifiedMessage): Promise<void> {
+    switch (claims.type) {
+      case 'join':
+        this.memberSeen(claims, jwt, this.now())
+        this.schedulePresenceReply()
+        break
+      case 'presence':
+        this.memberSeen(claims, jwt, this.now())
+        break
+      case 'leave':
+        if (this.members.removePeer(claims.iss, claims.peer)) this.emit('user-left', claims.iss)
+        break
+      case 'chat': {
+        const post = await toPost(jwt, claims)
+        if (!this.passesFilters(post) || !this.backlog.add({ post, jwt }, this.now())) return
+        this.emitPost(post)
+        break
+      }
+      case 'request_backlog':
+        break
+    }
+  }
+
+  private memberSeen(claims: MemberClaims, jwt: string, atMs: number): void {
+    const hadPeers = this.members.remotePeers().length > 0
+    if (this.members.seen(claims.iss, claims.peer, atMs, jwt)) this.emit('user-joined', claims.iss)
+    if (!hadPeers && this.members.remotePeers().length > 0) this.scheduleAutoBacklog()
+  }
+
+  private async postDirect(message: Post['message'], to: string): Promise<string> {
+    assertDid(to)
+    const peers = this.members.peersOf(to)
+    if (peers.length === 0) throw new NotAMemberError()
+    const { jwt, claims } = await this.sign({
+      type: 'chat' as const,
+      room: this.topic,
+      message,
+      to,
+    })
+    const bytes = new TextEncoder().encode(jwt)
+    const answers = await Promise.allSettled(peers.map((peer) => this.askDirect(peer, bytes)))
+    const failures = answers.map((a) =>
+      a.status === 'fulfilled' ? a.value : String(a.reason?.message ?? a.reason),
+    )
+    if (!failures.includes('ok'))
+      throw new DirectMessageFailedError(
+        `The direct message was not delivered (${failures.join('; ')}); the member may have just left, try again`,
+      )
+    const post = await toPost(jwt, claims)
+    this.emitPost(post)
+    return post.postId
+  }
+
+  private async askDirect(peer: string, bytes: Uint8Array): Promise<string> {
+    const signal = AbortSignal.timeout(this.timings.requestTimeoutMs)
+    const answer = await this.transport.request(peer, DIRECT_PROTOCOL, bytes, { signal })
+    const parsed = DirectResponse.safeParse(JSON.parse(new TextDecoder().decode(answer)))
+    if (!parsed.success) return 'malformed answer'
+    return parsed.data.ok ? 'ok' : parsed.data.error
+  }
+
+  private async announce(type: 'join' | 'presence'): Promise<void> {
+    if (this.closed) return
+    try {
+      const { jwt } = await this.sign({ type, room: this.topic, peer: this.transport.peerId })
+      this.ownPresence = jwt
+      await this.transport.publish(this.topic, new TextEncoder().encode(jwt))
+    } catch {
+      // A heartbeat that cannot be sent now is sent again at the next interval.
+    }
+  }
+
+  private schedulePresenceReply(): void {
+    if (this.presenceReplyPending) return
+    this.presenceReplyPending = true
+    this.after(Math.random() * this.timings.presenceReplyJitterMs, () => {
+      this.presenceReplyPending = false
+      void this.announce('presence')
+    })
+  }
+
+  private scheduleAutoBacklog(): void {
+    if (!this.autoBacklogPending) return
+    this.autoBacklogPending = false
+    this.after(
+      this.timings.backlogGatherMs,
+      () => void this._requestBacklog().catch(() => undefined),
+    )
+  }
+
+  private expireMembers(): void {
+    for (const did of this.members.expire(this.now())) this.emit('user-left', did)
+  }
+
+  private onSubscriptionChange(change: SubscriptionChange): void {
+    if (change.topic !== this.topic || change.subscribed) return
+    for (const did of this.members.removePeerEverywhere(change.peerId)) this.emit('user-left', did)
+  }
+
+  private async sign<C extends UnsignedClaims>(
+    claims: C,
+  ): Promise<{ jwt: string; claims: SignedClaims<C> }> {
+    const signed = await signClaims(this.signer, claims, this.now())
+    this.rules.markSeen(signed.claims)
+    return signed
+  }
+
+  private passesFilters(post: Post): boolean {
+    for (const filter of this.filters) {
+      try {
+        if (!filter(post)) return false
+      } catch {
+        return false // a broken filter hides rather than lets through: filters are moderation
+      }
+    }
+    return true
+  }
+
+  private emitPost(post: Post): void {
+    this.emit('message', post)
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ThreadClosedError()
+  }
+
+  private repeat(task: () => void, everyMs: number): void {
+    const timer = setInterval(task, everyMs)
+    this.timers.add(timer)
+  }
+
+  private after(delayMs: number, task: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      if (!this.closed) task()
+    }, delayMs)
+    this.timers.add(timer)
+  }
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[items[i], items[j]] = [items[j] as T, items[i] as T]
+  }
+  return items
+}

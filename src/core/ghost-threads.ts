@@ -1,0 +1,170 @@
+import {
+  BACKLOG_PROTOCOL,
+  DEFAULT_BACKLOG_LIMIT,
+  DIRECT_PROTOCOL,
+  MAX_JWT_BYTES,
+} from './constants.js'
+import { UnsupportedOperationError } from './errors.js'
+import { GhostThread, type ThreadTimings } from './ghost-thread.js'
+import type { Identity, SpaceSigner } from './identity.js'
+import { decodeUtf8, peekRoom } from './jwt.js'
+import { ReceiptRules } from './receipt-rules.js'
+import { assertValidName, topicFor } from './room-name.js'
+import type { BacklogResponse, DirectResponse } from './schema.js'
+import { checkedBacklogLimit } from './thread-arguments.js'
+import type { PubSubTransport } from './transport.js'
+
+/**
+ * The ghost threads of one node: the entry point of the core. It owns the transport's
+ * direct protocols and routes each request to the thread of the room it was signed for.
+ *
+ * @example
+ * const ghost = new GhostThreads({ transport, identity: createSeedIdentity(seed) })
+ * await ghost.start()
+ * const space = await ghost.openSpace('my-dapp')
+ * const thread = await space.joinThread('trollbox', { ghost: true, ghostBacklogLimit: 20 })
+ * thread.on('message', (post) => console.log(post.author, post.message))
+ * await thread.post('hello world')
+ */
+
+export interface GhostThreadsInit {
+  transport: PubSubTransport
+  identity: Identity
+  /** Shared by all rooms of the node: replay protection and rate limits span rooms. */
+  rules?: ReceiptRules
+  timings?: Partial<ThreadTimings>
+  now?: () => number
+}
+
+export interface JoinThreadOptions {
+  /** Must be true: ghost threads are all this implementation offers (3IP-9). */
+  ghost?: boolean
+  /** How many posts to keep in memory and ask for (3IP-9 default 50). */
+  ghostBacklogLimit?: number
+}
+
+const encoder = new TextEncoder()
+
+export class GhostThreads {
+  private readonly transport: PubSubTransport
+  private readonly identity: Identity
+  private readonly rules: ReceiptRules
+  private readonly timings: Partial<ThreadTimings>
+  private readonly now: () => number
+  private readonly threads = new Map<string, GhostThread>()
+  private started = false
+
+  constructor(init: GhostThreadsInit) {
+    this.transport = init.transport
+    this.identity = init.identity
+    this.now = init.now ?? Date.now
+    this.timings = init.timings ?? {}
+    this.rules =
+      init.rules ??
+      new ReceiptRules({ now: this.now, memberExpiryMs: init.timings?.memberExpiryMs })
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return
+    this.started = true
+    this.transport.handle(DIRECT_PROTOCOL, async (data, from) =>
+      encoder.encode(JSON.stringify(await this.routeDirect(data, from))),
+    )
+    this.transport.handle(BACKLOG_PROTOCOL, async (data, from) =>
+      encoder.encode(JSON.stringify(await this.routeBacklog(data, from))),
+    )
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.threads.values()].map((thread) => thread.close()))
+    this.transport.unhandle(DIRECT_PROTOCOL)
+    this.transport.unhandle(BACKLOG_PROTOCOL)
+    this.started = false
+  }
+
+  async openSpace(name: string): Promise<GhostSpace> {
+    assertValidName('space', name)
+    return new GhostSpace(name, await this.identity.signerForSpace(name), this)
+  }
+
+  /** Open threads of this node, by topic. */
+  openThreads(): GhostThread[] {
+    return [...this.threads.values()]
+  }
+
+  /** @internal GhostSpace.joinThread */
+  async join(
+    space: string,
+    signer: SpaceSigner,
+    room: string,
+    options: JoinThreadOptions,
+  ): Promise<GhostThread> {
+    if (options.ghost !== true) {
+      throw new UnsupportedOperationError(
+        'Only ghost threads are supported: call joinThread(name, { ghost: true }); persistent threads would store messages, which this extension never does',
+      )
+    }
+    const topic = topicFor(space, room)
+    const backlogLimit = checkedBacklogLimit(options.ghostBacklogLimit, DEFAULT_BACKLOG_LIMIT)
+    const existing = this.threads.get(topic)
+    if (existing !== undefined) return existing
+    await this.start()
+    const thread = new GhostThread({
+      space,
+      room,
+      topic,
+      signer,
+      backlogLimit,
+      transport: this.transport,
+      rules: this.rules,
+      timings: this.timings,
+      now: this.now,
+      onClose: (closed) => {
+        if (this.threads.get(topic) === closed) this.threads.delete(topic)
+      },
+    })
+    this.threads.set(topic, thread)
+    await thread.start()
+    return thread
+  }
+
+  private async routeDirect(data: Uint8Array, from: string): Promise<DirectResponse> {
+    const found = this.threadFor(data)
+    if ('error' in found) return { ok: false, error: found.error }
+    return found.thread.handleDirect(found.jwt, from)
+  }
+
+  private async routeBacklog(data: Uint8Array, from: string): Promise<BacklogResponse> {
+    const found = this.threadFor(data)
+    if ('error' in found) return { request: '', entries: [] }
+    return found.thread.handleBacklogRequest(found.jwt, from)
+  }
+
+  private threadFor(data: Uint8Array): { jwt: string; thread: GhostThread } | { error: string } {
+    if (data.length > MAX_JWT_BYTES) return { error: 'oversized' }
+    const jwt = decodeUtf8(data)
+    const room = jwt === undefined ? undefined : peekRoom(jwt)
+    if (jwt === undefined || room === undefined) return { error: 'malformed-jwt' }
+    const thread = this.threads.get(room)
+    return thread === undefined ? { error: 'not-in-room' } : { jwt, thread }
+  }
+}
+
+/** A space (3IP-9): one DID, many rooms. */
+export class GhostSpace {
+  constructor(
+    readonly name: string,
+    private readonly signer: SpaceSigner,
+    private readonly owner: GhostThreads,
+  ) {}
+
+  get did(): string {
+    return this.signer.did
+  }
+
+  /** 3IP-9 `space.joinThread(name, { ghost: true, ghostBacklogLimit })`. */
+  async joinThread(name: string, options: JoinThreadOptions = {}): Promise<GhostThread> {
+    assertValidName('room', name)
+    return this.owner.join(this.name, this.signer, name, options)
+  }
+}

@@ -1,0 +1,68 @@
+import { ed25519 } from '@noble/curves/ed25519'
+import { hkdf } from '@noble/hashes/hkdf'
+import { sha256 } from '@noble/hashes/sha2'
+import { encodeDidKey, type SigningAlg } from './did-key.js'
+import { InvalidSeedError } from './errors.js'
+import { assertValidName } from './room-name.js'
+
+/**
+ * Per-space identities. One 32-byte master seed gives every space its own Ed25519 key
+ * (HKDF-SHA256 with the space name as info), so the same seed always yields the same DID
+ * in a space, and DIDs of two spaces cannot be linked to each other (3IP-9: "signed by the
+ * space-3id"). Signing sits behind `SpaceSigner` so the key can stay in the host context.
+ */
+
+export const SEED_BYTES = 32
+const HKDF_SALT = new TextEncoder().encode('ghost-threads/space-key/v1')
+
+/** Signs for one DID. The private key never leaves the object that implements this. */
+export interface SpaceSigner {
+  readonly did: string
+  readonly alg: SigningAlg
+  sign(data: Uint8Array): Promise<Uint8Array>
+}
+
+/** Hands out the signer of a space. */
+export interface Identity {
+  signerForSpace(space: string): Promise<SpaceSigner>
+}
+
+export function generateSeed(): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(SEED_BYTES))
+}
+
+export function assertValidSeed(seed: unknown): asserts seed is Uint8Array {
+  if (!(seed instanceof Uint8Array) || seed.length !== SEED_BYTES) throw new InvalidSeedError()
+}
+
+/** The Ed25519 secret key of `space` under `seed`. */
+export function deriveSpaceSecretKey(seed: Uint8Array, space: string): Uint8Array {
+  assertValidSeed(seed)
+  assertValidName('space', space)
+  return hkdf(sha256, seed, HKDF_SALT, `space:${space}`, 32)
+}
+
+export function ed25519Signer(secretKey: Uint8Array): SpaceSigner {
+  const did = encodeDidKey('EdDSA', ed25519.getPublicKey(secretKey))
+  return {
+    did,
+    alg: 'EdDSA',
+    sign: async (data) => ed25519.sign(data, secretKey),
+  }
+}
+
+export function createSeedIdentity(seed: Uint8Array): Identity {
+  assertValidSeed(seed)
+  const ownSeed = seed.slice()
+  const signers = new Map<string, SpaceSigner>()
+  return {
+    async signerForSpace(space) {
+      let signer = signers.get(space)
+      if (signer === undefined) {
+        signer = ed25519Signer(deriveSpaceSecretKey(ownSeed, space))
+        signers.set(space, signer)
+      }
+      return signer
+    },
+  }
+}

@@ -1,0 +1,41 @@
+import * as dagCbor from '@ipld/dag-cbor'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import type { ChatClaims, JsonValue } from './schema.js'
+
+/**
+ * What a dapp sees of a chat message: the shape of 3box threads, so 3box-era apps port
+ * easily. `timestamp` is the JWT's `iat` in seconds, as 3box had it.
+ */
+export interface Post {
+  type: 'chat'
+  author: string
+  message: JsonValue
+  timestamp: number
+  /** CIDv1 (dag-cbor, sha2-256, base32) of the JWT string: the same post has the same id everywhere. */
+  postId: string
+  /** Set on direct messages: the DID it was sent to. */
+  to?: string
+}
+
+export async function postIdOf(jwt: string): Promise<string> {
+  const bytes = dagCbor.encode(jwt)
+  return CID.create(1, dagCbor.code, await sha256.digest(bytes)).toString()
+}
+
+export async function toPost(jwt: string, claims: ChatClaims): Promise<Post> {
+  const post: Post = {
+    type: 'chat',
+    author: claims.iss,
+    message: claims.message,
+    timestamp: claims.iat,
+    postId: await postIdOf(jwt),
+  }
+  if (claims.to !== undefined) post.to = claims.to
+  return post
+}
+
+/** Oldest first; equal timestamps in a stable order, so every peer lists posts alike. */
+export function comparePosts(a: Post, b: Post): number {
+  return a.timestamp - b.timestamp || (a.postId < b.postId ? -1 : a.postId > b.postId ? 1 : 0)
+}

@@ -1,0 +1,228 @@
+import QuickLRU from 'quick-lru'
+import {
+  BACKLOG_MAX_AGE_S,
+  BACKLOG_REQUEST_MAX_AGE_S,
+  DID_RATE_LIMIT,
+  LIVE_MAX_AGE_S,
+  MAX_CLOCK_SKEW_S,
+  MAX_JWT_BYTES,
+  MAX_MESSAGE_BYTES,
+  MEMBER_EXPIRY_MS,
+  PEER_RATE_LIMIT,
+  SEEN_JTI_CAPACITY,
+} from './constants.js'
+import { UnsupportedDidError } from './did-key.js'
+import { decodeCompactJwt, decodeUtf8 } from './jwt.js'
+import { type RateLimit, RateLimiter } from './rate-limit.js'
+import {
+  Claims,
+  describeSchemaError,
+  isMessageType,
+  JwtHeader,
+  type MessageType,
+  SIGNING_ALGS,
+} from './schema.js'
+import { SignatureVerifier } from './signature.js'
+
+/**
+ * The receipt rules: the one check every incoming JWT passes before anything else sees
+ * it. The network layer runs it as the gossipsub topic validator, so a message that fails
+ * is never forwarded, and `reject` lowers the sender's peer score.
+ */
+
+/** Where a JWT arrived, which decides the types allowed and how old they may be. */
+export type Channel = 'pubsub' | 'direct' | 'backlog-request' | 'backlog-entry'
+
+export type RejectReason =
+  | 'oversized'
+  | 'malformed-jwt'
+  | 'malformed-base64'
+  | 'malformed-json'
+  | 'unknown-alg'
+  | 'unknown-type'
+  | 'invalid-claims'
+  | 'wrong-channel'
+  | 'wrong-room'
+  | 'wrong-audience'
+  | 'future-iat'
+  | 'too-old'
+  | 'duplicate'
+  | 'unsupported-issuer'
+  | 'bad-signature'
+  | 'rate-limited-peer'
+  | 'rate-limited-did'
+
+export interface VerifiedMessage {
+  jwt: string
+  claims: Claims
+}
+
+export type Verdict =
+  | { action: 'accept'; message: VerifiedMessage }
+  | { action: 'reject' | 'ignore'; reason: RejectReason; detail: string }
+
+export interface Expectation {
+  /** The topic the JWT must be bound to (its `room` claim). */
+  topic: string
+  channel: Channel
+  /** The peer the bytes came from (gossipsub's propagation source, the stream's remote). */
+  from?: string
+  /** On the direct channel: our own DID, which the message's `to` must name. */
+  audience?: string
+}
+
+export interface ReceiptRulesInit {
+  /** Milliseconds since the epoch; injectable for tests. */
+  now?: () => number
+  didRateLimit?: RateLimit
+  peerRateLimit?: RateLimit
+  seenCapacity?: number
+  /** How long a member's presence stays valid inside a backlog answer. */
+  memberExpiryMs?: number
+  /** Called with every verdict, for metrics. Never given message text. */
+  onVerdict?: (
+    verdict: Verdict['action'],
+    reason: RejectReason | undefined,
+    channel: Channel,
+  ) => void
+}
+
+const utf8 = new TextEncoder()
+
+export class ReceiptRules {
+  private readonly now: () => number
+  private readonly seen: QuickLRU<string, true>
+  private readonly didLimiter: RateLimiter
+  private readonly peerLimiter: RateLimiter
+  private readonly verifier = new SignatureVerifier()
+  private readonly maxAgeS: Record<Channel, Partial<Record<MessageType, number>>>
+  private readonly onVerdict: ReceiptRulesInit['onVerdict']
+
+  constructor(init: ReceiptRulesInit = {}) {
+    this.now = init.now ?? Date.now
+    this.seen = new QuickLRU({ maxSize: init.seenCapacity ?? SEEN_JTI_CAPACITY })
+    this.didLimiter = new RateLimiter(init.didRateLimit ?? DID_RATE_LIMIT, this.now)
+    this.peerLimiter = new RateLimiter(init.peerRateLimit ?? PEER_RATE_LIMIT, this.now)
+    this.onVerdict = init.onVerdict
+    const presenceS = Math.ceil((init.memberExpiryMs ?? MEMBER_EXPIRY_MS) / 1000)
+    this.maxAgeS = {
+      pubsub: {
+        join: LIVE_MAX_AGE_S,
+        presence: LIVE_MAX_AGE_S,
+        leave: LIVE_MAX_AGE_S,
+        chat: LIVE_MAX_AGE_S,
+      },
+      direct: { chat: LIVE_MAX_AGE_S },
+      'backlog-request': { request_backlog: BACKLOG_REQUEST_MAX_AGE_S },
+      'backlog-entry': { chat: BACKLOG_MAX_AGE_S, join: presenceS, presence: presenceS },
+    }
+  }
+
+  async check(input: Uint8Array | string, expect: Expectation): Promise<Verdict> {
+    const verdict = await this.evaluate(input, expect)
+    this.onVerdict?.(
+      verdict.action,
+      verdict.action === 'accept' ? undefined : verdict.reason,
+      expect.channel,
+    )
+    return verdict
+  }
+
+  /** Remembers a JWT we made ourselves, so a copy of it coming back counts as a duplicate. */
+  markSeen(claims: Pick<Claims, 'iss' | 'jti'>): void {
+    this.seen.set(seenKey(claims), true)
+  }
+
+  private async evaluate(input: Uint8Array | string, expect: Expectation): Promise<Verdict> {
+    const bytes = typeof input === 'string' ? utf8.encode(input) : input
+    if (bytes.length > MAX_JWT_BYTES) {
+      return refuse('oversized', `${bytes.length} bytes, the limit is ${MAX_JWT_BYTES}`)
+    }
+    const jwt = typeof input === 'string' ? input : decodeUtf8(input)
+    if (jwt === undefined) return refuse('malformed-jwt', 'not UTF-8 text')
+
+    const decoded = decodeCompactJwt(jwt)
+    if ('reason' in decoded) return refuse(decoded.reason, decoded.detail)
+
+    const header = JwtHeader.safeParse(decoded.header)
+    if (!header.success)
+      return refuse('malformed-jwt', `header ${describeSchemaError(header.error)}`)
+    const alg = header.data.alg
+    if (!(SIGNING_ALGS as readonly string[]).includes(alg))
+      return refuse('unknown-alg', `alg ${alg}`)
+
+    const type = (decoded.payload as { type?: unknown } | null)?.type
+    if (!isMessageType(type)) return refuse('unknown-type', `type ${JSON.stringify(type)}`)
+    const parsed = Claims.safeParse(decoded.payload)
+    if (!parsed.success) return refuse('invalid-claims', describeSchemaError(parsed.error))
+    const claims = parsed.data
+
+    const maxAgeS = this.maxAgeS[expect.channel][claims.type]
+    if (maxAgeS === undefined)
+      return refuse('wrong-channel', `${claims.type} is not accepted on ${expect.channel}`)
+    if (claims.type === 'chat' && (claims.to !== undefined) !== (expect.channel === 'direct')) {
+      return refuse('wrong-channel', 'direct messages travel on the direct channel only')
+    }
+    if (claims.room !== expect.topic) return refuse('wrong-room', `signed for ${claims.room}`)
+
+    const nowS = this.now() / 1000
+    if (claims.iat > nowS + MAX_CLOCK_SKEW_S)
+      return refuse('future-iat', `iat ${claims.iat} is ahead of ${nowS}`)
+    if (claims.iat < nowS - maxAgeS) return refuse('too-old', `older than ${maxAgeS} s`)
+
+    if (claims.type === 'chat') {
+      const size = utf8.encode(JSON.stringify(claims.message)).length
+      if (size > MAX_MESSAGE_BYTES)
+        return refuse('oversized', `message of ${size} bytes, limit ${MAX_MESSAGE_BYTES}`)
+    }
+
+    // A duplicate reaching us live is a replay or a copy that already arrived in a backlog
+    // answer. Gossipsub drops its own duplicates without penalty, and so do we: the
+    // forwarder is likely honest. Elsewhere a replay is the sender's own doing.
+    const duplicateAction =
+      expect.channel === 'pubsub' || expect.channel === 'backlog-entry' ? 'ignore' : 'reject'
+    const key = seenKey(claims)
+    if (this.seen.has(key))
+      return { action: duplicateAction, reason: 'duplicate', detail: `jti ${claims.jti}` }
+
+    // Backlog entries are old by nature and arrive in one batch: they are not rate-limited.
+    const limited = expect.channel !== 'backlog-entry'
+    if (limited && expect.from !== undefined && !this.peerLimiter.take(expect.from)) {
+      return { action: 'ignore', reason: 'rate-limited-peer', detail: `peer ${expect.from}` }
+    }
+
+    try {
+      const valid = await this.verifier.verify(
+        claims.iss,
+        alg,
+        decoded.signingInput,
+        decoded.signature,
+      )
+      if (!valid) return refuse('bad-signature', `not signed by ${claims.iss}`)
+    } catch (err) {
+      if (err instanceof UnsupportedDidError) return refuse('unsupported-issuer', err.message)
+      throw err
+    }
+
+    if (expect.channel === 'direct' && claims.type === 'chat' && claims.to !== expect.audience) {
+      return refuse('wrong-audience', 'addressed to another DID')
+    }
+    if (limited && !this.didLimiter.take(claims.iss)) {
+      return { action: 'ignore', reason: 'rate-limited-did', detail: claims.iss }
+    }
+    // Checked again: another copy may have been verified while we awaited the signature.
+    if (this.seen.has(key))
+      return { action: duplicateAction, reason: 'duplicate', detail: `jti ${claims.jti}` }
+    this.seen.set(key, true)
+    return { action: 'accept', message: { jwt, claims } }
+  }
+}
+
+function refuse(reason: RejectReason, detail: string): Verdict {
+  return { action: 'reject', reason, detail }
+}
+
+/** Keyed by issuer too, so nobody can burn another author's `jti` by reusing it. */
+function seenKey(claims: Pick<Claims, 'iss' | 'jti'>): string {
+  return `${claims.iss}|${claims.jti}`
+}

@@ -1,0 +1,37 @@
+import { NAME_PATTERN, TOPIC_PREFIX } from './constants.js'
+import { InvalidNameError } from './errors.js'
+
+export type NameKind = 'space' | 'room'
+
+/** Throws InvalidNameError unless `name` is a valid space or room name. */
+export function assertValidName(kind: NameKind, name: unknown): asserts name is string {
+  if (typeof name !== 'string') {
+    throw new InvalidNameError(`The ${kind} name must be a string, got ${typeof name}`)
+  }
+  if (!NAME_PATTERN.test(name)) {
+    const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name
+    throw new InvalidNameError(
+      `Invalid ${kind} name ${JSON.stringify(shown)}: use 1–64 characters of A-Z, a-z, 0-9, _ and -`,
+    )
+  }
+}
+
+/** The pubsub topic of a room: `3box.chat.<space>.<room>` (3IP-9). */
+export function topicFor(space: string, room: string): string {
+  assertValidName('space', space)
+  assertValidName('room', room)
+  return `${TOPIC_PREFIX}.${space}.${room}`
+}
+
+const TOPIC_PATTERN = /^3box\.chat\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/
+
+/** The space and room of a topic, or undefined when it is not a ghost-thread topic. */
+export function parseTopic(topic: string): { space: string; room: string } | undefined {
+  const match = TOPIC_PATTERN.exec(topic)
+  if (match?.[1] === undefined || match[2] === undefined) return undefined
+  return { space: match[1], room: match[2] }
+}
+
+export function isTopic(topic: unknown): topic is string {
+  return typeof topic === 'string' && TOPIC_PATTERN.test(topic)
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod'
+import { MAX_JTI_LENGTH, MIN_JTI_LENGTH } from './constants.js'
+
+/**
+ * The claims of every ghost-thread JWT (wire v1, DESIGN.md). Parsing strips unknown keys,
+ * so later versions can add optional claims without old peers rejecting them.
+ */
+
+export const MESSAGE_TYPES = ['join', 'presence', 'leave', 'chat', 'request_backlog'] as const
+export type MessageType = (typeof MESSAGE_TYPES)[number]
+
+export function isMessageType(value: unknown): value is MessageType {
+  return typeof value === 'string' && (MESSAGE_TYPES as readonly string[]).includes(value)
+}
+
+export const SIGNING_ALGS = ['EdDSA', 'ES256K'] as const
+
+const didKey = z.string().regex(/^did:key:z[1-9A-HJ-NP-Za-km-z]{40,64}$/, 'not a did:key')
+/** libp2p peer ids are base58btc multihashes or base36 CIDs. */
+const peerId = z.string().regex(/^[A-Za-z0-9]{20,128}$/, 'not a peer id')
+const topic = z
+  .string()
+  .regex(/^3box\.chat\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}$/, 'not a room topic')
+
+const base = {
+  iss: didKey,
+  iat: z.number().int().nonnegative(),
+  jti: z
+    .string()
+    .min(MIN_JTI_LENGTH)
+    .max(MAX_JTI_LENGTH)
+    .regex(/^[A-Za-z0-9_-]+$/),
+  room: topic,
+}
+
+export const JoinClaims = z.object({ ...base, type: z.literal('join'), peer: peerId })
+export const PresenceClaims = z.object({ ...base, type: z.literal('presence'), peer: peerId })
+/** `leave` names the peer too: one DID can be online from two browsers at once. */
+export const LeaveClaims = z.object({ ...base, type: z.literal('leave'), peer: peerId })
+export const ChatClaims = z.object({
+  ...base,
+  type: z.literal('chat'),
+  message: z.json(),
+  /** Set on direct messages only; they never travel over pubsub. */
+  to: didKey.optional(),
+})
+export const RequestBacklogClaims = z.object({ ...base, type: z.literal('request_backlog') })
+
+export const Claims = z.discriminatedUnion('type', [
+  JoinClaims,
+  PresenceClaims,
+  LeaveClaims,
+  ChatClaims,
+  RequestBacklogClaims,
+])
+
+export type Claims = z.infer<typeof Claims>
+export type ChatClaims = z.infer<typeof ChatClaims>
+export type MemberClaims = z.infer<typeof JoinClaims> | z.infer<typeof PresenceClaims>
+export type JsonValue = z.infer<ReturnType<typeof z.json>>
+
+export const JwtHeader = z.object({ alg: z.string(), typ: z.string().optional() })
+
+/** What a peer answers on the backlog protocol. */
+export const BacklogResponse = z.object({
+  request: z.string().max(MAX_JTI_LENGTH),
+  entries: z.array(z.string()),
+})
+export type BacklogResponse = z.infer<typeof BacklogResponse>
+
+/** What a peer answers on the direct-message protocol. */
+export const DirectResponse = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), error: z.string().max(200) }),
+])
+export type DirectResponse = z.infer<typeof DirectResponse>
+
+/** A short, readable account of why a value did not match a schema. */
+export function describeSchemaError(error: z.ZodError): string {
+  const issue = error.issues[0]
+  if (issue === undefined) return 'does not match the schema'
+  const path = issue.path.length > 0 ? issue.path.join('.') : 'value'
+  return `${path}: ${issue.message}`
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod'
+import { MAX_BACKLOG_LIMIT, MAX_MESSAGE_BYTES } from './constants.js'
+import { InvalidArgumentError, InvalidMessageError, MessageTooLargeError } from './errors.js'
+import type { JsonValue } from './schema.js'
+
+/** Checks of what a dapp hands to a thread, each failing with a named error. */
+
+const jsonValue = z.json()
+const did = z.string().regex(/^did:key:z[1-9A-HJ-NP-Za-km-z]{40,64}$/)
+
+export function checkedMessage(message: unknown): JsonValue {
+  const parsed = jsonValue.safeParse(message)
+  if (!parsed.success) {
+    throw new InvalidMessageError(
+      `A message must be a JSON value (string, number, boolean, null, array or object), got ${describe(message)}`,
+    )
+  }
+  const size = new TextEncoder().encode(JSON.stringify(parsed.data)).length
+  if (size > MAX_MESSAGE_BYTES) {
+    throw new MessageTooLargeError(
+      `The message is ${size} bytes as JSON, the limit is ${MAX_MESSAGE_BYTES}; send less or split it into several posts`,
+    )
+  }
+  return parsed.data
+}
+
+export function assertDid(value: unknown): asserts value is string {
+  if (!did.safeParse(value).success) {
+    throw new InvalidArgumentError(
+      `Direct messages go to a member's DID (did:key:z…, see listMembers()), got ${describe(value)}; peer ids are not accepted`,
+    )
+  }
+}
+
+export function assertPostCount(n: unknown): asserts n is number | undefined {
+  if (n === undefined) return
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_BACKLOG_LIMIT) {
+    throw new InvalidArgumentError(
+      `getPosts(n) takes a whole number from 1 to ${MAX_BACKLOG_LIMIT}, got ${describe(n)}`,
+    )
+  }
+}
+
+export function checkedBacklogLimit(limit: unknown, fallback: number): number {
+  if (limit === undefined) return fallback
+  if (
+    typeof limit !== 'number' ||
+    !Number.isInteger(limit) ||
+    limit < 1 ||
+    limit > MAX_BACKLOG_LIMIT
+  ) {
+    throw new InvalidArgumentError(
+      `ghostBacklogLimit takes a whole number from 1 to ${MAX_BACKLOG_LIMIT}, got ${describe(limit)}`,
+    )
+  }
+  return limit
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
+  if (typeof value === 'function') return 'a function'
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`
+}

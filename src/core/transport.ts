@@ -1,0 +1,57 @@
+/**
+ * What the thread engine needs from a network: gossipsub-style topics plus direct
+ * request/response streams to one peer. src/net implements it over libp2p; the in-memory
+ * hub implements it for tests. Peer ids are opaque strings here.
+ */
+
+/** Gossipsub's validation outcomes: only `accept`ed messages are forwarded. */
+export type ValidationResult = 'accept' | 'reject' | 'ignore'
+
+export interface IncomingMessage {
+  topic: string
+  data: Uint8Array
+  /** The peer that handed us the message (not necessarily its author). */
+  from: string
+}
+
+/**
+ * Validates and, when accepted, delivers one message. The transport calls it once per
+ * message before forwarding it, and forwards only on `accept`.
+ */
+export type TopicHandler = (message: IncomingMessage) => Promise<ValidationResult>
+
+export type RequestHandler = (data: Uint8Array, from: string) => Promise<Uint8Array>
+
+export interface SubscriptionChange {
+  topic: string
+  peerId: string
+  subscribed: boolean
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal
+}
+
+export interface PubSubTransport {
+  readonly peerId: string
+  subscribe(topic: string, handler: TopicHandler): void
+  unsubscribe(topic: string): void
+  /**
+   * Publishes to a topic. Resolves once the message is handed to the network, also when
+   * no subscriber is known yet (the transport queues or the backlog covers late joiners).
+   */
+  publish(topic: string, data: Uint8Array): Promise<void>
+  /** Peers we know to be subscribed to `topic`. */
+  subscribers(topic: string): string[]
+  /** Subscribe to peers joining and leaving topics; returns the unsubscribe function. */
+  onSubscriptionChange(listener: (change: SubscriptionChange) => void): () => void
+  handle(protocol: string, handler: RequestHandler): void
+  unhandle(protocol: string): void
+  /** One request, one response. Rejects with PeerUnreachableError when the peer cannot answer. */
+  request(
+    peerId: string,
+    protocol: string,
+    data: Uint8Array,
+    options?: RequestOptions,
+  ): Promise<Uint8Array>
+}

@@ -10,7 +10,8 @@ export interface BacklogEntry {
 /**
  * The last `limit` chat posts of a room, oldest first, in memory only (3IP-9 "Saves all
  * messages in local cache"). Entries from backlog answers can be older than what is
- * already held, so this is a sorted, bounded list rather than an append-only ring.
+ * already held, so this is a sorted, bounded list rather than an append-only ring; an
+ * entry goes after every held entry of the same second, which keeps arrival order.
  * Direct messages never enter it.
  */
 export class PostBacklog {

@@ -12,6 +12,7 @@ import {
 } from './constants.js'
 import {
   DirectMessageFailedError,
+  InvalidArgumentError,
   NotAMemberError,
   ThreadClosedError,
   UnsupportedOperationError,
@@ -200,7 +201,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   /** 3IP-9 client-side filters: a post any filter refuses is never emitted nor kept. */
   addFilter(filter: PostFilter): () => boolean {
     if (typeof filter !== 'function')
-      throw new TypeError('addFilter takes a function (post) => boolean')
+      throw new InvalidArgumentError('addFilter takes a function (post) => boolean')
     this.filters.add(filter)
     return () => this.removeFilter(filter)
   }

@@ -35,7 +35,11 @@ export async function toPost(jwt: string, claims: ChatClaims): Promise<Post> {
   return post
 }
 
-/** Oldest first; equal timestamps in a stable order, so every peer lists posts alike. */
+/**
+ * Oldest first. `iat` has whole seconds, so posts of one second compare equal and keep
+ * the order they arrived in (callers sort stably): the author's order for live posts, the
+ * answering peer's order for backlog entries.
+ */
 export function comparePosts(a: Post, b: Post): number {
-  return a.timestamp - b.timestamp || (a.postId < b.postId ? -1 : a.postId > b.postId ? 1 : 0)
+  return a.timestamp - b.timestamp
 }

@@ -1,0 +1,340 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import {
+  decodeCompactJwt,
+  ErrorCode,
+  InvalidArgumentError,
+  InvalidMessageError,
+  InvalidNameError,
+  MAX_MESSAGE_BYTES,
+  MemoryHub,
+  MessageTooLargeError,
+  NotAMemberError,
+  ThreadClosedError,
+  UnsupportedOperationError,
+} from '../../src/core/index.js'
+import { closeAll, joinPeer, type TestPeer } from '../helpers/room.js'
+import { sleep, waitFor } from '../helpers/wait.js'
+
+let peers: TestPeer[] = []
+afterEach(async () => {
+  await closeAll(peers)
+  peers = []
+})
+
+async function pair(): Promise<[TestPeer, TestPeer, MemoryHub]> {
+  const hub = new MemoryHub()
+  const alice = await joinPeer(hub)
+  const bob = await joinPeer(hub)
+  peers.push(alice, bob)
+  await waitFor(
+    () => alice.events.joined.includes(bob.did) && bob.events.joined.includes(alice.did),
+    {
+      what: 'both to see each other join',
+    },
+  )
+  return [alice, bob, hub]
+}
+
+describe('GhostThread with two peers', () => {
+  it('announces joins both ways and lists members, our own DID first', async () => {
+    const [alice, bob] = await pair()
+    expect(await alice.thread.listMembers()).toEqual([alice.did, bob.did])
+    expect(await bob.thread.listMembers()).toEqual([bob.did, alice.did])
+    expect(alice.events.joined).toEqual([bob.did])
+  })
+
+  it('delivers chat both ways in the 3box post shape, with one postId everywhere', async () => {
+    const [alice, bob] = await pair()
+    const postId = await alice.thread.post('hello bob')
+    await bob.thread.post({ text: 'hi alice', tags: ['wave'] })
+    await waitFor(() => bob.events.messages.length === 2 && alice.events.messages.length === 2)
+    const atBob = bob.events.messages.find((p) => p.author === alice.did)
+    expect(atBob).toEqual({
+      type: 'chat',
+      author: alice.did,
+      message: 'hello bob',
+      timestamp: expect.any(Number),
+      postId,
+    })
+    expect(postId).toMatch(/^bafyrei[a-z2-7]+$/)
+    expect(Math.abs((atBob?.timestamp ?? 0) - Date.now() / 1000)).toBeLessThan(5)
+    expect(alice.events.messages.find((p) => p.author === bob.did)?.message).toEqual({
+      text: 'hi alice',
+      tags: ['wave'],
+    })
+  })
+
+  it('emits our own posts to our own listeners and keeps them in the backlog', async () => {
+    const [alice] = await pair()
+    await alice.thread.post('mine')
+    expect(alice.events.texts()).toEqual(['mine'])
+    expect((await alice.thread.getPosts()).map((p) => p.message)).toEqual(['mine'])
+  })
+
+  it('getPosts(n) returns the newest n posts, oldest first, and refuses bad counts', async () => {
+    const [alice, bob] = await pair()
+    for (const text of ['one', 'two', 'three']) await alice.thread.post(text)
+    await waitFor(() => bob.events.messages.length === 3)
+    expect((await bob.thread.getPosts()).map((p) => p.message)).toEqual(['one', 'two', 'three'])
+    expect((await bob.thread.getPosts(2)).map((p) => p.message)).toEqual(['two', 'three'])
+    for (const bad of [0, -1, 1.5, '2', Number.NaN, 10_000]) {
+      await expect(bob.thread.getPosts(bad as number)).rejects.toThrow(InvalidArgumentError)
+    }
+  })
+
+  it('onUpdate sees posts and backlog arrivals; its remover stops it', async () => {
+    const [alice, bob] = await pair()
+    const updates: unknown[] = []
+    const stop = bob.thread.onUpdate((update) => updates.push(update))
+    await alice.thread.post('first')
+    await waitFor(() => updates.length === 1)
+    expect(updates[0]).toMatchObject({ type: 'chat', message: 'first' })
+    const backlog = await bob.thread._requestBacklog()
+    expect(backlog).toEqual([])
+    stop()
+    await alice.thread.post('second')
+    await waitFor(() => bob.events.messages.length === 2)
+    expect(updates).toHaveLength(1)
+  })
+
+  it('onNewCapabilities reports joined and left with the DID', async () => {
+    const hub = new MemoryHub()
+    const alice = await joinPeer(hub)
+    peers.push(alice)
+    const seen: [string, string][] = []
+    alice.thread.onNewCapabilities((event, did) => seen.push([event, did]))
+    const bob = await joinPeer(hub)
+    peers.push(bob)
+    await waitFor(() => seen.length === 1)
+    await bob.thread.close()
+    await waitFor(() => seen.length === 2)
+    expect(seen).toEqual([
+      ['joined', bob.did],
+      ['left', bob.did],
+    ])
+  })
+
+  it('filters hide posts from events and from getPosts; removing a filter lets posts through again', async () => {
+    const [alice, bob] = await pair()
+    const remove = bob.thread.addFilter((post) => post.message !== 'spam')
+    bob.thread.addFilter(() => {
+      throw new Error('a broken filter')
+    })
+    await alice.thread.post('spam')
+    await sleep(50)
+    expect(bob.events.messages).toEqual([])
+    // The broken filter hides everything; removing it restores delivery.
+    const filters = [
+      ...(bob.thread as unknown as { filters: Set<(p: unknown) => boolean> }).filters,
+    ]
+    expect(bob.thread.removeFilter(filters[1] as never)).toBe(true)
+    await alice.thread.post('spam')
+    await alice.thread.post('ham')
+    await waitFor(() => bob.events.messages.length === 1)
+    expect(bob.events.texts()).toEqual(['ham'])
+    expect(remove()).toBe(true)
+    await alice.thread.post('spam')
+    await waitFor(() => bob.events.messages.length === 2)
+    expect((await bob.thread.getPosts()).map((p) => p.message)).toEqual(['ham', 'spam'])
+    expect(() => bob.thread.addFilter('not a function' as never)).toThrow(InvalidArgumentError)
+  })
+
+  it('refuses what 3IP-9 says ghost threads cannot do, with code 4200', async () => {
+    const [alice] = await pair()
+    for (const call of [
+      () => alice.thread.deletePost(),
+      () => alice.thread.addModerator(),
+      () => alice.thread.listModerators(),
+      () => alice.thread.addMember(),
+    ]) {
+      expect(call).toThrow(UnsupportedOperationError)
+    }
+    try {
+      alice.thread.addModerator()
+    } catch (err) {
+      expect((err as UnsupportedOperationError).code).toBe(ErrorCode.unsupported)
+      expect((err as Error).message).toMatch(/addFilter/)
+    }
+  })
+
+  it('refuses non-ghost threads, bad backlog limits and bad room names when joining', async () => {
+    const [alice] = await pair()
+    const space = await alice.ghost.openSpace('testspace')
+    await expect(space.joinThread('room', { ghost: false })).rejects.toThrow(
+      /Only ghost threads are supported/,
+    )
+    await expect(space.joinThread('room')).rejects.toThrow(UnsupportedOperationError)
+    await expect(space.joinThread('room', { ghost: true, ghostBacklogLimit: 0 })).rejects.toThrow(
+      InvalidArgumentError,
+    )
+    await expect(space.joinThread('room', { ghost: true, ghostBacklogLimit: 2.5 })).rejects.toThrow(
+      InvalidArgumentError,
+    )
+    await expect(space.joinThread('no spaces', { ghost: true })).rejects.toThrow(InvalidNameError)
+    await expect(alice.ghost.openSpace('a.b')).rejects.toThrow(InvalidNameError)
+    expect(alice.ghost.openThreads()).toEqual([alice.thread])
+  })
+
+  it('joining the same room twice in one space gives the same thread', async () => {
+    const [alice] = await pair()
+    const space = await alice.ghost.openSpace('testspace')
+    expect(await space.joinThread('lobby', { ghost: true })).toBe(alice.thread)
+  })
+
+  it('refuses messages that are not JSON or too large, and loses nothing', async () => {
+    const [alice, bob] = await pair()
+    await alice.thread.post('before')
+    for (const bad of [
+      undefined,
+      () => 1,
+      Symbol('x'),
+      10n,
+      { nested: { fn: () => 1 } },
+      Number.POSITIVE_INFINITY,
+    ]) {
+      await expect(alice.thread.post(bad)).rejects.toThrow(InvalidMessageError)
+    }
+    await expect(alice.thread.post('x'.repeat(MAX_MESSAGE_BYTES + 1))).rejects.toThrow(
+      MessageTooLargeError,
+    )
+    await expect(alice.thread.post('é'.repeat(MAX_MESSAGE_BYTES / 2))).rejects.toThrow(
+      /bytes as JSON, the limit is/,
+    )
+    await alice.thread.post('after')
+    await waitFor(() => bob.events.messages.length === 2)
+    expect(bob.events.texts()).toEqual(['before', 'after'])
+    expect((await alice.thread.getPosts()).map((p) => p.message)).toEqual(['before', 'after'])
+  })
+
+  it('close() sends a signed leave: the other side sees user-left once, and the thread refuses further use', async () => {
+    const [alice, bob] = await pair()
+    await alice.thread.close()
+    await alice.thread.close()
+    await waitFor(() => bob.events.left.length === 1)
+    expect(bob.events.left).toEqual([alice.did])
+    expect(await bob.thread.listMembers()).toEqual([bob.did])
+    await expect(alice.thread.post('hello?')).rejects.toThrow(ThreadClosedError)
+    await expect(alice.thread.getPosts()).rejects.toThrow(ThreadClosedError)
+    await expect(alice.thread.listMembers()).rejects.toThrow(ThreadClosedError)
+    await expect(alice.thread._requestBacklog()).rejects.toThrow(ThreadClosedError)
+    expect(alice.ghost.openThreads()).toEqual([])
+    await sleep(150)
+    expect(bob.events.left).toEqual([alice.did])
+  })
+
+  it('a member that crashes without leaving expires, and user-left fires exactly once', async () => {
+    const [alice, bob, hub] = await pair()
+    hub.disconnect(alice.transport.peerId, { silent: true })
+    expect(await bob.thread.listMembers()).toContain(alice.did)
+    await waitFor(() => bob.events.left.length === 1, { what: 'presence to expire' })
+    expect(bob.events.left).toEqual([alice.did])
+    expect(await bob.thread.listMembers()).toEqual([bob.did])
+    await sleep(300)
+    expect(bob.events.left).toEqual([alice.did])
+  })
+
+  it('heartbeats keep a quiet member online past the expiry time', async () => {
+    const [alice, bob] = await pair()
+    await sleep(900) // more than twice the 400 ms expiry
+    expect(await bob.thread.listMembers()).toEqual([bob.did, alice.did])
+    expect(bob.events.left).toEqual([])
+  })
+
+  it('a peer seen leaving the topic is removed at once', async () => {
+    const [alice, bob, hub] = await pair()
+    hub.disconnect(alice.transport.peerId)
+    await waitFor(() => bob.events.left.length === 1, { timeoutMs: 100 })
+    expect(bob.events.left).toEqual([alice.did])
+  })
+
+  it('one DID on two peers stays a member until its last peer is gone', async () => {
+    const hub = new MemoryHub()
+    const seed = new Uint8Array(32).fill(3)
+    const bob = await joinPeer(hub)
+    const laptop = await joinPeer(hub, { seed })
+    const phone = await joinPeer(hub, { seed })
+    peers.push(bob, laptop, phone)
+    expect(laptop.did).toBe(phone.did)
+    await waitFor(() => bob.events.joined.length === 1)
+    await sleep(50)
+    expect(bob.events.joined).toEqual([laptop.did])
+    await laptop.thread.close()
+    await sleep(100)
+    expect(bob.events.left).toEqual([])
+    expect(await bob.thread.listMembers()).toContain(phone.did)
+    await phone.thread.close()
+    await waitFor(() => bob.events.left.length === 1)
+    expect(bob.events.left).toEqual([phone.did])
+    // Our own DID on another peer is never reported as joining or leaving.
+    expect(laptop.events.joined).toEqual([bob.did])
+  })
+
+  it('per-DID rate limits drop the excess quietly and the room goes on', async () => {
+    const hub = new MemoryHub()
+    const alice = await joinPeer(hub)
+    const bob = await joinPeer(hub, { rules: { didRateLimit: { burst: 5, perSecond: 1 } } })
+    peers.push(alice, bob)
+    await waitFor(() => bob.events.joined.length === 1)
+    for (let i = 0; i < 12; i++) await alice.thread.post(`flood ${i}`)
+    await sleep(100)
+    expect(bob.events.messages.length).toBeGreaterThanOrEqual(1)
+    expect(bob.events.messages.length).toBeLessThan(6)
+    const ignored = hub.verdicts.filter(
+      (v) => v.to === bob.transport.peerId && v.result === 'ignore',
+    )
+    expect(ignored.length).toBeGreaterThan(6)
+    expect(await bob.thread.listMembers()).toContain(alice.did)
+  })
+})
+
+describe('direct messages', () => {
+  it('reach only their target, marked with `to`, and enter no backlog', async () => {
+    const hub = new MemoryHub()
+    const [alice, bob, carol] = [await joinPeer(hub), await joinPeer(hub), await joinPeer(hub)]
+    peers.push(alice, bob, carol)
+    await waitFor(async () => (await alice.thread.listMembers()).length === 3)
+    const publish = jest.spyOn(alice.transport, 'publish')
+    const postId = await alice.thread.post('psst, bob', bob.did)
+    await waitFor(() => bob.events.messages.length === 1)
+    expect(bob.events.messages[0]).toMatchObject({
+      author: alice.did,
+      message: 'psst, bob',
+      to: bob.did,
+      postId,
+    })
+    await sleep(50)
+    expect(carol.events.messages).toEqual([])
+    expect(alice.events.messages).toEqual([
+      expect.objectContaining({ to: bob.did, message: 'psst, bob' }),
+    ])
+    expect(await alice.thread.getPosts()).toEqual([])
+    expect(await bob.thread.getPosts()).toEqual([])
+    // The DM travelled over the direct protocol, never over pubsub.
+    const publishedTypes = publish.mock.calls.map(([, data]) => {
+      const decoded = decodeCompactJwt(new TextDecoder().decode(data))
+      return 'payload' in decoded ? (decoded.payload as { type: string }).type : 'undecodable'
+    })
+    expect(publishedTypes).not.toContain('chat')
+    await alice.thread.post('to everyone')
+    expect(publish).toHaveBeenCalledTimes(publishedTypes.length + 1)
+  })
+
+  it('to a DID that is not online fails with NotAMemberError; to a peer id with InvalidArgumentError', async () => {
+    const [alice, bob] = await pair()
+    const stranger = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'
+    await expect(alice.thread.post('hi', stranger)).rejects.toThrow(NotAMemberError)
+    await expect(alice.thread.post('hi', bob.transport.peerId)).rejects.toThrow(
+      InvalidArgumentError,
+    )
+    await expect(alice.thread.post('hi', 42 as unknown as string)).rejects.toThrow(/got 42/)
+  })
+
+  it('fails with DirectMessageFailedError when the member’s peer has gone', async () => {
+    const [alice, bob, hub] = await pair()
+    hub.disconnect(bob.transport.peerId, { silent: true })
+    await expect(alice.thread.post('still there?', bob.did)).rejects.toMatchObject({
+      name: 'DirectMessageFailedError',
+      code: ErrorCode.disconnected,
+    })
+  })
+})

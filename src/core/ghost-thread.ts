@@ -234,7 +234,8 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
           added.push(post)
       } else if (entryClaims.type === 'join' || entryClaims.type === 'presence') {
         // A presence from a backlog answer counts from when it was signed, so it expires on time.
-        this.memberSeen(entryClaims, entry, Math.min(this.now(), entryClaims.iat * 1000))
+        const signedAtMs = entryClaims.iat * 1000
+        this.memberSeen(entryClaims, entry, Math.min(this.now(), signedAtMs), signedAtMs)
       }
     }
     // Older entries may have been pushed out again by newer ones when the backlog is full.
@@ -333,10 +334,11 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
         this.schedulePresenceReply()
         break
       case 'presence':
-        this.memberSeen(claims, jwt, this.now())
+        this.memberSeen(claims, jwt, this.now(), claims.iat * 1000)
         break
       case 'leave':
-        if (this.members.removePeer(claims.iss, claims.peer)) this.emit('user-left', claims.iss)
+        if (this.members.removePeer(claims.iss, claims.peer, this.now()))
+          this.emit('user-left', claims.iss)
         break
       case 'chat': {
         const post = await toPost(jwt, claims)
@@ -349,9 +351,10 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     }
   }
 
-  private memberSeen(claims: MemberClaims, jwt: string, atMs: number): void {
+  private memberSeen(claims: MemberClaims, jwt: string, atMs: number, signedAtMs?: number): void {
     const hadPeers = this.members.remotePeers().length > 0
-    if (this.members.seen(claims.iss, claims.peer, atMs, jwt)) this.emit('user-joined', claims.iss)
+    if (this.members.seen(claims.iss, claims.peer, atMs, jwt, signedAtMs))
+      this.emit('user-joined', claims.iss)
     if (!hadPeers && this.members.remotePeers().length > 0) this.scheduleAutoBacklog()
   }
 
@@ -391,6 +394,8 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     if (this.closed) return
     try {
       const { jwt } = await this.sign({ type, room: this.topic, peer: this.transport.peerId })
+      // close() may have run while we signed: a presence sent after our leave would bring us back.
+      if (this.closed) return
       this.ownPresence = jwt
       await this.transport.publish(this.topic, new TextEncoder().encode(jwt))
     } catch {
@@ -422,7 +427,8 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
 
   private onSubscriptionChange(change: SubscriptionChange): void {
     if (change.topic !== this.topic || change.subscribed) return
-    for (const did of this.members.removePeerEverywhere(change.peerId)) this.emit('user-left', did)
+    for (const did of this.members.removePeerEverywhere(change.peerId, this.now()))
+      this.emit('user-left', did)
   }
 
   private async sign<C extends UnsignedClaims>(

@@ -12,6 +12,11 @@ interface PeerPresence {
 
 export class MemberRegistry {
   private readonly members = new Map<string, Map<string, PeerPresence>>()
+  /**
+   * When each `did|peer` left. A backlog answer can hold a presence signed before a member
+   * left and arrive after it: without this, the member would come back as a ghost.
+   */
+  private readonly departed = new Map<string, number>()
 
   constructor(
     readonly ownDid: string,
@@ -22,9 +27,15 @@ export class MemberRegistry {
   /**
    * Records that `peer` hosts `did` as of `atMs`. Returns true when `did` was not a member
    * before (a `user-joined`). Our own DID is always a member and never reported.
+   *
+   * `signedAtMs` is given for presences (live or from a backlog answer): one signed before
+   * that peer was last seen leaving is a straggler, not a return. Only a live `join`
+   * brings a departed peer back at once.
    */
-  seen(did: string, peer: string, atMs: number, jwt: string): boolean {
+  seen(did: string, peer: string, atMs: number, jwt: string, signedAtMs?: number): boolean {
     if (peer === this.ownPeer) return false
+    const left = this.departed.get(`${did}|${peer}`)
+    if (left !== undefined && signedAtMs !== undefined && signedAtMs < left) return false
     let peers = this.members.get(did)
     const isNew = peers === undefined && did !== this.ownDid
     if (peers === undefined) {
@@ -36,18 +47,20 @@ export class MemberRegistry {
     return isNew
   }
 
-  /** Forgets one peer of `did`; true when that was its last peer (a `user-left`). */
-  removePeer(did: string, peer: string): boolean {
+  /** Forgets one peer of `did` as of `atMs`; true when that was its last peer (a `user-left`). */
+  removePeer(did: string, peer: string, atMs: number): boolean {
     const peers = this.members.get(did)
-    if (peers === undefined || !peers.delete(peer) || peers.size > 0) return false
+    if (peers === undefined || !peers.delete(peer)) return false
+    this.departed.set(`${did}|${peer}`, atMs)
+    if (peers.size > 0) return false
     this.members.delete(did)
     return did !== this.ownDid
   }
 
   /** Forgets a peer that went away; returns the DIDs that left with it. */
-  removePeerEverywhere(peer: string): string[] {
+  removePeerEverywhere(peer: string, atMs: number): string[] {
     const left: string[] = []
-    for (const did of [...this.members.keys()]) if (this.removePeer(did, peer)) left.push(did)
+    for (const did of [...this.members.keys()]) if (this.removePeer(did, peer, atMs)) left.push(did)
     return left
   }
 
@@ -56,10 +69,14 @@ export class MemberRegistry {
     const left: string[] = []
     for (const [did, peers] of [...this.members]) {
       for (const [peer, presence] of [...peers]) {
-        if (nowMs - presence.lastSeenMs > this.expiryMs && this.removePeer(did, peer))
+        if (nowMs - presence.lastSeenMs > this.expiryMs && this.removePeer(did, peer, nowMs)) {
           left.push(did)
+        }
       }
     }
+    // Presences older than the expiry are refused anyway; their departures need no memory.
+    for (const [key, atMs] of this.departed)
+      if (nowMs - atMs > this.expiryMs) this.departed.delete(key)
     return left
   }
 
@@ -92,5 +109,6 @@ export class MemberRegistry {
 
   clear(): void {
     this.members.clear()
+    this.departed.clear()
   }
 }

@@ -1,0 +1,326 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import {
+  BACKLOG_PROTOCOL,
+  createSeedIdentity,
+  decodeCompactJwt,
+  MemoryHub,
+  type MemoryTransport,
+  type RejectReason,
+  signClaims,
+} from '../../src/core/index.js'
+import { claims, edKey, forge, type TestKey } from '../helpers/jwt-forge.js'
+import { closeAll, joinPeer, type TestPeer } from '../helpers/room.js'
+import { sleep, waitFor } from '../helpers/wait.js'
+
+const ROOM = '3box.chat.testspace.lobby'
+let peers: TestPeer[] = []
+afterEach(async () => {
+  await closeAll(peers)
+  peers = []
+})
+
+async function room(hub: MemoryHub, size: number): Promise<TestPeer[]> {
+  const joined: TestPeer[] = []
+  for (let i = 0; i < size; i++) joined.push(await joinPeer(hub))
+  peers.push(...joined)
+  await waitFor(
+    async () => {
+      const lists = await Promise.all(joined.map((peer) => peer.thread.listMembers()))
+      return lists.every((list) => list.length === size)
+    },
+    { what: `all ${size} peers to list each other` },
+  )
+  return joined
+}
+
+describe('a room of five', () => {
+  it('delivers every message to every peer, exactly once', async () => {
+    const five = await room(new MemoryHub(), 5)
+    for (const [i, peer] of five.entries()) {
+      for (let n = 0; n < 3; n++) await peer.thread.post(`peer ${i} says ${n}`)
+    }
+    // A post racing a late joiner's backlog fetch arrives in `backlog-received` instead
+    // of `message`; either way a dapp gets each post once.
+    const received = (peer: TestPeer) => [...peer.events.messages, ...peer.events.backlogs.flat()]
+    await waitFor(() => five.every((peer) => received(peer).length >= 15), {
+      what: '15 posts everywhere',
+    })
+    const expected = five.flatMap((_, i) => [0, 1, 2].map((n) => `peer ${i} says ${n}`)).sort()
+    await sleep(50)
+    for (const peer of five) {
+      expect(
+        received(peer)
+          .map((p) => p.message)
+          .sort(),
+      ).toEqual(expected)
+      expect(new Set(received(peer).map((p) => p.postId)).size).toBe(15)
+      // Posts by one author are kept in the order they were written.
+      const fromPeer0 = (await peer.thread.getPosts())
+        .filter((p) => p.author === five[0]?.did)
+        .map((p) => p.message)
+      expect(fromPeer0).toEqual(['peer 0 says 0', 'peer 0 says 1', 'peer 0 says 2'])
+    }
+  })
+
+  it('keeps member lists in step as peers leave and crash', async () => {
+    const hub = new MemoryHub()
+    const five = await room(hub, 5)
+    const [a, b, c, d, e] = five as [TestPeer, TestPeer, TestPeer, TestPeer, TestPeer]
+    await b.thread.close()
+    hub.disconnect(c.transport.peerId, { silent: true })
+    const stayed = [a, d, e]
+    await waitFor(
+      async () =>
+        (await Promise.all(stayed.map((p) => p.thread.listMembers()))).every((l) => l.length === 3),
+      {
+        what: 'leave and expiry',
+      },
+    )
+    await sleep(100) // any straggler presence would revive a member now
+    for (const peer of [a, d, e]) {
+      expect((await peer.thread.listMembers()).sort()).toEqual([a.did, d.did, e.did].sort())
+      expect(peer.events.left.sort()).toEqual([b.did, c.did].sort())
+    }
+  })
+})
+
+describe('late joiners', () => {
+  it('get the backlog from a few peers, in order, with their filters applied, and learn the members', async () => {
+    const hub = new MemoryHub()
+    const [alice, bob] = (await room(hub, 2)) as [TestPeer, TestPeer]
+    for (let i = 0; i < 4; i++) {
+      for (const [author, other] of [
+        [alice, bob],
+        [bob, alice],
+      ] as const) {
+        await author.thread.post(`${author === alice ? 'alice' : 'bob'} ${i}`)
+        await waitFor(() => other.events.messages.length === author.events.messages.length)
+      }
+    }
+    const expected = alice.events.messages.map((p) => p.message)
+    expect(bob.events.messages.map((p) => p.message)).toEqual(expected)
+
+    const carol = await joinPeer(hub)
+    peers.push(carol)
+    await waitFor(() => carol.events.backlogs.length === 1, { what: 'the backlog' })
+    expect(carol.events.backlogs[0]?.map((p) => p.message)).toEqual(expected)
+    expect((await carol.thread.getPosts()).map((p) => p.message)).toEqual(expected)
+    expect((await carol.thread.listMembers()).sort()).toEqual(
+      [alice.did, bob.did, carol.did].sort(),
+    )
+    // Backlog posts are not replayed as live messages.
+    expect(carol.events.messages).toEqual([])
+
+    // A peer with a filter never sees what it filters, live or from the backlog.
+    const dave = await joinPeer(hub, { backlogLimit: 5, timings: { backlogGatherMs: 60_000 } })
+    peers.push(dave)
+    dave.thread.addFilter((post) => post.author !== bob.did)
+    await waitFor(async () => (await dave.thread.listMembers()).length === 4)
+    const fromBacklog = await dave.thread._requestBacklog()
+    const aliceOnly = expected.filter((text) => String(text).startsWith('alice'))
+    expect(fromBacklog.map((p) => p.message)).toEqual(aliceOnly)
+    expect(dave.events.backlogs).toEqual([fromBacklog])
+    expect((await dave.thread.getPosts()).map((p) => p.message)).toEqual(aliceOnly)
+  })
+
+  it('keep only the newest ghostBacklogLimit posts', async () => {
+    const hub = new MemoryHub()
+    const [alice] = (await room(hub, 1)) as [TestPeer]
+    for (let i = 0; i < 8; i++) await alice.thread.post(`post ${i}`)
+    const carol = await joinPeer(hub, { backlogLimit: 3 })
+    peers.push(carol)
+    await waitFor(() => carol.events.backlogs.length === 1)
+    expect((await carol.thread.getPosts()).map((p) => p.message)).toEqual([
+      'post 5',
+      'post 6',
+      'post 7',
+    ])
+  })
+
+  it('ask at most backlogPeersAsked peers, not everybody', async () => {
+    const hub = new MemoryHub()
+    const six = await room(hub, 6)
+    const asks: { by: string; of: string }[] = []
+    for (const peer of six) {
+      const original = peer.thread.handleBacklogRequest.bind(peer.thread)
+      peer.thread.handleBacklogRequest = async (jwt, from) => {
+        asks.push({ by: from, of: peer.transport.peerId })
+        return original(jwt, from)
+      }
+    }
+    const late = await joinPeer(hub, { timings: { backlogGatherMs: 100 } })
+    peers.push(late)
+    const askedByLate = () =>
+      new Set(asks.filter((ask) => ask.by === late.transport.peerId).map((ask) => ask.of))
+    await waitFor(() => askedByLate().size > 0)
+    await sleep(100)
+    expect(askedByLate().size).toBe(3)
+    expect(asks.filter((ask) => ask.by === late.transport.peerId)).toHaveLength(3)
+  })
+
+  it('drop forged, foreign, direct and stale entries inside a backlog answer and keep the valid ones', async () => {
+    const hub = new MemoryHub()
+    const [alice] = (await room(hub, 1)) as [TestPeer]
+    await alice.thread.post('genuine 1')
+    await alice.thread.post('genuine 2')
+    const genuine = await alice.thread.getPosts()
+    const genuineJwts = await chatJwtsHeldBy(alice)
+
+    const mallory = edKey()
+    const now = Date.now()
+    const lies = [
+      forge(mallory, {
+        ...claims(mallory, 'chat', ROOM, { message: 'alice: send me your keys' }, now),
+        iss: alice.did,
+      }),
+      forge(
+        mallory,
+        claims(mallory, 'chat', '3box.chat.testspace.elsewhere', { message: 'foreign room' }, now),
+      ),
+      forge(mallory, claims(mallory, 'chat', ROOM, { message: 'a DM', to: alice.did }, now)),
+      forge(
+        mallory,
+        claims(mallory, 'chat', ROOM, {
+          message: 'stale',
+          iat: Math.floor(now / 1000) - 13 * 3600,
+        }),
+      ),
+      'not even a jwt',
+    ]
+    const honest = forge(
+      mallory,
+      claims(mallory, 'chat', ROOM, { message: 'mallory, signed honestly' }, now),
+    )
+    hostileMember(hub, mallory, (jti) => ({
+      request: jti,
+      entries: [...lies, ...genuineJwts, honest],
+    }))
+    // Only mallory answers, so alice's posts can only arrive as the copies inside her answer.
+    alice.transport.unhandle(BACKLOG_PROTOCOL)
+
+    const reasons: (RejectReason | undefined)[] = []
+    const carol = await joinPeer(hub, {
+      rules: {
+        onVerdict: (_verdict, reason, channel) =>
+          channel === 'backlog-entry' && reasons.push(reason),
+      },
+    })
+    peers.push(carol)
+    await waitFor(() => carol.events.backlogs.length === 1, { what: 'mallory’s answer' })
+    const received = carol.events.backlogs[0] ?? []
+    expect(received.map((p) => p.message).sort()).toEqual([
+      'genuine 1',
+      'genuine 2',
+      'mallory, signed honestly',
+    ])
+    expect(received.filter((p) => p.author === alice.did).map((p) => p.postId)).toEqual(
+      genuine.map((p) => p.postId),
+    )
+    expect(reasons.filter(Boolean).sort()).toEqual([
+      'bad-signature',
+      'malformed-jwt',
+      'too-old',
+      'wrong-channel',
+      'wrong-room',
+    ])
+    expect((await carol.thread.listMembers()).sort()).toEqual(
+      [alice.did, carol.did, mallory.did].sort(),
+    )
+  })
+
+  it('ignore an answer that does not echo their own request', async () => {
+    const hub = new MemoryHub()
+    const mallory = edKey()
+    const entry = forge(mallory, claims(mallory, 'chat', ROOM, { message: 'unsolicited' }))
+    hostileMember(hub, mallory, () => ({ request: 'someone-elses-request-jti', entries: [entry] }))
+    const carol = await joinPeer(hub)
+    peers.push(carol)
+    await waitFor(async () => (await carol.thread.listMembers()).length === 2)
+    expect(await carol.thread._requestBacklog()).toEqual([])
+    expect(await carol.thread.getPosts()).toEqual([])
+    expect(carol.events.backlogs).toEqual([])
+  })
+
+  it('never receive direct messages in a backlog, from sender or receiver', async () => {
+    const hub = new MemoryHub()
+    const [alice, bob] = (await room(hub, 2)) as [TestPeer, TestPeer]
+    await alice.thread.post('public')
+    await alice.thread.post('private', bob.did)
+    await waitFor(() => bob.events.messages.length === 2)
+    const carol = await joinPeer(hub)
+    peers.push(carol)
+    await waitFor(() => carol.events.backlogs.length === 1)
+    await sleep(50)
+    expect(carol.events.backlogs.flat().map((p) => p.message)).toEqual(['public'])
+    expect(carol.events.messages).toEqual([])
+  })
+})
+
+describe('forged messages on the topic', () => {
+  it('are rejected by every peer (so never forwarded) and reach no listener', async () => {
+    const hub = new MemoryHub()
+    const three = await room(hub, 3)
+    const [alice] = three as [TestPeer]
+    const mallory = edKey()
+    const forged = forge(mallory, {
+      ...claims(mallory, 'chat', ROOM, { message: 'I am alice' }),
+      iss: alice.did,
+    })
+    const verdicts = await hub.inject(ROOM, new TextEncoder().encode(forged))
+    expect(verdicts).toEqual(['reject', 'reject', 'reject'])
+    const replayedElsewhere = await signClaims(
+      await createSeedIdentity(new Uint8Array(32).fill(1)).signerForSpace('testspace'),
+      { type: 'chat', room: '3box.chat.testspace.other', message: 'wrong room' },
+      Date.now(),
+    )
+    expect(await hub.inject(ROOM, new TextEncoder().encode(replayedElsewhere.jwt))).toEqual([
+      'reject',
+      'reject',
+      'reject',
+    ])
+    await sleep(30)
+    for (const peer of three) expect(peer.events.messages).toEqual([])
+  })
+})
+
+/** The chat JWTs a peer would hand a newcomer. */
+async function chatJwtsHeldBy(peer: TestPeer): Promise<string[]> {
+  const asker = await createSeedIdentity(new Uint8Array(32).fill(9)).signerForSpace('testspace')
+  const request = await signClaims(asker, { type: 'request_backlog', room: ROOM }, Date.now())
+  const answer = await peer.thread.handleBacklogRequest(request.jwt, 'QmTestAsker')
+  return answer.entries.filter((jwt) => typeOf(jwt) === 'chat')
+}
+
+function typeOf(jwt: string): unknown {
+  const decoded = decodeCompactJwt(jwt)
+  return 'payload' in decoded ? (decoded.payload as { type?: unknown }).type : undefined
+}
+
+/**
+ * A member that behaves on the topic (answers joins with a signed presence) and answers
+ * backlog requests however the test likes.
+ */
+function hostileMember(
+  hub: MemoryHub,
+  key: TestKey,
+  answer: (requestJti: string) => unknown,
+): MemoryTransport {
+  const transport = hub.createTransport()
+  const encode = (value: unknown) =>
+    new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value))
+  transport.subscribe(ROOM, async (message) => {
+    if (typeOf(new TextDecoder().decode(message.data)) === 'join') {
+      void transport.publish(
+        ROOM,
+        encode(forge(key, claims(key, 'presence', ROOM, { peer: transport.peerId }))),
+      )
+    }
+    return 'accept'
+  })
+  transport.handle(BACKLOG_PROTOCOL, async (request) => {
+    const decoded = decodeCompactJwt(new TextDecoder().decode(request))
+    const jti = 'payload' in decoded ? String((decoded.payload as { jti?: unknown }).jti) : ''
+    return encode(answer(jti))
+  })
+  return transport
+}

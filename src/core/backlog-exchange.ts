@@ -59,3 +59,13 @@ function entriesOf(answer: Uint8Array, requestId: string): string[] {
   if (!parsed.success || parsed.data.request !== requestId) return []
   return parsed.data.entries.slice(0, MAX_BACKLOG_ENTRIES)
 }
+
+/** Up to `count` of `peers`, chosen at random so no member answers every newcomer. */
+export function pickPeers(peers: string[], count: number): string[] {
+  const pool = [...peers]
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[pool[i], pool[j]] = [pool[j] as string, pool[i] as string]
+  }
+  return pool.slice(0, count)
+}

@@ -1,18 +1,9 @@
 import { EventEmitter } from 'eventemitter3'
 import { PostBacklog } from './backlog.js'
-import { fetchBacklog } from './backlog-exchange.js'
-import {
-  BACKLOG_GATHER_MS,
-  BACKLOG_PEERS_ASKED,
-  DIRECT_PROTOCOL,
-  MEMBER_EXPIRY_MS,
-  PRESENCE_INTERVAL_MS,
-  PRESENCE_REPLY_JITTER_MS,
-  REQUEST_TIMEOUT_MS,
-} from './constants.js'
+import { fetchBacklog, pickPeers } from './backlog-exchange.js'
+import { sendDirect } from './direct-exchange.js'
 import {
   DirectMessageFailedError,
-  InvalidArgumentError,
   NotAMemberError,
   ThreadClosedError,
   UnsupportedOperationError,
@@ -21,9 +12,12 @@ import type { SpaceSigner } from './identity.js'
 import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
 import { MemberRegistry } from './members.js'
 import { comparePosts, type Post, toPost } from './post.js'
+import { type PostFilter, PostFilters } from './post-filters.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
-import { type BacklogResponse, DirectResponse, type MemberClaims } from './schema.js'
+import type { BacklogResponse, DirectResponse, MemberClaims } from './schema.js'
 import { assertDid, assertPostCount, checkedMessage } from './thread-arguments.js'
+import { DEFAULT_TIMINGS, type ThreadTimings } from './thread-timings.js'
+import { TimerSet } from './timer-set.js'
 import type {
   IncomingMessage,
   PubSubTransport,
@@ -36,24 +30,6 @@ import type {
  * themselves with signed `join`/`presence`/`leave` JWTs; chat posts are signed JWTs kept
  * only in memory; late joiners fetch a backlog directly from a few members.
  */
-
-export interface ThreadTimings {
-  presenceIntervalMs: number
-  memberExpiryMs: number
-  presenceReplyJitterMs: number
-  backlogGatherMs: number
-  backlogPeersAsked: number
-  requestTimeoutMs: number
-}
-
-export const DEFAULT_TIMINGS: ThreadTimings = {
-  presenceIntervalMs: PRESENCE_INTERVAL_MS,
-  memberExpiryMs: MEMBER_EXPIRY_MS,
-  presenceReplyJitterMs: PRESENCE_REPLY_JITTER_MS,
-  backlogGatherMs: BACKLOG_GATHER_MS,
-  backlogPeersAsked: BACKLOG_PEERS_ASKED,
-  requestTimeoutMs: REQUEST_TIMEOUT_MS,
-}
 
 export interface GhostThreadInit {
   space: string
@@ -81,9 +57,6 @@ export interface GhostThreadEvents {
   'backlog-received': [event: BacklogEvent]
 }
 
-/** Returns true to keep a post. Runs on live posts, direct messages and backlog entries. */
-export type PostFilter = (post: Post) => boolean
-
 export class GhostThread extends EventEmitter<GhostThreadEvents> {
   readonly space: string
   readonly name: string
@@ -96,8 +69,8 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   private readonly now: () => number
   private readonly members: MemberRegistry
   private readonly backlog: PostBacklog
-  private readonly filters = new Set<PostFilter>()
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  private readonly filters = new PostFilters()
+  private readonly timers = new TimerSet()
   private readonly onClose: GhostThreadInit['onClose']
   private ownPresence: string | undefined
   private presenceReplyPending = false
@@ -131,8 +104,8 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     this.stopWatchingSubscriptions = this.transport.onSubscriptionChange((change) =>
       this.onSubscriptionChange(change),
     )
-    this.repeat(() => void this.announce('presence'), this.timings.presenceIntervalMs)
-    this.repeat(
+    this.timers.repeat(() => void this.announce('presence'), this.timings.presenceIntervalMs)
+    this.timers.repeat(
       () => this.expireMembers(),
       Math.min(this.timings.presenceIntervalMs, this.timings.memberExpiryMs / 4),
     )
@@ -200,20 +173,17 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
 
   /** 3IP-9 client-side filters: a post any filter refuses is never emitted nor kept. */
   addFilter(filter: PostFilter): () => boolean {
-    if (typeof filter !== 'function')
-      throw new InvalidArgumentError('addFilter takes a function (post) => boolean')
-    this.filters.add(filter)
-    return () => this.removeFilter(filter)
+    return this.filters.add(filter)
   }
 
   removeFilter(filter: PostFilter): boolean {
-    return this.filters.delete(filter)
+    return this.filters.remove(filter)
   }
 
   /** 3IP-9 `_requestBacklog()`: asks a few members for their recent posts; resolves to the new ones. */
   async _requestBacklog(): Promise<Post[]> {
     this.assertOpen()
-    const peers = shuffle(this.members.remotePeers()).slice(0, this.timings.backlogPeersAsked)
+    const peers = pickPeers(this.members.remotePeers(), this.timings.backlogPeersAsked)
     if (peers.length === 0) return []
     const { jwt, claims } = await this.sign({ type: 'request_backlog', room: this.topic })
     const accepted = await fetchBacklog({
@@ -230,7 +200,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     for (const { jwt: entry, claims: entryClaims } of accepted) {
       if (entryClaims.type === 'chat') {
         const post = await toPost(entry, entryClaims)
-        if (this.passesFilters(post) && this.backlog.add({ post, jwt: entry }, this.now()))
+        if (this.filters.pass(post) && this.backlog.add({ post, jwt: entry }, this.now()))
           added.push(post)
       } else if (entryClaims.type === 'join' || entryClaims.type === 'presence') {
         // A presence from a backlog answer counts from when it was signed, so it expires on time.
@@ -251,8 +221,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       .then(({ jwt }) => this.transport.publish(this.topic, new TextEncoder().encode(jwt)))
       .catch(() => undefined)
     this.closed = true
-    for (const timer of this.timers) clearTimeout(timer)
-    this.timers.clear()
+    this.timers.stop()
     await leave
     this.stopWatchingSubscriptions()
     this.transport.unsubscribe(this.topic)
@@ -298,7 +267,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     if (verdict.action !== 'accept') return { ok: false, error: verdict.reason }
     if (verdict.message.claims.type !== 'chat') return { ok: false, error: 'wrong-channel' }
     const post = await toPost(jwt, verdict.message.claims)
-    if (this.passesFilters(post)) this.emitPost(post)
+    if (this.filters.pass(post)) this.emitPost(post)
     return { ok: true }
   }
 
@@ -342,7 +311,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
         break
       case 'chat': {
         const post = await toPost(jwt, claims)
-        if (!this.passesFilters(post) || !this.backlog.add({ post, jwt }, this.now())) return
+        if (!this.filters.pass(post) || !this.backlog.add({ post, jwt }, this.now())) return
         this.emitPost(post)
         break
       }
@@ -368,26 +337,20 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       message,
       to,
     })
-    const bytes = new TextEncoder().encode(jwt)
-    const answers = await Promise.allSettled(peers.map((peer) => this.askDirect(peer, bytes)))
-    const failures = answers.map((a) =>
-      a.status === 'fulfilled' ? a.value : String(a.reason?.message ?? a.reason),
-    )
-    if (!failures.includes('ok'))
+    const outcomes = await sendDirect({
+      peers,
+      jwt,
+      transport: this.transport,
+      timeoutMs: this.timings.requestTimeoutMs,
+    })
+    if (!outcomes.includes('ok')) {
       throw new DirectMessageFailedError(
-        `The direct message was not delivered (${failures.join('; ')}); the member may have just left, try again`,
+        `The direct message was not delivered (${outcomes.join('; ')}); the member may have just left, try again`,
       )
+    }
     const post = await toPost(jwt, claims)
     this.emitPost(post)
     return post.postId
-  }
-
-  private async askDirect(peer: string, bytes: Uint8Array): Promise<string> {
-    const signal = AbortSignal.timeout(this.timings.requestTimeoutMs)
-    const answer = await this.transport.request(peer, DIRECT_PROTOCOL, bytes, { signal })
-    const parsed = DirectResponse.safeParse(JSON.parse(new TextDecoder().decode(answer)))
-    if (!parsed.success) return 'malformed answer'
-    return parsed.data.ok ? 'ok' : parsed.data.error
   }
 
   private async announce(type: 'join' | 'presence'): Promise<void> {
@@ -406,7 +369,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   private schedulePresenceReply(): void {
     if (this.presenceReplyPending) return
     this.presenceReplyPending = true
-    this.after(Math.random() * this.timings.presenceReplyJitterMs, () => {
+    this.timers.after(Math.random() * this.timings.presenceReplyJitterMs, () => {
       this.presenceReplyPending = false
       void this.announce('presence')
     })
@@ -415,7 +378,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   private scheduleAutoBacklog(): void {
     if (!this.autoBacklogPending) return
     this.autoBacklogPending = false
-    this.after(
+    this.timers.after(
       this.timings.backlogGatherMs,
       () => void this._requestBacklog().catch(() => undefined),
     )
@@ -439,17 +402,6 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     return signed
   }
 
-  private passesFilters(post: Post): boolean {
-    for (const filter of this.filters) {
-      try {
-        if (!filter(post)) return false
-      } catch {
-        return false // a broken filter hides rather than lets through: filters are moderation
-      }
-    }
-    return true
-  }
-
   private emitPost(post: Post): void {
     this.emit('message', post)
   }
@@ -457,25 +409,4 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   private assertOpen(): void {
     if (this.closed) throw new ThreadClosedError()
   }
-
-  private repeat(task: () => void, everyMs: number): void {
-    const timer = setInterval(task, everyMs)
-    this.timers.add(timer)
-  }
-
-  private after(delayMs: number, task: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer)
-      if (!this.closed) task()
-    }, delayMs)
-    this.timers.add(timer)
-  }
-}
-
-function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1))
-    ;[items[i], items[j]] = [items[j] as T, items[i] as T]
-  }
-  return items
 }

@@ -5,13 +5,14 @@ import {
   MAX_JWT_BYTES,
 } from './constants.js'
 import { UnsupportedOperationError } from './errors.js'
-import { GhostThread, type ThreadTimings } from './ghost-thread.js'
+import { GhostThread } from './ghost-thread.js'
 import type { Identity, SpaceSigner } from './identity.js'
 import { decodeUtf8, peekRoom } from './jwt.js'
 import { ReceiptRules } from './receipt-rules.js'
 import { assertValidName, topicFor } from './room-name.js'
 import type { BacklogResponse, DirectResponse } from './schema.js'
 import { checkedBacklogLimit } from './thread-arguments.js'
+import type { ThreadTimings } from './thread-timings.js'
 import type { PubSubTransport } from './transport.js'
 
 /**

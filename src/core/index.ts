@@ -19,14 +19,7 @@
 export * from './constants.js'
 export { encodeDidKey, parseDidKey, type SigningAlg, UnsupportedDidError } from './did-key.js'
 export * from './errors.js'
-export {
-  type BacklogEvent,
-  DEFAULT_TIMINGS,
-  GhostThread,
-  type GhostThreadEvents,
-  type PostFilter,
-  type ThreadTimings,
-} from './ghost-thread.js'
+export { type BacklogEvent, GhostThread, type GhostThreadEvents } from './ghost-thread.js'
 export {
   GhostSpace,
   GhostThreads,
@@ -45,6 +38,7 @@ export {
 export { decodeCompactJwt, signClaims, type UnsignedClaims } from './jwt.js'
 export { MemoryHub, MemoryTransport, type RecordedVerdict } from './memory-transport.js'
 export { type Post, postIdOf } from './post.js'
+export { type PostFilter, PostFilters } from './post-filters.js'
 export { type RateLimit, RateLimiter } from './rate-limit.js'
 export {
   type Channel,
@@ -57,4 +51,5 @@ export {
 } from './receipt-rules.js'
 export { assertValidName, isTopic, parseTopic, topicFor } from './room-name.js'
 export { type Claims, type JsonValue, MESSAGE_TYPES, type MessageType } from './schema.js'
+export { DEFAULT_TIMINGS, type ThreadTimings } from './thread-timings.js'
 export type * from './transport.js'

@@ -1,0 +1,43 @@
+import { DIRECT_PROTOCOL } from './constants.js'
+import { decodeUtf8 } from './jwt.js'
+import { DirectResponse } from './schema.js'
+import type { PubSubTransport } from './transport.js'
+
+/**
+ * The sender's side of `/ghost-threads/direct/1.0.0`: one DM JWT to every peer hosting
+ * the recipient's DID, each answered with a status. 3box sent DMs to a peer id and
+ * kept them in the backlog; here they go to a DID's peers only and are never stored.
+ */
+
+export interface SendDirectInit {
+  peers: string[]
+  jwt: string
+  transport: PubSubTransport
+  timeoutMs: number
+}
+
+/** One outcome per peer: 'ok', or why that peer did not take the message. */
+export async function sendDirect(init: SendDirectInit): Promise<string[]> {
+  const bytes = new TextEncoder().encode(init.jwt)
+  const outcomes = await Promise.allSettled(
+    init.peers.map(async (peer) => {
+      const signal = AbortSignal.timeout(init.timeoutMs)
+      return outcomeOf(await init.transport.request(peer, DIRECT_PROTOCOL, bytes, { signal }))
+    }),
+  )
+  return outcomes.map((outcome) =>
+    outcome.status === 'fulfilled'
+      ? outcome.value
+      : String((outcome.reason as Error)?.message ?? outcome.reason),
+  )
+}
+
+function outcomeOf(answer: Uint8Array): string {
+  try {
+    const parsed = DirectResponse.safeParse(JSON.parse(decodeUtf8(answer) ?? ''))
+    if (parsed.success) return parsed.data.ok ? 'ok' : parsed.data.error
+  } catch {
+    // fall through: not JSON
+  }
+  return 'malformed answer'
+}

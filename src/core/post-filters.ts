@@ -1,0 +1,36 @@
+import { InvalidArgumentError } from './errors.js'
+import type { Post } from './post.js'
+
+/** Returns true to keep a post. Runs on live posts, direct messages and backlog entries. */
+export type PostFilter = (post: Post) => boolean
+
+/**
+ * 3IP-9 "Client Side Filters": any number of filters, all of which must keep a post.
+ * 3box never ran them on backlog entries; here every way in passes through `pass`.
+ */
+export class PostFilters {
+  private readonly filters = new Set<PostFilter>()
+
+  /** Adds a filter; returns the function that removes it again. */
+  add(filter: PostFilter): () => boolean {
+    if (typeof filter !== 'function')
+      throw new InvalidArgumentError('addFilter takes a function (post) => boolean')
+    this.filters.add(filter)
+    return () => this.remove(filter)
+  }
+
+  remove(filter: PostFilter): boolean {
+    return this.filters.delete(filter)
+  }
+
+  pass(post: Post): boolean {
+    for (const filter of this.filters) {
+      try {
+        if (!filter(post)) return false
+      } catch {
+        return false // a broken filter hides rather than lets through: filters are moderation
+      }
+    }
+    return true
+  }
+}

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from '@jest/globals'
+import { base32 } from 'multiformats/bases/base32'
+import { PostBacklog } from '../../src/core/backlog.js'
+import { MemoryHub, PeerUnreachableError, type Post, postIdOf } from '../../src/core/index.js'
+import { MemberRegistry } from '../../src/core/members.js'
+import { RateLimiter } from '../../src/core/rate-limit.js'
+
+const NOW = 1_700_000_000_000
+
+function post(id: string, timestamp: number, extra: Partial<Post> = {}): Post {
+  return { type: 'chat', author: 'did:key:zTest', message: id, timestamp, postId: id, ...extra }
+}
+
+describe('PostBacklog', () => {
+  it('keeps the newest `limit` posts oldest first, and an old arrival finds its place', () => {
+    const backlog = new PostBacklog(3)
+    const t = NOW / 1000
+    for (const [id, at] of [
+      ['b', t - 20],
+      ['c', t - 10],
+      ['d', t - 5],
+    ] as const) {
+      expect(backlog.add({ post: post(id, at), jwt: id }, NOW)).toBe(true)
+    }
+    expect(backlog.add({ post: post('a', t - 30), jwt: 'a' }, NOW)).toBe(false) // older than all, and full
+    expect(backlog.add({ post: post('c2', t - 10), jwt: 'c2' }, NOW)).toBe(true) // same second as c: after it
+    expect(backlog.recent(NOW).map((p) => p.postId)).toEqual(['c', 'c2', 'd'])
+    expect(backlog.recent(NOW, 1).map((p) => p.postId)).toEqual(['d'])
+    expect(backlog.has('b')).toBe(false)
+    expect(backlog.add({ post: post('d', t - 5), jwt: 'd' }, NOW)).toBe(false) // known already
+  })
+
+  it('forgets posts older than 12 hours and refuses to take them', () => {
+    const backlog = new PostBacklog(10)
+    const t = NOW / 1000
+    backlog.add({ post: post('old', t - 11 * 3600), jwt: 'old' }, NOW)
+    expect(backlog.add({ post: post('ancient', t - 13 * 3600), jwt: 'ancient' }, NOW)).toBe(false)
+    expect(backlog.recent(NOW + 2 * 3600 * 1000)).toEqual([])
+    expect(backlog.size).toBe(0)
+  })
+
+  it('refuses direct messages outright', () => {
+    expect(() =>
+      new PostBacklog(3).add(
+        { post: post('dm', NOW / 1000, { to: 'did:key:zBob' }), jwt: 'dm' },
+        NOW,
+      ),
+    ).toThrow(/never enter the backlog/)
+  })
+})
+
+describe('MemberRegistry', () => {
+  const registry = () => new MemberRegistry('did:key:zMe', 'peer-me', 1_000)
+
+  it('lists our own DID first and never reports it joining or leaving', () => {
+    const members = registry()
+    expect(members.list()).toEqual(['did:key:zMe'])
+    expect(members.seen('did:key:zMe', 'peer-other', NOW, 'jwt')).toBe(false)
+    expect(members.seen('did:key:zBob', 'peer-bob', NOW, 'jwt')).toBe(true)
+    expect(members.list()).toEqual(['did:key:zMe', 'did:key:zBob'])
+    expect(members.removePeer('did:key:zMe', 'peer-other', NOW)).toBe(false)
+  })
+
+  it('ignores records that claim our own peer', () => {
+    const members = registry()
+    expect(members.seen('did:key:zSpoof', 'peer-me', NOW, 'jwt')).toBe(false)
+    expect(members.isMember('did:key:zSpoof')).toBe(false)
+  })
+
+  it('expires silent peers and refuses presences signed before a departure', () => {
+    const members = registry()
+    members.seen('did:key:zBob', 'peer-bob', NOW, 'jwt')
+    expect(members.expire(NOW + 500)).toEqual([])
+    expect(members.expire(NOW + 1_500)).toEqual(['did:key:zBob'])
+    expect(members.seen('did:key:zBob', 'peer-bob', NOW + 1_600, 'jwt', NOW + 1_000)).toBe(false)
+    expect(members.seen('did:key:zBob', 'peer-bob', NOW + 1_600, 'jwt')).toBe(true) // a live join
+    expect(members.presenceJwts()).toEqual(['jwt'])
+  })
+
+  it('removes a peer from every DID it hosted', () => {
+    const members = registry()
+    members.seen('did:key:zA', 'peer-x', NOW, 'a')
+    members.seen('did:key:zB', 'peer-x', NOW, 'b')
+    members.seen('did:key:zB', 'peer-y', NOW, 'b2')
+    expect(members.removePeerEverywhere('peer-x', NOW)).toEqual(['did:key:zA'])
+    expect(members.peersOf('did:key:zB')).toEqual(['peer-y'])
+    expect(members.remotePeers()).toEqual(['peer-y'])
+  })
+})
+
+describe('RateLimiter', () => {
+  it('allows a burst, then refills at the sustained rate, per key', () => {
+    let now = NOW
+    const limiter = new RateLimiter({ burst: 2, perSecond: 4 }, () => now)
+    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([true, true, false])
+    expect(limiter.take('b')).toBe(true)
+    now += 250
+    expect([limiter.take('a'), limiter.take('a')]).toEqual([true, false])
+  })
+
+  it('holds a bounded number of keys', () => {
+    const limiter = new RateLimiter({ burst: 1, perSecond: 0 }, () => NOW, 2)
+    limiter.take('a')
+    limiter.take('b')
+    limiter.take('c')
+    limiter.take('d')
+    expect(limiter.take('a')).toBe(true) // forgotten, so it starts again with a full bucket
+  })
+})
+
+describe('postIdOf', () => {
+  it('is the CIDv1 (dag-cbor, sha2-256, base32) of the JWT string', async () => {
+    const jwt = 'eyJhbGciOiJFZERTQSJ9.e30.sig'
+    // Built by hand: dag-cbor of a text string of 24–255 bytes is 0x78, the length, the UTF-8 bytes.
+    const cbor = Buffer.concat([Buffer.from([0x78, jwt.length]), Buffer.from(jwt)])
+    const digest = createHash('sha256').update(cbor).digest()
+    const cid = Buffer.concat([Buffer.from([0x01, 0x71, 0x12, 0x20]), digest]) // v1, dag-cbor, sha2-256, 32 bytes
+    expect(await postIdOf(jwt)).toBe(base32.encode(cid))
+    expect(await postIdOf(jwt)).toMatch(/^bafyrei/)
+  })
+})
+
+describe('MemoryHub', () => {
+  it('fails requests to unknown peers, unhandled protocols and after a deadline', async () => {
+    const hub = new MemoryHub()
+    const a = hub.createTransport()
+    const b = hub.createTransport()
+    await expect(a.request('nobody', '/p', new Uint8Array())).rejects.toThrow(PeerUnreachableError)
+    await expect(a.request(b.peerId, '/p', new Uint8Array())).rejects.toThrow(/does not answer \/p/)
+    b.handle('/slow', () => new Promise(() => {}))
+    await expect(
+      a.request(b.peerId, '/slow', new Uint8Array(), { signal: AbortSignal.timeout(20) }),
+    ).rejects.toThrow(/did not answer in time/)
+    expect(() => hub.createTransport(a.peerId)).toThrow(/exists already/)
+  })
+
+  it('tells subscribers when a peer joins and leaves a topic, and refuses use after disconnect', async () => {
+    const hub = new MemoryHub()
+    const a = hub.createTransport()
+    const b = hub.createTransport()
+    const changes: unknown[] = []
+    a.onSubscriptionChange((change) => changes.push(change))
+    b.subscribe('t', async () => 'accept')
+    // Like gossipsub, a peer learns others' subscriptions whether or not it subscribes itself.
+    expect(a.subscribers('t')).toEqual([b.peerId])
+    hub.disconnect(b.peerId)
+    expect(changes).toEqual([
+      { topic: 't', peerId: b.peerId, subscribed: true },
+      { topic: 't', peerId: b.peerId, subscribed: false },
+    ])
+    await expect(b.publish('t', new Uint8Array())).rejects.toThrow(PeerUnreachableError)
+  })
+})

@@ -129,7 +129,11 @@ describe('late joiners', () => {
     for (let i = 0; i < 8; i++) await alice.thread.post(`post ${i}`)
     const carol = await joinPeer(hub, { backlogLimit: 3 })
     peers.push(carol)
+    const updates: unknown[] = []
+    carol.thread.onUpdate((update) => updates.push(update))
     await waitFor(() => carol.events.backlogs.length === 1)
+    // 3IP-9: onUpdate hears the backlog as { type: 'backlog', message: posts }.
+    expect(updates).toEqual([{ type: 'backlog', message: await carol.thread.getPosts() }])
     expect((await carol.thread.getPosts()).map((p) => p.message)).toEqual([
       'post 5',
       'post 6',

@@ -22,7 +22,8 @@ export class GhostThreadsError extends Error {
 
   constructor(message: string, code: ErrorCodeValue = ErrorCode.internal) {
     super(message)
-    this.name = 'GhostThreadsError'
+    // Each subclass declares `static name`, so this survives minification.
+    this.name = new.target.name
     this.code = code
   }
 }
@@ -31,7 +32,6 @@ export class InvalidNameError extends GhostThreadsError {
   static override name = 'InvalidNameError'
   constructor(message = 'Space and room names are 1–64 characters of A-Z, a-z, 0-9, _ and -') {
     super(message, ErrorCode.invalidParams)
-    this.name = 'InvalidNameError'
   }
 }
 
@@ -39,7 +39,6 @@ export class InvalidArgumentError extends GhostThreadsError {
   static override name = 'InvalidArgumentError'
   constructor(message = 'An argument has the wrong type or value; check the API reference') {
     super(message, ErrorCode.invalidParams)
-    this.name = 'InvalidArgumentError'
   }
 }
 
@@ -49,7 +48,6 @@ export class InvalidMessageError extends GhostThreadsError {
     message = 'A message must be a JSON value (string, number, boolean, null, array or object)',
   ) {
     super(message, ErrorCode.invalidParams)
-    this.name = 'InvalidMessageError'
   }
 }
 
@@ -57,7 +55,6 @@ export class MessageTooLargeError extends GhostThreadsError {
   static override name = 'MessageTooLargeError'
   constructor(message = 'The message is too large; send less text or split it into several posts') {
     super(message, ErrorCode.invalidParams)
-    this.name = 'MessageTooLargeError'
   }
 }
 
@@ -65,7 +62,6 @@ export class UnsupportedOperationError extends GhostThreadsError {
   static override name = 'UnsupportedOperationError'
   constructor(message = 'Ghost threads do not support this operation') {
     super(message, ErrorCode.unsupported)
-    this.name = 'UnsupportedOperationError'
   }
 }
 
@@ -73,7 +69,6 @@ export class ThreadClosedError extends GhostThreadsError {
   static override name = 'ThreadClosedError'
   constructor(message = 'This thread was closed; join the room again to keep chatting') {
     super(message, ErrorCode.disconnected)
-    this.name = 'ThreadClosedError'
   }
 }
 
@@ -83,7 +78,6 @@ export class NotAMemberError extends GhostThreadsError {
     message = 'That DID is not online in this room; direct messages reach online members only (see listMembers())',
   ) {
     super(message, ErrorCode.invalidParams)
-    this.name = 'NotAMemberError'
   }
 }
 
@@ -93,7 +87,6 @@ export class DirectMessageFailedError extends GhostThreadsError {
     message = 'The direct message was not delivered; the member may have just left, try again',
   ) {
     super(message, ErrorCode.disconnected)
-    this.name = 'DirectMessageFailedError'
   }
 }
 
@@ -101,7 +94,6 @@ export class PeerUnreachableError extends GhostThreadsError {
   static override name = 'PeerUnreachableError'
   constructor(message = 'The peer could not be reached') {
     super(message, ErrorCode.disconnected)
-    this.name = 'PeerUnreachableError'
   }
 }
 
@@ -109,6 +101,5 @@ export class InvalidSeedError extends GhostThreadsError {
   static override name = 'InvalidSeedError'
   constructor(message = 'An identity seed is exactly 32 random bytes') {
     super(message, ErrorCode.invalidParams)
-    this.name = 'InvalidSeedError'
   }
 }

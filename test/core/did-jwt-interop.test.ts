@@ -32,14 +32,19 @@ const didKeyResolver = new Resolver({
   },
 })
 
+async function signedChat() {
+  const signer = await createSeedIdentity(new Uint8Array(32).fill(5)).signerForSpace('interop')
+  const { jwt } = await signClaims(
+    signer,
+    { type: 'chat', room: '3box.chat.interop.room', message: 'hi' },
+    Date.now(),
+  )
+  return { signer, jwt }
+}
+
 describe('did-jwt interoperability', () => {
   it('did-jwt’s verifyJWT accepts a ghost-thread JWT and names its issuer', async () => {
-    const signer = await createSeedIdentity(new Uint8Array(32).fill(5)).signerForSpace('interop')
-    const { jwt } = await signClaims(
-      signer,
-      { type: 'chat', room: '3box.chat.interop.room', message: 'hi' },
-      Date.now(),
-    )
+    const { signer, jwt } = await signedChat()
     const verified = await verifyJWT(jwt, { resolver: didKeyResolver })
     expect(verified.issuer).toBe(signer.did)
     expect(verified.payload).toMatchObject({
@@ -50,12 +55,7 @@ describe('did-jwt interoperability', () => {
   })
 
   it('and rejects it when the payload was edited', async () => {
-    const signer = await createSeedIdentity(new Uint8Array(32).fill(5)).signerForSpace('interop')
-    const { jwt } = await signClaims(
-      signer,
-      { type: 'chat', room: '3box.chat.interop.room', message: 'hi' },
-      Date.now(),
-    )
+    const { signer, jwt } = await signedChat()
     const [header, , signature] = jwt.split('.')
     const edited = Buffer.from(
       JSON.stringify({ iss: signer.did, type: 'chat', message: 'bye' }),

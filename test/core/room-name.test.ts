@@ -58,3 +58,16 @@ describe('room names', () => {
     expect(isTopic(null)).toBe(false)
   })
 })
+
+describe('named errors', () => {
+  it('carry their class name, survive minification and stay instanceof', async () => {
+    const errors = await import('../../src/core/errors.js')
+    for (const [exported, ErrorClass] of Object.entries(errors)) {
+      if (typeof ErrorClass !== 'function' || !exported.endsWith('Error')) continue
+      const error = new (ErrorClass as new () => Error & { code: number })()
+      expect({ exported, name: error.name }).toEqual({ exported, name: exported })
+      expect(error).toBeInstanceOf(errors.GhostThreadsError)
+      expect(typeof error.code).toBe('number')
+    }
+  })
+})

@@ -27,7 +27,7 @@ export class PostBacklog {
     return this.ids.has(postId)
   }
 
-  /** Adds an entry; false when it was known already or falls outside the window. */
+  /** Adds an entry; false when it was known already, or is too old or too far down to keep. */
   add(entry: BacklogEntry, nowMs: number): boolean {
     if (entry.post.to !== undefined) throw new Error('direct messages never enter the backlog')
     if (this.ids.has(entry.post.postId)) return false

@@ -1,8 +1,9 @@
 import { BACKLOG_PROTOCOL, MAX_BACKLOG_ENTRIES, MAX_BACKLOG_RESPONSE_BYTES } from './constants.js'
-import { decodeUtf8 } from './jwt.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
+import { requestEach } from './request-each.js'
 import { BacklogResponse } from './schema.js'
 import type { PubSubTransport } from './transport.js'
+import { decodeUtf8, encodeUtf8 } from './utf8.js'
 
 /**
  * The newcomer's side of `/ghost-threads/backlog/1.0.0`: ask a few peers at once, keep
@@ -23,13 +24,13 @@ export interface FetchBacklogInit {
 }
 
 export async function fetchBacklog(init: FetchBacklogInit): Promise<VerifiedMessage[]> {
-  const request = new TextEncoder().encode(init.request)
-  const answers = await Promise.allSettled(
-    init.peers.map((peer) =>
-      init.transport.request(peer, BACKLOG_PROTOCOL, request, {
-        signal: AbortSignal.timeout(init.timeoutMs),
-      }),
-    ),
+  const request = encodeUtf8(init.request)
+  const answers = await requestEach(
+    init.transport,
+    init.peers,
+    BACKLOG_PROTOCOL,
+    request,
+    init.timeoutMs,
   )
   const entries = new Set<string>()
   for (const answer of answers) {

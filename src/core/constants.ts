@@ -8,7 +8,6 @@ export const TOPIC_PREFIX = '3box.chat'
 
 /** Space and room names: 1–64 characters of `[A-Za-z0-9_-]` (DESIGN.md, wire protocol). */
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
-export const MAX_NAME_LENGTH = 64
 
 /** A whole JWT on the wire, in bytes. Larger payloads are rejected before decoding. */
 export const MAX_JWT_BYTES = 16 * 1024

@@ -1,7 +1,8 @@
 import { DIRECT_PROTOCOL } from './constants.js'
-import { decodeUtf8 } from './jwt.js'
+import { requestEach } from './request-each.js'
 import { DirectResponse } from './schema.js'
 import type { PubSubTransport } from './transport.js'
+import { decodeUtf8, encodeUtf8 } from './utf8.js'
 
 /**
  * The sender's side of `/ghost-threads/direct/1.0.0`: one DM JWT to every peer hosting
@@ -18,17 +19,17 @@ export interface SendDirectInit {
 
 /** One outcome per peer: 'ok', or why that peer did not take the message. */
 export async function sendDirect(init: SendDirectInit): Promise<string[]> {
-  const bytes = new TextEncoder().encode(init.jwt)
-  const outcomes = await Promise.allSettled(
-    init.peers.map(async (peer) => {
-      const signal = AbortSignal.timeout(init.timeoutMs)
-      return outcomeOf(await init.transport.request(peer, DIRECT_PROTOCOL, bytes, { signal }))
-    }),
+  const answers = await requestEach(
+    init.transport,
+    init.peers,
+    DIRECT_PROTOCOL,
+    encodeUtf8(init.jwt),
+    init.timeoutMs,
   )
-  return outcomes.map((outcome) =>
-    outcome.status === 'fulfilled'
-      ? outcome.value
-      : String((outcome.reason as Error)?.message ?? outcome.reason),
+  return answers.map((answer) =>
+    answer.status === 'fulfilled'
+      ? outcomeOf(answer.value)
+      : String((answer.reason as Error)?.message ?? answer.reason),
   )
 }
 

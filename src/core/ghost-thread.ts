@@ -24,6 +24,7 @@ import type {
   SubscriptionChange,
   ValidationResult,
 } from './transport.js'
+import { encodeUtf8 } from './utf8.js'
 
 /**
  * One ghost thread (3IP-9): an ephemeral chat room on a pubsub topic. Members announce
@@ -116,7 +117,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   async reannounce(): Promise<void> {
     this.autoBacklogPending = true
     await this.announce('join')
-    if (this.members.remotePeers().length > 0) this.scheduleAutoBacklog()
+    if (this.members.hasRemotePeers()) this.scheduleAutoBacklog()
   }
 
   /** 3IP-9 `post(message, to?)`: broadcasts, or sends directly to the member `to` (a DID). */
@@ -129,10 +130,10 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       room: this.topic,
       message: checked,
     })
-    await this.transport.publish(this.topic, new TextEncoder().encode(jwt))
+    await this.transport.publish(this.topic, encodeUtf8(jwt))
     const post = await toPost(jwt, claims)
     this.backlog.add({ post, jwt }, this.now())
-    this.emitPost(post)
+    this.emit('message', post)
     return post.postId
   }
 
@@ -218,7 +219,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   async close(): Promise<void> {
     if (this.closed) return
     const leave = this.sign({ type: 'leave', room: this.topic, peer: this.transport.peerId })
-      .then(({ jwt }) => this.transport.publish(this.topic, new TextEncoder().encode(jwt)))
+      .then(({ jwt }) => this.transport.publish(this.topic, encodeUtf8(jwt)))
       .catch(() => undefined)
     this.closed = true
     this.timers.stop()
@@ -267,7 +268,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     if (verdict.action !== 'accept') return { ok: false, error: verdict.reason }
     if (verdict.message.claims.type !== 'chat') return { ok: false, error: 'wrong-channel' }
     const post = await toPost(jwt, verdict.message.claims)
-    if (this.filters.pass(post)) this.emitPost(post)
+    if (this.filters.pass(post)) this.emit('message', post)
     return { ok: true }
   }
 
@@ -312,7 +313,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       case 'chat': {
         const post = await toPost(jwt, claims)
         if (!this.filters.pass(post) || !this.backlog.add({ post, jwt }, this.now())) return
-        this.emitPost(post)
+        this.emit('message', post)
         break
       }
       case 'request_backlog':
@@ -321,10 +322,10 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   }
 
   private memberSeen(claims: MemberClaims, jwt: string, atMs: number, signedAtMs?: number): void {
-    const hadPeers = this.members.remotePeers().length > 0
+    const hadPeers = this.members.hasRemotePeers()
     if (this.members.seen(claims.iss, claims.peer, atMs, jwt, signedAtMs))
       this.emit('user-joined', claims.iss)
-    if (!hadPeers && this.members.remotePeers().length > 0) this.scheduleAutoBacklog()
+    if (!hadPeers && this.members.hasRemotePeers()) this.scheduleAutoBacklog()
   }
 
   private async postDirect(message: Post['message'], to: string): Promise<string> {
@@ -349,7 +350,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       )
     }
     const post = await toPost(jwt, claims)
-    this.emitPost(post)
+    this.emit('message', post)
     return post.postId
   }
 
@@ -360,7 +361,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       // close() may have run while we signed: a presence sent after our leave would bring us back.
       if (this.closed) return
       this.ownPresence = jwt
-      await this.transport.publish(this.topic, new TextEncoder().encode(jwt))
+      await this.transport.publish(this.topic, encodeUtf8(jwt))
     } catch {
       // A heartbeat that cannot be sent now is sent again at the next interval.
     }
@@ -400,10 +401,6 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     const signed = await signClaims(this.signer, claims, this.now())
     this.rules.markSeen(signed.claims)
     return signed
-  }
-
-  private emitPost(post: Post): void {
-    this.emit('message', post)
   }
 
   private assertOpen(): void {

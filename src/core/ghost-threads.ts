@@ -7,13 +7,14 @@ import {
 import { UnsupportedOperationError } from './errors.js'
 import { GhostThread } from './ghost-thread.js'
 import type { Identity, SpaceSigner } from './identity.js'
-import { decodeUtf8, peekRoom } from './jwt.js'
+import { peekRoom } from './jwt.js'
 import { ReceiptRules } from './receipt-rules.js'
 import { assertValidName, topicFor } from './room-name.js'
 import type { BacklogResponse, DirectResponse } from './schema.js'
 import { checkedBacklogLimit } from './thread-arguments.js'
 import type { ThreadTimings } from './thread-timings.js'
 import type { PubSubTransport } from './transport.js'
+import { decodeUtf8, encodeUtf8 } from './utf8.js'
 
 /**
  * The ghost threads of one node: the entry point of the core. It owns the transport's
@@ -44,8 +45,6 @@ export interface JoinThreadOptions {
   ghostBacklogLimit?: number
 }
 
-const encoder = new TextEncoder()
-
 export class GhostThreads {
   private readonly transport: PubSubTransport
   private readonly identity: Identity
@@ -69,10 +68,10 @@ export class GhostThreads {
     if (this.started) return
     this.started = true
     this.transport.handle(DIRECT_PROTOCOL, async (data, from) =>
-      encoder.encode(JSON.stringify(await this.routeDirect(data, from))),
+      encodeUtf8(JSON.stringify(await this.routeDirect(data, from))),
     )
     this.transport.handle(BACKLOG_PROTOCOL, async (data, from) =>
-      encoder.encode(JSON.stringify(await this.routeBacklog(data, from))),
+      encodeUtf8(JSON.stringify(await this.routeBacklog(data, from))),
     )
   }
 

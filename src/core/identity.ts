@@ -4,6 +4,7 @@ import { sha256 } from '@noble/hashes/sha2'
 import { encodeDidKey, type SigningAlg } from './did-key.js'
 import { InvalidSeedError } from './errors.js'
 import { assertValidName } from './room-name.js'
+import { encodeUtf8 } from './utf8.js'
 
 /**
  * Per-space identities. One 32-byte master seed gives every space its own Ed25519 key
@@ -13,7 +14,7 @@ import { assertValidName } from './room-name.js'
  */
 
 export const SEED_BYTES = 32
-const HKDF_SALT = new TextEncoder().encode('ghost-threads/space-key/v1')
+const HKDF_SALT = encodeUtf8('ghost-threads/space-key/v1')
 
 /** Signs for one DID. The private key never leaves the object that implements this. */
 export interface SpaceSigner {

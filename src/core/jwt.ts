@@ -3,6 +3,7 @@ import { base64url } from 'multiformats/bases/base64'
 import { JTI_BYTES } from './constants.js'
 import type { SpaceSigner } from './identity.js'
 import type { Claims } from './schema.js'
+import { decodeUtf8, encodeUtf8 } from './utf8.js'
 
 /**
  * Ghost-thread JWTs are ordinary compact JWS tokens made by did-jwt, so any did-jwt
@@ -16,9 +17,6 @@ export type UnsignedClaims = Claims extends infer C
     ? Omit<C, 'iss' | 'iat' | 'jti'>
     : never
   : never
-
-const utf8 = new TextEncoder()
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 export function randomJti(): string {
   return base64url.baseEncode(globalThis.crypto.getRandomValues(new Uint8Array(JTI_BYTES)))
@@ -38,7 +36,7 @@ export async function signClaims<C extends UnsignedClaims>(
       issuer: signer.did,
       alg: signer.alg,
       signer: async (data) => {
-        const bytes = typeof data === 'string' ? utf8.encode(data) : data
+        const bytes = typeof data === 'string' ? encodeUtf8(data) : data
         return base64url.baseEncode(await signer.sign(bytes))
       },
     },
@@ -57,14 +55,6 @@ export interface DecodedJwt {
 export type DecodeFailure = {
   reason: 'malformed-jwt' | 'malformed-base64' | 'malformed-json'
   detail: string
-}
-
-export function decodeUtf8(bytes: Uint8Array): string | undefined {
-  try {
-    return fatalUtf8.decode(bytes)
-  } catch {
-    return undefined
-  }
 }
 
 export function decodeCompactJwt(jwt: string): DecodedJwt | DecodeFailure {
@@ -94,7 +84,7 @@ export function decodeCompactJwt(jwt: string): DecodedJwt | DecodeFailure {
   return {
     header,
     payload,
-    signingInput: utf8.encode(`${headerPart}.${payloadPart}`),
+    signingInput: encodeUtf8(`${headerPart}.${payloadPart}`),
     signature,
   }
 }

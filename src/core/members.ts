@@ -93,6 +93,11 @@ export class MemberRegistry {
     return [...(this.members.get(did)?.keys() ?? [])]
   }
 
+  /** Whether any other peer hosts a member (every entry has at least one peer). */
+  hasRemotePeers(): boolean {
+    return this.members.size > 0
+  }
+
   /** Every other peer hosting a member. */
   remotePeers(): string[] {
     const peers = new Set<string>()

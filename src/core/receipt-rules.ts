@@ -12,7 +12,7 @@ import {
   SEEN_JTI_CAPACITY,
 } from './constants.js'
 import { UnsupportedDidError } from './did-key.js'
-import { decodeCompactJwt, decodeUtf8 } from './jwt.js'
+import { decodeCompactJwt } from './jwt.js'
 import { type RateLimit, RateLimiter } from './rate-limit.js'
 import {
   Claims,
@@ -23,6 +23,7 @@ import {
   SIGNING_ALGS,
 } from './schema.js'
 import { SignatureVerifier } from './signature.js'
+import { decodeUtf8, encodeUtf8 } from './utf8.js'
 
 /**
  * The receipt rules: the one check every incoming JWT passes before anything else sees
@@ -87,8 +88,6 @@ export interface ReceiptRulesInit {
   ) => void
 }
 
-const utf8 = new TextEncoder()
-
 export class ReceiptRules {
   private readonly now: () => number
   private readonly seen: QuickLRU<string, true>
@@ -134,7 +133,7 @@ export class ReceiptRules {
   }
 
   private async evaluate(input: Uint8Array | string, expect: Expectation): Promise<Verdict> {
-    const bytes = typeof input === 'string' ? utf8.encode(input) : input
+    const bytes = typeof input === 'string' ? encodeUtf8(input) : input
     if (bytes.length > MAX_JWT_BYTES) {
       return refuse('oversized', `${bytes.length} bytes, the limit is ${MAX_JWT_BYTES}`)
     }
@@ -171,7 +170,7 @@ export class ReceiptRules {
     if (claims.iat < nowS - maxAgeS) return refuse('too-old', `older than ${maxAgeS} s`)
 
     if (claims.type === 'chat') {
-      const size = utf8.encode(JSON.stringify(claims.message)).length
+      const size = encodeUtf8(JSON.stringify(claims.message)).length
       if (size > MAX_MESSAGE_BYTES)
         return refuse('oversized', `message of ${size} bytes, limit ${MAX_MESSAGE_BYTES}`)
     }

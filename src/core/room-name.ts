@@ -23,7 +23,10 @@ export function topicFor(space: string, room: string): string {
   return `${TOPIC_PREFIX}.${space}.${room}`
 }
 
-const TOPIC_PATTERN = /^3box\.chat\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/
+const NAME = NAME_PATTERN.source.slice(1, -1) // the pattern without its ^ and $
+const PREFIX = TOPIC_PREFIX.replaceAll('.', '\\.')
+/** A ghost-thread topic; groups 1 and 2 are the space and the room. */
+export const TOPIC_PATTERN = new RegExp(`^${PREFIX}\\.(${NAME})\\.(${NAME})$`)
 
 /** The space and room of a topic, or undefined when it is not a ghost-thread topic. */
 export function parseTopic(topic: string): { space: string; room: string } | undefined {

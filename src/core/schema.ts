@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { MAX_JTI_LENGTH, MIN_JTI_LENGTH } from './constants.js'
+import { TOPIC_PATTERN } from './room-name.js'
 
 /**
  * The claims of every ghost-thread JWT (wire v1, DESIGN.md). Parsing strips unknown keys,
@@ -15,15 +16,16 @@ export function isMessageType(value: unknown): value is MessageType {
 
 export const SIGNING_ALGS = ['EdDSA', 'ES256K'] as const
 
-const didKey = z.string().regex(/^did:key:z[1-9A-HJ-NP-Za-km-z]{40,64}$/, 'not a did:key')
+export const DidKey = z.string().regex(/^did:key:z[1-9A-HJ-NP-Za-km-z]{40,64}$/, 'not a did:key')
 /** libp2p peer ids are base58btc multihashes or base36 CIDs. */
 const peerId = z.string().regex(/^[A-Za-z0-9]{20,128}$/, 'not a peer id')
 const topic = z
   .string()
+  .regex(TOPIC_PATTERN, 'not a room topic')
   .regex(/^3box\.chat\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}$/, 'not a room topic')
 
 const base = {
-  iss: didKey,
+  iss: DidKey,
   iat: z.number().int().nonnegative(),
   jti: z
     .string()
@@ -42,7 +44,7 @@ export const ChatClaims = z.object({
   type: z.literal('chat'),
   message: z.json(),
   /** Set on direct messages only; they never travel over pubsub. */
-  to: didKey.optional(),
+  to: DidKey.optional(),
 })
 export const RequestBacklogClaims = z.object({ ...base, type: z.literal('request_backlog') })
 

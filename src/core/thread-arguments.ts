@@ -1,12 +1,12 @@
 import { z } from 'zod'
 import { MAX_BACKLOG_LIMIT, MAX_MESSAGE_BYTES } from './constants.js'
 import { InvalidArgumentError, InvalidMessageError, MessageTooLargeError } from './errors.js'
-import type { JsonValue } from './schema.js'
+import { DidKey, type JsonValue } from './schema.js'
+import { encodeUtf8 } from './utf8.js'
 
 /** Checks of what a dapp hands to a thread, each failing with a named error. */
 
 const jsonValue = z.json()
-const did = z.string().regex(/^did:key:z[1-9A-HJ-NP-Za-km-z]{40,64}$/)
 
 export function checkedMessage(message: unknown): JsonValue {
   const parsed = jsonValue.safeParse(message)
@@ -15,7 +15,7 @@ export function checkedMessage(message: unknown): JsonValue {
       `A message must be a JSON value (string, number, boolean, null, array or object), got ${describe(message)}`,
     )
   }
-  const size = new TextEncoder().encode(JSON.stringify(parsed.data)).length
+  const size = encodeUtf8(JSON.stringify(parsed.data)).length
   if (size > MAX_MESSAGE_BYTES) {
     throw new MessageTooLargeError(
       `The message is ${size} bytes as JSON, the limit is ${MAX_MESSAGE_BYTES}; send less or split it into several posts`,
@@ -25,7 +25,7 @@ export function checkedMessage(message: unknown): JsonValue {
 }
 
 export function assertDid(value: unknown): asserts value is string {
-  if (!did.safeParse(value).success) {
+  if (!DidKey.safeParse(value).success) {
     throw new InvalidArgumentError(
       `Direct messages go to a member's DID (did:key:z…, see listMembers()), got ${describe(value)}; peer ids are not accepted`,
     )

@@ -150,6 +150,11 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     return this.members.list()
   }
 
+  /** Peer ids hosting the other members: the network connects to them directly. */
+  memberPeers(): string[] {
+    return this.closed ? [] : this.members.remotePeers()
+  }
+
   /** 3IP-9 `onUpdate`: posts and backlog arrivals, in one callback. Returns the remover. */
   onUpdate(callback: (update: Post | BacklogEvent) => void): () => void {
     this.on('message', callback)

@@ -1,0 +1,60 @@
+/**
+ * The relay's libp2p node: a WebSockets listener, a circuit-relay-v2 server so browsers
+ * can reach each other to set up WebRTC, and a gossipsub hub tuned to serve whole rooms.
+ */
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import type { GossipSub } from '@libp2p/gossipsub'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
+import { noise } from '@libp2p/noise'
+import { ping } from '@libp2p/ping'
+import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
+import { webSockets } from '@libp2p/websockets'
+import { yamux } from '@libp2p/yamux'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import {
+  DISCOVERY_TOPIC,
+  RELAY_AGENT_PREFIX,
+  RELAY_CONNECTIONS,
+  RELAY_RESERVATIONS,
+} from './constants.js'
+import { gossipsubOptions } from './gossip-options.js'
+
+export type RelayNode = Libp2p<{
+  pubsub: GossipSub
+  relay: ReturnType<ReturnType<typeof circuitRelayServer>>
+}>
+
+export interface RelayNodeInit {
+  /** e.g. `/ip4/127.0.0.1/tcp/4040/ws`. */
+  listen: string[]
+  /** Public addresses to advertise, e.g. `/dns4/relay.example.com/tcp/443/wss`. */
+  announce?: string[]
+  privateKey: PrivateKey
+}
+
+export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
+  return createLibp2p({
+    privateKey: init.privateKey,
+    nodeInfo: { userAgent: `${RELAY_AGENT_PREFIX}1` },
+    addresses: { listen: init.listen, announce: init.announce ?? [] },
+    transports: [webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: RELAY_CONNECTIONS,
+    // Relays are dialled on whatever address the operator gives, private ones included.
+    connectionGater: { denyDialMultiaddr: () => false },
+    peerDiscovery: [
+      // Subscribed so that address announcements are forwarded between peers and relays;
+      // the relay itself announces nothing (its address is configured, not discovered).
+      pubsubPeerDiscovery({ topics: [DISCOVERY_TOPIC], listenOnly: true }),
+    ],
+    services: {
+      identify: identify(),
+      ping: ping(),
+      relay: circuitRelayServer({ reservations: RELAY_RESERVATIONS }),
+      pubsub: gossipsub(gossipsubOptions('relay')),
+    },
+  }) as Promise<RelayNode>
+}

@@ -1,0 +1,73 @@
+/**
+ * A whole Ghost Threads peer on the real network: the libp2p node, the transport, the
+ * relay keeper, the WebRTC dialer and the core's `GhostThreads`, wired together. The
+ * terminal peer, the tests, the benchmarks and the extension's host all start one.
+ *
+ * @example
+ * const peer = await startGhostNode({ relays: ['/ip4/127.0.0.1/tcp/4040/ws/p2p/12D3…'], identity })
+ * const space = await peer.ghost.openSpace('my-dapp')
+ * const thread = await space.joinThread('lobby', { ghost: true })
+ */
+import { GhostThreads } from '../core/ghost-threads.js'
+import type { Identity } from '../core/identity.js'
+import type { ReceiptRules } from '../core/receipt-rules.js'
+import type { ThreadTimings } from '../core/thread-timings.js'
+import { createPeerNode, type PeerNodeInit } from './create-peer-node.js'
+import { type GossipNode, Libp2pTransport } from './libp2p-transport.js'
+import { RelayKeeper } from './relay-keeper.js'
+import { WebRTCDialer } from './webrtc-dialer.js'
+
+export interface GhostNodeInit extends PeerNodeInit {
+  identity: Identity
+  rules?: ReceiptRules
+  timings?: Partial<ThreadTimings>
+}
+
+export interface GhostNode {
+  libp2p: GossipNode
+  transport: Libp2pTransport
+  ghost: GhostThreads
+  relays: RelayKeeper
+  dialer: WebRTCDialer
+  stop(): Promise<void>
+}
+
+export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
+  const libp2p = await createPeerNode(init)
+  const ghost: { current?: GhostThreads } = {}
+  const relays = new RelayKeeper(libp2p, {
+    relays: init.relays,
+    // The relay forgot our subscriptions and presence: announce again and catch up on
+    // what was said meanwhile. Gossipsub resends our subscriptions by itself.
+    onReconnect: () => {
+      for (const thread of ghost.current?.openThreads() ?? []) void thread.reannounce()
+    },
+  })
+  const transport = new Libp2pTransport(libp2p, { relays: () => relays.connected() })
+  ghost.current = new GhostThreads({
+    transport,
+    identity: init.identity,
+    ...(init.rules === undefined ? {} : { rules: init.rules }),
+    ...(init.timings === undefined ? {} : { timings: init.timings }),
+  })
+  const threads = ghost.current
+  const dialer = new WebRTCDialer(libp2p, {
+    wantedPeers: () => threads.openThreads().flatMap((thread) => thread.memberPeers()),
+  })
+  relays.start()
+  if (init.webrtc ?? true) dialer.start()
+  await threads.start()
+  return {
+    libp2p,
+    transport,
+    ghost: threads,
+    relays,
+    dialer,
+    async stop() {
+      dialer.stop()
+      relays.stop()
+      await threads.stop()
+      await libp2p.stop()
+    },
+  }
+}

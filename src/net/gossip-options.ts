@@ -1,0 +1,37 @@
+/**
+ * Gossipsub settings shared by every Ghost Threads node, and the relay's hub tuning.
+ */
+import { type GossipsubOpts, StrictNoSign } from '@libp2p/gossipsub'
+import { sha256 } from '@noble/hashes/sha2'
+import { RELAY_MESH } from './constants.js'
+
+export type NodeRole = 'peer' | 'relay'
+
+/**
+ * The message id is a hash of the payload: with `StrictNoSign` gossipsub has no sender or
+ * sequence number to build one from, and the payload (a JWT with a random `jti`) is
+ * unique anyway. Identical bytes are one message, however many routes they take.
+ */
+export function contentMessageId(message: { data?: Uint8Array }): Uint8Array {
+  return sha256(message.data ?? new Uint8Array())
+}
+
+export function gossipsubOptions(role: NodeRole): Partial<GossipsubOpts> {
+  return {
+    // Authorship is the JWT's job; the libp2p peer id stays out of messages (DESIGN.md).
+    globalSignaturePolicy: StrictNoSign,
+    msgIdFn: contentMessageId,
+    // Our transport queues until a subscriber is known; a lone publish must not throw.
+    allowPublishToZeroTopicPeers: true,
+    ignoreDuplicatePublishError: true,
+    // Own posts are delivered by the core itself (FIELD-NOTES: emitSelf defaults to false).
+    emitSelf: false,
+    scoreParams: {
+      // Colocation scoring ignored every peer beyond 10 on one IP: a NAT, a campus, a test
+      // machine (950 of 950 messages lost). Authorship and rate limits are per DID here,
+      // so many peers on one address cost an attacker nothing they could not do anyway.
+      IPColocationFactorWeight: 0,
+    },
+    ...(role === 'relay' ? RELAY_MESH : {}),
+  }
+}

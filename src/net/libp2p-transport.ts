@@ -1,0 +1,151 @@
+/**
+ * The core's `PubSubTransport` over a libp2p node with gossipsub. The core's handler runs
+ * as the gossipsub topic validator: a message it rejects is never forwarded, and the peer
+ * that sent it loses score. Direct protocols run as one-frame request/response streams.
+ */
+import type { GossipSub } from '@libp2p/gossipsub'
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import { PeerUnreachableError } from '../core/errors.js'
+import type {
+  PubSubTransport,
+  RequestHandler,
+  RequestOptions,
+  SubscriptionChange,
+  TopicHandler,
+} from '../core/transport.js'
+import { PublishQueue } from './publish-queue.js'
+import { sendRequest, serveRequests } from './stream-request.js'
+
+export type GossipNode = Libp2p<{ pubsub: GossipSub }>
+
+export interface Libp2pTransportInit {
+  /** Relays to reach a peer through when no address of it is known (`.../p2p/<relay>`). */
+  relays?: () => Multiaddr[]
+  queue?: PublishQueue
+}
+
+const VALIDATION: Record<Awaited<ReturnType<TopicHandler>>, TopicValidatorResult> = {
+  accept: TopicValidatorResult.Accept,
+  reject: TopicValidatorResult.Reject,
+  ignore: TopicValidatorResult.Ignore,
+}
+
+export class Libp2pTransport implements PubSubTransport {
+  readonly peerId: string
+  private readonly pubsub: GossipSub
+  private readonly relays: () => Multiaddr[]
+  readonly queue: PublishQueue
+
+  constructor(
+    private readonly node: GossipNode,
+    init: Libp2pTransportInit = {},
+  ) {
+    this.peerId = node.peerId.toString()
+    this.pubsub = node.services.pubsub
+    this.relays = init.relays ?? (() => [])
+    this.queue = init.queue ?? new PublishQueue()
+    this.pubsub.addEventListener('subscription-change', (event) => {
+      for (const { topic, subscribe } of event.detail.subscriptions)
+        if (subscribe) void this.flush(topic)
+    })
+  }
+
+  subscribe(topic: string, handler: TopicHandler): void {
+    this.pubsub.topicValidators.set(topic, async (peer, message) => {
+      const verdict = await handler({ topic, data: message.data, from: peer.toString() })
+      return VALIDATION[verdict]
+    })
+    this.pubsub.subscribe(topic)
+  }
+
+  unsubscribe(topic: string): void {
+    this.pubsub.unsubscribe(topic)
+    this.pubsub.topicValidators.delete(topic)
+    this.queue.clear(topic)
+  }
+
+  async publish(topic: string, data: Uint8Array): Promise<void> {
+    if (this.pubsub.getSubscribers(topic).length === 0 || this.queue.has(topic)) {
+      this.queue.add(topic, data)
+      return
+    }
+    await this.pubsub.publish(topic, data)
+  }
+
+  subscribers(topic: string): string[] {
+    return this.pubsub.getSubscribers(topic).map((peer) => peer.toString())
+  }
+
+  onSubscriptionChange(listener: (change: SubscriptionChange) => void): () => void {
+    const onChange = (
+      event: CustomEvent<{
+        peerId: PeerId
+        subscriptions: { topic: string; subscribe: boolean }[]
+      }>,
+    ): void => {
+      const peerId = event.detail.peerId.toString()
+      for (const { topic, subscribe } of event.detail.subscriptions)
+        listener({ topic, peerId, subscribed: subscribe })
+    }
+    this.pubsub.addEventListener('subscription-change', onChange)
+    return () => this.pubsub.removeEventListener('subscription-change', onChange)
+  }
+
+  handle(protocol: string, handler: RequestHandler): void {
+    void serveRequests(this.node, protocol, handler)
+  }
+
+  unhandle(protocol: string): void {
+    void this.node.unhandle(protocol)
+  }
+
+  async request(
+    peerId: string,
+    protocol: string,
+    data: Uint8Array,
+    options: RequestOptions = {},
+  ): Promise<Uint8Array> {
+    let lastError: unknown
+    for (const target of await this.dialTargets(peerId)) {
+      try {
+        return await sendRequest(this.node, target, protocol, data, { signal: options.signal })
+      } catch (err) {
+        lastError = err
+        if (options.signal?.aborted === true) break
+      }
+    }
+    const why = lastError instanceof Error ? `: ${lastError.message}` : ''
+    throw new PeerUnreachableError(`peer ${peerId} did not answer ${protocol}${why}`)
+  }
+
+  /**
+   * A connected peer or one with known addresses (peer discovery fills them in) is dialled
+   * by id; otherwise through each relay we use, where a browser holds its reservation.
+   */
+  private async dialTargets(peer: string): Promise<Array<PeerId | Multiaddr[]>> {
+    let id: PeerId
+    try {
+      id = peerIdFromString(peer)
+    } catch {
+      return []
+    }
+    const targets: Array<PeerId | Multiaddr[]> = []
+    const known = await this.node.peerStore.get(id).catch(() => undefined)
+    if (this.node.getConnections(id).length > 0 || (known?.addresses.length ?? 0) > 0)
+      targets.push(id)
+    for (const relay of this.relays())
+      targets.push([multiaddr(`${relay.toString()}/p2p-circuit/p2p/${peer}`)])
+    return targets
+  }
+
+  private async flush(topic: string): Promise<void> {
+    const pending = this.queue.take(topic)
+    for (const data of pending) {
+      // A publish can fail when the last subscriber left meanwhile; the backlog covers it.
+      await this.pubsub.publish(topic, data).catch(() => undefined)
+    }
+  }
+}

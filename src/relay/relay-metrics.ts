@@ -1,0 +1,44 @@
+/**
+ * What the relay exposes on `/metrics` (Prometheus text format, via prom-client): how many
+ * peers and rooms, how many messages it accepted or refused and why, how many bytes.
+ * Counts only: no room content, no DIDs, no peer ids (those would be personal data).
+ */
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
+
+export class RelayMetrics {
+  readonly registry = new Registry()
+  readonly peers = new Gauge({
+    name: 'ghost_relay_peers',
+    help: 'Peers connected to this relay',
+    registers: [this.registry],
+  })
+  readonly rooms = new Gauge({
+    name: 'ghost_relay_rooms',
+    help: 'Rooms this relay serves (rooms with at least one member connected here)',
+    registers: [this.registry],
+  })
+  readonly reservations = new Gauge({
+    name: 'ghost_relay_reservations',
+    help: 'Circuit relay v2 reservations held by peers',
+    registers: [this.registry],
+  })
+  readonly messages = new Counter({
+    name: 'ghost_relay_messages_total',
+    help: 'Room messages validated, by verdict (accept, reject, ignore) and reason',
+    labelNames: ['verdict', 'reason'] as const,
+    registers: [this.registry],
+  })
+  readonly bytes = new Counter({
+    name: 'ghost_relay_message_bytes_total',
+    help: 'Bytes of room messages validated',
+    registers: [this.registry],
+  })
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'ghost_relay_' })
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics()
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Ghost Threads peers on the real network, inside the test process: real libp2p nodes
+ * dialling the relay over 127.0.0.1, with timings scaled down like the core's tests.
+ */
+import '../../src/net/node-polyfills.js'
+import {
+  createSeedIdentity,
+  type GhostThread,
+  generateSeed,
+  ReceiptRules,
+  type ThreadTimings,
+} from '../../src/core/index.js'
+import { type GhostNode, startGhostNode } from '../../src/net/ghost-node.js'
+import { EventLog } from './room.js'
+
+/** Presence every 300 ms, expiry after 1.5 s: a crash is noticed within seconds. */
+export const NET_TIMINGS: ThreadTimings = {
+  presenceIntervalMs: 300,
+  memberExpiryMs: 1_500,
+  presenceReplyJitterMs: 20,
+  backlogGatherMs: 100,
+  backlogPeersAsked: 3,
+  requestTimeoutMs: 3_000,
+}
+
+export interface NetPeerInit {
+  relays: string[]
+  space?: string
+  room?: string
+  webrtc?: boolean
+  timings?: Partial<ThreadTimings>
+  seed?: Uint8Array
+}
+
+export interface NetPeer {
+  node: GhostNode
+  thread: GhostThread
+  did: string
+  events: EventLog
+}
+
+export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
+  const timings = { ...NET_TIMINGS, ...init.timings }
+  const node = await startGhostNode({
+    relays: init.relays,
+    identity: createSeedIdentity(init.seed ?? generateSeed()),
+    webrtc: init.webrtc ?? false,
+    timings,
+    rules: new ReceiptRules({ memberExpiryMs: timings.memberExpiryMs }),
+  })
+  const space = await node.ghost.openSpace(init.space ?? 'netspace')
+  const thread = await space.joinThread(init.room ?? 'lobby', { ghost: true })
+  const events = new EventLog()
+  events.watch(thread)
+  return { node, thread, did: space.did, events }
+}
+
+export async function stopAll(peers: Array<NetPeer | undefined>): Promise<void> {
+  await Promise.all(peers.map((peer) => peer?.node.stop()))
+}

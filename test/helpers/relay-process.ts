@@ -1,0 +1,100 @@
+/**
+ * The relay as a real child process (`src/relay/main.ts`, what `npm run relay` runs),
+ * listening on 127.0.0.1 with a fresh key file. It can be stopped with SIGTERM and
+ * started again on the same port and key, so peers see the same address come back.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { waitFor } from './wait.js'
+
+export const TSX_ARGS = ['--import', 'tsx', '--no-warnings']
+
+export interface RelayProcessInit {
+  peers?: string[]
+  port?: number
+  httpPort?: number
+  keyFile?: string
+}
+
+export class RelayProcess {
+  address = ''
+  httpUrl = ''
+  output = ''
+  private child: ChildProcess | undefined
+  readonly keyFile: string
+  private port: number
+  private httpPort: number
+
+  constructor(private readonly init: RelayProcessInit = {}) {
+    this.keyFile = init.keyFile ?? join(mkdtempSync(join(tmpdir(), 'ghost-relay-')), 'peer.key')
+    this.port = init.port ?? 0
+    this.httpPort = init.httpPort ?? 0
+  }
+
+  static async start(init: RelayProcessInit = {}): Promise<RelayProcess> {
+    const relay = new RelayProcess(init)
+    await relay.start()
+    return relay
+  }
+
+  async start(): Promise<void> {
+    const args = [
+      ...TSX_ARGS,
+      'src/relay/main.ts',
+      ...['--port', String(this.port), '--http-port', String(this.httpPort)],
+      ...['--key-file', this.keyFile],
+      ...(this.init.peers ?? []).flatMap((peer) => ['--peer', peer]),
+    ]
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    this.child = child
+    this.output = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString()
+    })
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString()
+    })
+    await waitFor(
+      () => /health and metrics on (\S+)\/healthz/.test(this.output) || child.exitCode !== null,
+      {
+        timeoutMs: 15_000,
+        what: 'the relay to start',
+      },
+    )
+    const address = /relay listening on (\S+)/.exec(this.output)?.[1]
+    const httpUrl = /health and metrics on (\S+)\/healthz/.exec(this.output)?.[1]
+    if (address === undefined || httpUrl === undefined)
+      throw new Error(`relay did not start:\n${this.output}`)
+    this.address = address
+    this.httpUrl = httpUrl
+    // A restart comes back on the same ports, so peers redial the same address.
+    this.port = Number(/tcp\/(\d+)/.exec(address)?.[1])
+    this.httpPort = Number(new URL(httpUrl).port)
+  }
+
+  /** SIGTERM, as an orchestrator stops it; resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    const child = this.child
+    if (child === undefined || child.exitCode !== null) return child?.exitCode ?? null
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    )
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    const code = await exited
+    clearTimeout(timer)
+    return code
+  }
+
+  async metrics(): Promise<string> {
+    return (await fetch(`${this.httpUrl}/metrics`)).text()
+  }
+
+  /** One sample of a metric, by name and labels as written in the exposition text. */
+  async metric(series: string): Promise<number> {
+    const line = (await this.metrics()).split('\n').find((row) => row.startsWith(`${series} `))
+    return line === undefined ? 0 : Number(line.slice(series.length + 1))
+  }
+}

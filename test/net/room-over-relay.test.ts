@@ -1,0 +1,105 @@
+/**
+ * Rooms between real libp2p peers through the relay running as a child process, all on
+ * 127.0.0.1: chat both ways, a late joiner's backlog, direct messages, leaving.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
+import { RelayProcess } from '../helpers/relay-process.js'
+import { sleep, waitFor } from '../helpers/wait.js'
+
+describe('a room through the relay process', () => {
+  let relay: RelayProcess
+  const peers: NetPeer[] = []
+
+  beforeAll(async () => {
+    relay = await RelayProcess.start()
+  })
+
+  afterAll(async () => {
+    await stopAll(peers)
+    expect(await relay.stop()).toBe(0)
+  })
+
+  async function join(room: string): Promise<NetPeer> {
+    const peer = await startNetPeer({ relays: [relay.address], room })
+    peers.push(peer)
+    return peer
+  }
+
+  it('two peers see each other join and chat both ways', async () => {
+    const alice = await join('two-way')
+    const bob = await join('two-way')
+    await waitFor(
+      () => alice.events.joined.includes(bob.did) && bob.events.joined.includes(alice.did),
+      {
+        timeoutMs: 10_000,
+        what: 'both joins',
+      },
+    )
+    await alice.thread.post('hi bob')
+    await bob.thread.post({ text: 'hi alice', n: 1 })
+    await waitFor(() => bob.events.texts().includes('hi bob'), {
+      timeoutMs: 5_000,
+      what: 'bob to get it',
+    })
+    await waitFor(() => alice.events.messages.some((post) => post.author === bob.did), {
+      timeoutMs: 5_000,
+      what: 'alice to get it',
+    })
+    expect(alice.events.messages.find((post) => post.author === bob.did)?.message).toEqual({
+      text: 'hi alice',
+      n: 1,
+    })
+    expect((await alice.thread.listMembers()).sort()).toEqual([alice.did, bob.did].sort())
+    // Each message arrives once, although the relay and gossip could deliver copies.
+    await sleep(300)
+    expect(bob.events.texts().filter((text) => text === 'hi bob')).toHaveLength(1)
+  })
+
+  it('a late joiner receives the backlog from peers', async () => {
+    const first = await join('backlog')
+    const second = await join('backlog')
+    await waitFor(() => first.events.joined.includes(second.did), { timeoutMs: 10_000 })
+    for (const text of ['one', 'two', 'three']) await first.thread.post(text)
+    // Posts within one second are ordered as received: 'four' answers 'three'.
+    await waitFor(() => second.events.texts().includes('three'), { timeoutMs: 5_000 })
+    await second.thread.post('four')
+    await waitFor(() => first.events.texts().includes('four'), { timeoutMs: 5_000 })
+
+    const late = await join('backlog')
+    await waitFor(() => late.events.backlogs.length > 0, { timeoutMs: 10_000, what: 'a backlog' })
+    const texts = (await late.thread.getPosts()).map((post) => post.message)
+    expect(texts).toEqual(['one', 'two', 'three', 'four'])
+    expect(late.events.messages).toHaveLength(0)
+  })
+
+  it('a direct message reaches only its target', async () => {
+    const [sender, target, bystander] = [await join('dm'), await join('dm'), await join('dm')]
+    await waitFor(
+      () =>
+        sender.events.joined.includes(target.did) && sender.events.joined.includes(bystander.did),
+      { timeoutMs: 10_000, what: 'the members' },
+    )
+    await sender.thread.post('for your eyes only', target.did)
+    await waitFor(() => target.events.texts().includes('for your eyes only'), { timeoutMs: 5_000 })
+    await sender.thread.post('public')
+    await waitFor(() => bystander.events.texts().includes('public'), { timeoutMs: 5_000 })
+    expect(bystander.events.texts()).not.toContain('for your eyes only')
+    // A DM is never kept in a backlog that others could ask for.
+    expect((await target.thread.getPosts()).map((post) => post.message)).not.toContain(
+      'for your eyes only',
+    )
+  })
+
+  it('close() sends user-left to the others at once', async () => {
+    const stayer = await join('leaving')
+    const leaver = await join('leaving')
+    await waitFor(() => stayer.events.joined.includes(leaver.did), { timeoutMs: 10_000 })
+    const closedAt = Date.now()
+    await leaver.thread.close()
+    await waitFor(() => stayer.events.left.includes(leaver.did), { timeoutMs: 5_000 })
+    // Well before the 1.5 s presence expiry: the signed leave did it.
+    expect(Date.now() - closedAt).toBeLessThan(1_000)
+    expect(await stayer.thread.listMembers()).toEqual([stayer.did])
+  })
+})

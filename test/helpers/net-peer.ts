@@ -58,3 +58,28 @@ export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
 export async function stopAll(peers: Array<NetPeer | undefined>): Promise<void> {
   await Promise.all(peers.map((peer) => peer?.node.stop()))
 }
+
+/** A peer's view of the network, for failure messages of tests that wait on it. */
+export async function describePeer(peer: NetPeer): Promise<string> {
+  const { libp2p, transport } = peer.node
+  const topic = peer.thread.topic
+  return [
+    `peer ${libp2p.peerId.toString().slice(-6)} (${peer.did.slice(-6)})`,
+    `  connections: ${libp2p
+      .getConnections()
+      .map((c) => `${c.remoteAddr.toString()} ${c.status}`)
+      .join(', ')}`,
+    `  subscribers: ${transport.subscribers(topic).length}, mesh: ${libp2p.services.pubsub.getMeshPeers(topic).length}, queued: ${transport.queue.size}`,
+    `  members: ${(await peer.thread.listMembers()).length}, messages: ${JSON.stringify(peer.events.texts())}`,
+  ].join('\n')
+}
+
+/** Runs `wait`; on failure, adds each peer's view of the network to the error. */
+export async function explainingFailure<T>(peers: NetPeer[], wait: Promise<T>): Promise<T> {
+  try {
+    return await wait
+  } catch (err) {
+    const views = await Promise.all(peers.map(describePeer))
+    throw new Error(`${(err as Error).message}\n${views.join('\n')}`)
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * What goes wrong on real networks: a peer process killed mid-chat, the relay restarted,
+ * ten peers at once. The relay is a child process on 127.0.0.1 throughout.
+ */
+import { spawn } from 'node:child_process'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { explainingFailure, type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
+import { RelayProcess, TSX_ARGS } from '../helpers/relay-process.js'
+import { waitFor } from '../helpers/wait.js'
+
+describe('rooms survive what happens to peers and relays', () => {
+  let relay: RelayProcess
+  const peers: NetPeer[] = []
+
+  beforeAll(async () => {
+    relay = await RelayProcess.start()
+  })
+
+  afterAll(async () => {
+    await stopAll(peers)
+    await relay.stop()
+  })
+
+  async function join(room: string): Promise<NetPeer> {
+    const peer = await startNetPeer({ relays: [relay.address], room })
+    peers.push(peer)
+    return peer
+  }
+
+  it('every one of ten peers gets every message', async () => {
+    const room = await Promise.all(Array.from({ length: 10 }, () => join('ten')))
+    await waitFor(() => room.every((peer) => peer.events.joined.length === 9), {
+      timeoutMs: 15_000,
+      what: 'everyone to see nine others',
+    })
+    await Promise.all(room.map((peer, index) => peer.thread.post(`from ${index}`)))
+    const expected = room.map((_, index) => `from ${index}`).sort()
+    await waitFor(() => room.every((peer) => peer.events.messages.length === 10), {
+      timeoutMs: 10_000,
+      what: 'ten messages at every peer',
+    })
+    for (const peer of room) expect(peer.events.texts().map(String).sort()).toEqual(expected)
+  }, 40_000)
+
+  it('a killed peer process leaves the member list when its presence expires', async () => {
+    const watcher = await join('crash')
+    const child = spawn(
+      process.execPath,
+      [...TSX_ARGS, 'test/fixtures/peer-process.ts', relay.address, 'crash'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    let out = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+    })
+    await waitFor(() => /did (\S+)/.test(out), { timeoutMs: 15_000, what: 'the peer process' })
+    const did = /did (\S+)/.exec(out)?.[1] ?? ''
+    await waitFor(() => watcher.events.joined.includes(did), { timeoutMs: 10_000 })
+    const killedAt = Date.now()
+    child.kill('SIGKILL')
+    await waitFor(() => watcher.events.left.includes(did), { timeoutMs: 10_000, what: 'user-left' })
+    // No leave was signed: only the 1.5 s presence expiry can have noticed.
+    expect(Date.now() - killedAt).toBeGreaterThanOrEqual(1_000)
+    expect(watcher.events.left.filter((left) => left === did)).toHaveLength(1)
+    expect(await watcher.thread.listMembers()).toEqual([watcher.did])
+  }, 40_000)
+
+  it('peers reconnect after the relay restarts and the room works again', async () => {
+    const alice = await join('restart')
+    const bob = await join('restart')
+    await waitFor(() => alice.events.joined.includes(bob.did), { timeoutMs: 10_000 })
+    await alice.thread.post('before')
+    await waitFor(() => bob.events.texts().includes('before'), { timeoutMs: 5_000 })
+
+    expect(await relay.stop()).toBe(0)
+    await waitFor(() => alice.node.relays.connected().length === 0, { what: 'alice to notice' })
+    await alice.thread.post('while the relay is down')
+    await relay.start()
+
+    await alice.thread.post('after')
+    await explainingFailure(
+      [alice, bob],
+      waitFor(() => bob.events.texts().includes('after'), {
+        timeoutMs: 15_000,
+        what: 'a message after the restart',
+      }),
+    )
+    // Published with no relay: queued, not lost.
+    expect(bob.events.texts()).toContain('while the relay is down')
+    // The relay forgot everything; peers announced themselves again on their own. Every
+    // room with a live member here is back.
+    const rooms = new Set(peers.map((peer) => peer.thread.topic))
+    await waitFor(async () => (await relay.metric('ghost_relay_rooms')) === rooms.size, {
+      what: `the relay to serve ${rooms.size} rooms again`,
+    })
+    expect((await bob.thread.listMembers()).sort()).toEqual([alice.did, bob.did].sort())
+  }, 40_000)
+})

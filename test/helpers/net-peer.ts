@@ -69,7 +69,7 @@ export async function describePeer(peer: NetPeer): Promise<string> {
       .getConnections()
       .map((c) => `${c.remoteAddr.toString()} ${c.status}`)
       .join(', ')}`,
-    `  subscribers: ${transport.subscribers(topic).length}, mesh: ${libp2p.services.pubsub.getMeshPeers(topic).length}, queued: ${transport.queue.size}`,
+    `  subscribers: ${transport.subscribers(topic).length}, queued: ${transport.queue.size}`,
     `  members: ${(await peer.thread.listMembers()).length}, messages: ${JSON.stringify(peer.events.texts())}`,
   ].join('\n')
 }

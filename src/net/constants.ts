@@ -7,8 +7,8 @@ import { MAX_BACKLOG_RESPONSE_BYTES, MAX_JWT_BYTES } from '../core/constants.js'
 /** pubsub-peer-discovery's topic: peers announce their addresses through the relays. */
 export const DISCOVERY_TOPIC = '_peer-discovery._p2p._pubsub'
 
-/** How often a peer re-announces its addresses (pubsub-peer-discovery's default is 10 s). */
-export const DISCOVERY_INTERVAL_MS = 5_000
+/** How often a peer re-announces its addresses (the library default is 10 s; a DM to a peer on another relay waits for it). */
+export const DISCOVERY_INTERVAL_MS = 3_000
 
 /** A direct-protocol request is one JWT. */
 export const MAX_REQUEST_BYTES = MAX_JWT_BYTES

@@ -5,7 +5,7 @@
  */
 import type { GossipSub } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
-import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { Libp2p, PeerId, PeerUpdate } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { PeerUnreachableError } from '../core/errors.js'
@@ -16,6 +16,7 @@ import type {
   SubscriptionChange,
   TopicHandler,
 } from '../core/transport.js'
+import { DISCOVERY_INTERVAL_MS } from './constants.js'
 import { PublishQueue } from './publish-queue.js'
 import { sendRequest, serveRequests } from './stream-request.js'
 
@@ -109,13 +110,18 @@ export class Libp2pTransport implements PubSubTransport {
     options: RequestOptions = {},
   ): Promise<Uint8Array> {
     let lastError: unknown
-    for (const target of await this.dialTargets(peerId)) {
-      try {
-        return await sendRequest(this.node, target, protocol, data, { signal: options.signal })
-      } catch (err) {
-        lastError = err
-        if (options.signal?.aborted === true) break
+    for (let round = 0; round < 2; round++) {
+      for (const target of await this.dialTargets(peerId)) {
+        try {
+          return await sendRequest(this.node, target, protocol, data, { signal: options.signal })
+        } catch (err) {
+          lastError = err
+          if (options.signal?.aborted === true) break
+        }
       }
+      // A peer that joined through another relay is reachable once discovery has told
+      // us its address, at most one discovery interval after it joined: wait for that.
+      if (round > 0 || !(await this.discovered(peerId, options.signal))) break
     }
     const why = lastError instanceof Error ? `: ${lastError.message}` : ''
     throw new PeerUnreachableError(`peer ${peerId} did not answer ${protocol}${why}`)
@@ -139,6 +145,31 @@ export class Libp2pTransport implements PubSubTransport {
     for (const relay of this.relays())
       targets.push([multiaddr(`${relay.toString()}/p2p-circuit/p2p/${peer}`)])
     return targets
+  }
+
+  /**
+   * Resolves true when addresses of `peer` arrive (discovery merges them into the peer
+   * store), false on abort or timeout. `peer:discovery` fires only for a peer's first
+   * record, often before its relay reservation exists, so we watch `peer:update`.
+   */
+  private discovered(peer: string, signal: AbortSignal | undefined): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (found: boolean): void => {
+        this.node.removeEventListener('peer:update', onUpdate)
+        signal?.removeEventListener('abort', onAbort)
+        clearTimeout(timer)
+        resolve(found)
+      }
+      const onUpdate = (event: CustomEvent<PeerUpdate>): void => {
+        const { id, addresses } = event.detail.peer
+        if (id.toString() === peer && addresses.length > 0) done(true)
+      }
+      const onAbort = (): void => done(false)
+      const timer = setTimeout(() => done(false), DISCOVERY_INTERVAL_MS + 1_000)
+      if (signal?.aborted === true) return done(false)
+      this.node.addEventListener('peer:update', onUpdate)
+      signal?.addEventListener('abort', onAbort)
+    })
   }
 
   private async flush(topic: string): Promise<void> {

@@ -20,7 +20,7 @@ export const NET_TIMINGS: ThreadTimings = {
   presenceReplyJitterMs: 20,
   backlogGatherMs: 100,
   backlogPeersAsked: 3,
-  requestTimeoutMs: 3_000,
+  requestTimeoutMs: 5_000,
 }
 
 export interface NetPeerInit {
@@ -37,22 +37,30 @@ export interface NetPeer {
   thread: GhostThread
   did: string
   events: EventLog
+  /** `channel:reason` of every message this peer's receipt rules refused. */
+  refusals: string[]
 }
 
 export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
   const timings = { ...NET_TIMINGS, ...init.timings }
+  const refusals: string[] = []
   const node = await startGhostNode({
     relays: init.relays,
     identity: createSeedIdentity(init.seed ?? generateSeed()),
     webrtc: init.webrtc ?? false,
     timings,
-    rules: new ReceiptRules({ memberExpiryMs: timings.memberExpiryMs }),
+    rules: new ReceiptRules({
+      memberExpiryMs: timings.memberExpiryMs,
+      onVerdict: (verdict, reason, channel) => {
+        if (verdict !== 'accept') refusals.push(`${channel}:${reason}`)
+      },
+    }),
   })
   const space = await node.ghost.openSpace(init.space ?? 'netspace')
   const thread = await space.joinThread(init.room ?? 'lobby', { ghost: true })
   const events = new EventLog()
   events.watch(thread)
-  return { node, thread, did: space.did, events }
+  return { node, thread, did: space.did, events, refusals }
 }
 
 export async function stopAll(peers: Array<NetPeer | undefined>): Promise<void> {

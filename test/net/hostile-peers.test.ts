@@ -1,0 +1,104 @@
+/**
+ * A raw gossipsub node — plain libp2p and @libp2p/gossipsub, none of our code — joins a
+ * room's topic through the relay process and publishes forged and misplaced JWTs. The
+ * relay must refuse them (and count them), never forward them, and no peer's `message`
+ * fires. A correctly signed message from the same node gets through, so the refusals are
+ * the receipt rules at work, not a broken path.
+ */
+import '../../src/net/node-polyfills.js'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import { noise } from '@libp2p/noise'
+import { webSockets } from '@libp2p/websockets'
+import { yamux } from '@libp2p/yamux'
+import { multiaddr } from '@multiformats/multiaddr'
+import { sha256 } from '@noble/hashes/sha2'
+import { createLibp2p } from 'libp2p'
+import { claims, edKey, forge } from '../helpers/jwt-forge.js'
+import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
+import { RelayProcess } from '../helpers/relay-process.js'
+import { sleep, waitFor } from '../helpers/wait.js'
+
+const utf8 = new TextEncoder()
+
+async function rawGossipNode() {
+  return createLibp2p({
+    transports: [webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: StrictNoSign,
+        msgIdFn: (message) => sha256(message.data ?? new Uint8Array()),
+        allowPublishToZeroTopicPeers: true,
+      }),
+    },
+  })
+}
+
+describe('a raw gossipsub node publishing forged JWTs', () => {
+  let relay: RelayProcess
+  const peers: NetPeer[] = []
+  let raw: Awaited<ReturnType<typeof rawGossipNode>> | undefined
+
+  beforeAll(async () => {
+    relay = await RelayProcess.start()
+  })
+
+  afterAll(async () => {
+    await raw?.stop()
+    await stopAll(peers)
+    await relay.stop()
+  })
+
+  it('is refused by the relay, not forwarded, and fires no message', async () => {
+    const alice = await startNetPeer({ relays: [relay.address], room: 'guarded' })
+    const bob = await startNetPeer({ relays: [relay.address], room: 'guarded' })
+    peers.push(alice, bob)
+    await waitFor(() => alice.events.joined.includes(bob.did), { timeoutMs: 10_000 })
+
+    const topic = alice.thread.topic
+    raw = await rawGossipNode()
+    await raw.dial(multiaddr(relay.address))
+    raw.services.pubsub.subscribe(topic)
+    const node = raw
+    await waitFor(() => node.services.pubsub.getSubscribers(topic).length > 0, {
+      timeoutMs: 10_000,
+      what: 'the relay to be known as subscribed',
+    })
+    await sleep(1_200) // one gossipsub heartbeat: the relay grafts us into its mesh
+
+    const mallory = edKey()
+    const victim = edKey()
+    const impersonation = forge(mallory, claims(mallory, 'chat', topic, { iss: victim.did }))
+    const otherRoom = forge(mallory, claims(mallory, 'chat', '3box.chat.netspace.elsewhere'))
+    const notAJwt = 'not a jwt at all'
+    for (const payload of [impersonation, otherRoom, notAJwt])
+      await node.services.pubsub.publish(topic, utf8.encode(payload))
+    const honest = forge(mallory, claims(mallory, 'chat', topic, { message: 'signed right' }))
+    await node.services.pubsub.publish(topic, utf8.encode(honest))
+
+    await waitFor(() => alice.events.texts().includes('signed right'), {
+      timeoutMs: 5_000,
+      what: 'the correctly signed control message',
+    })
+    await waitFor(() => bob.events.texts().includes('signed right'), { timeoutMs: 5_000 })
+    const rejected = (reason: string) =>
+      relay.metric(`ghost_relay_messages_total{verdict="reject",reason="${reason}"}`)
+    // The relay validates concurrently: a refusal may be counted after the control arrived.
+    await waitFor(async () => (await rejected('bad-signature')) === 1, { what: 'bad-signature' })
+    expect(await rejected('wrong-room')).toBe(1)
+    expect(await rejected('malformed-jwt')).toBe(1)
+    expect(
+      await relay.metric('ghost_relay_messages_total{verdict="accept",reason="ok"}'),
+    ).toBeGreaterThan(0)
+    await sleep(300)
+    for (const peer of [alice, bob]) {
+      expect(peer.events.texts()).toEqual(['signed right'])
+      // The relay dropped the forgeries: they never reached a peer's validator.
+      expect(peer.refusals.filter((reason) => !reason.endsWith(':duplicate'))).toEqual([])
+    }
+  }, 40_000)
+})

@@ -1,0 +1,62 @@
+/**
+ * Scale-out is more relays, not a bigger one: two relay processes meshed with `--peer`,
+ * a peer on each, one room. Chat, presence and a DM cross from one relay to the other.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
+import { RelayProcess } from '../helpers/relay-process.js'
+import { waitFor } from '../helpers/wait.js'
+
+describe('two meshed relays', () => {
+  let east: RelayProcess
+  let west: RelayProcess
+  const peers: NetPeer[] = []
+
+  beforeAll(async () => {
+    east = await RelayProcess.start()
+    west = await RelayProcess.start({ peers: [east.address] })
+  })
+
+  afterAll(async () => {
+    await stopAll(peers)
+    await Promise.all([east.stop(), west.stop()])
+  })
+
+  it('carry a room between peers on different relays', async () => {
+    const alice = await startNetPeer({ relays: [east.address], room: 'across' })
+    const bob = await startNetPeer({ relays: [west.address], room: 'across' })
+    peers.push(alice, bob)
+    await waitFor(
+      () => alice.events.joined.includes(bob.did) && bob.events.joined.includes(alice.did),
+      {
+        timeoutMs: 15_000,
+        what: 'the joins to cross relays',
+      },
+    )
+    // Each peer holds only its own relay.
+    expect(alice.node.libp2p.getConnections().map((c) => c.remotePeer.toString())).not.toContain(
+      west.address.split('/p2p/')[1],
+    )
+    await alice.thread.post('east to west')
+    await bob.thread.post('west to east')
+    await waitFor(() => bob.events.texts().includes('east to west'), { timeoutMs: 5_000 })
+    await waitFor(() => alice.events.texts().includes('west to east'), { timeoutMs: 5_000 })
+
+    await alice.thread.post('just for bob', bob.did)
+    await waitFor(() => bob.events.texts().includes('just for bob'), {
+      timeoutMs: 10_000,
+      what: 'a DM through the other relay',
+    })
+    // Both relays serve the room; neither counts the other as a member.
+    expect(await east.metric('ghost_relay_rooms')).toBe(1)
+    expect(await west.metric('ghost_relay_rooms')).toBe(1)
+    await alice.thread.close()
+    await bob.thread.close()
+    await waitFor(async () => (await east.metric('ghost_relay_rooms')) === 0, {
+      what: 'east to leave the empty room',
+    })
+    await waitFor(async () => (await west.metric('ghost_relay_rooms')) === 0, {
+      what: 'west to leave the empty room',
+    })
+  }, 40_000)
+})

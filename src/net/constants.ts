@@ -67,3 +67,6 @@ export const WEBRTC_MAX_PEERS = 32
  * (The hop protocol does not tell: libp2p records it for every peer that made a reservation.)
  */
 export const RELAY_AGENT_PREFIX = 'ghost-threads-relay/'
+
+/** After a relay comes back, how long rooms wait for it to serve them before re-announcing anyway. */
+export const RESUBSCRIBE_WAIT_MS = 10_000

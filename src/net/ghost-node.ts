@@ -12,6 +12,7 @@ import { GhostThreads } from '../core/ghost-threads.js'
 import type { Identity } from '../core/identity.js'
 import type { ReceiptRules } from '../core/receipt-rules.js'
 import type { ThreadTimings } from '../core/thread-timings.js'
+import { RESUBSCRIBE_WAIT_MS } from './constants.js'
 import { createPeerNode, type PeerNodeInit } from './create-peer-node.js'
 import { type GossipNode, Libp2pTransport } from './libp2p-transport.js'
 import { RelayKeeper } from './relay-keeper.js'
@@ -32,15 +33,34 @@ export interface GhostNode {
   stop(): Promise<void>
 }
 
+/** Resolves once some peer serves `topic` to us again, or after the wait runs out. */
+function whenServed(transport: Libp2pTransport, topic: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (transport.subscribers(topic).length > 0) return resolve()
+    const done = (): void => {
+      stopWatching()
+      clearTimeout(timer)
+      resolve()
+    }
+    const stopWatching = transport.onSubscriptionChange((change) => {
+      if (change.topic === topic && change.subscribed) done()
+    })
+    const timer = setTimeout(done, RESUBSCRIBE_WAIT_MS)
+  })
+}
+
 export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
   const libp2p = await createPeerNode(init)
   const ghost: { current?: GhostThreads } = {}
   const relays = new RelayKeeper(libp2p, {
     relays: init.relays,
     // The relay forgot our subscriptions and presence: announce again and catch up on
-    // what was said meanwhile. Gossipsub resends our subscriptions by itself.
+    // what was said meanwhile. Gossipsub resends our subscriptions by itself; we wait
+    // until the relay serves the room again, so that the backlog we ask for covers
+    // everything published before the relay could forward to us.
     onReconnect: () => {
-      for (const thread of ghost.current?.openThreads() ?? []) void thread.reannounce()
+      for (const thread of ghost.current?.openThreads() ?? [])
+        void whenServed(transport, thread.topic).then(() => thread.reannounce())
     },
   })
   const transport = new Libp2pTransport(libp2p, { relays: () => relays.connected() })

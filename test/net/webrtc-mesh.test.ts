@@ -35,6 +35,16 @@ describe('WebRTC between room peers', () => {
         what: 'a full WebRTC mesh',
       }),
     )
+    // Gossipsub runs over the new connections once the peers exchanged subscriptions.
+    const ids = peers.map((peer) => peer.node.libp2p.peerId.toString())
+    await waitFor(
+      () =>
+        peers.every((peer, index) => {
+          const known = peer.node.transport.subscribers(peer.thread.topic)
+          return ids.every((id, other) => other === index || known.includes(id))
+        }),
+      { timeoutMs: 10_000, what: 'subscriptions over the direct connections' },
+    )
 
     expect(await relay.stop()).toBe(0)
     await waitFor(() => peers.every((peer) => peer.node.relays.connected().length === 0), {

@@ -1,0 +1,134 @@
+/**
+ * `npx ghost-threads chat <space> <room> --relay ADDR` — a room from the terminal: prints
+ * members and messages as they come, posts what is typed (see HELP). For people, bots and
+ * ops; `--json` prints one JSON event per line for programs.
+ */
+import '../net/node-polyfills.js'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { createSeedIdentity, type Post } from '../core/index.js'
+import { startGhostNode } from '../net/ghost-node.js'
+import { HELP, parseChatLine } from './chat-commands.js'
+import { loadOrCreateSeed } from './identity-file.js'
+
+const USAGE = `usage: ghost-threads chat <space> <room> --relay ADDR [--relay ADDR]… [--identity FILE] [--webrtc] [--json]
+
+  --relay ADDR      relay multiaddr, e.g. /ip4/127.0.0.1/tcp/4040/ws/p2p/12D3Koo… (printed by npm run relay)
+  --identity FILE   keep your DID in FILE (a 32-byte seed, created if missing); default: a new DID each run
+  --webrtc          also connect directly to room peers over WebRTC
+  --json            print one JSON object per event, for programs
+
+${HELP}`
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    relay: { type: 'string', multiple: true, default: [] },
+    identity: { type: 'string' },
+    webrtc: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+})
+const [command, spaceName, roomName] = positionals
+if (values.help || command !== 'chat' || spaceName === undefined || roomName === undefined) {
+  console.log(USAGE)
+  process.exit(values.help ? 0 : 2)
+}
+if (values.relay.length === 0) {
+  console.error('ghost-threads: give at least one --relay ADDR (start one with `npm run relay`)')
+  process.exit(2)
+}
+
+type Event = Record<string, unknown> & { event: string }
+const print = (event: Event, human: string): void => {
+  console.log(values.json ? JSON.stringify(event) : human)
+}
+const time = (seconds: number): string => new Date(seconds * 1000).toLocaleTimeString()
+const show = (message: unknown): string =>
+  typeof message === 'string' ? message : JSON.stringify(message)
+const printPost = (post: Post, event = 'message'): void =>
+  print(
+    {
+      event,
+      author: post.author,
+      message: post.message,
+      timestamp: post.timestamp,
+      postId: post.postId,
+      ...(post.to === undefined ? {} : { to: post.to }),
+    },
+    `[${time(post.timestamp)}] ${post.to === undefined ? '' : '(dm) '}${post.author}: ${show(post.message)}`,
+  )
+
+let node: Awaited<ReturnType<typeof startGhostNode>>
+let thread: Awaited<ReturnType<Awaited<ReturnType<typeof node.ghost.openSpace>>['joinThread']>>
+try {
+  node = await startGhostNode({
+    relays: values.relay,
+    webrtc: values.webrtc,
+    identity: createSeedIdentity(await loadOrCreateSeed(values.identity)),
+  })
+  const space = await node.ghost.openSpace(spaceName)
+  thread = await space.joinThread(roomName, { ghost: true })
+  print(
+    { event: 'ready', did: space.did, topic: thread.topic },
+    `joined ${thread.topic} as ${space.did} — /help for commands`,
+  )
+} catch (err) {
+  console.error(`ghost-threads: ${(err as Error).name}: ${(err as Error).message}`)
+  process.exit(1)
+}
+
+thread.on('user-joined', (did) => print({ event: 'user-joined', did }, `* ${did} joined`))
+thread.on('user-left', (did) => print({ event: 'user-left', did }, `* ${did} left`))
+thread.on('message', (post) => printPost(post))
+thread.on('backlog-received', ({ message }) => {
+  for (const post of message) printPost(post, 'backlog')
+})
+
+let quitting = false
+async function quit(code = 0): Promise<never> {
+  if (!quitting) {
+    quitting = true
+    await node.stop().catch(() => undefined)
+  }
+  process.exit(code)
+}
+
+const input = createInterface({ input: process.stdin, terminal: false })
+input.on('line', (line) => {
+  const command = parseChatLine(line)
+  const run = async (): Promise<void> => {
+    switch (command.kind) {
+      case 'post':
+        await thread.post(command.text)
+        break
+      case 'dm':
+        await thread.post(command.text, command.to)
+        print({ event: 'dm-sent', to: command.to }, `(dm to ${command.to} delivered)`)
+        break
+      case 'members': {
+        const members = await thread.listMembers()
+        print({ event: 'members', members }, members.map((did) => `  ${did}`).join('\n'))
+        break
+      }
+      case 'help':
+        print({ event: 'help' }, HELP)
+        break
+      case 'quit':
+        await quit()
+        break
+      case 'error':
+        print({ event: 'error', error: 'UsageError', message: command.message }, command.message)
+        break
+      case 'none':
+        break
+    }
+  }
+  run().catch((err: Error) =>
+    print({ event: 'error', error: err.name, message: err.message }, `${err.name}: ${err.message}`),
+  )
+})
+// End of input (a closed pipe, Ctrl-D) and signals leave the room properly.
+input.on('close', () => void quit())
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void quit())

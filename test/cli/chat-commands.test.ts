@@ -1,0 +1,35 @@
+import { describe, expect, it } from '@jest/globals'
+import { parseChatLine } from '../../src/cli/chat-commands.js'
+
+describe('parseChatLine', () => {
+  it('posts plain lines, trimmed', () => {
+    expect(parseChatLine('  hello there ')).toEqual({ kind: 'post', text: 'hello there' })
+    expect(parseChatLine('   ')).toEqual({ kind: 'none' })
+  })
+
+  it('reads /dm with the text after the DID, spaces kept', () => {
+    expect(parseChatLine('/dm did:key:z6Mkabc hi  there')).toEqual({
+      kind: 'dm',
+      to: 'did:key:z6Mkabc',
+      text: 'hi  there',
+    })
+  })
+
+  it('refuses a /dm without a DID or text, and unknown commands', () => {
+    for (const line of ['/dm', '/dm did:key:z6Mkabc', '/dm bob hi'])
+      expect(parseChatLine(line)).toMatchObject({
+        kind: 'error',
+        message: expect.stringContaining('usage: /dm'),
+      })
+    expect(parseChatLine('/shrug')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('/help'),
+    })
+  })
+
+  it('knows /members, /help and /quit', () => {
+    expect(parseChatLine('/members').kind).toBe('members')
+    expect(parseChatLine('/help').kind).toBe('help')
+    expect(parseChatLine('/quit').kind).toBe('quit')
+  })
+})

@@ -1,0 +1,118 @@
+/**
+ * The terminal peer as users run it (`bin/ghost-threads.js chat … --json`), in a child
+ * process, chatting with a peer in the test through the relay process.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
+import { RelayProcess } from '../helpers/relay-process.js'
+import { waitFor } from '../helpers/wait.js'
+
+type CliEvent = Record<string, unknown> & { event: string }
+
+class TerminalPeer {
+  readonly events: CliEvent[] = []
+  private buffered = ''
+  readonly exited: Promise<number | null>
+
+  constructor(readonly child: ChildProcessWithoutNullStreams) {
+    child.stdout.on('data', (chunk: Buffer) => {
+      this.buffered += chunk.toString()
+      const lines = this.buffered.split('\n')
+      this.buffered = lines.pop() ?? ''
+      for (const line of lines)
+        if (line.trim() !== '') this.events.push(JSON.parse(line) as CliEvent)
+    })
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+  }
+
+  type(line: string): void {
+    this.child.stdin.write(`${line}\n`)
+  }
+
+  async next(event: string, match: (e: CliEvent) => boolean = () => true): Promise<CliEvent> {
+    await waitFor(() => this.events.some((e) => e.event === event && match(e)), {
+      timeoutMs: 10_000,
+      what: `the terminal peer to print ${event}`,
+    })
+    return this.events.find((e) => e.event === event && match(e)) as CliEvent
+  }
+}
+
+describe('npx ghost-threads chat', () => {
+  let relay: RelayProcess
+  const peers: NetPeer[] = []
+
+  beforeAll(async () => {
+    relay = await RelayProcess.start()
+  })
+
+  afterAll(async () => {
+    await stopAll(peers)
+    await relay.stop()
+  })
+
+  it('joins, prints what happens, posts typed lines and DMs, and leaves on /quit', async () => {
+    const identity = join(mkdtempSync(join(tmpdir(), 'ghost-cli-')), 'seed')
+    const args = ['bin/ghost-threads.js', 'chat', 'netspace', 'terminal', '--relay', relay.address]
+    const cli = new TerminalPeer(
+      spawn(process.execPath, [...args, '--json', '--identity', identity], { stdio: 'pipe' }),
+    )
+    const ready = await cli.next('ready')
+    expect(ready.topic).toBe('3box.chat.netspace.terminal')
+    // The identity is a 32-byte seed only the user can read.
+    expect(readFileSync(identity)).toHaveLength(32)
+    expect(statSync(identity).mode & 0o077).toBe(0)
+
+    const web = await startNetPeer({ relays: [relay.address], room: 'terminal', space: 'netspace' })
+    peers.push(web)
+    await cli.next('user-joined', (e) => e.did === web.did)
+    await waitFor(() => web.events.joined.includes(ready.did as string), { timeoutMs: 10_000 })
+
+    await web.thread.post({ hello: 'terminal' })
+    expect((await cli.next('message', (e) => e.author === web.did)).message).toEqual({
+      hello: 'terminal',
+    })
+
+    cli.type('hello from the terminal')
+    await waitFor(() => web.events.texts().includes('hello from the terminal'), {
+      timeoutMs: 5_000,
+    })
+    cli.type(`/dm ${web.did} only for you`)
+    await cli.next('dm-sent')
+    await waitFor(
+      () =>
+        web.events.messages.some((post) => post.message === 'only for you' && post.to === web.did),
+      {
+        timeoutMs: 5_000,
+      },
+    )
+    cli.type('/members')
+    expect(((await cli.next('members')).members as string[]).sort()).toEqual(
+      [ready.did, web.did].sort(),
+    )
+    cli.type('/dm someone hi')
+    expect((await cli.next('error')).message).toMatch(/usage: \/dm/)
+
+    cli.type('/quit')
+    expect(await cli.exited).toBe(0)
+    await waitFor(() => web.events.left.includes(ready.did as string), { timeoutMs: 5_000 })
+  }, 40_000)
+
+  it('explains a missing relay and exits with a usage error', async () => {
+    const cli = new TerminalPeer(
+      spawn(process.execPath, ['bin/ghost-threads.js', 'chat', 'netspace', 'terminal'], {
+        stdio: 'pipe',
+      }),
+    )
+    let stderr = ''
+    cli.child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    expect(await cli.exited).toBe(2)
+    expect(stderr).toMatch(/--relay ADDR.*npm run relay/)
+  })
+})

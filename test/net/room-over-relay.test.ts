@@ -102,4 +102,35 @@ describe('a room through the relay process', () => {
     expect(Date.now() - closedAt).toBeLessThan(1_000)
     expect(await stayer.thread.listMembers()).toEqual([stayer.did])
   })
+
+  it('counts peers, rooms, messages and bytes on /metrics, and answers /healthz', async () => {
+    const health = await fetch(`${relay.httpUrl}/healthz`)
+    expect(health.status).toBe(200)
+    expect(await health.text()).toBe('ok\n')
+    expect((await fetch(`${relay.httpUrl}/nothing`)).status).toBe(404)
+
+    const accepted = 'ghost_relay_messages_total{verdict="accept",reason="ok"}'
+    const before = await relay.metric(accepted)
+    const bytesBefore = await relay.metric('ghost_relay_message_bytes_total')
+    const counter = await join('counted')
+    const other = await join('counted')
+    await waitFor(() => counter.events.joined.includes(other.did), { timeoutMs: 10_000 })
+    for (let i = 0; i < 5; i++) await counter.thread.post(`counted ${i}`)
+    await waitFor(() => other.events.messages.length === 5, { timeoutMs: 5_000 })
+    // Two joins, five posts and some presence heartbeats, each validated once.
+    expect(await relay.metric(accepted)).toBeGreaterThanOrEqual(before + 7)
+    expect(await relay.metric('ghost_relay_message_bytes_total')).toBeGreaterThan(
+      bytesBefore + 5 * 200,
+    )
+    expect(await relay.metric('ghost_relay_peers')).toBe(peers.length)
+    // Every room of this file still has a member (the 'leaving' room keeps its stayer).
+    const liveRooms = new Set(peers.map((peer) => peer.thread.topic))
+    await waitFor(async () => (await relay.metric('ghost_relay_rooms')) === liveRooms.size, {
+      what: `${liveRooms.size} rooms on /metrics`,
+    })
+    // Counts only: no room names, DIDs or message text in what the relay exposes.
+    const text = await relay.metrics()
+    expect(text).not.toContain('counted')
+    expect(text).not.toContain(counter.did)
+  })
 })

@@ -33,3 +33,32 @@ export function atLeast(
     verdict: target > 0 ? (value >= target ? 'yes' : 'NO') : '-',
   }
 }
+
+/** The `p`-th percentile (0–100) of `values`, nearest rank; NaN when empty. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[rank] as number
+}
+
+export function atMost(
+  value: number,
+  target: number,
+  unit: string,
+): Pick<Row, 'result' | 'target' | 'verdict'> {
+  return {
+    result: `${Number.isNaN(value) ? 'n/a' : value.toLocaleString('en', { maximumFractionDigits: 1 })} ${unit}`,
+    target: target > 0 ? `≤ ${target.toLocaleString('en')} ${unit}` : '(reported)',
+    verdict: target > 0 ? (value <= target ? 'yes' : 'NO') : '-',
+  }
+}
+
+/** A count that must be zero (messages lost): shown as such, with a verdict. */
+export function none(value: number, unit: string): Pick<Row, 'result' | 'target' | 'verdict'> {
+  return {
+    result: `${value.toLocaleString('en')} ${unit}`,
+    target: `0 ${unit}`,
+    verdict: value === 0 ? 'yes' : 'NO',
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * `npm run bench:net` — Ghost Threads on the real network: the relay as a child process
+ * (`src/relay/main.ts`, validating every message), peers as libp2p nodes in this process,
+ * everything over 127.0.0.1. Prints one table; targets are from issue 3.
+ */
+import '../src/net/node-polyfills.js'
+import { cpus } from 'node:os'
+import { createSeedIdentity, generateSeed } from '../src/core/index.js'
+import { startGhostNode } from '../src/net/ghost-node.js'
+import { RelayProcess } from '../test/helpers/relay-process.js'
+import { joinDetection } from './net/baseline.js'
+import { startPeer } from './net/peers.js'
+import { joinLatencies, postLatencies, roomLatencies, sustainedRate } from './net/scenarios.js'
+import { atLeast, atMost, none, percentile, printTable, type Row } from './table.js'
+
+const ms = (values: number[], p: number) => Math.round(percentile(values, p) * 10) / 10
+const rows: Row[] = []
+const relay = await RelayProcess.start()
+try {
+  const [a, b] = [await startPeer(relay.address), await startPeer(relay.address)]
+
+  const joins = await joinLatencies(a, b, 20)
+  rows.push({
+    measure: `join → user-joined at the other peer, p50 (${joins.joined.length}/20)`,
+    ...atMost(ms(joins.joined, 50), 300, 'ms'),
+  })
+  rows.push({ measure: 'join → user-joined, p99', ...atMost(ms(joins.joined, 99), 0, 'ms') })
+  rows.push({
+    measure: `join → its 3 earlier posts received, p50 (${joins.backlog.length}/20)`,
+    ...atMost(ms(joins.backlog, 50), 0, 'ms'),
+  })
+
+  const viaRelay = await joinDetection(a, b, 10, 'via-relay')
+  rows.push({
+    measure: `same joins via the relay: ours p50 (${viaRelay.ours.length}/10 seen)`,
+    ...atMost(ms(viaRelay.ours, 50), 300, 'ms'),
+  })
+  rows.push({
+    measure: `same joins via the relay: ipfs-pubsub-room 3 (${viaRelay.baseline.length}/10 seen)`,
+    result:
+      viaRelay.baseline.length === 0
+        ? 'never: it sees only the relay'
+        : `${ms(viaRelay.baseline, 50)} ms p50`,
+    target: '(baseline)',
+    verdict: '-',
+  })
+  const listen = ['/ip4/127.0.0.1/tcp/0/ws']
+  const identity = () => createSeedIdentity(generateSeed())
+  const c = await startGhostNode({ relays: [], webrtc: false, listen, identity: identity() })
+  const d = await startGhostNode({ relays: [], webrtc: false, listen, identity: identity() })
+  await c.libp2p.dial(d.libp2p.getMultiaddrs())
+  const direct = await joinDetection(c, d, 10, 'direct')
+  rows.push({
+    measure: `direct peers: ours join → user-joined p50 (${direct.ours.length}/10)`,
+    ...atMost(ms(direct.ours, 50), 300, 'ms'),
+  })
+  rows.push({
+    measure: `direct peers: ipfs-pubsub-room 3 peer joined p50 (${direct.baseline.length}/10)`,
+    ...atMost(ms(direct.baseline, 50), 0, 'ms'),
+  })
+  await Promise.all([c.stop(), d.stop()])
+
+  const posts = await postLatencies(a, b, 'latency', 1_000, 250)
+  rows.push({
+    measure: '2 peers via the relay, post → message p50 (1,000 msgs)',
+    ...atMost(ms(posts.latencies, 50), 3, 'ms'),
+  })
+  rows.push({
+    measure: '2 peers via the relay, post → message p99',
+    ...atMost(ms(posts.latencies, 99), 15, 'ms'),
+  })
+  rows.push({ measure: '2 peers via the relay, lost', ...none(posts.lost, 'msgs') })
+  await Promise.all([a.stop(), b.stop()])
+
+  const room = await roomLatencies(relay.address, 20, 50)
+  rows.push({
+    measure: '20-peer room: start → everyone sees 19 members',
+    ...atMost(Math.round(room.meshedMs), 0, 'ms'),
+  })
+  rows.push({
+    measure: '20-peer room, post → message p50 (50 × 19)',
+    ...atMost(ms(room.latencies, 50), 0, 'ms'),
+  })
+  rows.push({
+    measure: '20-peer room, post → message p99',
+    ...atMost(ms(room.latencies, 99), 50, 'ms'),
+  })
+  rows.push({ measure: `20-peer room, lost of ${room.expected}`, ...none(room.lost, 'msgs') })
+
+  const [s, r] = [await startPeer(relay.address), await startPeer(relay.address)]
+  let best = 0
+  for (const rate of [1_000, 1_500, 2_000]) {
+    const run = await sustainedRate(s, r, rate, 4)
+    const zeroLoss = run.received === run.sent
+    if (zeroLoss) best = Math.max(best, run.achieved)
+    rows.push({
+      measure: `offered ${rate.toLocaleString('en')}/s for 4 s: achieved, received`,
+      result: `${run.achieved.toLocaleString('en')}/s, ${run.received.toLocaleString('en')}/${run.sent.toLocaleString('en')}`,
+      target: '(reported)',
+      verdict: '-',
+    })
+  }
+  rows.push({
+    measure: 'sustained signed msgs/s with zero loss (relay validating)',
+    ...atLeast(best, 1_500, 'msg/s'),
+  })
+  const rejected = await relay.metric(
+    'ghost_relay_messages_total{verdict="reject",reason="rate-limited-did"}',
+  )
+  rows.push({
+    measure: 'messages the relay refused for rate limits',
+    ...atMost(rejected, 0, 'msgs'),
+  })
+  await Promise.all([s.stop(), r.stop()])
+} finally {
+  await relay.stop()
+}
+printTable(
+  `Ghost Threads on the network: relay process + peers on 127.0.0.1, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  rows,
+)
+process.exit(0)

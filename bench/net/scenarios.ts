@@ -1,0 +1,142 @@
+/**
+ * The network benchmark's measurements. Each returns raw samples; net.bench.ts turns them
+ * into the table. All peers talk through the relay child process on 127.0.0.1.
+ */
+import type { GhostNode } from '../../src/net/ghost-node.js'
+import { createAuthors, indexOf, joinRoom, presign, sleep, startPeer, until } from './peers.js'
+
+/**
+ * Join → `user-joined` at the member already there, and join → the room's three earlier
+ * posts at the newcomer. Those come in a `backlog-received`, or some of them earlier as
+ * `message`s when gossipsub's own gossip (IHAVE/IWANT of the last seconds) wins the race:
+ * the core delivers each post once either way, so we time the last one to arrive.
+ */
+export async function joinLatencies(
+  observer: GhostNode,
+  joiner: GhostNode,
+  trials: number,
+): Promise<{ joined: number[]; backlog: number[] }> {
+  const joined: number[] = []
+  const backlog: number[] = []
+  for (let trial = 0; trial < trials; trial++) {
+    const room = `join-${trial}`
+    const there = await joinRoom(observer, room)
+    await until(() => observer.transport.subscribers(there.topic).length > 0, 5_000)
+    for (let i = 0; i < 3; i++) await there.post(`backlog ${i}`)
+    let joinedAt: number | undefined
+    let backlogAt: number | undefined
+    let earlierPosts = 0
+    there.on('user-joined', () => {
+      joinedAt ??= performance.now()
+    })
+    const start = performance.now()
+    const thread = await joinRoom(joiner, room)
+    const arrived = (count: number): void => {
+      earlierPosts += count
+      if (earlierPosts >= 3) backlogAt ??= performance.now()
+    }
+    thread.on('backlog-received', (event) => arrived(event.message.length))
+    thread.on('message', () => arrived(1))
+    await until(() => joinedAt !== undefined && backlogAt !== undefined, 5_000)
+    if (joinedAt !== undefined) joined.push(joinedAt - start)
+    if (backlogAt !== undefined) backlog.push(backlogAt - start)
+    await Promise.all([there.close(), thread.close()])
+  }
+  return { joined, backlog }
+}
+
+/** One-way latency of `count` posts from one peer to another, paced at `perSecond`. */
+export async function postLatencies(
+  sender: GhostNode,
+  receiver: GhostNode,
+  room: string,
+  count: number,
+  perSecond: number,
+): Promise<{ latencies: number[]; lost: number }> {
+  const authors = await createAuthors(Math.ceil(count / 40))
+  const [from, to] = [await joinRoom(sender, room), await joinRoom(receiver, room)]
+  await until(() => sender.transport.subscribers(from.topic).length > 0, 5_000)
+  await sleep(1_200) // a gossipsub heartbeat: both peers are in the relay's mesh
+  const messages = await presign(authors, room, count, 'latency')
+  const sentAt = new Array<number>(count)
+  const latencies: number[] = []
+  to.on('message', (post) => {
+    const i = indexOf(post.message, 'latency')
+    if (i !== undefined) latencies.push(performance.now() - (sentAt[i] as number))
+  })
+  const gapMs = 1000 / perSecond
+  const start = performance.now()
+  for (const [i, data] of messages.entries()) {
+    const due = start + i * gapMs
+    while (performance.now() < due) await sleep(Math.max(0, due - performance.now()))
+    sentAt[i] = performance.now()
+    await sender.transport.publish(from.topic, data)
+  }
+  await until(() => latencies.length === count, 5_000)
+  await Promise.all([from.close(), to.close()])
+  return { latencies, lost: count - latencies.length }
+}
+
+/** `peers` peers in one room; `count` posts, each from the next peer, each to all others. */
+export async function roomLatencies(
+  relay: string,
+  peers: number,
+  count: number,
+): Promise<{ latencies: number[]; lost: number; expected: number; meshedMs: number }> {
+  const started = performance.now()
+  const nodes = await Promise.all(Array.from({ length: peers }, () => startPeer(relay)))
+  const threads = await Promise.all(nodes.map((node) => joinRoom(node, 'big-room')))
+  await until(() => threads.every((thread) => thread.memberPeers().length === peers - 1), 20_000)
+  const meshedMs = performance.now() - started
+  await sleep(1_200)
+  const sentAt = new Array<number>(count)
+  const latencies: number[] = []
+  for (const thread of threads)
+    thread.on('message', (post) => {
+      const i = indexOf(post.message, 'room')
+      if (i !== undefined && post.author !== thread.did)
+        latencies.push(performance.now() - (sentAt[i] as number))
+    })
+  for (let i = 0; i < count; i++) {
+    sentAt[i] = performance.now()
+    await threads[i % peers]?.post({ tag: 'room', i })
+    await sleep(20)
+  }
+  const expected = count * (peers - 1)
+  await until(() => latencies.length >= expected, 5_000)
+  await Promise.all(nodes.map((node) => node.stop()))
+  return { latencies, lost: expected - latencies.length, expected, meshedMs }
+}
+
+/** Sends `perSecond` signed messages for `seconds`; counts what arrives at the receiver. */
+export async function sustainedRate(
+  sender: GhostNode,
+  receiver: GhostNode,
+  perSecond: number,
+  seconds: number,
+): Promise<{ sent: number; received: number; achieved: number }> {
+  const room = `rate-${perSecond}`
+  const count = perSecond * seconds
+  const authors = await createAuthors(Math.max(50, Math.ceil(count / 40)))
+  const [from, to] = [await joinRoom(sender, room), await joinRoom(receiver, room)]
+  await until(() => sender.transport.subscribers(from.topic).length > 0, 5_000)
+  await sleep(1_200)
+  const messages = await presign(authors, room, count, 'rate')
+  const seen = new Set<number>()
+  to.on('message', (post) => {
+    const i = indexOf(post.message, 'rate')
+    if (i !== undefined) seen.add(i)
+  })
+  const tickMs = 10
+  const perTick = (perSecond * tickMs) / 1000
+  const start = performance.now()
+  for (let sent = 0; sent < count; ) {
+    const due = Math.min(count, Math.floor(((performance.now() - start) / tickMs + 1) * perTick))
+    while (sent < due) await sender.transport.publish(from.topic, messages[sent++] as Uint8Array)
+    await sleep(tickMs)
+  }
+  const sendMs = performance.now() - start
+  await until(() => seen.size === count, 10_000)
+  await Promise.all([from.close(), to.close()])
+  return { sent: count, received: seen.size, achieved: Math.round((count / sendMs) * 1000) }
+}

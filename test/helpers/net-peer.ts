@@ -30,6 +30,7 @@ export interface NetPeerInit {
   webrtc?: boolean
   timings?: Partial<ThreadTimings>
   seed?: Uint8Array
+  listen?: string[]
 }
 
 export interface NetPeer {
@@ -48,6 +49,7 @@ export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
     relays: init.relays,
     identity: createSeedIdentity(init.seed ?? generateSeed()),
     webrtc: init.webrtc ?? false,
+    ...(init.listen === undefined ? {} : { listen: init.listen }),
     timings,
     rules: new ReceiptRules({
       memberExpiryMs: timings.memberExpiryMs,

@@ -6,7 +6,7 @@
  * the receipt rules at work, not a broken path.
  */
 import '../../src/net/node-polyfills.js'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
@@ -16,8 +16,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { sha256 } from '@noble/hashes/sha2'
 import { createLibp2p } from 'libp2p'
 import { claims, edKey, forge } from '../helpers/jwt-forge.js'
-import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
-import { RelayProcess } from '../helpers/relay-process.js'
+import { useRelay } from '../helpers/relay-fixture.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
 const utf8 = new TextEncoder()
@@ -39,29 +38,21 @@ async function rawGossipNode() {
 }
 
 describe('a raw gossipsub node publishing forged JWTs', () => {
-  let relay: RelayProcess
-  const peers: NetPeer[] = []
+  const net = useRelay()
   let raw: Awaited<ReturnType<typeof rawGossipNode>> | undefined
-
-  beforeAll(async () => {
-    relay = await RelayProcess.start()
-  })
 
   afterAll(async () => {
     await raw?.stop()
-    await stopAll(peers)
-    await relay.stop()
   })
 
   it('is refused by the relay, not forwarded, and fires no message', async () => {
-    const alice = await startNetPeer({ relays: [relay.address], room: 'guarded' })
-    const bob = await startNetPeer({ relays: [relay.address], room: 'guarded' })
-    peers.push(alice, bob)
+    const alice = await net.join('guarded')
+    const bob = await net.join('guarded')
     await waitFor(() => alice.events.joined.includes(bob.did), { timeoutMs: 10_000 })
 
     const topic = alice.thread.topic
     raw = await rawGossipNode()
-    await raw.dial(multiaddr(relay.address))
+    await raw.dial(multiaddr(net.relay.address))
     raw.services.pubsub.subscribe(topic)
     const node = raw
     await waitFor(() => node.services.pubsub.getSubscribers(topic).length > 0, {
@@ -86,13 +77,13 @@ describe('a raw gossipsub node publishing forged JWTs', () => {
     })
     await waitFor(() => bob.events.texts().includes('signed right'), { timeoutMs: 5_000 })
     const rejected = (reason: string) =>
-      relay.metric(`ghost_relay_messages_total{verdict="reject",reason="${reason}"}`)
+      net.relay.metric(`ghost_relay_messages_total{verdict="reject",reason="${reason}"}`)
     // The relay validates concurrently: a refusal may be counted after the control arrived.
     await waitFor(async () => (await rejected('bad-signature')) === 1, { what: 'bad-signature' })
     expect(await rejected('wrong-room')).toBe(1)
     expect(await rejected('malformed-jwt')).toBe(1)
     expect(
-      await relay.metric('ghost_relay_messages_total{verdict="accept",reason="ok"}'),
+      await net.relay.metric('ghost_relay_messages_total{verdict="accept",reason="ok"}'),
     ).toBeGreaterThan(0)
     await sleep(300)
     for (const peer of [alice, bob]) {

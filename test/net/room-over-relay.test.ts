@@ -2,33 +2,16 @@
  * Rooms between real libp2p peers through the relay running as a child process, all on
  * 127.0.0.1: chat both ways, a late joiner's backlog, direct messages, leaving.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
-import { RelayProcess } from '../helpers/relay-process.js'
+import { describe, expect, it } from '@jest/globals'
+import { useRelay } from '../helpers/relay-fixture.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
 describe('a room through the relay process', () => {
-  let relay: RelayProcess
-  const peers: NetPeer[] = []
+  const net = useRelay()
 
-  beforeAll(async () => {
-    relay = await RelayProcess.start()
-  })
-
-  afterAll(async () => {
-    await stopAll(peers)
-    expect(await relay.stop()).toBe(0)
-  })
-
-  async function join(room: string): Promise<NetPeer> {
-    const peer = await startNetPeer({ relays: [relay.address], room })
-    peers.push(peer)
-    return peer
-  }
-
-  it('two peers see each other join and chat both ways', async () => {
-    const alice = await join('two-way')
-    const bob = await join('two-way')
+  it('two net.peers see each other join and chat both ways', async () => {
+    const alice = await net.join('two-way')
+    const bob = await net.join('two-way')
     await waitFor(
       () => alice.events.joined.includes(bob.did) && bob.events.joined.includes(alice.did),
       {
@@ -57,8 +40,8 @@ describe('a room through the relay process', () => {
   })
 
   it('a late joiner receives the backlog from peers', async () => {
-    const first = await join('backlog')
-    const second = await join('backlog')
+    const first = await net.join('backlog')
+    const second = await net.join('backlog')
     await waitFor(() => first.events.joined.includes(second.did), { timeoutMs: 10_000 })
     for (const text of ['one', 'two', 'three']) await first.thread.post(text)
     // Posts within one second are ordered as received: 'four' answers 'three'.
@@ -66,7 +49,7 @@ describe('a room through the relay process', () => {
     await second.thread.post('four')
     await waitFor(() => first.events.texts().includes('four'), { timeoutMs: 5_000 })
 
-    const late = await join('backlog')
+    const late = await net.join('backlog')
     await waitFor(() => late.events.backlogs.length > 0, { timeoutMs: 10_000, what: 'a backlog' })
     const texts = (await late.thread.getPosts()).map((post) => post.message)
     expect(texts).toEqual(['one', 'two', 'three', 'four'])
@@ -74,7 +57,11 @@ describe('a room through the relay process', () => {
   })
 
   it('a direct message reaches only its target', async () => {
-    const [sender, target, bystander] = [await join('dm'), await join('dm'), await join('dm')]
+    const [sender, target, bystander] = [
+      await net.join('dm'),
+      await net.join('dm'),
+      await net.join('dm'),
+    ]
     await waitFor(
       () =>
         sender.events.joined.includes(target.did) && sender.events.joined.includes(bystander.did),
@@ -92,8 +79,8 @@ describe('a room through the relay process', () => {
   })
 
   it('close() sends user-left to the others at once', async () => {
-    const stayer = await join('leaving')
-    const leaver = await join('leaving')
+    const stayer = await net.join('leaving')
+    const leaver = await net.join('leaving')
     await waitFor(() => stayer.events.joined.includes(leaver.did), { timeoutMs: 10_000 })
     const closedAt = Date.now()
     await leaver.thread.close()
@@ -103,33 +90,33 @@ describe('a room through the relay process', () => {
     expect(await stayer.thread.listMembers()).toEqual([stayer.did])
   })
 
-  it('counts peers, rooms, messages and bytes on /metrics, and answers /healthz', async () => {
-    const health = await fetch(`${relay.httpUrl}/healthz`)
+  it('counts net.peers, rooms, messages and bytes on /metrics, and answers /healthz', async () => {
+    const health = await fetch(`${net.relay.httpUrl}/healthz`)
     expect(health.status).toBe(200)
     expect(await health.text()).toBe('ok\n')
-    expect((await fetch(`${relay.httpUrl}/nothing`)).status).toBe(404)
+    expect((await fetch(`${net.relay.httpUrl}/nothing`)).status).toBe(404)
 
     const accepted = 'ghost_relay_messages_total{verdict="accept",reason="ok"}'
-    const before = await relay.metric(accepted)
-    const bytesBefore = await relay.metric('ghost_relay_message_bytes_total')
-    const counter = await join('counted')
-    const other = await join('counted')
+    const before = await net.relay.metric(accepted)
+    const bytesBefore = await net.relay.metric('ghost_relay_message_bytes_total')
+    const counter = await net.join('counted')
+    const other = await net.join('counted')
     await waitFor(() => counter.events.joined.includes(other.did), { timeoutMs: 10_000 })
     for (let i = 0; i < 5; i++) await counter.thread.post(`counted ${i}`)
     await waitFor(() => other.events.messages.length === 5, { timeoutMs: 5_000 })
     // Two joins, five posts and some presence heartbeats, each validated once.
-    expect(await relay.metric(accepted)).toBeGreaterThanOrEqual(before + 7)
-    expect(await relay.metric('ghost_relay_message_bytes_total')).toBeGreaterThan(
+    expect(await net.relay.metric(accepted)).toBeGreaterThanOrEqual(before + 7)
+    expect(await net.relay.metric('ghost_relay_message_bytes_total')).toBeGreaterThan(
       bytesBefore + 5 * 200,
     )
-    expect(await relay.metric('ghost_relay_peers')).toBe(peers.length)
+    expect(await net.relay.metric('ghost_relay_peers')).toBe(net.peers.length)
     // Every room of this file still has a member (the 'leaving' room keeps its stayer).
-    const liveRooms = new Set(peers.map((peer) => peer.thread.topic))
-    await waitFor(async () => (await relay.metric('ghost_relay_rooms')) === liveRooms.size, {
+    const liveRooms = new Set(net.peers.map((peer) => peer.thread.topic))
+    await waitFor(async () => (await net.relay.metric('ghost_relay_rooms')) === liveRooms.size, {
       what: `${liveRooms.size} rooms on /metrics`,
     })
     // Counts only: no room names, DIDs or message text in what the relay exposes.
-    const text = await relay.metrics()
+    const text = await net.relay.metrics()
     expect(text).not.toContain('counted')
     expect(text).not.toContain(counter.did)
   })

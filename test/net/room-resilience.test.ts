@@ -3,32 +3,17 @@
  * ten peers at once. The relay is a child process on 127.0.0.1 throughout.
  */
 import { spawn } from 'node:child_process'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { explainingFailure, type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
-import { RelayProcess, TSX_ARGS } from '../helpers/relay-process.js'
+import { describe, expect, it } from '@jest/globals'
+import { explainingFailure } from '../helpers/net-peer.js'
+import { useRelay } from '../helpers/relay-fixture.js'
+import { TSX_ARGS } from '../helpers/relay-process.js'
 import { waitFor } from '../helpers/wait.js'
 
 describe('rooms survive what happens to peers and relays', () => {
-  let relay: RelayProcess
-  const peers: NetPeer[] = []
+  const net = useRelay()
 
-  beforeAll(async () => {
-    relay = await RelayProcess.start()
-  })
-
-  afterAll(async () => {
-    await stopAll(peers)
-    await relay.stop()
-  })
-
-  async function join(room: string): Promise<NetPeer> {
-    const peer = await startNetPeer({ relays: [relay.address], room })
-    peers.push(peer)
-    return peer
-  }
-
-  it('every one of ten peers gets every message', async () => {
-    const room = await Promise.all(Array.from({ length: 10 }, () => join('ten')))
+  it('every one of ten net.peers gets every message', async () => {
+    const room = await Promise.all(Array.from({ length: 10 }, () => net.join('ten')))
     await waitFor(() => room.every((peer) => peer.events.joined.length === 9), {
       timeoutMs: 15_000,
       what: 'everyone to see nine others',
@@ -43,10 +28,10 @@ describe('rooms survive what happens to peers and relays', () => {
   }, 40_000)
 
   it('a killed peer process leaves the member list when its presence expires', async () => {
-    const watcher = await join('crash')
+    const watcher = await net.join('crash')
     const child = spawn(
       process.execPath,
-      [...TSX_ARGS, 'test/fixtures/peer-process.ts', relay.address, 'crash'],
+      [...TSX_ARGS, 'test/fixtures/peer-process.ts', net.relay.address, 'crash'],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     )
     let out = ''
@@ -66,16 +51,16 @@ describe('rooms survive what happens to peers and relays', () => {
   }, 40_000)
 
   it('peers reconnect after the relay restarts and the room works again', async () => {
-    const alice = await join('restart')
-    const bob = await join('restart')
+    const alice = await net.join('restart')
+    const bob = await net.join('restart')
     await waitFor(() => alice.events.joined.includes(bob.did), { timeoutMs: 10_000 })
     await alice.thread.post('before')
     await waitFor(() => bob.events.texts().includes('before'), { timeoutMs: 5_000 })
 
-    expect(await relay.stop()).toBe(0)
+    expect(await net.relay.stop()).toBe(0)
     await waitFor(() => alice.node.relays.connected().length === 0, { what: 'alice to notice' })
     await alice.thread.post('while the relay is down')
-    await relay.start()
+    await net.relay.start()
 
     await alice.thread.post('after')
     // Live or through the backlog bob asks for after reconnecting: bob's posts are whole.
@@ -92,10 +77,10 @@ describe('rooms survive what happens to peers and relays', () => {
     // A new message after reconnecting arrives live.
     await alice.thread.post('live again')
     await waitFor(() => bob.events.texts().includes('live again'), { timeoutMs: 5_000 })
-    // The relay forgot everything; peers announced themselves again on their own. Every
+    // The relay forgot everything; net.peers announced themselves again on their own. Every
     // room with a live member here is back.
-    const rooms = new Set(peers.map((peer) => peer.thread.topic))
-    await waitFor(async () => (await relay.metric('ghost_relay_rooms')) === rooms.size, {
+    const rooms = new Set(net.peers.map((peer) => peer.thread.topic))
+    await waitFor(async () => (await net.relay.metric('ghost_relay_rooms')) === rooms.size, {
       what: `the relay to serve ${rooms.size} rooms again`,
     })
     expect((await bob.thread.listMembers()).sort()).toEqual([alice.did, bob.did].sort())

@@ -6,9 +6,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
-import { RelayProcess } from '../helpers/relay-process.js'
+import { describe, expect, it } from '@jest/globals'
+import { useRelay } from '../helpers/relay-fixture.js'
 import { waitFor } from '../helpers/wait.js'
 
 type CliEvent = Record<string, unknown> & { event: string }
@@ -43,21 +42,18 @@ class TerminalPeer {
 }
 
 describe('npx ghost-threads chat', () => {
-  let relay: RelayProcess
-  const peers: NetPeer[] = []
-
-  beforeAll(async () => {
-    relay = await RelayProcess.start()
-  })
-
-  afterAll(async () => {
-    await stopAll(peers)
-    await relay.stop()
-  })
+  const net = useRelay()
 
   it('joins, prints what happens, posts typed lines and DMs, and leaves on /quit', async () => {
     const identity = join(mkdtempSync(join(tmpdir(), 'ghost-cli-')), 'seed')
-    const args = ['bin/ghost-threads.js', 'chat', 'netspace', 'terminal', '--relay', relay.address]
+    const args = [
+      'bin/ghost-threads.js',
+      'chat',
+      'netspace',
+      'terminal',
+      '--relay',
+      net.relay.address,
+    ]
     const cli = new TerminalPeer(
       spawn(process.execPath, [...args, '--json', '--identity', identity], { stdio: 'pipe' }),
     )
@@ -67,8 +63,7 @@ describe('npx ghost-threads chat', () => {
     expect(readFileSync(identity)).toHaveLength(32)
     expect(statSync(identity).mode & 0o077).toBe(0)
 
-    const web = await startNetPeer({ relays: [relay.address], room: 'terminal', space: 'netspace' })
-    peers.push(web)
+    const web = await net.join('terminal', { space: 'netspace' })
     await cli.next('user-joined', (e) => e.did === web.did)
     await waitFor(() => web.events.joined.includes(ready.did as string), { timeoutMs: 10_000 })
 

@@ -1,0 +1,38 @@
+/**
+ * One relay process per test file, and the peers a test starts, stopped after the file.
+ * The relay must exit cleanly on SIGTERM (code 0) every time.
+ */
+import { afterAll, beforeAll, expect } from '@jest/globals'
+import { type NetPeer, type NetPeerInit, startNetPeer, stopAll } from './net-peer.js'
+import { RelayProcess, type RelayProcessInit } from './relay-process.js'
+
+export interface RelayFixture {
+  readonly relay: RelayProcess
+  readonly peers: NetPeer[]
+  /** Starts a peer on this relay in `room`, stopped with the fixture. */
+  join(room: string, init?: Partial<NetPeerInit>): Promise<NetPeer>
+}
+
+export function useRelay(init: RelayProcessInit = {}): RelayFixture {
+  let relay: RelayProcess | undefined
+  const peers: NetPeer[] = []
+  beforeAll(async () => {
+    relay = await RelayProcess.start(init)
+  })
+  afterAll(async () => {
+    await stopAll(peers)
+    expect(await relay?.stop()).toBe(0)
+  })
+  return {
+    get relay() {
+      if (relay === undefined) throw new Error('the relay starts in beforeAll')
+      return relay
+    },
+    peers,
+    async join(room, peerInit = {}) {
+      const peer = await startNetPeer({ relays: [this.relay.address], room, ...peerInit })
+      peers.push(peer)
+      return peer
+    },
+  }
+}

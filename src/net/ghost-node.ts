@@ -51,26 +51,25 @@ function whenServed(transport: Libp2pTransport, topic: string): Promise<void> {
 
 export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
   const libp2p = await createPeerNode(init)
-  const ghost: { current?: GhostThreads } = {}
   const relays = new RelayKeeper(libp2p, {
     relays: init.relays,
     // The relay forgot our subscriptions and presence: announce again and catch up on
     // what was said meanwhile. Gossipsub resends our subscriptions by itself; we wait
     // until the relay serves the room again, so that the backlog we ask for covers
     // everything published before the relay could forward to us.
+    // (Called only after relays.start() below, once `threads` exists.)
     onReconnect: () => {
-      for (const thread of ghost.current?.openThreads() ?? [])
+      for (const thread of threads.openThreads())
         void whenServed(transport, thread.topic).then(() => thread.reannounce())
     },
   })
   const transport = new Libp2pTransport(libp2p, { relays: () => relays.connected() })
-  ghost.current = new GhostThreads({
+  const threads = new GhostThreads({
     transport,
     identity: init.identity,
     ...(init.rules === undefined ? {} : { rules: init.rules }),
     ...(init.timings === undefined ? {} : { timings: init.timings }),
   })
-  const threads = ghost.current
   const dialer = new WebRTCDialer(libp2p, {
     wantedPeers: () => threads.openThreads().flatMap((thread) => thread.memberPeers()),
   })

@@ -25,7 +25,6 @@ export type GossipNode = Libp2p<{ pubsub: GossipSub }>
 export interface Libp2pTransportInit {
   /** Relays to reach a peer through when no address of it is known (`.../p2p/<relay>`). */
   relays?: () => Multiaddr[]
-  queue?: PublishQueue
 }
 
 const VALIDATION: Record<Awaited<ReturnType<TopicHandler>>, TopicValidatorResult> = {
@@ -38,7 +37,7 @@ export class Libp2pTransport implements PubSubTransport {
   readonly peerId: string
   private readonly pubsub: GossipSub
   private readonly relays: () => Multiaddr[]
-  readonly queue: PublishQueue
+  readonly queue = new PublishQueue()
 
   constructor(
     private readonly node: GossipNode,
@@ -47,7 +46,6 @@ export class Libp2pTransport implements PubSubTransport {
     this.peerId = node.peerId.toString()
     this.pubsub = node.services.pubsub
     this.relays = init.relays ?? (() => [])
-    this.queue = init.queue ?? new PublishQueue()
     this.pubsub.addEventListener('subscription-change', (event) => {
       for (const { topic, subscribe } of event.detail.subscriptions)
         if (subscribe) void this.flush(topic)
@@ -110,19 +108,25 @@ export class Libp2pTransport implements PubSubTransport {
     options: RequestOptions = {},
   ): Promise<Uint8Array> {
     let lastError: unknown
-    for (let round = 0; round < 2; round++) {
+    const attempt = async (): Promise<Uint8Array | undefined> => {
       for (const target of await this.dialTargets(peerId)) {
+        if (options.signal?.aborted === true) return undefined
         try {
           return await sendRequest(this.node, target, protocol, data, { signal: options.signal })
         } catch (err) {
           lastError = err
-          if (options.signal?.aborted === true) break
         }
       }
-      // A peer that joined through another relay is reachable once discovery has told
-      // us its address, at most one discovery interval after it joined: wait for that.
-      if (round > 0 || !(await this.discovered(peerId, options.signal))) break
+      return undefined
     }
+    const addressKnown = await this.hasAddresses(peerId)
+    let answer = await attempt()
+    // A peer that joined through another relay is reachable once discovery has told us
+    // its address, at most one discovery interval after it joined: wait for that, once.
+    // A peer whose address we had is gone or slow; waiting would not help.
+    if (answer === undefined && !addressKnown && (await this.discovered(peerId, options.signal)))
+      answer = await attempt()
+    if (answer !== undefined) return answer
     const why = lastError instanceof Error ? `: ${lastError.message}` : ''
     throw new PeerUnreachableError(`peer ${peerId} did not answer ${protocol}${why}`)
   }
@@ -132,19 +136,20 @@ export class Libp2pTransport implements PubSubTransport {
    * by id; otherwise through each relay we use, where a browser holds its reservation.
    */
   private async dialTargets(peer: string): Promise<Array<PeerId | Multiaddr[]>> {
-    let id: PeerId
-    try {
-      id = peerIdFromString(peer)
-    } catch {
-      return []
-    }
+    const id = parsePeerId(peer)
+    if (id === undefined) return []
     const targets: Array<PeerId | Multiaddr[]> = []
-    const known = await this.node.peerStore.get(id).catch(() => undefined)
-    if (this.node.getConnections(id).length > 0 || (known?.addresses.length ?? 0) > 0)
-      targets.push(id)
+    if (this.node.getConnections(id).length > 0 || (await this.hasAddresses(peer))) targets.push(id)
     for (const relay of this.relays())
       targets.push([multiaddr(`${relay.toString()}/p2p-circuit/p2p/${peer}`)])
     return targets
+  }
+
+  private async hasAddresses(peer: string): Promise<boolean> {
+    const id = parsePeerId(peer)
+    if (id === undefined) return false
+    const known = await this.node.peerStore.get(id).catch(() => undefined)
+    return (known?.addresses.length ?? 0) > 0
   }
 
   /**
@@ -178,5 +183,13 @@ export class Libp2pTransport implements PubSubTransport {
       // A publish can fail when the last subscriber left meanwhile; the backlog covers it.
       await this.pubsub.publish(topic, data).catch(() => undefined)
     }
+  }
+}
+
+function parsePeerId(peer: string): PeerId | undefined {
+  try {
+    return peerIdFromString(peer)
+  } catch {
+    return undefined
   }
 }

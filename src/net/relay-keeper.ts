@@ -17,7 +17,6 @@ export interface RelayKeeperInit {
 }
 
 export class RelayKeeper {
-  private readonly relays: Multiaddr[]
   private readonly byPeer = new Map<string, Multiaddr>()
   private readonly lost = new Set<string>()
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
@@ -29,18 +28,12 @@ export class RelayKeeper {
     private readonly node: Libp2p,
     private readonly init: RelayKeeperInit,
   ) {
-    this.relays = init.relays.map((address) => multiaddr(address))
-    for (const relay of this.relays) {
+    for (const relay of init.relays.map((address) => multiaddr(address))) {
       const peer = relay.getComponents().findLast((part) => part.name === 'p2p')?.value
       if (peer !== undefined) this.byPeer.set(peer, relay)
     }
     this.minDelayMs = init.minDelayMs ?? RELAY_REDIAL_MIN_MS
     this.maxDelayMs = init.maxDelayMs ?? RELAY_REDIAL_MAX_MS
-  }
-
-  /** Relay addresses, for reaching peers through their circuit. */
-  addresses(): Multiaddr[] {
-    return [...this.relays]
   }
 
   /** Relays we hold a connection to now. */

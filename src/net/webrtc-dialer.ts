@@ -70,7 +70,10 @@ export class WebRTCDialer {
     const own = this.node.peerId.toString()
     const direct = new Set(this.directPeers())
     let budget = WEBRTC_MAX_PEERS - direct.size
-    for (const peer of new Set(this.init.wantedPeers())) {
+    const wanted = new Set(this.init.wantedPeers())
+    // Peers that left our rooms start afresh if they come back.
+    for (const peer of this.states.keys()) if (!wanted.has(peer)) this.states.delete(peer)
+    for (const peer of wanted) {
       if (budget <= 0) break
       if (peer === own || direct.has(peer) || own > peer) continue
       const state = this.states.get(peer) ?? { failures: 0, nextAtMs: 0, inFlight: false }

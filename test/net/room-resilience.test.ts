@@ -77,7 +77,7 @@ describe('rooms survive what happens to peers and relays', () => {
     // A new message after reconnecting arrives live.
     await alice.thread.post('live again')
     await waitFor(() => bob.events.texts().includes('live again'), { timeoutMs: 5_000 })
-    // The relay forgot everything; net.peers announced themselves again on their own. Every
+    // The relay forgot everything; peers announced themselves again on their own. Every
     // room with a live member here is back.
     const rooms = new Set(net.peers.map((peer) => peer.thread.topic))
     await waitFor(async () => (await net.relay.metric('ghost_relay_rooms')) === rooms.size, {

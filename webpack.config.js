@@ -1,51 +1,146 @@
+import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import CopyPlugin from 'copy-webpack-plugin'
+import { zipSync } from 'fflate'
+import webpack from 'webpack'
+import { chromeManifest, firefoxManifest } from './extension/manifest.js'
 
 const root = dirname(fileURLToPath(import.meta.url))
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'))
 
 /**
- * Builds for browsers. Today: the environment-free core as an ES module library, which
- * also proves the core bundles with no Node built-ins (every fallback is `false`, so an
- * accidental `node:` import fails the build). The extension contexts join as entries
- * when they exist.
+ * Builds for browsers:
+ * - dist/lib: the environment-free core as an ES module library. It also proves the core
+ *   bundles with no Node built-ins (every fallback is `false`, so an accidental `node:`
+ *   import fails the build).
+ * - dist/chrome and dist/firefox: the extension, one classic script per context (service
+ *   worker and content scripts cannot load chunks), plus dist/ghost-threads-<browser>-<v>.zip.
  */
-export default (_env, argv) => ({
-  mode: argv.mode ?? 'production',
+
+const resolveOptions = {
+  extensions: ['.ts', '.tsx', '.js'],
+  // Sources import './x.js' as NodeNext wants; the file on disk is x.ts.
+  extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
+  conditionNames: ['browser', 'import', 'module', 'default'],
+  fallback: { crypto: false, fs: false, path: false, os: false, stream: false, buffer: false },
+}
+
+const typescript = {
+  test: /\.tsx?$/,
+  exclude: /node_modules/,
+  use: {
+    loader: 'swc-loader',
+    options: {
+      jsc: {
+        parser: { syntax: 'typescript', tsx: true },
+        target: 'es2022',
+        transform: { react: { runtime: 'automatic', importSource: 'preact' } },
+      },
+    },
+  },
+}
+
+const common = (mode) => ({
+  mode,
   target: ['web', 'es2022'],
   devtool: false,
-  entry: { 'ghost-threads-core': './src/core/index.ts' },
-  output: {
-    path: resolve(root, 'dist/lib'),
-    filename: '[name].js',
-    library: { type: 'module' },
-    clean: true,
-  },
-  experiments: { outputModule: true },
-  resolve: {
-    extensions: ['.ts', '.tsx', '.js'],
-    // Sources import './x.js' as NodeNext wants; the file on disk is x.ts.
-    extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
-    conditionNames: ['browser', 'import', 'module', 'default'],
-    fallback: { crypto: false, fs: false, path: false, os: false, stream: false, buffer: false },
-  },
-  module: {
-    rules: [
-      {
-        test: /\.tsx?$/,
-        exclude: /node_modules/,
-        use: {
-          loader: 'swc-loader',
-          options: {
-            jsc: {
-              parser: { syntax: 'typescript', tsx: true },
-              target: 'es2022',
-              transform: { react: { runtime: 'automatic', importSource: 'preact' } },
-            },
-          },
-        },
-      },
-    ],
-  },
+  resolve: resolveOptions,
+  module: { rules: [typescript] },
   performance: { hints: false },
   stats: 'errors-warnings',
 })
+
+/** Writes the manifest, and zips everything the build emitted into one package. */
+class ExtensionPackage {
+  constructor(browser, manifest) {
+    this.browser = browser
+    this.manifest = manifest
+  }
+
+  apply(compiler) {
+    const { RawSource } = compiler.webpack.sources
+    compiler.hooks.thisCompilation.tap('ExtensionPackage', (compilation) => {
+      compilation.hooks.processAssets.tap(
+        { name: 'ExtensionPackage', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL },
+        () => {
+          compilation.emitAsset(
+            'manifest.json',
+            new RawSource(`${JSON.stringify(this.manifest, null, 2)}\n`),
+          )
+        },
+      )
+      compilation.hooks.processAssets.tap(
+        { name: 'ExtensionPackage', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_REPORT },
+        (assets) => {
+          const files = {}
+          for (const [name, source] of Object.entries(assets)) {
+            files[name] = new Uint8Array(source.buffer())
+          }
+          const zip = zipSync(files, { level: 9, mtime: '2026-01-01' })
+          compilation.emitAsset(
+            `../ghost-threads-${this.browser}-${pkg.version}.zip`,
+            new RawSource(Buffer.from(zip)),
+          )
+        },
+      )
+    })
+  }
+}
+
+const extension = (browser, mode) => ({
+  ...common(mode),
+  name: browser,
+  entry: {
+    background:
+      browser === 'chrome' ? './src/background/chrome-main.ts' : './src/background/firefox-main.ts',
+    ...(browser === 'chrome' ? { offscreen: './src/host/offscreen-main.ts' } : {}),
+    content: './src/content/index.ts',
+    inpage: './src/inpage/index.ts',
+    prompt: './src/prompt/main.tsx',
+  },
+  output: {
+    path: resolve(root, 'dist', browser),
+    filename: '[name].js',
+    // No automatic publicPath: a service worker has no document.currentScript.
+    publicPath: '',
+    clean: true,
+  },
+  optimization: { splitChunks: false, runtimeChunk: false },
+  plugins: [
+    new CopyPlugin({
+      patterns: [
+        {
+          from: 'extension',
+          globOptions: {
+            ignore: ['**/*.js', ...(browser === 'chrome' ? [] : ['**/offscreen.html'])],
+          },
+        },
+      ],
+    }),
+    new ExtensionPackage(
+      browser,
+      browser === 'chrome' ? chromeManifest(pkg) : firefoxManifest(pkg),
+    ),
+  ],
+})
+
+export default (_env, argv) => {
+  const mode = argv.mode ?? 'production'
+  return [
+    {
+      ...common(mode),
+      name: 'lib',
+      entry: { 'ghost-threads-core': './src/core/index.ts' },
+      output: {
+        path: resolve(root, 'dist/lib'),
+        filename: '[name].js',
+        library: { type: 'module' },
+        clean: true,
+      },
+      experiments: { outputModule: true },
+    },
+    extension('chrome', mode),
+    extension('firefox', mode),
+  ]
+}

@@ -39,6 +39,7 @@ export interface PeerNodeInit {
 export async function createPeerNode(init: PeerNodeInit): Promise<GossipNode> {
   const useWebRTC = init.webrtc ?? true
   const iceServers = init.iceServers ?? []
+  const withIds = init.relays.filter((relay) => relay.includes('/p2p/'))
   return createLibp2p({
     ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
     addresses: {
@@ -56,8 +57,9 @@ export async function createPeerNode(init: PeerNodeInit): Promise<GossipNode> {
       : {}),
     peerDiscovery: [
       // tagTTL Infinity makes bootstrap throw inside and never dial; timeout 0 dials at once.
-      ...(init.relays.length > 0
-        ? [bootstrap({ list: init.relays, tagTTL: 2 ** 31 - 1, timeout: 0 })]
+      // Bootstrap needs relay ids; RelayKeeper dials the rest and keeps all of them.
+      ...(withIds.length > 0
+        ? [bootstrap({ list: withIds, tagTTL: 2 ** 31 - 1, timeout: 0 })]
         : []),
       pubsubPeerDiscovery({ interval: DISCOVERY_INTERVAL_MS, topics: [DISCOVERY_TOPIC] }),
     ],

@@ -1,0 +1,57 @@
+/**
+ * The manifest of each browser build, from one description. Chrome: service worker router
+ * plus offscreen host. Firefox: one background page for both, a gecko id, and a CSP
+ * without upgrade-insecure-requests so ws:// reaches a relay on loopback in development.
+ */
+
+/** Fixes the Chrome extension id (the public half of a key made for this project only). */
+export const CHROME_KEY =
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtKEnBagvFsxCc49wEx4YYoaJaeDXiRizbfBEEt8Dt1PA6Ut52m2ItZnX6Xg2Jvu5W/MHloRb9avVEKPFYYkMMMOWeP+bq2axP4UTMQvr5x0k5ILbx3j2lOXX6XGm7ATumNM32IVXam+dcVfWSnQIOJCVWEX2zbGhBKtSU5XjSYN3mtpARM6N89Du6Cp7BF/zXU4fB1SAPDibvkb/Hneek+uqkMjRfKvc5JWJXpN13/vGsBThRy8+7DIvDgAttez0YDpO7BuQ8b3Z69eFHFaTIR8Cr1W6aIm29GtDt67LmoMaOrSy3JEbTU8PqjvYE9L92JqJkne+54AkmMG06XIc4QIDAQAB'
+/** The id that key gives: chrome-extension://ooagbibjfljmjillieabegofkadkdicn/ */
+export const CHROME_EXTENSION_ID = 'ooagbibjfljmjillieabegofkadkdicn'
+
+const CONTENT_MATCHES = ['http://*/*', 'https://*/*']
+
+const shared = (pkg) => ({
+  manifest_version: 3,
+  name: 'Ghost Threads',
+  short_name: 'Ghost Threads',
+  version: pkg.version,
+  description: pkg.description,
+  content_scripts: [
+    {
+      matches: CONTENT_MATCHES,
+      js: ['inpage.js'],
+      run_at: 'document_start',
+      all_frames: true,
+      world: 'MAIN',
+    },
+    { matches: CONTENT_MATCHES, js: ['content.js'], run_at: 'document_start', all_frames: true },
+  ],
+  action: { default_title: 'Ghost Threads' },
+  content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
+})
+
+export function chromeManifest(pkg) {
+  return {
+    ...shared(pkg),
+    // world MAIN content scripts: 111; runtime.getContexts: 116; Promise.withResolvers
+    // (libp2p): 119. test/extension-build.test.ts checks the bundles against this.
+    minimum_chrome_version: '119',
+    key: CHROME_KEY,
+    permissions: ['offscreen', 'storage'],
+    background: { service_worker: 'background.js' },
+  }
+}
+
+export function firefoxManifest(pkg) {
+  return {
+    ...shared(pkg),
+    permissions: ['storage'],
+    background: { scripts: ['background.js'] },
+    browser_specific_settings: {
+      // world MAIN content scripts arrived in Firefox 128.
+      gecko: { id: 'ghost-threads@ghostthreads.org', strict_min_version: '128.0' },
+    },
+  }
+}

@@ -1,0 +1,7 @@
+import type { KeyValueStore } from './permissions.js'
+
+/** chrome.storage.local as the router's key-value store (settings and permissions only). */
+export const chromeLocalStore: KeyValueStore = {
+  get: async (key) => (await chrome.storage.local.get(key))[key],
+  set: (key, value) => chrome.storage.local.set({ [key]: value }),
+}

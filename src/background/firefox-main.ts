@@ -1,0 +1,48 @@
+/**
+ * Firefox's background page: the router and the host in one context (it has a DOM and
+ * RTCPeerConnection, and no offscreen API). The host is called directly, not by message.
+ */
+
+import { createHost } from '../host/create-host.js'
+import type { GhostHost } from '../host/ghost-host.js'
+import { outcomeOf } from '../shared/errors.js'
+import { readSettings } from '../shared/settings.js'
+import { chromeLocalStore } from './chrome-storage.js'
+import type { HostApi } from './host-api.js'
+import { SETTINGS_KEY, startRouter } from './start-router.js'
+
+let host: GhostHost | undefined
+let router: ReturnType<typeof startRouter> | undefined
+
+function running(): GhostHost {
+  host ??= createHost({
+    settings: async () => readSettings(await chromeLocalStore.get(SETTINGS_KEY)),
+    deliver: (owner, events) =>
+      router?.handlers['router:deliver'](
+        { owner, events },
+        {
+          id: chrome.runtime.id,
+          url: chrome.runtime.getURL('background.html'),
+        },
+      ) ?? Promise.resolve(false),
+  })
+  return host
+}
+
+const inProcess: HostApi = {
+  call: (call) =>
+    outcomeOf(() => running().call(call.owner, call.method, call.params, call.allowedSpaces)),
+  did: (space) => outcomeOf(() => running().did(space)),
+  status: () => outcomeOf(() => running().status()),
+  release: async (selector) => {
+    await host?.release(selector, 'page-gone')
+  },
+  applySettings: async (settings) => {
+    await host?.applySettings(settings)
+  },
+  wake: async () => {
+    running()
+  },
+}
+
+router = startRouter(inProcess)

@@ -1,0 +1,103 @@
+/**
+ * Which site may use which space: the user's decisions, kept in extension storage (they
+ * are settings, not messages). A decision belongs to one origin and one space; a grant to
+ * https://a.example is useless to https://b.example, and both tabs of one origin share it.
+ */
+import { z } from 'zod'
+
+import type { Decision, PermissionEntry } from '../shared/permission-entry.js'
+
+/** The storage the router has: chrome.storage.local in the extension, a Map in tests. */
+export interface KeyValueStore {
+  get(key: string): Promise<unknown>
+  set(key: string, value: unknown): Promise<void>
+}
+
+export const PERMISSIONS_KEY = 'permissions'
+
+const Stored = z.record(
+  z.string(),
+  z.record(z.string(), z.object({ decision: z.enum(['allow', 'deny']), at: z.number() })),
+)
+type Stored = z.infer<typeof Stored>
+
+export function parsePermissions(value: unknown): Stored {
+  const parsed = Stored.safeParse(value ?? {})
+  return parsed.success ? parsed.data : {}
+}
+
+export class PermissionStore {
+  /** Writes one after another: two tabs deciding at once must not lose a decision. */
+  private writing: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async decision(origin: string, space: string): Promise<Decision | undefined> {
+    return (await this.read())[origin]?.[space]?.decision
+  }
+
+  async allowedSpaces(origin: string): Promise<string[]> {
+    const spaces = (await this.read())[origin] ?? {}
+    return Object.entries(spaces)
+      .filter(([, entry]) => entry.decision === 'allow')
+      .map(([space]) => space)
+  }
+
+  async decide(origin: string, space: string, decision: Decision): Promise<void> {
+    await this.update((all) => {
+      all[origin] = { ...all[origin], [space]: { decision, at: this.now() } }
+    })
+  }
+
+  /** Forgets a decision (or all of an origin's): the next openSpace asks again. */
+  async revoke(origin: string, space?: string): Promise<void> {
+    await this.update((all) => {
+      if (space === undefined) delete all[origin]
+      else if (all[origin] !== undefined) {
+        delete all[origin][space]
+        if (Object.keys(all[origin]).length === 0) delete all[origin]
+      }
+    })
+  }
+
+  async list(): Promise<PermissionEntry[]> {
+    const all = await this.read()
+    return Object.entries(all).flatMap(([origin, spaces]) =>
+      Object.entries(spaces).map(([space, entry]) => ({ origin, space, ...entry })),
+    )
+  }
+
+  private async read(): Promise<Stored> {
+    return parsePermissions(await this.store.get(PERMISSIONS_KEY))
+  }
+
+  private update(change: (all: Stored) => void): Promise<void> {
+    const next = this.writing.then(async () => {
+      const all = await this.read()
+      change(all)
+      await this.store.set(PERMISSIONS_KEY, all)
+    })
+    this.writing = next.catch(() => undefined)
+    return next
+  }
+}
+
+/** Which (origin, space) grants exist in `before` and not in `after`: the revoked ones. */
+export function revokedGrants(
+  before: unknown,
+  after: unknown,
+): { origin: string; space: string }[] {
+  const old = parsePermissions(before)
+  const now = parsePermissions(after)
+  return Object.entries(old).flatMap(([origin, spaces]) =>
+    Object.entries(spaces)
+      .filter(
+        ([space, entry]) =>
+          entry.decision === 'allow' && now[origin]?.[space]?.decision !== 'allow',
+      )
+      .map(([space]) => ({ origin, space })),
+  )
+}

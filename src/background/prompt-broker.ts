@@ -1,0 +1,87 @@
+/**
+ * Permission prompts: one small window per undecided (origin, space), like a wallet's
+ * connect prompt. Two tabs asking at once share the window and the answer. Closing the
+ * window without a choice is a refusal for now, not a decision kept for later.
+ */
+import type { PromptDetails } from '../shared/messengers.js'
+
+export type PromptAnswer = 'allow' | 'deny' | 'dismissed'
+
+export interface PromptWindows {
+  /** Opens the prompt page; resolves to its window id. */
+  open(url: string): Promise<number | undefined>
+  close(windowId: number): Promise<void>
+}
+
+interface PendingPrompt {
+  id: string
+  details: PromptDetails
+  windowId: number | undefined
+  answer: Promise<PromptAnswer>
+  settle: (answer: PromptAnswer) => void
+}
+
+export const PROMPT_PAGE = 'prompt.html'
+
+export class PromptBroker {
+  private readonly pending = new Map<string, PendingPrompt>()
+
+  constructor(
+    private readonly windows: PromptWindows,
+    private readonly pageUrl: (path: string) => string,
+  ) {}
+
+  ask(details: PromptDetails): Promise<PromptAnswer> {
+    const existing = [...this.pending.values()].find(
+      (prompt) =>
+        prompt.details.origin === details.origin && prompt.details.space === details.space,
+    )
+    if (existing !== undefined) return existing.answer
+    const id = crypto.randomUUID()
+    let resolve: (answer: PromptAnswer) => void = () => {}
+    const promise = new Promise<PromptAnswer>((settle) => {
+      resolve = settle
+    })
+    const prompt: PendingPrompt = {
+      id,
+      details,
+      windowId: undefined,
+      answer: promise,
+      settle: resolve,
+    }
+    this.pending.set(id, prompt)
+    this.windows.open(this.pageUrl(`${PROMPT_PAGE}?request=${id}`)).then(
+      (windowId) => {
+        prompt.windowId = windowId
+      },
+      () => this.finish(id, 'dismissed'),
+    )
+    return promise
+  }
+
+  details(id: string): PromptDetails | null {
+    return this.pending.get(id)?.details ?? null
+  }
+
+  /** The user's click; false when the request is no longer waiting (answered, or the router restarted). */
+  decide(id: string, allow: boolean): boolean {
+    const prompt = this.pending.get(id)
+    if (prompt === undefined) return false
+    this.finish(id, allow ? 'allow' : 'deny')
+    if (prompt.windowId !== undefined)
+      void this.windows.close(prompt.windowId).catch(() => undefined)
+    return true
+  }
+
+  windowClosed(windowId: number): void {
+    for (const prompt of this.pending.values())
+      if (prompt.windowId === windowId) this.finish(prompt.id, 'dismissed')
+  }
+
+  private finish(id: string, answer: PromptAnswer): void {
+    const prompt = this.pending.get(id)
+    if (prompt === undefined) return
+    this.pending.delete(id)
+    prompt.settle(answer)
+  }
+}

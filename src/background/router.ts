@@ -1,0 +1,219 @@
+/**
+ * The router (Chrome's service worker, Firefox's background page). It routes between
+ * pages, prompt windows and the host; decides who may do what; and holds no room state,
+ * so the browser may stop and restart it at any moment: rooms live in the host, pages
+ * reconnect, and a call that was in flight fails with 4900 and can simply be retried.
+ *
+ * Every page's origin comes from the browser's sender record, never from the page.
+ */
+import { parseDappRequest, type ThreadMethod } from '../shared/dapp-methods.js'
+import {
+  ForwardedError,
+  InvalidRequestError,
+  type Outcome,
+  outcomeOf,
+  UnauthorizedError,
+  UnsupportedMethodError,
+  UserRejectedError,
+} from '../shared/errors.js'
+import type {
+  ManageProtocol,
+  PageCall,
+  PageProtocol,
+  PromptProtocol,
+  RouterProtocol,
+} from '../shared/messengers.js'
+import { type Owner, ownerKey } from '../shared/owner.js'
+import { SESSION_PATTERN } from '../shared/ports.js'
+import type { Settings } from '../shared/settings.js'
+import type { ThreadEvent } from '../shared/thread-events.js'
+import type { HostApi } from './host-api.js'
+import type { PermissionStore } from './permissions.js'
+import type { PromptBroker } from './prompt-broker.js'
+
+/** The part of chrome.runtime.MessageSender the router trusts. */
+export interface Sender {
+  id?: string
+  url?: string
+  origin?: string
+  frameId?: number
+  tab?: { id?: number }
+}
+
+export interface RouterInit {
+  host: HostApi
+  permissions: PermissionStore
+  prompts: PromptBroker
+  settings: () => Promise<Settings>
+  /** Events to one page's gate; false when that document is gone. */
+  sendToPage: (owner: Owner, events: ThreadEvent[]) => Promise<boolean>
+  /** This extension's id and base URL, to tell its own pages from web pages. */
+  extensionId: string
+  extensionBase: string
+}
+
+type Handler<P, K extends keyof P> = P[K] extends (arg: infer A) => infer R
+  ? (data: A, sender: Sender) => Promise<R>
+  : P[K] extends () => infer R
+    ? (data: undefined, sender: Sender) => Promise<R>
+    : never
+
+/** The messages the router answers, each with its handler: the map must be complete. */
+export type RouterHandlers = { 'page:call': Handler<PageProtocol, 'page:call'> } & {
+  [K in keyof RouterProtocol]: Handler<RouterProtocol, K>
+} & { [K in keyof PromptProtocol]: Handler<PromptProtocol, K> } & {
+  [K in keyof ManageProtocol]: Handler<ManageProtocol, K>
+}
+
+export class SenderRefusedError extends Error {
+  static override name = 'SenderRefusedError'
+  override name = SenderRefusedError.name
+}
+
+export class Router {
+  constructor(private readonly init: RouterInit) {}
+
+  readonly handlers: RouterHandlers = {
+    'page:call': (call, sender) => this.pageCall(call, sender),
+    'router:deliver': async ({ owner, events }, sender) => {
+      this.assertExtensionPage(sender)
+      return this.init.sendToPage(owner, events).catch(() => false)
+    },
+    'router:settings': async (_none, sender) => {
+      this.assertExtensionPage(sender)
+      return this.init.settings()
+    },
+    'prompt:details': async ({ id }, sender) => {
+      this.assertExtensionPage(sender, 'prompt.html')
+      return this.init.prompts.details(id)
+    },
+    'prompt:decide': async ({ id, allow }, sender) => {
+      this.assertExtensionPage(sender, 'prompt.html')
+      return this.init.prompts.decide(id, allow)
+    },
+    'manage:permissions': async (_none, sender) => {
+      this.assertExtensionPage(sender)
+      return outcomeOf(() => this.init.permissions.list())
+    },
+    'manage:revoke': async ({ origin, space }, sender) => {
+      this.assertExtensionPage(sender)
+      return outcomeOf(async () => {
+        await this.revoke(origin, space)
+        return null
+      })
+    },
+    'manage:status': async (_none, sender) => {
+      this.assertExtensionPage(sender)
+      return this.init.host.status()
+    },
+  }
+
+  /** A page's port opened: any earlier document of that frame is gone, with its rooms. */
+  async pageConnected(owner: Owner): Promise<void> {
+    await this.init.host.release({
+      tabId: owner.tabId,
+      frameId: owner.frameId,
+      exceptSession: owner.session,
+    })
+  }
+
+  /** A page's port closed while we ran: the page navigated, closed or went into the bfcache. */
+  async pageGone(owner: Owner): Promise<void> {
+    await this.init.host.release({ owner: ownerKey(owner) })
+  }
+
+  async tabRemoved(tabId: number): Promise<void> {
+    await this.init.host.release({ tabId })
+  }
+
+  /** Forgets a decision and ends what the origin holds in that space right away. */
+  async revoke(origin: string, space?: string): Promise<void> {
+    await this.init.permissions.revoke(origin, space)
+    await this.init.host.release(space === undefined ? { origin } : { origin, space })
+  }
+
+  /** The owner of a page's call or port, from the browser's record of who sent it. */
+  ownerOf(sender: Sender, session: unknown): Owner {
+    const tabId = sender.tab?.id
+    if (tabId === undefined || tabId < 0 || this.isExtensionUrl(sender.url))
+      throw new InvalidRequestError('Ghost Threads serves web pages in tabs only')
+    if (typeof session !== 'string' || !SESSION_PATTERN.test(session))
+      throw new InvalidRequestError('The page session is malformed; reload the page')
+    const origin = sender.origin ?? originOf(sender.url)
+    if (origin === undefined || !/^https?:\/\/[^/]+$/.test(origin))
+      throw new UnauthorizedError(
+        `Only http and https pages may use Ghost Threads; this one is ${origin ?? 'unknown'}`,
+      )
+    return { tabId, frameId: sender.frameId ?? 0, session, origin }
+  }
+
+  private async pageCall(call: PageCall, sender: Sender): Promise<Outcome> {
+    return outcomeOf(async () => {
+      const owner = this.ownerOf(sender, call?.session)
+      const parsed = parseDappRequest(call.method, call.params)
+      if (!parsed.ok) {
+        throw parsed.unsupported
+          ? new UnsupportedMethodError(parsed.message)
+          : new InvalidRequestError(parsed.message)
+      }
+      if (parsed.method === 'openSpace') {
+        const { space } = parsed.params as { space: string }
+        return this.openSpace(owner.origin, space)
+      }
+      const outcome = await this.init.host.call({
+        owner,
+        method: parsed.method as ThreadMethod,
+        params: parsed.params,
+        allowedSpaces: await this.init.permissions.allowedSpaces(owner.origin),
+      })
+      if (!outcome.ok) throw new ForwardedError(outcome.error)
+      return outcome.result
+    })
+  }
+
+  private async openSpace(origin: string, space: string): Promise<{ space: string; did: string }> {
+    const decision = await this.init.permissions.decision(origin, space)
+    if (decision === 'deny') {
+      throw new UserRejectedError(
+        `The user denied ${origin} the space "${space}"; they can change this in the Ghost Threads popup`,
+      )
+    }
+    const did = await this.init.host.did(space)
+    if (!did.ok) throw new ForwardedError(did.error)
+    if (decision === 'allow') return { space, did: did.result }
+    const answer = await this.init.prompts.ask({ origin, space, did: did.result })
+    if (answer === 'dismissed') {
+      throw new UserRejectedError(
+        `The user closed the prompt without allowing the space "${space}"; call openSpace again to ask again`,
+      )
+    }
+    await this.init.permissions.decide(origin, space, answer)
+    if (answer === 'deny') {
+      throw new UserRejectedError(
+        `The user denied ${origin} the space "${space}"; they can change this in the Ghost Threads popup`,
+      )
+    }
+    return { space, did: did.result }
+  }
+
+  private isExtensionUrl(url: string | undefined): boolean {
+    return url?.startsWith(this.init.extensionBase) === true
+  }
+
+  private assertExtensionPage(sender: Sender, page?: string): void {
+    const fromUs = sender.id === this.init.extensionId && this.isExtensionUrl(sender.url)
+    const rightPage =
+      page === undefined || sender.url?.startsWith(`${this.init.extensionBase}${page}`)
+    if (!fromUs || !rightPage)
+      throw new SenderRefusedError('Only the extension’s own pages may send this')
+  }
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The content script (isolated world, every http(s) frame, document_start). It wires the
+ * gate to the window and to the router, and keeps a port open to the router while the page
+ * uses Ghost Threads: the port tells the router when the page goes away (so its rooms are
+ * left at once), and its pings keep Firefox's background page awake. When the router
+ * restarts, the port breaks and is opened again; nothing else is lost.
+ */
+import { pageMessenger } from '../shared/messengers.js'
+import { PAGE_PORT_PREFIX, PORT_PING_MS } from '../shared/ports.js'
+import { ContentGate } from './gate.js'
+
+const gate = new ContentGate({
+  window,
+  origin: location.origin,
+  postToPage: (message) => window.postMessage(message, location.origin),
+  callRouter: (call) => {
+    keepPort()
+    return pageMessenger.sendMessage('page:call', call)
+  },
+})
+
+if (gate.serves) {
+  window.addEventListener('message', (event) => void gate.onWindowMessage(event))
+  pageMessenger.onMessage('page:events', ({ data }) => gate.onEvents(data))
+  window.addEventListener('pageshow', (event) => {
+    if (!event.persisted || !connectedOnce) return
+    port = undefined
+    keepPort()
+    gate.onRestored()
+  })
+}
+
+let port: chrome.runtime.Port | undefined
+let connectedOnce = false
+let ping: ReturnType<typeof setInterval> | undefined
+
+function keepPort(): void {
+  if (port !== undefined || chrome.runtime?.id === undefined) return
+  const opened = chrome.runtime.connect({ name: `${PAGE_PORT_PREFIX}${gate.session}` })
+  port = opened
+  connectedOnce = true
+  clearInterval(ping)
+  ping = setInterval(() => opened.postMessage('ping'), PORT_PING_MS)
+  opened.onDisconnect.addListener(() => {
+    clearInterval(ping)
+    if (port !== opened) return
+    port = undefined
+    // The router restarted (or the extension was updated, then runtime.id is gone).
+    setTimeout(keepPort, 100)
+  })
+}

@@ -1,0 +1,59 @@
+/**
+ * The messages the host answers, each checked to come from the extension's own background
+ * (a content script can send runtime messages too, and must never reach the host directly).
+ */
+import { outcomeOf } from '../shared/errors.js'
+import type { HostProtocol } from '../shared/messengers.js'
+import type { GhostHost } from './ghost-host.js'
+
+export interface HostSender {
+  id?: string
+  url?: string
+  tab?: unknown
+}
+
+type Handlers = {
+  [K in keyof HostProtocol]: (
+    data: Parameters<HostProtocol[K]>[0],
+    sender: HostSender,
+  ) => Promise<ReturnType<HostProtocol[K]>>
+}
+
+export class HostSenderRefusedError extends Error {
+  static override name = 'HostSenderRefusedError'
+  override name = HostSenderRefusedError.name
+}
+
+export function hostHandlers(
+  host: GhostHost,
+  isBackground: (sender: HostSender) => boolean,
+): Handlers {
+  const check = (sender: HostSender): void => {
+    if (!isBackground(sender)) throw new HostSenderRefusedError('Only the router may call the host')
+  }
+  return {
+    'host:call': async ({ owner, method, params, allowedSpaces }, sender) => {
+      check(sender)
+      return outcomeOf(() => host.call(owner, method, params, allowedSpaces))
+    },
+    'host:did': async ({ space }, sender) => {
+      check(sender)
+      return outcomeOf(() => host.did(space))
+    },
+    'host:release': async (selector, sender) => {
+      check(sender)
+      return outcomeOf(() => host.release(selector, 'page-gone'))
+    },
+    'host:settings': async (settings, sender) => {
+      check(sender)
+      return outcomeOf(async () => {
+        await host.applySettings(settings)
+        return null
+      })
+    },
+    'host:status': async (_none, sender) => {
+      check(sender)
+      return outcomeOf(() => host.status())
+    },
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The identity seed, in the extension's own IndexedDB. Only the host opens it: the router
+ * and the pages never see the seed, only DIDs. Created on the host's first start (which
+ * the router triggers on install).
+ */
+import { createStore, get, set } from 'idb-keyval'
+import { generateSeed, SEED_BYTES } from '../core/identity.js'
+
+const store = () => createStore('ghost-threads-identity', 'seed')
+const SEED_KEY = 'master-seed'
+
+export async function loadOrCreateSeed(): Promise<Uint8Array> {
+  const db = store()
+  const kept = await get<unknown>(SEED_KEY, db)
+  if (kept instanceof Uint8Array && kept.length === SEED_BYTES) return kept
+  const seed = generateSeed()
+  await set(SEED_KEY, seed, db)
+  return seed
+}

@@ -1,0 +1,105 @@
+/**
+ * Which page holds which thread. Two tabs in one room share the core's one thread (one
+ * subscription, one member); each gets its own lease with its own handle and listeners.
+ * The thread is left when the last lease goes. A handle only works for the page it was
+ * given to: another tab, or another origin, cannot use it.
+ */
+import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
+import type { Post } from '../core/post.js'
+import { UnknownThreadError } from '../shared/errors.js'
+import { type Owner, type OwnerSelector, ownerKey, selects } from '../shared/owner.js'
+import type { ThreadEvent } from '../shared/thread-events.js'
+
+export interface Lease {
+  handle: string
+  owner: Owner
+  thread: GhostThread
+}
+
+interface HeldLease extends Lease {
+  stopListening: () => void
+}
+
+function newHandle(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '')
+}
+
+export class ThreadLeases {
+  private readonly leases = new Map<string, HeldLease>()
+
+  constructor(private readonly emit: (owner: Owner, event: ThreadEvent) => void) {}
+
+  open(owner: Owner, thread: GhostThread): Lease {
+    const handle = newHandle()
+    const send = (event: ThreadEvent): void => this.emit(owner, event)
+    const onMessage = (post: Post) => send({ thread: handle, kind: 'message', post })
+    const onJoined = (did: string) => send({ thread: handle, kind: 'user-joined', did })
+    const onLeft = (did: string) => send({ thread: handle, kind: 'user-left', did })
+    const onBacklog = (backlog: BacklogEvent) =>
+      send({ thread: handle, kind: 'backlog-received', backlog })
+    thread.on('message', onMessage)
+    thread.on('user-joined', onJoined)
+    thread.on('user-left', onLeft)
+    thread.on('backlog-received', onBacklog)
+    const lease: HeldLease = {
+      handle,
+      owner,
+      thread,
+      stopListening: () => {
+        thread.off('message', onMessage)
+        thread.off('user-joined', onJoined)
+        thread.off('user-left', onLeft)
+        thread.off('backlog-received', onBacklog)
+      },
+    }
+    this.leases.set(handle, lease)
+    return lease
+  }
+
+  /** The lease `handle` names, if it belongs to this very page. */
+  get(handle: string, owner: Owner): Lease {
+    const lease = this.leases.get(handle)
+    if (lease === undefined || ownerKey(lease.owner) !== ownerKey(owner))
+      throw new UnknownThreadError()
+    if (!lease.thread.isOpen) {
+      this.forget(lease)
+      throw new UnknownThreadError()
+    }
+    return lease
+  }
+
+  /**
+   * Ends a lease; the thread is left when no page holds it any more. With a `reason`
+   * the page did not ask for it, so it is told its thread closed.
+   */
+  async release(lease: Lease, reason?: string): Promise<void> {
+    const held = this.leases.get(lease.handle)
+    if (held === undefined) return
+    this.forget(held)
+    if (reason !== undefined) this.emit(held.owner, { thread: held.handle, kind: 'closed', reason })
+    const stillHeld = [...this.leases.values()].some((other) => other.thread === held.thread)
+    if (!stillHeld) await held.thread.close()
+  }
+
+  /** Ends every lease the selector names; resolves to how many. */
+  async releaseWhere(selector: OwnerSelector, reason?: string): Promise<number> {
+    const chosen = [...this.leases.values()].filter((lease) =>
+      selects(selector, lease.owner, lease.thread.space),
+    )
+    await Promise.all(chosen.map((lease) => this.release(lease, reason)))
+    return chosen.length
+  }
+
+  all(): Lease[] {
+    return [...this.leases.values()]
+  }
+
+  private forget(lease: HeldLease): void {
+    lease.stopListening()
+    this.leases.delete(lease.handle)
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The page's end of the window.postMessage link to the content gate. It runs in the
+ * page's own world, so it holds nothing secret: requests go out with our tag, and only
+ * replies and events from this very window with the gate's tag come back in.
+ */
+import type { ErrorData } from '../shared/errors.js'
+import { type PageRequest, TO_EXTENSION, TO_PAGE, type ToPage } from '../shared/page-wire.js'
+import type { ThreadEvent } from '../shared/thread-events.js'
+
+/** What the provider needs from the extension; tests give it a fake. */
+export interface ProviderTransport {
+  request(method: string, params: unknown): Promise<unknown>
+  onEvents(listener: (events: ThreadEvent[]) => void): void
+  /** The extension dropped this page's threads (back/forward cache, extension restart). */
+  onReset(listener: () => void): void
+}
+
+/** A failure as the dapp sees it: `name`, EIP-1193 `code` and an actionable message. */
+export class ProviderRpcError extends Error {
+  readonly code: number
+  constructor(data: ErrorData) {
+    super(data.message)
+    this.name = data.name
+    this.code = data.code
+  }
+}
+
+interface Pending {
+  resolve: (value: unknown) => void
+  reject: (reason: ProviderRpcError) => void
+}
+
+export function createPageChannel(win: Window): ProviderTransport {
+  const pending = new Map<number, Pending>()
+  const eventListeners: ((events: ThreadEvent[]) => void)[] = []
+  const resetListeners: (() => void)[] = []
+  let nextId = 1
+
+  win.addEventListener('message', (event: MessageEvent) => {
+    if (event.source !== win) return
+    const data = event.data as ToPage | undefined
+    if (typeof data !== 'object' || data === null || data.tag !== TO_PAGE) return
+    if ('events' in data) {
+      for (const listener of eventListeners) listener(data.events)
+    } else if ('reset' in data) {
+      for (const listener of resetListeners) listener()
+    } else if ('id' in data) {
+      const waiting = pending.get(data.id)
+      if (waiting === undefined) return
+      pending.delete(data.id)
+      if ('error' in data) waiting.reject(new ProviderRpcError(data.error))
+      else waiting.resolve(data.result)
+    }
+  })
+
+  return {
+    request(method, params) {
+      const id = nextId++
+      const request: PageRequest = { tag: TO_EXTENSION, id, method, params }
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject })
+        win.postMessage(request, win.location.origin)
+      })
+    },
+    onEvents: (listener) => void eventListeners.push(listener),
+    onReset: (listener) => void resetListeners.push(listener),
+  }
+}

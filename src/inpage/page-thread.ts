@@ -1,0 +1,149 @@
+/**
+ * A ghost thread as a dapp holds it: the 3IP-9 GhostThread API, backed by a lease in the
+ * extension's host. Filters run here, in the page, so a dapp's functions never leave it.
+ */
+import { EventEmitter } from 'eventemitter3'
+import { ThreadClosedError, UnsupportedOperationError } from '../core/errors.js'
+import type { BacklogEvent, GhostThreadEvents } from '../core/ghost-thread.js'
+import type { Post } from '../core/post.js'
+import { type PostFilter, PostFilters } from '../core/post-filters.js'
+import type { ThreadEvent } from '../shared/thread-events.js'
+
+/** The extension's side of one thread: calls by method name, with the handle added. */
+export interface ThreadLink {
+  call(method: string, params?: Record<string, unknown>): Promise<unknown>
+}
+
+export class PageThread extends EventEmitter<GhostThreadEvents> {
+  private readonly filters = new PostFilters()
+  private closed = false
+
+  constructor(
+    readonly space: string,
+    readonly name: string,
+    readonly did: string,
+    private readonly link: ThreadLink,
+  ) {
+    super()
+  }
+
+  get isOpen(): boolean {
+    return !this.closed
+  }
+
+  async post(message: unknown, to?: string): Promise<string> {
+    return (await this.call('post', to === undefined ? { message } : { message, to })) as string
+  }
+
+  async getPosts(n?: number): Promise<Post[]> {
+    const posts = (await this.call('getPosts', n === undefined ? {} : { n })) as Post[]
+    return posts.filter((post) => this.filters.pass(post))
+  }
+
+  async listMembers(): Promise<string[]> {
+    return (await this.call('listMembers')) as string[]
+  }
+
+  async _requestBacklog(): Promise<Post[]> {
+    const posts = (await this.call('requestBacklog')) as Post[]
+    return posts.filter((post) => this.filters.pass(post))
+  }
+
+  onUpdate(callback: (update: Post | BacklogEvent) => void): () => void {
+    this.on('message', callback)
+    this.on('backlog-received', callback)
+    return () => {
+      this.off('message', callback)
+      this.off('backlog-received', callback)
+    }
+  }
+
+  onNewCapabilities(callback: (event: 'joined' | 'left', did: string) => void): () => void {
+    const joined = (did: string) => callback('joined', did)
+    const left = (did: string) => callback('left', did)
+    this.on('user-joined', joined)
+    this.on('user-left', left)
+    return () => {
+      this.off('user-joined', joined)
+      this.off('user-left', left)
+    }
+  }
+
+  addFilter(filter: PostFilter): () => boolean {
+    return this.filters.add(filter)
+  }
+
+  removeFilter(filter: PostFilter): boolean {
+    return this.filters.remove(filter)
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    try {
+      await this.link.call('closeThread')
+    } catch {
+      // Already gone at the extension's side: closed is closed.
+    }
+    this.removeAllListeners()
+  }
+
+  deletePost(): never {
+    throw new UnsupportedOperationError(
+      'Ghost threads keep nothing to delete: posts vanish when everyone leaves',
+    )
+  }
+
+  addModerator(): never {
+    throw new UnsupportedOperationError(
+      'Ghost threads have no moderators; use addFilter() to hide posts',
+    )
+  }
+
+  listModerators(): never {
+    throw new UnsupportedOperationError(
+      'Ghost threads have no moderators; use addFilter() to hide posts',
+    )
+  }
+
+  addMember(): never {
+    throw new UnsupportedOperationError(
+      'Ghost threads are open rooms: anyone who joins is a member',
+    )
+  }
+
+  /** @internal an event from the extension for this thread. */
+  receive(event: ThreadEvent): void {
+    if (this.closed) return
+    switch (event.kind) {
+      case 'message':
+        if (this.filters.pass(event.post)) this.emit('message', event.post)
+        break
+      case 'user-joined':
+        this.emit('user-joined', event.did)
+        break
+      case 'user-left':
+        this.emit('user-left', event.did)
+        break
+      case 'backlog-received': {
+        const kept = event.backlog.message.filter((post) => this.filters.pass(post))
+        if (kept.length > 0) this.emit('backlog-received', { type: 'backlog', message: kept })
+        break
+      }
+      case 'closed':
+        this.markClosed()
+        break
+    }
+  }
+
+  /** @internal the extension ended this thread without the page asking. */
+  markClosed(): void {
+    this.closed = true
+    this.removeAllListeners()
+  }
+
+  private async call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+    if (this.closed) throw new ThreadClosedError()
+    return this.link.call(method, params)
+  }
+}

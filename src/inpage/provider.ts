@@ -1,0 +1,127 @@
+/**
+ * `window.ghostThreads`: the 3IP-9 API for dapps (openSpace → joinThread → GhostThread)
+ * over a low-level `request({ method, params })` in the EIP-1193 shape. Arguments are
+ * checked here first, so a developer gets the precise error at once; the extension checks
+ * them all again, since a page can bypass this object.
+ */
+import { ThreadClosedError } from '../core/errors.js'
+import type { JoinThreadOptions } from '../core/ghost-threads.js'
+import { assertValidName } from '../core/room-name.js'
+import { InvalidRequestError, UnsupportedMethodError } from '../shared/errors.js'
+import type { ThreadEvent } from '../shared/thread-events.js'
+import type { ProviderTransport } from './page-channel.js'
+import { PageThread } from './page-thread.js'
+
+export const PROVIDER_VERSION = '0.1.0'
+
+interface JoinedThread {
+  thread: string
+  did: string
+  space: string
+  room: string
+}
+
+interface HeldThread {
+  handle: string
+  thread: PageThread
+  options: JoinThreadOptions
+}
+
+export class PageSpace {
+  constructor(
+    readonly name: string,
+    readonly did: string,
+    private readonly provider: GhostThreadsProvider,
+  ) {}
+
+  /** 3IP-9 `space.joinThread(name, { ghost: true, ghostBacklogLimit })`. */
+  async joinThread(name: string, options: JoinThreadOptions = {}): Promise<PageThread> {
+    assertValidName('room', name)
+    if (options?.ghost !== true) {
+      throw new UnsupportedMethodError(
+        'Only ghost threads are supported: call joinThread(name, { ghost: true }); persistent threads would store messages, which this extension never does',
+      )
+    }
+    return this.provider.joinThread(this.name, name, options)
+  }
+}
+
+export class GhostThreadsProvider {
+  readonly isGhostThreads = true
+  readonly version = PROVIDER_VERSION
+  private readonly threads = new Map<string, HeldThread>()
+
+  constructor(private readonly transport: ProviderTransport) {
+    transport.onEvents((events) => this.dispatch(events))
+    transport.onReset(() => void this.rejoinAll())
+  }
+
+  /** EIP-1193-style entry: `{ method, params }` → result, or an error with `code`. */
+  async request(args: { method: string; params?: unknown }): Promise<unknown> {
+    if (typeof args !== 'object' || args === null || typeof args.method !== 'string')
+      throw new InvalidRequestError('request() takes { method: string, params?: object }')
+    return this.transport.request(args.method, args.params ?? {})
+  }
+
+  /** Asks the user (once per site and space) and resolves to the space with its DID. */
+  async openSpace(name: string): Promise<PageSpace> {
+    assertValidName('space', name)
+    const opened = (await this.transport.request('openSpace', { space: name })) as {
+      space: string
+      did: string
+    }
+    return new PageSpace(opened.space, opened.did, this)
+  }
+
+  /** @internal PageSpace.joinThread */
+  async joinThread(space: string, room: string, options: JoinThreadOptions): Promise<PageThread> {
+    const joined = await this.join(space, room, options)
+    const held: HeldThread = { handle: joined.thread, options, thread: undefined as never }
+    held.thread = new PageThread(space, room, joined.did, {
+      call: async (method, params) => {
+        const answer = await this.transport.request(method, { ...params, thread: held.handle })
+        if (method === 'closeThread') this.threads.delete(held.handle)
+        return answer
+      },
+    })
+    this.threads.set(held.handle, held)
+    return held.thread
+  }
+
+  private join(space: string, room: string, options: JoinThreadOptions): Promise<JoinedThread> {
+    const params =
+      options.ghostBacklogLimit === undefined
+        ? { space, room }
+        : { space, room, ghostBacklogLimit: options.ghostBacklogLimit }
+    return this.transport.request('joinThread', params) as Promise<JoinedThread>
+  }
+
+  private dispatch(events: ThreadEvent[]): void {
+    for (const event of events) {
+      const held = this.threads.get(event.thread)
+      if (held === undefined) continue
+      if (event.kind === 'closed') this.threads.delete(event.thread)
+      held.thread.receive(event)
+    }
+  }
+
+  /** After a reset the page's leases are gone; each open thread joins its room again. */
+  private async rejoinAll(): Promise<void> {
+    const held = [...this.threads.values()]
+    this.threads.clear()
+    await Promise.all(
+      held.map(async (entry) => {
+        if (!entry.thread.isOpen) return
+        try {
+          const joined = await this.join(entry.thread.space, entry.thread.name, entry.options)
+          entry.handle = joined.thread
+          this.threads.set(entry.handle, entry)
+        } catch {
+          entry.thread.markClosed()
+        }
+      }),
+    )
+  }
+}
+
+export { ThreadClosedError }

@@ -1,0 +1,66 @@
+/**
+ * The contract between a dapp and the extension: every method `window.ghostThreads.request`
+ * accepts, with the schema of its params. The content gate and the router both parse with
+ * these (the router trusts no content script), so a malformed call fails the same way at
+ * either. Results are produced by the host and need no parsing.
+ */
+import { z } from 'zod'
+import { MAX_BACKLOG_LIMIT, NAME_PATTERN } from '../core/constants.js'
+import { DidKey } from '../core/schema.js'
+
+const NAME_RULE = 'must be 1–64 characters of A-Z, a-z, 0-9, _ and -'
+const SpaceName = z.string().regex(NAME_PATTERN, `the space name ${NAME_RULE}`)
+const RoomName = z.string().regex(NAME_PATTERN, `the room name ${NAME_RULE}`)
+/** A handle the host gave out for one page's lease on a thread. */
+export const ThreadHandle = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a thread handle')
+const PostCount = z.number().int().min(1).max(MAX_BACKLOG_LIMIT)
+
+export const DAPP_METHODS = {
+  openSpace: z.strictObject({ space: SpaceName }),
+  joinThread: z.strictObject({
+    space: SpaceName,
+    room: RoomName,
+    ghostBacklogLimit: PostCount.optional(),
+  }),
+  post: z.strictObject({ thread: ThreadHandle, message: z.json(), to: DidKey.optional() }),
+  getPosts: z.strictObject({ thread: ThreadHandle, n: PostCount.optional() }),
+  listMembers: z.strictObject({ thread: ThreadHandle }),
+  requestBacklog: z.strictObject({ thread: ThreadHandle }),
+  closeThread: z.strictObject({ thread: ThreadHandle }),
+} as const
+
+export type DappMethod = keyof typeof DAPP_METHODS
+export const DAPP_METHOD_NAMES = Object.keys(DAPP_METHODS) as DappMethod[]
+export type DappParams<M extends DappMethod> = z.infer<(typeof DAPP_METHODS)[M]>
+
+/** Methods the host serves for a page once the router has checked its permission. */
+export type ThreadMethod = Exclude<DappMethod, 'openSpace'>
+
+export function isDappMethod(value: unknown): value is DappMethod {
+  return typeof value === 'string' && Object.hasOwn(DAPP_METHODS, value)
+}
+
+export type ParsedRequest =
+  | { ok: true; method: DappMethod; params: DappParams<DappMethod> }
+  | { ok: false; unsupported: boolean; message: string }
+
+/** Checks a method name and its params; the message says what was wrong, for the developer. */
+export function parseDappRequest(method: unknown, params: unknown): ParsedRequest {
+  if (!isDappMethod(method)) {
+    const shown = typeof method === 'string' ? JSON.stringify(method.slice(0, 40)) : typeof method
+    return {
+      ok: false,
+      unsupported: true,
+      message: `Unknown method ${shown}; supported: ${DAPP_METHOD_NAMES.join(', ')}`,
+    }
+  }
+  const parsed = DAPP_METHODS[method].safeParse(params)
+  if (parsed.success) return { ok: true, method, params: parsed.data }
+  const issue = parsed.error.issues[0]
+  const where = issue?.path.length ? `params.${issue.path.join('.')}` : 'params'
+  return {
+    ok: false,
+    unsupported: false,
+    message: `Invalid ${where} for ${method}: ${issue?.message ?? 'malformed'}`,
+  }
+}

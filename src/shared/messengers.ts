@@ -1,0 +1,114 @@
+/**
+ * The typed contracts of the extension's internal hops, on @webext-core/messaging (one-shot
+ * runtime/tabs messages with typed names, data and replies). One messenger per hop, so a
+ * context only ever answers the messages of its own role:
+ *
+ *   content gate  ─page:*──▶  router  ─host:*──▶  host (offscreen document)
+ *   content gate  ◀─page:events── router ◀─router:*── host
+ *   prompt window ─prompt:*─▶ router
+ *
+ * Replies are `Outcome`s, never thrown errors, so names and codes survive every hop.
+ */
+import { defineExtensionMessaging } from '@webext-core/messaging'
+import type { DappMethod, ThreadMethod } from './dapp-methods.js'
+import type { Outcome } from './errors.js'
+import type { Owner, OwnerSelector } from './owner.js'
+import type { PermissionEntry } from './permission-entry.js'
+import type { Settings } from './settings.js'
+import type { ThreadEvent } from './thread-events.js'
+
+export interface PageCall {
+  session: string
+  method: DappMethod | string
+  params: unknown
+}
+
+/** Content gate ⇄ router. */
+export interface PageProtocol {
+  'page:call'(call: PageCall): Outcome
+  /** Router → one frame's gate; true when that very document took them. */
+  'page:events'(batch: { session: string; events: ThreadEvent[] }): boolean
+}
+
+export interface HostCall {
+  owner: Owner
+  method: ThreadMethod
+  params: unknown
+  /** The spaces the owner's origin is allowed to use now (the router's permissions). */
+  allowedSpaces: string[]
+}
+
+/** What the popup and tests may read about the host. Never message text. */
+export interface HostStatus {
+  peerId: string
+  relays: { address: string; connected: boolean }[]
+  connections: number
+  directPeers: number
+  threads: { space: string; room: string; members: number; owners: string[] }[]
+}
+
+/** Router → host. */
+export interface HostProtocol {
+  'host:call'(call: HostCall): Outcome
+  'host:did'(request: { space: string }): Outcome<string>
+  'host:release'(selector: OwnerSelector): Outcome<number>
+  'host:settings'(settings: Settings): Outcome<null>
+  'host:status'(): Outcome<HostStatus>
+}
+
+/** Host → router. */
+export interface RouterProtocol {
+  'router:deliver'(batch: { owner: Owner; events: ThreadEvent[] }): boolean
+  'router:settings'(): Settings
+}
+
+export interface PromptDetails {
+  origin: string
+  space: string
+  did: string
+}
+
+/** Extension pages (the popup, settings) → router: what a person may see and change. */
+export interface ManageProtocol {
+  'manage:permissions'(): Outcome<PermissionEntry[]>
+  'manage:revoke'(request: { origin: string; space?: string }): Outcome<null>
+  'manage:status'(): Outcome<HostStatus>
+}
+
+/** Permission prompt window → router. */
+export interface PromptProtocol {
+  'prompt:details'(request: { id: string }): PromptDetails | null
+  'prompt:decide'(decision: { id: string; allow: boolean }): boolean
+}
+
+export const pageMessenger = defineExtensionMessaging<PageProtocol>()
+export const hostMessenger = defineExtensionMessaging<HostProtocol>()
+export const routerMessenger = defineExtensionMessaging<RouterProtocol>()
+export const promptMessenger = defineExtensionMessaging<PromptProtocol>()
+export const manageMessenger = defineExtensionMessaging<ManageProtocol>()
+
+/** Every message name of each protocol, so tests can prove each one has a handler. */
+export const PROTOCOL_MESSAGES = {
+  page: ['page:call', 'page:events'],
+  host: ['host:call', 'host:did', 'host:release', 'host:settings', 'host:status'],
+  router: ['router:deliver', 'router:settings'],
+  prompt: ['prompt:details', 'prompt:decide'],
+  manage: ['manage:permissions', 'manage:revoke', 'manage:status'],
+} as const satisfies {
+  page: (keyof PageProtocol)[]
+  host: (keyof HostProtocol)[]
+  router: (keyof RouterProtocol)[]
+  prompt: (keyof PromptProtocol)[]
+  manage: (keyof ManageProtocol)[]
+}
+
+type Listed = (typeof PROTOCOL_MESSAGES)[keyof typeof PROTOCOL_MESSAGES][number]
+type AllMessages =
+  | keyof PageProtocol
+  | keyof HostProtocol
+  | keyof RouterProtocol
+  | keyof PromptProtocol
+  | keyof ManageProtocol
+/** Fails to compile when a message is added to a protocol but not to PROTOCOL_MESSAGES. */
+export const EVERY_MESSAGE_LISTED: [Exclude<AllMessages, Listed>] extends [never] ? true : never =
+  true

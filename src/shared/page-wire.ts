@@ -1,0 +1,40 @@
+/**
+ * The window.postMessage envelope between the inpage provider (the page's world) and the
+ * content gate (the extension's isolated world). Each side only reads messages with the
+ * other side's tag, from its own window; the gate checks everything else.
+ */
+import type { ErrorData } from './errors.js'
+import type { ThreadEvent } from './thread-events.js'
+
+export const TO_EXTENSION = 'ghost-threads:to-extension'
+export const TO_PAGE = 'ghost-threads:to-page'
+
+/** The largest request a page may post, as JSON; a chat message is at most 8 KiB of it. */
+export const MAX_PAGE_REQUEST_BYTES = 32 * 1024
+/** Request ids are counters; anything else is not ours. */
+export const MAX_REQUEST_ID = Number.MAX_SAFE_INTEGER
+
+export interface PageRequest {
+  tag: typeof TO_EXTENSION
+  id: number
+  method: string
+  params: unknown
+}
+
+export type PageReply =
+  | { tag: typeof TO_PAGE; id: number; result: unknown }
+  | { tag: typeof TO_PAGE; id: number; error: ErrorData }
+
+/** Events are not replies: they carry no id. */
+export interface PageNotice {
+  tag: typeof TO_PAGE
+  events: ThreadEvent[]
+}
+
+/** The extension restarted while the page was in the back/forward cache: its threads are gone. */
+export interface PageReset {
+  tag: typeof TO_PAGE
+  reset: true
+}
+
+export type ToPage = PageReply | PageNotice | PageReset

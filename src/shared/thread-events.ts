@@ -1,0 +1,16 @@
+/**
+ * What the host tells a page about its threads. Each event names the page's thread handle;
+ * `closed` tells the page a thread ended without it asking (the host restarted, or the
+ * user revoked the site's permission).
+ */
+import type { BacklogEvent } from '../core/ghost-thread.js'
+import type { Post } from '../core/post.js'
+
+export type ThreadEvent =
+  | { thread: string; kind: 'message'; post: Post }
+  | { thread: string; kind: 'user-joined'; did: string }
+  | { thread: string; kind: 'user-left'; did: string }
+  | { thread: string; kind: 'backlog-received'; backlog: BacklogEvent }
+  | { thread: string; kind: 'closed'; reason: string }
+
+export type ThreadEventKind = ThreadEvent['kind']

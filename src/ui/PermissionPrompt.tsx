@@ -1,0 +1,53 @@
+/**
+ * The permission prompt: which site asks for which space, and the DID it will chat as.
+ * Everything shown is text (Preact escapes it), never markup from the site.
+ */
+import type { PromptDetails } from '../shared/messengers.js'
+
+export interface PermissionPromptProps {
+  details: PromptDetails | null | undefined
+  onDecide: (allow: boolean) => void
+  busy?: boolean
+}
+
+export function PermissionPrompt({ details, onDecide, busy = false }: PermissionPromptProps) {
+  if (details === undefined) return <main class="prompt">Loading…</main>
+  if (details === null) {
+    return (
+      <main class="prompt">
+        <h1>This request has expired</h1>
+        <p>The page stopped waiting for an answer. Reload it to ask again.</p>
+        <button type="button" onClick={() => window.close()}>
+          Close
+        </button>
+      </main>
+    )
+  }
+  return (
+    <main class="prompt">
+      <h1>Join ghost chats?</h1>
+      <p class="origin" data-testid="origin">
+        {details.origin}
+      </p>
+      <p>
+        wants to open the space <strong data-testid="space">{details.space}</strong> and chat in its
+        rooms as
+      </p>
+      <p class="did" data-testid="did" title={details.did}>
+        {details.did}
+      </p>
+      <p class="note">
+        Messages are signed with this identity and sent peer to peer. Nothing is stored; people in
+        the room see what you post while they are online.
+      </p>
+      <div class="actions">
+        <button type="button" class="deny" disabled={busy} onClick={() => onDecide(false)}>
+          Deny
+        </button>
+        <button type="button" class="allow" disabled={busy} onClick={() => onDecide(true)}>
+          Allow
+        </button>
+      </div>
+    </main>
+  )
+}

@@ -1,0 +1,147 @@
+/**
+ * Debian's Chromium with the built extension, driven by playwright-core: the e2e tests,
+ * `npm start` and `npm run bench:browser` all launch browsers through here. Each browser
+ * gets its own fresh profile directory (a "person"), so several run side by side.
+ */
+import { existsSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core'
+import { CHROME_EXTENSION_ID } from '../extension/manifest.js'
+
+export const CHROME_DIST = resolve(import.meta.dirname, '../dist/chrome')
+
+const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/lib/chromium/chromium']
+
+export class ChromiumMissingError extends Error {
+  static override name = 'ChromiumMissingError'
+  override name = ChromiumMissingError.name
+  constructor() {
+    super(
+      'Chromium was not found. On Debian or Ubuntu: `sudo apt-get install -y chromium` ' +
+        '(npm cannot download browsers here); or set GHOST_THREADS_CHROMIUM to a Chromium binary.',
+    )
+  }
+}
+
+export function findChromium(): string | undefined {
+  const fromEnv = process.env.GHOST_THREADS_CHROMIUM
+  if (fromEnv !== undefined && fromEnv !== '') return existsSync(fromEnv) ? fromEnv : undefined
+  return CHROMIUM_CANDIDATES.find((path) => existsSync(path))
+}
+
+export interface LaunchOptions {
+  /** Shown in errors and transcripts. */
+  name: string
+  headless?: boolean
+  extensionDir?: string
+  /** Relay multiaddrs to put in the extension's settings before any page uses it. */
+  relays?: string[]
+}
+
+export interface ExtensionBrowser {
+  name: string
+  context: BrowserContext
+  profileDir: string
+  extensionId: string
+  serviceWorker(): Promise<Worker>
+  setRelays(relays: string[]): Promise<void>
+  /** Stops the extension's service worker as Chrome does when idle (CDP). */
+  stopServiceWorker(): Promise<void>
+  open(url: string): Promise<Page>
+  close(): Promise<void>
+}
+
+export async function launchExtensionBrowser(options: LaunchOptions): Promise<ExtensionBrowser> {
+  const executablePath = findChromium()
+  if (executablePath === undefined) throw new ChromiumMissingError()
+  const extensionDir = options.extensionDir ?? CHROME_DIST
+  if (!existsSync(join(extensionDir, 'manifest.json')))
+    throw new Error(`No built extension in ${extensionDir}: run \`npm run build\` first`)
+  const profileDir = await mkdtemp(join(tmpdir(), `ghost-threads-${options.name}-`))
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath,
+    headless: options.headless ?? true,
+    // WebRTC between browsers on one machine: loopback candidates need this, and Chromium
+    // only gathers host candidates for pages with media permission.
+    permissions: ['microphone', 'camera'],
+    args: [
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--allow-loopback-in-peer-connection',
+      '--no-first-run',
+      '--no-default-browser-check',
+      // This machine's network is closed: Chromium's own background traffic only fails.
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--disable-gpu',
+      // Chromium keeps only the last --disable-features switch: one list.
+      '--disable-features=Translate,MediaRouter,OptimizationHints',
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ],
+  })
+  const serviceWorker = async (): Promise<Worker> => {
+    const live = context
+      .serviceWorkers()
+      .find((worker) => worker.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`))
+    return live ?? context.waitForEvent('serviceworker', { timeout: 10_000 })
+  }
+  const worker = await serviceWorker()
+  const extensionId = new URL(worker.url()).host
+  const browser: ExtensionBrowser = {
+    name: options.name,
+    context,
+    profileDir,
+    extensionId,
+    serviceWorker,
+    async setRelays(relays) {
+      const sw = await serviceWorker()
+      await sw.evaluate((settings) => chrome.storage.local.set({ settings }), {
+        relays,
+        allowPrivateAddresses: true,
+      })
+    },
+    async stopServiceWorker() {
+      const page = context.pages()[0] ?? (await context.newPage())
+      const cdp = await context.newCDPSession(page)
+      await cdp.send('ServiceWorker.enable')
+      await cdp.send('ServiceWorker.stopAllWorkers')
+      await cdp.detach()
+    },
+    async open(url) {
+      const page = await context.newPage()
+      await page.goto(url)
+      return page
+    },
+    close: () => context.close(),
+  }
+  if (options.relays !== undefined) await browser.setRelays(options.relays)
+  return browser
+}
+
+/** Clicks Allow (or Deny) in the permission prompt window that `action` makes appear. */
+export async function answerPrompt(
+  browser: ExtensionBrowser,
+  allow: boolean,
+  action: () => Promise<unknown>,
+): Promise<{ origin: string; space: string; did: string }> {
+  const prompt = browser.context.waitForEvent('page', {
+    predicate: (page) => page.url().includes('/prompt.html'),
+    timeout: 10_000,
+  })
+  const acting = action()
+  const page = await prompt
+  const allowButton = page.getByRole('button', { name: 'Allow' })
+  await allowButton.waitFor()
+  const details = {
+    origin: (await page.getByTestId('origin').textContent()) ?? '',
+    space: (await page.getByTestId('space').textContent()) ?? '',
+    did: (await page.getByTestId('did').textContent()) ?? '',
+  }
+  await page.getByRole('button', { name: allow ? 'Allow' : 'Deny' }).click()
+  await acting
+  return details
+}

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core'
 import { CHROME_EXTENSION_ID } from '../extension/manifest.js'
+import type { HostStatus } from '../src/shared/messengers.js'
 
 export const CHROME_DIST = resolve(import.meta.dirname, '../dist/chrome')
 
@@ -50,6 +51,8 @@ export interface ExtensionBrowser {
   /** Stops the extension's service worker as Chrome does when idle (CDP). */
   stopServiceWorker(): Promise<void>
   open(url: string): Promise<Page>
+  /** The host's state as the popup sees it (peers, relays, rooms; never message text). */
+  hostStatus(): Promise<HostStatus>
   close(): Promise<void>
 }
 
@@ -91,6 +94,7 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
   }
   const worker = await serviceWorker()
   const extensionId = new URL(worker.url()).host
+  let extensionPage: Page | undefined
   const browser: ExtensionBrowser = {
     name: options.name,
     context,
@@ -115,6 +119,19 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
       const page = await context.newPage()
       await page.goto(url)
       return page
+    },
+    async hostStatus() {
+      // Any page of the extension may ask the router (the popup does, over 'manage:status').
+      extensionPage ??= await browser.open(`chrome-extension://${extensionId}/prompt.html`)
+      const outcome = await extensionPage.evaluate(
+        () =>
+          // @webext-core/messaging's message format: { id, type, data, timestamp } → { res }.
+          chrome.runtime.sendMessage({ id: 1, type: 'manage:status', data: undefined, timestamp: Date.now() }) as Promise<{
+            res: { ok: boolean; result: unknown; error?: { message: string } }
+          }>,
+      )
+      if (!outcome.res.ok) throw new Error(`status failed: ${outcome.res.error?.message}`)
+      return outcome.res.result as HostStatus
     },
     close: () => context.close(),
   }

@@ -1,0 +1,158 @@
+/**
+ * Drives window.ghostThreads in a real page the way a dapp would, and records what the
+ * page's thread emits, so tests can wait on it.
+ */
+import type { Page } from 'playwright-core'
+import { answerPrompt, type ExtensionBrowser } from '../../tools/extension-browser.js'
+
+export type Recorded =
+  | ['message', string, unknown, string | null]
+  | ['joined', string]
+  | ['left', string]
+  | ['backlog', unknown[]]
+
+interface PageGlobals {
+  ghostThreads: {
+    openSpace(name: string): Promise<{ did: string; joinThread(room: string, o: object): Promise<unknown> }>
+    request(args: { method: string; params?: unknown }): Promise<unknown>
+  }
+  __space?: { did: string; joinThread(room: string, o: object): Promise<unknown> }
+  __thread?: {
+    post(message: unknown, to?: string): Promise<string>
+    listMembers(): Promise<string[]>
+    getPosts(n?: number): Promise<unknown[]>
+    close(): Promise<void>
+    on(event: string, listener: (...args: never[]) => void): void
+  }
+  __log: Recorded[]
+}
+
+export interface CaughtError {
+  name: string
+  code: number
+  message: string
+}
+
+export class PageDriver {
+  constructor(
+    readonly browser: ExtensionBrowser,
+    readonly page: Page,
+  ) {}
+
+  static async open(browser: ExtensionBrowser, url: string): Promise<PageDriver> {
+    return new PageDriver(browser, await browser.open(url))
+  }
+
+  /** openSpace, answering the prompt window with Allow or Deny. */
+  async openSpaceWithPrompt(space: string, allow: boolean) {
+    let outcome: { did: string } | CaughtError | undefined
+    const prompt = await answerPrompt(this.browser, allow, async () => {
+      outcome = await this.openSpace(space)
+    })
+    return { prompt, outcome }
+  }
+
+  /** openSpace when no prompt is expected (decided before). */
+  openSpace(space: string): Promise<{ did: string } | CaughtError> {
+    return this.page.evaluate(async (name) => {
+      const w = window as unknown as PageGlobals
+      try {
+        const opened = await w.ghostThreads.openSpace(name)
+        w.__space = opened
+        return { did: opened.did }
+      } catch (err) {
+        const e = err as CaughtError
+        return { name: e.name, code: e.code, message: e.message }
+      }
+    }, space)
+  }
+
+  /** Joins a room in the opened space and records every event the thread emits. */
+  async join(room: string): Promise<void> {
+    await this.page.evaluate(async (name) => {
+      const w = window as unknown as PageGlobals
+      if (w.__space === undefined) throw new Error('openSpace first')
+      const thread = (await w.__space.joinThread(name, { ghost: true })) as PageGlobals['__thread'] & object
+      w.__log = []
+      thread.on('message', ((post: { author: string; message: unknown; to?: string }) =>
+        w.__log.push(['message', post.author, post.message, post.to ?? null])) as never)
+      thread.on('user-joined', ((did: string) => w.__log.push(['joined', did])) as never)
+      thread.on('user-left', ((did: string) => w.__log.push(['left', did])) as never)
+      thread.on('backlog-received', ((event: { message: { message: unknown }[] }) =>
+        w.__log.push(['backlog', event.message.map((post) => post.message)])) as never)
+      w.__thread = thread
+    }, room)
+  }
+
+  post(message: unknown, to?: string): Promise<string | CaughtError> {
+    return this.page.evaluate(
+      async ([text, target]) => {
+        const w = window as unknown as PageGlobals
+        try {
+          return await (w.__thread as NonNullable<PageGlobals['__thread']>).post(text, target ?? undefined)
+        } catch (err) {
+          const e = err as CaughtError
+          return { name: e.name, code: e.code, message: e.message }
+        }
+      },
+      [message, to ?? null] as const,
+    )
+  }
+
+  members(): Promise<string[]> {
+    return this.page.evaluate(() => (window as unknown as PageGlobals).__thread?.listMembers() ?? [])
+  }
+
+  getPosts(): Promise<unknown[]> {
+    return this.page.evaluate(async () => {
+      const posts = ((await (window as unknown as PageGlobals).__thread?.getPosts()) ?? []) as {
+        message: unknown
+      }[]
+      return posts.map((post) => post.message)
+    })
+  }
+
+  /** A raw request({ method, params }), as a dapp bypassing the helpers might send. */
+  request(method: string, params?: unknown): Promise<{ result: unknown } | CaughtError> {
+    return this.page.evaluate(
+      async ([m, p]) => {
+        try {
+          return { result: await (window as unknown as PageGlobals).ghostThreads.request({ method: m, params: p }) }
+        } catch (err) {
+          const e = err as CaughtError
+          return { name: e.name, code: e.code, message: e.message }
+        }
+      },
+      [method, params] as const,
+    )
+  }
+
+  log(): Promise<Recorded[]> {
+    return this.page.evaluate(() => (window as unknown as PageGlobals).__log ?? [])
+  }
+
+  /** Messages received (texts), in order. */
+  async messages(): Promise<unknown[]> {
+    return (await this.log()).filter((entry) => entry[0] === 'message').map((entry) => entry[2])
+  }
+
+  /** Waits until the page's log holds an entry that `match` accepts. */
+  async waitForLog(what: string, match: (entry: Recorded) => boolean, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      if ((await this.log()).some(match)) return
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    throw new Error(
+      `${this.browser.name}: timed out after ${timeoutMs} ms waiting for ${what}; log: ${JSON.stringify(await this.log())}`,
+    )
+  }
+
+  waitForMessage(text: unknown, timeoutMs?: number) {
+    return this.waitForLog(
+      `message ${JSON.stringify(text)}`,
+      (entry) => entry[0] === 'message' && entry[2] === text,
+      timeoutMs,
+    )
+  }
+}

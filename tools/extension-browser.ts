@@ -126,7 +126,12 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
       const outcome = await extensionPage.evaluate(
         () =>
           // @webext-core/messaging's message format: { id, type, data, timestamp } → { res }.
-          chrome.runtime.sendMessage({ id: 1, type: 'manage:status', data: undefined, timestamp: Date.now() }) as Promise<{
+          chrome.runtime.sendMessage({
+            id: 1,
+            type: 'manage:status',
+            data: undefined,
+            timestamp: Date.now(),
+          }) as Promise<{
             res: { ok: boolean; result: unknown; error?: { message: string } }
           }>,
       )
@@ -158,7 +163,14 @@ export async function answerPrompt(
     space: (await page.getByTestId('space').textContent()) ?? '',
     did: (await page.getByTestId('did').textContent()) ?? '',
   }
-  await page.getByRole('button', { name: allow ? 'Allow' : 'Deny' }).click()
+  // The prompt closes its window as soon as the router has the answer, sometimes before
+  // Playwright has finished its click bookkeeping: a closed page means the click landed.
+  await page
+    .getByRole('button', { name: allow ? 'Allow' : 'Deny' })
+    .click()
+    .catch((err: unknown) => {
+      if (!page.isClosed()) throw err
+    })
   await acting
   return details
 }

@@ -160,11 +160,21 @@ export class Router {
         const { space } = parsed.params as { space: string }
         return this.openSpace(owner.origin, space)
       }
+      const allowedSpaces = await this.init.permissions.allowedSpaces(owner.origin)
+      if (parsed.method === 'joinThread') {
+        const { space } = parsed.params as { space: string }
+        if (!allowedSpaces.includes(space)) {
+          throw new UnauthorizedError(
+            `${owner.origin} may not use the space "${space}" yet; call openSpace("${space}") first so the user can allow it`,
+          )
+        }
+      }
+      // The host checks thread calls against the same list: it knows each thread's space.
       const outcome = await this.init.host.call({
         owner,
         method: parsed.method as ThreadMethod,
         params: parsed.params,
-        allowedSpaces: await this.init.permissions.allowedSpaces(owner.origin),
+        allowedSpaces,
       })
       if (!outcome.ok) throw new ForwardedError(outcome.error)
       return outcome.result

@@ -15,7 +15,7 @@ import {
   toErrorData,
   UnsupportedMethodError,
 } from '../shared/errors.js'
-import type { PageCall } from '../shared/messengers.js'
+import type { PageCall, PageProtocol } from '../shared/messengers.js'
 import {
   MAX_PAGE_REQUEST_BYTES,
   MAX_REQUEST_ID,
@@ -39,6 +39,13 @@ export interface WindowMessage {
   source: unknown
   origin: string
   data: unknown
+}
+
+/** The messages the content script answers (PageProtocol's router → page half). */
+export function contentHandlers(gate: ContentGate) {
+  return {
+    'page:events': (batch: { session: string; events: ThreadEvent[] }) => gate.onEvents(batch),
+  } satisfies { [K in Extract<keyof PageProtocol, 'page:events'>]: unknown }
 }
 
 export function newSession(): string {

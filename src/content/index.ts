@@ -7,7 +7,8 @@
  */
 import { pageMessenger } from '../shared/messengers.js'
 import { PAGE_PORT_PREFIX, PORT_PING_MS } from '../shared/ports.js'
-import { ContentGate } from './gate.js'
+import { registerHandlers } from '../shared/register-handlers.js'
+import { ContentGate, contentHandlers } from './gate.js'
 
 const gate = new ContentGate({
   window,
@@ -21,7 +22,7 @@ const gate = new ContentGate({
 
 if (gate.serves) {
   window.addEventListener('message', (event) => void gate.onWindowMessage(event))
-  pageMessenger.onMessage('page:events', ({ data }) => gate.onEvents(data))
+  registerHandlers(contentHandlers(gate))
   window.addEventListener('pageshow', (event) => {
     if (!event.persisted || !connectedOnce) return
     port = undefined

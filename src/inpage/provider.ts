@@ -4,10 +4,10 @@
  * checked here first, so a developer gets the precise error at once; the extension checks
  * them all again, since a page can bypass this object.
  */
-import { ThreadClosedError } from '../core/errors.js'
+import { UnsupportedOperationError } from '../core/errors.js'
 import type { JoinThreadOptions } from '../core/ghost-threads.js'
 import { assertValidName } from '../core/room-name.js'
-import { InvalidRequestError, UnsupportedMethodError } from '../shared/errors.js'
+import { InvalidRequestError } from '../shared/errors.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 import type { ProviderTransport } from './page-channel.js'
 import { PageThread } from './page-thread.js'
@@ -38,7 +38,7 @@ export class PageSpace {
   async joinThread(name: string, options: JoinThreadOptions = {}): Promise<PageThread> {
     assertValidName('room', name)
     if (options?.ghost !== true) {
-      throw new UnsupportedMethodError(
+      throw new UnsupportedOperationError(
         'Only ghost threads are supported: call joinThread(name, { ghost: true }); persistent threads would store messages, which this extension never does',
       )
     }
@@ -123,5 +123,3 @@ export class GhostThreadsProvider {
     )
   }
 }
-
-export { ThreadClosedError }

@@ -13,7 +13,9 @@ export type Recorded =
 
 interface PageGlobals {
   ghostThreads: {
-    openSpace(name: string): Promise<{ did: string; joinThread(room: string, o: object): Promise<unknown> }>
+    openSpace(
+      name: string,
+    ): Promise<{ did: string; joinThread(room: string, o: object): Promise<unknown> }>
     request(args: { method: string; params?: unknown }): Promise<unknown>
   }
   __space?: { did: string; joinThread(room: string, o: object): Promise<unknown> }
@@ -72,7 +74,9 @@ export class PageDriver {
     await this.page.evaluate(async (name) => {
       const w = window as unknown as PageGlobals
       if (w.__space === undefined) throw new Error('openSpace first')
-      const thread = (await w.__space.joinThread(name, { ghost: true })) as PageGlobals['__thread'] & object
+      const thread = (await w.__space.joinThread(name, {
+        ghost: true,
+      })) as PageGlobals['__thread'] & object
       w.__log = []
       thread.on('message', ((post: { author: string; message: unknown; to?: string }) =>
         w.__log.push(['message', post.author, post.message, post.to ?? null])) as never)
@@ -89,7 +93,10 @@ export class PageDriver {
       async ([text, target]) => {
         const w = window as unknown as PageGlobals
         try {
-          return await (w.__thread as NonNullable<PageGlobals['__thread']>).post(text, target ?? undefined)
+          return await (w.__thread as NonNullable<PageGlobals['__thread']>).post(
+            text,
+            target ?? undefined,
+          )
         } catch (err) {
           const e = err as CaughtError
           return { name: e.name, code: e.code, message: e.message }
@@ -100,7 +107,9 @@ export class PageDriver {
   }
 
   members(): Promise<string[]> {
-    return this.page.evaluate(() => (window as unknown as PageGlobals).__thread?.listMembers() ?? [])
+    return this.page.evaluate(
+      () => (window as unknown as PageGlobals).__thread?.listMembers() ?? [],
+    )
   }
 
   getPosts(): Promise<unknown[]> {
@@ -117,7 +126,12 @@ export class PageDriver {
     return this.page.evaluate(
       async ([m, p]) => {
         try {
-          return { result: await (window as unknown as PageGlobals).ghostThreads.request({ method: m, params: p }) }
+          return {
+            result: await (window as unknown as PageGlobals).ghostThreads.request({
+              method: m,
+              params: p,
+            }),
+          }
         } catch (err) {
           const e = err as CaughtError
           return { name: e.name, code: e.code, message: e.message }

@@ -78,173 +78,234 @@ describe('two people in real Chromium with the extension', () => {
     })
   })
 
-  it('asks in a prompt window before a site may open a space; Allow gives the DID shown', async () => {
-    const a = await alice.openSpaceWithPrompt(SPACE, true)
-    const b = await bob.openSpaceWithPrompt(SPACE, true)
-    expect(a.prompt).toEqual({ origin: site.url, space: SPACE, did: expect.stringMatching(/^did:key:z/) })
-    expect(a.outcome).toEqual({ did: a.prompt.did })
-    expect(b.outcome).toEqual({ did: b.prompt.did })
-    aliceDid = a.prompt.did
-    bobDid = b.prompt.did
-    expect(aliceDid).not.toBe(bobDid)
-    // Decided once: the same site asks again without a prompt and gets the same DID.
-    expect(await alice.openSpace(SPACE)).toEqual({ did: aliceDid })
-  }, STEP_MS)
+  it(
+    'asks in a prompt window before a site may open a space; Allow gives the DID shown',
+    async () => {
+      const a = await alice.openSpaceWithPrompt(SPACE, true)
+      const b = await bob.openSpaceWithPrompt(SPACE, true)
+      expect(a.prompt).toEqual({
+        origin: site.url,
+        space: SPACE,
+        did: expect.stringMatching(/^did:key:z/),
+      })
+      expect(a.outcome).toEqual({ did: a.prompt.did })
+      expect(b.outcome).toEqual({ did: b.prompt.did })
+      aliceDid = a.prompt.did
+      bobDid = b.prompt.did
+      expect(aliceDid).not.toBe(bobDid)
+      // Decided once: the same site asks again without a prompt and gets the same DID.
+      expect(await alice.openSpace(SPACE)).toEqual({ did: aliceDid })
+    },
+    STEP_MS,
+  )
 
-  it('both join the room, see each other join, and list each other', async () => {
-    await alice.join(ROOM)
-    await bob.join(ROOM)
-    await alice.waitForLog('bob joined', (entry) => entry[0] === 'joined' && entry[1] === bobDid)
-    // Bob learns of alice from her presence answer to his join.
-    await bob.waitForLog('alice seen', (entry) => entry[0] === 'joined' && entry[1] === aliceDid)
-    expect((await alice.members()).sort()).toEqual([aliceDid, bobDid].sort())
-    expect((await bob.members()).sort()).toEqual([aliceDid, bobDid].sort())
-  }, STEP_MS)
+  it(
+    'both join the room, see each other join, and list each other',
+    async () => {
+      await alice.join(ROOM)
+      await bob.join(ROOM)
+      await alice.waitForLog('bob joined', (entry) => entry[0] === 'joined' && entry[1] === bobDid)
+      // Bob learns of alice from her presence answer to his join.
+      await bob.waitForLog('alice seen', (entry) => entry[0] === 'joined' && entry[1] === aliceDid)
+      expect((await alice.members()).sort()).toEqual([aliceDid, bobDid].sort())
+      expect((await bob.members()).sort()).toEqual([aliceDid, bobDid].sort())
+    },
+    STEP_MS,
+  )
 
-  it('chats both ways; each message arrives once', async () => {
-    const hello = text('hello')
-    const reply = text('reply')
-    await alice.post(hello)
-    await bob.waitForMessage(hello)
-    await bob.post(reply)
-    await alice.waitForMessage(reply)
-    expect((await bob.messages()).filter((m) => m === hello)).toHaveLength(1)
-    expect(await alice.messages()).toEqual([hello, reply])
-    expect((await bob.log()).find((entry) => entry[0] === 'message' && entry[2] === hello)).toEqual([
-      'message',
-      aliceDid,
-      hello,
-      null,
-    ])
-  }, STEP_MS)
+  it(
+    'chats both ways; each message arrives once',
+    async () => {
+      const hello = text('hello')
+      const reply = text('reply')
+      await alice.post(hello)
+      await bob.waitForMessage(hello)
+      await bob.post(reply)
+      await alice.waitForMessage(reply)
+      expect((await bob.messages()).filter((m) => m === hello)).toHaveLength(1)
+      expect(await alice.messages()).toEqual([hello, reply])
+      expect(
+        (await bob.log()).find((entry) => entry[0] === 'message' && entry[2] === hello),
+      ).toEqual(['message', aliceDid, hello, null])
+    },
+    STEP_MS,
+  )
 
-  it('refuses bad input with named errors and keeps the room working', async () => {
-    expect(await alice.request('deleteEverything', {})).toMatchObject({
-      name: 'UnsupportedMethodError',
-      code: 4200,
-    })
-    expect(await alice.post('x'.repeat(9_000))).toMatchObject({ name: 'MessageTooLargeError', code: -32602 })
-    expect(await alice.post('x'.repeat(40_000))).toMatchObject({ name: 'InvalidRequestError', code: -32602 })
-    expect(await alice.request('joinThread', { space: SPACE, room: 'bad room!' })).toMatchObject({
-      code: -32602,
-      message: expect.stringContaining('room name'),
-    })
-    expect(await alice.request('post', { thread: 'A'.repeat(22), message: 'hi' })).toMatchObject({
-      name: 'UnknownThreadError',
-      code: 4900,
-    })
-    const after = text('after-bad-input')
-    await alice.post(after)
-    await bob.waitForMessage(after)
-  }, STEP_MS)
+  it(
+    'refuses bad input with named errors and keeps the room working',
+    async () => {
+      expect(await alice.request('deleteEverything', {})).toMatchObject({
+        name: 'UnsupportedMethodError',
+        code: 4200,
+      })
+      expect(await alice.post('x'.repeat(9_000))).toMatchObject({
+        name: 'MessageTooLargeError',
+        code: -32602,
+      })
+      expect(await alice.post('x'.repeat(40_000))).toMatchObject({
+        name: 'InvalidRequestError',
+        code: -32602,
+      })
+      expect(await alice.request('joinThread', { space: SPACE, room: 'bad room!' })).toMatchObject({
+        code: -32602,
+        message: expect.stringContaining('room name'),
+      })
+      expect(await alice.request('post', { thread: 'A'.repeat(22), message: 'hi' })).toMatchObject({
+        name: 'UnknownThreadError',
+        code: 4900,
+      })
+      const after = text('after-bad-input')
+      await alice.post(after)
+      await bob.waitForMessage(after)
+    },
+    STEP_MS,
+  )
 
-  it('another origin cannot use the grant: 4100 before asking, 4001 once denied, remembered', async () => {
-    const stranger = await PageDriver.open(alice.browser, `${otherSite.url}/index.html`)
-    expect(await stranger.request('joinThread', { space: SPACE, room: ROOM })).toMatchObject({
-      name: 'UnauthorizedError',
-      code: 4100,
-    })
-    const denied = await stranger.openSpaceWithPrompt(SPACE, false)
-    expect(denied.prompt.origin).toBe(otherSite.url)
-    expect(denied.outcome).toMatchObject({ name: 'UserRejectedError', code: 4001 })
-    // Remembered: no prompt this time, the same refusal.
-    expect(await stranger.openSpace(SPACE)).toMatchObject({ name: 'UserRejectedError', code: 4001 })
-    expect(await stranger.request('joinThread', { space: SPACE, room: ROOM })).toMatchObject({
-      code: 4100,
-    })
-    await stranger.page.close()
-  }, STEP_MS)
+  it(
+    'another origin cannot use the grant: 4100 before asking, 4001 once denied, remembered',
+    async () => {
+      const stranger = await PageDriver.open(alice.browser, `${otherSite.url}/index.html`)
+      expect(await stranger.request('joinThread', { space: SPACE, room: ROOM })).toMatchObject({
+        name: 'UnauthorizedError',
+        code: 4100,
+      })
+      const denied = await stranger.openSpaceWithPrompt(SPACE, false)
+      expect(denied.prompt.origin).toBe(otherSite.url)
+      expect(denied.outcome).toMatchObject({ name: 'UserRejectedError', code: 4001 })
+      // Remembered: no prompt this time, the same refusal.
+      expect(await stranger.openSpace(SPACE)).toMatchObject({
+        name: 'UserRejectedError',
+        code: 4001,
+      })
+      expect(await stranger.request('joinThread', { space: SPACE, room: ROOM })).toMatchObject({
+        code: 4100,
+      })
+      await stranger.page.close()
+    },
+    STEP_MS,
+  )
 
-  it('a second tab of the allowed origin shares the grant and the room', async () => {
-    const secondTab = await PageDriver.open(alice.browser, `${site.url}/index.html`)
-    expect(await secondTab.openSpace(SPACE)).toEqual({ did: aliceDid })
-    await secondTab.join(ROOM)
-    const both = text('to-both-tabs')
-    await bob.post(both)
-    await secondTab.waitForMessage(both)
-    await alice.waitForMessage(both)
-    await secondTab.page.close()
-    // The first tab still holds the room: bob must not see alice leave.
-    const still = text('still-here')
-    await alice.post(still)
-    await bob.waitForMessage(still)
-    expect((await bob.log()).some((entry) => entry[0] === 'left')).toBe(false)
-  }, STEP_MS)
+  it(
+    'a second tab of the allowed origin shares the grant and the room',
+    async () => {
+      const secondTab = await PageDriver.open(alice.browser, `${site.url}/index.html`)
+      expect(await secondTab.openSpace(SPACE)).toEqual({ did: aliceDid })
+      await secondTab.join(ROOM)
+      const both = text('to-both-tabs')
+      await bob.post(both)
+      await secondTab.waitForMessage(both)
+      await alice.waitForMessage(both)
+      await secondTab.page.close()
+      // The first tab still holds the room: bob must not see alice leave.
+      const still = text('still-here')
+      await alice.post(still)
+      await bob.waitForMessage(still)
+      expect((await bob.log()).some((entry) => entry[0] === 'left')).toBe(false)
+    },
+    STEP_MS,
+  )
 
-  it('a third person joining late receives the backlog, then a DM reaches only its target', async () => {
-    const carolBrowser = await launch('carol')
-    const carol = await PageDriver.open(carolBrowser, `${site.url}/index.html`)
-    const { prompt } = await carol.openSpaceWithPrompt(SPACE, true)
-    const carolDid = prompt.did
-    await carol.join(ROOM)
-    await carol.waitForLog('the backlog', (entry) => entry[0] === 'backlog')
-    const backlog = (await carol.log()).find((entry) => entry[0] === 'backlog')?.[1] as unknown[]
-    expect(backlog).toEqual(expect.arrayContaining(said.filter((t) => !t.includes('to-carol'))))
-    expect(await carol.getPosts()).toEqual(expect.arrayContaining([said[0]]))
-    await alice.waitForLog('carol joined', (entry) => entry[0] === 'joined' && entry[1] === carolDid)
+  it(
+    'a third person joining late receives the backlog, then a DM reaches only its target',
+    async () => {
+      const carolBrowser = await launch('carol')
+      const carol = await PageDriver.open(carolBrowser, `${site.url}/index.html`)
+      const { prompt } = await carol.openSpaceWithPrompt(SPACE, true)
+      const carolDid = prompt.did
+      await carol.join(ROOM)
+      await carol.waitForLog('the backlog', (entry) => entry[0] === 'backlog')
+      const backlog = (await carol.log()).find((entry) => entry[0] === 'backlog')?.[1] as unknown[]
+      expect(backlog).toEqual(expect.arrayContaining(said.filter((t) => !t.includes('to-carol'))))
+      expect(await carol.getPosts()).toEqual(expect.arrayContaining([said[0]]))
+      await alice.waitForLog(
+        'carol joined',
+        (entry) => entry[0] === 'joined' && entry[1] === carolDid,
+      )
 
-    const secret = text('dm-to-carol')
-    expect(await alice.post(secret, carolDid)).toEqual(expect.stringMatching(/^bafy/))
-    await carol.waitForLog('the DM', (entry) => entry[0] === 'message' && entry[2] === secret && entry[3] === carolDid)
-    const open = text('after-dm')
-    await alice.post(open)
-    await bob.waitForMessage(open)
-    expect(await bob.messages()).not.toContain(secret)
+      const secret = text('dm-to-carol')
+      expect(await alice.post(secret, carolDid)).toEqual(expect.stringMatching(/^bafy/))
+      await carol.waitForLog(
+        'the DM',
+        (entry) => entry[0] === 'message' && entry[2] === secret && entry[3] === carolDid,
+      )
+      const open = text('after-dm')
+      await alice.post(open)
+      await bob.waitForMessage(open)
+      expect(await bob.messages()).not.toContain(secret)
 
-    await carol.page.close()
-    await alice.waitForLog('carol left', (entry) => entry[0] === 'left' && entry[1] === carolDid)
-    await bob.waitForLog('carol left', (entry) => entry[0] === 'left' && entry[1] === carolDid)
-  }, STEP_MS * 2)
+      await carol.page.close()
+      await alice.waitForLog('carol left', (entry) => entry[0] === 'left' && entry[1] === carolDid)
+      await bob.waitForLog('carol left', (entry) => entry[0] === 'left' && entry[1] === carolDid)
+    },
+    STEP_MS * 2,
+  )
 
-  it('keeps chatting when Chrome stops the service worker mid-chat', async () => {
-    const before = text('before-sw-stop')
-    await alice.post(before)
-    await bob.waitForMessage(before)
-    await Promise.all([alice.browser.stopServiceWorker(), bob.browser.stopServiceWorker()])
-    const during = text('after-sw-stop')
-    expect(await alice.post(during)).toEqual(expect.stringMatching(/^bafy/))
-    await bob.waitForMessage(during)
-    const back = text('reply-after-sw-stop')
-    await bob.post(back)
-    await alice.waitForMessage(back)
-    expect((await alice.members()).sort()).toEqual([aliceDid, bobDid].sort())
-  }, STEP_MS)
+  it(
+    'keeps chatting when Chrome stops the service worker mid-chat',
+    async () => {
+      const before = text('before-sw-stop')
+      await alice.post(before)
+      await bob.waitForMessage(before)
+      await Promise.all([alice.browser.stopServiceWorker(), bob.browser.stopServiceWorker()])
+      const during = text('after-sw-stop')
+      expect(await alice.post(during)).toEqual(expect.stringMatching(/^bafy/))
+      await bob.waitForMessage(during)
+      const back = text('reply-after-sw-stop')
+      await bob.post(back)
+      await alice.waitForMessage(back)
+      expect((await alice.members()).sort()).toEqual([aliceDid, bobDid].sort())
+    },
+    STEP_MS,
+  )
 
-  it('goes on over direct WebRTC after the relay stops', async () => {
-    const deadline = Date.now() + 45_000
-    let direct = [0, 0]
-    while (Date.now() < deadline) {
-      direct = await Promise.all([alice, bob].map(async (p) => (await p.browser.hostStatus()).directPeers))
-      if (direct.every((count) => count > 0)) break
-      await new Promise((resolve) => setTimeout(resolve, 500))
-    }
-    expect(direct.every((count) => count > 0)).toBe(true)
-    expect(await relay.stop()).toBe(0)
-    const overWebRTC = text('over-webrtc')
-    await alice.post(overWebRTC)
-    await bob.waitForMessage(overWebRTC)
-    const answer = text('answer-over-webrtc')
-    await bob.post(answer)
-    await alice.waitForMessage(answer)
-    expect((await alice.browser.hostStatus()).relays.every((r) => !r.connected)).toBe(true)
-  }, STEP_MS * 2)
+  it(
+    'goes on over direct WebRTC after the relay stops',
+    async () => {
+      const deadline = Date.now() + 45_000
+      let direct = [0, 0]
+      while (Date.now() < deadline) {
+        direct = await Promise.all(
+          [alice, bob].map(async (p) => (await p.browser.hostStatus()).directPeers),
+        )
+        if (direct.every((count) => count > 0)) break
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+      expect(direct.every((count) => count > 0)).toBe(true)
+      expect(await relay.stop()).toBe(0)
+      const overWebRTC = text('over-webrtc')
+      await alice.post(overWebRTC)
+      await bob.waitForMessage(overWebRTC)
+      const answer = text('answer-over-webrtc')
+      await bob.post(answer)
+      await alice.waitForMessage(answer)
+      expect((await alice.browser.hostStatus()).relays.every((r) => !r.connected)).toBe(true)
+    },
+    STEP_MS * 2,
+  )
 
-  it('leaves no message text anywhere in the profile directories', async () => {
-    await Promise.all(browsers.map((browser) => browser.close()))
-    expect(said.length).toBeGreaterThan(10)
-    const found: string[] = []
-    for (const browser of browsers) {
-      for (const file of await filesUnder(browser.profileDir)) {
-        const bytes = await readFile(file).catch(() => undefined)
-        if (bytes === undefined) continue
-        for (const phrase of said) {
-          if (bytes.includes(Buffer.from(phrase, 'utf8')) || bytes.includes(Buffer.from(phrase, 'utf16le')))
-            found.push(`${phrase} in ${file}`)
+  it(
+    'leaves no message text anywhere in the profile directories',
+    async () => {
+      await Promise.all(browsers.map((browser) => browser.close()))
+      expect(said.length).toBeGreaterThan(10)
+      const found: string[] = []
+      for (const browser of browsers) {
+        for (const file of await filesUnder(browser.profileDir)) {
+          const bytes = await readFile(file).catch(() => undefined)
+          if (bytes === undefined) continue
+          for (const phrase of said) {
+            if (
+              bytes.includes(Buffer.from(phrase, 'utf8')) ||
+              bytes.includes(Buffer.from(phrase, 'utf16le'))
+            )
+              found.push(`${phrase} in ${file}`)
+          }
         }
       }
-    }
-    expect(found).toEqual([])
-  }, STEP_MS)
+      expect(found).toEqual([])
+    },
+    STEP_MS,
+  )
 })
 
 async function filesUnder(dir: string): Promise<string[]> {

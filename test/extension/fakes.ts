@@ -1,0 +1,79 @@
+/** In-memory stand-ins for the browser around the router and the host (unit tests only). */
+import type { HostApi } from '../../src/background/host-api.js'
+import type { KeyValueStore } from '../../src/background/permissions.js'
+import type { PromptWindows } from '../../src/background/prompt-broker.js'
+import type { Sender } from '../../src/background/router.js'
+import type { Outcome } from '../../src/shared/errors.js'
+import type { HostCall } from '../../src/shared/messengers.js'
+import type { OwnerSelector } from '../../src/shared/owner.js'
+
+export const EXTENSION_ID = 'ooagbibjfljmjillieabegofkadkdicn'
+export const EXTENSION_BASE = `chrome-extension://${EXTENSION_ID}/`
+export const SESSION = 'a1b2c3d4e5f6a7b8c9d0e1f2'
+
+export function memoryStore(): KeyValueStore & { data: Map<string, unknown> } {
+  const data = new Map<string, unknown>()
+  return {
+    data,
+    get: async (key) => structuredClone(data.get(key)),
+    set: async (key, value) => {
+      data.set(key, structuredClone(value))
+    },
+  }
+}
+
+/** A web page's content script in tab 7, as the browser describes its sender. */
+export function pageSender(origin: string, tabId = 7, frameId = 0): Sender {
+  return { id: EXTENSION_ID, url: `${origin}/app/index.html`, origin, tab: { id: tabId }, frameId }
+}
+
+export function extensionSender(page: string): Sender {
+  return { id: EXTENSION_ID, url: `${EXTENSION_BASE}${page}` }
+}
+
+export class FakeHost implements HostApi {
+  readonly calls: HostCall[] = []
+  readonly released: OwnerSelector[] = []
+  readonly settings: unknown[] = []
+  answer: (call: HostCall) => Outcome = (call) => ({ ok: true, result: { echoed: call.method } })
+  woken = 0
+
+  async call(call: HostCall): Promise<Outcome> {
+    this.calls.push(call)
+    return this.answer(call)
+  }
+  async did(space: string): Promise<Outcome<string>> {
+    return { ok: true, result: `did:key:z6Mk${space.padEnd(44, 'x')}` }
+  }
+  async release(selector: OwnerSelector): Promise<void> {
+    this.released.push(selector)
+  }
+  async applySettings(settings: unknown): Promise<void> {
+    this.settings.push(settings)
+  }
+  async status(): Promise<Outcome<never>> {
+    return { ok: false, error: { name: 'X', code: 1, message: 'not in tests' } }
+  }
+  async wake(): Promise<void> {
+    this.woken++
+  }
+}
+
+/** Prompt windows that open instantly; tests answer through the broker. */
+export class FakeWindows implements PromptWindows {
+  readonly opened: string[] = []
+  readonly closed: number[] = []
+  async open(url: string): Promise<number> {
+    this.opened.push(url)
+    return this.opened.length
+  }
+  async close(windowId: number): Promise<void> {
+    this.closed.push(windowId)
+  }
+  /** The request id in the last prompt page opened. */
+  lastRequest(): string {
+    return new URL(this.opened.at(-1) ?? 'x:').searchParams.get('request') ?? ''
+  }
+}
+
+export const flush = () => new Promise((resolve) => setTimeout(resolve, 0))

@@ -1,0 +1,178 @@
+import { describe, expect, it } from '@jest/globals'
+import type { Post } from '../../src/core/post.js'
+import { ProviderRpcError, type ProviderTransport } from '../../src/inpage/page-channel.js'
+import { GhostThreadsProvider } from '../../src/inpage/provider.js'
+import type { ThreadEvent } from '../../src/shared/thread-events.js'
+
+const DID = `did:key:z6Mk${'a'.repeat(44)}`
+const OTHER = `did:key:z6Mk${'b'.repeat(44)}`
+const H1 = 'handle-1'.padEnd(16, '0')
+const H2 = 'handle-2'.padEnd(16, '0')
+
+/** A fake extension: records requests, answers from a table, and can push events. */
+function fakeExtension() {
+  const requests: [string, unknown][] = []
+  let handles = 0
+  let emit: (events: ThreadEvent[]) => void = () => {}
+  let reset: () => void = () => {}
+  const answers: Record<string, (params: Record<string, unknown>) => unknown> = {
+    openSpace: (p) => ({ space: p.space, did: DID }),
+    joinThread: (p) => ({
+      thread: `handle-${++handles}`.padEnd(16, '0'),
+      did: DID,
+      space: p.space,
+      room: p.room,
+    }),
+    post: () => 'bafypost',
+    getPosts: () => [post('one', DID), post('troll', OTHER)],
+    listMembers: () => [DID, OTHER],
+    requestBacklog: () => [post('old', OTHER), post('kept', DID)],
+    closeThread: () => null,
+  }
+  const transport: ProviderTransport = {
+    async request(method, params) {
+      requests.push([method, params])
+      const answer = answers[method]
+      if (answer === undefined)
+        throw new ProviderRpcError({ name: 'UnsupportedMethodError', code: 4200, message: method })
+      return answer(params as Record<string, unknown>)
+    },
+    onEvents: (listener) => {
+      emit = listener
+    },
+    onReset: (listener) => {
+      reset = listener
+    },
+  }
+  return { transport, requests, emit: (e: ThreadEvent[]) => emit(e), reset: () => reset(), answers }
+}
+
+function post(message: string, author: string): Post {
+  return { type: 'chat', author, message, timestamp: 1, postId: `bafy${message}` }
+}
+
+async function joined() {
+  const ext = fakeExtension()
+  const provider = new GhostThreadsProvider(ext.transport)
+  const space = await provider.openSpace('chat')
+  const thread = await space.joinThread('lobby', { ghost: true, ghostBacklogLimit: 20 })
+  return { ext, provider, space, thread }
+}
+
+describe('the inpage provider over a fake extension', () => {
+  it('opens a space and joins a thread with 3IP-9 arguments', async () => {
+    const { ext, space, thread } = await joined()
+    expect(space.did).toBe(DID)
+    expect([thread.space, thread.name, thread.did]).toEqual(['chat', 'lobby', DID])
+    expect(ext.requests).toEqual([
+      ['openSpace', { space: 'chat' }],
+      ['joinThread', { space: 'chat', room: 'lobby', ghostBacklogLimit: 20 }],
+    ])
+  })
+
+  it('checks names and options in the page before asking the extension', async () => {
+    const ext = fakeExtension()
+    const provider = new GhostThreadsProvider(ext.transport)
+    await expect(provider.openSpace('no spaces')).rejects.toMatchObject({
+      name: 'InvalidNameError',
+      code: -32602,
+    })
+    const space = await provider.openSpace('chat')
+    await expect(space.joinThread('lobby')).rejects.toMatchObject({
+      name: 'UnsupportedOperationError',
+      code: 4200,
+    })
+    await expect(space.joinThread('x'.repeat(65), { ghost: true })).rejects.toMatchObject({
+      name: 'InvalidNameError',
+    })
+    await expect(provider.request(null as never)).rejects.toMatchObject({
+      name: 'InvalidRequestError',
+    })
+    expect(ext.requests).toEqual([['openSpace', { space: 'chat' }]])
+  })
+
+  it('sends thread calls with its handle and passes errors on with name and code', async () => {
+    const { ext, thread } = await joined()
+    expect(await thread.post('hi', OTHER)).toBe('bafypost')
+    expect(await thread.listMembers()).toEqual([DID, OTHER])
+    expect(ext.requests.at(-2)).toEqual(['post', { message: 'hi', to: OTHER, thread: H1 }])
+    ext.answers.listMembers = () => {
+      throw new ProviderRpcError({ name: 'UnknownThreadError', code: 4900, message: 'join again' })
+    }
+    await expect(thread.listMembers()).rejects.toMatchObject({
+      name: 'UnknownThreadError',
+      code: 4900,
+    })
+  })
+
+  it('routes events to their thread; filters run in the page on live posts, backlog and getPosts', async () => {
+    const { ext, thread } = await joined()
+    const seen: unknown[] = []
+    thread.on('message', (p) => seen.push(['message', p.message]))
+    thread.on('backlog-received', (b) => seen.push(['backlog', b.message.map((p) => p.message)]))
+    thread.onNewCapabilities((event, did) => seen.push([event, did]))
+    thread.addFilter((p) => p.author !== OTHER)
+    const handle = H1
+    ext.emit([
+      { thread: handle, kind: 'message', post: post('mine', DID) },
+      { thread: handle, kind: 'message', post: post('troll', OTHER) },
+      { thread: 'someone-elses-thread', kind: 'message', post: post('not ours', DID) },
+      { thread: handle, kind: 'user-joined', did: OTHER },
+      {
+        thread: handle,
+        kind: 'backlog-received',
+        backlog: { type: 'backlog', message: [post('old', OTHER), post('kept', DID)] },
+      },
+      { thread: handle, kind: 'user-left', did: OTHER },
+    ])
+    expect(seen).toEqual([
+      ['message', 'mine'],
+      ['joined', OTHER],
+      ['backlog', ['kept']],
+      ['left', OTHER],
+    ])
+    expect((await thread.getPosts()).map((p) => p.message)).toEqual(['one'])
+    expect((await thread._requestBacklog()).map((p) => p.message)).toEqual(['kept'])
+  })
+
+  it('a thread the extension closed refuses further calls', async () => {
+    const { ext, thread } = await joined()
+    ext.emit([{ thread: H1, kind: 'closed', reason: 'permission-revoked' }])
+    expect(thread.isOpen).toBe(false)
+    await expect(thread.post('x')).rejects.toMatchObject({ name: 'ThreadClosedError', code: 4900 })
+  })
+
+  it('joins again after a reset and keeps the same thread object and listeners', async () => {
+    const { ext, thread } = await joined()
+    const seen: unknown[] = []
+    thread.on('message', (p) => seen.push(p.message))
+    ext.reset()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(ext.requests.at(-1)).toEqual([
+      'joinThread',
+      { space: 'chat', room: 'lobby', ghostBacklogLimit: 20 },
+    ])
+    ext.emit([{ thread: H1, kind: 'message', post: post('old handle', DID) }])
+    ext.emit([{ thread: H2, kind: 'message', post: post('new handle', DID) }])
+    expect(seen).toEqual(['new handle'])
+    await thread.post('after')
+    expect(ext.requests.at(-1)).toEqual(['post', { message: 'after', thread: H2 }])
+  })
+
+  it('throws the 3IP-9 errors for what ghost threads cannot do, and close is final', async () => {
+    const { ext, thread } = await joined()
+    for (const call of [
+      () => thread.deletePost(),
+      () => thread.addModerator(),
+      () => thread.listModerators(),
+      () => thread.addMember(),
+    ])
+      expect(call).toThrow(
+        expect.objectContaining({ name: 'UnsupportedOperationError', code: 4200 }),
+      )
+    await thread.close()
+    await thread.close()
+    expect(ext.requests.filter(([method]) => method === 'closeThread')).toHaveLength(1)
+    await expect(thread.getPosts()).rejects.toMatchObject({ name: 'ThreadClosedError' })
+  })
+})

@@ -1,0 +1,279 @@
+import { beforeEach, describe, expect, it } from '@jest/globals'
+import { PermissionStore } from '../../src/background/permissions.js'
+import { PromptBroker } from '../../src/background/prompt-broker.js'
+import { Router, SenderRefusedError } from '../../src/background/router.js'
+import type { Outcome } from '../../src/shared/errors.js'
+import type { Owner } from '../../src/shared/owner.js'
+import { DEFAULT_SETTINGS } from '../../src/shared/settings.js'
+import type { ThreadEvent } from '../../src/shared/thread-events.js'
+import {
+  EXTENSION_BASE,
+  EXTENSION_ID,
+  extensionSender,
+  FakeHost,
+  FakeWindows,
+  flush,
+  memoryStore,
+  pageSender,
+  SESSION,
+} from './fakes.js'
+
+const A = 'https://a.example'
+const B = 'https://b.example'
+const HANDLE = 'h'.repeat(22)
+
+let host: FakeHost
+let windows: FakeWindows
+let permissions: PermissionStore
+let prompts: PromptBroker
+let router: Router
+let delivered: { owner: Owner; events: ThreadEvent[] }[]
+
+beforeEach(() => {
+  host = new FakeHost()
+  windows = new FakeWindows()
+  permissions = new PermissionStore(memoryStore(), () => 1_000)
+  prompts = new PromptBroker(windows, (path) => `${EXTENSION_BASE}${path}`)
+  delivered = []
+  router = new Router({
+    host,
+    permissions,
+    prompts,
+    settings: async () => DEFAULT_SETTINGS,
+    sendToPage: async (owner, events) => {
+      delivered.push({ owner, events })
+      return true
+    },
+    extensionId: EXTENSION_ID,
+    extensionBase: EXTENSION_BASE,
+  })
+})
+
+const call = (method: string, params: unknown, sender = pageSender(A), session = SESSION) =>
+  router.handlers['page:call']({ session, method, params }, sender)
+
+/** Answers the prompt the router opened once it is open. */
+async function answer(allow: boolean | 'close'): Promise<void> {
+  await flush()
+  if (allow === 'close') prompts.windowClosed(windows.opened.length)
+  else
+    expect(
+      await router.handlers['prompt:decide'](
+        { id: windows.lastRequest(), allow },
+        extensionSender('prompt.html?request=x'),
+      ),
+    ).toBe(true)
+}
+
+const failure = (outcome: Outcome) => (outcome.ok ? undefined : outcome.error)
+
+describe('openSpace and permissions', () => {
+  it('asks once per origin and space in a prompt showing origin, space and DID', async () => {
+    const opening = call('openSpace', { space: 'chat' })
+    await flush()
+    const details = await router.handlers['prompt:details'](
+      { id: windows.lastRequest() },
+      extensionSender('prompt.html'),
+    )
+    expect(details).toEqual({ origin: A, space: 'chat', did: expect.stringMatching(/^did:key:/) })
+    await answer(true)
+    expect(await opening).toEqual({ ok: true, result: { space: 'chat', did: details?.did } })
+    expect(windows.closed).toEqual([1])
+    // Remembered: no second window.
+    expect(await call('openSpace', { space: 'chat' })).toMatchObject({ ok: true })
+    expect(windows.opened).toHaveLength(1)
+    expect(await permissions.list()).toEqual([
+      { origin: A, space: 'chat', decision: 'allow', at: 1_000 },
+    ])
+  })
+
+  it('two tabs asking at once share one prompt and its answer', async () => {
+    const first = call('openSpace', { space: 'chat' }, pageSender(A, 1))
+    const second = call('openSpace', { space: 'chat' }, pageSender(A, 2))
+    await answer(true)
+    expect([(await first).ok, (await second).ok]).toEqual([true, true])
+    expect(windows.opened).toHaveLength(1)
+  })
+
+  it('Deny gives 4001 and is remembered; closing the window gives 4001 and is not', async () => {
+    const denied = call('openSpace', { space: 'chat' })
+    await answer(false)
+    expect(failure(await denied)).toMatchObject({ name: 'UserRejectedError', code: 4001 })
+    expect(failure(await call('openSpace', { space: 'chat' }))).toMatchObject({ code: 4001 })
+    expect(windows.opened).toHaveLength(1)
+
+    const dismissed = call('openSpace', { space: 'other' })
+    await answer('close')
+    expect(failure(await dismissed)).toMatchObject({
+      code: 4001,
+      message: expect.stringContaining('closed the prompt'),
+    })
+    expect(await permissions.decision(A, 'other')).toBeUndefined()
+  })
+
+  it('takes the origin from the sender, never from the payload', async () => {
+    await permissions.decide(A, 'chat', 'allow')
+    const spoofed = await router.handlers['page:call'](
+      {
+        session: SESSION,
+        method: 'joinThread',
+        params: { space: 'chat', room: 'r' },
+        origin: A,
+      } as never,
+      pageSender(B),
+    )
+    expect(failure(spoofed)).toMatchObject({ name: 'UnauthorizedError', code: 4100 })
+    expect(
+      failure(await call('joinThread', { space: 'chat', room: 'r', origin: A }, pageSender(B))),
+    ).toMatchObject({
+      code: -32602,
+    })
+    expect(host.calls).toEqual([])
+  })
+
+  it('passes thread calls to the host with the owner from the sender and the allowed spaces', async () => {
+    await permissions.decide(A, 'chat', 'allow')
+    await permissions.decide(A, 'denied', 'deny')
+    expect(
+      await call('post', { thread: HANDLE, message: { text: 'hi' } }, pageSender(A, 9, 3)),
+    ).toEqual({
+      ok: true,
+      result: { echoed: 'post' },
+    })
+    expect(host.calls).toEqual([
+      {
+        owner: { tabId: 9, frameId: 3, session: SESSION, origin: A },
+        method: 'post',
+        params: { thread: HANDLE, message: { text: 'hi' } },
+        allowedSpaces: ['chat'],
+      },
+    ])
+  })
+
+  it("keeps the host's error name and code", async () => {
+    host.answer = () => ({
+      ok: false,
+      error: { name: 'UnknownThreadError', code: 4900, message: 'gone' },
+    })
+    expect(failure(await call('listMembers', { thread: HANDLE }))).toEqual({
+      name: 'UnknownThreadError',
+      code: 4900,
+      message: 'gone',
+    })
+  })
+
+  it('revoking ends what the origin holds in that space at once', async () => {
+    await permissions.decide(A, 'chat', 'allow')
+    expect(
+      await router.handlers['manage:permissions'](undefined, extensionSender('popup.html')),
+    ).toMatchObject({
+      ok: true,
+      result: [{ origin: A, space: 'chat', decision: 'allow' }],
+    })
+    await router.handlers['manage:revoke'](
+      { origin: A, space: 'chat' },
+      extensionSender('popup.html'),
+    )
+    expect(await permissions.list()).toEqual([])
+    expect(host.released).toEqual([{ origin: A, space: 'chat' }])
+  })
+})
+
+describe('bad calls get the right code and reach nothing', () => {
+  it.each([
+    ['an unknown method', 'deletePost', { thread: HANDLE }, 'UnsupportedMethodError', 4200],
+    [
+      'a bad room name',
+      'joinThread',
+      { space: 'chat', room: 'a b' },
+      'InvalidRequestError',
+      -32602,
+    ],
+    ['a missing handle', 'post', { message: 'x' }, 'InvalidRequestError', -32602],
+    [
+      'a non-JSON message',
+      'post',
+      { thread: HANDLE, message: undefined },
+      'InvalidRequestError',
+      -32602,
+    ],
+    [
+      'a bad DM target',
+      'post',
+      { thread: HANDLE, message: 'x', to: 'QmPeer' },
+      'InvalidRequestError',
+      -32602,
+    ],
+    ['a huge getPosts', 'getPosts', { thread: HANDLE, n: 10_000 }, 'InvalidRequestError', -32602],
+    ['params that are no object', 'listMembers', 'thread', 'InvalidRequestError', -32602],
+  ])('%s', async (_what, method, params, name, code) => {
+    await permissions.decide(A, 'chat', 'allow')
+    expect(failure(await call(method, params))).toMatchObject({ name, code })
+    expect(host.calls).toEqual([])
+  })
+
+  it('refuses pages that are not http(s) tabs, and malformed sessions', async () => {
+    const fileSender = { ...pageSender(A), origin: 'file://', url: 'file:///tmp/x.html' }
+    expect(failure(await call('openSpace', { space: 'chat' }, fileSender))).toMatchObject({
+      code: 4100,
+    })
+    const noTab = { id: EXTENSION_ID, url: `${A}/x`, origin: A }
+    expect(failure(await call('openSpace', { space: 'chat' }, noTab))).toMatchObject({
+      code: -32602,
+    })
+    const ownPage = { ...extensionSender('popup.html'), tab: { id: 3 } }
+    expect(failure(await call('openSpace', { space: 'chat' }, ownPage))).toMatchObject({
+      code: -32602,
+    })
+    expect(
+      failure(await call('openSpace', { space: 'chat' }, pageSender(A), 'short')),
+    ).toMatchObject({
+      code: -32602,
+    })
+    expect(windows.opened).toEqual([])
+  })
+
+  it('answers host, prompt and management messages from its own pages only', async () => {
+    const web = pageSender(A)
+    const owner = { tabId: 1, frameId: 0, session: SESSION, origin: A }
+    await expect(router.handlers['router:deliver']({ owner, events: [] }, web)).rejects.toThrow(
+      SenderRefusedError,
+    )
+    await expect(router.handlers['router:settings'](undefined, web)).rejects.toThrow(
+      SenderRefusedError,
+    )
+    await expect(router.handlers['prompt:decide']({ id: 'x', allow: true }, web)).rejects.toThrow(
+      SenderRefusedError,
+    )
+    await expect(
+      router.handlers['prompt:decide']({ id: 'x', allow: true }, extensionSender('popup.html')),
+    ).rejects.toThrow(SenderRefusedError)
+    await expect(router.handlers['manage:revoke']({ origin: A }, web)).rejects.toThrow(
+      SenderRefusedError,
+    )
+    await expect(
+      router.handlers['manage:permissions'](undefined, { ...web, id: 'another-extension' }),
+    ).rejects.toThrow(SenderRefusedError)
+    expect(
+      await router.handlers['router:deliver'](
+        { owner, events: [] },
+        extensionSender('offscreen.html'),
+      ),
+    ).toBe(true)
+    expect(delivered).toEqual([{ owner, events: [] }])
+  })
+})
+
+describe('page lifetimes', () => {
+  it('a new document in a frame releases the earlier one; a closed port releases its page', async () => {
+    const owner = router.ownerOf(pageSender(A, 4, 2), SESSION)
+    await router.pageConnected(owner)
+    await router.pageGone(owner)
+    await router.tabRemoved(4)
+    expect(host.released).toEqual([
+      { tabId: 4, frameId: 2, exceptSession: SESSION },
+      { owner: `4/2/${SESSION}` },
+      { tabId: 4 },
+    ])
+  })
+})

@@ -19,6 +19,8 @@ export interface HostNetwork {
   ghost: GhostThreads
   applySettings(settings: Settings): Promise<void>
   status(): Omit<HostStatus, 'threads'>
+  /** Members' peers in `topic` that gossip with us over a direct (WebRTC) connection. */
+  directSubscribers(topic: string): number
   stop(): Promise<void>
 }
 
@@ -46,6 +48,7 @@ export class GhostHost {
   constructor(private readonly init: GhostHostInit) {
     this.outbox = new OwnerOutbox(init.deliver, (owner) => {
       // The page is gone without the router noticing (it was asleep): leave its rooms.
+      console.warn(`Ghost Threads: page ${ownerKey(owner)} cannot be reached; leaving its rooms`)
       void this.leases.releaseWhere({ owner: ownerKey(owner) })
     })
     this.leases = new ThreadLeases((owner, event) => this.outbox.push(owner, event))
@@ -96,6 +99,7 @@ export class GhostHost {
         space: lease.thread.space,
         room: lease.thread.name,
         members: (await lease.thread.listMembers()).length,
+        direct: network.directSubscribers(lease.thread.topic),
         owners: [...owners],
       })),
     )

@@ -27,6 +27,10 @@ export async function startLibp2pNetwork(
       connections: node.libp2p.getConnections().length,
       directPeers: node.dialer.directPeers().length,
     }),
+    directSubscribers: (topic) => {
+      const direct = new Set(node.dialer.directPeers())
+      return node.transport.subscribers(topic).filter((peer) => direct.has(peer)).length
+    },
     stop: () => node.stop(),
   }
 }

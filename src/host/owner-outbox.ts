@@ -10,6 +10,9 @@ import type { ThreadEvent } from '../shared/thread-events.js'
 /** A page that is slow to take its events keeps at most this many waiting. */
 export const MAX_WAITING_EVENTS = 2_000
 
+const REDELIVERY_DELAY_MS = 250
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
 export type Deliver = (owner: Owner, events: ThreadEvent[]) => Promise<boolean>
 
 interface Queue {
@@ -43,7 +46,13 @@ export class OwnerOutbox {
     queue.sending = true
     while (queue.waiting.length > 0) {
       const batch = queue.waiting.splice(0)
-      const delivered = await this.deliver(queue.owner, batch).catch(() => false)
+      const delivered =
+        (await this.deliver(queue.owner, batch).catch(() => false)) ||
+        // Once more after a pause: the router may have been restarting. A page that is
+        // really gone fails twice.
+        (await sleep(REDELIVERY_DELAY_MS).then(() =>
+          this.deliver(queue.owner, batch).catch(() => false),
+        ))
       if (!delivered) {
         this.queues.delete(key)
         this.unreachable(queue.owner)

@@ -138,11 +138,14 @@ export class Libp2pTransport implements PubSubTransport {
   private async dialTargets(peer: string): Promise<Array<PeerId | Multiaddr[]>> {
     const id = parsePeerId(peer)
     if (id === undefined) return []
-    const targets: Array<PeerId | Multiaddr[]> = []
-    if (this.node.getConnections(id).length > 0 || (await this.hasAddresses(peer))) targets.push(id)
-    for (const relay of this.relays())
-      targets.push([multiaddr(`${relay.toString()}/p2p-circuit/p2p/${peer}`)])
-    return targets
+    const circuits = this.relays().map((relay) => [
+      multiaddr(`${relay.toString()}/p2p-circuit/p2p/${peer}`),
+    ])
+    // An open connection first. Otherwise our relays before the peer's own addresses:
+    // those are mostly WebRTC, whose first dial often takes longer than a request may
+    // (FIELD-NOTES), while a circuit through a relay we hold answers in milliseconds.
+    if (this.node.getConnections(id).length > 0) return [id, ...circuits]
+    return (await this.hasAddresses(peer)) ? [...circuits, id] : circuits
   }
 
   private async hasAddresses(peer: string): Promise<boolean> {

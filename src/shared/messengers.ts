@@ -44,7 +44,8 @@ export interface HostStatus {
   relays: { address: string; connected: boolean }[]
   connections: number
   directPeers: number
-  threads: { space: string; room: string; members: number; owners: string[] }[]
+  /** `direct`: members' peers we gossip with over WebRTC, i.e. reachable without a relay. */
+  threads: { space: string; room: string; members: number; direct: number; owners: string[] }[]
 }
 
 /** Router → host. */

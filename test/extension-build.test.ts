@@ -1,0 +1,77 @@
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+
+/** The extension webpack built (`npm test` builds before it runs jest). */
+const dist = join(import.meta.dirname, '../dist')
+const manifest = (browser: string) =>
+  JSON.parse(readFileSync(join(dist, browser, 'manifest.json'), 'utf8')) as Record<string, never>
+const KiB = 1024
+
+/** Built-ins newer than minimum_chrome_version (119) that a bundle must not call. */
+const NEWER_THAN_119 = [
+  'Promise.try',
+  'RegExp.escape',
+  'Array.fromAsync',
+  'Iterator.from',
+  'Error.isError',
+  'Float16Array',
+  '.symmetricDifference(',
+  '.isSubsetOf(',
+]
+
+describe('the extension builds', () => {
+  it.each(['chrome', 'firefox'])('%s: every file the manifest names exists', (browser) => {
+    const m = manifest(browser) as unknown as {
+      background: { service_worker?: string; scripts?: string[] }
+      content_scripts: { js: string[] }[]
+    }
+    const files = [
+      ...(m.background.service_worker ? [m.background.service_worker] : []),
+      ...(m.background.scripts ?? []),
+      ...m.content_scripts.flatMap((script) => script.js),
+      'prompt.html',
+      'prompt.js',
+      ...(browser === 'chrome' ? ['offscreen.html', 'offscreen.js'] : []),
+    ]
+    expect(files.filter((file) => !existsSync(join(dist, browser, file)))).toEqual([])
+    expect(existsSync(join(dist, `ghost-threads-${browser}-0.1.0.zip`))).toBe(true)
+  })
+
+  it('chrome: an offscreen host, the pinned id, and only the permissions it needs', () => {
+    const m = manifest('chrome') as Record<string, unknown>
+    expect(m.permissions).toEqual(['offscreen', 'storage'])
+    expect(m.minimum_chrome_version).toBe('119')
+    expect(typeof m.key).toBe('string')
+    expect(m.content_scripts).toEqual([
+      expect.objectContaining({ js: ['inpage.js'], world: 'MAIN', run_at: 'document_start' }),
+      expect.objectContaining({ js: ['content.js'], run_at: 'document_start' }),
+    ])
+  })
+
+  it('firefox: a background page, a gecko id, and a CSP that leaves ws:// alone', () => {
+    const m = manifest('firefox') as Record<string, never>
+    expect(m.background).toEqual({ scripts: ['background.js'] })
+    expect(m.browser_specific_settings).toMatchObject({ gecko: { id: expect.any(String) } })
+    expect(m.permissions).toEqual(['storage'])
+    expect(JSON.stringify(m.content_security_policy)).not.toContain('upgrade-insecure-requests')
+  })
+
+  it('keeps the size budget: inpage ≤ 30 KiB, host ≤ 900 KiB', () => {
+    expect(statSync(join(dist, 'chrome/inpage.js')).size).toBeLessThanOrEqual(30 * KiB)
+    expect(statSync(join(dist, 'chrome/offscreen.js')).size).toBeLessThanOrEqual(900 * KiB)
+  })
+
+  it('calls no built-in newer than the minimum Chrome version it declares', () => {
+    const found = ['background', 'offscreen', 'content', 'inpage', 'prompt'].flatMap((name) => {
+      const code = readFileSync(join(dist, 'chrome', `${name}.js`), 'utf8')
+      return NEWER_THAN_119.filter((api) => code.includes(api)).map((api) => `${api} in ${name}.js`)
+    })
+    expect(found).toEqual([])
+  })
+
+  it('ships no message text and no secrets in the inpage script', () => {
+    const inpage = readFileSync(join(dist, 'chrome/inpage.js'), 'utf8')
+    expect(inpage).not.toMatch(/chrome\.runtime|idb-keyval|seed/i)
+  })
+})

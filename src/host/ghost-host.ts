@@ -103,7 +103,8 @@ export class GhostHost {
         owners: [...owners],
       })),
     )
-    return { ...network.status(), threads }
+    const heap = (performance as { memory?: { usedJSHeapSize?: number } }).memory?.usedJSHeapSize
+    return { ...network.status(), threads, ...(heap === undefined ? {} : { jsHeapBytes: heap }) }
   }
 
   async stop(): Promise<void> {

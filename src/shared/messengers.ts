@@ -44,6 +44,8 @@ export interface HostStatus {
   relays: { address: string; connected: boolean }[]
   connections: number
   directPeers: number
+  /** The host context's JS heap (Chrome's performance.memory), when the browser tells it. */
+  jsHeapBytes?: number
   /** `direct`: members' peers we gossip with over WebRTC, i.e. reachable without a relay. */
   threads: { space: string; room: string; members: number; direct: number; owners: string[] }[]
 }

@@ -1,0 +1,59 @@
+/**
+ * The relay as a child process (`src/relay/main.ts`), for `npm start` and the browser
+ * benchmark: started, its address read from what it prints, stopped with SIGTERM.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { resolve } from 'node:path'
+
+const ROOT = resolve(import.meta.dirname, '..')
+
+export interface RelayChild {
+  address: string
+  output(): string
+  stop(): Promise<number | null>
+}
+
+export async function startRelayChild(
+  args: string[] = [],
+  timeoutMs = 20_000,
+): Promise<RelayChild> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--no-warnings', 'src/relay/main.ts', ...args],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let output = ''
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString()
+  }
+  child.stdout?.on('data', collect)
+  child.stderr?.on('data', collect)
+  const address = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`the relay did not start in time:\n${output}`)),
+      timeoutMs,
+    )
+    const check = () => {
+      const found = /relay listening on (\S+)/.exec(output)?.[1]
+      if (found !== undefined && output.includes('health and metrics')) {
+        clearTimeout(timer)
+        done(found)
+      }
+    }
+    child.stdout?.on('data', check)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      fail(new Error(`the relay exited (code ${code}):\n${output}`))
+    })
+  })
+  return {
+    address,
+    output: () => output,
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null) return done(child.exitCode)
+        child.once('exit', (code) => done(code))
+        child.kill('SIGTERM')
+      }),
+  }
+}

@@ -43,8 +43,13 @@ try {
   const ready: number[] = []
   for (const name of ['alice', 'bob']) {
     const started = performance.now()
-    const browser = await launchExtensionBrowser({ name, relays: [relay.address] })
-    const page = await browser.open(`${demo.url}/`)
+    const browser = await launchExtensionBrowser({
+      name,
+      relays: [relay.address],
+      firstPage: `${demo.url}/`,
+    })
+    const page = browser.context.pages()[0]
+    if (page === undefined) throw new Error('no first page')
     await page.waitForFunction(
       () => (window as unknown as { ghostThreads?: unknown }).ghostThreads !== undefined,
     )
@@ -90,17 +95,19 @@ try {
     { timeout: 20_000 },
   )
 
-  const sentAt = await alicePage.evaluate(
+  const { sent: sentAt, roundTrips } = await alicePage.evaluate(
     async ([count, gap]) => {
       const w = window as unknown as BenchWindow
       const sent: number[] = []
+      const roundTrips: number[] = []
       for (let i = 0; i < count; i++) {
         const at = performance.timeOrigin + performance.now()
         sent.push(at)
         await w.__thread.post({ i, at })
+        roundTrips.push(performance.timeOrigin + performance.now() - at)
         await new Promise((resolve) => setTimeout(resolve, gap))
       }
-      return sent
+      return { sent, roundTrips }
     },
     [MESSAGES, GAP_MS] as const,
   )
@@ -115,6 +122,14 @@ try {
   const received = await bobPage.evaluate(() => (window as unknown as BenchWindow).__received)
   const latencies = received.filter((r) => r.i >= 0).map((r) => r.at - (sentAt[r.i] ?? Number.NaN))
   const status = await alice.hostStatus()
+  const got = new Set(received.map((r) => r.i))
+  const missing = sentAt.map((_, i) => i).filter((i) => !got.has(i))
+  if (missing.length > 0) console.warn(`lost: posts ${missing.join(', ')} of ${MESSAGES}`)
+  const slow = latencies.map((ms, i) => [i, ms] as const).filter(([, ms]) => ms > 60)
+  if (slow.length > 0)
+    console.warn(
+      `slower than 60 ms: ${slow.map(([i, ms]) => `#${i} ${Math.round(ms)} ms`).join(', ')}`,
+    )
 
   const size = (file: string) => statSync(join(CHROME_DIST, file)).size
   const gzip = (file: string) => gzipSync(readFileSync(join(CHROME_DIST, file))).length
@@ -139,6 +154,11 @@ try {
       ...atMost(percentile(latencies, 99), 60, 'ms'),
     },
     { measure: 'messages lost', ...none(MESSAGES - latencies.length, 'msgs') },
+    {
+      measure: 'post() round trip in the page, p50 / p99',
+      ...atMost(percentile(roundTrips, 50), 0, 'ms'),
+      result: `${percentile(roundTrips, 50).toFixed(1)} / ${percentile(roundTrips, 99).toFixed(1)} ms`,
+    },
     {
       measure: 'direct WebRTC room peers at the end (alice)',
       result: String(status.threads[0]?.direct ?? 0),

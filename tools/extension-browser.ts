@@ -39,6 +39,8 @@ export interface LaunchOptions {
   extensionDir?: string
   /** Relay multiaddrs to put in the extension's settings before any page uses it. */
   relays?: string[]
+  /** Opened as soon as the browser runs, before waiting for the service worker. */
+  firstPage?: string
 }
 
 export interface ExtensionBrowser {
@@ -86,6 +88,9 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
       ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
     ],
   })
+  const firstPage =
+    options.firstPage === undefined ? undefined : (context.pages()[0] ?? (await context.newPage()))
+  const firstLoad = firstPage?.goto(options.firstPage ?? '')
   const serviceWorker = async (): Promise<Worker> => {
     const live = context
       .serviceWorkers()
@@ -141,6 +146,7 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
     close: () => context.close(),
   }
   if (options.relays !== undefined) await browser.setRelays(options.relays)
+  await firstLoad
   return browser
 }
 

@@ -29,6 +29,7 @@ export function parsePermissions(value: unknown): Stored {
 export class PermissionStore {
   /** Writes one after another: two tabs deciding at once must not lose a decision. */
   private writing: Promise<unknown> = Promise.resolve()
+  private cache: Promise<Stored> | undefined
 
   constructor(
     private readonly store: KeyValueStore,
@@ -70,8 +71,15 @@ export class PermissionStore {
     )
   }
 
-  private async read(): Promise<Stored> {
-    return parsePermissions(await this.store.get(PERMISSIONS_KEY))
+  /** Storage changed under us (another extension page wrote): read afresh next time. */
+  invalidate(): void {
+    this.cache = undefined
+  }
+
+  /** Kept in memory: every page call checks permissions, a storage read costs milliseconds. */
+  private read(): Promise<Stored> {
+    this.cache ??= this.store.get(PERMISSIONS_KEY).then(parsePermissions)
+    return this.cache.then((all) => structuredClone(all))
   }
 
   private update(change: (all: Stored) => void): Promise<void> {
@@ -79,6 +87,7 @@ export class PermissionStore {
       const all = await this.read()
       change(all)
       await this.store.set(PERMISSIONS_KEY, all)
+      this.cache = Promise.resolve(structuredClone(all))
     })
     this.writing = next.catch(() => undefined)
     return next

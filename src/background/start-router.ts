@@ -48,7 +48,8 @@ export function startRouter(host: HostApi): Router {
   registerHandlers(router.handlers)
 
   chrome.runtime.onConnect.addListener((port) => {
-    if (!port.name.startsWith(PAGE_PORT_PREFIX)) return port.disconnect()
+    // Event ports are the host's (they reach every extension context); leave them be.
+    if (!port.name.startsWith(PAGE_PORT_PREFIX)) return
     let owner: ReturnType<Router['ownerOf']>
     try {
       owner = router.ownerOf(port.sender ?? {}, port.name.slice(PAGE_PORT_PREFIX.length))
@@ -67,6 +68,7 @@ export function startRouter(host: HostApi): Router {
     if (settings !== undefined) void host.applySettings(readSettings(settings.newValue))
     const grants = changes[PERMISSIONS_KEY]
     if (grants !== undefined) {
+      permissions.invalidate()
       // A grant removed by any page of the extension ends what the origin holds at once.
       for (const { origin, space } of revokedGrants(grants.oldValue, grants.newValue))
         void host.release({ origin, space })

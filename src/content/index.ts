@@ -6,8 +6,9 @@
  * restarts, the port breaks and is opened again; nothing else is lost.
  */
 import { pageMessenger } from '../shared/messengers.js'
-import { PAGE_PORT_PREFIX, PORT_PING_MS } from '../shared/ports.js'
+import { EVENTS_PORT_PREFIX, PAGE_PORT_PREFIX, PORT_PING_MS } from '../shared/ports.js'
 import { registerHandlers } from '../shared/register-handlers.js'
+import type { ThreadEvent } from '../shared/thread-events.js'
 import { ContentGate, contentHandlers } from './gate.js'
 
 const gate = new ContentGate({
@@ -16,6 +17,7 @@ const gate = new ContentGate({
   postToPage: (message) => window.postMessage(message, location.origin),
   callRouter: (call) => {
     keepPort()
+    keepEventPort()
     return pageMessenger.sendMessage('page:call', call)
   },
 })
@@ -28,6 +30,25 @@ if (gate.serves) {
     port = undefined
     keepPort()
     gate.onRestored()
+  })
+}
+
+let eventPort: chrome.runtime.Port | undefined
+
+/** Events straight from the host (Chrome's offscreen document); the router is the fallback. */
+function keepEventPort(): void {
+  if (eventPort !== undefined || chrome.runtime?.id === undefined) return
+  const opened = chrome.runtime.connect({ name: `${EVENTS_PORT_PREFIX}${gate.session}` })
+  eventPort = opened
+  opened.onMessage.addListener((message: { events?: ThreadEvent[] }) => {
+    if (Array.isArray(message?.events))
+      gate.onEvents({ session: gate.session, events: message.events })
+  })
+  opened.onDisconnect.addListener(() => {
+    if (eventPort !== opened) return
+    eventPort = undefined
+    // The host document was closed (or the extension updated): reconnect once it is back.
+    setTimeout(keepEventPort, 500)
   })
 }
 

@@ -3,10 +3,16 @@ import { routerMessenger } from '../shared/messengers.js'
 import { registerHandlers } from '../shared/register-handlers.js'
 import { createHost } from './create-host.js'
 import { hostHandlers } from './host-handlers.js'
+import { PagePorts } from './page-ports.js'
+
+const pagePorts = new PagePorts()
+chrome.runtime.onConnect.addListener((port) => void pagePorts.accept(port))
 
 const host = createHost({
   settings: () => routerMessenger.sendMessage('router:settings'),
-  deliver: (owner, events) => routerMessenger.sendMessage('router:deliver', { owner, events }),
+  deliver: async (owner, events) =>
+    pagePorts.send(owner, events) ||
+    routerMessenger.sendMessage('router:deliver', { owner, events }),
 })
 
 const background = chrome.runtime.getURL('background.js')

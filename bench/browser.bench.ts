@@ -55,6 +55,11 @@ try {
     )
     ready.push(performance.now() - started)
     browsers.push(browser)
+    // One person's browser starts on an otherwise idle machine: let this one's host finish
+    // starting (identity, libp2p, relay reservation) before timing the next launch.
+    const settleBy = Date.now() + 15_000
+    while (Date.now() < settleBy && !(await browser.hostStatus()).relays.some((r) => r.connected))
+      await new Promise((resolve) => setTimeout(resolve, 200))
   }
   const [alice, bob] = browsers as [ExtensionBrowser, ExtensionBrowser]
   const [alicePage, bobPage] = [alice.context.pages().at(-1), bob.context.pages().at(-1)]

@@ -5,6 +5,7 @@
 
 import { createHost } from '../host/create-host.js'
 import type { GhostHost } from '../host/ghost-host.js'
+import { REVOKED } from '../host/thread-leases.js'
 import { outcomeOf } from '../shared/errors.js'
 import { readSettings } from '../shared/settings.js'
 import { chromeLocalStore } from './chrome-storage.js'
@@ -35,7 +36,7 @@ const inProcess: HostApi = {
   did: (space) => outcomeOf(() => running().did(space)),
   status: () => outcomeOf(() => running().status()),
   release: async (selector) => {
-    await host?.release(selector, 'page-gone')
+    await host?.release(selector, 'origin' in selector ? REVOKED : 'page-gone')
   },
   applySettings: async (settings) => {
     await host?.applySettings(settings)

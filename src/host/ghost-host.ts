@@ -8,11 +8,12 @@ import type { GhostThreads } from '../core/ghost-threads.js'
 import type { Identity } from '../core/identity.js'
 import type { DappParams, ThreadMethod } from '../shared/dapp-methods.js'
 import { UnauthorizedError } from '../shared/errors.js'
+import type { PortMethod } from '../shared/host-port.js'
 import type { HostStatus } from '../shared/messengers.js'
 import { type Owner, type OwnerSelector, ownerKey } from '../shared/owner.js'
 import type { Settings } from '../shared/settings.js'
 import { type Deliver, OwnerOutbox } from './owner-outbox.js'
-import { type Lease, ThreadLeases } from './thread-leases.js'
+import { type Lease, REVOKED, ThreadLeases } from './thread-leases.js'
 
 /** The network under the host: the real one is a libp2p node, tests may use a memory hub. */
 export interface HostNetwork {
@@ -67,7 +68,7 @@ export class GhostHost {
     if (method !== 'joinThread') {
       const lease = this.leases.get((params as { thread: string }).thread, owner)
       if (!allowedSpaces.includes(lease.thread.space)) {
-        await this.leases.release(lease, 'permission-revoked')
+        await this.leases.release(lease, REVOKED)
         throw new UnauthorizedError(
           `This site's permission for the space "${lease.thread.space}" was revoked; call openSpace() to ask the user again`,
         )
@@ -75,6 +76,16 @@ export class GhostHost {
     } else if (!allowedSpaces.includes((params as DappParams<'joinThread'>).space)) {
       throw new UnauthorizedError()
     }
+    return handler(owner, params)
+  }
+
+  /**
+   * A page's call on a thread it holds, from its own port (see shared/host-port.ts). The
+   * lease is the authority: it was made after the router's permission check, and a
+   * revoked permission ends it (later calls on it fail with 4100).
+   */
+  async callOnLease(owner: Owner, method: PortMethod, params: unknown): Promise<unknown> {
+    const handler = this.handlers[method] as (owner: Owner, params: unknown) => Promise<unknown>
     return handler(owner, params)
   }
 

@@ -5,6 +5,7 @@
 import { outcomeOf } from '../shared/errors.js'
 import type { HostProtocol } from '../shared/messengers.js'
 import type { GhostHost } from './ghost-host.js'
+import { REVOKED } from './thread-leases.js'
 
 export interface HostSender {
   id?: string
@@ -42,7 +43,8 @@ export function hostHandlers(
     },
     'host:release': async (selector, sender) => {
       check(sender)
-      return outcomeOf(() => host.release(selector, 'page-gone'))
+      // An origin is released when the user revoked it; anything else when a page went away.
+      return outcomeOf(() => host.release(selector, 'origin' in selector ? REVOKED : 'page-gone'))
     },
     'host:settings': async (settings, sender) => {
       check(sender)

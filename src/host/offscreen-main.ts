@@ -5,8 +5,10 @@ import { createHost } from './create-host.js'
 import { hostHandlers } from './host-handlers.js'
 import { PagePorts } from './page-ports.js'
 
-const pagePorts = new PagePorts()
-chrome.runtime.onConnect.addListener((port) => void pagePorts.accept(port))
+const pagePorts: PagePorts = new PagePorts((owner, method, params) =>
+  host.callOnLease(owner, method, params),
+)
+chrome.runtime.onConnect.addListener((port) => void pagePorts.accept(port as never))
 
 const host = createHost({
   settings: () => routerMessenger.sendMessage('router:settings'),

@@ -1,49 +1,83 @@
 /**
- * Direct event ports from pages to the host (Chrome). A content gate connects to the
- * extension; the offscreen document accepts the ports named for events and pushes each
- * page's thread events straight to it: one hop instead of host → router → page, and no
- * dependence on the service worker being awake. The browser's sender record says which
- * page a port belongs to; a page without a port still gets its events through the router.
+ * Pages' ports to the host (Chrome). A content gate connects to the extension; the
+ * offscreen document accepts the ports named for it and then (see shared/host-port.ts)
+ * pushes the page's thread events straight to it, and answers its thread calls: one hop
+ * instead of two, and no dependence on the service worker being awake. The browser's
+ * sender record says which page a port belongs to. A page without a port uses the router.
  */
+import { DAPP_METHODS } from '../shared/dapp-methods.js'
+import { InvalidRequestError, type Outcome, outcomeOf } from '../shared/errors.js'
+import { type FromHost, isPortMethod, type PortMethod, type ToHost } from '../shared/host-port.js'
 import { type Owner, ownerKey } from '../shared/owner.js'
 import { EVENTS_PORT_PREFIX, SESSION_PATTERN } from '../shared/ports.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 
-export interface EventPort {
+export interface HostPort {
   name: string
   sender?: { tab?: { id?: number }; frameId?: number; origin?: string; url?: string }
-  postMessage(message: unknown): void
+  postMessage(message: FromHost): void
+  onMessage: { addListener(listener: (message: unknown) => void): void }
   onDisconnect: { addListener(listener: () => void): void }
 }
 
-export class PagePorts {
-  private readonly ports = new Map<string, { port: EventPort; origin: string }>()
+/** Serves a page's thread call; the lease the call names must be that page's. */
+export type PageCallHandler = (
+  owner: Owner,
+  method: PortMethod,
+  params: unknown,
+) => Promise<unknown>
 
-  /** Takes a newly connected port if it is a page's event port; false otherwise. */
-  accept(port: EventPort): boolean {
+export class PagePorts {
+  private readonly ports = new Map<string, { port: HostPort; owner: Owner }>()
+
+  constructor(private readonly serve: PageCallHandler) {}
+
+  /** Takes a newly connected port if it is a page's host port; false otherwise. */
+  accept(port: HostPort): boolean {
     if (!port.name.startsWith(EVENTS_PORT_PREFIX)) return false
     const session = port.name.slice(EVENTS_PORT_PREFIX.length)
     const tabId = port.sender?.tab?.id
     const origin = port.sender?.origin ?? originOf(port.sender?.url)
     if (!SESSION_PATTERN.test(session) || tabId === undefined || origin === undefined) return false
-    const key = ownerKey({ tabId, frameId: port.sender?.frameId ?? 0, session })
-    this.ports.set(key, { port, origin })
+    const owner: Owner = { tabId, frameId: port.sender?.frameId ?? 0, session, origin }
+    const key = ownerKey(owner)
+    this.ports.set(key, { port, owner })
+    port.onMessage.addListener((message) => void this.answer(port, owner, message))
     port.onDisconnect.addListener(() => {
       if (this.ports.get(key)?.port === port) this.ports.delete(key)
     })
+    port.postMessage({ ready: true })
     return true
   }
 
   /** Sends on the page's own port; false when it has none (the caller uses the router). */
   send(owner: Owner, events: ThreadEvent[]): boolean {
     const held = this.ports.get(ownerKey(owner))
-    if (held === undefined || held.origin !== owner.origin) return false
+    if (held === undefined || held.owner.origin !== owner.origin) return false
     try {
       held.port.postMessage({ events })
       return true
     } catch {
       this.ports.delete(ownerKey(owner))
       return false
+    }
+  }
+
+  private async answer(port: HostPort, owner: Owner, message: unknown): Promise<void> {
+    const call = (message as Partial<ToHost> | null)?.call
+    if (typeof call?.id !== 'number') return
+    const outcome: Outcome = await outcomeOf(async () => {
+      const parsed = isPortMethod(call.method)
+        ? DAPP_METHODS[call.method].safeParse(call.params)
+        : undefined
+      if (parsed === undefined || !parsed.success)
+        throw new InvalidRequestError(`Malformed ${String(call.method)} call on the page port`)
+      return this.serve(owner, call.method, parsed.data)
+    })
+    try {
+      port.postMessage({ reply: { id: call.id, outcome } })
+    } catch {
+      // The page went away while we worked: nobody is waiting for the answer.
     }
   }
 }

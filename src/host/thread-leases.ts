@@ -6,7 +6,7 @@
  */
 import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
-import { UnknownThreadError } from '../shared/errors.js'
+import { UnauthorizedError, UnknownThreadError } from '../shared/errors.js'
 import { type Owner, type OwnerSelector, ownerKey, selects } from '../shared/owner.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 
@@ -28,8 +28,13 @@ function newHandle(): string {
     .replace(/=+$/, '')
 }
 
+/** Handles remembered as revoked, so their next use says 4100 rather than "closed". */
+const REVOKED_REMEMBERED = 1_000
+export const REVOKED = 'permission-revoked'
+
 export class ThreadLeases {
   private readonly leases = new Map<string, HeldLease>()
+  private readonly revoked = new Map<string, { owner: string; space: string }>()
 
   constructor(private readonly emit: (owner: Owner, event: ThreadEvent) => void) {}
 
@@ -63,6 +68,12 @@ export class ThreadLeases {
   /** The lease `handle` names, if it belongs to this very page. */
   get(handle: string, owner: Owner): Lease {
     const lease = this.leases.get(handle)
+    const revoked = this.revoked.get(handle)
+    if (lease === undefined && revoked?.owner === ownerKey(owner)) {
+      throw new UnauthorizedError(
+        `This site's permission for the space "${revoked.space}" was revoked; call openSpace() to ask the user again`,
+      )
+    }
     if (lease === undefined || ownerKey(lease.owner) !== ownerKey(owner))
       throw new UnknownThreadError()
     if (!lease.thread.isOpen) {
@@ -80,6 +91,13 @@ export class ThreadLeases {
     const held = this.leases.get(lease.handle)
     if (held === undefined) return
     this.forget(held)
+    if (reason === REVOKED) {
+      this.revoked.set(held.handle, { owner: ownerKey(held.owner), space: held.thread.space })
+      for (const oldest of this.revoked.keys()) {
+        if (this.revoked.size <= REVOKED_REMEMBERED) break
+        this.revoked.delete(oldest)
+      }
+    }
     if (reason !== undefined) this.emit(held.owner, { thread: held.handle, kind: 'closed', reason })
     const stillHeld = [...this.leases.values()].some((other) => other.thread === held.thread)
     if (!stillHeld) await held.thread.close()

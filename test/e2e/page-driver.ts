@@ -157,8 +157,11 @@ export class PageDriver {
       if ((await this.log()).some(match)) return
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
+    // What the host holds tells a network loss (not in getPosts) from a lost event (in it).
+    const held = await this.getPosts().catch((err: Error) => `getPosts failed: ${err.message}`)
+    const status = await this.browser.hostStatus().catch((err: Error) => err.message)
     throw new Error(
-      `${this.browser.name}: timed out after ${timeoutMs} ms waiting for ${what}; log: ${JSON.stringify(await this.log())}`,
+      `${this.browser.name}: timed out after ${timeoutMs} ms waiting for ${what}; log: ${JSON.stringify(await this.log())}; host backlog: ${JSON.stringify(held)}; host status: ${JSON.stringify(status)}`,
     )
   }
 

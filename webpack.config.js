@@ -113,7 +113,7 @@ const extension = (browser, mode) => ({
         {
           from: 'extension',
           globOptions: {
-            ignore: ['**/*.js', ...(browser === 'chrome' ? [] : ['**/offscreen.html'])],
+            ignore: ['**/*.js', '**/*.ts', ...(browser === 'chrome' ? [] : ['**/offscreen.html'])],
           },
         },
       ],

@@ -4,7 +4,7 @@
  * Without one (a server, CI), two headless browsers — alice and bob — join the demo room
  * through the page, allow it in the real prompt, chat, and the transcript is printed.
  *
- *   npm start [-- --headless] [--relay-port 4040] [--demo-port 8080]
+ *   npm start [-- --headless] [--relay-port 4040] [--demo-port 8080]   (0 picks free ports)
  */
 import { execFileSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
@@ -31,7 +31,8 @@ const relay = await startRelayChild([
   '--port',
   values['relay-port'],
   '--http-port',
-  String(Number(values['relay-port']) + 1),
+  // Health and metrics beside the relay (4041 for 4040); port 0 picks free ports for both.
+  values['relay-port'] === '0' ? '0' : String(Number(values['relay-port']) + 1),
 ]).catch((err: Error) => {
   console.error(
     `${err.message}\nIs port ${values['relay-port']} taken? Use --relay-port to pick another.`,

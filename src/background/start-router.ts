@@ -3,6 +3,8 @@
  * background page). Every listener is registered synchronously at start, as MV3 requires
  * for a worker that the browser wakes for an event.
  */
+
+import { ext } from '../shared/ext-api.js'
 import { pageMessenger } from '../shared/messengers.js'
 import { PAGE_PORT_PREFIX } from '../shared/ports.js'
 import { registerHandlers } from '../shared/register-handlers.js'
@@ -20,9 +22,8 @@ export function startRouter(host: HostApi): Router {
   const permissions = new PermissionStore(chromeLocalStore)
   const prompts = new PromptBroker(
     {
-      open: async (url) =>
-        (await chrome.windows.create({ url, type: 'popup', ...PROMPT_SIZE }))?.id,
-      close: (windowId) => chrome.windows.remove(windowId),
+      open: async (url) => (await ext.windows.create({ url, type: 'popup', ...PROMPT_SIZE }))?.id,
+      close: (windowId) => ext.windows.remove(windowId),
     },
     (path) => chrome.runtime.getURL(path),
   )
@@ -60,9 +61,9 @@ export function startRouter(host: HostApi): Router {
     // Pings only keep the background awake; nothing else travels on the port.
     port.onDisconnect.addListener(() => void router.pageGone(owner))
   })
-  chrome.tabs.onRemoved.addListener((tabId) => void router.tabRemoved(tabId))
-  chrome.windows.onRemoved.addListener((windowId) => prompts.windowClosed(windowId))
-  chrome.storage.onChanged.addListener((changes, area) => {
+  ext.tabs.onRemoved.addListener((tabId) => void router.tabRemoved(tabId))
+  ext.windows.onRemoved.addListener((windowId) => prompts.windowClosed(windowId))
+  ext.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return
     const settings = changes[SETTINGS_KEY]
     if (settings !== undefined) void host.applySettings(readSettings(settings.newValue))

@@ -162,9 +162,18 @@ describe('the host', () => {
     await waitFor(() => eventsOf(owner).some((e) => e.kind === 'closed'), {
       what: 'the closed event',
     })
+    // The handle stays revoked (4100, ask again), also over the page's own port...
     await expect(
       host.call(owner, 'post', { thread, message: 'x' }, ['chat']),
-    ).rejects.toMatchObject({ code: 4900 })
+    ).rejects.toMatchObject({ name: 'UnauthorizedError', code: 4100 })
+    await expect(host.callOnLease(owner, 'listMembers', { thread })).rejects.toMatchObject({
+      code: 4100,
+    })
+    // ...and means nothing to another page.
+    await expect(host.callOnLease(tab(2), 'listMembers', { thread })).rejects.toMatchObject({
+      name: 'UnknownThreadError',
+      code: 4900,
+    })
   })
 
   it('a page that can no longer be reached loses its leases', async () => {

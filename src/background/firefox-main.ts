@@ -18,14 +18,7 @@ let router: ReturnType<typeof startRouter> | undefined
 function running(): GhostHost {
   host ??= createHost({
     settings: async () => readSettings(await chromeLocalStore.get(SETTINGS_KEY)),
-    deliver: (owner, events) =>
-      router?.handlers['router:deliver'](
-        { owner, events },
-        {
-          id: chrome.runtime.id,
-          url: chrome.runtime.getURL('background.html'),
-        },
-      ) ?? Promise.resolve(false),
+    deliver: (owner, events) => router?.deliver(owner, events) ?? Promise.resolve(false),
   })
   return host
 }

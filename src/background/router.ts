@@ -77,7 +77,7 @@ export class Router {
     'page:call': (call, sender) => this.pageCall(call, sender),
     'router:deliver': async ({ owner, events }, sender) => {
       this.assertExtensionPage(sender)
-      return this.init.sendToPage(owner, events).catch(() => false)
+      return this.deliver(owner, events)
     },
     'router:settings': async (_none, sender) => {
       this.assertExtensionPage(sender)
@@ -106,6 +106,11 @@ export class Router {
       this.assertExtensionPage(sender)
       return this.init.host.status()
     },
+  }
+
+  /** The host's events for one page (Firefox's host calls this directly). */
+  deliver(owner: Owner, events: ThreadEvent[]): Promise<boolean> {
+    return this.init.sendToPage(owner, events).catch(() => false)
   }
 
   /** A page's port opened: any earlier document of that frame is gone, with its rooms. */

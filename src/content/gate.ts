@@ -26,12 +26,14 @@ import {
 import type { ThreadEvent } from '../shared/thread-events.js'
 
 export interface GateEnvironment {
+  /** This document's session id (newSession()); events for another session are dropped. */
+  session?: string
   /** The window the gate serves; messages from any other source are ignored. */
   window: unknown
   /** `location.origin` of that window. */
   origin: string
   postToPage(message: ToPage): void
-  /** Sends a checked call to the router; rejects when the router went away mid-call. */
+  /** Sends a checked call on (router, or the host's port); rejects when that went away mid-call. */
   callRouter(call: PageCall): Promise<Outcome>
 }
 
@@ -54,9 +56,11 @@ export function newSession(): string {
 }
 
 export class ContentGate {
-  readonly session = newSession()
+  readonly session: string
 
-  constructor(private readonly env: GateEnvironment) {}
+  constructor(private readonly env: GateEnvironment) {
+    this.session = env.session ?? newSession()
+  }
 
   /** Pages with an opaque origin (sandboxed frames, data: URLs) cannot be told apart: no service. */
   get serves(): boolean {

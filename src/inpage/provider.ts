@@ -22,6 +22,7 @@ interface JoinedThread {
 }
 
 interface HeldThread {
+  /** Changes when the thread joins again after a reset. */
   handle: string
   thread: PageThread
   options: JoinThreadOptions
@@ -76,16 +77,18 @@ export class GhostThreadsProvider {
   /** @internal PageSpace.joinThread */
   async joinThread(space: string, room: string, options: JoinThreadOptions): Promise<PageThread> {
     const joined = await this.join(space, room, options)
-    const held: HeldThread = { handle: joined.thread, options, thread: undefined as never }
-    held.thread = new PageThread(space, room, joined.did, {
+    const lease = { handle: joined.thread }
+    const thread = new PageThread(space, room, joined.did, {
       call: async (method, params) => {
-        const answer = await this.transport.request(method, { ...params, thread: held.handle })
-        if (method === 'closeThread') this.threads.delete(held.handle)
+        const answer = await this.transport.request(method, { ...params, thread: lease.handle })
+        if (method === 'closeThread') this.threads.delete(lease.handle)
         return answer
       },
     })
+    // The held entry is the lease object itself, so a re-join updates what calls use.
+    const held: HeldThread = Object.assign(lease, { thread, options })
     this.threads.set(held.handle, held)
-    return held.thread
+    return thread
   }
 
   private join(space: string, room: string, options: JoinThreadOptions): Promise<JoinedThread> {

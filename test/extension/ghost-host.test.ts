@@ -212,7 +212,10 @@ describe('the host', () => {
       delivered
         .flatMap((b) => b.events)
         .flatMap((e) => (e.kind === 'message' ? [e.post.message] : []))
-    await waitFor(() => received().length === texts.length, { what: 'all 30 posts' })
+    await waitFor(() => received().length === texts.length, {
+      what: 'all 30 posts',
+      timeoutMs: 10_000,
+    })
     expect(received()).toEqual(texts)
   })
 })

@@ -6,11 +6,18 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { waitFor } from '../helpers/wait.js'
 
 type CliEvent = Record<string, unknown> & { event: string }
+
+/** Terminal peers still running: a failed test must not leave one holding Jest open. */
+const running = new Set<ChildProcessWithoutNullStreams>()
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL')
+  running.clear()
+})
 
 class TerminalPeer {
   readonly events: CliEvent[] = []
@@ -25,7 +32,13 @@ class TerminalPeer {
       for (const line of lines)
         if (line.trim() !== '') this.events.push(JSON.parse(line) as CliEvent)
     })
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+    running.add(child)
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        running.delete(child)
+        resolve(code)
+      }),
+    )
   }
 
   type(line: string): void {
@@ -65,7 +78,10 @@ describe('npx ghost-threads chat', () => {
 
     const web = await net.join('terminal', { space: 'netspace' })
     await cli.next('user-joined', (e) => e.did === web.did)
-    await waitFor(() => web.events.joined.includes(ready.did as string), { timeoutMs: 10_000 })
+    // The terminal answers web's join with a presence at once. Under CI load the relay may
+    // not have grafted web into its mesh yet and leaves it to gossip; the terminal's next
+    // heartbeat (default timings: 20 s) is the last resort, so wait past one.
+    await waitFor(() => web.events.joined.includes(ready.did as string), { timeoutMs: 25_000 })
 
     await web.thread.post({ hello: 'terminal' })
     expect((await cli.next('message', (e) => e.author === web.did)).message).toEqual({
@@ -95,7 +111,7 @@ describe('npx ghost-threads chat', () => {
     cli.type('/quit')
     expect(await cli.exited).toBe(0)
     await waitFor(() => web.events.left.includes(ready.did as string), { timeoutMs: 5_000 })
-  }, 40_000)
+  }, 60_000)
 
   it('explains a missing relay and exits with a usage error', async () => {
     const cli = new TerminalPeer(

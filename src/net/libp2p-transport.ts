@@ -108,9 +108,10 @@ export class Libp2pTransport implements PubSubTransport {
     options: RequestOptions = {},
   ): Promise<Uint8Array> {
     let lastError: unknown
-    const attempt = async (): Promise<Uint8Array | undefined> => {
-      for (const target of await this.dialTargets(peerId)) {
-        if (options.signal?.aborted === true) return undefined
+    const aborted = () => options.signal?.aborted === true
+    const attempt = async (withOwnAddresses: boolean): Promise<Uint8Array | undefined> => {
+      for (const target of await this.dialTargets(peerId, withOwnAddresses)) {
+        if (aborted()) return undefined
         try {
           return await sendRequest(this.node, target, protocol, data, { signal: options.signal })
         } catch (err) {
@@ -120,12 +121,19 @@ export class Libp2pTransport implements PubSubTransport {
       return undefined
     }
     const addressKnown = await this.hasAddresses(peerId)
-    let answer = await attempt()
+    let answer = await attempt(false)
     // A peer that joined through another relay is reachable once discovery has told us
     // its address, at most one discovery interval after it joined: wait for that, once.
-    // A peer whose address we had is gone or slow; waiting would not help.
     if (answer === undefined && !addressKnown && (await this.discovered(peerId, options.signal)))
-      answer = await attempt()
+      answer = await attempt(true)
+    // A peer that has just joined may not hold its reservation on our relay yet: the
+    // circuit is refused at once. Ask again a few times before the slow route.
+    for (let retry = 0; answer === undefined && retry < CIRCUIT_RETRIES && !aborted(); retry++) {
+      await abortableSleep(CIRCUIT_RETRY_MS, options.signal)
+      answer = await attempt(false)
+    }
+    // Last, the peer's own addresses (WebRTC): no relay needed, but a first dial is slow.
+    if (answer === undefined && !aborted()) answer = await attempt(true)
     if (answer !== undefined) return answer
     const why = lastError instanceof Error ? `: ${lastError.message}` : ''
     throw new PeerUnreachableError(`peer ${peerId} did not answer ${protocol}${why}`)
@@ -135,7 +143,10 @@ export class Libp2pTransport implements PubSubTransport {
    * A connected peer or one with known addresses (peer discovery fills them in) is dialled
    * by id; otherwise through each relay we use, where a browser holds its reservation.
    */
-  private async dialTargets(peer: string): Promise<Array<PeerId | Multiaddr[]>> {
+  private async dialTargets(
+    peer: string,
+    withOwnAddresses: boolean,
+  ): Promise<Array<PeerId | Multiaddr[]>> {
     const id = parsePeerId(peer)
     if (id === undefined) return []
     const circuits = this.relays().map((relay) => [
@@ -145,7 +156,7 @@ export class Libp2pTransport implements PubSubTransport {
     // those are mostly WebRTC, whose first dial often takes longer than a request may
     // (FIELD-NOTES), while a circuit through a relay we hold answers in milliseconds.
     if (this.node.getConnections(id).length > 0) return [id, ...circuits]
-    return (await this.hasAddresses(peer)) ? [...circuits, id] : circuits
+    return withOwnAddresses && (await this.hasAddresses(peer)) ? [...circuits, id] : circuits
   }
 
   private async hasAddresses(peer: string): Promise<boolean> {
@@ -195,4 +206,20 @@ function parsePeerId(peer: string): PeerId | undefined {
   } catch {
     return undefined
   }
+}
+
+/** Circuits refused because the peer has no reservation yet: how often, how far apart. */
+const CIRCUIT_RETRIES = 8
+const CIRCUIT_RETRY_MS = 250
+
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
 }

@@ -9,7 +9,7 @@ export type Recorded =
   | ['message', string, unknown, string | null]
   | ['joined', string]
   | ['left', string]
-  | ['backlog', unknown[]]
+  | ['backlog', unknown[], string[]]
 
 interface PageGlobals {
   ghostThreads: {
@@ -82,8 +82,12 @@ export class PageDriver {
         w.__log.push(['message', post.author, post.message, post.to ?? null])) as never)
       thread.on('user-joined', ((did: string) => w.__log.push(['joined', did])) as never)
       thread.on('user-left', ((did: string) => w.__log.push(['left', did])) as never)
-      thread.on('backlog-received', ((event: { message: { message: unknown }[] }) =>
-        w.__log.push(['backlog', event.message.map((post) => post.message)])) as never)
+      thread.on('backlog-received', ((event: { message: { message: unknown; author: string }[] }) =>
+        w.__log.push([
+          'backlog',
+          event.message.map((post) => post.message),
+          event.message.map((post) => post.author),
+        ])) as never)
       w.__thread = thread
     }, room)
   }
@@ -145,9 +149,15 @@ export class PageDriver {
     return this.page.evaluate(() => (window as unknown as PageGlobals).__log ?? [])
   }
 
-  /** Messages received (texts), in order. */
+  /**
+   * Messages received (texts), in order: live ones and those that came in a backlog. A
+   * post that reaches a newcomer through its backlog request before gossip delivers it
+   * live is emitted once, as part of `backlog-received` (the core delivers each post once).
+   */
   async messages(): Promise<unknown[]> {
-    return (await this.log()).filter((entry) => entry[0] === 'message').map((entry) => entry[2])
+    return (await this.log()).flatMap((entry) =>
+      entry[0] === 'message' ? [entry[2]] : entry[0] === 'backlog' ? entry[1] : [],
+    )
   }
 
   /** Waits until the page's log holds an entry that `match` accepts. */
@@ -165,10 +175,21 @@ export class PageDriver {
     )
   }
 
+  /** Who posted `text`, as received live or in a backlog. */
+  async authorOf(text: unknown): Promise<string | undefined> {
+    for (const entry of await this.log()) {
+      if (entry[0] === 'message' && entry[2] === text) return entry[1]
+      if (entry[0] === 'backlog' && entry[1].includes(text)) return entry[2][entry[1].indexOf(text)]
+    }
+    return undefined
+  }
+
   waitForMessage(text: unknown, timeoutMs?: number) {
     return this.waitForLog(
       `message ${JSON.stringify(text)}`,
-      (entry) => entry[0] === 'message' && entry[2] === text,
+      (entry) =>
+        (entry[0] === 'message' && entry[2] === text) ||
+        (entry[0] === 'backlog' && entry[1].includes(text)),
       timeoutMs,
     )
   }

@@ -2,12 +2,7 @@ import { EventEmitter } from 'eventemitter3'
 import { PostBacklog } from './backlog.js'
 import { fetchBacklog, pickPeers } from './backlog-exchange.js'
 import { sendDirect } from './direct-exchange.js'
-import {
-  DirectMessageFailedError,
-  NotAMemberError,
-  ThreadClosedError,
-  UnsupportedOperationError,
-} from './errors.js'
+import { DirectMessageFailedError, NotAMemberError, ThreadClosedError } from './errors.js'
 import type { SpaceSigner } from './identity.js'
 import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
 import { MemberRegistry } from './members.js'
@@ -16,6 +11,7 @@ import { type PostFilter, PostFilters } from './post-filters.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import type { BacklogResponse, DirectResponse, MemberClaims } from './schema.js'
 import { assertDid, assertPostCount, checkedMessage } from './thread-arguments.js'
+import { onNewCapabilities, onUpdate, refuse } from './thread-sugar.js'
 import { DEFAULT_TIMINGS, type ThreadTimings } from './thread-timings.js'
 import { TimerSet } from './timer-set.js'
 import type {
@@ -157,24 +153,12 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
 
   /** 3IP-9 `onUpdate`: posts and backlog arrivals, in one callback. Returns the remover. */
   onUpdate(callback: (update: Post | BacklogEvent) => void): () => void {
-    this.on('message', callback)
-    this.on('backlog-received', callback)
-    return () => {
-      this.off('message', callback)
-      this.off('backlog-received', callback)
-    }
+    return onUpdate(this, callback)
   }
 
   /** 3IP-9 `onNewCapabilities`: `('joined' | 'left', did)`. Returns the remover. */
   onNewCapabilities(callback: (event: 'joined' | 'left', did: string) => void): () => void {
-    const joined = (did: string) => callback('joined', did)
-    const left = (did: string) => callback('left', did)
-    this.on('user-joined', joined)
-    this.on('user-left', left)
-    return () => {
-      this.off('user-joined', joined)
-      this.off('user-left', left)
-    }
+    return onNewCapabilities(this, callback)
   }
 
   /** 3IP-9 client-side filters: a post any filter refuses is never emitted nor kept. */
@@ -238,27 +222,19 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   }
 
   deletePost(): never {
-    throw new UnsupportedOperationError(
-      'Ghost threads keep nothing to delete: posts vanish when everyone leaves',
-    )
+    return refuse('deletePost')
   }
 
   addModerator(): never {
-    throw new UnsupportedOperationError(
-      'Ghost threads have no moderators; use addFilter() to hide posts',
-    )
+    return refuse('addModerator')
   }
 
   listModerators(): never {
-    throw new UnsupportedOperationError(
-      'Ghost threads have no moderators; use addFilter() to hide posts',
-    )
+    return refuse('listModerators')
   }
 
   addMember(): never {
-    throw new UnsupportedOperationError(
-      'Ghost threads are open rooms: anyone who joins is a member',
-    )
+    return refuse('addMember')
   }
 
   /** @internal the direct-message protocol, routed here by the room's owner. */

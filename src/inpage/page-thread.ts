@@ -3,10 +3,11 @@
  * extension's host. Filters run here, in the page, so a dapp's functions never leave it.
  */
 import { EventEmitter } from 'eventemitter3'
-import { ThreadClosedError, UnsupportedOperationError } from '../core/errors.js'
+import { ThreadClosedError } from '../core/errors.js'
 import type { BacklogEvent, GhostThreadEvents } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
 import { type PostFilter, PostFilters } from '../core/post-filters.js'
+import { onNewCapabilities, onUpdate, refuse } from '../core/thread-sugar.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 
 /** The extension's side of one thread: calls by method name, with the handle added. */
@@ -49,24 +50,14 @@ export class PageThread extends EventEmitter<GhostThreadEvents> {
     return posts.filter((post) => this.filters.pass(post))
   }
 
+  /** 3IP-9 `onUpdate`: posts and backlog arrivals, in one callback. Returns the remover. */
   onUpdate(callback: (update: Post | BacklogEvent) => void): () => void {
-    this.on('message', callback)
-    this.on('backlog-received', callback)
-    return () => {
-      this.off('message', callback)
-      this.off('backlog-received', callback)
-    }
+    return onUpdate(this, callback)
   }
 
+  /** 3IP-9 `onNewCapabilities`: `('joined' | 'left', did)`. Returns the remover. */
   onNewCapabilities(callback: (event: 'joined' | 'left', did: string) => void): () => void {
-    const joined = (did: string) => callback('joined', did)
-    const left = (did: string) => callback('left', did)
-    this.on('user-joined', joined)
-    this.on('user-left', left)
-    return () => {
-      this.off('user-joined', joined)
-      this.off('user-left', left)
-    }
+    return onNewCapabilities(this, callback)
   }
 
   addFilter(filter: PostFilter): () => boolean {
@@ -89,27 +80,19 @@ export class PageThread extends EventEmitter<GhostThreadEvents> {
   }
 
   deletePost(): never {
-    throw new UnsupportedOperationError(
-      'Ghost threads keep nothing to delete: posts vanish when everyone leaves',
-    )
+    return refuse('deletePost')
   }
 
   addModerator(): never {
-    throw new UnsupportedOperationError(
-      'Ghost threads have no moderators; use addFilter() to hide posts',
-    )
+    return refuse('addModerator')
   }
 
   listModerators(): never {
-    throw new UnsupportedOperationError(
-      'Ghost threads have no moderators; use addFilter() to hide posts',
-    )
+    return refuse('listModerators')
   }
 
   addMember(): never {
-    throw new UnsupportedOperationError(
-      'Ghost threads are open rooms: anyone who joins is a member',
-    )
+    return refuse('addMember')
   }
 
   /** @internal an event from the extension for this thread. */

@@ -6,6 +6,8 @@
  *
  * Every page's origin comes from the browser's sender record, never from the page.
  */
+
+import { InvalidArgumentError } from '../core/errors.js'
 import { parseDappRequest, type ThreadMethod } from '../shared/dapp-methods.js'
 import {
   ForwardedError,
@@ -25,7 +27,7 @@ import type {
 } from '../shared/messengers.js'
 import { type Owner, ownerKey } from '../shared/owner.js'
 import { SESSION_PATTERN } from '../shared/ports.js'
-import type { Settings } from '../shared/settings.js'
+import { Settings } from '../shared/settings.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 import type { HostApi } from './host-api.js'
 import type { PermissionStore } from './permissions.js'
@@ -45,6 +47,8 @@ export interface RouterInit {
   permissions: PermissionStore
   prompts: PromptBroker
   settings: () => Promise<Settings>
+  /** Stores settings; the storage change applies them to the host. */
+  saveSettings: (settings: Settings) => Promise<void>
   /** Events to one page's gate; false when that document is gone. */
   sendToPage: (owner: Owner, events: ThreadEvent[]) => Promise<boolean>
   /** This extension's id and base URL, to tell its own pages from web pages. */
@@ -105,6 +109,24 @@ export class Router {
     'manage:status': async (_none, sender) => {
       this.assertExtensionPage(sender)
       return this.init.host.status()
+    },
+    'manage:settings': async (_none, sender) => {
+      this.assertExtensionPage(sender)
+      return outcomeOf(() => this.init.settings())
+    },
+    'manage:save-settings': async (settings, sender) => {
+      this.assertExtensionPage(sender)
+      return outcomeOf(async () => {
+        const parsed = Settings.safeParse(settings)
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]
+          throw new InvalidArgumentError(
+            `${issue?.path.join('.') || 'settings'}: ${issue?.message ?? 'malformed'}`,
+          )
+        }
+        await this.init.saveSettings(parsed.data)
+        return parsed.data
+      })
     },
   }
 

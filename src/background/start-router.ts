@@ -32,6 +32,7 @@ export function startRouter(host: HostApi): Router {
     permissions,
     prompts,
     settings: async () => readSettings(await chromeLocalStore.get(SETTINGS_KEY)),
+    saveSettings: (settings) => chromeLocalStore.set(SETTINGS_KEY, settings),
     sendToPage: async (owner, events) => {
       try {
         return await pageMessenger.sendMessage(

@@ -76,6 +76,9 @@ export interface ManageProtocol {
   'manage:permissions'(): Outcome<PermissionEntry[]>
   'manage:revoke'(request: { origin: string; space?: string }): Outcome<null>
   'manage:status'(): Outcome<HostStatus>
+  'manage:settings'(): Outcome<Settings>
+  /** Validated, stored, and applied to the running host without a restart. */
+  'manage:save-settings'(settings: Settings): Outcome<Settings>
 }
 
 /** Permission prompt window → router. */
@@ -96,7 +99,13 @@ export const PROTOCOL_MESSAGES = {
   host: ['host:call', 'host:did', 'host:release', 'host:settings', 'host:status'],
   router: ['router:deliver', 'router:settings'],
   prompt: ['prompt:details', 'prompt:decide'],
-  manage: ['manage:permissions', 'manage:revoke', 'manage:status'],
+  manage: [
+    'manage:permissions',
+    'manage:revoke',
+    'manage:status',
+    'manage:settings',
+    'manage:save-settings',
+  ],
 } as const satisfies {
   page: (keyof PageProtocol)[]
   host: (keyof HostProtocol)[]

@@ -17,6 +17,7 @@ function handlerNames(): Record<'router' | 'host' | 'content', string[]> {
     permissions: new PermissionStore(memoryStore()),
     prompts: new PromptBroker(new FakeWindows(), (path) => path),
     settings: async () => DEFAULT_SETTINGS,
+    saveSettings: async () => undefined,
     sendToPage: async () => true,
     extensionId: EXTENSION_ID,
     extensionBase: EXTENSION_BASE,

@@ -28,6 +28,7 @@ let permissions: PermissionStore
 let prompts: PromptBroker
 let router: Router
 let delivered: { owner: Owner; events: ThreadEvent[] }[]
+let saved: unknown[]
 
 beforeEach(() => {
   host = new FakeHost()
@@ -35,11 +36,15 @@ beforeEach(() => {
   permissions = new PermissionStore(memoryStore(), () => 1_000)
   prompts = new PromptBroker(windows, (path) => `${EXTENSION_BASE}${path}`)
   delivered = []
+  saved = []
   router = new Router({
     host,
     permissions,
     prompts,
     settings: async () => DEFAULT_SETTINGS,
+    saveSettings: async (settings) => {
+      saved.push(settings)
+    },
     sendToPage: async (owner, events) => {
       delivered.push({ owner, events })
       return true
@@ -275,5 +280,41 @@ describe('page lifetimes', () => {
       { owner: `4/2/${SESSION}` },
       { tabId: 4 },
     ])
+  })
+})
+
+describe('settings', () => {
+  const popup = extensionSender('popup.html')
+
+  it('reads the settings and stores valid relay addresses', async () => {
+    expect(await router.handlers['manage:settings'](undefined, popup)).toEqual({
+      ok: true,
+      result: DEFAULT_SETTINGS,
+    })
+    const next = { relays: ['/dns4/relay.example.com/tcp/443/wss'], allowPrivateAddresses: false }
+    expect(await router.handlers['manage:save-settings'](next, popup)).toEqual({
+      ok: true,
+      result: next,
+    })
+    expect(saved).toEqual([next])
+  })
+
+  it('refuses an address that is not a WebSockets multiaddr, naming it, and stores nothing', async () => {
+    const outcome = await router.handlers['manage:save-settings'](
+      {
+        relays: ['/ip4/127.0.0.1/tcp/4040/ws', 'https://relay.example.com'],
+        allowPrivateAddresses: true,
+      },
+      popup,
+    )
+    expect(failure(outcome)).toMatchObject({
+      name: 'InvalidArgumentError',
+      code: -32602,
+      message: expect.stringMatching(/^relays\.1: a relay address is a WebSockets multiaddr/),
+    })
+    expect(saved).toEqual([])
+    await expect(
+      router.handlers['manage:save-settings'](DEFAULT_SETTINGS, pageSender(A)),
+    ).rejects.toThrow(SenderRefusedError)
   })
 })

@@ -21,4 +21,5 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.tsx'],
   testTimeout: 20_000,
+  setupFiles: ['<rootDir>/test/setup-globals.ts'],
 }

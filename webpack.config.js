@@ -98,6 +98,7 @@ const extension = (browser, mode) => ({
     content: './src/content/index.ts',
     inpage: './src/inpage/index.ts',
     prompt: './src/prompt/main.tsx',
+    popup: './src/popup/main.tsx',
   },
   output: {
     path: resolve(root, 'dist', browser),

@@ -28,7 +28,7 @@ const shared = (pkg) => ({
     },
     { matches: CONTENT_MATCHES, js: ['content.js'], run_at: 'document_start', all_frames: true },
   ],
-  action: { default_title: 'Ghost Threads' },
+  action: { default_title: 'Ghost Threads', default_popup: 'popup.html' },
   content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
 })
 

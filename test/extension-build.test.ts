@@ -32,6 +32,8 @@ describe('the extension builds', () => {
       ...m.content_scripts.flatMap((script) => script.js),
       'prompt.html',
       'prompt.js',
+      'popup.html',
+      'popup.js',
       ...(browser === 'chrome' ? ['offscreen.html', 'offscreen.js'] : []),
     ]
     expect(files.filter((file) => !existsSync(join(dist, browser, file)))).toEqual([])
@@ -63,10 +65,14 @@ describe('the extension builds', () => {
   })
 
   it('calls no built-in newer than the minimum Chrome version it declares', () => {
-    const found = ['background', 'offscreen', 'content', 'inpage', 'prompt'].flatMap((name) => {
-      const code = readFileSync(join(dist, 'chrome', `${name}.js`), 'utf8')
-      return NEWER_THAN_119.filter((api) => code.includes(api)).map((api) => `${api} in ${name}.js`)
-    })
+    const found = ['background', 'offscreen', 'content', 'inpage', 'prompt', 'popup'].flatMap(
+      (name) => {
+        const code = readFileSync(join(dist, 'chrome', `${name}.js`), 'utf8')
+        return NEWER_THAN_119.filter((api) => code.includes(api)).map(
+          (api) => `${api} in ${name}.js`,
+        )
+      },
+    )
     expect(found).toEqual([])
   })
 

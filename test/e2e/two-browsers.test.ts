@@ -12,6 +12,8 @@ import { RelayProcess } from '../helpers/relay-process.js'
 import { PageDriver } from './page-driver.js'
 
 const STEP_MS = 60_000
+/** Looked at by people: the popup at its real size (360 × 600). */
+const SCREENSHOTS = join(import.meta.dirname, '../../test-results')
 const SPACE = 'e2e-space'
 const ROOM = 'lobby'
 const token = Math.random().toString(36).slice(2, 10)
@@ -109,6 +111,28 @@ describe('two people in real Chromium with the extension', () => {
       await bob.waitForLog('alice seen', (entry) => entry[0] === 'joined' && entry[1] === aliceDid)
       expect((await alice.members()).sort()).toEqual([aliceDid, bobDid].sort())
       expect((await bob.members()).sort()).toEqual([aliceDid, bobDid].sort())
+    },
+    STEP_MS,
+  )
+
+  it(
+    'the popup lists the room with the site using it, and its settings',
+    async () => {
+      const popup = await alice.browser.context.newPage()
+      await popup.setViewportSize({ width: 360, height: 600 })
+      await popup.goto(`chrome-extension://${alice.browser.extensionId}/popup.html`)
+      const room = popup.locator('li.room', { hasText: ROOM })
+      await room.waitFor({ timeout: 10_000 })
+      expect(await room.textContent()).toContain('2 online')
+      expect(await room.textContent()).toContain(site.url)
+      expect(await popup.getByRole('region', { name: `space ${SPACE}` }).isVisible()).toBe(true)
+      expect(await popup.getByRole('status').textContent()).toContain('relay connected')
+      await popup.screenshot({ path: join(SCREENSHOTS, 'popup-rooms.png') })
+      await popup.getByRole('button', { name: 'Settings' }).click()
+      await popup.getByText(site.url).waitFor()
+      expect(await popup.getByLabel(/Relay addresses/).inputValue()).toBe(relay.address)
+      await popup.screenshot({ path: join(SCREENSHOTS, 'popup-settings.png') })
+      await popup.close()
     },
     STEP_MS,
   )

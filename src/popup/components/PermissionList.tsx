@@ -1,0 +1,32 @@
+/** Which site may use which space, with a way to take the decision back. */
+import type { PermissionEntry } from '../../shared/permission-entry.js'
+
+export function PermissionList({
+  entries,
+  onRevoke,
+}: {
+  entries: PermissionEntry[]
+  onRevoke: (origin: string, space: string) => void
+}) {
+  if (entries.length === 0) return <p class="empty">No site has asked yet.</p>
+  return (
+    <ul class="permissions">
+      {entries.map((entry) => (
+        <li key={`${entry.origin} ${entry.space}`}>
+          <span class="origin">{entry.origin}</span>
+          <span class="space">{entry.space}</span>
+          <span class={`decision ${entry.decision}`}>
+            {entry.decision === 'allow' ? 'allowed' : 'denied'}
+          </span>
+          <button
+            type="button"
+            onClick={() => onRevoke(entry.origin, entry.space)}
+            aria-label={`Forget ${entry.origin} in ${entry.space}`}
+          >
+            {entry.decision === 'allow' ? 'Revoke' : 'Forget'}
+          </button>
+        </li>
+      ))}
+    </ul>
+  )
+}

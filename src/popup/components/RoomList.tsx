@@ -1,0 +1,31 @@
+/** Every room open in any tab, grouped by space, with the sites using it. */
+import type { HostStatus } from '../../shared/messengers.js'
+
+type Room = HostStatus['threads'][number]
+
+export function RoomList({ rooms }: { rooms: Room[] }) {
+  if (rooms.length === 0)
+    return <p class="empty">No rooms open. A room appears here when a page joins one.</p>
+  const spaces = new Map<string, Room[]>()
+  for (const room of rooms) spaces.set(room.space, [...(spaces.get(room.space) ?? []), room])
+  return (
+    <div class="rooms">
+      {[...spaces].map(([space, inSpace]) => (
+        <section key={space} aria-label={`space ${space}`}>
+          <h2>{space}</h2>
+          <ul>
+            {inSpace.map((room) => (
+              <li key={room.room} class="room">
+                <span class="name">{room.room}</span>
+                <span class="count" title="members online">
+                  {room.members} online{room.direct > 0 ? ` · ${room.direct} direct` : ''}
+                </span>
+                <span class="origins">{room.owners.join(', ')}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </div>
+  )
+}

@@ -8,7 +8,7 @@ import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
 import { UnauthorizedError, UnknownThreadError } from '../shared/errors.js'
 import { type Owner, type OwnerSelector, ownerKey, selects } from '../shared/owner.js'
-import type { ThreadEvent } from '../shared/thread-events.js'
+import { REVOKED_REASON, type ThreadEvent } from '../shared/thread-events.js'
 
 export interface Lease {
   handle: string
@@ -30,7 +30,7 @@ function newHandle(): string {
 
 /** Handles remembered as revoked, so their next use says 4100 rather than "closed". */
 const REVOKED_REMEMBERED = 1_000
-export const REVOKED = 'permission-revoked'
+export const REVOKED = REVOKED_REASON
 
 export class ThreadLeases {
   private readonly leases = new Map<string, HeldLease>()

@@ -8,7 +8,8 @@ import type { BacklogEvent, GhostThreadEvents } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
 import { type PostFilter, PostFilters } from '../core/post-filters.js'
 import { onNewCapabilities, onUpdate, refuse } from '../core/thread-sugar.js'
-import type { ThreadEvent } from '../shared/thread-events.js'
+import { UnauthorizedError } from '../shared/errors.js'
+import { REVOKED_REASON, type ThreadEvent } from '../shared/thread-events.js'
 
 /** The extension's side of one thread: calls by method name, with the handle added. */
 export interface ThreadLink {
@@ -18,6 +19,8 @@ export interface ThreadLink {
 export class PageThread extends EventEmitter<GhostThreadEvents> {
   private readonly filters = new PostFilters()
   private closed = false
+  /** Set when the extension ended the thread because the user revoked the site. */
+  private revoked = false
 
   constructor(
     readonly space: string,
@@ -114,18 +117,24 @@ export class PageThread extends EventEmitter<GhostThreadEvents> {
         break
       }
       case 'closed':
-        this.markClosed()
+        this.markClosed(event.reason)
         break
     }
   }
 
   /** @internal the extension ended this thread without the page asking. */
-  markClosed(): void {
+  markClosed(reason?: string): void {
     this.closed = true
+    this.revoked = reason === REVOKED_REASON
     this.removeAllListeners()
   }
 
   private async call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+    if (this.revoked) {
+      throw new UnauthorizedError(
+        `The user revoked this site's permission for the space "${this.space}"; call openSpace() to ask again`,
+      )
+    }
     if (this.closed) throw new ThreadClosedError()
     return this.link.call(method, params)
   }

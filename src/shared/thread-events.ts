@@ -14,3 +14,6 @@ export type ThreadEvent =
   | { thread: string; kind: 'closed'; reason: string }
 
 export type ThreadEventKind = ThreadEvent['kind']
+
+/** The `closed` reason when the user revoked the site's permission for the space. */
+export const REVOKED_REASON = 'permission-revoked'

@@ -308,6 +308,29 @@ describe('two people in real Chromium with the extension', () => {
   )
 
   it(
+    "revoking the site in the popup ends its thread: the page's next call fails with 4100",
+    async () => {
+      const popup = await alice.browser.context.newPage()
+      await popup.goto(`chrome-extension://${alice.browser.extensionId}/popup.html`)
+      await popup.getByRole('button', { name: 'Settings' }).click()
+      const forget = popup.getByRole('button', { name: `Forget ${site.url} in ${SPACE}` })
+      await forget.click()
+      await forget.waitFor({ state: 'detached', timeout: 10_000 })
+      // The other origin's denial stays listed: only the revoked decision went.
+      expect(await popup.getByText(otherSite.url).isVisible()).toBe(true)
+      expect(await alice.post(text('after-revoke'))).toMatchObject({
+        name: 'UnauthorizedError',
+        code: 4100,
+      })
+      expect(await alice.request('joinThread', { space: SPACE, room: ROOM })).toMatchObject({
+        code: 4100,
+      })
+      await popup.close()
+    },
+    STEP_MS,
+  )
+
+  it(
     'leaves no message text anywhere in the profile directories',
     async () => {
       await Promise.all(browsers.map((browser) => browser.close()))

@@ -135,11 +135,21 @@ describe('the inpage provider over a fake extension', () => {
     expect((await thread._requestBacklog()).map((p) => p.message)).toEqual(['kept'])
   })
 
-  it('a thread the extension closed refuses further calls', async () => {
-    const { ext, thread } = await joined()
-    ext.emit([{ thread: H1, kind: 'closed', reason: 'permission-revoked' }])
-    expect(thread.isOpen).toBe(false)
-    await expect(thread.post('x')).rejects.toMatchObject({ name: 'ThreadClosedError', code: 4900 })
+  it('a thread the extension closed refuses further calls: 4100 when revoked, else 4900', async () => {
+    const revoked = await joined()
+    revoked.ext.emit([{ thread: H1, kind: 'closed', reason: 'permission-revoked' }])
+    expect(revoked.thread.isOpen).toBe(false)
+    await expect(revoked.thread.post('x')).rejects.toMatchObject({
+      name: 'UnauthorizedError',
+      code: 4100,
+    })
+    const gone = await joined()
+    gone.ext.emit([{ thread: H1, kind: 'closed', reason: 'page-gone' }])
+    await expect(gone.thread.post('x')).rejects.toMatchObject({
+      name: 'ThreadClosedError',
+      code: 4900,
+    })
+    expect(revoked.ext.requests.filter(([method]) => method === 'post')).toEqual([])
   })
 
   it('joins again after a reset and keeps the same thread object and listeners', async () => {

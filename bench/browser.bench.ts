@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core'
 import {
   answerPrompt,
   CHROME_DIST,
+  directRoomPeers,
   type ExtensionBrowser,
   launchExtensionBrowser,
 } from '../tools/extension-browser.js'
@@ -96,16 +97,8 @@ try {
   // Steady state: the figures are for a settled room. Right after a join both browsers
   // set up their WebRTC link (ICE, DTLS, noise), and on two cores single posts then take
   // up to ~170 ms; wait for the direct link (or 20 s) before measuring.
-  const settled = Date.now() + 20_000
-  while (Date.now() < settled) {
-    const direct = await Promise.all(
-      [alice, bob].map(async (b) => (await b.hostStatus()).threads[0]?.direct ?? 0),
-    )
-    if (direct.every((count) => count > 0)) break
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
+  await directRoomPeers([alice, bob], 20_000)
   // Wait until alice's posts reach bob at all, then measure.
-  await bobPage.waitForFunction(() => true)
   await alicePage.evaluate(() => (window as unknown as BenchWindow).__thread.post({ i: -1, at: 0 }))
   await bobPage.waitForFunction(
     () => (window as unknown as BenchWindow).__received.length > 0,

@@ -180,3 +180,23 @@ export async function answerPrompt(
   await acting
   return details
 }
+
+/**
+ * Waits until every browser's first room gossips with a member over direct WebRTC (what
+ * `direct` in the host's status counts), or the time is up; resolves to those counts.
+ */
+export async function directRoomPeers(
+  browsers: ExtensionBrowser[],
+  timeoutMs: number,
+): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs
+  let direct = browsers.map(() => 0)
+  while (Date.now() < deadline) {
+    direct = await Promise.all(
+      browsers.map(async (browser) => (await browser.hostStatus()).threads[0]?.direct ?? 0),
+    )
+    if (direct.every((count) => count > 0)) break
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  return direct
+}

@@ -14,10 +14,16 @@ const RETRY_DELAY_MS = 60
 
 export class OffscreenHost implements HostApi {
   private creating: Promise<void> | undefined
+  /** Seen running since the last failed delivery: no getContexts() on every call. */
+  private known = false
 
   async wake(): Promise<void> {
+    if (this.known) return
     if (this.creating !== undefined) return this.creating
-    if (await this.running()) return
+    if (await this.running()) {
+      this.known = true
+      return
+    }
     this.creating = chrome.offscreen
       .createDocument({
         url: OFFSCREEN_PAGE,
@@ -49,6 +55,7 @@ export class OffscreenHost implements HostApi {
   }
 
   private async running(): Promise<boolean> {
+    if (this.known) return true
     const contexts = await chrome.runtime.getContexts({
       contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT],
     })
@@ -63,6 +70,8 @@ export class OffscreenHost implements HostApi {
       } catch (err) {
         // Only a message that never arrived is sent again: a post must not go out twice.
         const notDelivered = String(err).includes('Receiving end does not exist')
+        // Gone (closed, or crashed): the next wake() looks again and recreates it.
+        if (notDelivered) this.known = false
         if (!notDelivered || attempt >= DELIVERY_ATTEMPTS)
           return {
             ok: false,

@@ -25,6 +25,7 @@ import type {
   PromptProtocol,
   RouterProtocol,
 } from '../shared/messengers.js'
+import { originOf } from '../shared/origin.js'
 import { type Owner, ownerKey } from '../shared/owner.js'
 import { SESSION_PATTERN } from '../shared/ports.js'
 import { Settings } from '../shared/settings.js'
@@ -243,14 +244,5 @@ export class Router {
       page === undefined || sender.url?.startsWith(`${this.init.extensionBase}${page}`)
     if (!fromUs || !rightPage)
       throw new SenderRefusedError('Only the extension’s own pages may send this')
-  }
-}
-
-function originOf(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined
-  try {
-    return new URL(url).origin
-  } catch {
-    return undefined
   }
 }

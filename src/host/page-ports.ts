@@ -8,6 +8,7 @@
 import { DAPP_METHODS } from '../shared/dapp-methods.js'
 import { InvalidRequestError, type Outcome, outcomeOf } from '../shared/errors.js'
 import { type FromHost, isPortMethod, type PortMethod, type ToHost } from '../shared/host-port.js'
+import { originOf } from '../shared/origin.js'
 import { type Owner, ownerKey } from '../shared/owner.js'
 import { EVENTS_PORT_PREFIX, SESSION_PATTERN } from '../shared/ports.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
@@ -79,13 +80,5 @@ export class PagePorts {
     } catch {
       // The page went away while we worked: nobody is waiting for the answer.
     }
-  }
-}
-
-function originOf(url: string | undefined): string | undefined {
-  try {
-    return url === undefined ? undefined : new URL(url).origin
-  } catch {
-    return undefined
   }
 }

@@ -6,7 +6,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { type ExtensionBrowser, launchExtensionBrowser } from '../../tools/extension-browser.js'
+import {
+  directRoomPeers,
+  type ExtensionBrowser,
+  launchExtensionBrowser,
+} from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { PageDriver } from './page-driver.js'
@@ -285,16 +289,7 @@ describe('two people in real Chromium with the extension', () => {
     async () => {
       // Direct once each side gossips the room with the other over WebRTC (subscriptions
       // travel over the new connection; gossipsub never runs over relayed circuits).
-      const deadline = Date.now() + 45_000
-      let direct = [0, 0]
-      while (Date.now() < deadline) {
-        direct = await Promise.all(
-          [alice, bob].map(async (p) => (await p.browser.hostStatus()).threads[0]?.direct ?? 0),
-        )
-        if (direct.every((count) => count > 0)) break
-        await new Promise((resolve) => setTimeout(resolve, 250))
-      }
-      expect(direct).toEqual([1, 1])
+      expect(await directRoomPeers([alice.browser, bob.browser], 45_000)).toEqual([1, 1])
       expect(await relay.stop()).toBe(0)
       const overWebRTC = text('over-webrtc')
       await alice.post(overWebRTC)

@@ -28,6 +28,20 @@ const inProcess: HostApi = {
     outcomeOf(() => running().call(call.owner, call.method, call.params, call.allowedSpaces)),
   did: (space) => outcomeOf(() => running().did(space)),
   status: () => outcomeOf(() => running().status()),
+  room: (request) => outcomeOf(() => running().roomView(request)),
+  post: (request) => outcomeOf(() => running().postFromPopup(request)),
+  leave: (request) => outcomeOf(() => running().leaveRoom(request)),
+  redial: () =>
+    outcomeOf(async () => {
+      await running().redial()
+      return null
+    }),
+  exportPhrase: () => outcomeOf(() => running().exportPhrase()),
+  importPhrase: ({ phrase }) =>
+    outcomeOf(async () => {
+      await running().importPhrase(phrase)
+      return null
+    }),
   release: async (selector) => {
     await host?.release(selector, 'origin' in selector ? REVOKED : 'page-gone')
   },

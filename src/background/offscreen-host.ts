@@ -43,6 +43,17 @@ export class OffscreenHost implements HostApi {
   call: HostApi['call'] = (call) => this.send(() => hostMessenger.sendMessage('host:call', call))
   did: HostApi['did'] = (space) => this.send(() => hostMessenger.sendMessage('host:did', { space }))
   status: HostApi['status'] = () => this.send(() => hostMessenger.sendMessage('host:status'))
+  room: HostApi['room'] = (request) =>
+    this.send(() => hostMessenger.sendMessage('host:room', request))
+  post: HostApi['post'] = (request) =>
+    this.send(() => hostMessenger.sendMessage('host:post', request))
+  leave: HostApi['leave'] = (request) =>
+    this.send(() => hostMessenger.sendMessage('host:leave', request))
+  redial: HostApi['redial'] = () => this.send(() => hostMessenger.sendMessage('host:redial'))
+  exportPhrase: HostApi['exportPhrase'] = () =>
+    this.send(() => hostMessenger.sendMessage('host:export-phrase'))
+  importPhrase: HostApi['importPhrase'] = (request) =>
+    this.send(() => hostMessenger.sendMessage('host:import-phrase', request))
 
   async release(selector: Parameters<HostApi['release']>[0]): Promise<void> {
     if (!(await this.running())) return

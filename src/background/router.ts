@@ -18,6 +18,14 @@ import {
   UnsupportedMethodError,
   UserRejectedError,
 } from '../shared/errors.js'
+import {
+  BlockRequest,
+  PhraseImport,
+  PopupPost,
+  parseManage,
+  RoomRef,
+  RoomViewRequest,
+} from '../shared/manage-requests.js'
 import type {
   ManageProtocol,
   PageCall,
@@ -28,7 +36,7 @@ import type {
 import { originOf } from '../shared/origin.js'
 import { type Owner, ownerKey } from '../shared/owner.js'
 import { SESSION_PATTERN } from '../shared/ports.js'
-import { Settings } from '../shared/settings.js'
+import { MAX_BLOCKED, Settings } from '../shared/settings.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 import type { HostApi } from './host-api.js'
 import type { PermissionStore } from './permissions.js'
@@ -52,6 +60,8 @@ export interface RouterInit {
   saveSettings: (settings: Settings) => Promise<void>
   /** Events to one page's gate; false when that document is gone. */
   sendToPage: (owner: Owner, events: ThreadEvent[]) => Promise<boolean>
+  /** Brings a tab (and its window) to the front. */
+  showTab: (tabId: number) => Promise<void>
   /** This extension's id and base URL, to tell its own pages from web pages. */
   extensionId: string
   extensionBase: string
@@ -118,17 +128,92 @@ export class Router {
     'manage:save-settings': async (settings, sender) => {
       this.assertExtensionPage(sender)
       return outcomeOf(async () => {
-        const parsed = Settings.safeParse(settings)
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]
-          throw new InvalidArgumentError(
-            `${issue?.path.join('.') || 'settings'}: ${issue?.message ?? 'malformed'}`,
-          )
-        }
-        await this.init.saveSettings(parsed.data)
-        return parsed.data
+        const parsed = parseManage(Settings, settings, 'settings')
+        await this.init.saveSettings(parsed)
+        return parsed
       })
     },
+    'manage:block': async (request, sender) => {
+      this.assertExtensionPage(sender)
+      return outcomeOf(() => this.block(parseManage(BlockRequest, request, 'block')))
+    },
+    'manage:room': async (request, sender) => {
+      this.assertExtensionPage(sender)
+      return this.forward(() => this.init.host.room(parseManage(RoomViewRequest, request, 'room')))
+    },
+    'manage:post': async (request, sender) => {
+      this.assertExtensionPage(sender)
+      return this.forward(() => this.init.host.post(parseManage(PopupPost, request, 'post')))
+    },
+    'manage:leave': async (request, sender) => {
+      this.assertExtensionPage(sender)
+      return this.forward(() => this.init.host.leave(parseManage(RoomRef, request, 'room')))
+    },
+    'manage:redial': async (_none, sender) => {
+      this.assertExtensionPage(sender)
+      return this.init.host.redial()
+    },
+    'manage:identities': async (_none, sender) => {
+      this.assertExtensionPage(sender)
+      return outcomeOf(() => this.identities())
+    },
+    'manage:export-phrase': async (_none, sender) => {
+      this.assertExtensionPage(sender)
+      return this.init.host.exportPhrase()
+    },
+    'manage:import-phrase': async (request, sender) => {
+      this.assertExtensionPage(sender)
+      return this.forward(() =>
+        this.init.host.importPhrase(parseManage(PhraseImport, request, 'phrase')),
+      )
+    },
+    'manage:show-tab': async (request, sender) => {
+      this.assertExtensionPage(sender)
+      return outcomeOf(async () => {
+        const tabId = request?.tabId
+        if (!Number.isSafeInteger(tabId) || tabId < 0)
+          throw new InvalidArgumentError('tabId: a tab id is a whole number')
+        await this.init.showTab(tabId)
+        return null
+      })
+    },
+  }
+
+  /** Parses in `request` and passes the host's outcome on; a parse failure is an outcome too. */
+  private async forward<T>(request: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    try {
+      return await request()
+    } catch (err) {
+      return outcomeOf(() => Promise.reject(err))
+    }
+  }
+
+  private async block({ did, blocked }: BlockRequest): Promise<Settings> {
+    const current = await this.init.settings()
+    const others = current.blocked.filter((one) => one !== did)
+    if (blocked && others.length >= MAX_BLOCKED) {
+      throw new InvalidArgumentError(
+        `The block list is full (${MAX_BLOCKED} DIDs); unblock someone in Settings first`,
+      )
+    }
+    const next = { ...current, blocked: blocked ? [...others, did] : others }
+    await this.init.saveSettings(next)
+    return next
+  }
+
+  /** The user's DID in every space some site was allowed to use. */
+  private async identities(): Promise<{ space: string; did: string }[]> {
+    const entries = await this.init.permissions.list()
+    const spaces = [
+      ...new Set(entries.filter((e) => e.decision === 'allow').map((e) => e.space)),
+    ].sort()
+    return Promise.all(
+      spaces.map(async (space) => {
+        const did = await this.init.host.did(space)
+        if (!did.ok) throw new ForwardedError(did.error)
+        return { space, did: did.result }
+      }),
+    )
   }
 
   /** The host's events for one page (Firefox's host calls this directly). */

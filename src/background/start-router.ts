@@ -44,6 +44,10 @@ export function startRouter(host: HostApi): Router {
         return false
       }
     },
+    showTab: async (tabId) => {
+      const tab = await ext.tabs.update(tabId, { active: true })
+      if (tab?.windowId !== undefined) await ext.windows.update(tab.windowId, { focused: true })
+    },
     extensionId: chrome.runtime.id,
     extensionBase: chrome.runtime.getURL(''),
   })

@@ -4,10 +4,11 @@
  */
 import { createSeedIdentity, type Identity } from '../core/identity.js'
 import type { Settings } from '../shared/settings.js'
-import { GhostHost } from './ghost-host.js'
+import { GhostHost, type HostNetwork } from './ghost-host.js'
 import { startLibp2pNetwork } from './libp2p-network.js'
 import type { Deliver } from './owner-outbox.js'
-import { loadOrCreateSeed } from './seed-store.js'
+import { phraseToSeed, seedToPhrase } from './recovery-phrase.js'
+import { loadOrCreateSeed, saveSeed } from './seed-store.js'
 
 export function createHost(init: {
   settings: () => Promise<Settings>
@@ -17,10 +18,27 @@ export function createHost(init: {
   const identity: Identity = {
     signerForSpace: async (space) => (await identityReady).signerForSpace(space),
   }
-  const network = Promise.all([identityReady, init.settings()]).then(([ready, settings]) =>
-    startLibp2pNetwork(ready, settings),
-  )
-  // Each call awaits the network itself and reports a failure there; none goes unhandled.
-  network.catch((err: unknown) => console.error('Ghost Threads: the network did not start:', err))
-  return new GhostHost({ identity, network, deliver: init.deliver })
+  const startNetwork = (on: Promise<Identity>): Promise<HostNetwork> => {
+    const network = Promise.all([on, init.settings()]).then(([ready, settings]) =>
+      startLibp2pNetwork(ready, settings),
+    )
+    // Each call awaits the network itself and reports a failure there; none goes unhandled.
+    network.catch((err: unknown) => console.error('Ghost Threads: the network did not start:', err))
+    return network
+  }
+  return new GhostHost({
+    identity,
+    network: startNetwork(identityReady),
+    deliver: init.deliver,
+    settings: init.settings(),
+    recovery: {
+      exportPhrase: async () => seedToPhrase(await loadOrCreateSeed()),
+      importPhrase: async (phrase) => {
+        const seed = phraseToSeed(phrase)
+        await saveSeed(seed)
+        const next = createSeedIdentity(seed)
+        return { identity: next, network: startNetwork(Promise.resolve(next)) }
+      },
+    },
+  })
 }

@@ -7,12 +7,17 @@
 import type { GhostThreads } from '../core/ghost-threads.js'
 import type { Identity } from '../core/identity.js'
 import type { DappParams, ThreadMethod } from '../shared/dapp-methods.js'
-import { UnauthorizedError } from '../shared/errors.js'
+import { RoomNotOpenError, UnauthorizedError } from '../shared/errors.js'
 import type { PortMethod } from '../shared/host-port.js'
+import type { PopupPost, RoomRef, RoomViewRequest } from '../shared/manage-requests.js'
 import type { HostStatus } from '../shared/messengers.js'
 import { type Owner, type OwnerSelector, ownerKey } from '../shared/owner.js'
+import type { RoomView } from '../shared/room-view.js'
 import type { Settings } from '../shared/settings.js'
+import { IDENTITY_CHANGED_REASON, LEFT_IN_POPUP_REASON } from '../shared/thread-events.js'
+import { BlockedAuthors } from './blocked-authors.js'
 import { type Deliver, OwnerOutbox } from './owner-outbox.js'
+import { RoomFeed } from './room-feed.js'
 import { type Lease, REVOKED, ThreadLeases } from './thread-leases.js'
 
 /** The network under the host: the real one is a libp2p node, tests may use a memory hub. */
@@ -22,13 +27,25 @@ export interface HostNetwork {
   status(): Omit<HostStatus, 'threads'>
   /** Members' peers in `topic` that gossip with us over a direct (WebRTC) connection. */
   directSubscribers(topic: string): number
+  /** Dials every relay that is not connected now, instead of at its next backoff step. */
+  redial(): void
   stop(): Promise<void>
+}
+
+/** The master seed as words: shown on export, and a new identity on import. */
+export interface RecoveryPhrases {
+  exportPhrase(): Promise<string>
+  /** Checks and stores the phrase's seed; resolves to what the host runs on from then on. */
+  importPhrase(phrase: string): Promise<{ identity: Identity; network: Promise<HostNetwork> }>
 }
 
 export interface GhostHostInit {
   identity: Identity
   network: Promise<HostNetwork>
   deliver: Deliver
+  /** The stored settings at start (the block list); later changes come by applySettings. */
+  settings?: Promise<Settings>
+  recovery?: RecoveryPhrases
 }
 
 export interface JoinedThread {
@@ -45,18 +62,31 @@ type ThreadHandlers = {
 export class GhostHost {
   private readonly leases: ThreadLeases
   private readonly outbox: OwnerOutbox
+  private readonly blocked = new BlockedAuthors()
+  private readonly feeds = new Map<string, RoomFeed>()
+  private identity: Identity
+  private network: Promise<HostNetwork>
 
   constructor(private readonly init: GhostHostInit) {
+    this.identity = init.identity
+    this.network = init.network
+    void init.settings?.then(
+      (settings) => this.blocked.replace(settings.blocked),
+      () => undefined,
+    )
     this.outbox = new OwnerOutbox(init.deliver, (owner) => {
       // The page is gone without the router noticing (it was asleep): leave its rooms.
       console.warn(`Ghost Threads: page ${ownerKey(owner)} cannot be reached; leaving its rooms`)
       void this.leases.releaseWhere({ owner: ownerKey(owner) })
     })
-    this.leases = new ThreadLeases((owner, event) => this.outbox.push(owner, event))
+    this.leases = new ThreadLeases((owner, event) => {
+      const visible = this.blocked.visibleEvent(event)
+      if (visible !== undefined) this.outbox.push(owner, visible)
+    })
   }
 
   async did(space: string): Promise<string> {
-    return (await this.init.identity.signerForSpace(space)).did
+    return (await this.identity.signerForSpace(space)).did
   }
 
   /**
@@ -94,11 +124,74 @@ export class GhostHost {
   }
 
   async applySettings(settings: Settings): Promise<void> {
-    await (await this.init.network).applySettings(settings)
+    this.blocked.replace(settings.blocked)
+    await (await this.network).applySettings(settings)
+  }
+
+  async redial(): Promise<void> {
+    ;(await this.network).redial()
+  }
+
+  /** The popup's view of a room: posts after `after`, members, tabs. Marks it read. */
+  async roomView({ space, room, after }: RoomViewRequest): Promise<RoomView> {
+    const feed = this.feedOf({ space, room })
+    const hide = (did: string) => this.blocked.has(did)
+    const posts = feed.postsAfter(after, hide)
+    feed.markRead()
+    const tabs = this.leases
+      .all()
+      .filter((lease) => lease.thread === feed.thread)
+      .map((lease) => ({ origin: lease.owner.origin, tabId: lease.owner.tabId }))
+    return {
+      space,
+      room,
+      did: feed.thread.did,
+      posts,
+      latest: feed.latest,
+      hidden: feed.hiddenCount(hide),
+      members: await feed.members(hide),
+      tabs: tabs.filter(
+        (tab, i) => tabs.findIndex((t) => t.tabId === tab.tabId && t.origin === tab.origin) === i,
+      ),
+    }
+  }
+
+  /** A post written in the popup: the same room and DID the pages use. */
+  async postFromPopup({ space, room, message, to }: PopupPost): Promise<string> {
+    return this.feedOf({ space, room }).thread.post(message, to)
+  }
+
+  /** Leaves a room for every tab in it; their threads close, and say why. */
+  async leaveRoom(ref: RoomRef): Promise<number> {
+    const feed = this.feedOf(ref)
+    const leases = this.leases.all().filter((lease) => lease.thread === feed.thread)
+    await Promise.all(leases.map((lease) => this.leases.release(lease, LEFT_IN_POPUP_REASON)))
+    this.pruneFeeds()
+    return leases.length
+  }
+
+  async exportPhrase(): Promise<string> {
+    return this.recovery().exportPhrase()
+  }
+
+  /**
+   * Replaces the identity with the phrase's. A wrong phrase changes nothing. Every open
+   * thread ends (its DID is no longer ours) and the network restarts on the new identity.
+   */
+  async importPhrase(phrase: string): Promise<void> {
+    const next = await this.recovery().importPhrase(phrase)
+    await this.leases.releaseWhere({ all: true }, IDENTITY_CHANGED_REASON)
+    this.pruneFeeds()
+    const previous = this.network
+    this.identity = next.identity
+    this.network = next.network
+    await (await previous).stop().catch(() => undefined)
+    await this.network
   }
 
   async status(): Promise<HostStatus> {
-    const network = await this.init.network
+    this.pruneFeeds()
+    const network = await this.network
     const byThread = new Map<string, { lease: Lease; owners: Set<string> }>()
     for (const lease of this.leases.all()) {
       const entry = byThread.get(lease.thread.topic) ?? { lease, owners: new Set<string>() }
@@ -112,6 +205,7 @@ export class GhostHost {
         members: (await lease.thread.listMembers()).length,
         direct: network.directSubscribers(lease.thread.topic),
         owners: [...owners],
+        unread: this.feeds.get(lease.thread.topic)?.unread((did) => this.blocked.has(did)) ?? 0,
       })),
     )
     const heap = (performance as { memory?: { usedJSHeapSize?: number } }).memory?.usedJSHeapSize
@@ -120,28 +214,56 @@ export class GhostHost {
 
   async stop(): Promise<void> {
     await this.leases.releaseWhere({ all: true })
-    await (await this.init.network).stop()
+    this.pruneFeeds()
+    await (await this.network).stop()
   }
 
   private thread(owner: Owner, handle: string) {
     return this.leases.get(handle, owner).thread
   }
 
+  private recovery(): RecoveryPhrases {
+    if (this.init.recovery === undefined)
+      throw new Error('This host has no stored seed to export or replace')
+    return this.init.recovery
+  }
+
+  private feedOf({ space, room }: RoomRef): RoomFeed {
+    this.pruneFeeds()
+    for (const feed of this.feeds.values())
+      if (feed.thread.space === space && feed.thread.name === room) return feed
+    throw new RoomNotOpenError(
+      `No tab is in the room "${room}" of "${space}" any more; join it from a page to chat in it again`,
+    )
+  }
+
+  /** Feeds of rooms that closed (left by the last tab, or the network stopped) go. */
+  private pruneFeeds(): void {
+    for (const [topic, feed] of this.feeds) {
+      if (feed.thread.isOpen) continue
+      feed.dispose()
+      this.feeds.delete(topic)
+    }
+  }
+
   private readonly handlers: ThreadHandlers = {
     joinThread: async (owner, { space, room, ghostBacklogLimit }): Promise<JoinedThread> => {
-      const { ghost } = await this.init.network
+      const { ghost } = await this.network
       const opened = await ghost.openSpace(space)
       const thread = await opened.joinThread(room, {
         ghost: true,
         ...(ghostBacklogLimit === undefined ? {} : { ghostBacklogLimit }),
       })
       const lease = this.leases.open(owner, thread)
+      if (!this.feeds.has(thread.topic)) this.feeds.set(thread.topic, new RoomFeed(thread))
       return { thread: lease.handle, did: thread.did, space, room }
     },
     post: async (owner, { thread, message, to }) => this.thread(owner, thread).post(message, to),
-    getPosts: async (owner, { thread, n }) => this.thread(owner, thread).getPosts(n),
+    getPosts: async (owner, { thread, n }) =>
+      this.blocked.visiblePosts(await this.thread(owner, thread).getPosts(n)),
     listMembers: async (owner, { thread }) => this.thread(owner, thread).listMembers(),
-    requestBacklog: async (owner, { thread }) => this.thread(owner, thread)._requestBacklog(),
+    requestBacklog: async (owner, { thread }) =>
+      this.blocked.visiblePosts(await this.thread(owner, thread)._requestBacklog()),
     closeThread: async (owner, { thread }) => {
       await this.leases.release(this.leases.get(thread, owner))
       return null

@@ -57,5 +57,35 @@ export function hostHandlers(
       check(sender)
       return outcomeOf(() => host.status())
     },
+    'host:room': async (request, sender) => {
+      check(sender)
+      return outcomeOf(() => host.roomView(request))
+    },
+    'host:post': async (request, sender) => {
+      check(sender)
+      return outcomeOf(() => host.postFromPopup(request))
+    },
+    'host:leave': async (request, sender) => {
+      check(sender)
+      return outcomeOf(() => host.leaveRoom(request))
+    },
+    'host:redial': async (_none, sender) => {
+      check(sender)
+      return outcomeOf(async () => {
+        await host.redial()
+        return null
+      })
+    },
+    'host:export-phrase': async (_none, sender) => {
+      check(sender)
+      return outcomeOf(() => host.exportPhrase())
+    },
+    'host:import-phrase': async ({ phrase }, sender) => {
+      check(sender)
+      return outcomeOf(async () => {
+        await host.importPhrase(phrase)
+        return null
+      })
+    },
   }
 }

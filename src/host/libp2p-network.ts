@@ -31,6 +31,7 @@ export async function startLibp2pNetwork(
       const direct = new Set(node.dialer.directPeers())
       return node.transport.subscribers(topic).filter((peer) => direct.has(peer)).length
     },
+    redial: () => node.relays.redialNow(),
     stop: () => node.stop(),
   }
 }

@@ -4,7 +4,7 @@
  * the router triggers on install).
  */
 import { createStore, get, set } from 'idb-keyval'
-import { generateSeed, SEED_BYTES } from '../core/identity.js'
+import { assertValidSeed, generateSeed, SEED_BYTES } from '../core/identity.js'
 
 const store = () => createStore('ghost-threads-identity', 'seed')
 const SEED_KEY = 'master-seed'
@@ -16,4 +16,10 @@ export async function loadOrCreateSeed(): Promise<Uint8Array> {
   const seed = generateSeed()
   await set(SEED_KEY, seed, db)
   return seed
+}
+
+/** Replaces the seed (an imported recovery phrase): every per-space DID changes with it. */
+export async function saveSeed(seed: Uint8Array): Promise<void> {
+  assertValidSeed(seed)
+  await set(SEED_KEY, seed, store())
 }

@@ -85,6 +85,12 @@ export class RelayKeeper {
     if (this.running) for (const key of added) this.schedule(key, 0, 0)
   }
 
+  /** Dials each relay that is not connected now (a user's "retry"), skipping the backoff. */
+  redialNow(): void {
+    for (const [key, relay] of this.relays)
+      if (relay.peer === undefined || !this.isConnected(relay.peer)) this.schedule(key, 0, 0)
+  }
+
   start(): void {
     if (this.running) return
     this.running = true

@@ -9,8 +9,8 @@ import { MAX_BACKLOG_LIMIT, NAME_PATTERN } from '../core/constants.js'
 import { DidKey } from '../core/schema.js'
 
 const NAME_RULE = 'must be 1–64 characters of A-Z, a-z, 0-9, _ and -'
-const SpaceName = z.string().regex(NAME_PATTERN, `the space name ${NAME_RULE}`)
-const RoomName = z.string().regex(NAME_PATTERN, `the room name ${NAME_RULE}`)
+export const SpaceName = z.string().regex(NAME_PATTERN, `the space name ${NAME_RULE}`)
+export const RoomName = z.string().regex(NAME_PATTERN, `the room name ${NAME_RULE}`)
 /** A handle the host gave out for one page's lease on a thread. */
 export const ThreadHandle = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a thread handle')
 const PostCount = z.number().int().min(1).max(MAX_BACKLOG_LIMIT)

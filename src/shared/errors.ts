@@ -59,6 +59,22 @@ export class UnknownThreadError extends GhostThreadsError {
   }
 }
 
+export class InvalidRecoveryPhraseError extends GhostThreadsError {
+  static override name = 'InvalidRecoveryPhraseError'
+  constructor(message = 'This is not a Ghost Threads recovery phrase; check it word by word') {
+    super(message, ErrorCode.invalidParams)
+  }
+}
+
+export class RoomNotOpenError extends GhostThreadsError {
+  static override name = 'RoomNotOpenError'
+  constructor(
+    message = 'No tab is in this room any more; join it from a page to chat in it again',
+  ) {
+    super(message, ErrorCode.disconnected)
+  }
+}
+
 /** Another context's error, rethrown here with its own name, code and message. */
 export class ForwardedError extends GhostThreadsError {
   static override name = 'ForwardedError'

@@ -12,8 +12,16 @@
 import { defineExtensionMessaging } from '@webext-core/messaging'
 import type { DappMethod, ThreadMethod } from './dapp-methods.js'
 import type { Outcome } from './errors.js'
+import type {
+  BlockRequest,
+  PhraseImport,
+  PopupPost,
+  RoomRef,
+  RoomViewRequest,
+} from './manage-requests.js'
 import type { Owner, OwnerSelector } from './owner.js'
 import type { PermissionEntry } from './permission-entry.js'
+import type { RoomView } from './room-view.js'
 import type { Settings } from './settings.js'
 import type { ThreadEvent } from './thread-events.js'
 
@@ -47,7 +55,15 @@ export interface HostStatus {
   /** The host context's JS heap (Chrome's performance.memory), when the browser tells it. */
   jsHeapBytes?: number
   /** `direct`: members' peers we gossip with over WebRTC, i.e. reachable without a relay. */
-  threads: { space: string; room: string; members: number; direct: number; owners: string[] }[]
+  threads: {
+    space: string
+    room: string
+    members: number
+    direct: number
+    owners: string[]
+    /** Posts from others since the user last opened the room in the popup. */
+    unread: number
+  }[]
 }
 
 /** Router → host. */
@@ -57,6 +73,12 @@ export interface HostProtocol {
   'host:release'(selector: OwnerSelector): Outcome<number>
   'host:settings'(settings: Settings): Outcome<null>
   'host:status'(): Outcome<HostStatus>
+  'host:room'(request: RoomViewRequest): Outcome<RoomView>
+  'host:post'(request: PopupPost): Outcome<string>
+  'host:leave'(request: RoomRef): Outcome<number>
+  'host:redial'(): Outcome<null>
+  'host:export-phrase'(): Outcome<string>
+  'host:import-phrase'(request: PhraseImport): Outcome<null>
 }
 
 /** Host → router. */
@@ -79,6 +101,18 @@ export interface ManageProtocol {
   'manage:settings'(): Outcome<Settings>
   /** Validated, stored, and applied to the running host without a restart. */
   'manage:save-settings'(settings: Settings): Outcome<Settings>
+  /** Adds a DID to the block list or takes it off; resolves to the settings saved. */
+  'manage:block'(request: BlockRequest): Outcome<Settings>
+  'manage:room'(request: RoomViewRequest): Outcome<RoomView>
+  'manage:post'(request: PopupPost): Outcome<string>
+  'manage:leave'(request: RoomRef): Outcome<number>
+  'manage:redial'(): Outcome<null>
+  /** The user's DID in each space a site may use. */
+  'manage:identities'(): Outcome<{ space: string; did: string }[]>
+  'manage:export-phrase'(): Outcome<string>
+  'manage:import-phrase'(request: PhraseImport): Outcome<null>
+  /** Brings a tab that is in a room to the front. */
+  'manage:show-tab'(request: { tabId: number }): Outcome<null>
 }
 
 /** Permission prompt window → router. */
@@ -96,7 +130,19 @@ export const manageMessenger = defineExtensionMessaging<ManageProtocol>()
 /** Every message name of each protocol, so tests can prove each one has a handler. */
 export const PROTOCOL_MESSAGES = {
   page: ['page:call', 'page:events'],
-  host: ['host:call', 'host:did', 'host:release', 'host:settings', 'host:status'],
+  host: [
+    'host:call',
+    'host:did',
+    'host:release',
+    'host:settings',
+    'host:status',
+    'host:room',
+    'host:post',
+    'host:leave',
+    'host:redial',
+    'host:export-phrase',
+    'host:import-phrase',
+  ],
   router: ['router:deliver', 'router:settings'],
   prompt: ['prompt:details', 'prompt:decide'],
   manage: [
@@ -105,6 +151,15 @@ export const PROTOCOL_MESSAGES = {
     'manage:status',
     'manage:settings',
     'manage:save-settings',
+    'manage:block',
+    'manage:room',
+    'manage:post',
+    'manage:leave',
+    'manage:redial',
+    'manage:identities',
+    'manage:export-phrase',
+    'manage:import-phrase',
+    'manage:show-tab',
   ],
 } as const satisfies {
   page: (keyof PageProtocol)[]

@@ -3,6 +3,7 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { z } from 'zod'
+import { DidKey } from '../core/schema.js'
 
 /** `npm run relay` on this machine. Without `/p2p/…` the relay's id is learnt on connect. */
 export const DEFAULT_RELAYS = ['/ip4/127.0.0.1/tcp/4040/ws']
@@ -17,14 +18,23 @@ const RelayAddress = z.string().refine((value) => {
   }
 }, 'a relay address is a WebSockets multiaddr, e.g. /dns4/relay.example.com/tcp/443/wss')
 
+/** More than anyone blocks by hand; it bounds the storage and each post's check. */
+export const MAX_BLOCKED = 1_000
+
 export const Settings = z.object({
   relays: z.array(RelayAddress).max(8),
   /** Loopback and LAN relays over ws:// (development, and the tests). */
   allowPrivateAddresses: z.boolean(),
+  /** Authors whose posts are hidden in every room and tab (DIDs only, never their text). */
+  blocked: z.array(DidKey).max(MAX_BLOCKED),
 })
 export type Settings = z.infer<typeof Settings>
 
-export const DEFAULT_SETTINGS: Settings = { relays: DEFAULT_RELAYS, allowPrivateAddresses: true }
+export const DEFAULT_SETTINGS: Settings = {
+  relays: DEFAULT_RELAYS,
+  allowPrivateAddresses: true,
+  blocked: [],
+}
 
 /** Stored settings, with defaults for anything missing or unreadable. */
 export function readSettings(stored: unknown): Settings {

@@ -17,3 +17,7 @@ export type ThreadEventKind = ThreadEvent['kind']
 
 /** The `closed` reason when the user revoked the site's permission for the space. */
 export const REVOKED_REASON = 'permission-revoked'
+/** The user left the room for every tab in the popup. */
+export const LEFT_IN_POPUP_REASON = 'left-in-popup'
+/** The user imported another identity: the thread's DID is no longer theirs. */
+export const IDENTITY_CHANGED_REASON = 'identity-changed'

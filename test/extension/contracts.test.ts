@@ -19,6 +19,7 @@ function handlerNames(): Record<'router' | 'host' | 'content', string[]> {
     settings: async () => DEFAULT_SETTINGS,
     saveSettings: async () => undefined,
     sendToPage: async () => true,
+    showTab: async () => undefined,
     extensionId: EXTENSION_ID,
     extensionBase: EXTENSION_BASE,
   })

@@ -57,6 +57,31 @@ export class FakeHost implements HostApi {
   async wake(): Promise<void> {
     this.woken++
   }
+  /** The popup's requests that reached the host, by message. */
+  readonly popupCalls: { kind: string; request?: unknown }[] = []
+  private popup<T>(kind: string, result: T, request?: unknown): Promise<Outcome<T>> {
+    this.popupCalls.push(request === undefined ? { kind } : { kind, request })
+    return Promise.resolve({ ok: true, result })
+  }
+  room: HostApi['room'] = (request) =>
+    this.popup(
+      'room',
+      {
+        ...request,
+        did: 'did:key:z6Mkself',
+        posts: [],
+        latest: 0,
+        hidden: 0,
+        members: [],
+        tabs: [],
+      },
+      request,
+    )
+  post: HostApi['post'] = (request) => this.popup('post', 'bafypost', request)
+  leave: HostApi['leave'] = (request) => this.popup('leave', 1, request)
+  redial: HostApi['redial'] = () => this.popup('redial', null)
+  exportPhrase: HostApi['exportPhrase'] = () => this.popup('export-phrase', 'words')
+  importPhrase: HostApi['importPhrase'] = (request) => this.popup('import-phrase', null, request)
 }
 
 /** Prompt windows that open instantly; tests answer through the broker. */

@@ -1,12 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { GhostThreads } from '../../src/core/ghost-threads.js'
-import { createSeedIdentity, generateSeed } from '../../src/core/identity.js'
+import { createSeedIdentity, generateSeed, type Identity } from '../../src/core/identity.js'
 import { MemoryHub } from '../../src/core/memory-transport.js'
-import { GhostHost, type HostNetwork, type JoinedThread } from '../../src/host/ghost-host.js'
+import {
+  GhostHost,
+  type GhostHostInit,
+  type HostNetwork,
+  type JoinedThread,
+} from '../../src/host/ghost-host.js'
 import { hostHandlers } from '../../src/host/host-handlers.js'
 import { DAPP_METHOD_NAMES, type ThreadMethod } from '../../src/shared/dapp-methods.js'
+import { InvalidRecoveryPhraseError } from '../../src/shared/errors.js'
 import { PROTOCOL_MESSAGES } from '../../src/shared/messengers.js'
 import type { Owner } from '../../src/shared/owner.js'
+import { DEFAULT_SETTINGS } from '../../src/shared/settings.js'
 import type { ThreadEvent } from '../../src/shared/thread-events.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -28,16 +35,24 @@ afterEach(async () => {
 })
 
 /** A host over the in-memory hub, recording what it delivers to each page. */
-function memoryHost(reachable: (owner: Owner) => boolean = () => true) {
-  const identity = createSeedIdentity(generateSeed())
+function memoryNetwork(identity: Identity): HostNetwork {
   const ghost = new GhostThreads({ transport: hub.createTransport(), identity })
-  const network: HostNetwork = {
+  return {
     ghost,
     applySettings: async () => undefined,
     status: () => ({ peerId: 'memory', relays: [], connections: 0, directPeers: 0 }),
     directSubscribers: () => 0,
+    redial: () => undefined,
     stop: () => ghost.stop(),
   }
+}
+
+function memoryHost(
+  reachable: (owner: Owner) => boolean = () => true,
+  extra: Pick<GhostHostInit, 'settings' | 'recovery'> = {},
+) {
+  const identity = createSeedIdentity(generateSeed())
+  const network = memoryNetwork(identity)
   const delivered: { owner: Owner; events: ThreadEvent[] }[] = []
   const host = new GhostHost({
     identity,
@@ -47,6 +62,7 @@ function memoryHost(reachable: (owner: Owner) => boolean = () => true) {
       delivered.push({ owner, events })
       return true
     },
+    ...extra,
   })
   started.push(host)
   const eventsOf = (owner: Owner) =>
@@ -119,7 +135,8 @@ describe('the host', () => {
 
     await host.call(t1, 'closeThread', { thread: first.thread }, ['chat'])
     expect((await host.status()).threads).toEqual([
-      { space: 'chat', room: 'lobby', members: 2, direct: 0, owners: [A] },
+      // Bob's post came after the room opened and the popup has not looked: one unread.
+      { space: 'chat', room: 'lobby', members: 2, direct: 0, owners: [A], unread: 1 },
     ])
     await other.host.call(tab(9), 'post', { thread: bob.thread, message: 'after tab 1 left' }, [
       'chat',
@@ -217,5 +234,175 @@ describe('the host', () => {
       timeoutMs: 10_000,
     })
     expect(received()).toEqual(texts)
+  })
+})
+
+describe("the popup's view of rooms", () => {
+  const messagesOf = (events: ThreadEvent[]) =>
+    events.flatMap((e) => (e.kind === 'message' ? [e.post.message] : []))
+
+  /** Alice's host with tab 1 in the lobby, and bob's host in it too, seeing each other. */
+  async function lobby(extra: Pick<GhostHostInit, 'settings' | 'recovery'> = {}) {
+    const alice = memoryHost(undefined, extra)
+    const bob = memoryHost()
+    const aliceTab = tab(1)
+    const bobTab = tab(9, 'https://b.example')
+    const aliceJoin = await join(alice.host, aliceTab)
+    const bobJoin = await join(bob.host, bobTab)
+    await waitFor(
+      async () =>
+        (await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })).members.length ===
+        2,
+      { what: 'bob in alice’s member list' },
+    )
+    return { alice, bob, aliceTab, bobTab, aliceJoin, bobJoin }
+  }
+
+  it('shows posts after a cursor, counts unread until looked at, and lists members and tabs', async () => {
+    const { alice, bob, bobTab, bobJoin, aliceJoin } = await lobby()
+    for (const message of ['one', 'two'])
+      await bob.host.call(bobTab, 'post', { thread: bobJoin.thread, message }, ['chat'])
+    await waitFor(async () => (await alice.host.status()).threads[0]?.unread === 2, {
+      what: 'two unread',
+    })
+    const first = await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })
+    expect(first.posts.map((p) => p.post.message)).toEqual(['one', 'two'])
+    expect(first.did).toBe(aliceJoin.did)
+    expect(first.members).toEqual([
+      { did: aliceJoin.did, online: true, blocked: false },
+      { did: bobJoin.did, online: true, blocked: false },
+    ])
+    expect(first.tabs).toEqual([{ origin: A, tabId: 1 }])
+    expect((await alice.host.status()).threads[0]?.unread).toBe(0)
+    // Our own post is in the feed but never unread.
+    await alice.host.postFromPopup({ space: 'chat', room: 'lobby', message: 'from the popup' })
+    expect((await alice.host.status()).threads[0]?.unread).toBe(0)
+    const next = await alice.host.roomView({ space: 'chat', room: 'lobby', after: first.latest })
+    expect(next.posts.map((p) => [p.post.message, p.post.author])).toEqual([
+      ['from the popup', aliceJoin.did],
+    ])
+    await waitFor(() => messagesOf(bob.eventsOf(bobTab)).includes('from the popup'), {
+      what: 'the popup post at bob',
+    })
+    // Bob leaves: he stays listed, offline.
+    await bob.host.call(bobTab, 'closeThread', { thread: bobJoin.thread }, ['chat'])
+    await waitFor(
+      async () =>
+        (await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })).members[1]
+          ?.online === false,
+      { what: 'bob offline' },
+    )
+  })
+
+  it('hides a blocked author everywhere pages and the popup look, and undoes it', async () => {
+    const { alice, bob, aliceTab, aliceJoin, bobTab, bobJoin } = await lobby({
+      settings: Promise.resolve({ ...DEFAULT_SETTINGS }),
+    })
+    const bobSays = (message: string) =>
+      bob.host.call(bobTab, 'post', { thread: bobJoin.thread, message }, ['chat'])
+    await bobSays('before the block')
+    await waitFor(() => messagesOf(alice.eventsOf(aliceTab)).includes('before the block'))
+    await alice.host.applySettings({ ...DEFAULT_SETTINGS, blocked: [bobJoin.did] })
+    await bobSays('while blocked')
+    await bobSays('also blocked')
+    const view = await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })
+    await waitFor(
+      async () =>
+        (await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })).hidden === 3,
+      { what: 'all three of bob’s posts in the feed, hidden' },
+    )
+    expect(view.posts).toEqual([])
+    expect(view.members[1]).toEqual({ did: bobJoin.did, online: true, blocked: true })
+    expect(messagesOf(alice.eventsOf(aliceTab))).toEqual(['before the block'])
+    expect(
+      await alice.host.call(aliceTab, 'getPosts', { thread: aliceJoin.thread }, ['chat']),
+    ).toEqual([])
+    expect((await alice.host.status()).threads[0]?.unread).toBe(0)
+    // Undo: new posts arrive again, and the popup shows the earlier ones too.
+    await alice.host.applySettings({ ...DEFAULT_SETTINGS, blocked: [] })
+    await bobSays('after the undo')
+    await waitFor(() => messagesOf(alice.eventsOf(aliceTab)).includes('after the undo'))
+    expect(messagesOf(alice.eventsOf(aliceTab))).toEqual(['before the block', 'after the undo'])
+    const after = await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })
+    expect(after.posts.map((p) => p.post.message)).toEqual([
+      'before the block',
+      'while blocked',
+      'also blocked',
+      'after the undo',
+    ])
+  })
+
+  it('the block list read at start applies before any page joins', async () => {
+    const bob = memoryHost()
+    const bobJoin = await join(bob.host, tab(9))
+    const alice = memoryHost(undefined, {
+      settings: Promise.resolve({ ...DEFAULT_SETTINGS, blocked: [bobJoin.did] }),
+    })
+    const aliceJoin = await join(alice.host, tab(1))
+    await bob.host.call(tab(9), 'post', { thread: bobJoin.thread, message: 'hidden' }, ['chat'])
+    await waitFor(
+      async () =>
+        (await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })).hidden === 1,
+    )
+    expect(messagesOf(alice.eventsOf(tab(1)))).toEqual([])
+    expect(
+      await alice.host.call(tab(1), 'getPosts', { thread: aliceJoin.thread }, ['chat']),
+    ).toEqual([])
+  })
+
+  it('leaving in the popup closes the room for every tab, which say why', async () => {
+    const { alice, aliceTab } = await lobby()
+    const second = tab(2)
+    const secondJoin = await join(alice.host, second)
+    expect(await alice.host.leaveRoom({ space: 'chat', room: 'lobby' })).toBe(2)
+    for (const owner of [aliceTab, second])
+      expect(alice.eventsOf(owner).at(-1)).toMatchObject({
+        kind: 'closed',
+        reason: 'left-in-popup',
+      })
+    expect((await alice.host.status()).threads).toEqual([])
+    await expect(
+      alice.host.call(second, 'post', { thread: secondJoin.thread, message: 'x' }, ['chat']),
+    ).rejects.toMatchObject({ name: 'UnknownThreadError' })
+    for (const request of [
+      () => alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 }),
+      () => alice.host.postFromPopup({ space: 'chat', room: 'lobby', message: 'x' }),
+      () => alice.host.leaveRoom({ space: 'chat', room: 'lobby' }),
+    ])
+      await expect(request()).rejects.toMatchObject({ name: 'RoomNotOpenError', code: 4900 })
+  })
+
+  it('importing a phrase swaps the identity, ends threads, and a bad phrase changes nothing', async () => {
+    const seed = generateSeed()
+    const imported: string[] = []
+    const { alice, aliceTab, aliceJoin } = await lobby({
+      recovery: {
+        exportPhrase: async () => 'the current words',
+        importPhrase: async (phrase) => {
+          if (phrase !== 'good words')
+            throw new InvalidRecoveryPhraseError('not a phrase; check each word')
+          imported.push(phrase)
+          const identity = createSeedIdentity(seed)
+          return { identity, network: Promise.resolve(memoryNetwork(identity)) }
+        },
+      },
+    })
+    expect(await alice.host.exportPhrase()).toBe('the current words')
+    await expect(alice.host.importPhrase('bad words')).rejects.toMatchObject({
+      name: 'InvalidRecoveryPhraseError',
+    })
+    expect(await alice.host.did('chat')).toBe(aliceJoin.did)
+    expect((await alice.host.status()).threads).toHaveLength(1)
+
+    await alice.host.importPhrase('good words')
+    const expected = (await createSeedIdentity(seed).signerForSpace('chat')).did
+    expect(await alice.host.did('chat')).toBe(expected)
+    expect(alice.eventsOf(aliceTab).at(-1)).toMatchObject({
+      kind: 'closed',
+      reason: 'identity-changed',
+    })
+    const rejoined = await join(alice.host, aliceTab)
+    expect(rejoined.did).toBe(expected)
+    expect(imported).toEqual(['good words'])
   })
 })

@@ -4,7 +4,7 @@ import { PromptBroker } from '../../src/background/prompt-broker.js'
 import { Router, SenderRefusedError } from '../../src/background/router.js'
 import type { Outcome } from '../../src/shared/errors.js'
 import type { Owner } from '../../src/shared/owner.js'
-import { DEFAULT_SETTINGS } from '../../src/shared/settings.js'
+import { DEFAULT_SETTINGS, MAX_BLOCKED, type Settings } from '../../src/shared/settings.js'
 import type { ThreadEvent } from '../../src/shared/thread-events.js'
 import {
   EXTENSION_BASE,
@@ -29,6 +29,8 @@ let prompts: PromptBroker
 let router: Router
 let delivered: { owner: Owner; events: ThreadEvent[] }[]
 let saved: unknown[]
+let shown: number[]
+let stored: Settings
 
 beforeEach(() => {
   host = new FakeHost()
@@ -37,17 +39,23 @@ beforeEach(() => {
   prompts = new PromptBroker(windows, (path) => `${EXTENSION_BASE}${path}`)
   delivered = []
   saved = []
+  shown = []
+  stored = DEFAULT_SETTINGS
   router = new Router({
     host,
     permissions,
     prompts,
-    settings: async () => DEFAULT_SETTINGS,
+    settings: async () => stored,
     saveSettings: async (settings) => {
       saved.push(settings)
+      stored = settings
     },
     sendToPage: async (owner, events) => {
       delivered.push({ owner, events })
       return true
+    },
+    showTab: async (tabId) => {
+      shown.push(tabId)
     },
     extensionId: EXTENSION_ID,
     extensionBase: EXTENSION_BASE,
@@ -291,7 +299,11 @@ describe('settings', () => {
       ok: true,
       result: DEFAULT_SETTINGS,
     })
-    const next = { relays: ['/dns4/relay.example.com/tcp/443/wss'], allowPrivateAddresses: false }
+    const next = {
+      relays: ['/dns4/relay.example.com/tcp/443/wss'],
+      allowPrivateAddresses: false,
+      blocked: [],
+    }
     expect(await router.handlers['manage:save-settings'](next, popup)).toEqual({
       ok: true,
       result: next,
@@ -304,6 +316,7 @@ describe('settings', () => {
       {
         relays: ['/ip4/127.0.0.1/tcp/4040/ws', 'https://relay.example.com'],
         allowPrivateAddresses: true,
+        blocked: [],
       },
       popup,
     )
@@ -316,5 +329,117 @@ describe('settings', () => {
     await expect(
       router.handlers['manage:save-settings'](DEFAULT_SETTINGS, pageSender(A)),
     ).rejects.toThrow(SenderRefusedError)
+  })
+})
+
+describe("the popup's room, block and identity messages", () => {
+  const popup = extensionSender('popup.html')
+  const ALICE = `did:key:z6Mk${'a'.repeat(44)}`
+  const BOB = `did:key:z6Mk${'b'.repeat(44)}`
+
+  it('blocks and unblocks a DID in the stored settings, once each', async () => {
+    expect(await router.handlers['manage:block']({ did: ALICE, blocked: true }, popup)).toEqual({
+      ok: true,
+      result: { ...DEFAULT_SETTINGS, blocked: [ALICE] },
+    })
+    await router.handlers['manage:block']({ did: ALICE, blocked: true }, popup)
+    await router.handlers['manage:block']({ did: BOB, blocked: true }, popup)
+    expect(stored.blocked).toEqual([ALICE, BOB])
+    await router.handlers['manage:block']({ did: ALICE, blocked: false }, popup)
+    expect(stored.blocked).toEqual([BOB])
+    // The relays were left as they were.
+    expect(stored.relays).toEqual(DEFAULT_SETTINGS.relays)
+  })
+
+  it('refuses a malformed DID and a full block list, and stores nothing', async () => {
+    expect(
+      failure(await router.handlers['manage:block']({ did: 'bob', blocked: true }, popup)),
+    ).toMatchObject({ name: 'InvalidArgumentError', message: expect.stringMatching(/^did: /) })
+    stored = {
+      ...DEFAULT_SETTINGS,
+      blocked: Array.from(
+        { length: MAX_BLOCKED },
+        (_, i) => `did:key:z6Mk${String(i).padEnd(44, 'c')}`,
+      ),
+    }
+    expect(
+      failure(await router.handlers['manage:block']({ did: ALICE, blocked: true }, popup)),
+    ).toMatchObject({ name: 'InvalidArgumentError', message: expect.stringContaining('full') })
+    expect(saved).toEqual([])
+  })
+
+  it('passes room, post, leave and phrase requests to the host only when well formed', async () => {
+    const room = { space: 'chat', room: 'lobby' }
+    expect(await router.handlers['manage:room']({ ...room, after: 3 }, popup)).toMatchObject({
+      ok: true,
+      result: { space: 'chat', room: 'lobby', did: 'did:key:z6Mkself' },
+    })
+    expect(
+      await router.handlers['manage:post']({ ...room, message: 'hi', to: BOB }, popup),
+    ).toEqual({ ok: true, result: 'bafypost' })
+    expect(await router.handlers['manage:leave'](room, popup)).toEqual({ ok: true, result: 1 })
+    await router.handlers['manage:redial'](undefined, popup)
+    await router.handlers['manage:import-phrase']({ phrase: 'abandon '.repeat(24) }, popup)
+    expect(host.popupCalls.map((c) => c.kind)).toEqual([
+      'room',
+      'post',
+      'leave',
+      'redial',
+      'import-phrase',
+    ])
+    const refused = [
+      await router.handlers['manage:room']({ space: 'chat', room: 'bad room', after: 0 }, popup),
+      await router.handlers['manage:room']({ ...room, after: -1 }, popup),
+      await router.handlers['manage:post']({ ...room, message: 'hi', to: 'bob' }, popup),
+      await router.handlers['manage:post']({ ...room, message: 'hi', extra: 1 } as never, popup),
+      await router.handlers['manage:leave']({ space: '', room: 'lobby' }, popup),
+      await router.handlers['manage:import-phrase']({ phrase: 'x'.repeat(401) }, popup),
+    ]
+    expect(refused.map((outcome) => failure(outcome)?.name)).toEqual(
+      Array(6).fill('InvalidArgumentError'),
+    )
+    expect(failure(refused[0] as Outcome)?.message).toMatch(/^room: the room name/)
+    expect(host.popupCalls).toHaveLength(5)
+  })
+
+  it("lists the user's DID in each allowed space, and shows a tab", async () => {
+    await permissions.decide(A, 'chat', 'allow')
+    await permissions.decide(B, 'chat', 'allow')
+    await permissions.decide(B, 'games', 'allow')
+    await permissions.decide(B, 'secret', 'deny')
+    expect(await router.handlers['manage:identities'](undefined, popup)).toEqual({
+      ok: true,
+      result: [
+        { space: 'chat', did: `did:key:z6Mk${'chat'.padEnd(44, 'x')}` },
+        { space: 'games', did: `did:key:z6Mk${'games'.padEnd(44, 'x')}` },
+      ],
+    })
+    expect(await router.handlers['manage:show-tab']({ tabId: 9 }, popup)).toEqual({
+      ok: true,
+      result: null,
+    })
+    expect(failure(await router.handlers['manage:show-tab']({ tabId: -1 }, popup))?.name).toBe(
+      'InvalidArgumentError',
+    )
+    expect(shown).toEqual([9])
+  })
+
+  it('refuses every popup message from a web page', async () => {
+    const web = pageSender(A)
+    const room = { space: 'chat', room: 'lobby' }
+    const attempts = [
+      () => router.handlers['manage:block']({ did: ALICE, blocked: true }, web),
+      () => router.handlers['manage:room']({ ...room, after: 0 }, web),
+      () => router.handlers['manage:post']({ ...room, message: 'x' }, web),
+      () => router.handlers['manage:leave'](room, web),
+      () => router.handlers['manage:redial'](undefined, web),
+      () => router.handlers['manage:identities'](undefined, web),
+      () => router.handlers['manage:export-phrase'](undefined, web),
+      () => router.handlers['manage:import-phrase']({ phrase: 'a' }, web),
+      () => router.handlers['manage:show-tab']({ tabId: 1 }, web),
+    ]
+    for (const attempt of attempts) await expect(attempt()).rejects.toThrow(SenderRefusedError)
+    expect(host.popupCalls).toEqual([])
+    expect(saved).toEqual([])
   })
 })

@@ -1,0 +1,35 @@
+/**
+ * The authors the user blocked in the popup. Their posts are dropped on every path to a
+ * page (live events, backlog events, getPosts, _requestBacklog) and hidden in the popup,
+ * in every room and tab at once; the list comes from the settings, so undo is a settings
+ * change too. Presence is not hidden: a blocked member is still in the room.
+ */
+import type { Post } from '../core/post.js'
+import type { ThreadEvent } from '../shared/thread-events.js'
+
+export class BlockedAuthors {
+  private dids = new Set<string>()
+
+  replace(dids: readonly string[]): void {
+    this.dids = new Set(dids)
+  }
+
+  has(did: string): boolean {
+    return this.dids.has(did)
+  }
+
+  visiblePosts(posts: Post[]): Post[] {
+    return this.dids.size === 0 ? posts : posts.filter((post) => !this.dids.has(post.author))
+  }
+
+  /** The event as a page may see it, or undefined when nothing of it is left. */
+  visibleEvent(event: ThreadEvent): ThreadEvent | undefined {
+    if (event.kind === 'message') return this.dids.has(event.post.author) ? undefined : event
+    if (event.kind !== 'backlog-received') return event
+    const message = this.visiblePosts(event.backlog.message)
+    if (message.length === 0) return undefined
+    return message.length === event.backlog.message.length
+      ? event
+      : { ...event, backlog: { ...event.backlog, message } }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The popup's view of one room, kept in the host's memory while the room is open: the
+ * newest posts with sequence numbers (live, backlog and our own, once each), everyone seen
+ * in the room, and how many posts arrived since the user last looked. It goes when the
+ * room is left; nothing of it is written anywhere.
+ */
+import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
+import type { Post } from '../core/post.js'
+import type { FeedPost, RoomMember } from '../shared/room-view.js'
+
+/** Posts kept per room for the popup: the backlog limit and hundreds of live posts. */
+export const FEED_LIMIT = 1_000
+/** DIDs remembered per room to show offline members. */
+const SEEN_LIMIT = 500
+
+export class RoomFeed {
+  private readonly entries: FeedPost[] = []
+  private readonly ids = new Set<string>()
+  private readonly seen = new Set<string>()
+  private seq = 0
+  private readSeq = 0
+  private readonly stop: () => void
+
+  constructor(
+    readonly thread: GhostThread,
+    private readonly limit = FEED_LIMIT,
+  ) {
+    const onMessage = (post: Post) => this.add(post)
+    const onBacklog = (backlog: BacklogEvent) => {
+      for (const post of backlog.message) this.add(post)
+    }
+    const onJoined = (did: string) => this.see(did)
+    thread.on('message', onMessage)
+    thread.on('backlog-received', onBacklog)
+    thread.on('user-joined', onJoined)
+    this.stop = () => {
+      thread.off('message', onMessage)
+      thread.off('backlog-received', onBacklog)
+      thread.off('user-joined', onJoined)
+    }
+    // What the room held before the popup's feed began: the backlog the join fetched.
+    void thread.getPosts().then(
+      (posts) => {
+        for (const post of posts) this.add(post)
+        // They came before the user could look: not unread.
+        this.readSeq = this.seq
+      },
+      () => undefined,
+    )
+  }
+
+  /** Posts after `after`, oldest first; `hide` leaves out blocked authors. */
+  postsAfter(after: number, hide: (author: string) => boolean): FeedPost[] {
+    const start = this.entries.findIndex((entry) => entry.seq > after)
+    if (start < 0) return []
+    return this.entries.slice(start).filter((entry) => !hide(entry.post.author))
+  }
+
+  hiddenCount(hide: (author: string) => boolean): number {
+    return this.entries.filter((entry) => hide(entry.post.author)).length
+  }
+
+  get latest(): number {
+    return this.seq
+  }
+
+  /** Posts from others since the user last looked, blocked authors not counted. */
+  unread(hide: (author: string) => boolean): number {
+    let count = 0
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const entry = this.entries[i] as FeedPost
+      if (entry.seq <= this.readSeq) break
+      if (entry.post.author !== this.thread.did && !hide(entry.post.author)) count++
+    }
+    return count
+  }
+
+  markRead(): void {
+    this.readSeq = this.seq
+  }
+
+  /** Online members (ours first), then those seen here earlier. */
+  async members(isBlocked: (did: string) => boolean): Promise<RoomMember[]> {
+    const online = await this.thread.listMembers()
+    const onlineSet = new Set(online)
+    const offline = [...this.seen].filter((did) => !onlineSet.has(did) && did !== this.thread.did)
+    for (const did of online) this.see(did)
+    return [
+      ...online.map((did) => ({ did, online: true, blocked: isBlocked(did) })),
+      ...offline.map((did) => ({ did, online: false, blocked: isBlocked(did) })),
+    ]
+  }
+
+  dispose(): void {
+    this.stop()
+  }
+
+  private add(post: Post): void {
+    if (this.ids.has(post.postId)) return
+    this.ids.add(post.postId)
+    this.see(post.author)
+    this.entries.push({ seq: ++this.seq, post })
+    while (this.entries.length > this.limit) {
+      const dropped = this.entries.shift() as FeedPost
+      this.ids.delete(dropped.post.postId)
+    }
+  }
+
+  private see(did: string): void {
+    this.seen.delete(did)
+    this.seen.add(did)
+    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value as string)
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What the popup may ask of the router beyond reading: each request is parsed here, with
+ * zod, before it reaches the host, so a malformed one is refused with the field it names.
+ */
+import { z } from 'zod'
+import { InvalidArgumentError } from '../core/errors.js'
+import { DidKey } from '../core/schema.js'
+import { RoomName, SpaceName } from './dapp-methods.js'
+
+export const RoomRef = z.strictObject({ space: SpaceName, room: RoomName })
+export type RoomRef = z.infer<typeof RoomRef>
+
+/** `after`: the newest feed sequence number the popup already shows (0 for none). */
+export const RoomViewRequest = RoomRef.extend({ after: z.number().int().min(0) })
+export type RoomViewRequest = z.infer<typeof RoomViewRequest>
+
+export const PopupPost = RoomRef.extend({ message: z.json(), to: DidKey.optional() })
+export type PopupPost = z.infer<typeof PopupPost>
+
+export const BlockRequest = z.strictObject({ did: DidKey, blocked: z.boolean() })
+export type BlockRequest = z.infer<typeof BlockRequest>
+
+/** BIP-39 phrases are 12–24 words of at most 8 letters. */
+export const PhraseImport = z.strictObject({ phrase: z.string().min(1).max(400) })
+export type PhraseImport = z.infer<typeof PhraseImport>
+
+/** The parsed request, or an InvalidArgumentError naming the first wrong field. */
+export function parseManage<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  const parsed = schema.safeParse(data)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  throw new InvalidArgumentError(
+    `${issue?.path.join('.') || what}: ${issue?.message ?? 'malformed'}`,
+  )
+}

@@ -1,0 +1,38 @@
+/**
+ * What the popup sees of one room: the host's in-memory feed of it, never stored. Posts
+ * carry a sequence number so the popup asks only for what it does not show yet.
+ */
+import type { Post } from '../core/post.js'
+
+export interface FeedPost {
+  seq: number
+  post: Post
+}
+
+export interface RoomMember {
+  did: string
+  /** Announcing itself now; offline members were seen in the room earlier. */
+  online: boolean
+  blocked: boolean
+}
+
+export interface RoomView {
+  space: string
+  room: string
+  /** The user's own DID in this space: the author of posts from the popup and the pages. */
+  did: string
+  /** Posts newer than the request's `after`, oldest first; blocked authors left out. */
+  posts: FeedPost[]
+  /** The newest sequence number in the feed, to ask `after` next time. */
+  latest: number
+  /** Posts in the feed hidden because their author is blocked. */
+  hidden: number
+  members: RoomMember[]
+  /** The tabs in this room, by site. */
+  tabs: RoomTab[]
+}
+
+export interface RoomTab {
+  origin: string
+  tabId: number
+}

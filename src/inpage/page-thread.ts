@@ -9,7 +9,20 @@ import type { Post } from '../core/post.js'
 import { type PostFilter, PostFilters } from '../core/post-filters.js'
 import { onNewCapabilities, onUpdate, refuse } from '../core/thread-sugar.js'
 import { UnauthorizedError } from '../shared/errors.js'
-import { REVOKED_REASON, type ThreadEvent } from '../shared/thread-events.js'
+import {
+  IDENTITY_CHANGED_REASON,
+  LEFT_IN_POPUP_REASON,
+  REVOKED_REASON,
+  type ThreadEvent,
+} from '../shared/thread-events.js'
+
+/** What a call on a thread the extension closed says, by the reason it gave. */
+const CLOSED_BECAUSE: Record<string, string> = {
+  [LEFT_IN_POPUP_REASON]:
+    'The user left this room in the Ghost Threads popup; call joinThread() to join it again',
+  [IDENTITY_CHANGED_REASON]:
+    'The user switched to another identity in Ghost Threads; call openSpace() and joinThread() again',
+}
 
 /** The extension's side of one thread: calls by method name, with the handle added. */
 export interface ThreadLink {
@@ -21,6 +34,7 @@ export class PageThread extends EventEmitter<GhostThreadEvents> {
   private closed = false
   /** Set when the extension ended the thread because the user revoked the site. */
   private revoked = false
+  private closedReason: string | undefined
 
   constructor(
     readonly space: string,
@@ -126,6 +140,7 @@ export class PageThread extends EventEmitter<GhostThreadEvents> {
   markClosed(reason?: string): void {
     this.closed = true
     this.revoked = reason === REVOKED_REASON
+    this.closedReason = reason
     this.removeAllListeners()
   }
 
@@ -135,7 +150,10 @@ export class PageThread extends EventEmitter<GhostThreadEvents> {
         `The user revoked this site's permission for the space "${this.space}"; call openSpace() to ask again`,
       )
     }
-    if (this.closed) throw new ThreadClosedError()
+    if (this.closed) {
+      const because = CLOSED_BECAUSE[this.closedReason ?? '']
+      throw because === undefined ? new ThreadClosedError() : new ThreadClosedError(because)
+    }
     return this.link.call(method, params)
   }
 }

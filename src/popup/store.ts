@@ -5,8 +5,10 @@
  */
 import { signal } from '@preact/signals'
 import type { Outcome } from '../shared/errors.js'
+import type { PopupPost, RoomRef, RoomViewRequest } from '../shared/manage-requests.js'
 import type { HostStatus } from '../shared/messengers.js'
 import type { PermissionEntry } from '../shared/permission-entry.js'
+import type { FeedPost, RoomView } from '../shared/room-view.js'
 import type { Settings } from '../shared/settings.js'
 
 export interface PopupApi {
@@ -15,15 +17,45 @@ export interface PopupApi {
   revoke(origin: string, space: string): Promise<Outcome<null>>
   settings(): Promise<Outcome<Settings>>
   saveSettings(settings: Settings): Promise<Outcome<Settings>>
+  block(did: string, blocked: boolean): Promise<Outcome<Settings>>
+  room(request: RoomViewRequest): Promise<Outcome<RoomView>>
+  post(request: PopupPost): Promise<Outcome<string>>
+  leave(room: RoomRef): Promise<Outcome<number>>
+  redial(): Promise<Outcome<null>>
+  identities(): Promise<Outcome<{ space: string; did: string }[]>>
+  exportPhrase(): Promise<Outcome<string>>
+  importPhrase(phrase: string): Promise<Outcome<null>>
+  showTab(tabId: number): Promise<Outcome<null>>
+  /** The extension's version, for About. */
+  version: string
+}
+
+/** Posts the popup keeps for an open room: the host's feed holds no more either. */
+export const SHOWN_POSTS = 1_000
+
+/** An open room as the popup shows it: every post fetched so far, and the latest state. */
+export interface OpenRoom extends Omit<RoomView, 'posts'> {
+  posts: FeedPost[]
 }
 
 export type PopupStore = ReturnType<typeof createPopupStore>
+
+/** An action's result for the component that started it: an error message, or none. */
+type Failure = string | undefined
+const failureOf = (outcome: Outcome<unknown>): Failure =>
+  outcome.ok ? undefined : outcome.error.message
 
 export function createPopupStore(api: PopupApi) {
   const status = signal<HostStatus | undefined>(undefined)
   const statusError = signal<string | undefined>(undefined)
   const permissions = signal<PermissionEntry[]>([])
   const settings = signal<Settings | undefined>(undefined)
+  const identities = signal<{ space: string; did: string }[]>([])
+  /** The room the user opened, and what the popup shows of it. */
+  const selected = signal<RoomRef | undefined>(undefined)
+  const room = signal<OpenRoom | undefined>(undefined)
+  const roomError = signal<string | undefined>(undefined)
+  let roomRequest = 0
 
   async function refresh(): Promise<void> {
     const [nextStatus, nextPermissions] = await Promise.all([api.status(), api.permissions()])
@@ -35,12 +67,13 @@ export function createPopupStore(api: PopupApi) {
   }
 
   async function loadSettings(): Promise<void> {
-    const outcome = await api.settings()
+    const [outcome, ids] = await Promise.all([api.settings(), api.identities()])
     if (outcome.ok) settings.value = outcome.result
+    if (ids.ok) identities.value = ids.result
   }
 
   /** Saves relay addresses typed one per line; resolves to an error message, or undefined. */
-  async function saveRelays(text: string): Promise<string | undefined> {
+  async function saveRelays(text: string): Promise<Failure> {
     const relays = text
       .split('\n')
       .map((line) => line.trim())
@@ -58,5 +91,108 @@ export function createPopupStore(api: PopupApi) {
     await refresh()
   }
 
-  return { status, statusError, permissions, settings, refresh, loadSettings, saveRelays, revoke }
+  async function redial(): Promise<Failure> {
+    const outcome = await api.redial()
+    await refresh()
+    return failureOf(outcome)
+  }
+
+  function openRoom(ref: RoomRef | undefined): void {
+    selected.value = ref
+    room.value = undefined
+    roomError.value = undefined
+    roomRequest++
+    if (ref !== undefined) void refreshRoom()
+  }
+
+  /**
+   * Fetches what is new in the open room (`fromStart`: all of it again, replacing what is
+   * shown in one step). A room that closed says so and stays shown.
+   */
+  async function refreshRoom(fromStart = false): Promise<void> {
+    const ref = selected.value
+    if (ref === undefined) return
+    if (fromStart) roomRequest++
+    const request = roomRequest
+    const shown = fromStart ? undefined : room.value
+    const outcome = await api.room({ ...ref, after: shown?.latest ?? 0 })
+    // The user opened another room (or reloaded this one) meanwhile: this answer is stale.
+    if (request !== roomRequest) return
+    if (!outcome.ok) {
+      roomError.value = outcome.error.message
+      return
+    }
+    roomError.value = undefined
+    const { posts, ...rest } = outcome.result
+    const kept = shown === undefined ? posts : [...shown.posts, ...posts]
+    room.value = { ...rest, posts: kept.length > SHOWN_POSTS ? kept.slice(-SHOWN_POSTS) : kept }
+  }
+
+  async function post(message: string, to?: string): Promise<Failure> {
+    const ref = selected.value
+    if (ref === undefined) return 'Open a room first'
+    const outcome = await api.post({ ...ref, message, ...(to === undefined ? {} : { to }) })
+    if (outcome.ok) await refreshRoom()
+    return failureOf(outcome)
+  }
+
+  async function leave(): Promise<Failure> {
+    const ref = selected.value
+    if (ref === undefined) return undefined
+    const outcome = await api.leave(ref)
+    if (outcome.ok) openRoom(undefined)
+    await refresh()
+    return failureOf(outcome)
+  }
+
+  /** Blocks or unblocks; the open room is fetched again, since what it hides changed. */
+  async function block(did: string, blocked: boolean): Promise<Failure> {
+    const outcome = await api.block(did, blocked)
+    if (!outcome.ok) return outcome.error.message
+    settings.value = outcome.result
+    await refreshRoom(true)
+    return undefined
+  }
+
+  async function exportPhrase(): Promise<Outcome<string>> {
+    return api.exportPhrase()
+  }
+
+  async function importPhrase(phrase: string): Promise<Failure> {
+    const outcome = await api.importPhrase(phrase)
+    if (outcome.ok) {
+      openRoom(undefined)
+      await Promise.all([loadSettings(), refresh()])
+    }
+    return failureOf(outcome)
+  }
+
+  async function showTab(tabId: number): Promise<void> {
+    await api.showTab(tabId)
+  }
+
+  return {
+    version: api.version,
+    status,
+    statusError,
+    permissions,
+    settings,
+    identities,
+    selected,
+    room,
+    roomError,
+    refresh,
+    loadSettings,
+    saveRelays,
+    revoke,
+    redial,
+    openRoom,
+    refreshRoom,
+    post,
+    leave,
+    block,
+    exportPhrase,
+    importPhrase,
+    showTab,
+  }
 }

@@ -149,6 +149,18 @@ describe('the inpage provider over a fake extension', () => {
       name: 'ThreadClosedError',
       code: 4900,
     })
+    for (const [reason, says] of [
+      ['left-in-popup', /left this room in the Ghost Threads popup; call joinThread/],
+      ['identity-changed', /another identity/],
+    ] as const) {
+      const closed = await joined()
+      closed.ext.emit([{ thread: H1, kind: 'closed', reason }])
+      await expect(closed.thread.getPosts()).rejects.toMatchObject({
+        name: 'ThreadClosedError',
+        code: 4900,
+        message: expect.stringMatching(says),
+      })
+    }
     expect(revoked.ext.requests.filter(([method]) => method === 'post')).toEqual([])
   })
 

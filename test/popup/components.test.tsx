@@ -2,30 +2,26 @@
 import { describe, expect, it } from '@jest/globals'
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact'
 import { App } from '../../src/popup/components/App.js'
+import { BlockList } from '../../src/popup/components/BlockList.js'
+import { Composer } from '../../src/popup/components/Composer.js'
+import { IdentitySettings } from '../../src/popup/components/IdentitySettings.js'
+import { MemberList } from '../../src/popup/components/MemberList.js'
+import { MessageList } from '../../src/popup/components/MessageList.js'
 import { PermissionList } from '../../src/popup/components/PermissionList.js'
 import { RoomList } from '../../src/popup/components/RoomList.js'
 import { StatusBar } from '../../src/popup/components/StatusBar.js'
-import { createPopupStore, type PopupApi } from '../../src/popup/store.js'
-import type { HostStatus } from '../../src/shared/messengers.js'
+import { colourOf, shortDid } from '../../src/popup/did-display.js'
+import { createPopupStore } from '../../src/popup/store.js'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings.js'
 import { PermissionPrompt } from '../../src/ui/PermissionPrompt.js'
+import { BOB, CAROL, fakePopupApi, post, SELF, status } from './fake-popup-api.js'
 
 const HOSTILE = '<img src=x onerror="window.pwned=1"><b>bold</b>'
-
-function status(overrides: Partial<HostStatus> = {}): HostStatus {
-  return {
-    peerId: '12D3KooWtest',
-    relays: [{ address: '/ip4/127.0.0.1/tcp/4040/ws', connected: true }],
-    connections: 3,
-    directPeers: 1,
-    threads: [],
-    ...overrides,
-  }
-}
+const noRetry = async () => undefined
 
 describe('StatusBar', () => {
   it('shows relay, peers and direct peers when connected', () => {
-    render(<StatusBar status={status()} />)
+    render(<StatusBar status={status()} onRetry={noRetry} />)
     expect(screen.getByRole('status').textContent).toContain('relay connected · 3 peers · 1 direct')
   })
 
@@ -33,35 +29,69 @@ describe('StatusBar', () => {
     const { unmount } = render(
       <StatusBar
         status={status({ relays: [{ address: '/ip4/1.2.3.4/tcp/1/ws', connected: false }] })}
+        onRetry={noRetry}
       />,
     )
     expect(screen.getByRole('alert').textContent).toContain('No relay reachable (1 configured)')
     unmount()
-    render(<StatusBar status={undefined} error="timed out" />)
+    render(<StatusBar status={undefined} error="timed out" onRetry={noRetry} />)
     expect(screen.getByRole('alert').textContent).toContain('did not answer: timed out')
+  })
+
+  it('retries at once from the banner and says when the retry failed', async () => {
+    let retries = 0
+    render(
+      <StatusBar
+        status={status({ relays: [{ address: '/ip4/1.2.3.4/tcp/1/ws', connected: false }] })}
+        onRetry={async () => {
+          retries++
+          return 'The extension’s host did not answer; try again'
+        }}
+      />,
+    )
+    fireEvent.click(screen.getByRole('button', { name: 'Retry now' }))
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('try again'))
+    expect(retries).toBe(1)
   })
 })
 
 describe('RoomList', () => {
   it('says when there are no rooms', () => {
-    render(<RoomList rooms={[]} />)
+    render(<RoomList rooms={[]} onOpen={() => {}} />)
     expect(screen.getByText(/No rooms open/)).toBeTruthy()
   })
 
-  it('groups rooms by space with members, direct peers and the sites using them', () => {
+  it('groups rooms by space with members, direct peers, sites and unread counts; opens one', () => {
+    const opened: unknown[] = []
     render(
       <RoomList
         rooms={[
-          { space: 'dao', room: 'lobby', members: 4, direct: 2, owners: ['https://a.example'] },
+          {
+            space: 'dao',
+            room: 'lobby',
+            members: 4,
+            direct: 2,
+            owners: ['https://a.example'],
+            unread: 0,
+          },
           {
             space: 'game',
             room: 'chat',
             members: 1,
             direct: 0,
             owners: ['https://b.example', 'https://c.example'],
+            unread: 120,
           },
-          { space: 'dao', room: 'votes', members: 2, direct: 0, owners: ['https://a.example'] },
+          {
+            space: 'dao',
+            room: 'votes',
+            members: 2,
+            direct: 0,
+            owners: ['https://a.example'],
+            unread: 3,
+          },
         ]}
+        onOpen={(room) => opened.push(room)}
       />,
     )
     const dao = screen.getByRole('region', { name: 'space dao' })
@@ -70,6 +100,15 @@ describe('RoomList', () => {
     expect(screen.getByRole('region', { name: 'space game' }).textContent).toContain(
       'https://b.example, https://c.example',
     )
+    expect(screen.getByRole('button', { name: 'Open chat, 120 unread' }).textContent).toContain(
+      '99+',
+    )
+    fireEvent.click(screen.getByRole('button', { name: 'Open votes, 3 unread' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Open lobby' }))
+    expect(opened).toEqual([
+      { space: 'dao', room: 'votes' },
+      { space: 'dao', room: 'lobby' },
+    ])
   })
 
   it('shows a long list of rooms', () => {
@@ -79,16 +118,18 @@ describe('RoomList', () => {
       members: i,
       direct: 0,
       owners: ['https://a.example'],
+      unread: i % 3,
     }))
-    const { container } = render(<RoomList rooms={rooms} />)
-    expect(container.querySelectorAll('li.room')).toHaveLength(300)
+    const { container } = render(<RoomList rooms={rooms} onOpen={() => {}} />)
+    expect(container.querySelectorAll('button.room')).toHaveLength(300)
     expect(container.querySelectorAll('section')).toHaveLength(5)
   })
 
   it('renders hostile names as text, never as markup', () => {
     const { container } = render(
       <RoomList
-        rooms={[{ space: 's', room: HOSTILE, members: 1, direct: 0, owners: [HOSTILE] }]}
+        rooms={[{ space: 's', room: HOSTILE, members: 1, direct: 0, owners: [HOSTILE], unread: 0 }]}
+        onOpen={() => {}}
       />,
     )
     expect(container.querySelector('img')).toBeNull()
@@ -142,48 +183,177 @@ describe('PermissionPrompt', () => {
   })
 })
 
-describe('the popup over a fake router', () => {
-  function fakeApi(): PopupApi & { saved: unknown[]; revoked: string[] } {
-    const saved: unknown[] = []
-    const revoked: string[] = []
-    return {
-      saved,
-      revoked,
-      status: async () => ({
-        ok: true,
-        result: status({
-          threads: [
-            { space: 'dao', room: 'lobby', members: 2, direct: 1, owners: ['https://a.example'] },
-          ],
-        }),
-      }),
-      permissions: async () => ({
-        ok: true,
-        result: [{ origin: 'https://a.example', space: 'dao', decision: 'allow', at: 1 }],
-      }),
-      revoke: async (origin, space) => {
-        revoked.push(`${origin} ${space}`)
-        return { ok: true, result: null }
-      },
-      settings: async () => ({ ok: true, result: DEFAULT_SETTINGS }),
-      saveSettings: async (settings) => {
-        if (settings.relays.some((relay) => !relay.startsWith('/')))
-          return {
-            ok: false,
-            error: {
-              name: 'InvalidArgumentError',
-              code: -32602,
-              message: 'relays.0: not a multiaddr',
-            },
-          }
-        saved.push(settings)
-        return { ok: true, result: settings }
-      },
-    }
-  }
+describe('MessageList', () => {
+  const feed = (...posts: ReturnType<typeof post>[]) =>
+    posts.map((p, i) => ({ seq: i + 1, post: p }))
 
-  it('lists rooms, switches to settings, saves relays and shows a refusal', async () => {
-    const api = fakeApi()
+  it('says when the room has no messages yet', () => {
+    render(<MessageList posts={[]} ownDid={SELF} hidden={0} onBlock={() => {}} />)
+    expect(screen.getByText(/No messages yet/)).toBeTruthy()
+  })
+
+  it('shows author, time, DMs and own posts; hostile text stays text; blocks an author', () => {
+    const blocked: string[] = []
+    const { container } = render(
+      <MessageList
+        posts={feed(
+          post(BOB, HOSTILE),
+          post(SELF, 'mine'),
+          post(BOB, 'psst', { to: SELF }),
+          post(CAROL, { json: true }),
+        )}
+        ownDid={SELF}
+        hidden={2}
+        onBlock={(did) => blocked.push(did)}
+      />,
+    )
+    expect(container.querySelector('img')).toBeNull()
+    expect(container.querySelector('b')).toBeNull()
+    const rows = [...container.querySelectorAll('li.message')]
+    expect(rows.map((row) => row.querySelector('.text')?.textContent)).toEqual([
+      HOSTILE,
+      'mine',
+      'psst',
+      '{"json":true}',
+    ])
+    expect(rows[0]?.textContent).toContain(shortDid(BOB))
+    expect(rows[1]?.textContent).toContain('(you)')
+    expect(rows[1]?.querySelector('button.block')).toBeNull()
+    expect(rows[2]?.querySelector('.dm')?.textContent).toBe('DM → you')
+    expect(rows[2]?.classList.contains('direct')).toBe(true)
+    expect(rows[0]?.querySelector('time')?.getAttribute('datetime')).toBe(
+      '2023-11-14T22:13:20.000Z',
+    )
+    // One author, one colour, in every row.
+    const colours = [rows[0], rows[2]].map(
+      (row) => (row?.querySelector('.avatar') as HTMLElement | null)?.style.background,
+    )
+    expect(colours[0]).toBe(colours[1])
+    expect(colourOf(BOB)).not.toBe(colourOf(CAROL))
+    expect(screen.getByText('2 messages from blocked people hidden')).toBeTruthy()
+    fireEvent.click(screen.getAllByRole('button', { name: `Block ${BOB}` })[0] as HTMLElement)
+    expect(blocked).toEqual([BOB])
+  })
+
+  it('renders a room with a thousand posts', () => {
+    const posts = feed(
+      ...Array.from({ length: 1_000 }, (_, i) => post(i % 2 ? BOB : CAROL, `m${i}`)),
+    )
+    const { container } = render(
+      <MessageList posts={posts} ownDid={SELF} hidden={0} onBlock={() => {}} />,
+    )
+    expect(container.querySelectorAll('li.message')).toHaveLength(1_000)
+    expect(container.querySelector('li.message:last-child .text')?.textContent).toBe('m999')
+  })
+})
+
+describe('MemberList', () => {
+  it('shows online and offline members, marks you, and blocks or unblocks', () => {
+    const changes: string[] = []
+    const { container } = render(
+      <MemberList
+        members={[
+          { did: SELF, online: true, blocked: false },
+          { did: BOB, online: true, blocked: false },
+          { did: CAROL, online: false, blocked: true },
+        ]}
+        ownDid={SELF}
+        onBlock={(did, blocked) => changes.push(`${blocked} ${did}`)}
+      />,
+    )
+    const rows = [...container.querySelectorAll('li')]
+    expect(rows.map((row) => row.className)).toEqual(['online', 'online', 'offline'])
+    expect(rows[0]?.textContent).toContain('(you)')
+    expect(rows[0]?.querySelector('button')).toBeNull()
+    expect(rows[2]?.textContent).toContain('offline · blocked')
+    fireEvent.click(screen.getByRole('button', { name: `Block ${BOB}` }))
+    fireEvent.click(screen.getByRole('button', { name: `Unblock ${CAROL}` }))
+    expect(changes).toEqual([`true ${BOB}`, `false ${CAROL}`])
+  })
+})
+
+describe('Composer', () => {
+  it('sends on Enter, not on Shift+Enter, and keeps the text of a refused post', async () => {
+    const sent: string[] = []
+    render(
+      <Composer
+        onSend={async (text) => {
+          sent.push(text)
+          return text === 'too long' ? 'The message is too large' : undefined
+        }}
+      />,
+    )
+    const box = screen.getByLabelText('Message') as HTMLTextAreaElement
+    fireEvent.input(box, { target: { value: 'line one' } })
+    fireEvent.keyDown(box, { key: 'Enter', shiftKey: true })
+    expect(sent).toEqual([])
+    fireEvent.keyDown(box, { key: 'Enter' })
+    await waitFor(() => expect(box.value).toBe(''))
+    fireEvent.input(box, { target: { value: 'too long' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }))
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe('The message is too large'),
+    )
+    expect(box.value).toBe('too long')
+    expect(sent).toEqual(['line one', 'too long'])
+  })
+})
+
+describe('BlockList', () => {
+  it('says when nobody is blocked, and unblocks', () => {
+    const { unmount } = render(<BlockList blocked={[]} onUnblock={() => {}} />)
+    expect(screen.getByText('Nobody is blocked.')).toBeTruthy()
+    unmount()
+    const undone: string[] = []
+    render(<BlockList blocked={[BOB]} onUnblock={(did) => undone.push(did)} />)
+    fireEvent.click(screen.getByRole('button', { name: `Unblock ${BOB}` }))
+    expect(undone).toEqual([BOB])
+  })
+})
+
+describe('IdentitySettings', () => {
+  it('shows the phrase only after a confirmation, and imports only after another', async () => {
+    const { api, calls } = fakePopupApi()
+    render(
+      <IdentitySettings
+        identities={[{ space: 'dao', did: SELF }]}
+        onExport={api.exportPhrase}
+        onImport={async (phrase) => {
+          const outcome = await api.importPhrase(phrase)
+          return outcome.ok ? undefined : outcome.error.message
+        }}
+      />,
+    )
+    expect(screen.getByRole('list', { name: 'your DID per space' }).textContent).toContain(
+      shortDid(SELF),
+    )
+    fireEvent.click(screen.getByRole('button', { name: 'Show recovery phrase' }))
+    expect(calls).toEqual([])
+    fireEvent.click(screen.getByRole('button', { name: 'Show the words' }))
+    const phrase = await screen.findByRole('list', { name: 'recovery phrase' })
+    expect(phrase.querySelectorAll('li')).toHaveLength(24)
+    fireEvent.click(screen.getByRole('button', { name: 'Hide' }))
+    expect(screen.queryByRole('list', { name: 'recovery phrase' })).toBeNull()
+
+    fireEvent.click(screen.getByRole('button', { name: 'Import a recovery phrase' }))
+    fireEvent.input(screen.getByLabelText(/Recovery phrase/), { target: { value: 'bad xx' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Import' }))
+    expect(calls).toEqual(['export'])
+    fireEvent.click(screen.getByRole('button', { name: 'Replace my identity' }))
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('Word 3'))
+    fireEvent.input(screen.getByLabelText(/Recovery phrase/), { target: { value: 'good words' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Import' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Replace my identity' }))
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toContain('Identity replaced'),
+    )
+    expect(calls).toEqual(['export', 'import bad xx', 'import good words'])
+  })
+})
+
+describe('the popup over a fake router', () => {
+  it('lists rooms, switches to settings, saves relays and shows a refusal, revokes', async () => {
+    const { api, saved, revoked } = fakePopupApi()
     render(<App store={createPopupStore(api)} />)
     await waitFor(() => expect(screen.getByText('lobby')).toBeTruthy())
     fireEvent.click(screen.getByRole('button', { name: 'Settings' }))
@@ -193,14 +363,67 @@ describe('the popup over a fake router', () => {
     await waitFor(() =>
       expect(screen.getByRole('alert').textContent).toBe('relays.0: not a multiaddr'),
     )
-    expect(api.saved).toEqual([])
+    expect(saved).toEqual([])
     fireEvent.input(relays, { target: { value: '/dns4/relay.example.com/tcp/443/wss\n' } })
     fireEvent.click(screen.getByRole('button', { name: 'Save relays' }))
     await waitFor(() => expect(screen.getByText('Saved and applied.')).toBeTruthy())
-    expect(api.saved).toEqual([
+    expect(saved).toEqual([
       { ...DEFAULT_SETTINGS, relays: ['/dns4/relay.example.com/tcp/443/wss'] },
     ])
     fireEvent.click(screen.getByRole('button', { name: 'Forget https://a.example in dao' }))
-    await waitFor(() => expect(api.revoked).toEqual(['https://a.example dao']))
+    await waitFor(() => expect(revoked).toEqual(['https://a.example dao']))
+    expect(screen.getByText(/Ghost Threads 9\.9\.9/)).toBeTruthy()
+  })
+
+  it('opens a room, posts, blocks from a message, unblocks in settings, and leaves', async () => {
+    const { api, add, calls } = fakePopupApi()
+    add(post(BOB, 'hello from bob'))
+    add(post(CAROL, 'hi, carol here'))
+    render(<App store={createPopupStore(api)} />)
+    fireEvent.click(await screen.findByRole('button', { name: 'Open lobby, 3 unread' }))
+    await screen.findByText('hello from bob')
+    fireEvent.click(screen.getByRole('button', { name: 'https://a.example' }))
+    const box = screen.getByLabelText('Message')
+    fireEvent.input(box, { target: { value: 'from the popup' } })
+    fireEvent.keyDown(box, { key: 'Enter' })
+    await screen.findByText('from the popup')
+    // Posts that arrive while the room is open appear without a click.
+    add(post(BOB, 'a live one'))
+    await screen.findByText('a live one', {}, { timeout: 2_000 })
+
+    fireEvent.click(screen.getAllByRole('button', { name: `Block ${BOB}` })[0] as HTMLElement)
+    await waitFor(() => expect(screen.queryByText('hello from bob')).toBeNull())
+    expect(screen.queryByText('a live one')).toBeNull()
+    expect(screen.getByText('hi, carol here')).toBeTruthy()
+    expect(screen.getByText('2 messages from blocked people hidden')).toBeTruthy()
+
+    fireEvent.click(screen.getByRole('tab', { name: /Members/ }))
+    expect(screen.getByRole('list', { name: 'members' }).textContent).toContain('online · blocked')
+
+    fireEvent.click(screen.getByRole('button', { name: 'Settings' }))
+    fireEvent.click(await screen.findByRole('button', { name: `Unblock ${BOB}` }))
+    await waitFor(() => expect(screen.getByText('Nobody is blocked.')).toBeTruthy())
+    fireEvent.click(screen.getByRole('button', { name: 'Rooms' }))
+    await screen.findByText('hello from bob', {}, { timeout: 2_000 })
+
+    fireEvent.click(screen.getByRole('button', { name: 'Leave' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Leave for all tabs' }))
+    await screen.findByText(/No rooms open/, {}, { timeout: 2_000 })
+    expect(calls).toEqual(['show 4', `block ${BOB}`, `unblock ${BOB}`, 'leave'])
+  })
+
+  it('says so when the open room closed, and Escape goes back to the list', async () => {
+    const { api } = fakePopupApi()
+    const store = createPopupStore(api)
+    render(<App store={store} />)
+    fireEvent.click(await screen.findByRole('button', { name: /Open lobby/ }))
+    await screen.findByText(/No messages yet/)
+    await api.leave({ space: 'dao', room: 'lobby' })
+    await waitFor(
+      () => expect(screen.getByRole('alert').textContent).toContain('No tab is in this room'),
+      { timeout: 2_000 },
+    )
+    fireEvent.keyDown(screen.getByLabelText('Message'), { key: 'Escape' })
+    await screen.findByText(/No rooms open/, {}, { timeout: 2_000 })
   })
 })

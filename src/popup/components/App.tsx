@@ -1,9 +1,12 @@
-/** The popup: connection status on top, then rooms or settings. */
+/** The popup: connection status on top, then rooms (or one open room) or settings. */
 import { useEffect, useState } from 'preact/hooks'
 import type { PopupStore } from '../store.js'
+import { BlockList } from './BlockList.js'
+import { IdentitySettings } from './IdentitySettings.js'
 import { PermissionList } from './PermissionList.js'
 import { RelaySettings } from './RelaySettings.js'
 import { RoomList } from './RoomList.js'
+import { RoomView } from './RoomView.js'
 import { StatusBar } from './StatusBar.js'
 
 /** Rooms come and go as tabs join and leave; the popup looks again this often. */
@@ -17,9 +20,15 @@ export function App({ store }: { store: PopupStore }) {
     const timer = setInterval(() => void store.refresh(), REFRESH_MS)
     return () => clearInterval(timer)
   }, [store])
+  const inRoom = view === 'rooms' && store.selected.value !== undefined
+  const settings = store.settings.value
   return (
-    <div class="popup">
-      <StatusBar status={store.status.value} error={store.statusError.value} />
+    <div class={`popup${inRoom ? ' in-room' : ''}`}>
+      <StatusBar
+        status={store.status.value}
+        error={store.statusError.value}
+        onRetry={store.redial}
+      />
       <nav>
         <button type="button" aria-pressed={view === 'rooms'} onClick={() => setView('rooms')}>
           Rooms
@@ -27,22 +36,45 @@ export function App({ store }: { store: PopupStore }) {
         <button
           type="button"
           aria-pressed={view === 'settings'}
-          onClick={() => setView('settings')}
+          onClick={() => {
+            setView('settings')
+            void store.loadSettings()
+          }}
         >
           Settings
         </button>
       </nav>
       {view === 'rooms' ? (
-        <RoomList rooms={store.status.value?.threads ?? []} />
+        inRoom ? (
+          <RoomView store={store} />
+        ) : (
+          <RoomList rooms={store.status.value?.threads ?? []} onOpen={store.openRoom} />
+        )
       ) : (
         <div class="settings">
           <h2>Relays</h2>
-          <RelaySettings settings={store.settings.value} onSave={store.saveRelays} />
+          <RelaySettings settings={settings} onSave={store.saveRelays} />
           <h2>Sites</h2>
           <PermissionList
             entries={store.permissions.value}
             onRevoke={(origin, space) => void store.revoke(origin, space)}
           />
+          <h2>Blocked</h2>
+          <BlockList
+            blocked={settings?.blocked ?? []}
+            onUnblock={(did) => void store.block(did, false)}
+          />
+          <h2>Identity</h2>
+          <IdentitySettings
+            identities={store.identities.value}
+            onExport={store.exportPhrase}
+            onImport={store.importPhrase}
+          />
+          <h2>About</h2>
+          <p class="about">
+            Ghost Threads {store.version}: ephemeral peer-to-peer chat for any site. Messages live
+            only in memory, in this browser and its peers; nothing is written to disk.
+          </p>
         </div>
       )}
     </div>

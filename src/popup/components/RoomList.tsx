@@ -1,9 +1,10 @@
-/** Every room open in any tab, grouped by space, with the sites using it. */
+/** Every room open in any tab, grouped by space, with the sites using it and what is unread. */
+import type { RoomRef } from '../../shared/manage-requests.js'
 import type { HostStatus } from '../../shared/messengers.js'
 
 type Room = HostStatus['threads'][number]
 
-export function RoomList({ rooms }: { rooms: Room[] }) {
+export function RoomList({ rooms, onOpen }: { rooms: Room[]; onOpen: (room: RoomRef) => void }) {
   if (rooms.length === 0)
     return <p class="empty">No rooms open. A room appears here when a page joins one.</p>
   const spaces = new Map<string, Room[]>()
@@ -15,12 +16,24 @@ export function RoomList({ rooms }: { rooms: Room[] }) {
           <h2>{space}</h2>
           <ul>
             {inSpace.map((room) => (
-              <li key={room.room} class="room">
-                <span class="name">{room.room}</span>
-                <span class="count" title="members online">
-                  {room.members} online{room.direct > 0 ? ` · ${room.direct} direct` : ''}
-                </span>
-                <span class="origins">{room.owners.join(', ')}</span>
+              <li key={room.room}>
+                <button
+                  type="button"
+                  class="room"
+                  onClick={() => onOpen({ space: room.space, room: room.room })}
+                  aria-label={`Open ${room.room}${room.unread > 0 ? `, ${room.unread} unread` : ''}`}
+                >
+                  <span class="name">{room.room}</span>
+                  <span class="count" title="members online">
+                    {room.members} online{room.direct > 0 ? ` · ${room.direct} direct` : ''}
+                  </span>
+                  <span class="origins">{room.owners.join(', ')}</span>
+                  {room.unread > 0 && (
+                    <span class="unread" title="unread messages">
+                      {room.unread > 99 ? '99+' : room.unread}
+                    </span>
+                  )}
+                </button>
               </li>
             ))}
           </ul>

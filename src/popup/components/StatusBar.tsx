@@ -1,11 +1,35 @@
 /** Always visible: is a relay connected, how many peers, how many of them direct. */
+import { useState } from 'preact/hooks'
 import type { HostStatus } from '../../shared/messengers.js'
 
-export function StatusBar({ status, error }: { status: HostStatus | undefined; error?: string }) {
+export function StatusBar({
+  status,
+  error,
+  onRetry,
+}: {
+  status: HostStatus | undefined
+  error?: string
+  onRetry: () => Promise<string | undefined>
+}) {
+  const [retrying, setRetrying] = useState(false)
+  const [retryError, setRetryError] = useState<string | undefined>()
+  const retry = (
+    <button
+      type="button"
+      disabled={retrying}
+      onClick={async () => {
+        setRetrying(true)
+        setRetryError(await onRetry())
+        setRetrying(false)
+      }}
+    >
+      {retrying ? 'Retrying…' : 'Retry now'}
+    </button>
+  )
   if (error !== undefined)
     return (
       <div class="banner error" role="alert">
-        The extension's host did not answer: {error}
+        The extension's host did not answer: {error} {retry}
       </div>
     )
   if (status === undefined) return <div class="status">Connecting…</div>
@@ -14,8 +38,9 @@ export function StatusBar({ status, error }: { status: HostStatus | undefined; e
     return (
       <div class="banner warning" role="alert">
         No relay reachable ({status.relays.length} configured). Rooms keep working over direct
-        connections; new peers cannot be found until a relay answers. Retrying on its own; check the
-        relay addresses in Settings.
+        connections; new peers cannot be found until a relay answers. The extension keeps trying;
+        check the relay addresses in Settings. {retry}
+        {retryError !== undefined && <span class="error"> {retryError}</span>}
       </div>
     )
   return (

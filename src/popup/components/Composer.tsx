@@ -1,0 +1,57 @@
+/**
+ * Writes to the room as the user's DID for its space, the same identity the pages use.
+ * Enter sends, Shift+Enter starts a new line; a refused post keeps its text and says why.
+ */
+import { useState } from 'preact/hooks'
+
+export function Composer({
+  onSend,
+  disabled,
+}: {
+  onSend: (text: string) => Promise<string | undefined>
+  disabled?: boolean
+}) {
+  const [text, setText] = useState('')
+  const [sending, setSending] = useState(false)
+  const [error, setError] = useState<string | undefined>()
+  const send = async () => {
+    if (text.trim() === '' || sending) return
+    setSending(true)
+    const failure = await onSend(text)
+    setSending(false)
+    setError(failure)
+    if (failure === undefined) setText('')
+  }
+  return (
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault()
+        void send()
+      }}
+    >
+      <textarea
+        aria-label="Message"
+        placeholder="Message the room (Enter sends)"
+        rows={2}
+        value={text}
+        disabled={disabled}
+        onInput={(event) => setText((event.target as HTMLTextAreaElement).value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            event.preventDefault()
+            void send()
+          }
+        }}
+      />
+      <button type="submit" disabled={disabled || sending || text.trim() === ''}>
+        Send
+      </button>
+      {error !== undefined && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  )
+}

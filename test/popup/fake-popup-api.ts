@@ -1,0 +1,148 @@
+/** The router and host as the popup sees them, in memory: one room whose feed tests fill. */
+import type { Post } from '../../src/core/post.js'
+import type { PopupApi } from '../../src/popup/store.js'
+import type { HostStatus } from '../../src/shared/messengers.js'
+import type { FeedPost } from '../../src/shared/room-view.js'
+import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings.js'
+
+export const SELF = `did:key:z6Mk${'s'.repeat(44)}`
+export const BOB = `did:key:z6Mk${'b'.repeat(44)}`
+export const CAROL = `did:key:z6Mk${'c'.repeat(44)}`
+
+export function status(overrides: Partial<HostStatus> = {}): HostStatus {
+  return {
+    peerId: '12D3KooWtest',
+    relays: [{ address: '/ip4/127.0.0.1/tcp/4040/ws', connected: true }],
+    connections: 3,
+    directPeers: 1,
+    threads: [],
+    ...overrides,
+  }
+}
+
+export function post(author: string, message: Post['message'], extra: Partial<Post> = {}): Post {
+  return {
+    type: 'chat',
+    author,
+    message,
+    timestamp: 1_700_000_000,
+    postId: `bafy${Math.random().toString(36).slice(2)}`,
+    ...extra,
+  }
+}
+
+const fail = (message: string) =>
+  ({ ok: false, error: { name: 'InvalidArgumentError', code: -32602, message } }) as const
+
+export function fakePopupApi() {
+  let settings: Settings = DEFAULT_SETTINGS
+  let open = true
+  const feed: FeedPost[] = []
+  const calls: string[] = []
+  const saved: Settings[] = []
+  const revoked: string[] = []
+  const add = (p: Post) => feed.push({ seq: feed.length + 1, post: p })
+  const api: PopupApi = {
+    version: '9.9.9',
+    status: async () => ({
+      ok: true,
+      result: status({
+        threads: open
+          ? [
+              {
+                space: 'dao',
+                room: 'lobby',
+                members: 2,
+                direct: 1,
+                owners: ['https://a.example'],
+                unread: 3,
+              },
+            ]
+          : [],
+      }),
+    }),
+    permissions: async () => ({
+      ok: true,
+      result: [{ origin: 'https://a.example', space: 'dao', decision: 'allow', at: 1 }],
+    }),
+    revoke: async (origin, space) => {
+      revoked.push(`${origin} ${space}`)
+      return { ok: true, result: null }
+    },
+    settings: async () => ({ ok: true, result: settings }),
+    saveSettings: async (next) => {
+      if (next.relays.some((relay) => !relay.startsWith('/')))
+        return fail('relays.0: not a multiaddr')
+      saved.push(next)
+      settings = next
+      return { ok: true, result: next }
+    },
+    block: async (did, blocked) => {
+      calls.push(`${blocked ? 'block' : 'unblock'} ${did}`)
+      const others = settings.blocked.filter((one) => one !== did)
+      settings = { ...settings, blocked: blocked ? [...others, did] : others }
+      return { ok: true, result: settings }
+    },
+    room: async ({ space, room, after }) => {
+      if (!open)
+        return {
+          ok: false,
+          error: {
+            name: 'RoomNotOpenError',
+            code: 4900,
+            message: 'No tab is in this room any more',
+          },
+        }
+      const hide = (e: FeedPost) => settings.blocked.includes(e.post.author)
+      return {
+        ok: true,
+        result: {
+          space,
+          room,
+          did: SELF,
+          posts: feed.filter((e) => e.seq > after && !hide(e)),
+          latest: feed.length,
+          hidden: feed.filter(hide).length,
+          members: [SELF, BOB]
+            .map((did) => ({
+              did,
+              online: true,
+              blocked: settings.blocked.includes(did),
+            }))
+            .concat([{ did: CAROL, online: false, blocked: settings.blocked.includes(CAROL) }]),
+          tabs: [{ origin: 'https://a.example', tabId: 4 }],
+        },
+      }
+    },
+    post: async ({ message, to }) => {
+      if (message === 'too long') return fail('The message is too large; send less text')
+      add(post(SELF, message, to === undefined ? {} : { to }))
+      return { ok: true, result: 'bafy' }
+    },
+    leave: async () => {
+      calls.push('leave')
+      open = false
+      return { ok: true, result: 1 }
+    },
+    redial: async () => {
+      calls.push('redial')
+      return { ok: true, result: null }
+    },
+    identities: async () => ({ ok: true, result: [{ space: 'dao', did: SELF }] }),
+    exportPhrase: async () => {
+      calls.push('export')
+      return { ok: true, result: Array.from({ length: 24 }, (_, i) => `word${i + 1}`).join(' ') }
+    },
+    importPhrase: async (phrase) => {
+      calls.push(`import ${phrase}`)
+      return phrase.startsWith('good')
+        ? { ok: true, result: null }
+        : fail('Word 3 ("xx") is not in the recovery word list')
+    },
+    showTab: async (tabId) => {
+      calls.push(`show ${tabId}`)
+      return { ok: true, result: null }
+    },
+  }
+  return { api, add, calls, saved, revoked }
+}

@@ -102,7 +102,9 @@ export function createPopupStore(api: PopupApi) {
     room.value = undefined
     roomError.value = undefined
     roomRequest++
-    if (ref !== undefined) void refreshRoom()
+    // Opening marks the room read, and leaving it shows the list: both change the counts.
+    if (ref !== undefined) void refreshRoom().then(refresh)
+    else void refresh()
   }
 
   /**

@@ -3,7 +3,6 @@
  * dist/chrome, one profile per person, the demo page served on 127.0.0.1 and the relay as
  * a real process. Steps run in order and share the browsers, as a person's session would.
  */
-import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
@@ -14,6 +13,7 @@ import {
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { PageDriver } from './page-driver.js'
+import { textFoundOnDisk } from './profile-scan.js'
 
 const STEP_MS = 60_000
 /** Looked at by people: the popup at its real size (360 × 600). */
@@ -125,7 +125,7 @@ describe('two people in real Chromium with the extension', () => {
       const popup = await alice.browser.context.newPage()
       await popup.setViewportSize({ width: 360, height: 600 })
       await popup.goto(`chrome-extension://${alice.browser.extensionId}/popup.html`)
-      const room = popup.locator('li.room', { hasText: ROOM })
+      const room = popup.locator('button.room', { hasText: ROOM })
       await room.waitFor({ timeout: 10_000 })
       expect(await room.textContent()).toContain('2 online')
       expect(await room.textContent()).toContain(site.url)
@@ -330,33 +330,13 @@ describe('two people in real Chromium with the extension', () => {
     async () => {
       await Promise.all(browsers.map((browser) => browser.close()))
       expect(said.length).toBeGreaterThan(10)
-      const found: string[] = []
-      for (const browser of browsers) {
-        for (const file of await filesUnder(browser.profileDir)) {
-          const bytes = await readFile(file).catch(() => undefined)
-          if (bytes === undefined) continue
-          for (const phrase of said) {
-            if (
-              bytes.includes(Buffer.from(phrase, 'utf8')) ||
-              bytes.includes(Buffer.from(phrase, 'utf16le'))
-            )
-              found.push(`${phrase} in ${file}`)
-          }
-        }
-      }
-      expect(found).toEqual([])
+      expect(
+        await textFoundOnDisk(
+          browsers.map((browser) => browser.profileDir),
+          said,
+        ),
+      ).toEqual([])
     },
     STEP_MS,
   )
 })
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-  const files: string[] = []
-  for (const entry of entries) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) files.push(...(await filesUnder(path)))
-    else if (entry.isFile() && (await stat(path)).size < 64 * 1024 * 1024) files.push(path)
-  }
-  return files
-}

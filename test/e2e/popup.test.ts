@@ -1,0 +1,271 @@
+/**
+ * The popup end to end, in real headless Chromium with the built extension: alice has two
+ * tabs on two sites in two rooms, bob shares one room with her. The popup page is opened
+ * as a tab at its real size (360 × 600), as a person would see it. Steps run in order.
+ */
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import type { Page } from 'playwright-core'
+import { shortDid } from '../../src/popup/did-display.js'
+import { type ExtensionBrowser, launchExtensionBrowser } from '../../tools/extension-browser.js'
+import { type StaticServer, serveDemo } from '../../tools/static-server.js'
+import { RelayProcess } from '../helpers/relay-process.js'
+import { PageDriver } from './page-driver.js'
+import { textFoundOnDisk } from './profile-scan.js'
+
+const STEP_MS = 60_000
+const SCREENSHOTS = join(import.meta.dirname, '../../test-results')
+const SPACE = 'popup-space'
+const OTHER_SPACE = 'popup-other'
+const token = Math.random().toString(36).slice(2, 10)
+/** Every text posted in this file: none may be found in a profile directory afterwards. */
+const said: string[] = []
+const text = (label: string): string => {
+  const value = `gt-popup-${label}-${token}`
+  said.push(value)
+  return value
+}
+
+let relay: RelayProcess
+let siteA: StaticServer
+let siteB: StaticServer
+const browsers: ExtensionBrowser[] = []
+let alice: ExtensionBrowser
+let aliceLobby: PageDriver
+let aliceLobbyTwo: PageDriver
+let aliceMarket: PageDriver
+let bobLobby: PageDriver
+let popup: Page
+let aliceDid = ''
+let bobDid = ''
+let phrase = ''
+
+async function launch(name: string): Promise<ExtensionBrowser> {
+  const browser = await launchExtensionBrowser({ name, relays: [relay.address] })
+  browsers.push(browser)
+  return browser
+}
+
+async function openPopup(browser: ExtensionBrowser): Promise<Page> {
+  const page = await browser.context.newPage()
+  await page.setViewportSize({ width: 360, height: 600 })
+  await page.goto(`chrome-extension://${browser.extensionId}/popup.html`)
+  return page
+}
+
+/** The room's entry in the popup's list; its accessible name carries the unread count. */
+const roomButton = (page: Page, room: string) =>
+  page.getByRole('button', { name: new RegExp(`^Open ${room}(,|$)`) })
+
+const hiddenNote = (page: Page) => page.locator('.hidden-note')
+
+beforeAll(async () => {
+  relay = await RelayProcess.start()
+  siteA = await serveDemo()
+  siteB = await serveDemo()
+  const [a, b] = await Promise.all([launch('alice'), launch('bob')])
+  alice = a as ExtensionBrowser
+  aliceLobby = await PageDriver.open(alice, `${siteA.url}/index.html`)
+  aliceMarket = await PageDriver.open(alice, `${siteB.url}/index.html`)
+  bobLobby = await PageDriver.open(b as ExtensionBrowser, `${siteA.url}/index.html`)
+}, STEP_MS)
+
+afterAll(async () => {
+  await Promise.all(browsers.map((browser) => browser.close().catch(() => undefined)))
+  await Promise.all([siteA?.close(), siteB?.close()])
+  await relay?.stop()
+}, STEP_MS)
+
+describe('the popup in real Chromium', () => {
+  it(
+    'lists the rooms of two tabs on two sites, each with its site',
+    async () => {
+      aliceDid = (await aliceLobby.openSpaceWithPrompt(SPACE, true)).prompt.did
+      await aliceLobby.join('lobby')
+      await aliceMarket.openSpaceWithPrompt(OTHER_SPACE, true)
+      await aliceMarket.join('market')
+      bobDid = (await bobLobby.openSpaceWithPrompt(SPACE, true)).prompt.did
+      await bobLobby.join('lobby')
+      await aliceLobby.waitForLog('bob', (entry) => entry[0] === 'joined' && entry[1] === bobDid)
+
+      popup = await openPopup(alice)
+      const lobby = roomButton(popup, 'lobby')
+      const market = roomButton(popup, 'market')
+      await lobby.waitFor({ timeout: 10_000 })
+      await market.waitFor()
+      expect(await lobby.textContent()).toContain(siteA.url)
+      expect(await lobby.textContent()).not.toContain(siteB.url)
+      expect(await lobby.textContent()).toContain('2 online')
+      expect(await market.textContent()).toContain(siteB.url)
+      expect(await market.textContent()).not.toContain(siteA.url)
+      expect(await popup.getByRole('region', { name: `space ${OTHER_SPACE}` }).isVisible()).toBe(
+        true,
+      )
+
+      await lobby.click()
+      const tabs = popup.getByRole('list', { name: 'tabs in this room' })
+      await tabs.waitFor()
+      expect(await tabs.getByRole('button').allTextContents()).toEqual([siteA.url])
+      await popup.getByRole('tab', { name: /Members/ }).click()
+      const members = popup.getByRole('list', { name: 'members' })
+      await members.getByTitle(bobDid).waitFor()
+      expect(await members.textContent()).toContain(`${shortDid(aliceDid)} (you)`)
+      expect(await members.locator('li.online').count()).toBe(2)
+      await popup.getByRole('tab', { name: 'Messages' }).click()
+      await popup.getByRole('button', { name: 'Back to rooms' }).click()
+    },
+    STEP_MS,
+  )
+
+  it(
+    "counts bob's posts as unread, shows them in the room, and a post from the popup reaches bob",
+    async () => {
+      const [one, two] = [text('unread-one'), text('unread-two')]
+      await bobLobby.post(one)
+      await bobLobby.post(two)
+      await aliceLobby.waitForMessage(two)
+      await popup.getByRole('button', { name: 'Open lobby, 2 unread' }).waitFor({ timeout: 10_000 })
+      await popup.getByRole('button', { name: 'Open lobby, 2 unread' }).click()
+      const messages = popup.getByRole('list', { name: 'messages' })
+      await messages.getByText(two).waitFor()
+      expect(await messages.locator('li.message .did').first().textContent()).toBe(shortDid(bobDid))
+
+      const fromPopup = text('from-popup')
+      const composer = popup.getByRole('textbox', { name: 'Message' })
+      await composer.fill(fromPopup)
+      await composer.press('Enter')
+      await messages.getByText(fromPopup).waitFor()
+      await bobLobby.waitForMessage(fromPopup)
+      expect(await bobLobby.authorOf(fromPopup)).toBe(aliceDid)
+      // Same room, same identity: alice's own tab sees her popup post as hers.
+      await aliceLobby.waitForMessage(fromPopup)
+      expect(await aliceLobby.authorOf(fromPopup)).toBe(aliceDid)
+      // Back in the list, nothing is unread any more.
+      await popup.getByRole('button', { name: 'Back to rooms' }).click()
+      await popup.getByRole('button', { name: 'Open lobby', exact: true }).click()
+      await messages.getByText(fromPopup).waitFor()
+      await popup.screenshot({ path: join(SCREENSHOTS, 'popup-room.png') })
+    },
+    STEP_MS,
+  )
+
+  it(
+    "blocking bob hides his posts in the popup and in every tab's message events; undo in settings",
+    async () => {
+      aliceLobbyTwo = await PageDriver.open(alice, `${siteA.url}/index.html`)
+      expect(await aliceLobbyTwo.openSpace(SPACE)).toEqual({ did: aliceDid })
+      await aliceLobbyTwo.join('lobby')
+      const messages = popup.getByRole('list', { name: 'messages' })
+      await messages
+        .getByRole('button', { name: `Block ${bobDid}` })
+        .first()
+        .click()
+      await hiddenNote(popup).waitFor()
+      expect(await hiddenNote(popup).textContent()).toBe('2 messages from blocked people hidden')
+      expect(await messages.getByText(said[0] as string).count()).toBe(0)
+
+      const whileBlocked = text('while-blocked')
+      await bobLobby.post(whileBlocked)
+      // The host received it (the popup counts it as hidden) and no tab was given it.
+      await popup.getByText('3 messages from blocked people hidden').waitFor({ timeout: 15_000 })
+      for (const tab of [aliceLobby, aliceLobbyTwo])
+        expect(await tab.messages()).not.toContain(whileBlocked)
+      expect(await aliceLobby.getPosts()).not.toContain(whileBlocked)
+
+      await popup.getByRole('button', { name: 'Settings' }).click()
+      const blocked = popup.getByRole('list', { name: 'blocked people' })
+      await blocked.getByTitle(bobDid).waitFor()
+      await popup.getByRole('button', { name: `Unblock ${bobDid}` }).click()
+      await popup.getByText('Nobody is blocked.').waitFor()
+      const afterUndo = text('after-unblock')
+      await bobLobby.post(afterUndo)
+      await aliceLobby.waitForMessage(afterUndo)
+      await aliceLobbyTwo.waitForMessage(afterUndo)
+      expect(await aliceLobby.messages()).not.toContain(whileBlocked)
+    },
+    STEP_MS,
+  )
+
+  it(
+    'a recovery phrase exported here and imported into a fresh profile gives the same DID',
+    async () => {
+      const identities = popup.getByRole('list', { name: 'your DID per space' })
+      await identities.getByTitle(aliceDid).waitFor()
+      await popup.getByRole('button', { name: 'Show recovery phrase' }).click()
+      expect(await popup.getByRole('list', { name: 'recovery phrase' }).count()).toBe(0)
+      await popup.getByRole('button', { name: 'Show the words' }).click()
+      const words = popup.getByRole('list', { name: 'recovery phrase' }).locator('li')
+      await words.first().waitFor()
+      await popup.screenshot({ path: join(SCREENSHOTS, 'popup-identity.png') })
+      const list = await words.allTextContents()
+      expect(list).toHaveLength(24)
+      phrase = list.join(' ')
+      await popup.getByRole('button', { name: 'Hide' }).click()
+
+      const restored = await launch('alice-restored')
+      const restoredPopup = await openPopup(restored)
+      await restoredPopup.getByRole('button', { name: 'Settings' }).click()
+      await restoredPopup.getByRole('button', { name: 'Import a recovery phrase' }).click()
+      const box = restoredPopup.getByLabel(/Recovery phrase/)
+      // A phrase with a word missing is refused, and nothing changes.
+      await box.fill(list.slice(1).join(' '))
+      await restoredPopup.getByRole('button', { name: 'Import', exact: true }).click()
+      await restoredPopup.getByRole('button', { name: 'Replace my identity' }).click()
+      await restoredPopup.getByText(/has 24 words; this one has 23/).waitFor()
+      await box.fill(phrase)
+      await restoredPopup.getByRole('button', { name: 'Import', exact: true }).click()
+      await restoredPopup.getByRole('button', { name: 'Replace my identity' }).click()
+      await restoredPopup.getByText(/Identity replaced/).waitFor({ timeout: 15_000 })
+
+      const page = await PageDriver.open(restored, `${siteA.url}/index.html`)
+      const { prompt } = await page.openSpaceWithPrompt(SPACE, true)
+      expect(prompt.did).toBe(aliceDid)
+      await restoredPopup.reload()
+      await restoredPopup.getByRole('button', { name: 'Settings' }).click()
+      await restoredPopup
+        .getByRole('list', { name: 'your DID per space' })
+        .getByTitle(aliceDid)
+        .waitFor()
+    },
+    STEP_MS * 2,
+  )
+
+  it(
+    "leaving a room in the popup closes it in the site's tab, which says why",
+    async () => {
+      // Back to the room that was open, then to the list.
+      await popup.getByRole('button', { name: 'Rooms' }).click()
+      await popup.getByRole('button', { name: 'Back to rooms' }).click()
+      await roomButton(popup, 'market').click()
+      await popup.getByRole('button', { name: 'Leave', exact: true }).click()
+      await popup.getByRole('button', { name: 'Leave for all tabs' }).click()
+      await roomButton(popup, 'market').waitFor({ state: 'detached', timeout: 10_000 })
+      expect(await aliceMarket.post(text('after-leave'))).toMatchObject({
+        name: 'ThreadClosedError',
+        code: 4900,
+        message: expect.stringContaining('left this room in the Ghost Threads popup'),
+      })
+      // The other room is untouched.
+      expect(await roomButton(popup, 'lobby').isVisible()).toBe(true)
+      const still = text('lobby-still-open')
+      await aliceLobby.post(still)
+      await bobLobby.waitForMessage(still)
+    },
+    STEP_MS,
+  )
+
+  it(
+    'leaves no message text and no recovery phrase in any profile directory',
+    async () => {
+      await Promise.all(browsers.map((browser) => browser.close()))
+      expect(phrase.split(' ')).toHaveLength(24)
+      expect(
+        await textFoundOnDisk(
+          browsers.map((browser) => browser.profileDir),
+          [...said, phrase],
+        ),
+      ).toEqual([])
+    },
+    STEP_MS,
+  )
+})

@@ -1,8 +1,10 @@
 /**
  * The permission prompt: which site asks for which space, and the DID it will chat as.
- * Everything shown is text (Preact escapes it), never markup from the site.
+ * Everything shown is text (Preact escapes it), never markup from the site. The DID wears
+ * the same avatar as in the popup, so the user can recognise it there later.
  */
 import type { PromptDetails } from '../shared/messengers.js'
+import { Avatar } from './Avatar.js'
 
 export interface PermissionPromptProps {
   details: PromptDetails | null | undefined
@@ -33,9 +35,12 @@ export function PermissionPrompt({ details, onDecide, busy = false }: Permission
         wants to open the space <strong data-testid="space">{details.space}</strong> and chat in its
         rooms as
       </p>
-      <p class="did" data-testid="did" title={details.did}>
-        {details.did}
-      </p>
+      <div class="identity">
+        <Avatar did={details.did} />
+        <p class="did" data-testid="did" title={details.did}>
+          {details.did}
+        </p>
+      </div>
       <p class="note">
         Messages are signed with this identity and sent peer to peer. Nothing is stored; people in
         the room see what you post while they are online.

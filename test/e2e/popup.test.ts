@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Page } from 'playwright-core'
-import { shortDid } from '../../src/popup/did-display.js'
+import { shortDid } from '../../src/ui/did-display.js'
 import { type ExtensionBrowser, launchExtensionBrowser } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
@@ -234,8 +234,9 @@ describe('the popup in real Chromium', () => {
     "leaving a room in the popup closes it in the site's tab, which says why",
     async () => {
       // Back to the room that was open, then to the list.
-      await popup.getByRole('button', { name: 'Rooms' }).click()
-      await popup.getByRole('button', { name: 'Back to rooms' }).click()
+      await popup.getByRole('button', { name: 'Rooms', exact: true }).click()
+      await popup.getByRole('button', { name: 'Back to rooms' }).waitFor()
+      await popup.getByRole('button', { name: 'Rooms', exact: true }).click()
       await roomButton(popup, 'market').click()
       await popup.getByRole('button', { name: 'Leave', exact: true }).click()
       await popup.getByRole('button', { name: 'Leave for all tabs' }).click()

@@ -10,9 +10,9 @@ import { MessageList } from '../../src/popup/components/MessageList.js'
 import { PermissionList } from '../../src/popup/components/PermissionList.js'
 import { RoomList } from '../../src/popup/components/RoomList.js'
 import { StatusBar } from '../../src/popup/components/StatusBar.js'
-import { colourOf, shortDid } from '../../src/popup/did-display.js'
 import { createPopupStore } from '../../src/popup/store.js'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings.js'
+import { colourOf, shortDid } from '../../src/ui/did-display.js'
 import { PermissionPrompt } from '../../src/ui/PermissionPrompt.js'
 import { BOB, CAROL, fakePopupApi, post, SELF, status } from './fake-popup-api.js'
 
@@ -172,6 +172,12 @@ describe('PermissionPrompt', () => {
     )
     expect(container.querySelector('img')).toBeNull()
     expect(screen.getByTestId('origin').textContent).toBe(HOSTILE)
+    // The DID wears the avatar it has in the popup.
+    const expected = document.createElement('span')
+    expected.style.background = colourOf('did:key:z6Mkexample')
+    expect((container.querySelector('.avatar') as HTMLElement).style.background).toBe(
+      expected.style.background,
+    )
     fireEvent.click(screen.getByRole('button', { name: 'Deny' }))
     fireEvent.click(screen.getByRole('button', { name: 'Allow' }))
     expect(choices).toEqual([false, true])
@@ -404,6 +410,10 @@ describe('the popup over a fake router', () => {
     fireEvent.click(await screen.findByRole('button', { name: `Unblock ${BOB}` }))
     await waitFor(() => expect(screen.getByText('Nobody is blocked.')).toBeTruthy())
     fireEvent.click(screen.getByRole('button', { name: 'Rooms' }))
+    await screen.findByText('hello from bob', {}, { timeout: 2_000 })
+    // Rooms again goes to the list; the room opens again from there.
+    fireEvent.click(screen.getByRole('button', { name: 'Rooms' }))
+    fireEvent.click(await screen.findByRole('button', { name: /Open lobby/ }))
     await screen.findByText('hello from bob', {}, { timeout: 2_000 })
 
     fireEvent.click(screen.getByRole('button', { name: 'Leave' }))

@@ -30,7 +30,15 @@ export function App({ store }: { store: PopupStore }) {
         onRetry={store.redial}
       />
       <nav>
-        <button type="button" aria-pressed={view === 'rooms'} onClick={() => setView('rooms')}>
+        <button
+          type="button"
+          aria-pressed={view === 'rooms'}
+          onClick={() => {
+            // From another tab: back to where the user was; on Rooms already: to the list.
+            if (view === 'rooms') store.openRoom(undefined)
+            setView('rooms')
+          }}
+        >
           Rooms
         </button>
         <button

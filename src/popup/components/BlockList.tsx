@@ -1,6 +1,6 @@
 /** The people the user blocked, each with an undo. */
-import { Avatar } from './Avatar.js'
-import { DidLabel } from './DidLabel.js'
+import { Avatar } from '../../ui/Avatar.js'
+import { DidLabel } from '../../ui/DidLabel.js'
 
 export function BlockList({
   blocked,

@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks'
 import type { Outcome } from '../../shared/errors.js'
-import { DidLabel } from './DidLabel.js'
+import { DidLabel } from '../../ui/DidLabel.js'
 
 type Step =
   | { kind: 'idle' }

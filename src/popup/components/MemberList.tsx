@@ -1,7 +1,7 @@
 /** Who is in the room: online first (you at the top), then those seen earlier. */
 import type { RoomMember } from '../../shared/room-view.js'
-import { Avatar } from './Avatar.js'
-import { DidLabel } from './DidLabel.js'
+import { Avatar } from '../../ui/Avatar.js'
+import { DidLabel } from '../../ui/DidLabel.js'
 
 export function MemberList({
   members,

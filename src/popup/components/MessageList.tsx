@@ -6,9 +6,9 @@
  */
 import { useLayoutEffect, useRef } from 'preact/hooks'
 import type { FeedPost } from '../../shared/room-view.js'
-import { shortDid } from '../did-display.js'
-import { Avatar } from './Avatar.js'
-import { DidLabel } from './DidLabel.js'
+import { Avatar } from '../../ui/Avatar.js'
+import { DidLabel } from '../../ui/DidLabel.js'
+import { shortDid } from '../../ui/did-display.js'
 
 /** Within this many pixels of the bottom counts as "at the bottom". */
 const STICK_PX = 48

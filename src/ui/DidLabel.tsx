@@ -1,5 +1,5 @@
 /** A DID in short form, in its colour; the whole DID is in the tooltip. */
-import { colourOf, shortDid } from '../did-display.js'
+import { colourOf, shortDid } from './did-display.js'
 
 export function DidLabel({ did, you = false }: { did: string; you?: boolean }) {
   return (

@@ -1,5 +1,5 @@
 /** An author's mark: the DID's colour and two letters, the same wherever it appears. */
-import { colourOf, initialsOf } from '../did-display.js'
+import { colourOf, initialsOf } from './did-display.js'
 
 export function Avatar({ did }: { did: string }) {
   return (

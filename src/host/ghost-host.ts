@@ -133,7 +133,9 @@ export class GhostHost {
   }
 
   /** The popup's view of a room: posts after `after`, members, tabs. Marks it read. */
-  async roomView({ space, room, after }: RoomViewRequest): Promise<RoomView> {
+  async roomView({ space, room, after, waitMs = 0 }: RoomViewRequest): Promise<RoomView> {
+    await this.feedOf({ space, room }).newerThan(after, waitMs)
+    // Looked up again: the room may have closed while the request waited.
     const feed = this.feedOf({ space, room })
     const hide = (did: string) => this.blocked.has(did)
     const posts = feed.postsAfter(after, hide)

@@ -20,6 +20,8 @@ export class RoomFeed {
   private seq = 0
   private readSeq = 0
   private readonly stop: () => void
+  /** Requests waiting for a post newer than what they have (the popup's long poll). */
+  private readonly waiters = new Set<() => void>()
 
   constructor(
     readonly thread: GhostThread,
@@ -75,6 +77,20 @@ export class RoomFeed {
     return count
   }
 
+  /** Resolves when a post newer than `after` is in the feed, after `ms`, or on dispose. */
+  async newerThan(after: number, ms: number): Promise<void> {
+    if (this.seq > after || ms <= 0) return
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.waiters.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      this.waiters.add(done)
+    })
+  }
+
   markRead(): void {
     this.readSeq = this.seq
   }
@@ -93,6 +109,7 @@ export class RoomFeed {
 
   dispose(): void {
     this.stop()
+    for (const wake of [...this.waiters]) wake()
   }
 
   private add(post: Post): void {
@@ -104,6 +121,7 @@ export class RoomFeed {
       const dropped = this.entries.shift() as FeedPost
       this.ids.delete(dropped.post.postId)
     }
+    for (const wake of [...this.waiters]) wake()
   }
 
   private see(did: string): void {

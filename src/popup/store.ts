@@ -102,32 +102,39 @@ export function createPopupStore(api: PopupApi) {
     room.value = undefined
     roomError.value = undefined
     roomRequest++
-    // Opening marks the room read, and leaving it shows the list: both change the counts.
-    if (ref !== undefined) void refreshRoom().then(refresh)
-    else void refresh()
+    // The room view fetches the room it shows; back at the list, the unread counts changed.
+    if (ref === undefined) void refresh()
   }
 
   /**
    * Fetches what is new in the open room (`fromStart`: all of it again, replacing what is
-   * shown in one step). A room that closed says so and stays shown.
+   * shown in one step; `waitMs`: let the host wait that long for a new post). A room that
+   * closed says so and stays shown. Resolves to whether new posts came.
    */
-  async function refreshRoom(fromStart = false): Promise<void> {
+  async function refreshRoom(fromStart = false, waitMs = 0): Promise<boolean> {
     const ref = selected.value
-    if (ref === undefined) return
+    if (ref === undefined) return false
     if (fromStart) roomRequest++
     const request = roomRequest
     const shown = fromStart ? undefined : room.value
-    const outcome = await api.room({ ...ref, after: shown?.latest ?? 0 })
+    const outcome = await api.room({
+      ...ref,
+      after: shown?.latest ?? 0,
+      ...(waitMs > 0 && shown !== undefined ? { waitMs } : {}),
+    })
     // The user opened another room (or reloaded this one) meanwhile: this answer is stale.
-    if (request !== roomRequest) return
+    if (request !== roomRequest) return false
     if (!outcome.ok) {
       roomError.value = outcome.error.message
-      return
+      return false
     }
     roomError.value = undefined
     const { posts, ...rest } = outcome.result
-    const kept = shown === undefined ? posts : [...shown.posts, ...posts]
+    // Unchanged posts keep their objects (and the list its array), so rows do not re-render.
+    const kept =
+      shown === undefined ? posts : posts.length === 0 ? shown.posts : [...shown.posts, ...posts]
     room.value = { ...rest, posts: kept.length > SHOWN_POSTS ? kept.slice(-SHOWN_POSTS) : kept }
+    return posts.length > 0
   }
 
   async function post(message: string, to?: string): Promise<Failure> {

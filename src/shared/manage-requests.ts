@@ -10,8 +10,17 @@ import { RoomName, SpaceName } from './dapp-methods.js'
 export const RoomRef = z.strictObject({ space: SpaceName, room: RoomName })
 export type RoomRef = z.infer<typeof RoomRef>
 
-/** `after`: the newest feed sequence number the popup already shows (0 for none). */
-export const RoomViewRequest = RoomRef.extend({ after: z.number().int().min(0) })
+/** Longest a room view request may wait for a new post (then it answers anyway). */
+export const MAX_ROOM_WAIT_MS = 10_000
+
+/**
+ * `after`: the newest feed sequence number the popup already shows (0 for none).
+ * `waitMs`: when nothing is newer, answer as soon as a post arrives, or after this long.
+ */
+export const RoomViewRequest = RoomRef.extend({
+  after: z.number().int().min(0),
+  waitMs: z.number().int().min(0).max(MAX_ROOM_WAIT_MS).optional(),
+})
 export type RoomViewRequest = z.infer<typeof RoomViewRequest>
 
 export const PopupPost = RoomRef.extend({ message: z.json(), to: DidKey.optional() })

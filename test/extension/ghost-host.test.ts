@@ -294,6 +294,27 @@ describe("the popup's view of rooms", () => {
     )
   })
 
+  it('a waiting room request answers as soon as a post arrives, or when its time is up', async () => {
+    const { alice, bob, bobTab, bobJoin } = await lobby()
+    const lobbyRef = { space: 'chat', room: 'lobby' }
+    const { latest } = await alice.host.roomView({ ...lobbyRef, after: 0 })
+    let started = Date.now()
+    const idle = await alice.host.roomView({ ...lobbyRef, after: latest, waitMs: 300 })
+    expect(idle.posts).toEqual([])
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290)
+
+    started = Date.now()
+    const waiting = alice.host.roomView({ ...lobbyRef, after: latest, waitMs: 8_000 })
+    await bob.host.call(bobTab, 'post', { thread: bobJoin.thread, message: 'wake up' }, ['chat'])
+    expect((await waiting).posts.map((p) => p.post.message)).toEqual(['wake up'])
+    expect(Date.now() - started).toBeLessThan(4_000)
+
+    // The room closing ends a waiting request with the reason, not a stale view.
+    const closing = alice.host.roomView({ ...lobbyRef, after: latest + 1, waitMs: 8_000 })
+    await alice.host.leaveRoom(lobbyRef)
+    await expect(closing).rejects.toMatchObject({ name: 'RoomNotOpenError' })
+  })
+
   it('hides a blocked author everywhere pages and the popup look, and undoes it', async () => {
     const { alice, bob, aliceTab, aliceJoin, bobTab, bobJoin } = await lobby({
       settings: Promise.resolve({ ...DEFAULT_SETTINGS }),

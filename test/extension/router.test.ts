@@ -390,13 +390,14 @@ describe("the popup's room, block and identity messages", () => {
     const refused = [
       await router.handlers['manage:room']({ space: 'chat', room: 'bad room', after: 0 }, popup),
       await router.handlers['manage:room']({ ...room, after: -1 }, popup),
+      await router.handlers['manage:room']({ ...room, after: 0, waitMs: 60_000 }, popup),
       await router.handlers['manage:post']({ ...room, message: 'hi', to: 'bob' }, popup),
       await router.handlers['manage:post']({ ...room, message: 'hi', extra: 1 } as never, popup),
       await router.handlers['manage:leave']({ space: '', room: 'lobby' }, popup),
       await router.handlers['manage:import-phrase']({ phrase: 'x'.repeat(401) }, popup),
     ]
     expect(refused.map((outcome) => failure(outcome)?.name)).toEqual(
-      Array(6).fill('InvalidArgumentError'),
+      Array(7).fill('InvalidArgumentError'),
     )
     expect(failure(refused[0] as Outcome)?.message).toMatch(/^room: the room name/)
     expect(host.popupCalls).toHaveLength(5)

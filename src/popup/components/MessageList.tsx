@@ -1,9 +1,10 @@
 /**
  * A room's messages, oldest first. Each row has a fixed shape (avatar, author, time, text)
  * and the browser skips laying out rows that are off screen (`content-visibility`), so a
- * thousand posts stay fast. The list follows new posts only while the user is at the
+ * thousand posts stay fast; a row renders once (its post never changes). The list follows new posts only while the user is at the
  * bottom: reading older ones is never interrupted.
  */
+import { Component } from 'preact'
 import { useLayoutEffect, useRef } from 'preact/hooks'
 import type { FeedPost } from '../../shared/room-view.js'
 import { Avatar } from '../../ui/Avatar.js'
@@ -60,37 +61,57 @@ export function MessageList({
           {hidden} {hidden === 1 ? 'message' : 'messages'} from blocked people hidden
         </li>
       )}
-      {posts.map(({ seq, post }) => {
-        const mine = post.author === ownDid
-        return (
-          <li key={seq} class={`message${mine ? ' mine' : ''}${post.to ? ' direct' : ''}`}>
-            <Avatar did={post.author} />
-            <div class="head">
-              <DidLabel did={post.author} you={mine} />
-              {post.to !== undefined && (
-                <span class="dm" title={post.to}>
-                  DM → {post.to === ownDid ? 'you' : shortDid(post.to)}
-                </span>
-              )}
-              <time dateTime={new Date(post.timestamp * 1000).toISOString()}>
-                {timeOf(post.timestamp)}
-              </time>
-              {!mine && (
-                <button
-                  type="button"
-                  class="block"
-                  onClick={() => onBlock(post.author)}
-                  aria-label={`Block ${post.author}`}
-                  title="Block: hide this person's messages everywhere"
-                >
-                  Block
-                </button>
-              )}
-            </div>
-            <p class="text">{textOf(post.message)}</p>
-          </li>
-        )
-      })}
+      {posts.map((entry) => (
+        <MessageRow key={entry.seq} entry={entry} ownDid={ownDid} onBlock={onBlock} />
+      ))}
     </ol>
   )
+}
+
+interface RowProps {
+  entry: FeedPost
+  ownDid: string
+  onBlock: (did: string) => void
+}
+
+/** One post. Rendered again only if it is another post or the user's DID changed. */
+class MessageRow extends Component<RowProps> {
+  override shouldComponentUpdate(next: RowProps): boolean {
+    return next.entry !== this.props.entry || next.ownDid !== this.props.ownDid
+  }
+
+  override render() {
+    const { entry, ownDid } = this.props
+    const { post } = entry
+    const mine = post.author === ownDid
+    return (
+      <li class={`message${mine ? ' mine' : ''}${post.to ? ' direct' : ''}`}>
+        <Avatar did={post.author} />
+        <div class="head">
+          <DidLabel did={post.author} you={mine} />
+          {post.to !== undefined && (
+            <span class="dm" title={post.to}>
+              DM → {post.to === ownDid ? 'you' : shortDid(post.to)}
+            </span>
+          )}
+          <time dateTime={new Date(post.timestamp * 1000).toISOString()}>
+            {timeOf(post.timestamp)}
+          </time>
+          {!mine && (
+            <button
+              type="button"
+              class="block"
+              // Read at click time: the row keeps its first render, not its first callback.
+              onClick={() => this.props.onBlock(post.author)}
+              aria-label={`Block ${post.author}`}
+              title="Block: hide this person's messages everywhere"
+            >
+              Block
+            </button>
+          )}
+        </div>
+        <p class="text">{textOf(post.message)}</p>
+      </li>
+    )
+  }
 }

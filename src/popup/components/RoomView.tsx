@@ -1,6 +1,8 @@
 /**
- * One open room: its tabs, its messages or members, and a composer. It asks the host for
- * what is new twice a second while open (the host keeps the feed, the popup only a view).
+ * One open room: its tabs, its messages or members, and a composer. While open it asks the
+ * host for what is new in a long poll: the host answers as soon as a post arrives, or after
+ * ROOM_WAIT_MS with the members and tabs as they are (the host keeps the feed, the popup
+ * only a view).
  */
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { PopupStore } from '../store.js'
@@ -8,7 +10,14 @@ import { Composer } from './Composer.js'
 import { MemberList } from './MemberList.js'
 import { MessageList } from './MessageList.js'
 
-export const ROOM_REFRESH_MS = 500
+/** A waiting request answers after this long without posts, so members stay current. */
+export const ROOM_WAIT_MS = 2_000
+/** After a failed request (the room closed, the host restarting): this long till the next. */
+const RETRY_MS = 1_000
+/** An answer with nothing new that came sooner than this is not followed by another at once. */
+const MIN_POLL_MS = 250
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export function RoomView({ store }: { store: PopupStore }) {
   const [pane, setPane] = useState<'messages' | 'members'>('messages')
@@ -19,8 +28,19 @@ export function RoomView({ store }: { store: PopupStore }) {
   const room = store.room.value
   const error = store.roomError.value
   useEffect(() => {
-    const timer = setInterval(() => void store.refreshRoom(), ROOM_REFRESH_MS)
-    return () => clearInterval(timer)
+    let open = true
+    void (async () => {
+      while (open) {
+        const started = Date.now()
+        const gotPosts = await store.refreshRoom(false, ROOM_WAIT_MS)
+        if (store.roomError.value !== undefined || store.room.value === undefined)
+          await sleep(RETRY_MS)
+        else if (!gotPosts && Date.now() - started < MIN_POLL_MS) await sleep(MIN_POLL_MS)
+      }
+    })()
+    return () => {
+      open = false
+    }
   }, [store])
   if (ref === undefined) return null
   const block = async (did: string, blocked = true) => {

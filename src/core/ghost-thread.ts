@@ -69,6 +69,8 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   private readonly filters = new PostFilters()
   private readonly timers = new TimerSet()
   private readonly onClose: GhostThreadInit['onClose']
+  /** Set once our first `join` went out; presences wait for it. */
+  private joinAnnounced = false
   private ownPresence: string | undefined
   private presenceReplyPending = false
   private autoBacklogPending = false
@@ -112,7 +114,11 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   /** Announces us again (also after the network reconnects) and fetches what we missed. */
   async reannounce(): Promise<void> {
     this.autoBacklogPending = true
+    // Members answer a join at once, and post right after: be able to hear them first.
+    await this.transport.receiving?.(this.topic)
+    if (this.closed) return
     await this.announce('join')
+    this.joinAnnounced = true
     if (this.members.hasRemotePeers()) this.scheduleAutoBacklog()
   }
 
@@ -337,6 +343,8 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
 
   private async announce(type: 'join' | 'presence'): Promise<void> {
     if (this.closed) return
+    // No presence before our join: members would learn of us before we can hear them.
+    if (type === 'presence' && !this.joinAnnounced) return
     try {
       const { jwt } = await this.sign({ type, room: this.topic, peer: this.transport.peerId })
       // close() may have run while we signed: a presence sent after our leave would bring us back.

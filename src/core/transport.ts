@@ -43,6 +43,13 @@ export interface PubSubTransport {
   publish(topic: string, data: Uint8Array): Promise<void>
   /** Peers we know to be subscribed to `topic`. */
   subscribers(topic: string): string[]
+  /**
+   * Resolves once posts published to `topic` will reach us, or after the transport's own
+   * bound. In gossipsub a subscriber receives forwarded messages only once a peer has it
+   * in its mesh; a join announced before that can be answered by posts that never arrive.
+   * Optional: a network that delivers to every subscriber at once needs no wait.
+   */
+  receiving?(topic: string): Promise<void>
   /** Subscribe to peers joining and leaving topics; returns the unsubscribe function. */
   onSubscriptionChange(listener: (change: SubscriptionChange) => void): () => void
   handle(protocol: string, handler: RequestHandler): void

@@ -132,14 +132,16 @@ export class GhostHost {
     ;(await this.network).redial()
   }
 
-  /** The popup's view of a room: posts after `after`, members, tabs. Marks it read. */
+  /** The popup's view of a room: posts after `after`, members, tabs; read up to `after`. */
   async roomView({ space, room, after, waitMs = 0 }: RoomViewRequest): Promise<RoomView> {
     await this.feedOf({ space, room }).newerThan(after, waitMs)
     // Looked up again: the room may have closed while the request waited.
     const feed = this.feedOf({ space, room })
     const hide = (did: string) => this.blocked.has(did)
     const posts = feed.postsAfter(after, hide)
-    feed.markRead()
+    // Read is what the popup already showed: a reply that reaches a closed room view
+    // (the user went back to the list meanwhile) must not clear the unread count.
+    feed.markRead(after)
     const tabs = this.leases
       .all()
       .filter((lease) => lease.thread === feed.thread)

@@ -91,8 +91,9 @@ export class RoomFeed {
     })
   }
 
-  markRead(): void {
-    this.readSeq = this.seq
+  /** The user has seen every post up to `seq` (what the popup showed when it asked again). */
+  markRead(seq: number): void {
+    this.readSeq = Math.max(this.readSeq, Math.min(seq, this.seq))
   }
 
   /** Online members (ours first), then those seen here earlier. */

@@ -70,3 +70,8 @@ export const RELAY_AGENT_PREFIX = 'ghost-threads-relay/'
 
 /** After a relay comes back, how long rooms wait for it to serve them before re-announcing anyway. */
 export const RESUBSCRIBE_WAIT_MS = 10_000
+
+/** Longest a join waits to be in a gossipsub mesh: two heartbeats (1 s each by default). */
+export const MESH_WAIT_MS = 2_000
+/** How often that wait looks at the mesh. */
+export const MESH_POLL_MS = 20

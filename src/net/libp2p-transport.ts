@@ -16,7 +16,7 @@ import type {
   SubscriptionChange,
   TopicHandler,
 } from '../core/transport.js'
-import { DISCOVERY_INTERVAL_MS } from './constants.js'
+import { DISCOVERY_INTERVAL_MS, MESH_POLL_MS, MESH_WAIT_MS } from './constants.js'
 import { PublishQueue } from './publish-queue.js'
 import { sendRequest, serveRequests } from './stream-request.js'
 
@@ -72,6 +72,23 @@ export class Libp2pTransport implements PubSubTransport {
       return
     }
     await this.pubsub.publish(topic, data)
+  }
+
+  /**
+   * Until a peer has us in its gossipsub mesh for `topic` (our mesh holds it: a GRAFT goes
+   * both ways). A peer that subscribes before it has heard its relay's subscriptions is
+   * grafted only at the relay's next heartbeat, and posts forwarded before then never
+   * reach it: the ten-peer room lost 2 of 100 that way. A node still connecting to its
+   * relay waits for that too. Bounded by two heartbeats (a node with no one to reach
+   * joins that much later, and its join waits in the publish queue as before).
+   */
+  async receiving(topic: string): Promise<void> {
+    // The implementation has it; the exported interface does not list it.
+    const meshOf = (this.pubsub as { getMeshPeers?: (topic: string) => string[] }).getMeshPeers
+    if (meshOf === undefined) return
+    const deadline = Date.now() + MESH_WAIT_MS
+    while (Date.now() < deadline && meshOf.call(this.pubsub, topic).length === 0)
+      await new Promise((resolve) => setTimeout(resolve, MESH_POLL_MS))
   }
 
   subscribers(topic: string): string[] {

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import {
+  createSeedIdentity,
   decodeCompactJwt,
   ErrorCode,
+  GhostThreads,
+  generateSeed,
   InvalidArgumentError,
   InvalidMessageError,
   InvalidNameError,
@@ -12,7 +15,8 @@ import {
   ThreadClosedError,
   UnsupportedOperationError,
 } from '../../src/core/index.js'
-import { closeAll, joinPeer, type TestPeer } from '../helpers/room.js'
+import type { PubSubTransport } from '../../src/core/transport.js'
+import { closeAll, FAST_TIMINGS, joinPeer, type TestPeer } from '../helpers/room.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
 let peers: TestPeer[] = []
@@ -36,6 +40,34 @@ async function pair(): Promise<[TestPeer, TestPeer, MemoryHub]> {
 }
 
 describe('GhostThread with two peers', () => {
+  it('says nothing, not even a presence, until its transport can hear the room', async () => {
+    const hub = new MemoryHub()
+    const bob = await joinPeer(hub)
+    peers.push(bob)
+    const transport = hub.createTransport()
+    let canHear = (): void => undefined
+    // As the libp2p transport does until a peer has it in its gossip mesh.
+    ;(transport as PubSubTransport).receiving = () =>
+      new Promise<void>((resolve) => (canHear = resolve))
+    const ghost = new GhostThreads({
+      transport,
+      identity: createSeedIdentity(generateSeed()),
+      timings: FAST_TIMINGS,
+    })
+    try {
+      const space = await ghost.openSpace('testspace')
+      const joining = space.joinThread('lobby', { ghost: true })
+      await sleep(FAST_TIMINGS.presenceIntervalMs * 3)
+      expect(bob.events.joined).toEqual([])
+      canHear()
+      await joining
+      await waitFor(() => bob.events.joined.includes(space.did), { what: 'the join, once heard' })
+    } finally {
+      canHear()
+      await ghost.stop()
+    }
+  })
+
   it('announces joins both ways and lists members, our own DID first', async () => {
     const [alice, bob] = await pair()
     expect(await alice.thread.listMembers()).toEqual([alice.did, bob.did])

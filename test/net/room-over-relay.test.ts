@@ -3,6 +3,7 @@
  * 127.0.0.1: chat both ways, a late joiner's backlog, direct messages, leaving.
  */
 import { describe, expect, it } from '@jest/globals'
+import type { NetPeer } from '../helpers/net-peer.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
@@ -37,6 +38,22 @@ describe('a room through the relay process', () => {
     // Each message arrives once, although the relay and gossip could deliver copies.
     await sleep(300)
     expect(bob.events.texts().filter((text) => text === 'hi bob')).toHaveLength(1)
+  })
+
+  it("joinThread resolves once the peer is in the relay's gossip mesh: a post sent at once arrives", async () => {
+    const meshOf = (peer: NetPeer) =>
+      (
+        peer.node.libp2p.services.pubsub as unknown as { getMeshPeers(topic: string): string[] }
+      ).getMeshPeers(peer.thread.topic)
+    const relayId = net.relay.address.split('/p2p/')[1]
+    const first = await net.join('mesh-ready')
+    expect(meshOf(first)).toEqual([relayId])
+    const second = await net.join('mesh-ready')
+    expect(meshOf(second)).toEqual([relayId])
+    await first.thread.post('right after the join')
+    await waitFor(() => second.events.texts().includes('right after the join'), {
+      what: 'the post sent as the second peer joined',
+    })
   })
 
   it('a late joiner receives the backlog from peers', async () => {

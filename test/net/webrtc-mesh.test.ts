@@ -2,13 +2,20 @@
  * Three Node peers with WebRTC (node-datachannel): they find each other through the relay
  * process, connect directly, and keep chatting after the relay is stopped.
  */
-import { describe, expect, it } from '@jest/globals'
-import { explainingFailure, type NetPeer } from '../helpers/net-peer.js'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { cleanup } from 'node-datachannel'
+import { explainingFailure, type NetPeer, stopAll } from '../helpers/net-peer.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { waitFor } from '../helpers/wait.js'
 
 describe('WebRTC between room peers', () => {
   const net = useRelay()
+  afterAll(async () => {
+    await stopAll(net.peers)
+    // node-datachannel's native threads can outlive closed connections and keep Jest's
+    // process from exiting (one CI run hung after every test passed); this stops them.
+    cleanup()
+  })
 
   it('keeps the room working after the relay stops', async () => {
     for (let i = 0; i < 3; i++) await net.join('direct', { webrtc: true })

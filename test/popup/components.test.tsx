@@ -278,6 +278,22 @@ describe('MemberList', () => {
   })
 })
 
+describe('MemberList, long', () => {
+  it('lists sixty members, online first, each once', () => {
+    const members = Array.from({ length: 60 }, (_, i) => ({
+      did: `did:key:z6Mk${String(i).padStart(44, 'm')}`,
+      online: i < 45,
+      blocked: i % 10 === 0,
+    }))
+    const { container } = render(
+      <MemberList members={members} ownDid={members[0]?.did as string} onBlock={() => {}} />,
+    )
+    expect(container.querySelectorAll('li.online')).toHaveLength(45)
+    expect(container.querySelectorAll('li.offline')).toHaveLength(15)
+    expect(screen.getAllByRole('button', { name: /^Unblock / })).toHaveLength(5)
+  })
+})
+
 describe('Composer', () => {
   it('sends on Enter, not on Shift+Enter, and keeps the text of a refused post', async () => {
     const sent: string[] = []

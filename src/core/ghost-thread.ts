@@ -97,7 +97,10 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     return !this.closed
   }
 
-  /** Subscribes, announces us with a signed `join`, and fetches the backlog once members answer. */
+  /**
+   * Subscribes; then, once the transport can hear the room, announces us with a signed
+   * `join` and fetches the backlog when members answer.
+   */
   async start(): Promise<void> {
     this.transport.subscribe(this.topic, (message) => this.receive(message))
     this.stopWatchingSubscriptions = this.transport.onSubscriptionChange((change) =>
@@ -108,14 +111,16 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       () => this.expireMembers(),
       Math.min(this.timings.presenceIntervalMs, this.timings.memberExpiryMs / 4),
     )
-    await this.reannounce()
+    // Not awaited: hearing the room can take a gossip heartbeat, and members found
+    // meanwhile must reach listeners the dapp attaches when joinThread resolves.
+    void this.reannounce()
   }
 
   /** Announces us again (also after the network reconnects) and fetches what we missed. */
   async reannounce(): Promise<void> {
     this.autoBacklogPending = true
     // Members answer a join at once, and post right after: be able to hear them first.
-    await this.transport.receiving?.(this.topic)
+    await this.transport.receiving?.(this.topic).catch(() => undefined)
     if (this.closed) return
     await this.announce('join')
     this.joinAnnounced = true

@@ -75,12 +75,9 @@ export async function describePeer(peer: NetPeer): Promise<string> {
   const topic = peer.thread.topic
   return [
     `peer ${libp2p.peerId.toString().slice(-6)} (${peer.did.slice(-6)})`,
-    `  connections: ${libp2p
-      .getConnections()
-      .map((c) => `${c.remoteAddr.toString()} ${c.status}`)
-      .join(', ')}`,
+    `  connections: ${libp2p.getConnections().length} (${libp2p.getConnections().filter((c) => c.remoteAddr.toString().includes('p2p-circuit')).length} relayed)`,
     `  subscribers: ${transport.subscribers(topic).length}, queued: ${transport.queue.size}`,
-    `  members: ${(await peer.thread.listMembers()).length}, messages: ${JSON.stringify(peer.events.texts())}`,
+    `  members: ${(await peer.thread.listMembers()).length} (joined events ${peer.events.joined.length}, left ${peer.events.left.length}), mesh: ${(peer.node.libp2p.services.pubsub as unknown as { getMeshPeers(t: string): string[] }).getMeshPeers(topic).length}, messages: ${JSON.stringify(peer.events.texts())}`,
   ].join('\n')
 }
 

@@ -40,16 +40,17 @@ describe('a room through the relay process', () => {
     expect(bob.events.texts().filter((text) => text === 'hi bob')).toHaveLength(1)
   })
 
-  it("joinThread resolves once the peer is in the relay's gossip mesh: a post sent at once arrives", async () => {
+  it("a peer announces its join only once it is in the relay's gossip mesh: a post sent on seeing it join arrives", async () => {
     const meshOf = (peer: NetPeer) =>
       (
         peer.node.libp2p.services.pubsub as unknown as { getMeshPeers(topic: string): string[] }
       ).getMeshPeers(peer.thread.topic)
     const relayId = net.relay.address.split('/p2p/')[1]
     const first = await net.join('mesh-ready')
-    expect(meshOf(first)).toEqual([relayId])
     const second = await net.join('mesh-ready')
+    await waitFor(() => first.events.joined.includes(second.did), { what: 'the second join' })
     expect(meshOf(second)).toEqual([relayId])
+    expect(meshOf(first)).toEqual([relayId])
     await first.thread.post('right after the join')
     await waitFor(() => second.events.texts().includes('right after the join'), {
       what: 'the post sent as the second peer joined',

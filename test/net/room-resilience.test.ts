@@ -14,10 +14,13 @@ describe('rooms survive what happens to peers and relays', () => {
 
   it('every one of ten net.peers gets every message', async () => {
     const room = await Promise.all(Array.from({ length: 10 }, () => net.join('ten')))
-    await waitFor(() => room.every((peer) => peer.events.joined.length === 9), {
-      timeoutMs: 15_000,
-      what: 'everyone to see nine others',
-    })
+    await explainingFailure(
+      room,
+      waitFor(() => room.every((peer) => peer.events.joined.length === 9), {
+        timeoutMs: 15_000,
+        what: 'everyone to see nine others',
+      }),
+    )
     await Promise.all(room.map((peer, index) => peer.thread.post(`from ${index}`)))
     const expected = room.map((_, index) => `from ${index}`).sort()
     // A peer the relay has not grafted into its mesh yet gets a message by gossip

@@ -129,8 +129,17 @@ export class Libp2pTransport implements PubSubTransport {
     const attempt = async (withOwnAddresses: boolean): Promise<Uint8Array | undefined> => {
       for (const target of await this.dialTargets(peerId, withOwnAddresses)) {
         if (aborted()) return undefined
+        // An open connection or a circuit answers in milliseconds when it works; one that
+        // stalls (a connection still being set up) must not use up the whole request.
+        // The peer's own addresses, tried last, get whatever time is left.
+        const signal = withOwnAddresses
+          ? options.signal
+          : AbortSignal.any([
+              ...(options.signal === undefined ? [] : [options.signal]),
+              AbortSignal.timeout(ROUTE_TIMEOUT_MS),
+            ])
         try {
-          return await sendRequest(this.node, target, protocol, data, { signal: options.signal })
+          return await sendRequest(this.node, target, protocol, data, { signal })
         } catch (err) {
           lastError = err
         }
@@ -225,6 +234,8 @@ function parsePeerId(peer: string): PeerId | undefined {
   }
 }
 
+/** Longest one quick route (an open connection, a circuit) may take before the next is tried. */
+const ROUTE_TIMEOUT_MS = 1_500
 /** Circuits refused because the peer has no reservation yet: how often, how far apart. */
 const CIRCUIT_RETRIES = 8
 const CIRCUIT_RETRY_MS = 250

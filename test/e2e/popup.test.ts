@@ -7,29 +7,23 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Page } from 'playwright-core'
 import { shortDid } from '../../src/ui/did-display.js'
-import { type ExtensionBrowser, launchExtensionBrowser } from '../../tools/extension-browser.js'
+import type { ExtensionBrowser } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { PageDriver } from './page-driver.js'
 import { textFoundOnDisk } from './profile-scan.js'
+import { browserSet, postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
 
-const STEP_MS = 60_000
-const SCREENSHOTS = join(import.meta.dirname, '../../test-results')
 const SPACE = 'popup-space'
 const OTHER_SPACE = 'popup-other'
-const token = Math.random().toString(36).slice(2, 10)
 /** Every text posted in this file: none may be found in a profile directory afterwards. */
-const said: string[] = []
-const text = (label: string): string => {
-  const value = `gt-popup-${label}-${token}`
-  said.push(value)
-  return value
-}
+const { said, text } = postedTexts('gt-popup')
 
 let relay: RelayProcess
 let siteA: StaticServer
 let siteB: StaticServer
-const browsers: ExtensionBrowser[] = []
+const session = browserSet(() => relay.address)
+const { browsers, launch } = session
 let alice: ExtensionBrowser
 let aliceLobby: PageDriver
 let aliceLobbyTwo: PageDriver
@@ -39,12 +33,6 @@ let popup: Page
 let aliceDid = ''
 let bobDid = ''
 let phrase = ''
-
-async function launch(name: string): Promise<ExtensionBrowser> {
-  const browser = await launchExtensionBrowser({ name, relays: [relay.address] })
-  browsers.push(browser)
-  return browser
-}
 
 async function openPopup(browser: ExtensionBrowser): Promise<Page> {
   const page = await browser.context.newPage()
@@ -71,7 +59,7 @@ beforeAll(async () => {
 }, STEP_MS)
 
 afterAll(async () => {
-  await Promise.all(browsers.map((browser) => browser.close().catch(() => undefined)))
+  await session.closeAll()
   await Promise.all([siteA?.close(), siteB?.close()])
   await relay?.stop()
 }, STEP_MS)

@@ -5,44 +5,27 @@
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import {
-  directRoomPeers,
-  type ExtensionBrowser,
-  launchExtensionBrowser,
-} from '../../tools/extension-browser.js'
+import { directRoomPeers, type ExtensionBrowser } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { PageDriver } from './page-driver.js'
 import { textFoundOnDisk } from './profile-scan.js'
+import { browserSet, postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
 
-const STEP_MS = 60_000
-/** Looked at by people: the popup at its real size (360 × 600). */
-const SCREENSHOTS = join(import.meta.dirname, '../../test-results')
 const SPACE = 'e2e-space'
 const ROOM = 'lobby'
-const token = Math.random().toString(36).slice(2, 10)
 /** Every text posted in this file: none may be found in a profile directory afterwards. */
-const said: string[] = []
-const text = (label: string): string => {
-  const value = `gt-${label}-${token}`
-  said.push(value)
-  return value
-}
+const { said, text } = postedTexts('gt')
 
 let relay: RelayProcess
 let site: StaticServer
 let otherSite: StaticServer
-const browsers: ExtensionBrowser[] = []
+const session = browserSet(() => relay.address)
+const { browsers, launch } = session
 let alice: PageDriver
 let bob: PageDriver
 let aliceDid = ''
 let bobDid = ''
-
-async function launch(name: string): Promise<ExtensionBrowser> {
-  const browser = await launchExtensionBrowser({ name, relays: [relay.address] })
-  browsers.push(browser)
-  return browser
-}
 
 beforeAll(async () => {
   relay = await RelayProcess.start()
@@ -54,7 +37,7 @@ beforeAll(async () => {
 }, STEP_MS)
 
 afterAll(async () => {
-  await Promise.all(browsers.map((browser) => browser.close().catch(() => undefined)))
+  await session.closeAll()
   await Promise.all([site?.close(), otherSite?.close()])
   await relay?.stop()
 }, STEP_MS)

@@ -23,7 +23,10 @@ export interface FetchBacklogInit {
   timeoutMs: number
 }
 
-export async function fetchBacklog(init: FetchBacklogInit): Promise<VerifiedMessage[]> {
+/** The verified entries of every answer, and how many peers answered at all. */
+export async function fetchBacklog(
+  init: FetchBacklogInit,
+): Promise<{ accepted: VerifiedMessage[]; answered: number }> {
   const request = encodeUtf8(init.request)
   const answers = await requestEach(
     init.transport,
@@ -42,7 +45,10 @@ export async function fetchBacklog(init: FetchBacklogInit): Promise<VerifiedMess
       init.rules.check(entry, { topic: init.topic, channel: 'backlog-entry' }),
     ),
   )
-  return verdicts.flatMap((verdict) => (verdict.action === 'accept' ? [verdict.message] : []))
+  return {
+    accepted: verdicts.flatMap((verdict) => (verdict.action === 'accept' ? [verdict.message] : [])),
+    answered: answers.filter((answer) => answer.status === 'fulfilled').length,
+  }
 }
 
 /** The entries of one answer; none when it is malformed, too large or not for our request. */

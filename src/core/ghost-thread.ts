@@ -22,6 +22,10 @@ import type {
 } from './transport.js'
 import { encodeUtf8 } from './utf8.js'
 
+/** Tries of the backlog a join fetches by itself, and the first wait between them. */
+const AUTO_BACKLOG_ATTEMPTS = 4
+const AUTO_BACKLOG_RETRY_MS = 500
+
 /**
  * One ghost thread (3IP-9): an ephemeral chat room on a pubsub topic. Members announce
  * themselves with signed `join`/`presence`/`leave` JWTs; chat posts are signed JWTs kept
@@ -184,10 +188,15 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   /** 3IP-9 `_requestBacklog()`: asks a few members for their recent posts; resolves to the new ones. */
   async _requestBacklog(): Promise<Post[]> {
     this.assertOpen()
+    return (await this.fetchBacklogOnce()).kept
+  }
+
+  /** One backlog request to a few members; `answered` is how many of them answered. */
+  private async fetchBacklogOnce(): Promise<{ kept: Post[]; answered: number }> {
     const peers = pickPeers(this.members.remotePeers(), this.timings.backlogPeersAsked)
-    if (peers.length === 0) return []
+    if (peers.length === 0) return { kept: [], answered: 0 }
     const { jwt, claims } = await this.sign({ type: 'request_backlog', room: this.topic })
-    const accepted = await fetchBacklog({
+    const { accepted, answered } = await fetchBacklog({
       peers,
       request: jwt,
       requestId: claims.jti,
@@ -196,7 +205,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       topic: this.topic,
       timeoutMs: this.timings.requestTimeoutMs,
     })
-    if (this.closed) return []
+    if (this.closed) return { kept: [], answered }
     const added: Post[] = []
     for (const { jwt: entry, claims: entryClaims } of accepted) {
       if (entryClaims.type === 'chat') {
@@ -212,7 +221,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     // Older entries may have been pushed out again by newer ones when the backlog is full.
     const kept = added.filter((post) => this.backlog.has(post.postId)).sort(comparePosts)
     if (kept.length > 0) this.emit('backlog-received', { type: 'backlog', message: kept })
-    return kept
+    return { kept, answered }
   }
 
   /** 3IP-9: leaves the room with a signed `leave`. Calling it again does nothing. */
@@ -373,9 +382,21 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   private scheduleAutoBacklog(): void {
     if (!this.autoBacklogPending) return
     this.autoBacklogPending = false
+    this.timers.after(this.timings.backlogGatherMs, () => void this.autoBacklog(1))
+  }
+
+  /**
+   * The backlog a (re)join fetches by itself. When no member answered (right after a
+   * relay restart, their circuits are not back yet), it asks again a little later, a few
+   * times: posts the relay forwarded before it served us again come only this way.
+   */
+  private async autoBacklog(attempt: number): Promise<void> {
+    if (this.closed) return
+    const { answered } = await this.fetchBacklogOnce().catch(() => ({ answered: 0 }))
+    if (answered > 0 || attempt >= AUTO_BACKLOG_ATTEMPTS || this.closed) return
     this.timers.after(
-      this.timings.backlogGatherMs,
-      () => void this._requestBacklog().catch(() => undefined),
+      Math.max(this.timings.backlogGatherMs, AUTO_BACKLOG_RETRY_MS) * attempt,
+      () => void this.autoBacklog(attempt + 1),
     )
   }
 

@@ -66,12 +66,14 @@ export class GhostHost {
   private readonly feeds = new Map<string, RoomFeed>()
   private identity: Identity
   private network: Promise<HostNetwork>
+  private settingsApplied = false
 
   constructor(private readonly init: GhostHostInit) {
     this.identity = init.identity
     this.network = init.network
     void init.settings?.then(
-      (settings) => this.blocked.replace(settings.blocked),
+      // A change applied meanwhile is newer than what was stored at start.
+      (settings) => this.settingsApplied || this.blocked.replace(settings.blocked),
       () => undefined,
     )
     this.outbox = new OwnerOutbox(init.deliver, (owner) => {
@@ -124,6 +126,7 @@ export class GhostHost {
   }
 
   async applySettings(settings: Settings): Promise<void> {
+    this.settingsApplied = true
     this.blocked.replace(settings.blocked)
     await (await this.network).applySettings(settings)
   }
@@ -189,7 +192,8 @@ export class GhostHost {
     const previous = this.network
     this.identity = next.identity
     this.network = next.network
-    await (await previous).stop().catch(() => undefined)
+    // A network that never started has nothing to stop.
+    await previous.then((network) => network.stop()).catch(() => undefined)
     await this.network
   }
 

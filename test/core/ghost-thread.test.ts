@@ -12,6 +12,7 @@ import {
   MemoryHub,
   MessageTooLargeError,
   NotAMemberError,
+  PeerUnreachableError,
   ThreadClosedError,
   UnsupportedOperationError,
 } from '../../src/core/index.js'
@@ -40,6 +41,39 @@ async function pair(): Promise<[TestPeer, TestPeer, MemoryHub]> {
 }
 
 describe('GhostThread with two peers', () => {
+  it('asks for the backlog again when no member answered its join the first time', async () => {
+    const hub = new MemoryHub()
+    const alice = await joinPeer(hub)
+    peers.push(alice)
+    await alice.thread.post('said before bob came')
+    const transport = hub.createTransport()
+    const request = transport.request.bind(transport)
+    let refused = 0
+    // As right after a relay restart: the members' circuits are not back yet.
+    transport.request = async (peer, protocol, data, options) => {
+      if (protocol.includes('backlog') && refused < 2) {
+        refused++
+        throw new PeerUnreachableError('not reachable yet')
+      }
+      return request(peer, protocol, data, options)
+    }
+    const ghost = new GhostThreads({
+      transport,
+      identity: createSeedIdentity(generateSeed()),
+      timings: FAST_TIMINGS,
+    })
+    try {
+      const thread = await (await ghost.openSpace('testspace')).joinThread('lobby', { ghost: true })
+      await waitFor(
+        async () => (await thread.getPosts()).some((p) => p.message === 'said before bob came'),
+        { timeoutMs: 5_000, what: 'the backlog, on a later try' },
+      )
+      expect(refused).toBe(2)
+    } finally {
+      await ghost.stop()
+    }
+  })
+
   it('says nothing, not even a presence, until its transport can hear the room', async () => {
     const hub = new MemoryHub()
     const bob = await joinPeer(hub)

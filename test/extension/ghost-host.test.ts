@@ -376,6 +376,26 @@ describe("the popup's view of rooms", () => {
     ).toEqual([])
   })
 
+  it('a block list stored at start does not undo a change applied before it was read', async () => {
+    const bob = memoryHost()
+    const bobJoin = await join(bob.host, tab(9))
+    let readStored: (settings: typeof DEFAULT_SETTINGS) => void = () => undefined
+    const alice = memoryHost(undefined, {
+      settings: new Promise((resolve) => (readStored = resolve)),
+    })
+    await alice.host.applySettings({ ...DEFAULT_SETTINGS, blocked: [bobJoin.did] })
+    readStored({ ...DEFAULT_SETTINGS, blocked: [] })
+    await join(alice.host, tab(1))
+    await bob.host.call(tab(9), 'post', { thread: bobJoin.thread, message: 'still hidden' }, [
+      'chat',
+    ])
+    await waitFor(
+      async () =>
+        (await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })).hidden === 1,
+    )
+    expect(messagesOf(alice.eventsOf(tab(1)))).toEqual([])
+  })
+
   it('leaving in the popup closes the room for every tab, which say why', async () => {
     const { alice, aliceTab } = await lobby()
     const second = tab(2)

@@ -444,6 +444,10 @@ describe('the popup over a fake router', () => {
     render(<App store={store} />)
     fireEvent.click(await screen.findByRole('button', { name: /Open lobby/ }))
     await screen.findByText(/No messages yet/)
+    // Keyboard users land in the composer.
+    await waitFor(() =>
+      expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Message' })),
+    )
     await api.leave({ space: 'dao', room: 'lobby' })
     await waitFor(
       () => expect(screen.getByRole('alert').textContent).toContain('No tab is in this room'),

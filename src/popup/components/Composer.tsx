@@ -2,7 +2,7 @@
  * Writes to the room as the user's DID for its space, the same identity the pages use.
  * Enter sends, Shift+Enter starts a new line; a refused post keeps its text and says why.
  */
-import { useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 
 export function Composer({
   onSend,
@@ -14,6 +14,11 @@ export function Composer({
   const [text, setText] = useState('')
   const [sending, setSending] = useState(false)
   const [error, setError] = useState<string | undefined>()
+  const box = useRef<HTMLTextAreaElement>(null)
+  // The room just opened (or loaded): keyboard users can type at once; Esc goes back.
+  useEffect(() => {
+    if (!disabled) box.current?.focus()
+  }, [disabled])
   const send = async () => {
     if (text.trim() === '' || sending) return
     setSending(true)
@@ -34,6 +39,7 @@ export function Composer({
         aria-label="Message"
         placeholder="Message the room (Enter sends)"
         rows={2}
+        ref={box}
         value={text}
         disabled={disabled}
         onInput={(event) => setText((event.target as HTMLTextAreaElement).value)}

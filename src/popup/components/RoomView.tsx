@@ -4,7 +4,7 @@
  * ROOM_WAIT_MS with the members and tabs as they are (the host keeps the feed, the popup
  * only a view).
  */
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import type { PopupStore } from '../store.js'
 import { Composer } from './Composer.js'
 import { MemberList } from './MemberList.js'
@@ -23,7 +23,6 @@ export function RoomView({ store }: { store: PopupStore }) {
   const [pane, setPane] = useState<'messages' | 'members'>('messages')
   const [notice, setNotice] = useState<string | undefined>()
   const [confirmLeave, setConfirmLeave] = useState(false)
-  const back = useRef<HTMLButtonElement>(null)
   const ref = store.selected.value
   const room = store.room.value
   const error = store.roomError.value
@@ -60,7 +59,6 @@ export function RoomView({ store }: { store: PopupStore }) {
       <header>
         <button
           type="button"
-          ref={back}
           class="back"
           onClick={() => store.openRoom(undefined)}
           aria-label="Back to rooms"

@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { Page } from 'playwright-core'
-import { FEED_LIMIT } from '../src/host/room-feed.js'
+import { FEED_LIMIT } from '../src/shared/room-view.js'
 import {
   answerPrompt,
   CHROME_DIST,

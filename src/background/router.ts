@@ -14,6 +14,7 @@ import {
   InvalidRequestError,
   type Outcome,
   outcomeOf,
+  toErrorData,
   UnauthorizedError,
   UnsupportedMethodError,
   UserRejectedError,
@@ -25,6 +26,7 @@ import {
   parseManage,
   RoomRef,
   RoomViewRequest,
+  TabRef,
 } from '../shared/manage-requests.js'
 import type {
   ManageProtocol,
@@ -170,10 +172,7 @@ export class Router {
     'manage:show-tab': async (request, sender) => {
       this.assertExtensionPage(sender)
       return outcomeOf(async () => {
-        const tabId = request?.tabId
-        if (!Number.isSafeInteger(tabId) || tabId < 0)
-          throw new InvalidArgumentError('tabId: a tab id is a whole number')
-        await this.init.showTab(tabId)
+        await this.init.showTab(parseManage(TabRef, request, 'tab').tabId)
         return null
       })
     },
@@ -184,7 +183,7 @@ export class Router {
     try {
       return await request()
     } catch (err) {
-      return outcomeOf(() => Promise.reject(err))
+      return { ok: false, error: toErrorData(err) }
     }
   }
 

@@ -6,10 +6,8 @@
  */
 import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
-import type { FeedPost, RoomMember } from '../shared/room-view.js'
+import { FEED_LIMIT, type FeedPost, type RoomMember } from '../shared/room-view.js'
 
-/** Posts kept per room for the popup: the backlog limit and hundreds of live posts. */
-export const FEED_LIMIT = 1_000
 /** DIDs remembered per room to show offline members. */
 const SEEN_LIMIT = 500
 

@@ -8,7 +8,7 @@ import type { Outcome } from '../shared/errors.js'
 import type { PopupPost, RoomRef, RoomViewRequest } from '../shared/manage-requests.js'
 import type { HostStatus } from '../shared/messengers.js'
 import type { PermissionEntry } from '../shared/permission-entry.js'
-import type { FeedPost, RoomView } from '../shared/room-view.js'
+import { FEED_LIMIT, type RoomView } from '../shared/room-view.js'
 import type { Settings } from '../shared/settings.js'
 
 export interface PopupApi {
@@ -30,14 +30,6 @@ export interface PopupApi {
   version: string
 }
 
-/** Posts the popup keeps for an open room: the host's feed holds no more either. */
-export const SHOWN_POSTS = 1_000
-
-/** An open room as the popup shows it: every post fetched so far, and the latest state. */
-export interface OpenRoom extends Omit<RoomView, 'posts'> {
-  posts: FeedPost[]
-}
-
 export type PopupStore = ReturnType<typeof createPopupStore>
 
 /** An action's result for the component that started it: an error message, or none. */
@@ -51,9 +43,9 @@ export function createPopupStore(api: PopupApi) {
   const permissions = signal<PermissionEntry[]>([])
   const settings = signal<Settings | undefined>(undefined)
   const identities = signal<{ space: string; did: string }[]>([])
-  /** The room the user opened, and what the popup shows of it. */
+  /** The room the user opened, and what the popup shows of it (every post fetched so far). */
   const selected = signal<RoomRef | undefined>(undefined)
-  const room = signal<OpenRoom | undefined>(undefined)
+  const room = signal<RoomView | undefined>(undefined)
   const roomError = signal<string | undefined>(undefined)
   let roomRequest = 0
 
@@ -133,7 +125,7 @@ export function createPopupStore(api: PopupApi) {
     // Unchanged posts keep their objects (and the list its array), so rows do not re-render.
     const kept =
       shown === undefined ? posts : posts.length === 0 ? shown.posts : [...shown.posts, ...posts]
-    room.value = { ...rest, posts: kept.length > SHOWN_POSTS ? kept.slice(-SHOWN_POSTS) : kept }
+    room.value = { ...rest, posts: kept.length > FEED_LIMIT ? kept.slice(-FEED_LIMIT) : kept }
     return posts.length > 0
   }
 

@@ -26,6 +26,9 @@ export type RoomViewRequest = z.infer<typeof RoomViewRequest>
 export const PopupPost = RoomRef.extend({ message: z.json(), to: DidKey.optional() })
 export type PopupPost = z.infer<typeof PopupPost>
 
+export const TabRef = z.strictObject({ tabId: z.number().int().min(0) })
+export type TabRef = z.infer<typeof TabRef>
+
 export const BlockRequest = z.strictObject({ did: DidKey, blocked: z.boolean() })
 export type BlockRequest = z.infer<typeof BlockRequest>
 

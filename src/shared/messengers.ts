@@ -18,6 +18,7 @@ import type {
   PopupPost,
   RoomRef,
   RoomViewRequest,
+  TabRef,
 } from './manage-requests.js'
 import type { Owner, OwnerSelector } from './owner.js'
 import type { PermissionEntry } from './permission-entry.js'
@@ -112,7 +113,7 @@ export interface ManageProtocol {
   'manage:export-phrase'(): Outcome<string>
   'manage:import-phrase'(request: PhraseImport): Outcome<null>
   /** Brings a tab that is in a room to the front. */
-  'manage:show-tab'(request: { tabId: number }): Outcome<null>
+  'manage:show-tab'(request: TabRef): Outcome<null>
 }
 
 /** Permission prompt window → router. */

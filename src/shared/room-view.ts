@@ -4,6 +4,9 @@
  */
 import type { Post } from '../core/post.js'
 
+/** Posts the host keeps per open room for the popup, and the popup shows at most. */
+export const FEED_LIMIT = 1_000
+
 export interface FeedPost {
   seq: number
   post: Post

@@ -15,7 +15,7 @@ import {
 } from '../src/core/index.js'
 import { atLeast, perSecond, printTable, type Row } from './table.js'
 
-const ROOM = '3box.chat.bench.lobby'
+const ROOM = '3box.chat.v2.bench.lobby'
 const JWTS = Number(process.env.BENCH_JWTS ?? 20_000)
 const UNLIMITED = { burst: 1e9, perSecond: 1e9 }
 

@@ -1,4 +1,5 @@
 import { BACKLOG_PROTOCOL, MAX_BACKLOG_ENTRIES, MAX_BACKLOG_RESPONSE_BYTES } from './constants.js'
+import type { PeerRoute } from './members.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import { requestEach } from './request-each.js'
 import { BacklogResponse } from './schema.js'
@@ -6,14 +7,14 @@ import type { PubSubTransport } from './transport.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
 
 /**
- * The newcomer's side of `/ghost-threads/backlog/1.0.0`: ask a few peers at once, keep
+ * The newcomer's side of the backlog protocol (`/ghost-threads/backlog/2.0.0`): ask a few peers at once, keep
  * only answers to our own request, and re-verify every entry. 3box accepted unsigned
  * backlog JSON, so any peer could forge posts by anyone; here an entry is a JWT its author
  * signed for this room, or it is dropped.
  */
 
 export interface FetchBacklogInit {
-  peers: string[]
+  peers: readonly PeerRoute[]
   /** Our signed `request_backlog` JWT and its `jti`, which an answer must echo. */
   request: string
   requestId: string
@@ -23,7 +24,7 @@ export interface FetchBacklogInit {
   timeoutMs: number
 }
 
-/** The verified entries of every answer, and how many peers answered at all. */
+/** The verified entries of every answer, and how many peers answered our request. */
 export async function fetchBacklog(
   init: FetchBacklogInit,
 ): Promise<{ accepted: VerifiedMessage[]; answered: number }> {
@@ -36,9 +37,13 @@ export async function fetchBacklog(
     init.timeoutMs,
   )
   const entries = new Set<string>()
+  let answered = 0
   for (const answer of answers) {
     if (answer.status !== 'fulfilled') continue
-    for (const entry of entriesOf(answer.value, init.requestId)) entries.add(entry)
+    const own = entriesOf(answer.value, init.requestId)
+    if (own === undefined) continue
+    answered++
+    for (const entry of own) entries.add(entry)
   }
   const verdicts = await Promise.all(
     [...entries].map((entry) =>
@@ -47,32 +52,55 @@ export async function fetchBacklog(
   )
   return {
     accepted: verdicts.flatMap((verdict) => (verdict.action === 'accept' ? [verdict.message] : [])),
-    answered: answers.filter((answer) => answer.status === 'fulfilled').length,
+    answered,
   }
 }
 
-/** The entries of one answer; none when it is malformed, too large or not for our request. */
-function entriesOf(answer: Uint8Array, requestId: string): string[] {
-  if (answer.length > MAX_BACKLOG_RESPONSE_BYTES) return []
+/**
+ * The entries of one answer to our request; undefined when it is malformed, too large or
+ * not for our request (an empty `request` means "cannot answer": not in the room).
+ */
+function entriesOf(answer: Uint8Array, requestId: string): string[] | undefined {
+  if (answer.length > MAX_BACKLOG_RESPONSE_BYTES) return undefined
   const text = decodeUtf8(answer)
-  if (text === undefined) return []
+  if (text === undefined) return undefined
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch {
-    return []
+    return undefined
   }
   const parsed = BacklogResponse.safeParse(json)
-  if (!parsed.success || parsed.data.request !== requestId) return []
+  if (!parsed.success || parsed.data.request !== requestId) return undefined
   return parsed.data.entries.slice(0, MAX_BACKLOG_ENTRIES)
 }
 
 /** Up to `count` of `peers`, chosen at random so no member answers every newcomer. */
-export function pickPeers(peers: string[], count: number): string[] {
+export function pickPeers<T>(peers: readonly T[], count: number): T[] {
   const pool = [...peers]
   for (let i = pool.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1))
-    ;[pool[i], pool[j]] = [pool[j] as string, pool[i] as string]
+    ;[pool[i], pool[j]] = [pool[j] as T, pool[i] as T]
   }
   return pool.slice(0, count)
+}
+
+/**
+ * A backlog answer within MAX_BACKLOG_RESPONSE_BYTES: every presence (the member list is
+ * what a newcomer needs most), then the newest posts that still fit.
+ */
+export function fitAnswer(presences: string[], posts: string[]): string[] {
+  let budget = MAX_BACKLOG_RESPONSE_BYTES - 64
+  const entries: string[] = []
+  for (const jwt of presences) {
+    budget -= jwt.length + 3
+    if (budget < 0) return entries
+    entries.push(jwt)
+  }
+  let first = posts.length
+  while (first > 0 && budget - ((posts[first - 1]?.length ?? 0) + 3) >= 0) {
+    first--
+    budget -= (posts[first]?.length ?? 0) + 3
+  }
+  return [...posts.slice(first), ...entries]
 }

@@ -1,10 +1,21 @@
 /**
- * Limits and defaults of the ghost-thread protocol (wire v1, see DESIGN.md). Every number
- * a peer enforces on others lives here, so that all peers agree on them.
+ * Limits and defaults of the ghost-thread protocol (wire v2, see DESIGN.md and INTERNALS.md).
+ * Every number a peer enforces on others lives here, so that all peers agree on them.
  */
 
-/** 3IP-9 "Room Discovery": the pubsub topic is `3box.chat.<space>.<room>`. */
-export const TOPIC_PREFIX = '3box.chat'
+/**
+ * The wire version. v2 changed presence (paced by room size, no room-wide answer to every
+ * join) and how members are reached (relays named in signed claims, no discovery topic);
+ * a v1 peer in the same topic would flood v2 rooms, so the version is in the topic and in
+ * the stream protocol ids.
+ */
+export const WIRE_VERSION = 2
+
+/**
+ * 3IP-9 "Room Discovery" names the topic `3box.chat.<space>.<room>`; v2 rooms live at
+ * `3box.chat.v2.<space>.<room>` (names cannot hold a dot, so the two never collide).
+ */
+export const TOPIC_PREFIX = `3box.chat.v${WIRE_VERSION}`
 
 /** Space and room names: 1–64 characters of `[A-Za-z0-9_-]` (DESIGN.md, wire protocol). */
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -40,17 +51,47 @@ export const DEFAULT_BACKLOG_LIMIT = 50
 /** The most a dapp may ask to keep; bounds memory and the size of a backlog answer. */
 export const MAX_BACKLOG_LIMIT = 500
 
-/** Members announce themselves this often... */
+/** Members announce themselves at least this often in small rooms... */
 export const PRESENCE_INTERVAL_MS = 20_000
 
-/** ...and expire after missing three heartbeats (a crash or a lost network sends no leave). */
+/**
+ * ...and expire after missing three heartbeats (a crash or a lost network sends no leave).
+ * A presence says how long it is valid (`ttl`): the interval times this ratio.
+ */
 export const MEMBER_EXPIRY_MS = 65_000
 
 /**
- * A newcomer's `join` is answered with a `presence` from every member, so it learns the
- * member list at once. The jitter spreads those answers out in large rooms.
+ * Heartbeats of a whole room, per second. Each member stretches its interval with the size
+ * of the room so that the room's presence traffic stays near this figure: v1's fixed 20 s
+ * made 1,000 members send 50 presences a second, each forwarded to everyone. A relay
+ * spends ~0.4 ms of CPU per message it forwards to one peer (bench:scale), so one
+ * presence a second in a 300-member room is ~10% of its core.
  */
+export const ROOM_PRESENCE_PER_SECOND = 1
+
+/**
+ * The longest interval between heartbeats, whatever the room's size (300 members at 1/s).
+ * A member that vanishes without a `leave` (a crash, a lost network) is listed until its
+ * last presence runs out: up to ~16 minutes in the largest rooms, 65 s in small ones.
+ */
+export const MAX_PRESENCE_INTERVAL_MS = 300_000
+
+/** The longest `ttl` a presence may claim (the longest interval × 3.25). */
+export const MAX_PRESENCE_TTL_S = 1_000
+
+/**
+ * A `join` is answered with a room-wide `presence` only while the room is this small, so
+ * that two peers meeting in a new room learn of each other at once. v1 answered every join
+ * from every member: N joins made N² presences, each forwarded to N peers. Larger rooms'
+ * newcomers learn the members from their relay's answer and the backlog answers.
+ */
+export const PRESENCE_REPLY_MAX_MEMBERS = 8
+
+/** Spreads those few answers out. */
 export const PRESENCE_REPLY_JITTER_MS = 250
+
+/** Relays a member may name as its routes in one claim. */
+export const MAX_CLAIMED_RELAYS = 4
 
 /**
  * How many peers a newcomer asks for the backlog. 3box asked everybody and got N copies;
@@ -64,8 +105,12 @@ export const BACKLOG_GATHER_MS = 150
 /** A backlog or direct-message request not answered by then counts as failed. */
 export const REQUEST_TIMEOUT_MS = 5_000
 
+/** Members one thread (or a relay, per room) keeps; more are not listed until some leave. */
+export const MAX_ROOM_MEMBERS = 5_000
+
 /** A backlog answer: at most the largest backlog plus one presence per member. */
-export const MAX_BACKLOG_ENTRIES = MAX_BACKLOG_LIMIT + 500
+export const MAX_BACKLOG_ENTRIES = MAX_BACKLOG_LIMIT + MAX_ROOM_MEMBERS
+/** A presence is ~0.6 KB; an answer past this drops its oldest posts to fit. */
 export const MAX_BACKLOG_RESPONSE_BYTES = 4 * 1024 * 1024
 
 /**
@@ -83,8 +128,8 @@ export const KEY_CACHE_CAPACITY = 10_000
 export const RATE_LIMIT_KEYS = 10_000
 
 /** Direct stream protocols (DESIGN.md). */
-export const BACKLOG_PROTOCOL = '/ghost-threads/backlog/1.0.0'
-export const DIRECT_PROTOCOL = '/ghost-threads/direct/1.0.0'
+export const BACKLOG_PROTOCOL = `/ghost-threads/backlog/${WIRE_VERSION}.0.0`
+export const DIRECT_PROTOCOL = `/ghost-threads/direct/${WIRE_VERSION}.0.0`
 
 /** `jti`: at least 96 random bits; we send 128 bits as 22 base64url characters. */
 export const JTI_BYTES = 16

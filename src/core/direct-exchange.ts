@@ -1,17 +1,18 @@
 import { DIRECT_PROTOCOL } from './constants.js'
+import type { PeerRoute } from './members.js'
 import { requestEach } from './request-each.js'
 import { DirectResponse } from './schema.js'
 import type { PubSubTransport } from './transport.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
 
 /**
- * The sender's side of `/ghost-threads/direct/1.0.0`: one DM JWT to every peer hosting
+ * The sender's side of the direct protocol (`/ghost-threads/direct/2.0.0`): one DM JWT to every peer hosting
  * the recipient's DID, each answered with a status. 3box sent DMs to a peer id and
  * kept them in the backlog; here they go to a DID's peers only and are never stored.
  */
 
 export interface SendDirectInit {
-  peers: string[]
+  peers: readonly PeerRoute[]
   jwt: string
   transport: PubSubTransport
   timeoutMs: number

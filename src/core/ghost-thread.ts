@@ -1,16 +1,18 @@
 import { EventEmitter } from 'eventemitter3'
 import { PostBacklog } from './backlog.js'
-import { fetchBacklog, pickPeers } from './backlog-exchange.js'
+import { fetchBacklog, fitAnswer, pickPeers } from './backlog-exchange.js'
 import { sendDirect } from './direct-exchange.js'
 import { DirectMessageFailedError, NotAMemberError, ThreadClosedError } from './errors.js'
 import type { SpaceSigner } from './identity.js'
 import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
-import { MemberRegistry } from './members.js'
+import { MemberRegistry, memberClaim, type PeerRoute } from './members.js'
 import { comparePosts, type Post, toPost } from './post.js'
 import { type PostFilter, PostFilters } from './post-filters.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import type { BacklogResponse, DirectResponse, MemberClaims } from './schema.js'
 import { assertDid, assertPostCount, checkedMessage } from './thread-arguments.js'
+import { ThreadCatchUp } from './thread-catch-up.js'
+import { ThreadPresence } from './thread-presence.js'
 import { onNewCapabilities, onUpdate, refuse } from './thread-sugar.js'
 import { DEFAULT_TIMINGS, type ThreadTimings } from './thread-timings.js'
 import { TimerSet } from './timer-set.js'
@@ -21,10 +23,6 @@ import type {
   ValidationResult,
 } from './transport.js'
 import { encodeUtf8 } from './utf8.js'
-
-/** Tries of the backlog a join fetches by itself, and the first wait between them. */
-const AUTO_BACKLOG_ATTEMPTS = 4
-const AUTO_BACKLOG_RETRY_MS = 500
 
 /**
  * One ghost thread (3IP-9): an ephemeral chat room on a pubsub topic. Members announce
@@ -73,11 +71,8 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   private readonly filters = new PostFilters()
   private readonly timers = new TimerSet()
   private readonly onClose: GhostThreadInit['onClose']
-  /** Set once our first `join` went out; presences wait for it. */
-  private joinAnnounced = false
-  private ownPresence: string | undefined
-  private presenceReplyPending = false
-  private autoBacklogPending = false
+  private readonly presence: ThreadPresence
+  private readonly catchUp: ThreadCatchUp
   private closed = false
   private stopWatchingSubscriptions: () => void = () => {}
 
@@ -93,8 +88,27 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     this.timings = { ...DEFAULT_TIMINGS, ...init.timings }
     this.now = init.now ?? Date.now
     this.onClose = init.onClose
-    this.members = new MemberRegistry(this.did, this.transport.peerId, this.timings.memberExpiryMs)
+    this.members = new MemberRegistry(this.did, this.transport.peerId)
     this.backlog = new PostBacklog(init.backlogLimit)
+    this.catchUp = new ThreadCatchUp({
+      topic: this.topic,
+      transport: this.transport,
+      timings: this.timings,
+      timers: this.timers,
+      isClosed: () => this.closed,
+      hasMembers: () => this.members.hasRemotePeers(),
+      now: this.now,
+      fetch: async (servers, options) => (await this.fetchBacklogOnce(servers, options)).answered,
+    })
+    this.presence = new ThreadPresence({
+      topic: this.topic,
+      transport: this.transport,
+      timings: this.timings,
+      timers: this.timers,
+      roomSize: () => this.members.size + 1,
+      isClosed: () => this.closed,
+      sign: (claims) => this.sign(claims),
+    })
   }
 
   get isOpen(): boolean {
@@ -110,7 +124,6 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     this.stopWatchingSubscriptions = this.transport.onSubscriptionChange((change) =>
       this.onSubscriptionChange(change),
     )
-    this.timers.repeat(() => void this.announce('presence'), this.timings.presenceIntervalMs)
     this.timers.repeat(
       () => this.expireMembers(),
       Math.min(this.timings.presenceIntervalMs, this.timings.memberExpiryMs / 4),
@@ -122,13 +135,11 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
 
   /** Announces us again (also after the network reconnects) and fetches what we missed. */
   async reannounce(): Promise<void> {
-    this.autoBacklogPending = true
     // Members answer a join at once, and post right after: be able to hear them first.
     await this.transport.receiving?.(this.topic).catch(() => undefined)
     if (this.closed) return
-    await this.announce('join')
-    this.joinAnnounced = true
-    if (this.members.hasRemotePeers()) this.scheduleAutoBacklog()
+    await this.presence.join()
+    this.catchUp.joined()
   }
 
   /** 3IP-9 `post(message, to?)`: broadcasts, or sends directly to the member `to` (a DID). */
@@ -161,8 +172,8 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     return this.members.list()
   }
 
-  /** Peer ids hosting the other members: the network connects to them directly. */
-  memberPeers(): string[] {
+  /** The peers hosting the other members, with their relays: the network connects to them directly. */
+  memberPeers(): PeerRoute[] {
     return this.closed ? [] : this.members.remotePeers()
   }
 
@@ -188,14 +199,28 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   /** 3IP-9 `_requestBacklog()`: asks a few members for their recent posts; resolves to the new ones. */
   async _requestBacklog(): Promise<Post[]> {
     this.assertOpen()
-    return (await this.fetchBacklogOnce()).kept
+    return (await this.fetchBacklogOnce([], { members: this.catchUp.membersWanted })).kept
   }
 
-  /** One backlog request to a few members; `answered` is how many of them answered. */
-  private async fetchBacklogOnce(): Promise<{ kept: Post[]; answered: number }> {
-    const peers = pickPeers(this.members.remotePeers(), this.timings.backlogPeersAsked)
+  /**
+   * One backlog request to a few members (or to `servers`, our relays, for the member
+   * list); `answered` is how many of them answered.
+   */
+  private async fetchBacklogOnce(
+    servers: PeerRoute[],
+    { members, sinceS }: { members: boolean; sinceS?: number },
+  ): Promise<{ kept: Post[]; answered: number }> {
+    const peers =
+      servers.length > 0
+        ? servers
+        : pickPeers(this.members.remotePeers(), this.timings.backlogPeersAsked)
     if (peers.length === 0) return { kept: [], answered: 0 }
-    const { jwt, claims } = await this.sign({ type: 'request_backlog', room: this.topic })
+    const { jwt, claims } = await this.sign({
+      type: 'request_backlog',
+      room: this.topic,
+      ...(members ? {} : { members: false }),
+      ...(sinceS === undefined ? {} : { since: sinceS }),
+    })
     const { accepted, answered } = await fetchBacklog({
       peers,
       request: jwt,
@@ -213,9 +238,13 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
         if (this.filters.pass(post) && this.backlog.add({ post, jwt: entry }, this.now()))
           added.push(post)
       } else if (entryClaims.type === 'join' || entryClaims.type === 'presence') {
-        // A presence from a backlog answer counts from when it was signed, so it expires on time.
-        const signedAtMs = entryClaims.iat * 1000
-        this.memberSeen(entryClaims, entry, Math.min(this.now(), signedAtMs), signedAtMs)
+        // A presence from a backlog answer counts from when it was signed (`iat` is whole
+        // seconds: the end of that second), so it expires on time. One that has run out
+        // already is left for the member's next heartbeat: adding it would only make the
+        // member leave and join again.
+        const signedAtMs = Math.min(this.now(), entryClaims.iat * 1000 + 999)
+        if (signedAtMs + entryClaims.ttl * 1000 > this.now())
+          this.memberSeen(entryClaims, entry, signedAtMs, signedAtMs)
       }
     }
     // Older entries may have been pushed out again by newer ones when the backlog is full.
@@ -282,9 +311,16 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       from,
     })
     if (verdict.action !== 'accept') return { request: '', entries: [] }
-    const presence = this.ownPresence === undefined ? [] : [this.ownPresence]
-    const entries = [...this.backlog.jwts(this.now()), ...presence, ...this.members.presenceJwts()]
-    return { request: verdict.message.claims.jti, entries }
+    const request = verdict.message.claims
+    if (request.type !== 'request_backlog') return { request: '', entries: [] }
+    const presences =
+      request.members === false
+        ? []
+        : [
+            ...(this.presence.newest === undefined ? [] : [this.presence.newest]),
+            ...this.members.presenceJwts((request.since ?? 0) * 1000),
+          ]
+    return { request: request.jti, entries: fitAnswer(presences, this.backlog.jwts(this.now())) }
   }
 
   private async receive(message: IncomingMessage): Promise<ValidationResult> {
@@ -302,7 +338,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     switch (claims.type) {
       case 'join':
         this.memberSeen(claims, jwt, this.now())
-        this.schedulePresenceReply()
+        this.presence.answerJoin()
         break
       case 'presence':
         this.memberSeen(claims, jwt, this.now(), claims.iat * 1000)
@@ -324,9 +360,9 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
 
   private memberSeen(claims: MemberClaims, jwt: string, atMs: number, signedAtMs?: number): void {
     const hadPeers = this.members.hasRemotePeers()
-    if (this.members.seen(claims.iss, claims.peer, atMs, jwt, signedAtMs))
+    if (this.members.seen(memberClaim(claims, jwt), atMs, signedAtMs))
       this.emit('user-joined', claims.iss)
-    if (!hadPeers && this.members.hasRemotePeers()) this.scheduleAutoBacklog()
+    if (!hadPeers && this.members.hasRemotePeers()) this.catchUp.memberFound()
   }
 
   private async postDirect(message: Post['message'], to: string): Promise<string> {
@@ -353,51 +389,6 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     const post = await toPost(jwt, claims)
     this.emit('message', post)
     return post.postId
-  }
-
-  private async announce(type: 'join' | 'presence'): Promise<void> {
-    if (this.closed) return
-    // No presence before our join: members would learn of us before we can hear them.
-    if (type === 'presence' && !this.joinAnnounced) return
-    try {
-      const { jwt } = await this.sign({ type, room: this.topic, peer: this.transport.peerId })
-      // close() may have run while we signed: a presence sent after our leave would bring us back.
-      if (this.closed) return
-      this.ownPresence = jwt
-      await this.transport.publish(this.topic, encodeUtf8(jwt))
-    } catch {
-      // A heartbeat that cannot be sent now is sent again at the next interval.
-    }
-  }
-
-  private schedulePresenceReply(): void {
-    if (this.presenceReplyPending) return
-    this.presenceReplyPending = true
-    this.timers.after(Math.random() * this.timings.presenceReplyJitterMs, () => {
-      this.presenceReplyPending = false
-      void this.announce('presence')
-    })
-  }
-
-  private scheduleAutoBacklog(): void {
-    if (!this.autoBacklogPending) return
-    this.autoBacklogPending = false
-    this.timers.after(this.timings.backlogGatherMs, () => void this.autoBacklog(1))
-  }
-
-  /**
-   * The backlog a (re)join fetches by itself. When no member answered (right after a
-   * relay restart, their circuits are not back yet), it asks again a little later, a few
-   * times: posts the relay forwarded before it served us again come only this way.
-   */
-  private async autoBacklog(attempt: number): Promise<void> {
-    if (this.closed) return
-    const { answered } = await this.fetchBacklogOnce().catch(() => ({ answered: 0 }))
-    if (answered > 0 || attempt >= AUTO_BACKLOG_ATTEMPTS || this.closed) return
-    this.timers.after(
-      Math.max(this.timings.backlogGatherMs, AUTO_BACKLOG_RETRY_MS) * attempt,
-      () => void this.autoBacklog(attempt + 1),
-    )
   }
 
   private expireMembers(): void {

@@ -59,9 +59,7 @@ export class GhostThreads {
     this.identity = init.identity
     this.now = init.now ?? Date.now
     this.timings = init.timings ?? {}
-    this.rules =
-      init.rules ??
-      new ReceiptRules({ now: this.now, memberExpiryMs: init.timings?.memberExpiryMs })
+    this.rules = init.rules ?? new ReceiptRules({ now: this.now })
   }
 
   async start(): Promise<void> {

@@ -1,11 +1,44 @@
+import { MAX_PRESENCE_TTL_S, MAX_ROOM_MEMBERS } from './constants.js'
+import type { MemberClaims } from './schema.js'
+
 /**
  * Who is in a room. A member is a DID; it is online while at least one peer hosting it
  * keeps announcing itself. 3box keyed members by peer id and leaked those ids to dapps;
  * here dapps see DIDs only, and peer ids serve to reach a member for direct messages.
  */
 
+/** What a `join` or `presence` says about the peer that signed it. */
+export interface MemberClaim {
+  did: string
+  peer: string
+  /** Relay peer ids that peer can be reached through (its own claim). */
+  relays: readonly string[]
+  /** How long the claim holds, from when it was seen. */
+  ttlMs: number
+  jwt: string
+}
+
+/** The member claim of a verified `join` or `presence`. */
+export function memberClaim(claims: MemberClaims, jwt: string): MemberClaim {
+  return {
+    did: claims.iss,
+    peer: claims.peer,
+    relays: claims.relays,
+    ttlMs: claims.ttl * 1000,
+    jwt,
+  }
+}
+
+/** A member's peer and the relays it says it can be reached through. */
+export interface PeerRoute {
+  peer: string
+  relays: readonly string[]
+}
+
 interface PeerPresence {
   lastSeenMs: number
+  ttlMs: number
+  relays: readonly string[]
   /** The newest join/presence JWT from that peer, handed to late joiners. */
   jwt: string
 }
@@ -21,29 +54,39 @@ export class MemberRegistry {
   constructor(
     readonly ownDid: string,
     readonly ownPeer: string,
-    private readonly expiryMs: number,
+    private readonly capacity = MAX_ROOM_MEMBERS,
   ) {}
 
   /**
-   * Records that `peer` hosts `did` as of `atMs`. Returns true when `did` was not a member
-   * before (a `user-joined`). Our own DID is always a member and never reported.
+   * Records that `claim.peer` hosts `claim.did` as of `atMs`. Returns true when the DID
+   * was not a member before (a `user-joined`). Our own DID is always a member and never
+   * reported; a full registry takes no new DIDs until some leave.
    *
    * `signedAtMs` is given for presences (live or from a backlog answer): one signed before
    * that peer was last seen leaving is a straggler, not a return. Only a live `join`
    * brings a departed peer back at once.
    */
-  seen(did: string, peer: string, atMs: number, jwt: string, signedAtMs?: number): boolean {
+  seen(claim: MemberClaim, atMs: number, signedAtMs?: number): boolean {
+    const { did, peer } = claim
     if (peer === this.ownPeer) return false
     const left = this.departed.get(`${did}|${peer}`)
     if (left !== undefined && signedAtMs !== undefined && signedAtMs < left) return false
     let peers = this.members.get(did)
+    if (peers === undefined && this.members.size >= this.capacity) return false
     const isNew = peers === undefined && did !== this.ownDid
     if (peers === undefined) {
       peers = new Map()
       this.members.set(did, peers)
     }
     const known = peers.get(peer)
-    if (known === undefined || known.lastSeenMs <= atMs) peers.set(peer, { lastSeenMs: atMs, jwt })
+    if (known === undefined || known.lastSeenMs <= atMs) {
+      peers.set(peer, {
+        lastSeenMs: atMs,
+        ttlMs: claim.ttlMs,
+        relays: claim.relays,
+        jwt: claim.jwt,
+      })
+    }
     return isNew
   }
 
@@ -64,19 +107,19 @@ export class MemberRegistry {
     return left
   }
 
-  /** Forgets peers silent for longer than the expiry; returns the DIDs that left. */
+  /** Forgets peers silent for longer than their claim's ttl; returns the DIDs that left. */
   expire(nowMs: number): string[] {
     const left: string[] = []
     for (const [did, peers] of [...this.members]) {
       for (const [peer, presence] of [...peers]) {
-        if (nowMs - presence.lastSeenMs > this.expiryMs && this.removePeer(did, peer, nowMs)) {
+        if (nowMs - presence.lastSeenMs > presence.ttlMs && this.removePeer(did, peer, nowMs)) {
           left.push(did)
         }
       }
     }
-    // Presences older than the expiry are refused anyway; their departures need no memory.
+    // A presence older than the longest ttl is refused anyway; its departure needs no memory.
     for (const [key, atMs] of this.departed)
-      if (nowMs - atMs > this.expiryMs) this.departed.delete(key)
+      if (nowMs - atMs > MAX_PRESENCE_TTL_S * 1000) this.departed.delete(key)
     return left
   }
 
@@ -89,8 +132,16 @@ export class MemberRegistry {
     return [this.ownDid, ...[...this.members.keys()].filter((did) => did !== this.ownDid)]
   }
 
-  peersOf(did: string): string[] {
-    return [...(this.members.get(did)?.keys() ?? [])]
+  /** Members other than us. */
+  get size(): number {
+    return this.members.size - (this.members.has(this.ownDid) ? 1 : 0)
+  }
+
+  peersOf(did: string): PeerRoute[] {
+    return [...(this.members.get(did)?.entries() ?? [])].map(([peer, { relays }]) => ({
+      peer,
+      relays,
+    }))
   }
 
   /** Whether any other peer hosts a member (every entry has at least one peer). */
@@ -98,17 +149,20 @@ export class MemberRegistry {
     return this.members.size > 0
   }
 
-  /** Every other peer hosting a member. */
-  remotePeers(): string[] {
-    const peers = new Set<string>()
-    for (const hosts of this.members.values()) for (const peer of hosts.keys()) peers.add(peer)
-    return [...peers]
+  /** Every other peer hosting a member, with the relays it named. */
+  remotePeers(): PeerRoute[] {
+    const routes = new Map<string, readonly string[]>()
+    for (const hosts of this.members.values())
+      for (const [peer, { relays }] of hosts) routes.set(peer, relays)
+    return [...routes].map(([peer, relays]) => ({ peer, relays }))
   }
 
-  presenceJwts(): string[] {
+  /** Each peer's newest claim, of those heard from at or after `sinceMs`. */
+  presenceJwts(sinceMs = 0): string[] {
     const jwts: string[] = []
     for (const hosts of this.members.values())
-      for (const presence of hosts.values()) jwts.push(presence.jwt)
+      for (const presence of hosts.values())
+        if (presence.lastSeenMs >= sinceMs) jwts.push(presence.jwt)
     return jwts
   }
 

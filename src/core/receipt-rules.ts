@@ -7,7 +7,6 @@ import {
   MAX_CLOCK_SKEW_S,
   MAX_JWT_BYTES,
   MAX_MESSAGE_BYTES,
-  MEMBER_EXPIRY_MS,
   PEER_RATE_LIMIT,
   SEEN_JTI_CAPACITY,
 } from './constants.js'
@@ -78,8 +77,6 @@ export interface ReceiptRulesInit {
   didRateLimit?: RateLimit
   peerRateLimit?: RateLimit
   seenCapacity?: number
-  /** How long a member's presence stays valid inside a backlog answer. */
-  memberExpiryMs?: number
   /** Called with every verdict, for metrics. Never given message text. */
   onVerdict?: (
     verdict: Verdict['action'],
@@ -103,7 +100,6 @@ export class ReceiptRules {
     this.didLimiter = new RateLimiter(init.didRateLimit ?? DID_RATE_LIMIT, this.now)
     this.peerLimiter = new RateLimiter(init.peerRateLimit ?? PEER_RATE_LIMIT, this.now)
     this.onVerdict = init.onVerdict
-    const presenceS = Math.ceil((init.memberExpiryMs ?? MEMBER_EXPIRY_MS) / 1000)
     this.maxAgeS = {
       pubsub: {
         join: LIVE_MAX_AGE_S,
@@ -113,7 +109,8 @@ export class ReceiptRules {
       },
       direct: { chat: LIVE_MAX_AGE_S },
       'backlog-request': { request_backlog: BACKLOG_REQUEST_MAX_AGE_S },
-      'backlog-entry': { chat: BACKLOG_MAX_AGE_S, join: presenceS, presence: presenceS },
+      // Member claims in a backlog answer hold for their own `ttl` (below).
+      'backlog-entry': { chat: BACKLOG_MAX_AGE_S, join: Infinity, presence: Infinity },
     }
   }
 
@@ -156,8 +153,11 @@ export class ReceiptRules {
     if (!parsed.success) return refuse('invalid-claims', describeSchemaError(parsed.error))
     const claims = parsed.data
 
-    const maxAgeS = this.maxAgeS[expect.channel][claims.type]
-    if (maxAgeS === undefined)
+    // A member claim handed on in a backlog answer holds only for its own `ttl` (plus the
+    // second `iat` was rounded down by).
+    const ttlS = expect.channel === 'backlog-entry' && 'ttl' in claims ? claims.ttl + 1 : Infinity
+    const maxAgeS = Math.min(this.maxAgeS[expect.channel][claims.type] ?? Number.NaN, ttlS)
+    if (Number.isNaN(maxAgeS))
       return refuse('wrong-channel', `${claims.type} is not accepted on ${expect.channel}`)
     if (claims.type === 'chat' && (claims.to !== undefined) !== (expect.channel === 'direct')) {
       return refuse('wrong-channel', 'direct messages travel on the direct channel only')

@@ -1,3 +1,4 @@
+import type { PeerRoute } from './members.js'
 import type { PubSubTransport } from './transport.js'
 
 /**
@@ -6,14 +7,14 @@ import type { PubSubTransport } from './transport.js'
  */
 export function requestEach(
   transport: PubSubTransport,
-  peers: string[],
+  peers: readonly PeerRoute[],
   protocol: string,
   data: Uint8Array,
   timeoutMs: number,
 ): Promise<PromiseSettledResult<Uint8Array>[]> {
   return Promise.allSettled(
-    peers.map((peer) =>
-      transport.request(peer, protocol, data, { signal: AbortSignal.timeout(timeoutMs) }),
+    peers.map(({ peer, relays }) =>
+      transport.request(peer, protocol, data, { signal: AbortSignal.timeout(timeoutMs), relays }),
     ),
   )
 }

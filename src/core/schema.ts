@@ -1,9 +1,14 @@
 import { z } from 'zod'
-import { MAX_JTI_LENGTH, MIN_JTI_LENGTH } from './constants.js'
+import {
+  MAX_CLAIMED_RELAYS,
+  MAX_JTI_LENGTH,
+  MAX_PRESENCE_TTL_S,
+  MIN_JTI_LENGTH,
+} from './constants.js'
 import { TOPIC_PATTERN } from './room-name.js'
 
 /**
- * The claims of every ghost-thread JWT (wire v1, DESIGN.md). Parsing strips unknown keys,
+ * The claims of every ghost-thread JWT (wire v2, DESIGN.md). Parsing strips unknown keys,
  * so later versions can add optional claims without old peers rejecting them.
  */
 
@@ -18,11 +23,8 @@ export const SIGNING_ALGS = ['EdDSA', 'ES256K'] as const
 
 export const DidKey = z.string().regex(/^did:key:z[1-9A-HJ-NP-Za-km-z]{40,64}$/, 'not a did:key')
 /** libp2p peer ids are base58btc multihashes or base36 CIDs. */
-const peerId = z.string().regex(/^[A-Za-z0-9]{20,128}$/, 'not a peer id')
-const topic = z
-  .string()
-  .regex(TOPIC_PATTERN, 'not a room topic')
-  .regex(/^3box\.chat\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}$/, 'not a room topic')
+export const PeerIdText = z.string().regex(/^[A-Za-z0-9]{20,128}$/, 'not a peer id')
+const topic = z.string().regex(TOPIC_PATTERN, 'not a room topic')
 
 const base = {
   iss: DidKey,
@@ -35,10 +37,22 @@ const base = {
   room: topic,
 }
 
-export const JoinClaims = z.object({ ...base, type: z.literal('join'), peer: peerId })
-export const PresenceClaims = z.object({ ...base, type: z.literal('presence'), peer: peerId })
+/**
+ * What a member says about itself in `join` and `presence`: the peer hosting it (a peer id
+ * of this space only, so spaces cannot be linked), the relays that peer can be reached
+ * through (their peer ids: a receiver dials only relays it already knows, never an
+ * address a member hands it), and how long the claim holds (`ttl`, seconds).
+ */
+const memberClaims = {
+  peer: PeerIdText,
+  relays: z.array(PeerIdText).max(MAX_CLAIMED_RELAYS),
+  ttl: z.number().positive().max(MAX_PRESENCE_TTL_S),
+}
+
+export const JoinClaims = z.object({ ...base, type: z.literal('join'), ...memberClaims })
+export const PresenceClaims = z.object({ ...base, type: z.literal('presence'), ...memberClaims })
 /** `leave` names the peer too: one DID can be online from two browsers at once. */
-export const LeaveClaims = z.object({ ...base, type: z.literal('leave'), peer: peerId })
+export const LeaveClaims = z.object({ ...base, type: z.literal('leave'), peer: PeerIdText })
 export const ChatClaims = z.object({
   ...base,
   type: z.literal('chat'),
@@ -46,7 +60,17 @@ export const ChatClaims = z.object({
   /** Set on direct messages only; they never travel over pubsub. */
   to: DidKey.optional(),
 })
-export const RequestBacklogClaims = z.object({ ...base, type: z.literal('request_backlog') })
+/**
+ * `members: false` asks for posts only: a newcomer that already has the member list from
+ * its relay saves every answer ~0.6 KB per member. `since` (seconds) asks only for the
+ * members heard from since then.
+ */
+export const RequestBacklogClaims = z.object({
+  ...base,
+  type: z.literal('request_backlog'),
+  members: z.boolean().optional(),
+  since: z.number().int().nonnegative().optional(),
+})
 
 export const Claims = z.discriminatedUnion('type', [
   JoinClaims,

@@ -4,6 +4,7 @@
  */
 export class TimerSet {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  private readonly keyed = new Map<string, ReturnType<typeof setTimeout>>()
   private stopped = false
 
   repeat(task: () => void, everyMs: number): void {
@@ -20,9 +21,27 @@ export class TimerSet {
     this.timers.add(timer)
   }
 
+  /** Like `after`, but replaces the pending timer of the same `key` (a rescheduled heartbeat). */
+  only(key: string, delayMs: number, task: () => void): void {
+    if (this.stopped) return
+    const pending = this.keyed.get(key)
+    if (pending !== undefined) {
+      clearTimeout(pending)
+      this.timers.delete(pending)
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      this.keyed.delete(key)
+      task()
+    }, delayMs)
+    this.timers.add(timer)
+    this.keyed.set(key, timer)
+  }
+
   stop(): void {
     this.stopped = true
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
+    this.keyed.clear()
   }
 }

@@ -30,6 +30,8 @@ export interface SubscriptionChange {
 
 export interface RequestOptions {
   signal?: AbortSignal
+  /** Relays the peer said (in its signed claims) it can be reached through. */
+  relays?: readonly string[]
 }
 
 export interface PubSubTransport {
@@ -43,6 +45,18 @@ export interface PubSubTransport {
   publish(topic: string, data: Uint8Array): Promise<void>
   /** Peers we know to be subscribed to `topic`. */
   subscribers(topic: string): string[]
+  /**
+   * Relays (peer ids) we can be reached through now, for our own `join`/`presence` claims.
+   * Optional: a network where every peer reaches every other needs none.
+   */
+  routes?(): string[]
+  /**
+   * Peers that keep `topic`'s member list and answer a backlog request with it: our
+   * relays serving the room. A newcomer asks them first, so no member has to answer its
+   * join room-wide. Optional: without them, small rooms answer joins and backlog answers
+   * carry the member list.
+   */
+  roomServers?(topic: string): string[]
   /**
    * Resolves once posts published to `topic` will reach us, or after the transport's own
    * bound. In gossipsub a subscriber receives forwarded messages only once a peer has it

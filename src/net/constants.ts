@@ -2,13 +2,7 @@
  * Network tuning. Each number cites the measurement or limit it comes from
  * (`../shared/FIELD-NOTES.md` for the gossipsub ones).
  */
-import { MAX_BACKLOG_RESPONSE_BYTES, MAX_JWT_BYTES } from '../core/constants.js'
-
-/** pubsub-peer-discovery's topic: peers announce their addresses through the relays. */
-export const DISCOVERY_TOPIC = '_peer-discovery._p2p._pubsub'
-
-/** How often a peer re-announces its addresses (the library default is 10 s; a DM to a peer on another relay waits for it). */
-export const DISCOVERY_INTERVAL_MS = 3_000
+import { MAX_BACKLOG_RESPONSE_BYTES, MAX_JWT_BYTES, WIRE_VERSION } from '../core/constants.js'
 
 /** A direct-protocol request is one JWT. */
 export const MAX_REQUEST_BYTES = MAX_JWT_BYTES
@@ -16,11 +10,24 @@ export const MAX_REQUEST_BYTES = MAX_JWT_BYTES
 export const MAX_RESPONSE_BYTES = MAX_BACKLOG_RESPONSE_BYTES
 
 /**
- * Gossipsub mesh degree on a relay. A relay is the hub of every room it serves and needs a
- * degree at least the room's size: with the default (6/12) a 20-peer room kept only 12
- * peers in the relay's mesh, p99 1.9 s and 2% lost.
+ * Gossipsub mesh degree on a relay. A relay is the hub of every room it serves and must
+ * keep every member of the room in its mesh: with the default (6/12) a 20-peer room kept
+ * only 12 peers in the relay's mesh, p99 1.9 s and 2% lost, and a pruned peer waits out a
+ * 60 s backoff with messages only from gossip. `Dlo` that high also makes the relay graft
+ * a member the moment it subscribes, not at the next heartbeat.
  */
-export const RELAY_MESH = { D: 64, Dlo: 32, Dhi: 128, Dout: 16 }
+export const RELAY_MESH = { D: 8_192, Dlo: 8_192, Dhi: 8_192, Dout: 16 }
+
+/**
+ * How often each side pings the other to find a dead connection (libp2p's default is
+ * 10 s, from both ends). A ping is a new stream with its protocol negotiation: 50 idle
+ * peers cost an idle relay 12% of a core in pings alone (3% without). Peers ping their
+ * relays every minute (a relay that dies without closing is left within ~1 min; the
+ * peer's other relay carries its rooms meanwhile); a relay pings its peers every 2 min (a
+ * vanished browser's reservation ends within ~2 min).
+ */
+export const PEER_PING_INTERVAL_MS = 60_000
+export const RELAY_PING_INTERVAL_MS = 120_000
 
 /**
  * Connection-manager limits of a relay. The defaults (5 inbound per second per IP, 10
@@ -32,9 +39,15 @@ export const RELAY_CONNECTIONS = {
   inboundConnectionThreshold: 1_000,
 }
 
-/** Circuit-relay-v2 reservations: one per browser that is reachable through this relay. */
+/**
+ * Circuit-relay-v2 reservations: one per browser that is reachable through this relay. The
+ * library keeps one for its whole ttl (2 h) after its connection closed, so 2,048 throw-away
+ * peer ids filled the store; the relay now drops a reservation with its connection
+ * (relay-server.ts) and refreshes live ones every 10 minutes.
+ */
 export const RELAY_RESERVATIONS = {
-  maxReservations: 2_048,
+  maxReservations: 8_192,
+  reservationTtl: 10 * 60_000,
   /**
    * Circuits carry WebRTC signalling, DMs and backlog answers (chat itself flows through
    * the relay's gossipsub). The library's 2 min / 128 KiB would cut a large backlog.
@@ -43,10 +56,47 @@ export const RELAY_RESERVATIONS = {
   defaultDataLimit: 16n * 1024n * 1024n,
 }
 
+/**
+ * Reservations from one IP address. A NAT or a campus shares one address, so not one; a
+ * single machine making thousands of peer ids is refused past this. Test rigs running
+ * hundreds of peers on 127.0.0.1 raise it (`--max-reservations-per-ip`).
+ */
+export const MAX_RESERVATIONS_PER_IP = 64
+
+/**
+ * Rooms one client connection may have a relay mirror (a tab holds a few; the extension
+ * holds every tab's rooms on one connection). Past it the relay hangs up.
+ */
+export const MAX_ROOMS_PER_CONNECTION = 256
+
+/**
+ * The topics a relay accepts from one peer in gossipsub's per-peer budget (each costs its
+ * length plus ~1 KiB there): the default (~1,000) is too small for another relay, which
+ * tells us about all of its rooms. Clients are held to MAX_ROOMS_PER_CONNECTION anyway.
+ */
+export const RELAY_TOPIC_BUDGET_ROOMS = 50_000
+
+/** Relays tell their peers which relays they are meshed with (relay-directory.ts). */
+export const RELAYS_PROTOCOL = `/ghost-threads/relays/${WIRE_VERSION}.0.0`
+/** Relays one answer may name. */
+export const MAX_TOLD_RELAYS = 32
+/** An unknown relay named by a member makes us ask our relays again, at most this often. */
+export const RELAY_DIRECTORY_REFRESH_MS = 5_000
+
+/** How often a relay forgets members whose presence ran out. */
+export const ROSTER_SWEEP_MS = 5_000
+
 /** Messages queued while no subscriber of the topic is known yet, per topic. */
 export const PUBLISH_QUEUE_LIMIT = 256
 /** A queued message older than this is dropped: receivers would refuse it as too old. */
 export const PUBLISH_QUEUE_MAX_AGE_MS = 60_000
+
+/**
+ * Relays a peer holds at once, out of those configured. Two: a room goes on without a
+ * gap when one stops, and a crowd still spreads over the rest (each relay carries about
+ * 2/R of the peers). Relays themselves mesh with every relay they are given.
+ */
+export const RELAYS_PER_PEER = 2
 
 /** Redialling a relay that went away: exponential backoff between these bounds. */
 export const RELAY_REDIAL_MIN_MS = 250

@@ -1,21 +1,19 @@
 /**
- * A libp2p node for someone who chats: the browser host (WebSockets to the relays,
+ * A libp2p node for someone who chats: the browser host (WebSockets to its relays,
  * reachable through circuit relay v2, WebRTC to room peers) or a Node peer (the terminal
  * peer, bots, tests), which may leave WebRTC out.
  */
-import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
-import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
-import { DISCOVERY_INTERVAL_MS, DISCOVERY_TOPIC } from './constants.js'
+import { PEER_PING_INTERVAL_MS } from './constants.js'
 import { gossipsubOptions } from './gossip-options.js'
 import type { GossipNode } from './libp2p-transport.js'
 
@@ -39,7 +37,6 @@ export interface PeerNodeInit {
 export async function createPeerNode(init: PeerNodeInit): Promise<GossipNode> {
   const useWebRTC = init.webrtc ?? true
   const iceServers = init.iceServers ?? []
-  const withIds = init.relays.filter((relay) => relay.includes('/p2p/'))
   return createLibp2p({
     ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
     addresses: {
@@ -51,18 +48,15 @@ export async function createPeerNode(init: PeerNodeInit): Promise<GossipNode> {
       ...(useWebRTC ? [webRTC({ rtcConfiguration: { iceServers } })] : []),
     ],
     connectionEncrypters: [noise()],
+    connectionMonitor: { pingInterval: PEER_PING_INTERVAL_MS },
     streamMuxers: [yamux()],
     ...(init.allowPrivateAddresses === true
       ? { connectionGater: { denyDialMultiaddr: () => false } }
       : {}),
-    peerDiscovery: [
-      // tagTTL Infinity makes bootstrap throw inside and never dial; timeout 0 dials at once.
-      // Bootstrap needs relay ids; RelayKeeper dials the rest and keeps all of them.
-      ...(withIds.length > 0
-        ? [bootstrap({ list: withIds, tagTTL: 2 ** 31 - 1, timeout: 0 })]
-        : []),
-      pubsubPeerDiscovery({ interval: DISCOVERY_INTERVAL_MS, topics: [DISCOVERY_TOPIC] }),
-    ],
+    // No peer discovery: RelayKeeper dials the relays, and members are reached through the
+    // relays they name in their signed claims. v1 ran pubsub-peer-discovery, where every
+    // peer announced itself to every other every 3 s (traffic growing with the square of
+    // the relay's peers) and anyone could make peers dial any address.
     services: {
       identify: identify(),
       ping: ping(),

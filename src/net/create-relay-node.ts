@@ -6,17 +6,16 @@ import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import type { PrivateKey } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
-import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import {
-  DISCOVERY_TOPIC,
   RELAY_AGENT_PREFIX,
   RELAY_CONNECTIONS,
+  RELAY_PING_INTERVAL_MS,
   RELAY_RESERVATIONS,
 } from './constants.js'
 import { gossipsubOptions } from './gossip-options.js'
@@ -32,6 +31,8 @@ export interface RelayNodeInit {
   /** Public addresses to advertise, e.g. `/dns4/relay.example.com/tcp/443/wss`. */
   announce?: string[]
   privateKey: PrivateKey
+  /** Refuses a circuit reservation (e.g. too many from one address). */
+  denyReservation?: (peer: PeerId) => boolean
 }
 
 export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
@@ -43,13 +44,12 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: RELAY_CONNECTIONS,
+    connectionMonitor: { pingInterval: RELAY_PING_INTERVAL_MS },
     // Relays are dialled on whatever address the operator gives, private ones included.
-    connectionGater: { denyDialMultiaddr: () => false },
-    peerDiscovery: [
-      // Subscribed so that address announcements are forwarded between peers and relays;
-      // the relay itself announces nothing (its address is configured, not discovered).
-      pubsubPeerDiscovery({ topics: [DISCOVERY_TOPIC], listenOnly: true }),
-    ],
+    connectionGater: {
+      denyDialMultiaddr: () => false,
+      denyInboundRelayReservation: (peer) => init.denyReservation?.(peer) ?? false,
+    },
     services: {
       identify: identify(),
       ping: ping(),

@@ -15,6 +15,7 @@ import type { ThreadTimings } from '../core/thread-timings.js'
 import { RESUBSCRIBE_WAIT_MS } from './constants.js'
 import { createPeerNode, type PeerNodeInit } from './create-peer-node.js'
 import { type GossipNode, Libp2pTransport } from './libp2p-transport.js'
+import { RelayDirectory } from './relay-directory.js'
 import { RelayKeeper } from './relay-keeper.js'
 import { WebRTCDialer } from './webrtc-dialer.js'
 
@@ -58,12 +59,20 @@ export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
     // until the relay serves the room again, so that the backlog we ask for covers
     // everything published before the relay could forward to us.
     // (Called only after relays.start() below, once `threads` exists.)
+    onConnect: (relayId) => void directory.learnFrom(relayId),
     onReconnect: () => {
       for (const thread of threads.openThreads())
         void whenServed(transport, thread.topic).then(() => thread.reannounce())
     },
   })
-  const transport = new Libp2pTransport(libp2p, { relays: () => relays.connected() })
+  const directory = new RelayDirectory(libp2p, {
+    configured: (relayId) => relays.addressOf(relayId),
+    connected: () => relays.connected(),
+  })
+  const transport = new Libp2pTransport(libp2p, {
+    relays: () => relays.connected(),
+    relayAddress: (relayId) => directory.addressOf(relayId),
+  })
   const threads = new GhostThreads({
     transport,
     identity: init.identity,
@@ -72,6 +81,7 @@ export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
   })
   const dialer = new WebRTCDialer(libp2p, {
     wantedPeers: () => threads.openThreads().flatMap((thread) => thread.memberPeers()),
+    relaysToward: (named) => transport.relaysToward(named),
   })
   relays.start()
   if (init.webrtc ?? true) dialer.start()

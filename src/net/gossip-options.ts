@@ -3,7 +3,7 @@
  */
 import { type GossipsubOpts, StrictNoSign } from '@libp2p/gossipsub'
 import { sha256 } from '@noble/hashes/sha2'
-import { RELAY_MESH } from './constants.js'
+import { RELAY_MESH, RELAY_TOPIC_BUDGET_ROOMS } from './constants.js'
 
 export type NodeRole = 'peer' | 'relay'
 
@@ -32,6 +32,8 @@ export function gossipsubOptions(role: NodeRole): Partial<GossipsubOpts> {
       // so many peers on one address cost an attacker nothing they could not do anyway.
       IPColocationFactorWeight: 0,
     },
-    ...(role === 'relay' ? RELAY_MESH : {}),
+    ...(role === 'relay'
+      ? { ...RELAY_MESH, maxTopicBytesPerPeer: RELAY_TOPIC_BUDGET_ROOMS * (1024 + 128) }
+      : {}),
   }
 }

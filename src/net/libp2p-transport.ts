@@ -1,11 +1,12 @@
 /**
  * The core's `PubSubTransport` over a libp2p node with gossipsub. The core's handler runs
  * as the gossipsub topic validator: a message it rejects is never forwarded, and the peer
- * that sent it loses score. Direct protocols run as one-frame request/response streams.
+ * that sent it loses score. Direct protocols run as one-frame request/response streams,
+ * routed through the relays a member names in its own signed claims.
  */
 import type { GossipSub } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
-import type { Libp2p, PeerId, PeerUpdate } from '@libp2p/interface'
+import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { PeerUnreachableError } from '../core/errors.js'
@@ -16,15 +17,22 @@ import type {
   SubscriptionChange,
   TopicHandler,
 } from '../core/transport.js'
-import { DISCOVERY_INTERVAL_MS, MESH_POLL_MS, MESH_WAIT_MS } from './constants.js'
+import { MESH_POLL_MS, MESH_WAIT_MS } from './constants.js'
 import { PublishQueue } from './publish-queue.js'
+import { peerOf } from './relay-keeper.js'
 import { sendRequest, serveRequests } from './stream-request.js'
 
 export type GossipNode = Libp2p<{ pubsub: GossipSub }>
 
 export interface Libp2pTransportInit {
-  /** Relays to reach a peer through when no address of it is known (`.../p2p/<relay>`). */
+  /** Relays we hold a connection to now (`.../p2p/<relay>`): our routes and room servers. */
   relays?: () => Multiaddr[]
+  /**
+   * Where to dial a relay that a member named in its claims: only relays we know (our
+   * configured ones), never an address a member hands us, so nobody can make peers dial
+   * a victim (v1's discovery topic did).
+   */
+  relayAddress?: (relayId: string) => Multiaddr | undefined
 }
 
 const VALIDATION: Record<Awaited<ReturnType<TopicHandler>>, TopicValidatorResult> = {
@@ -37,6 +45,7 @@ export class Libp2pTransport implements PubSubTransport {
   readonly peerId: string
   private readonly pubsub: GossipSub
   private readonly relays: () => Multiaddr[]
+  private readonly relayAddress: (relayId: string) => Multiaddr | undefined
   readonly queue = new PublishQueue()
 
   constructor(
@@ -46,6 +55,7 @@ export class Libp2pTransport implements PubSubTransport {
     this.peerId = node.peerId.toString()
     this.pubsub = node.services.pubsub
     this.relays = init.relays ?? (() => [])
+    this.relayAddress = init.relayAddress ?? (() => undefined)
     this.pubsub.addEventListener('subscription-change', (event) => {
       for (const { topic, subscribe } of event.detail.subscriptions)
         if (subscribe) void this.flush(topic)
@@ -95,6 +105,15 @@ export class Libp2pTransport implements PubSubTransport {
     return this.pubsub.getSubscribers(topic).map((peer) => peer.toString())
   }
 
+  routes(): string[] {
+    return this.relays().flatMap((relay) => peerOf(relay) ?? [])
+  }
+
+  roomServers(topic: string): string[] {
+    const serving = new Set(this.subscribers(topic))
+    return this.routes().filter((relay) => serving.has(relay))
+  }
+
   onSubscriptionChange(listener: (change: SubscriptionChange) => void): () => void {
     const onChange = (
       event: CustomEvent<{
@@ -126,18 +145,21 @@ export class Libp2pTransport implements PubSubTransport {
   ): Promise<Uint8Array> {
     let lastError: unknown
     const aborted = () => options.signal?.aborted === true
-    const attempt = async (withOwnAddresses: boolean): Promise<Uint8Array | undefined> => {
-      for (const target of await this.dialTargets(peerId, withOwnAddresses)) {
+    const attempt = async (patient: boolean): Promise<Uint8Array | undefined> => {
+      for (const target of this.dialTargets(peerId, options.relays ?? [], patient)) {
         if (aborted()) return undefined
         // An open connection or a circuit answers in milliseconds when it works; one that
         // stalls (a connection still being set up) must not use up the whole request.
-        // The peer's own addresses, tried last, get whatever time is left.
-        const signal = withOwnAddresses
-          ? options.signal
-          : AbortSignal.any([
-              ...(options.signal === undefined ? [] : [options.signal]),
-              AbortSignal.timeout(ROUTE_TIMEOUT_MS),
-            ])
+        // The last, patient try gets whatever time is left.
+        // A peer we hold a direct, unlimited connection to (our relay) is only slow, not
+        // stalled: a busy relay answering a crowd's member list needs more than 1.5 s.
+        const signal =
+          patient || this.directlyConnected(target)
+            ? options.signal
+            : AbortSignal.any([
+                ...(options.signal === undefined ? [] : [options.signal]),
+                AbortSignal.timeout(ROUTE_TIMEOUT_MS),
+              ])
         try {
           return await sendRequest(this.node, target, protocol, data, { signal })
         } catch (err) {
@@ -146,75 +168,91 @@ export class Libp2pTransport implements PubSubTransport {
       }
       return undefined
     }
-    const addressKnown = await this.hasAddresses(peerId)
+    const id = parsePeerId(peerId)
+    const hadConnection = id !== undefined && this.node.getConnections(id).length > 0
+    let started = Date.now()
     let answer = await attempt(false)
-    // A peer that joined through another relay is reachable once discovery has told us
-    // its address, at most one discovery interval after it joined: wait for that, once.
-    if (answer === undefined && !addressKnown && (await this.discovered(peerId, options.signal)))
-      answer = await attempt(true)
-    // A peer that has just joined may not hold its reservation on our relay yet: the
-    // circuit is refused at once. Ask again a few times before the slow route.
-    for (let retry = 0; answer === undefined && retry < CIRCUIT_RETRIES && !aborted(); retry++) {
+    // A peer that has just joined may not hold its reservation on a relay yet: the
+    // circuit is refused at once. Ask again a few times, while refusals come quickly
+    // (a route that stalls instead goes to the patient try below).
+    for (
+      let retry = 0;
+      answer === undefined &&
+      retry < CIRCUIT_RETRIES &&
+      !aborted() &&
+      Date.now() - started < ROUTE_TIMEOUT_MS;
+      retry++
+    ) {
       await abortableSleep(CIRCUIT_RETRY_MS, options.signal)
+      started = Date.now()
       answer = await attempt(false)
     }
-    // Last, the peer's own addresses (WebRTC): no relay needed, but a first dial is slow.
+    // Last, every route at once (WebRTC too, signalled through the relays) with the time left.
     if (answer === undefined && !aborted()) answer = await attempt(true)
+    this.closeIdleCircuits(peerId, hadConnection)
     if (answer !== undefined) return answer
     const why = lastError instanceof Error ? `: ${lastError.message}` : ''
     throw new PeerUnreachableError(`peer ${peerId} did not answer ${protocol}${why}`)
   }
 
   /**
-   * A connected peer or one with known addresses (peer discovery fills them in) is dialled
-   * by id; otherwise through each relay we use, where a browser holds its reservation.
+   * A circuit we opened for one request is closed after it. Each newcomer asks a few
+   * members for the backlog: kept open, every peer of a 150-member room held ~10 relayed
+   * connections, each pinged and identified through the relay (the idle relay's largest
+   * cost). A circuit in use by something else (a stream open, WebRTC signalling) stays.
    */
-  private async dialTargets(
-    peer: string,
-    withOwnAddresses: boolean,
-  ): Promise<Array<PeerId | Multiaddr[]>> {
+  private closeIdleCircuits(peer: string, hadConnection: boolean): void {
     const id = parsePeerId(peer)
-    if (id === undefined) return []
-    const circuits = this.relays().map((relay) => [
-      multiaddr(`${relay.toString()}/p2p-circuit/p2p/${peer}`),
-    ])
-    // An open connection first. Otherwise our relays before the peer's own addresses:
-    // those are mostly WebRTC, whose first dial often takes longer than a request may
-    // (FIELD-NOTES), while a circuit through a relay we hold answers in milliseconds.
-    if (this.node.getConnections(id).length > 0) return [id, ...circuits]
-    return withOwnAddresses && (await this.hasAddresses(peer)) ? [...circuits, id] : circuits
-  }
-
-  private async hasAddresses(peer: string): Promise<boolean> {
-    const id = parsePeerId(peer)
-    if (id === undefined) return false
-    const known = await this.node.peerStore.get(id).catch(() => undefined)
-    return (known?.addresses.length ?? 0) > 0
+    if (id === undefined || hadConnection) return
+    for (const connection of this.node.getConnections(id)) {
+      if (connection.limits !== undefined && connection.streams.length === 0)
+        void connection.close().catch(() => undefined)
+    }
   }
 
   /**
-   * Resolves true when addresses of `peer` arrive (discovery merges them into the peer
-   * store), false on abort or timeout. `peer:discovery` fires only for a peer's first
-   * record, often before its relay reservation exists, so we watch `peer:update`.
+   * An open connection (WebRTC, or a circuit already up) first; then circuits through the
+   * relays the peer named in its signed claims, as far as we know them (connected ones
+   * first); then circuits through our own relays, where a peer of the same relay holds
+   * its reservation.
    */
-  private discovered(peer: string, signal: AbortSignal | undefined): Promise<boolean> {
-    return new Promise((resolve) => {
-      const done = (found: boolean): void => {
-        this.node.removeEventListener('peer:update', onUpdate)
-        signal?.removeEventListener('abort', onAbort)
-        clearTimeout(timer)
-        resolve(found)
-      }
-      const onUpdate = (event: CustomEvent<PeerUpdate>): void => {
-        const { id, addresses } = event.detail.peer
-        if (id.toString() === peer && addresses.length > 0) done(true)
-      }
-      const onAbort = (): void => done(false)
-      const timer = setTimeout(() => done(false), DISCOVERY_INTERVAL_MS + 1_000)
-      if (signal?.aborted === true) return done(false)
-      this.node.addEventListener('peer:update', onUpdate)
-      signal?.addEventListener('abort', onAbort)
-    })
+  private dialTargets(
+    peer: string,
+    named: readonly string[],
+    patient: boolean,
+  ): Array<PeerId | Multiaddr[]> {
+    const id = parsePeerId(peer)
+    if (id === undefined) return []
+    const relays = this.relaysToward(named).filter((relay) => peerOf(relay) !== peer)
+    const circuits = relays.map((relay) => multiaddr(`${relay}/p2p-circuit/p2p/${peer}`))
+    if (patient) {
+      const webrtc = relays.map((relay) => multiaddr(`${relay}/p2p-circuit/webrtc/p2p/${peer}`))
+      return this.node.getConnections(id).length > 0 ? [id] : [[...circuits, ...webrtc]]
+    }
+    const routes = circuits.map((circuit) => [circuit])
+    return this.node.getConnections(id).length > 0 ? [id, ...routes] : routes
+  }
+
+  private directlyConnected(target: PeerId | Multiaddr[]): boolean {
+    return (
+      !Array.isArray(target) &&
+      this.node.getConnections(target).some((connection) => connection.limits === undefined)
+    )
+  }
+
+  /**
+   * The relays to reach a member through: those it named (connected ones first, then
+   * those we know the address of), then our own.
+   */
+  relaysToward(named: readonly string[]): Multiaddr[] {
+    const ours = new Map(this.relays().map((relay) => [peerOf(relay) ?? '', relay]))
+    const via: Multiaddr[] = []
+    for (const relayId of named) {
+      const address = ours.get(relayId) ?? this.relayAddress(relayId)
+      if (address !== undefined) via.push(address)
+    }
+    for (const [relayId, address] of ours) if (!named.includes(relayId)) via.push(address)
+    return via
   }
 
   private async flush(topic: string): Promise<void> {

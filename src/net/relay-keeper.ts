@@ -1,8 +1,13 @@
 /**
- * Keeps the configured relays connected. libp2p dials bootstrap peers once and does not
- * redial a peer that went away (FIELD-NOTES), so a relay restart would leave a browser
- * alone for good. We redial with capped exponential backoff for as long as we run, and
- * report each reconnection so rooms can announce themselves again.
+ * Keeps us connected to some of the configured relays. libp2p dials bootstrap peers once
+ * and does not redial a peer that went away (FIELD-NOTES), so a relay restart would leave
+ * a browser alone for good. We redial with capped exponential backoff for as long as we
+ * run, and report each reconnection so rooms can announce themselves again.
+ *
+ * A peer uses `relaysPerPeer` of the configured relays, chosen at random, so a crowd
+ * spreads over the relays instead of piling onto the first (relays carry rooms between
+ * them in their own gossipsub mesh). When one of ours goes away and a spare is configured,
+ * we move to the spare at once; the lost one becomes a spare, tried again later.
  *
  * A relay address may leave out `/p2p/<id>` (a user typing `/dns4/relay.example.com/tcp/443/wss`
  * into the settings): the id is then learnt from the first connection and pinned.
@@ -11,24 +16,35 @@
 import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
-import { RELAY_REDIAL_MAX_MS, RELAY_REDIAL_MIN_MS } from './constants.js'
+import { RELAY_REDIAL_MAX_MS, RELAY_REDIAL_MIN_MS, RELAYS_PER_PEER } from './constants.js'
 
 export interface RelayKeeperInit {
   relays: string[]
+  /** How many of the relays to hold at once (default RELAYS_PER_PEER; relays mesh with all). */
+  relaysPerPeer?: number
   minDelayMs?: number
   maxDelayMs?: number
-  /** Called after a relay that had been lost is connected again. */
+  /** Called after a relay connects once we had lost one: rooms announce themselves again. */
   onReconnect?: (relay: Multiaddr) => void
+  /** Called on every connection to one of our relays, with its peer id. */
+  onConnect?: (relayId: string) => void
+  random?: () => number
 }
 
 interface KeptRelay {
   address: Multiaddr
   /** Known from the address, or learnt from the first connection. */
   peer: string | undefined
-  lost: boolean
+  /** One of the relays we hold (or try to); the others are spares. */
+  active: boolean
+  /** Failed dials in a row, for the backoff. */
+  failures: number
+  /** A spare that failed is not tried again before this. */
+  retryAtMs: number
 }
 
-function peerOf(address: Multiaddr): string | undefined {
+/** The peer id an address ends in (`…/p2p/<id>`), if any. */
+export function peerOf(address: Multiaddr): string | undefined {
   return address.getComponents().findLast((part) => part.name === 'p2p')?.value
 }
 
@@ -37,7 +53,11 @@ export class RelayKeeper {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly minDelayMs: number
   private readonly maxDelayMs: number
+  private readonly perPeer: number
+  private readonly random: () => number
   private running = false
+  /** Set when one of our relays went away: the next connection is a reconnection. */
+  private lostOne = false
 
   constructor(
     private readonly node: Libp2p,
@@ -45,18 +65,23 @@ export class RelayKeeper {
   ) {
     this.minDelayMs = init.minDelayMs ?? RELAY_REDIAL_MIN_MS
     this.maxDelayMs = init.maxDelayMs ?? RELAY_REDIAL_MAX_MS
+    this.perPeer = init.relaysPerPeer ?? RELAYS_PER_PEER
+    this.random = init.random ?? Math.random
     this.add(init.relays)
+    this.fillActive()
   }
 
   /** Relays we hold a connection to now, each with its `/p2p/` id. */
   connected(): Multiaddr[] {
     return [...this.relays.values()]
       .filter((relay) => relay.peer !== undefined && this.isConnected(relay.peer))
-      .map((relay) =>
-        peerOf(relay.address) === undefined
-          ? relay.address.encapsulate(`/p2p/${relay.peer}`)
-          : relay.address,
-      )
+      .map((relay) => withId(relay))
+  }
+
+  /** The address of a configured relay, by its peer id (given, or learnt when it answered). */
+  addressOf(relayId: string): Multiaddr | undefined {
+    for (const relay of this.relays.values()) if (relay.peer === relayId) return withId(relay)
+    return undefined
   }
 
   /** Every configured relay and whether it is connected now. */
@@ -67,7 +92,7 @@ export class RelayKeeper {
     }))
   }
 
-  /** Keeps exactly these relays from now on: new ones are dialled, dropped ones hung up. */
+  /** Keeps exactly these relays from now on: new ones may be dialled, dropped ones hung up. */
   async setRelays(addresses: string[]): Promise<void> {
     const wanted = new Set(addresses.map((address) => multiaddr(address).toString()))
     const dropped = [...this.relays.entries()].filter(([key]) => !wanted.has(key))
@@ -79,16 +104,16 @@ export class RelayKeeper {
       if (relay.peer !== undefined && !stillUsed)
         await this.node.hangUp(peerIdFromString(relay.peer)).catch(() => undefined)
     }
-    const added = this.add(
-      addresses.filter((address) => !this.relays.has(multiaddr(address).toString())),
-    )
-    if (this.running) for (const key of added) this.schedule(key, 0, 0)
+    this.add(addresses.filter((address) => !this.relays.has(multiaddr(address).toString())))
+    this.fillActive()
   }
 
-  /** Dials each relay that is not connected now (a user's "retry"), skipping the backoff. */
+  /** Dials each of our relays that is not connected now (a user's "retry"), skipping the backoff. */
   redialNow(): void {
-    for (const [key, relay] of this.relays)
-      if (relay.peer === undefined || !this.isConnected(relay.peer)) this.schedule(key, 0, 0)
+    for (const [key, relay] of this.relays) {
+      relay.retryAtMs = 0
+      if (relay.active && !this.isUp(relay)) this.schedule(key, 0)
+    }
   }
 
   start(): void {
@@ -96,7 +121,7 @@ export class RelayKeeper {
     this.running = true
     this.node.addEventListener('peer:disconnect', this.onDisconnect)
     this.node.addEventListener('peer:connect', this.onConnect)
-    for (const key of this.relays.keys()) this.schedule(key, 0, 0)
+    for (const [key, relay] of this.relays) if (relay.active) this.schedule(key, 0)
   }
 
   stop(): void {
@@ -107,23 +132,61 @@ export class RelayKeeper {
     this.timers.clear()
   }
 
-  private add(addresses: string[]): string[] {
-    const keys: string[] = []
+  private add(addresses: string[]): void {
     for (const address of addresses.map((text) => multiaddr(text))) {
       const key = address.toString()
-      this.relays.set(key, { address, peer: peerOf(address), lost: false })
-      keys.push(key)
+      this.relays.set(key, {
+        address,
+        peer: peerOf(address),
+        active: false,
+        failures: 0,
+        retryAtMs: 0,
+      })
     }
-    return keys
+  }
+
+  /** Makes random spares active until we hold `perPeer` relays (or run out of spares). */
+  private fillActive(nowMs = Date.now()): void {
+    const active = [...this.relays.values()].filter((relay) => relay.active).length
+    const spares = [...this.relays.entries()].filter(
+      ([, relay]) => !relay.active && relay.retryAtMs <= nowMs,
+    )
+    for (let i = 0; i < this.perPeer - active && spares.length > 0; i++) {
+      const [picked] = spares.splice(Math.floor(this.random() * spares.length), 1)
+      if (picked === undefined) break
+      const [key, relay] = picked
+      relay.active = true
+      if (this.running) this.schedule(key, 0)
+    }
+  }
+
+  /**
+   * One of ours failed (went away, or would not answer): move to a spare if one is ready,
+   * else keep trying this one with backoff.
+   */
+  private failed(key: string, relay: KeptRelay): void {
+    relay.failures++
+    const delay = Math.min(this.maxDelayMs, this.minDelayMs * 2 ** (relay.failures - 1))
+    const spareReady = [...this.relays.values()].some(
+      (other) => !other.active && other.retryAtMs <= Date.now(),
+    )
+    if (spareReady) {
+      relay.active = false
+      relay.retryAtMs = Date.now() + delay
+      this.fillActive()
+      // A spare that failed becomes worth another try later.
+      const timer = setTimeout(() => this.fillActive(), delay)
+      ;(timer as { unref?: () => void }).unref?.()
+    } else this.schedule(key, delay)
   }
 
   private readonly onDisconnect = (event: CustomEvent<{ toString(): string }>): void => {
     const peer = event.detail.toString()
     if (!this.running) return
     for (const [key, relay] of this.relays) {
-      if (relay.peer !== peer) continue
-      relay.lost = true
-      this.schedule(key, this.minDelayMs, 1)
+      if (relay.peer !== peer || !relay.active) continue
+      this.lostOne = true
+      this.failed(key, relay)
     }
   }
 
@@ -133,30 +196,29 @@ export class RelayKeeper {
       if (relay.peer !== peer) continue
       clearTimeout(this.timers.get(key))
       this.timers.delete(key)
-      if (relay.lost) {
-        relay.lost = false
-        this.init.onReconnect?.(relay.address)
-      }
+      relay.failures = 0
+      this.init.onConnect?.(peer)
+      if (this.lostOne) this.init.onReconnect?.(relay.address)
     }
   }
 
-  private schedule(key: string, delayMs: number, attempt: number): void {
+  private schedule(key: string, delayMs: number): void {
     if (!this.running || !this.relays.has(key)) return
     clearTimeout(this.timers.get(key))
     const timer = setTimeout(() => {
       this.timers.delete(key)
       const relay = this.relays.get(key)
-      if (!this.running || relay === undefined) return
-      if (relay.peer !== undefined && this.isConnected(relay.peer)) return
+      if (!this.running || relay === undefined || !relay.active || this.isUp(relay)) return
       this.node.dial(relay.address).then(
         (connection) => {
-          // An address without an id is pinned to whoever answered it first.
-          relay.peer ??= connection.remotePeer.toString()
+          // An address without an id is pinned to whoever answered it first (its
+          // peer:connect came before we knew it was this relay).
+          if (relay.peer === undefined) {
+            relay.peer = connection.remotePeer.toString()
+            this.init.onConnect?.(relay.peer)
+          }
         },
-        () => {
-          const next = Math.min(this.maxDelayMs, this.minDelayMs * 2 ** attempt)
-          this.schedule(key, next, attempt + 1)
-        },
+        () => this.failed(key, relay),
       )
     }, delayMs)
     // A pending redial must not keep a Node process alive on its own.
@@ -164,7 +226,17 @@ export class RelayKeeper {
     this.timers.set(key, timer)
   }
 
+  private isUp(relay: KeptRelay): boolean {
+    return relay.peer !== undefined && this.isConnected(relay.peer)
+  }
+
   private isConnected(peer: string): boolean {
     return this.node.getConnections().some((c) => c.remotePeer.toString() === peer)
   }
+}
+
+function withId(relay: KeptRelay): Multiaddr {
+  return peerOf(relay.address) === undefined && relay.peer !== undefined
+    ? relay.address.encapsulate(`/p2p/${relay.peer}`)
+    : relay.address
 }

@@ -1,14 +1,14 @@
 /**
- * Connects us directly (WebRTC, signalled through the relay's circuit) to the peers of our
+ * Connects us directly (WebRTC, signalled through a relay's circuit) to the peers of our
  * rooms, so chat keeps flowing when the relay goes away. Only room peers are dialled, not
- * everybody the relay knows, and only those that advertise a WebRTC address (peer
- * discovery fills those in). Of each pair only the lower peer id dials, so two peers do
- * not race each other into two connections.
+ * everybody the relay knows, at `<relay>/p2p-circuit/webrtc/p2p/<peer>` for the relays
+ * the member named in its signed claims (and ours). Of each pair only the lower peer id
+ * dials, so two peers do not race each other into two connections.
  */
-import type { Libp2p, PeerId } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Libp2p } from '@libp2p/interface'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { WebRTC } from '@multiformats/multiaddr-matcher'
+import type { PeerRoute } from '../core/members.js'
 import {
   WEBRTC_DIAL_ATTEMPTS,
   WEBRTC_DIAL_TIMEOUT_MS,
@@ -18,8 +18,10 @@ import {
 } from './constants.js'
 
 export interface WebRTCDialerInit {
-  /** Peer ids we share a room with (the core's member registry knows them). */
-  wantedPeers: () => Iterable<string>
+  /** Peers we share a room with and their relays (the core's member registry knows them). */
+  wantedPeers: () => Iterable<PeerRoute>
+  /** The relays to signal through toward a member (Libp2pTransport.relaysToward). */
+  relaysToward: (named: readonly string[]) => Multiaddr[]
   scanIntervalMs?: number
   attempts?: number
 }
@@ -70,16 +72,19 @@ export class WebRTCDialer {
     const own = this.node.peerId.toString()
     const direct = new Set(this.directPeers())
     let budget = WEBRTC_MAX_PEERS - direct.size
-    const wanted = new Set(this.init.wantedPeers())
+    const wanted = new Map<string, readonly string[]>()
+    for (const { peer, relays } of this.init.wantedPeers()) wanted.set(peer, relays)
     // Peers that left our rooms start afresh if they come back.
     for (const peer of this.states.keys()) if (!wanted.has(peer)) this.states.delete(peer)
-    for (const peer of wanted) {
+    for (const [peer, relays] of wanted) {
       if (budget <= 0) break
       if (peer === own || direct.has(peer) || own > peer) continue
       const state = this.states.get(peer) ?? { failures: 0, nextAtMs: 0, inFlight: false }
       this.states.set(peer, state)
       if (state.inFlight || state.failures >= this.attempts || Date.now() < state.nextAtMs) continue
-      const addresses = await this.webrtcAddresses(peer)
+      const addresses = this.init
+        .relaysToward(relays)
+        .map((relay) => multiaddr(`${relay.toString()}/p2p-circuit/webrtc/p2p/${peer}`))
       if (addresses.length === 0) continue
       budget--
       void this.dial(addresses, state)
@@ -99,23 +104,5 @@ export class WebRTCDialer {
     } finally {
       state.inFlight = false
     }
-  }
-
-  private async webrtcAddresses(peer: string): Promise<Multiaddr[]> {
-    let id: PeerId
-    try {
-      id = peerIdFromString(peer)
-    } catch {
-      return []
-    }
-    const known = await this.node.peerStore.get(id).catch(() => undefined)
-    return (known?.addresses ?? [])
-      .map(({ multiaddr }) => multiaddr)
-      .filter((address) => WebRTC.matches(address))
-      .map((address) =>
-        address.getComponents().at(-1)?.name === 'p2p'
-          ? address
-          : address.encapsulate(`/p2p/${peer}`),
-      )
   }
 }

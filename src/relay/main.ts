@@ -6,9 +6,13 @@
  *   --key-file PATH    the relay's libp2p key (created on first start; keeps the address stable)
  *   --peer ADDR        another relay to mesh with (repeatable)
  *   --announce ADDR    public address to advertise, e.g. /dns4/relay.example.com/tcp/443/wss
+ *   --max-reservations-per-ip N   circuit reservations from one IP (default 64)
+ *   --max-rooms-per-connection N  rooms one client may have the relay serve (default 256)
  */
 import '../net/node-polyfills.js'
 import { parseArgs } from 'node:util'
+import { MAX_RESERVATIONS_PER_IP, MAX_ROOMS_PER_CONNECTION } from '../net/constants.js'
+import { RelayConfigError } from './key-lock.js'
 import { DEFAULT_HTTP_PORT, DEFAULT_RELAY_PORT, startRelay } from './relay-server.js'
 
 const { values } = parseArgs({
@@ -19,13 +23,15 @@ const { values } = parseArgs({
     'key-file': { type: 'string', default: '.ghost-threads-relay.key' },
     peer: { type: 'string', multiple: true, default: [] },
     announce: { type: 'string', multiple: true, default: [] },
+    'max-reservations-per-ip': { type: 'string', default: String(MAX_RESERVATIONS_PER_IP) },
+    'max-rooms-per-connection': { type: 'string', default: String(MAX_ROOMS_PER_CONNECTION) },
     help: { type: 'boolean', default: false },
   },
 })
 
 if (values.help) {
   console.log(
-    'usage: npm run relay -- [--host H] [--port P] [--http-port P] [--key-file F] [--peer ADDR]… [--announce ADDR]…',
+    'usage: npm run relay -- [--host H] [--port P] [--http-port P] [--key-file F] [--peer ADDR]… [--announce ADDR]… [--max-reservations-per-ip N] [--max-rooms-per-connection N]',
   )
   process.exit(0)
 }
@@ -37,6 +43,12 @@ const relay = await startRelay({
   keyFile: values['key-file'],
   peers: values.peer,
   ...(values.announce.length > 0 ? { announce: values.announce } : {}),
+  maxReservationsPerIp: countFlag('max-reservations-per-ip', values['max-reservations-per-ip']),
+  maxRoomsPerConnection: countFlag('max-rooms-per-connection', values['max-rooms-per-connection']),
+}).catch((err: unknown) => {
+  if (!(err instanceof RelayConfigError)) throw err
+  console.error(`relay not started: ${err.message}`)
+  process.exit(2)
 })
 for (const address of relay.addresses) console.log(`relay listening on ${address}`)
 if (relay.httpUrl !== undefined)
@@ -65,4 +77,13 @@ function portFlag(name: string, value: string): number {
     process.exit(2)
   }
   return port
+}
+
+function countFlag(name: string, value: string): number {
+  const count = Number(value)
+  if (!Number.isInteger(count) || count < 1) {
+    console.error(`--${name} must be a whole number of at least 1, not "${value}"`)
+    process.exit(2)
+  }
+  return count
 }

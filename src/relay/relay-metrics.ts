@@ -22,6 +22,12 @@ export class RelayMetrics {
     help: 'Circuit relay v2 reservations held by peers',
     registers: [this.registry],
   })
+  readonly refused = new Counter({
+    name: 'ghost_relay_refused_total',
+    help: 'Clients refused: reservations past the per-address cap, connections past the room cap',
+    labelNames: ['why'] as const,
+    registers: [this.registry],
+  })
   readonly messages = new Counter({
     name: 'ghost_relay_messages_total',
     help: 'Room messages validated, by verdict (accept, reject, ignore) and reason',

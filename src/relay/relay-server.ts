@@ -8,11 +8,24 @@
  * await relay.stop()
  */
 import type { Server } from 'node:http'
+import type { PeerId } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
+import { BACKLOG_PROTOCOL } from '../core/constants.js'
 import { ReceiptRules } from '../core/receipt-rules.js'
+import { decodeUtf8, encodeUtf8 } from '../core/utf8.js'
+import {
+  MAX_RESERVATIONS_PER_IP,
+  MAX_ROOMS_PER_CONNECTION,
+  RELAYS_PROTOCOL,
+} from '../net/constants.js'
 import { createRelayNode, type RelayNode } from '../net/create-relay-node.js'
 import { Libp2pTransport } from '../net/libp2p-transport.js'
-import { RelayKeeper } from '../net/relay-keeper.js'
+import { announceOnlyToMembers } from '../net/relay-announcements.js'
+import { meshedRelayAddresses } from '../net/relay-directory.js'
+import { peerOf, RelayKeeper } from '../net/relay-keeper.js'
+import { serveRequests } from '../net/stream-request.js'
 import { startHttpEndpoints } from './http-endpoints.js'
+import { lockKeyFile, RelayConfigError } from './key-lock.js'
 import { loadOrCreatePeerKey } from './peer-key.js'
 import { RelayMetrics } from './relay-metrics.js'
 import { RoomMirror } from './room-mirror.js'
@@ -29,6 +42,10 @@ export interface RelayInit {
   peers?: string[]
   /** Public addresses to advertise, e.g. behind a TLS proxy. */
   announce?: string[]
+  /** Circuit reservations from one IP address (default MAX_RESERVATIONS_PER_IP). */
+  maxReservationsPerIp?: number
+  /** Rooms one client connection may have this relay mirror (default MAX_ROOMS_PER_CONNECTION). */
+  maxRoomsPerConnection?: number
 }
 
 export interface Relay {
@@ -47,32 +64,89 @@ export const DEFAULT_HTTP_PORT = 4041
 
 export async function startRelay(init: RelayInit): Promise<Relay> {
   const host = init.host ?? '127.0.0.1'
-  const { key } = await loadOrCreatePeerKey(init.keyFile)
+  // Two relays on one key are one peer id: meshing them silently does nothing.
+  const unlockKey = await lockKeyFile(init.keyFile)
+  const { key } = await loadOrCreatePeerKey(init.keyFile).catch(async (err: unknown) => {
+    await unlockKey()
+    throw err
+  })
+  const ownId = key.publicKey.toString()
+  const self = (init.peers ?? []).find((peer) => peerOf(multiaddr(peer)) === ownId)
+  if (self !== undefined) {
+    await unlockKey()
+    throw new RelayConfigError(
+      `--peer ${self} is this relay itself (same key, ${init.keyFile}): give each relay its own --key-file and mesh with the other's address`,
+    )
+  }
+  const maxPerIp = init.maxReservationsPerIp ?? MAX_RESERVATIONS_PER_IP
+  const metrics = new RelayMetrics()
+  // The gater is made before the node it asks about.
+  const started: { node?: RelayNode } = {}
   const node = await createRelayNode({
     privateKey: key,
     listen: [`/ip4/${host}/tcp/${init.port ?? DEFAULT_RELAY_PORT}/ws`],
     ...(init.announce === undefined ? {} : { announce: init.announce }),
+    denyReservation: (peer) => {
+      const denied =
+        started.node !== undefined && reservationsFromAddressOf(started.node, peer) >= maxPerIp
+      if (denied) metrics.refused.inc({ why: 'reservations-per-ip' })
+      return denied
+    },
+  }).catch(async (err: unknown) => {
+    await unlockKey()
+    throw err
   })
-  const metrics = new RelayMetrics()
+  started.node = node
   const rules = new ReceiptRules({
     onVerdict: (verdict, reason) => metrics.messages.inc({ verdict, reason: reason ?? 'ok' }),
   })
   const transport = new Libp2pTransport(node)
+  // The mirror knows which peers are relays; the announcer asks it (set just below).
+  const relays: { mirror?: RoomMirror } = {}
+  const announcer = announceOnlyToMembers(
+    node.services.pubsub,
+    (peer) => relays.mirror?.isRelay(peer) ?? false,
+  )
   const mirror = new RoomMirror({
     node,
     transport,
     rules,
+    announcer,
+    maxRoomsPerConnection: init.maxRoomsPerConnection ?? MAX_ROOMS_PER_CONNECTION,
     onMessage: (bytes) => metrics.bytes.inc(bytes),
     onRoomsChanged: (rooms) => metrics.rooms.set(rooms),
+    onRoomCapHit: () => metrics.refused.inc({ why: 'rooms-per-connection' }),
   })
+  relays.mirror = mirror
   mirror.start()
+  // Newcomers ask their relay who is in a room (room-mirror.ts).
+  transport.handle(BACKLOG_PROTOCOL, async (data, from) => {
+    const jwt = decodeUtf8(data)
+    const answer =
+      jwt === undefined ? { request: '', entries: [] } : await mirror.answerBacklog(jwt, from)
+    return encodeUtf8(JSON.stringify(answer))
+  })
+  // Peers ask where the relays we are meshed with are (relay-directory.ts).
+  void serveRequests(node, RELAYS_PROTOCOL, async () =>
+    encodeUtf8(JSON.stringify(await meshedRelayAddresses(node, mirror.relayPeers()))),
+  )
   const countPeers = (): void => {
     metrics.peers.set(node.getPeers().length)
     metrics.reservations.set(node.services.relay.reservations.size)
   }
+  // libp2p keeps a reservation for its whole ttl after the connection closed: 2,048
+  // throw-away peer ids filled the store and later browsers could not be reached.
+  node.addEventListener('peer:disconnect', (event) => {
+    const reservation = node.services.relay.reservations.get(event.detail)
+    if (reservation !== undefined) {
+      ;(reservation.signal as { clear?: () => void }).clear?.()
+      node.services.relay.reservations.delete(event.detail)
+    }
+  })
   node.addEventListener('peer:connect', countPeers)
   node.addEventListener('peer:disconnect', countPeers)
-  const keeper = new RelayKeeper(node, { relays: init.peers ?? [] })
+  // A relay meshes with every relay it is given, not a random few.
+  const keeper = new RelayKeeper(node, { relays: init.peers ?? [], relaysPerPeer: Infinity })
   keeper.start()
 
   let serving = true
@@ -90,7 +164,7 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     })
   }
   return {
-    node,
+    node: node,
     peerId: node.peerId.toString(),
     addresses: node.getMultiaddrs().map((address) => address.toString()),
     httpUrl: http?.url,
@@ -99,8 +173,24 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     async stop() {
       serving = false
       keeper.stop()
+      mirror.stop()
       await node.stop()
+      await unlockKey()
       if (http !== undefined) await new Promise((resolve) => http?.server.close(resolve))
     },
   }
+}
+
+/** Reservations held from the IP address `peer` is connected from now. */
+function reservationsFromAddressOf(node: RelayNode, peer: PeerId): number {
+  const host = hostOf(node.getConnections(peer)[0]?.remoteAddr.toString())
+  if (host === undefined) return 0
+  let count = 0
+  for (const reservation of node.services.relay.reservations.values())
+    if (hostOf(reservation.addr.toString()) === host) count++
+  return count
+}
+
+function hostOf(address: string | undefined): string | undefined {
+  return address === undefined ? undefined : /^\/ip[46]\/([^/]+)/.exec(address)?.[1]
 }

@@ -4,67 +4,166 @@
  * member connected here joins, and leaves it when the last one is gone. Other relays do
  * not count as members: two meshed relays would otherwise keep a room alive for each
  * other forever. Every message of a mirrored room passes the same receipt rules as at
- * any peer, so the relay forwards nothing a member would refuse.
+ * any peer, so the relay forwards nothing a member would refuse, and the room's roster
+ * (members' newest presences) answers newcomers' backlog requests.
+ *
+ * One connection may make the relay mirror at most MAX_ROOMS_PER_CONNECTION rooms: a
+ * client past it is hung up on, so nobody alone fills the relay with rooms.
  */
 import type { Libp2p } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { peekRoom } from '../core/jwt.js'
 import type { ReceiptRules } from '../core/receipt-rules.js'
 import { isTopic } from '../core/room-name.js'
-import { RELAY_AGENT_PREFIX } from '../net/constants.js'
+import { RoomRoster } from '../core/room-roster.js'
+import type { BacklogResponse } from '../core/schema.js'
+import { MAX_ROOMS_PER_CONNECTION, RELAY_AGENT_PREFIX, ROSTER_SWEEP_MS } from '../net/constants.js'
 import type { Libp2pTransport } from '../net/libp2p-transport.js'
+import type { RoomAnnouncer } from '../net/relay-announcements.js'
 
 export interface RoomMirrorInit {
   node: Libp2p
   transport: Libp2pTransport
   rules: ReceiptRules
+  announcer?: RoomAnnouncer
+  /** Rooms one client connection may have the relay mirror. */
+  maxRoomsPerConnection?: number
+  now?: () => number
   onMessage?: (bytes: number) => void
   onRoomsChanged?: (rooms: number) => void
+  /** A client was hung up on for subscribing to too many rooms. */
+  onRoomCapHit?: (peer: string) => void
 }
 
 export class RoomMirror {
-  private readonly mirrored = new Set<string>()
+  private readonly mirrored = new Map<string, RoomRoster>()
   /** Connected peers that identified as relays; learnt once per connection, not per check. */
   private readonly relays = new Set<string>()
+  /** The room topics each connected peer subscribes to. */
+  private readonly roomsOf = new Map<string, Set<string>>()
   private readonly node: Libp2p
   private readonly transport: Libp2pTransport
+  private readonly maxRooms: number
+  private readonly now: () => number
+  private sweep: ReturnType<typeof setInterval> | undefined
+  private stopped = false
 
   constructor(private readonly init: RoomMirrorInit) {
     this.node = init.node
     this.transport = init.transport
+    this.maxRooms = init.maxRoomsPerConnection ?? MAX_ROOMS_PER_CONNECTION
+    this.now = init.now ?? Date.now
   }
 
   start(): void {
-    // Deferred: gossipsub emits this while it still handles the peer's RPC. Subscribing
-    // from inside that handler lost messages in the 10-peer and relay-restart tests
-    // (2 failing runs of 11); deferred, 0 of 14.
-    this.transport.onSubscriptionChange(({ topic }) => {
+    this.transport.onSubscriptionChange(({ topic, peerId, subscribed }) => {
+      if (!isTopic(topic)) return
+      this.track(peerId, topic, subscribed)
+      // A room we already serve: the member must hear so at once (its posts wait for a
+      // subscriber), and gossipsub would not tell it again (relay-announcements.ts).
+      if (subscribed && this.mirrored.has(topic)) this.init.announcer?.announce(peerId, [topic])
+      // Deferred: gossipsub emits this while it still handles the peer's RPC. Subscribing
+      // from inside that handler lost messages in the 10-peer and relay-restart tests
+      // (2 failing runs of 11); deferred, 0 of 14.
       setTimeout(() => this.reconcile(topic), 0)
     })
     // Gossipsub forgets a peer's topics when it disconnects, without an event of its own.
     this.node.addEventListener('peer:disconnect', (event) => {
-      this.relays.delete(event.detail.toString())
+      const peer = event.detail.toString()
+      this.relays.delete(peer)
+      this.roomsOf.delete(peer)
       setTimeout(() => this.reconcileAll(), 0)
     })
-    // A peer found to be a relay after it subscribed no longer keeps rooms alive.
+    // A peer found to be a relay no longer keeps rooms alive, and hears of all our rooms.
     this.node.addEventListener('peer:identify', ({ detail }) => {
       if (!(detail.agentVersion?.startsWith(RELAY_AGENT_PREFIX) ?? false)) return
-      this.relays.add(detail.peerId.toString())
+      const peer = detail.peerId.toString()
+      this.relays.add(peer)
+      this.init.announcer?.announce(peer, [...this.mirrored.keys()])
       this.reconcileAll()
     })
+    this.sweep = setInterval(() => {
+      for (const roster of this.mirrored.values()) roster.expire(this.now())
+    }, ROSTER_SWEEP_MS)
+    ;(this.sweep as { unref?: () => void }).unref?.()
+  }
+
+  /** Before the node stops: its disconnects must not make us touch a stopped gossipsub. */
+  stop(): void {
+    this.stopped = true
+    clearInterval(this.sweep)
   }
 
   rooms(): string[] {
-    return [...this.mirrored]
+    return [...this.mirrored.keys()]
+  }
+
+  /** Connected peers known to be relays. */
+  relayPeers(): string[] {
+    return [...this.relays]
+  }
+
+  isRelay(peer: string): boolean {
+    return this.relays.has(peer)
+  }
+
+  /**
+   * The backlog protocol at a relay: a verified `request_backlog` for a room we serve is
+   * answered with its roster (members only; a relay keeps no posts).
+   */
+  async answerBacklog(jwt: string, from: string): Promise<BacklogResponse> {
+    const topic = peekRoom(jwt)
+    const roster = topic === undefined ? undefined : this.mirrored.get(topic)
+    if (topic === undefined || roster === undefined) return { request: '', entries: [] }
+    const verdict = await this.init.rules.check(jwt, { topic, channel: 'backlog-request', from })
+    const request = verdict.action === 'accept' ? verdict.message.claims : undefined
+    if (request?.type !== 'request_backlog') return { request: '', entries: [] }
+    return roster.answer(request.jti, request.since)
+  }
+
+  private track(peer: string, topic: string, subscribed: boolean): void {
+    let rooms = this.roomsOf.get(peer)
+    if (rooms === undefined) {
+      rooms = new Set()
+      this.roomsOf.set(peer, rooms)
+    }
+    if (!subscribed) {
+      rooms.delete(topic)
+      return
+    }
+    rooms.add(topic)
+    if (rooms.size > this.maxRooms && !this.relays.has(peer)) void this.refuseIfClient(peer)
+  }
+
+  /** Hangs up on a client past the room cap (a relay, known by its agent, may have any number). */
+  private async refuseIfClient(peer: string): Promise<void> {
+    const id = peerIdFromString(peer)
+    const known = await this.node.peerStore.get(id).catch(() => undefined)
+    const agent = new TextDecoder().decode(known?.metadata.get('AgentVersion'))
+    if (agent.startsWith(RELAY_AGENT_PREFIX)) {
+      this.relays.add(peer)
+      return
+    }
+    this.roomsOf.delete(peer)
+    this.init.onRoomCapHit?.(peer)
+    await this.node.hangUp(id).catch(() => undefined)
   }
 
   private reconcileAll(): void {
-    for (const topic of [...this.mirrored]) this.reconcile(topic)
+    for (const topic of [...this.mirrored.keys()]) this.reconcile(topic)
+  }
+
+  /** A room counts when a client is in it; a client past its room cap counts for none. */
+  private isWantedBy(peer: string): boolean {
+    return !this.relays.has(peer) && (this.roomsOf.get(peer)?.size ?? 0) <= this.maxRooms
   }
 
   private reconcile(topic: string): void {
-    if (!isTopic(topic)) return
-    const wanted = this.transport.subscribers(topic).some((peer) => !this.relays.has(peer))
+    if (this.stopped || !isTopic(topic)) return
+    const wanted = this.transport.subscribers(topic).some((peer) => this.isWantedBy(peer))
     if (wanted && !this.mirrored.has(topic)) {
-      this.mirrored.add(topic)
+      const roster = new RoomRoster()
+      this.mirrored.set(topic, roster)
       this.transport.subscribe(topic, async (message) => {
         this.init.onMessage?.(message.data.length)
         const verdict = await this.init.rules.check(message.data, {
@@ -72,6 +171,7 @@ export class RoomMirror {
           channel: 'pubsub',
           from: message.from,
         })
+        if (verdict.action === 'accept') roster.observe(verdict.message, this.now())
         return verdict.action
       })
     } else if (!wanted && this.mirrored.has(topic)) {

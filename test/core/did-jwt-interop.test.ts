@@ -36,7 +36,7 @@ async function signedChat() {
   const signer = await createSeedIdentity(new Uint8Array(32).fill(5)).signerForSpace('interop')
   const { jwt } = await signClaims(
     signer,
-    { type: 'chat', room: '3box.chat.interop.room', message: 'hi' },
+    { type: 'chat', room: '3box.chat.v2.interop.room', message: 'hi' },
     Date.now(),
   )
   return { signer, jwt }
@@ -50,7 +50,7 @@ describe('did-jwt interoperability', () => {
     expect(verified.payload).toMatchObject({
       type: 'chat',
       message: 'hi',
-      room: '3box.chat.interop.room',
+      room: '3box.chat.v2.interop.room',
     })
   })
 

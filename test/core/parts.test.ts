@@ -51,41 +51,66 @@ describe('PostBacklog', () => {
 })
 
 describe('MemberRegistry', () => {
-  const registry = () => new MemberRegistry('did:key:zMe', 'peer-me', 1_000)
+  const registry = (capacity?: number) => new MemberRegistry('did:key:zMe', 'peer-me', capacity)
+  const claim = (did: string, peer: string, jwt = 'jwt', ttlMs = 1_000, relays = ['relay-a']) => ({
+    did,
+    peer,
+    relays,
+    ttlMs,
+    jwt,
+  })
 
   it('lists our own DID first and never reports it joining or leaving', () => {
     const members = registry()
     expect(members.list()).toEqual(['did:key:zMe'])
-    expect(members.seen('did:key:zMe', 'peer-other', NOW, 'jwt')).toBe(false)
-    expect(members.seen('did:key:zBob', 'peer-bob', NOW, 'jwt')).toBe(true)
+    expect(members.seen(claim('did:key:zMe', 'peer-other'), NOW)).toBe(false)
+    expect(members.seen(claim('did:key:zBob', 'peer-bob'), NOW)).toBe(true)
     expect(members.list()).toEqual(['did:key:zMe', 'did:key:zBob'])
+    expect(members.size).toBe(1)
     expect(members.removePeer('did:key:zMe', 'peer-other', NOW)).toBe(false)
   })
 
   it('ignores records that claim our own peer', () => {
     const members = registry()
-    expect(members.seen('did:key:zSpoof', 'peer-me', NOW, 'jwt')).toBe(false)
+    expect(members.seen(claim('did:key:zSpoof', 'peer-me'), NOW)).toBe(false)
     expect(members.isMember('did:key:zSpoof')).toBe(false)
   })
 
-  it('expires silent peers and refuses presences signed before a departure', () => {
+  it("expires each peer on its own claim's ttl and refuses presences signed before a departure", () => {
     const members = registry()
-    members.seen('did:key:zBob', 'peer-bob', NOW, 'jwt')
+    members.seen(claim('did:key:zBob', 'peer-bob', 'jwt', 1_000), NOW)
+    members.seen(claim('did:key:zCarol', 'peer-carol', 'jwt', 10_000), NOW)
     expect(members.expire(NOW + 500)).toEqual([])
     expect(members.expire(NOW + 1_500)).toEqual(['did:key:zBob'])
-    expect(members.seen('did:key:zBob', 'peer-bob', NOW + 1_600, 'jwt', NOW + 1_000)).toBe(false)
-    expect(members.seen('did:key:zBob', 'peer-bob', NOW + 1_600, 'jwt')).toBe(true) // a live join
-    expect(members.presenceJwts()).toEqual(['jwt'])
+    expect(members.isMember('did:key:zCarol')).toBe(true)
+    expect(members.seen(claim('did:key:zBob', 'peer-bob'), NOW + 1_600, NOW + 1_000)).toBe(false)
+    expect(members.seen(claim('did:key:zBob', 'peer-bob'), NOW + 1_600)).toBe(true) // a live join
+    expect(members.presenceJwts()).toEqual(['jwt', 'jwt'])
+    expect(members.expire(NOW + 2_000)).toEqual([])
+    expect(members.expire(NOW + 10_500)).toEqual(['did:key:zCarol', 'did:key:zBob'])
   })
 
-  it('removes a peer from every DID it hosted', () => {
+  it('removes a peer from every DID it hosted, and keeps the relays each peer named', () => {
     const members = registry()
-    members.seen('did:key:zA', 'peer-x', NOW, 'a')
-    members.seen('did:key:zB', 'peer-x', NOW, 'b')
-    members.seen('did:key:zB', 'peer-y', NOW, 'b2')
+    members.seen(claim('did:key:zA', 'peer-x', 'a'), NOW)
+    members.seen(claim('did:key:zB', 'peer-x', 'b'), NOW)
+    members.seen(claim('did:key:zB', 'peer-y', 'b2', 1_000, ['relay-b']), NOW)
     expect(members.removePeerEverywhere('peer-x', NOW)).toEqual(['did:key:zA'])
-    expect(members.peersOf('did:key:zB')).toEqual(['peer-y'])
-    expect(members.remotePeers()).toEqual(['peer-y'])
+    expect(members.peersOf('did:key:zB')).toEqual([{ peer: 'peer-y', relays: ['relay-b'] }])
+    expect(members.remotePeers()).toEqual([{ peer: 'peer-y', relays: ['relay-b'] }])
+  })
+
+  it('takes no new DID once full, and room again after one leaves', () => {
+    const members = registry(2)
+    expect(members.seen(claim('did:key:zA', 'peer-a'), NOW)).toBe(true)
+    expect(members.seen(claim('did:key:zB', 'peer-b'), NOW)).toBe(true)
+    expect(members.seen(claim('did:key:zC', 'peer-c'), NOW)).toBe(false)
+    expect(members.isMember('did:key:zC')).toBe(false)
+    // A known member's other peer is still taken.
+    expect(members.seen(claim('did:key:zA', 'peer-a2'), NOW)).toBe(false)
+    expect(members.peersOf('did:key:zA')).toHaveLength(2)
+    members.removePeerEverywhere('peer-b', NOW)
+    expect(members.seen(claim('did:key:zC', 'peer-c'), NOW)).toBe(true)
   })
 })
 

@@ -8,6 +8,7 @@ import {
   MAX_CLOCK_SKEW_S,
   MAX_JWT_BYTES,
   MAX_MESSAGE_BYTES,
+  MAX_PRESENCE_TTL_S,
   ReceiptRules,
   type ReceiptRulesInit,
   signClaims,
@@ -271,16 +272,33 @@ describe('receipt rules: backlog entries', () => {
     expectRefused(await r.check(thirteenHours, entry), 'too-old')
   })
 
-  it('accepts presences only as long as a member stays online without a heartbeat', async () => {
-    const r = rules({ memberExpiryMs: 60_000 })
+  it('accepts presences only for as long as their own ttl says', async () => {
+    const r = rules()
     const nowS = Math.floor(now / 1000)
-    expect(
-      (await r.check(forge(alice, claims(alice, 'presence', ROOM, { iat: nowS - 50 })), entry))
-        .action,
-    ).toBe('accept')
+    const presence = (ago: number, ttl: number) =>
+      forge(alice, claims(alice, 'presence', ROOM, { iat: nowS - ago, ttl }))
+    expect((await r.check(presence(50, 60), entry)).action).toBe('accept')
+    expectRefused(await r.check(presence(70, 60), entry), 'too-old')
+    // iat is rounded down to the second: one second more is allowed for it.
+    expect((await r.check(presence(59, 59), entry)).action).toBe('accept')
+    expectRefused(await r.check(presence(62, 60), entry), 'too-old')
+    // A large room paces heartbeats slowly, and its presences say so.
+    expect((await r.check(presence(300, 400), entry)).action).toBe('accept')
+    expectRefused(await r.check(presence(30, 20), entry), 'too-old')
+  })
+
+  it('refuses a ttl past the longest a presence may claim, and a claim without one', async () => {
+    const r = rules()
     expectRefused(
-      await r.check(forge(alice, claims(alice, 'presence', ROOM, { iat: nowS - 70 })), entry),
-      'too-old',
+      await r.check(
+        forge(alice, claims(alice, 'presence', ROOM, { ttl: MAX_PRESENCE_TTL_S + 1 }, now)),
+        entry,
+      ),
+      'invalid-claims',
+    )
+    expectRefused(
+      await r.check(forge(alice, claims(alice, 'join', ROOM, { ttl: undefined }, now)), entry),
+      'invalid-claims',
     )
   })
 

@@ -8,13 +8,15 @@ import {
 } from '../../src/core/index.js'
 
 describe('room names', () => {
-  it('builds the 3IP-9 topic 3box.chat.<space>.<room>', () => {
-    expect(topicFor('my-dapp', 'trollbox_1')).toBe('3box.chat.my-dapp.trollbox_1')
-    expect(parseTopic('3box.chat.my-dapp.trollbox_1')).toEqual({
+  it('builds the 3IP-9 topic, versioned: 3box.chat.v2.<space>.<room>', () => {
+    expect(topicFor('my-dapp', 'trollbox_1')).toBe('3box.chat.v2.my-dapp.trollbox_1')
+    expect(parseTopic('3box.chat.v2.my-dapp.trollbox_1')).toEqual({
       space: 'my-dapp',
       room: 'trollbox_1',
     })
-    expect(isTopic('3box.chat.a.b')).toBe(true)
+    expect(isTopic('3box.chat.v2.a.b')).toBe(true)
+    // A v1 topic is another room: v1 peers never reach v2 rooms.
+    expect(isTopic('3box.chat.a.b')).toBe(false)
   })
 
   it('accepts 1 to 64 characters of [A-Za-z0-9_-]', () => {
@@ -54,7 +56,7 @@ describe('room names', () => {
 
   it('does not parse foreign topics', () => {
     expect(parseTopic('3box.ghost.a.b')).toBeUndefined()
-    expect(parseTopic('3box.chat.a.b.c')).toBeUndefined()
+    expect(parseTopic('3box.chat.v2.a.b.c')).toBeUndefined()
     expect(isTopic(null)).toBe(false)
   })
 })

@@ -12,7 +12,7 @@ import { claims, edKey, forge, type TestKey } from '../helpers/jwt-forge.js'
 import { closeAll, joinPeer, type TestPeer } from '../helpers/room.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
-const ROOM = '3box.chat.testspace.lobby'
+const ROOM = '3box.chat.v2.testspace.lobby'
 let peers: TestPeer[] = []
 afterEach(async () => {
   await closeAll(peers)
@@ -179,7 +179,13 @@ describe('late joiners', () => {
       }),
       forge(
         mallory,
-        claims(mallory, 'chat', '3box.chat.testspace.elsewhere', { message: 'foreign room' }, now),
+        claims(
+          mallory,
+          'chat',
+          '3box.chat.v2.testspace.elsewhere',
+          { message: 'foreign room' },
+          now,
+        ),
       ),
       forge(mallory, claims(mallory, 'chat', ROOM, { message: 'a DM', to: alice.did }, now)),
       forge(
@@ -274,7 +280,7 @@ describe('forged messages on the topic', () => {
     expect(verdicts).toEqual(['reject', 'reject', 'reject'])
     const replayedElsewhere = await signClaims(
       await createSeedIdentity(new Uint8Array(32).fill(1)).signerForSpace('testspace'),
-      { type: 'chat', room: '3box.chat.testspace.other', message: 'wrong room' },
+      { type: 'chat', room: '3box.chat.v2.testspace.other', message: 'wrong room' },
       Date.now(),
     )
     expect(await hub.inject(ROOM, new TextEncoder().encode(replayedElsewhere.jwt))).toEqual([

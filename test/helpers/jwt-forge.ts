@@ -64,8 +64,8 @@ export function claims(
   nowMs = Date.now(),
 ): Record<string, unknown> {
   const perType: Record<string, Record<string, unknown>> = {
-    join: { peer: TEST_PEER },
-    presence: { peer: TEST_PEER },
+    join: { peer: TEST_PEER, relays: [], ttl: 65 },
+    presence: { peer: TEST_PEER, relays: [], ttl: 65 },
     leave: { peer: TEST_PEER },
     chat: { message: 'hello' },
     request_backlog: {},
@@ -82,5 +82,5 @@ export function claims(
 }
 
 export const TEST_PEER = '12D3KooWForgedPeer0000000000000000000000000000000'
-export const ROOM = '3box.chat.testspace.lobby'
-export const OTHER_ROOM = '3box.chat.testspace.other'
+export const ROOM = '3box.chat.v2.testspace.lobby'
+export const OTHER_ROOM = '3box.chat.v2.testspace.other'

@@ -17,6 +17,9 @@ import { EventLog } from './room.js'
 export const NET_TIMINGS: ThreadTimings = {
   presenceIntervalMs: 300,
   memberExpiryMs: 1_500,
+  // The default pace, scaled like the interval (20 s → 300 ms).
+  roomPresencePerSecond: 10 * (20_000 / 300),
+  maxPresenceIntervalMs: 3_000,
   presenceReplyJitterMs: 20,
   backlogGatherMs: 100,
   backlogPeersAsked: 3,
@@ -52,7 +55,6 @@ export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
     ...(init.listen === undefined ? {} : { listen: init.listen }),
     timings,
     rules: new ReceiptRules({
-      memberExpiryMs: timings.memberExpiryMs,
       onVerdict: (verdict, reason, channel) => {
         if (verdict !== 'accept') refusals.push(`${channel}:${reason}`)
       },

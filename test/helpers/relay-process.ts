@@ -13,6 +13,8 @@ export const TSX_ARGS = ['--import', 'tsx', '--no-warnings']
 
 export interface RelayProcessInit {
   peers?: string[]
+  /** More command-line flags, e.g. `--max-reservations-per-ip 2000` for a crowd on one machine. */
+  args?: string[]
   port?: number
   httpPort?: number
   keyFile?: string
@@ -46,6 +48,7 @@ export class RelayProcess {
       ...['--port', String(this.port), '--http-port', String(this.httpPort)],
       ...['--key-file', this.keyFile],
       ...(this.init.peers ?? []).flatMap((peer) => ['--peer', peer]),
+      ...(this.init.args ?? []),
     ]
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     this.child = child
@@ -72,6 +75,11 @@ export class RelayProcess {
     // A restart comes back on the same ports, so peers redial the same address.
     this.port = Number(/tcp\/(\d+)/.exec(address)?.[1])
     this.httpPort = Number(new URL(httpUrl).port)
+  }
+
+  /** The relay's process id while it runs (for CPU and memory readings). */
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined
   }
 
   /** SIGTERM, as an orchestrator stops it; resolves with the exit code. */

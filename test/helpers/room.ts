@@ -15,6 +15,9 @@ import {
 export const FAST_TIMINGS: ThreadTimings = {
   presenceIntervalMs: 100,
   memberExpiryMs: 400,
+  // The default pace, scaled like the interval (20 s → 100 ms).
+  roomPresencePerSecond: 10 * (20_000 / 100),
+  maxPresenceIntervalMs: 1_000,
   presenceReplyJitterMs: 5,
   backlogGatherMs: 30,
   backlogPeersAsked: 3,
@@ -45,7 +48,7 @@ export async function joinPeer(hub: MemoryHub, init: PeerInit = {}): Promise<Tes
     transport,
     identity: createSeedIdentity(init.seed ?? generateSeed()),
     timings,
-    rules: new ReceiptRules({ memberExpiryMs: timings.memberExpiryMs, ...init.rules }),
+    rules: new ReceiptRules({ ...init.rules }),
   })
   const space = await ghost.openSpace(init.space ?? 'testspace')
   const events = new EventLog()

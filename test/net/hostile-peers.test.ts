@@ -64,7 +64,7 @@ describe('a raw gossipsub node publishing forged JWTs', () => {
     const mallory = edKey()
     const victim = edKey()
     const impersonation = forge(mallory, claims(mallory, 'chat', topic, { iss: victim.did }))
-    const otherRoom = forge(mallory, claims(mallory, 'chat', '3box.chat.netspace.elsewhere'))
+    const otherRoom = forge(mallory, claims(mallory, 'chat', '3box.chat.v2.netspace.elsewhere'))
     const notAJwt = 'not a jwt at all'
     for (const payload of [impersonation, otherRoom, notAJwt])
       await node.services.pubsub.publish(topic, utf8.encode(payload))

@@ -71,7 +71,7 @@ describe('npx ghost-threads chat', () => {
       spawn(process.execPath, [...args, '--json', '--identity', identity], { stdio: 'pipe' }),
     )
     const ready = await cli.next('ready')
-    expect(ready.topic).toBe('3box.chat.netspace.terminal')
+    expect(ready.topic).toBe('3box.chat.v2.netspace.terminal')
     // The identity is a 32-byte seed only the user can read.
     expect(readFileSync(identity)).toHaveLength(32)
     expect(statSync(identity).mode & 0o077).toBe(0)

@@ -1,0 +1,259 @@
+/**
+ * `npm run bench:scale` — a crowd in one room, as users make one: real Ghost Threads peers
+ * in worker processes (one per core), joining one after another over `--join-seconds`,
+ * through one or more relay processes meshed with each other; then `--posts` posts at
+ * `--rate` per second from peers across the room. Prints one table. Defaults fit a 2-core
+ * machine; `--peers 1000 --relays 4` is the run for a bigger one.
+ *
+ *   --peers 300 --relays 1 --posts 100 --rate 10 --join-seconds 10 --workers <cores>
+ *   --stop-relay   stop one relay halfway through the posts (needs --relays ≥ 2)
+ */
+import '../src/net/node-polyfills.js'
+import { type ChildProcess, fork } from 'node:child_process'
+import { cpus } from 'node:os'
+import { parseArgs } from 'node:util'
+import { RelayProcess } from '../test/helpers/relay-process.js'
+import { bytesPerSecond, cpuPercent, type ProcReading, readProc } from './scale/proc-stats.js'
+import { type FromWorker, type ToWorker, wallClockMs } from './scale/protocol.js'
+import { atMost, percentile, printTable, type Row } from './table.js'
+
+const { values: flags } = parseArgs({
+  options: {
+    peers: { type: 'string', default: '300' },
+    relays: { type: 'string', default: '1' },
+    posts: { type: 'string', default: '100' },
+    rate: { type: 'string', default: '10' },
+    'join-seconds': { type: 'string', default: '10' },
+    workers: { type: 'string', default: String(cpus().length) },
+    'stop-relay': { type: 'boolean', default: false },
+  },
+})
+const PEERS = Number(flags.peers)
+const RELAYS = Number(flags.relays)
+const POSTS = Number(flags.posts)
+const RATE = Number(flags.rate)
+const JOIN_MS = Number(flags['join-seconds']) * 1000
+const WORKERS = Math.min(PEERS, Number(flags.workers))
+const STOP_RELAY = flags['stop-relay']
+if (STOP_RELAY && RELAYS < 2) throw new Error('--stop-relay needs --relays 2 or more')
+/** How long members may take to list everyone after the last join before we give up. */
+const CONVERGE_LIMIT_MS = 40_000
+/** A post counts as delivered when every other member has it within this time. */
+const DELIVERY_LIMIT_MS = 10_000
+const IDLE_MS = 10_000
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+// Relays, each meshed with those started before it (a full mesh). One machine is one IP
+// address: the per-address reservation cap is raised to the crowd's size.
+const relays: RelayProcess[] = []
+for (let r = 0; r < RELAYS; r++) {
+  relays.push(
+    await RelayProcess.start({
+      peers: relays.map((relay) => relay.address),
+      args: ['--max-reservations-per-ip', String(PEERS + 100)],
+    }),
+  )
+}
+const relayPids = relays.map((relay) => relay.pid as number)
+const workers: ChildProcess[] = []
+const events: FromWorker[] = []
+const joinedAt = new Map<number, number>()
+const convergedAt = new Map<number, number>()
+const failures: string[] = []
+const reports: Extract<FromWorker, { type: 'report' }>[] = []
+
+function startWorker(): Promise<ChildProcess> {
+  const child = fork(new URL('./scale/worker.ts', import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx', '--no-warnings'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  child.on('message', (message: FromWorker) => {
+    events.push(message)
+    if (message.type === 'joined') joinedAt.set(message.peer, message.atMs)
+    if (message.type === 'converged') convergedAt.set(message.peer, message.atMs)
+    if (message.type === 'failed') failures.push(`peer ${message.peer}: ${message.error}`)
+    if (message.type === 'report') reports.push(message)
+  })
+  return new Promise((resolve) =>
+    child.once('message', (message: FromWorker) => message.type === 'ready' && resolve(child)),
+  )
+}
+
+async function until(condition: () => boolean, limitMs: number): Promise<boolean> {
+  const deadline = Date.now() + limitMs
+  while (!condition() && Date.now() < deadline) await sleep(100)
+  return condition()
+}
+
+function tell(worker: ChildProcess, message: ToWorker): void {
+  worker.send(message)
+}
+
+const rows: Row[] = []
+const readAll = (): ProcReading[] => relayPids.map((pid) => readProc(pid))
+const relayCpu = (from: ProcReading[], to: ProcReading[]) =>
+  Math.max(...from.map((reading, r) => cpuPercent(reading, to[r] as ProcReading)))
+const relayBytes = (from: ProcReading[], to: ProcReading[]) =>
+  from.reduce((sum, reading, r) => sum + bytesPerSecond(reading, to[r] as ProcReading), 0)
+
+try {
+  for (let w = 0; w < WORKERS; w++) workers.push(await startWorker())
+
+  // Join: peer k at epoch + k × gap, round-robin over the workers.
+  const epochMs = wallClockMs() + 1_000
+  const gapMs = JOIN_MS / PEERS
+  const everyRelay = relays.map((relay) => relay.address)
+  workers.forEach((worker, w) => {
+    const peers = Array.from({ length: PEERS }, (_, k) => k).filter((k) => k % WORKERS === w)
+    tell(worker, {
+      type: 'join',
+      relays: everyRelay,
+      room: 'crowd',
+      peers,
+      epochMs,
+      gapMs,
+      roomSize: PEERS,
+    })
+  })
+  await until(() => joinedAt.size + failures.length >= PEERS, JOIN_MS + 60_000)
+  const lastJoin = Math.max(...joinedAt.values())
+  const converged = await until(
+    () => convergedAt.size >= joinedAt.size,
+    lastJoin + CONVERGE_LIMIT_MS - wallClockMs(),
+  )
+  for (const worker of workers) tell(worker, { type: 'report' })
+  await until(() => reports.length >= WORKERS, 10_000)
+  const counts = reports.flatMap((report) => report.members)
+  reports.length = 0
+  rows.push({
+    measure: `${PEERS} joins over ${JOIN_MS / 1000} s: last join → everyone lists everyone`,
+    ...(converged
+      ? atMost(Math.round((Math.max(...convergedAt.values()) - lastJoin) / 100) / 10, 10, 's')
+      : {
+          result: `no, after ${CONVERGE_LIMIT_MS / 1000} s: lowest ${Math.min(...counts)}, mean ${Math.round(counts.reduce((a, b) => a + b, 0) / counts.length)} of ${PEERS}`,
+          target: '≤ 10 s',
+          verdict: 'NO',
+        }),
+  })
+
+  // The room idles.
+  await sleep(2_000)
+  let before = readAll()
+  await sleep(IDLE_MS)
+  let after = readAll()
+  rows.push({
+    measure: 'relay CPU while the room idles (busiest relay)',
+    ...atMost(Math.round(relayCpu(before, after)), 15, '% of a core'),
+  })
+  rows.push({
+    measure: 'relay traffic per member while idle (in + out, all relays)',
+    ...atMost(Math.round(relayBytes(before, after) / PEERS), 0, 'B/s'),
+  })
+
+  // The room talks: post i from peer (i × 7) mod N, at its time.
+  const talkStart = wallClockMs() + 500
+  const schedule = Array.from({ length: POSTS }, (_, i) => ({
+    peer: (i * 7) % PEERS,
+    post: i,
+    atMs: talkStart + (i * 1000) / RATE,
+  }))
+  workers.forEach((worker, w) => {
+    tell(worker, { type: 'post', posts: schedule.filter(({ peer }) => peer % WORKERS === w) })
+  })
+  before = readAll()
+  const stopAtMs = talkStart + (POSTS / 2) * (1000 / RATE)
+  if (STOP_RELAY) {
+    await sleep(stopAtMs - wallClockMs())
+    after = readAll()
+    await relays[relays.length - 1]?.stop()
+    relayPids.pop()
+    before = before.slice(0, relayPids.length)
+    after = after.slice(0, relayPids.length)
+  }
+  await sleep(talkStart + (POSTS * 1000) / RATE - wallClockMs())
+  if (!STOP_RELAY) after = readAll()
+  await sleep(DELIVERY_LIMIT_MS)
+  for (const worker of workers) tell(worker, { type: 'report' })
+  await until(() => reports.length >= WORKERS, 10_000)
+
+  const byPost = new Map<number, number[]>()
+  for (const report of reports)
+    for (const [post, delays] of Object.entries(report.latencies))
+      byPost.set(Number(post), [...(byPost.get(Number(post)) ?? []), ...delays])
+  const receivers = joinedAt.size - 1
+  const all = [...byPost.values()].flat()
+  const delivered = all.filter((ms) => ms <= DELIVERY_LIMIT_MS).length
+  const toAll = schedule.map(({ post }) => {
+    const delays = byPost.get(post) ?? []
+    return delays.length >= receivers ? Math.max(...delays) : Number.POSITIVE_INFINITY
+  })
+  const pct = (count: number, of: number) => Math.round((1000 * count) / Math.max(1, of)) / 10
+  rows.push({
+    measure: `${POSTS} posts at ${RATE}/s: delivered to every other member within 10 s`,
+    result: `${pct(delivered, POSTS * receivers)}% (${delivered.toLocaleString('en')}/${(POSTS * receivers).toLocaleString('en')})`,
+    target: '100%',
+    verdict: delivered === POSTS * receivers ? 'yes' : 'NO',
+  })
+  if (STOP_RELAY) {
+    const later = schedule.filter(({ atMs }) => atMs > stopAtMs)
+    const laterAll = later.filter(
+      ({ post }) => toAll[post] !== undefined && (toAll[post] ?? Infinity) <= DELIVERY_LIMIT_MS,
+    )
+    rows.push({
+      measure: `posts after one relay stopped, reaching everyone within 10 s`,
+      result: `${laterAll.length}/${later.length}`,
+      target: `${later.length}/${later.length}`,
+      verdict: laterAll.length === later.length ? 'yes' : 'NO',
+    })
+  }
+  const ms = (values: number[], p: number) => Math.round(percentile(values, p))
+  rows.push({ measure: 'post → message, p50', ...atMost(ms(all, 50), 0, 'ms') })
+  rows.push({ measure: 'post → message, p99', ...atMost(ms(all, 99), 0, 'ms') })
+  rows.push({
+    measure: 'post → the last member has it (time-to-all), p50',
+    ...atMost(ms(toAll, 50), 0, 'ms'),
+  })
+  rows.push({
+    measure: 'time-to-all, p99',
+    ...atMost(ms(toAll, 99), RELAYS >= 4 ? 1_500 : 1_000, 'ms'),
+  })
+  rows.push({
+    measure: `relay CPU while the room talks (busiest relay${STOP_RELAY ? ', before the stop' : ''})`,
+    ...atMost(Math.round(relayCpu(before, after)), 0, '% of a core'),
+  })
+  rows.push({
+    measure: 'relay traffic per member while talking (in + out, all relays)',
+    ...atMost(Math.round(relayBytes(before, after) / PEERS), 0, 'B/s'),
+  })
+  const rss = Math.max(...relayPids.map((pid) => readProc(pid).rssBytes))
+  rows.push({
+    measure: 'relay RSS (largest)',
+    ...atMost(Math.round(rss / 2 ** 20), 300, 'MiB'),
+  })
+  if (failures.length > 0)
+    rows.push({
+      measure: 'peers that failed to start',
+      result: failures.slice(0, 3).join('; '),
+      target: 'none',
+      verdict: 'NO',
+    })
+} finally {
+  await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise((resolve) => {
+          worker.once('exit', resolve)
+          tell(worker, { type: 'stop' })
+          setTimeout(() => worker.kill('SIGKILL'), 15_000).unref()
+        }),
+    ),
+  )
+  await Promise.all(relays.map((relay) => relay.stop()))
+  if (process.env.SCALE_DIAG !== undefined) for (const relay of relays) console.error(relay.output)
+}
+printTable(
+  `Ghost Threads, a crowd in one room: ${PEERS} peers in ${WORKERS} worker processes, ${RELAYS} relay process${RELAYS > 1 ? 'es' : ''} (meshed), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  rows,
+)
+process.exit(0)

@@ -1,0 +1,112 @@
+/**
+ * One worker process of `bench:scale`: real Ghost Threads peers (`startGhostNode`, no
+ * WebRTC), joining one room at the times the coordinator gives, then posting and timing
+ * every post they receive. Spread over one process per core so that the peers, not one
+ * event loop, are what is measured.
+ */
+import '../../src/net/node-polyfills.js'
+import { createSeedIdentity, type GhostThread, generateSeed } from '../../src/core/index.js'
+import { type GhostNode, startGhostNode } from '../../src/net/ghost-node.js'
+import { type FromWorker, SCALE_TAG, type ToWorker, wallClockMs } from './protocol.js'
+
+const nodes: GhostNode[] = []
+const threads = new Map<number, { node: GhostNode; thread: GhostThread }>()
+const latencies: Record<number, number[]> = {}
+
+function send(message: FromWorker): void {
+  process.send?.(message)
+}
+
+function sleepUntil(atMs: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, atMs - wallClockMs())))
+}
+
+async function joinOne(peer: number, init: Extract<ToWorker, { type: 'join' }>): Promise<void> {
+  await sleepUntil(init.epochMs + peer * init.gapMs)
+  try {
+    const node = await startGhostNode({
+      relays: init.relays,
+      webrtc: false,
+      identity: createSeedIdentity(generateSeed()),
+    })
+    nodes.push(node)
+    const space = await node.ghost.openSpace('scale')
+    const thread = await space.joinThread(init.room, { ghost: true })
+    threads.set(peer, { node, thread })
+    send({ type: 'joined', peer, atMs: wallClockMs() })
+    thread.on('message', (post) => {
+      const body = post.message as { tag?: unknown; i?: unknown; at?: unknown }
+      if (body?.tag !== SCALE_TAG || typeof body.i !== 'number' || typeof body.at !== 'number')
+        return
+      if (post.author === thread.did) return
+      const delays = latencies[body.i] ?? []
+      delays.push(wallClockMs() - body.at)
+      latencies[body.i] = delays
+    })
+    // Converged once this peer lists everyone; polled, as a dapp's member list would be.
+    const watch = setInterval(async () => {
+      if (!thread.isOpen) return clearInterval(watch)
+      if ((await thread.listMembers()).length >= init.roomSize) {
+        clearInterval(watch)
+        send({ type: 'converged', peer, atMs: wallClockMs() })
+      }
+    }, 100)
+  } catch (err) {
+    send({ type: 'failed', peer, error: (err as Error).message })
+  }
+}
+
+async function postAll(posts: Extract<ToWorker, { type: 'post' }>['posts']): Promise<void> {
+  for (const { peer, post, atMs } of posts) {
+    await sleepUntil(atMs)
+    const thread = threads.get(peer)?.thread
+    // A post that cannot be sent counts as undelivered everywhere; nothing to report here.
+    await thread?.post({ tag: SCALE_TAG, i: post, at: wallClockMs() }).catch(() => undefined)
+  }
+}
+
+process.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'join':
+      for (const peer of message.peers) void joinOne(peer, message)
+      break
+    case 'post':
+      void postAll(message.posts)
+      break
+    case 'report':
+      void Promise.all([...threads.values()].map(({ thread }) => thread.listMembers())).then(
+        (lists) => {
+          const counts = lists.map((members) => members.length)
+          if (process.env.SCALE_DIAG !== undefined) diagnose(counts)
+          send({ type: 'report', latencies, members: counts })
+        },
+      )
+      break
+    case 'stop':
+      void Promise.all(nodes.map((node) => node.stop().catch(() => undefined))).then(() => {
+        send({ type: 'stopped' })
+        process.exit(0)
+      })
+      break
+  }
+})
+send({ type: 'ready' })
+
+/** SCALE_DIAG=1: what the peers that list fewest members see of the network. */
+function diagnose(counts: number[]): void {
+  const entries = [...threads.entries()].map(([peer, held], i) => ({
+    peer,
+    ...held,
+    count: counts[i] ?? 0,
+  }))
+  entries.sort((a, b) => a.count - b.count)
+  for (const { peer, thread, count, node } of entries.slice(0, 3)) {
+    const pubsub = node.libp2p.services.pubsub as unknown as {
+      getMeshPeers(t: string): string[]
+    }
+    const connections = node.libp2p.getConnections()
+    console.error(
+      `peer ${peer}: lists ${count}; connections ${connections.length} (relayed ${connections.filter((c) => c.limits !== undefined).length}); relays ${node.relays.connected().length}; subscribers ${node.transport.subscribers(thread.topic).length}; mesh ${pubsub.getMeshPeers(thread.topic).length}; queued ${node.transport.queue.size}`,
+    )
+  }
+}

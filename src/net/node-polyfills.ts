@@ -23,5 +23,18 @@ promiseStatics.withResolvers ??= <T>(): Resolvers<T> => {
   return { promise, resolve, reject }
 }
 
+/**
+ * `ws` is an EventEmitter: an `error` emitted when nobody listens any more (a dial the
+ * caller gave up on, a socket refused while libp2p had already let go of it) throws and
+ * takes the whole process down. Browsers' WebSocket never does that; this one keeps a
+ * listener of its own, and libp2p still hears every error through its own listeners.
+ */
+class BrowserLikeWebSocket extends NodeWebSocket {
+  constructor(...args: ConstructorParameters<typeof NodeWebSocket>) {
+    super(...args)
+    this.on('error', () => undefined)
+  }
+}
+
 const globals = globalThis as unknown as { WebSocket?: unknown }
-globals.WebSocket ??= NodeWebSocket
+globals.WebSocket ??= BrowserLikeWebSocket

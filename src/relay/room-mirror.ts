@@ -41,6 +41,8 @@ export class RoomMirror {
   private readonly relays = new Set<string>()
   /** The room topics each connected peer subscribes to. */
   private readonly roomsOf = new Map<string, Set<string>>()
+  /** Clients past the room cap, being hung up on (counted once). */
+  private readonly refusing = new Set<string>()
   private readonly node: Libp2p
   private readonly transport: Libp2pTransport
   private readonly maxRooms: number
@@ -72,6 +74,7 @@ export class RoomMirror {
       const peer = event.detail.toString()
       this.relays.delete(peer)
       this.roomsOf.delete(peer)
+      this.refusing.delete(peer)
       setTimeout(() => this.reconcileAll(), 0)
     })
     // A peer found to be a relay no longer keeps rooms alive, and hears of all our rooms.
@@ -132,7 +135,10 @@ export class RoomMirror {
       return
     }
     rooms.add(topic)
-    if (rooms.size > this.maxRooms && !this.relays.has(peer)) void this.refuseIfClient(peer)
+    if (rooms.size > this.maxRooms && !this.relays.has(peer) && !this.refusing.has(peer)) {
+      this.refusing.add(peer)
+      void this.refuseIfClient(peer)
+    }
   }
 
   /** Hangs up on a client past the room cap (a relay, known by its agent, may have any number). */
@@ -142,6 +148,7 @@ export class RoomMirror {
     const agent = new TextDecoder().decode(known?.metadata.get('AgentVersion'))
     if (agent.startsWith(RELAY_AGENT_PREFIX)) {
       this.relays.add(peer)
+      this.refusing.delete(peer)
       return
     }
     this.roomsOf.delete(peer)

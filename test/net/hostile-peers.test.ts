@@ -7,39 +7,17 @@
  */
 import '../../src/net/node-polyfills.js'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
-import { identify } from '@libp2p/identify'
-import { noise } from '@libp2p/noise'
-import { webSockets } from '@libp2p/websockets'
-import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
-import { sha256 } from '@noble/hashes/sha2'
-import { createLibp2p } from 'libp2p'
 import { claims, edKey, forge } from '../helpers/jwt-forge.js'
+import { type RawNode, rawGossipNode } from '../helpers/raw-node.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
 const utf8 = new TextEncoder()
 
-async function rawGossipNode() {
-  return createLibp2p({
-    transports: [webSockets()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: {
-      identify: identify(),
-      pubsub: gossipsub({
-        globalSignaturePolicy: StrictNoSign,
-        msgIdFn: (message) => sha256(message.data ?? new Uint8Array()),
-        allowPublishToZeroTopicPeers: true,
-      }),
-    },
-  })
-}
-
 describe('a raw gossipsub node publishing forged JWTs', () => {
   const net = useRelay()
-  let raw: Awaited<ReturnType<typeof rawGossipNode>> | undefined
+  let raw: RawNode | undefined
 
   afterAll(async () => {
     await raw?.stop()

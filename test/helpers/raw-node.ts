@@ -1,0 +1,38 @@
+/**
+ * A raw libp2p node with gossipsub — plain libraries, none of our code — as an outsider
+ * (or a load generator) would run one against a relay.
+ */
+import '../../src/net/node-polyfills.js'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import { noise } from '@libp2p/noise'
+import { webSockets } from '@libp2p/websockets'
+import { yamux } from '@libp2p/yamux'
+import { sha256 } from '@noble/hashes/sha2'
+import { createLibp2p } from 'libp2p'
+
+export interface RawNodeInit {
+  /** Listen on `/p2p-circuit`: take a reservation on the relays it connects to. */
+  reserve?: boolean
+}
+
+export async function rawGossipNode(init: RawNodeInit = {}) {
+  return createLibp2p({
+    addresses: { listen: init.reserve === true ? ['/p2p-circuit'] : [] },
+    transports: [webSockets(), circuitRelayTransport()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: { denyDialMultiaddr: () => false },
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: StrictNoSign,
+        msgIdFn: (message) => sha256(message.data ?? new Uint8Array()),
+        allowPublishToZeroTopicPeers: true,
+      }),
+    },
+  })
+}
+
+export type RawNode = Awaited<ReturnType<typeof rawGossipNode>>

@@ -1,0 +1,131 @@
+/**
+ * Crowds through the real path: relay processes, real libp2p peers, the protocol's own
+ * pacing (no scaled-down timings). A 100-member room joined one after another converges
+ * on its relay's roster and delivers every post; a room spread over three meshed relays
+ * goes on when one of them stops.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { DEFAULT_TIMINGS } from '../../src/core/index.js'
+import { explainingFailure, type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
+import { RelayProcess } from '../helpers/relay-process.js'
+import { sleep, waitFor } from '../helpers/wait.js'
+
+const running: RelayProcess[] = []
+const peers: NetPeer[] = []
+
+afterAll(async () => {
+  await stopAll(peers)
+  await Promise.all(running.map((relay) => relay.stop()))
+})
+
+async function startRelays(count: number): Promise<RelayProcess[]> {
+  const started: RelayProcess[] = []
+  for (let i = 0; i < count; i++) {
+    // A full mesh; one machine is one address, so the per-address cap is raised.
+    const relay = await RelayProcess.start({
+      peers: started.map((other) => other.address),
+      args: ['--max-reservations-per-ip', '500'],
+    })
+    started.push(relay)
+    running.push(relay)
+  }
+  return started
+}
+
+/** Everyone lists everyone, or the error says who lists how many. */
+async function converged(room: NetPeer[], timeoutMs: number): Promise<void> {
+  const counts = async () =>
+    Promise.all(room.map(async (peer) => (await peer.thread.listMembers()).length))
+  try {
+    await waitFor(async () => (await counts()).every((count) => count === room.length), {
+      timeoutMs,
+      intervalMs: 250,
+      what: `all ${room.length} members to list each other`,
+    })
+  } catch (err) {
+    const seen = await counts()
+    throw new Error(
+      `${(err as Error).message}: lowest ${Math.min(...seen)}, counts ${seen.join(' ')}`,
+    )
+  }
+}
+
+describe('a crowd in one room', () => {
+  it('100 members joining one after another all list each other and get every post', async () => {
+    const [relay] = await startRelays(1)
+    const room: NetPeer[] = []
+    // Joins every 50 ms, as people arrive; production pacing (presence, expiry).
+    for (let i = 0; i < 100; i++) {
+      const peer = await startNetPeer({
+        relays: [relay?.address ?? ''],
+        room: 'crowd',
+        timings: DEFAULT_TIMINGS,
+      })
+      room.push(peer)
+      peers.push(peer)
+      await sleep(50)
+    }
+    await converged(room, 45_000)
+    // Nobody answered a join room-wide: the joins and the roster did it. Each member's
+    // newest claim is its join (the first heartbeat is 20 s or more away).
+    expect(await relay?.metric('ghost_relay_rooms')).toBe(1)
+
+    const texts = Array.from({ length: 10 }, (_, i) => `crowd post ${i}`)
+    for (const [i, text] of texts.entries()) await room[(i * 11) % room.length]?.thread.post(text)
+    await explainingFailure(
+      room.slice(0, 3),
+      waitFor(
+        () => room.every((peer) => texts.every((text) => peer.events.texts().includes(text))),
+        {
+          timeoutMs: 20_000,
+          intervalMs: 100,
+          what: 'every post at every member',
+        },
+      ),
+    )
+    // Each post arrived once.
+    for (const peer of room)
+      expect(peer.events.texts().filter((t) => texts.includes(t as string))).toHaveLength(10)
+    await stopAll(room)
+    peers.length = 0
+  }, 120_000)
+
+  it('a room over three meshed relays goes on when one of them stops', async () => {
+    const relays = await startRelays(3)
+    const addresses = relays.map((relay) => relay.address)
+    const room: NetPeer[] = []
+    for (let i = 0; i < 12; i++) {
+      const peer = await startNetPeer({ relays: addresses, room: 'spread' })
+      room.push(peer)
+      peers.push(peer)
+    }
+    // Peers spread: each holds two of the three, and every relay serves some of them.
+    await waitFor(() => room.every((peer) => peer.node.relays.connected().length === 2), {
+      timeoutMs: 10_000,
+      what: 'each peer to hold two relays',
+    })
+    for (const relay of relays)
+      expect(await relay.metric('ghost_relay_peers')).toBeGreaterThanOrEqual(4)
+    await converged(room, 20_000)
+
+    await relays[0]?.stop()
+    const after = Array.from({ length: 12 }, (_, i) => `after the stop ${i}`)
+    for (const [i, text] of after.entries()) await room[i]?.thread.post(text)
+    await explainingFailure(
+      room.slice(0, 3),
+      waitFor(
+        () => room.every((peer) => after.every((text) => peer.events.texts().includes(text))),
+        {
+          timeoutMs: 10_000,
+          intervalMs: 100,
+          what: 'every post after the stop at every member',
+        },
+      ),
+    )
+    // Those that held the stopped relay moved to the spare one.
+    await waitFor(() => room.every((peer) => peer.node.relays.connected().length === 2), {
+      timeoutMs: 10_000,
+      what: 'peers to fail over to the spare relay',
+    })
+  }, 90_000)
+})

@@ -22,7 +22,8 @@ import { type Lease, REVOKED, ThreadLeases } from './thread-leases.js'
 
 /** The network under the host: the real one is a libp2p node, tests may use a memory hub. */
 export interface HostNetwork {
-  ghost: GhostThreads
+  /** Opens a space (on the real network, on that space's own node). */
+  ghost: Pick<GhostThreads, 'openSpace'>
   applySettings(settings: Settings): Promise<void>
   status(): Omit<HostStatus, 'threads'>
   /** Members' peers in `topic` that gossip with us over a direct (WebRTC) connection. */

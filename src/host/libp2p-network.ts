@@ -1,10 +1,11 @@
 /**
- * The host's real network: one browser-role libp2p node (WebSockets to the relays,
- * circuit relay v2, WebRTC to room peers) with the core on top. Relay changes from the
- * settings apply to the running node; rooms stay open.
+ * The host's real network: browser-role libp2p nodes (WebSockets to the relays, circuit
+ * relay v2, WebRTC to room peers), one per space in use so that a user's spaces cannot be
+ * linked on the wire (space-network.ts), with the core on top. Relay changes from the
+ * settings apply to the running nodes; rooms stay open.
  */
 import type { Identity } from '../core/identity.js'
-import { startGhostNode } from '../net/ghost-node.js'
+import { SpaceNetwork } from '../net/space-network.js'
 import type { Settings } from '../shared/settings.js'
 import type { HostNetwork } from './ghost-host.js'
 
@@ -12,26 +13,28 @@ export async function startLibp2pNetwork(
   identity: Identity,
   settings: Settings,
 ): Promise<HostNetwork> {
-  const node = await startGhostNode({
+  const network = new SpaceNetwork({
     identity,
     relays: settings.relays,
     webrtc: true,
     allowPrivateAddresses: settings.allowPrivateAddresses,
   })
+  const nodes = () => [...network.nodes().values()]
   return {
-    ghost: node.ghost,
-    applySettings: (next) => node.relays.setRelays(next.relays),
+    ghost: network,
+    applySettings: (next) => network.setRelays(next.relays),
     status: () => ({
-      peerId: node.libp2p.peerId.toString(),
-      relays: node.relays.list(),
-      connections: node.libp2p.getConnections().length,
-      directPeers: node.dialer.directPeers().length,
+      peerIds: nodes().map((node) => node.libp2p.peerId.toString()),
+      relays: network.relayList(),
+      connections: nodes().reduce((sum, node) => sum + node.libp2p.getConnections().length, 0),
+      directPeers: nodes().reduce((sum, node) => sum + node.dialer.directPeers().length, 0),
     }),
-    directSubscribers: (topic) => {
-      const direct = new Set(node.dialer.directPeers())
-      return node.transport.subscribers(topic).filter((peer) => direct.has(peer)).length
-    },
-    redial: () => node.relays.redialNow(),
-    stop: () => node.stop(),
+    directSubscribers: (topic) =>
+      nodes().reduce((sum, node) => {
+        const direct = new Set(node.dialer.directPeers())
+        return sum + node.transport.subscribers(topic).filter((peer) => direct.has(peer)).length
+      }, 0),
+    redial: () => network.redialNow(),
+    stop: () => network.stop(),
   }
 }

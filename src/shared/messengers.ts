@@ -49,7 +49,8 @@ export interface HostCall {
 
 /** What the popup and tests may read about the host. Never message text. */
 export interface HostStatus {
-  peerId: string
+  /** One per space in use: spaces do not share a peer id (net/space-network.ts). */
+  peerIds: string[]
   relays: { address: string; connected: boolean }[]
   connections: number
   directPeers: number

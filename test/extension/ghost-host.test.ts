@@ -40,7 +40,7 @@ function memoryNetwork(identity: Identity): HostNetwork {
   return {
     ghost,
     applySettings: async () => undefined,
-    status: () => ({ peerId: 'memory', relays: [], connections: 0, directPeers: 0 }),
+    status: () => ({ peerIds: ['memory'], relays: [], connections: 0, directPeers: 0 }),
     directSubscribers: () => 0,
     redial: () => undefined,
     stop: () => ghost.stop(),

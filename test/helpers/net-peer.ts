@@ -78,7 +78,15 @@ export async function describePeer(peer: NetPeer): Promise<string> {
   return [
     `peer ${libp2p.peerId.toString().slice(-6)} (${peer.did.slice(-6)})`,
     `  connections: ${libp2p.getConnections().length} (${libp2p.getConnections().filter((c) => c.remoteAddr.toString().includes('p2p-circuit')).length} relayed)`,
-    `  subscribers: ${transport.subscribers(topic).length}, queued: ${transport.queue.size}`,
+    `  subscribers: ${transport.subscribers(topic).length}, queued: ${transport.queue.size}, relays ${peer.node.relays.connected().length}, gossip scores ${transport
+      .subscribers(topic)
+      .map((id) =>
+        Math.round(
+          (libp2p.services.pubsub as unknown as { getScore(peer: string): number }).getScore(id),
+        ),
+      )
+      .join(' ')}`,
+    `  refused: ${[...new Set(peer.refusals)].map((reason) => `${reason} ×${peer.refusals.filter((r) => r === reason).length}`).join(', ') || 'none'}`,
     `  members: ${(await peer.thread.listMembers()).length} (joined events ${peer.events.joined.length}, left ${peer.events.left.length}), mesh: ${(peer.node.libp2p.services.pubsub as unknown as { getMeshPeers(t: string): string[] }).getMeshPeers(topic).length}, messages: ${JSON.stringify(peer.events.texts())}`,
   ].join('\n')
 }

@@ -18,6 +18,15 @@ import { BOB, CAROL, fakePopupApi, post, SELF, status } from './fake-popup-api.j
 
 const HOSTILE = '<img src=x onerror="window.pwned=1"><b>bold</b>'
 const noRetry = async () => undefined
+/** A page is in a room: a relay is wanted. */
+const IN_A_ROOM = {
+  space: 'dapp',
+  room: 'lobby',
+  members: 2,
+  direct: 0,
+  owners: ['https://dapp.example'],
+  unread: 0,
+}
 
 describe('StatusBar', () => {
   it('shows relay, peers and direct peers when connected', () => {
@@ -25,10 +34,27 @@ describe('StatusBar', () => {
     expect(screen.getByRole('status').textContent).toContain('relay connected · 3 peers · 1 direct')
   })
 
+  it('says no room is open, and no banner, while no page is in a room', () => {
+    render(
+      <StatusBar
+        status={status({
+          relays: [{ address: '/ip4/1.2.3.4/tcp/1/ws', connected: false }],
+          threads: [],
+        })}
+        onRetry={noRetry}
+      />,
+    )
+    expect(screen.getByRole('status').textContent).toContain('No room open')
+    expect(screen.queryByRole('alert')).toBeNull()
+  })
+
   it('warns with a banner when no relay answers, and when the host does not', () => {
     const { unmount } = render(
       <StatusBar
-        status={status({ relays: [{ address: '/ip4/1.2.3.4/tcp/1/ws', connected: false }] })}
+        status={status({
+          relays: [{ address: '/ip4/1.2.3.4/tcp/1/ws', connected: false }],
+          threads: [IN_A_ROOM],
+        })}
         onRetry={noRetry}
       />,
     )
@@ -42,7 +68,10 @@ describe('StatusBar', () => {
     let retries = 0
     render(
       <StatusBar
-        status={status({ relays: [{ address: '/ip4/1.2.3.4/tcp/1/ws', connected: false }] })}
+        status={status({
+          relays: [{ address: '/ip4/1.2.3.4/tcp/1/ws', connected: false }],
+          threads: [IN_A_ROOM],
+        })}
         onRetry={async () => {
           retries++
           return 'The extension’s host did not answer; try again'

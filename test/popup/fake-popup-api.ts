@@ -11,7 +11,7 @@ export const CAROL = `did:key:z6Mk${'c'.repeat(44)}`
 
 export function status(overrides: Partial<HostStatus> = {}): HostStatus {
   return {
-    peerId: '12D3KooWtest',
+    peerIds: ['12D3KooWtest'],
     relays: [{ address: '/ip4/127.0.0.1/tcp/4040/ws', connected: true }],
     connections: 3,
     directPeers: 1,

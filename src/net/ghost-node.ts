@@ -14,9 +14,10 @@ import type { ReceiptRules } from '../core/receipt-rules.js'
 import type { ThreadTimings } from '../core/thread-timings.js'
 import { RESUBSCRIBE_WAIT_MS } from './constants.js'
 import { createPeerNode, type PeerNodeInit } from './create-peer-node.js'
+import { watchGossipStreams } from './gossip-stream-watch.js'
 import { type GossipNode, Libp2pTransport } from './libp2p-transport.js'
 import { RelayDirectory } from './relay-directory.js'
-import { RelayKeeper } from './relay-keeper.js'
+import { peerOf, RelayKeeper } from './relay-keeper.js'
 import { WebRTCDialer } from './webrtc-dialer.js'
 
 export interface GhostNodeInit extends PeerNodeInit {
@@ -84,6 +85,9 @@ export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
     relaysToward: (named) => transport.relaysToward(named),
   })
   relays.start()
+  const stopWatching = watchGossipStreams(libp2p, {
+    expected: (peer) => relays.connected().some((relay) => peerOf(relay) === peer),
+  })
   if (init.webrtc ?? true) dialer.start()
   await threads.start()
   return {
@@ -93,6 +97,7 @@ export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
     relays,
     dialer,
     async stop() {
+      stopWatching()
       dialer.stop()
       relays.stop()
       await threads.stop()

@@ -24,7 +24,7 @@ export class RelayMetrics {
   })
   readonly refused = new Counter({
     name: 'ghost_relay_refused_total',
-    help: 'Clients refused: reservations past the per-address cap, connections past the room cap',
+    help: 'Clients refused or hung up on: reservations past the per-address cap, connections past the room cap, connections whose gossip stream died',
     labelNames: ['why'] as const,
     registers: [this.registry],
   })

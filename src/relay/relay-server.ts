@@ -19,6 +19,7 @@ import {
   RELAYS_PROTOCOL,
 } from '../net/constants.js'
 import { createRelayNode, type RelayNode } from '../net/create-relay-node.js'
+import { watchGossipStreams } from '../net/gossip-stream-watch.js'
 import { Libp2pTransport } from '../net/libp2p-transport.js'
 import { announceOnlyToMembers } from '../net/relay-announcements.js'
 import { meshedRelayAddresses } from '../net/relay-directory.js'
@@ -146,6 +147,11 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
   node.addEventListener('peer:connect', countPeers)
   node.addEventListener('peer:disconnect', countPeers)
   // A relay meshes with every relay it is given, not a random few.
+  // A member whose gossip stream died hears nothing until it reconnects: make it.
+  const stopWatching = watchGossipStreams(node, {
+    expected: (peer) => mirror.isMember(peer),
+    onBroken: () => metrics.refused.inc({ why: 'gossip-stream-lost' }),
+  })
   const keeper = new RelayKeeper(node, { relays: init.peers ?? [], relaysPerPeer: Infinity })
   keeper.start()
 
@@ -173,6 +179,7 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     async stop() {
       serving = false
       keeper.stop()
+      stopWatching()
       mirror.stop()
       await node.stop()
       await unlockKey()

@@ -101,6 +101,11 @@ export class RoomMirror {
     return [...this.mirrored.keys()]
   }
 
+  /** Whether a connected client is in some room here. */
+  isMember(peer: string): boolean {
+    return !this.relays.has(peer) && (this.roomsOf.get(peer)?.size ?? 0) > 0
+  }
+
   /** Connected peers known to be relays. */
   relayPeers(): string[] {
     return [...this.relays]

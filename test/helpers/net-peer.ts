@@ -92,11 +92,16 @@ export async function describePeer(peer: NetPeer): Promise<string> {
 }
 
 /** Runs `wait`; on failure, adds each peer's view of the network to the error. */
-export async function explainingFailure<T>(peers: NetPeer[], wait: Promise<T>): Promise<T> {
+export async function explainingFailure<T>(
+  peers: NetPeer[] | (() => NetPeer[]),
+  wait: Promise<T>,
+): Promise<T> {
   try {
     return await wait
   } catch (err) {
-    const views = await Promise.all(peers.map(describePeer))
+    // A function names the peers worth showing once the wait failed (those that lag).
+    const shown = typeof peers === 'function' ? peers() : peers
+    const views = await Promise.all(shown.map(describePeer))
     throw new Error(`${(err as Error).message}\n${views.join('\n')}`)
   }
 }

@@ -78,6 +78,11 @@ export class EventLog {
   texts(): unknown[] {
     return this.messages.map((post) => post.message)
   }
+
+  /** Live messages and those that came in a backlog: everything this peer was given. */
+  allTexts(): unknown[] {
+    return [...this.texts(), ...this.backlogs.flat().map((post) => post.message)]
+  }
 }
 
 export async function closeAll(peers: TestPeer[]): Promise<void> {

@@ -226,6 +226,19 @@ try {
     measure: 'relay traffic per member while talking (in + out, all relays)',
     ...atMost(Math.round(relayBytes(before, after) / PEERS), 0, 'B/s'),
   })
+  const lost = await Promise.all(
+    relays
+      .filter((relay) => relay.pid !== undefined)
+      .map((relay) => relay.metric('ghost_relay_refused_total{why="gossip-stream-lost"}')),
+  )
+  rows.push({
+    measure: 'connections hung up for a lost gossip stream (all relays)',
+    ...atMost(
+      lost.reduce((a, b) => a + b, 0),
+      0,
+      '',
+    ),
+  })
   const rss = Math.max(...relayPids.map((pid) => readProc(pid).rssBytes))
   rows.push({
     measure: 'relay RSS (largest)',

@@ -98,10 +98,8 @@ export const PUBLISH_QUEUE_MAX_AGE_MS = 60_000
  */
 export const RELAYS_PER_PEER = 2
 
-/** How often a node checks that its gossip connections still carry both streams (gossip-stream-watch.ts)... */
+/** How often a node checks that its gossip connections still carry both streams (gossip-stream-watch.ts). */
 export const GOSSIP_STREAM_WATCH_MS = 2_000
-/** ...once a connection is this old (opening both streams takes milliseconds, a second under load). */
-export const GOSSIP_STREAM_GRACE_MS = 5_000
 
 /** Redialling a relay that went away: exponential backoff between these bounds. */
 export const RELAY_REDIAL_MIN_MS = 250

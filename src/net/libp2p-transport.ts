@@ -77,8 +77,17 @@ export class Libp2pTransport implements PubSubTransport {
   }
 
   async publish(topic: string, data: Uint8Array): Promise<void> {
-    if (this.pubsub.getSubscribers(topic).length === 0 || this.queue.has(topic)) {
+    if (this.pubsub.getSubscribers(topic).length === 0) {
       this.queue.add(topic, data)
+      return
+    }
+    // Queued messages go first, in order. They are flushed when a subscriber appears, but
+    // one queued while a subscriber was already known again (a relay failing over) would
+    // wait for the next subscription change, and everything after it too: a post made
+    // right after a relay stopped reached nobody in one crowd test run.
+    if (this.queue.has(topic)) {
+      this.queue.add(topic, data)
+      await this.flush(topic)
       return
     }
     await this.pubsub.publish(topic, data)

@@ -22,6 +22,8 @@ describe('a gossip stream that dies', () => {
         timeoutMs: 10_000,
       },
     )
+    // The watch judges connections it has seen healthy (a new one may be slow to open).
+    await sleep(3_000)
     const relayId = net.relay.address.split('/p2p/')[1] ?? ''
     const [connection] = bob.node.libp2p
       .getConnections()

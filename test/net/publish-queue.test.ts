@@ -41,3 +41,40 @@ describe('PublishQueue', () => {
     expect(queue.take('a')).toEqual([])
   })
 })
+
+describe('Libp2pTransport publishing with a queue', () => {
+  it('sends what waited in the queue, then the new message, when a subscriber is known', async () => {
+    await import('../../src/net/node-polyfills.js')
+    const { createPeerNode } = await import('../../src/net/create-peer-node.js')
+    const { Libp2pTransport } = await import('../../src/net/libp2p-transport.js')
+    const { waitFor } = await import('../helpers/wait.js')
+    const init = {
+      relays: [],
+      webrtc: false,
+      listen: ['/ip4/127.0.0.1/tcp/0/ws'],
+      allowPrivateAddresses: true,
+    }
+    const [a, b] = [await createPeerNode(init), await createPeerNode(init)]
+    try {
+      const [sender, receiver] = [new Libp2pTransport(a), new Libp2pTransport(b)]
+      const topic = '3box.chat.v2.queue.test'
+      const got: number[] = []
+      receiver.subscribe(topic, async ({ data }) => {
+        got.push(data[0] as number)
+        return 'accept'
+      })
+      sender.subscribe(topic, async () => 'accept')
+      await a.dial(b.getMultiaddrs())
+      await waitFor(() => sender.subscribers(topic).length === 1, { timeoutMs: 5_000 })
+      await sender.receiving(topic)
+      // Left in the queue while the subscriber was already known (a relay failing over).
+      sender.queue.add(topic, bytes(1))
+      await sender.publish(topic, bytes(2))
+      await waitFor(() => got.length === 2, { timeoutMs: 5_000, what: 'both messages' })
+      expect(got).toEqual([1, 2])
+      expect(sender.queue.has(topic)).toBe(false)
+    } finally {
+      await Promise.all([a.stop(), b.stop()])
+    }
+  }, 20_000)
+})

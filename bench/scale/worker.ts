@@ -105,8 +105,16 @@ function diagnose(counts: number[]): void {
       getMeshPeers(t: string): string[]
     }
     const connections = node.libp2p.getConnections()
+    const gossip = connections
+      .map((c) =>
+        c.streams
+          .filter((stream) => stream.protocol.startsWith('/meshsub/'))
+          .map((stream) => stream.direction[0])
+          .join(''),
+      )
+      .join('|')
     console.error(
-      `peer ${peer}: lists ${count}; connections ${connections.length} (relayed ${connections.filter((c) => c.limits !== undefined).length}); relays ${node.relays.connected().length}; subscribers ${node.transport.subscribers(thread.topic).length}; mesh ${pubsub.getMeshPeers(thread.topic).length}; queued ${node.transport.queue.size}`,
+      `peer ${peer}: lists ${count}; connections ${connections.length} (relayed ${connections.filter((c) => c.limits !== undefined).length}); relays ${node.relays.connected().length}; subscribers ${node.transport.subscribers(thread.topic).length}; mesh ${pubsub.getMeshPeers(thread.topic).length}; queued ${node.transport.queue.size}; gossip streams ${gossip}`,
     )
   }
 }

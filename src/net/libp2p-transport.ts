@@ -198,21 +198,20 @@ export class Libp2pTransport implements PubSubTransport {
     }
     // Last, every route at once (WebRTC too, signalled through the relays) with the time left.
     if (answer === undefined && !aborted()) answer = await attempt(true)
-    this.closeIdleCircuits(peerId, hadConnection)
+    if (id !== undefined && !hadConnection) this.closeIdleCircuits(id)
     if (answer !== undefined) return answer
     const why = lastError instanceof Error ? `: ${lastError.message}` : ''
     throw new PeerUnreachableError(`peer ${peerId} did not answer ${protocol}${why}`)
   }
 
   /**
-   * A circuit we opened for one request is closed after it. Each newcomer asks a few
+   * A circuit we opened for one request (we had no connection to the peer before) is
+   * closed after it. Each newcomer asks a few
    * members for the backlog: kept open, every peer of a 150-member room held ~10 relayed
    * connections, each pinged and identified through the relay (the idle relay's largest
    * cost). A circuit in use by something else (a stream open, WebRTC signalling) stays.
    */
-  private closeIdleCircuits(peer: string, hadConnection: boolean): void {
-    const id = parsePeerId(peer)
-    if (id === undefined || hadConnection) return
+  private closeIdleCircuits(id: PeerId): void {
     for (const connection of this.node.getConnections(id)) {
       if (connection.limits !== undefined && connection.streams.length === 0)
         void connection.close().catch(() => undefined)

@@ -24,7 +24,6 @@ import { Libp2pTransport } from '../net/libp2p-transport.js'
 import { announceOnlyToMembers } from '../net/relay-announcements.js'
 import { meshedRelayAddresses } from '../net/relay-directory.js'
 import { peerOf, RelayKeeper } from '../net/relay-keeper.js'
-import { serveRequests } from '../net/stream-request.js'
 import { startHttpEndpoints } from './http-endpoints.js'
 import { lockKeyFile, RelayConfigError } from './key-lock.js'
 import { loadOrCreatePeerKey } from './peer-key.js'
@@ -128,7 +127,7 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     return encodeUtf8(JSON.stringify(answer))
   })
   // Peers ask where the relays we are meshed with are (relay-directory.ts).
-  void serveRequests(node, RELAYS_PROTOCOL, async () =>
+  transport.handle(RELAYS_PROTOCOL, async () =>
     encodeUtf8(JSON.stringify(await meshedRelayAddresses(node, mirror.relayPeers()))),
   )
   const countPeers = (): void => {
@@ -146,12 +145,12 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
   })
   node.addEventListener('peer:connect', countPeers)
   node.addEventListener('peer:disconnect', countPeers)
-  // A relay meshes with every relay it is given, not a random few.
   // A member whose gossip stream died hears nothing until it reconnects: make it.
   const stopWatching = watchGossipStreams(node, {
     expected: (peer) => mirror.isMember(peer),
     onBroken: () => metrics.refused.inc({ why: 'gossip-stream-lost' }),
   })
+  // A relay meshes with every relay it is given, not a random few.
   const keeper = new RelayKeeper(node, { relays: init.peers ?? [], relaysPerPeer: Infinity })
   keeper.start()
 
@@ -170,7 +169,7 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     })
   }
   return {
-    node: node,
+    node,
     peerId: node.peerId.toString(),
     addresses: node.getMultiaddrs().map((address) => address.toString()),
     httpUrl: http?.url,

@@ -160,10 +160,12 @@ export class Libp2pTransport implements PubSubTransport {
         // An open connection or a circuit answers in milliseconds when it works; one that
         // stalls (a connection still being set up) must not use up the whole request.
         // The last, patient try gets whatever time is left.
-        // A peer we hold a direct, unlimited connection to (our relay) is only slow, not
-        // stalled: a busy relay answering a crowd's member list needs more than 1.5 s.
+        // Our relay is only slow, not stalled: a busy relay answering a crowd's member list
+        // needs more than 1.5 s. A member's WebRTC connection gets no such grace: a fresh
+        // one can stall its first stream, and a DM to a just-joined browser then used up
+        // all 5 s on it (CI, twice).
         const signal =
-          patient || this.directlyConnected(target)
+          patient || this.isOurRelay(target)
             ? options.signal
             : AbortSignal.any([
                 ...(options.signal === undefined ? [] : [options.signal]),
@@ -241,11 +243,8 @@ export class Libp2pTransport implements PubSubTransport {
     return this.node.getConnections(id).length > 0 ? [id, ...routes] : routes
   }
 
-  private directlyConnected(target: PeerId | Multiaddr[]): boolean {
-    return (
-      !Array.isArray(target) &&
-      this.node.getConnections(target).some((connection) => connection.limits === undefined)
-    )
+  private isOurRelay(target: PeerId | Multiaddr[]): boolean {
+    return !Array.isArray(target) && this.routes().includes(target.toString())
   }
 
   /**

@@ -36,7 +36,7 @@ export class ThreadPresence {
 
   /** Announces us with a `join` and starts the heartbeats (again, after a reconnect). */
   async join(): Promise<void> {
-    const first = nextHeartbeat(this.init.timings, this.init.roomSize(), undefined)
+    const first = nextHeartbeat(this.init.timings, this.init.roomSize())
     this.intervalMs = first.intervalMs
     await this.announce('join', first.ttlS)
     this.joined = true
@@ -59,7 +59,7 @@ export class ThreadPresence {
   }
 
   private heartbeat(): void {
-    const next = nextHeartbeat(this.init.timings, this.init.roomSize(), this.intervalMs)
+    const next = nextHeartbeat(this.init.timings, this.init.roomSize())
     this.intervalMs = next.intervalMs
     void this.announce('presence', next.ttlS)
     this.init.timers.only('heartbeat', next.delayMs, () => this.heartbeat())

@@ -28,6 +28,14 @@ export const RELAY_MESH = { D: 8_192, Dlo: 8_192, Dhi: 8_192, Dout: 16 }
  */
 export const PEER_PING_INTERVAL_MS = 60_000
 export const RELAY_PING_INTERVAL_MS = 120_000
+/**
+ * How long a ping may take before libp2p aborts the connection (its adaptive timeout
+ * starts at 5 s). A ping that slow is a busy peer, not a dead one: with 300 peers joining
+ * a relay on 2 cores, pings waited over 5 s, 104 healthy connections were aborted, and
+ * every peer that redialled and joined again added to the load that had made them slow.
+ * A connection that is really dead is still left within a ping interval and this.
+ */
+export const PING_TIMEOUT_MS = { minTimeout: 30_000, maxTimeout: 60_000 }
 
 /**
  * Connection-manager limits of a relay. The defaults (5 inbound per second per IP, 10

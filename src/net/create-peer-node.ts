@@ -13,8 +13,9 @@ import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
-import { PEER_PING_INTERVAL_MS } from './constants.js'
+import { PEER_PING_INTERVAL_MS, PING_TIMEOUT_MS } from './constants.js'
 import { gossipsubOptions } from './gossip-options.js'
+import { openGossipStreamsConcurrently } from './gossip-outbound-streams.js'
 import type { GossipNode } from './libp2p-transport.js'
 
 export interface PeerNodeInit {
@@ -37,7 +38,7 @@ export interface PeerNodeInit {
 export async function createPeerNode(init: PeerNodeInit): Promise<GossipNode> {
   const useWebRTC = init.webrtc ?? true
   const iceServers = init.iceServers ?? []
-  return createLibp2p({
+  const node = (await createLibp2p({
     ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
     addresses: {
       listen: ['/p2p-circuit', ...(useWebRTC ? ['/webrtc'] : []), ...(init.listen ?? [])],
@@ -48,7 +49,7 @@ export async function createPeerNode(init: PeerNodeInit): Promise<GossipNode> {
       ...(useWebRTC ? [webRTC({ rtcConfiguration: { iceServers } })] : []),
     ],
     connectionEncrypters: [noise()],
-    connectionMonitor: { pingInterval: PEER_PING_INTERVAL_MS },
+    connectionMonitor: { pingInterval: PEER_PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS },
     streamMuxers: [yamux()],
     ...(init.allowPrivateAddresses === true
       ? { connectionGater: { denyDialMultiaddr: () => false } }
@@ -62,5 +63,7 @@ export async function createPeerNode(init: PeerNodeInit): Promise<GossipNode> {
       ping: ping(),
       pubsub: gossipsub(gossipsubOptions('peer')),
     },
-  }) as Promise<GossipNode>
+  })) as GossipNode
+  openGossipStreamsConcurrently(node.services.pubsub)
+  return node
 }

@@ -13,12 +13,14 @@ import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import {
+  PING_TIMEOUT_MS,
   RELAY_AGENT_PREFIX,
   RELAY_CONNECTIONS,
   RELAY_PING_INTERVAL_MS,
   RELAY_RESERVATIONS,
 } from './constants.js'
 import { gossipsubOptions } from './gossip-options.js'
+import { openGossipStreamsConcurrently } from './gossip-outbound-streams.js'
 
 export type RelayNode = Libp2p<{
   pubsub: GossipSub
@@ -36,7 +38,7 @@ export interface RelayNodeInit {
 }
 
 export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
-  return createLibp2p({
+  const node = (await createLibp2p({
     privateKey: init.privateKey,
     nodeInfo: { userAgent: `${RELAY_AGENT_PREFIX}1` },
     addresses: { listen: init.listen, announce: init.announce ?? [] },
@@ -44,7 +46,7 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: RELAY_CONNECTIONS,
-    connectionMonitor: { pingInterval: RELAY_PING_INTERVAL_MS },
+    connectionMonitor: { pingInterval: RELAY_PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS },
     // Relays are dialled on whatever address the operator gives, private ones included.
     connectionGater: {
       denyDialMultiaddr: () => false,
@@ -56,5 +58,7 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
       relay: circuitRelayServer({ reservations: RELAY_RESERVATIONS }),
       pubsub: gossipsub(gossipsubOptions('relay')),
     },
-  }) as Promise<RelayNode>
+  })) as RelayNode
+  openGossipStreamsConcurrently(node.services.pubsub)
+  return node
 }

@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
 import { base32 } from 'multiformats/bases/base32'
 import { PostBacklog } from '../../src/core/backlog.js'
+import { MAX_PRESENCE_TTL_S } from '../../src/core/constants.js'
 import { MemoryHub, PeerUnreachableError, type Post, postIdOf } from '../../src/core/index.js'
 import { MemberRegistry } from '../../src/core/members.js'
+import { nextHeartbeat, ttlFor } from '../../src/core/presence-pacing.js'
 import { RateLimiter } from '../../src/core/rate-limit.js'
+import { DEFAULT_TIMINGS } from '../../src/core/thread-timings.js'
 
 const NOW = 1_700_000_000_000
 
@@ -175,5 +178,29 @@ describe('MemoryHub', () => {
       { topic: 't', peerId: b.peerId, subscribed: false },
     ])
     await expect(b.publish('t', new Uint8Array())).rejects.toThrow(PeerUnreachableError)
+  })
+})
+
+describe('nextHeartbeat (presence pacing)', () => {
+  const timings = DEFAULT_TIMINGS
+
+  it('beats every 20 s in a small room and paces a crowd to about one presence a second', () => {
+    expect(nextHeartbeat(timings, 2, () => 1).intervalMs).toBe(20_000)
+    expect(nextHeartbeat(timings, 150, () => 1).intervalMs).toBe(150_000)
+    // The longest interval holds however large the room is.
+    expect(nextHeartbeat(timings, 5_000, () => 1).intervalMs).toBe(300_000)
+  })
+
+  it('jumps to the room’s pace at once, and each presence’s ttl covers the wait for the next', () => {
+    // A newcomer that has just learned it is in a 300-member room does not ramp up.
+    const beat = nextHeartbeat(timings, 300, Math.random)
+    expect(beat.intervalMs).toBe(300_000)
+    expect(beat.delayMs).toBeLessThanOrEqual(beat.intervalMs)
+    expect(beat.delayMs).toBeGreaterThanOrEqual(0.9 * beat.intervalMs)
+    expect(beat.ttlS * 1000).toBeGreaterThan(beat.delayMs * 2)
+    expect(beat.ttlS).toBe(ttlFor(timings, 300_000))
+    expect(beat.ttlS).toBeLessThanOrEqual(MAX_PRESENCE_TTL_S)
+    // A small room's presence holds as long as v1's member expiry.
+    expect(ttlFor(timings, 20_000)).toBe(timings.memberExpiryMs / 1000)
   })
 })

@@ -138,6 +138,8 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     // Members answer a join at once, and post right after: be able to hear them first.
     await this.transport.receiving?.(this.topic).catch(() => undefined)
     if (this.closed) return
+    await this.catchUp.beforeJoin()
+    if (this.closed) return
     await this.presence.join()
     this.catchUp.joined()
   }

@@ -6,6 +6,7 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { DEFAULT_TIMINGS } from '../../src/core/index.js'
+import { ttlFor } from '../../src/core/presence-pacing.js'
 import { explainingFailure, type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { sleep, waitFor } from '../helpers/wait.js'
@@ -32,6 +33,12 @@ async function startRelays(count: number): Promise<RelayProcess[]> {
   return started
 }
 
+/** A room message's JWT claims, read without checking (the receivers check them). */
+function claimsOf(data: Uint8Array): Record<string, unknown> {
+  const payload = new TextDecoder().decode(data).split('.')[1] ?? ''
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>
+}
+
 /** Everyone lists everyone, or the error says who lists how many. */
 async function converged(room: NetPeer[], timeoutMs: number): Promise<void> {
   const counts = async () =>
@@ -54,6 +61,8 @@ describe('a crowd in one room', () => {
   it('100 members joining one after another all list each other and get every post', async () => {
     const [relay] = await startRelays(1)
     const room: NetPeer[] = []
+    // The `ttl` of every join the first member hears, in the order they came.
+    const joinTtls: number[] = []
     // Joins every 50 ms, as people arrive; production pacing (presence, expiry).
     for (let i = 0; i < 100; i++) {
       const peer = await startNetPeer({
@@ -61,11 +70,22 @@ describe('a crowd in one room', () => {
         room: 'crowd',
         timings: DEFAULT_TIMINGS,
       })
+      if (i === 0)
+        peer.node.libp2p.services.pubsub.addEventListener('message', ({ detail }) => {
+          const claims = claimsOf(detail.data)
+          if (claims.type === 'join' && typeof claims.ttl === 'number') joinTtls.push(claims.ttl)
+        })
       room.push(peer)
       peers.push(peer)
       await sleep(50)
     }
     await converged(room, 45_000)
+    // Newcomers asked the relay who is here before joining, so their joins already hold
+    // for the room's pace (a join sized for a room of one meant another presence 20 s
+    // later from everyone). A relay too busy to answer within 2 s leaves a few at 65 s.
+    const paced = ttlFor(DEFAULT_TIMINGS, 50_000)
+    expect(joinTtls.length).toBeGreaterThanOrEqual(90)
+    expect(joinTtls.slice(-40).filter((ttl) => ttl >= paced).length).toBeGreaterThanOrEqual(30)
     // Nobody answered a join room-wide: the joins and the roster did it. Each member's
     // newest claim is its join (the first heartbeat is 20 s or more away).
     expect(await relay?.metric('ghost_relay_rooms')).toBe(1)

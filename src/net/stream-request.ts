@@ -1,6 +1,6 @@
 /**
  * One request, one response over a libp2p stream: the shape of both direct protocols
- * (`/ghost-threads/backlog/1.0.0`, `/ghost-threads/direct/1.0.0`). Each side sends one
+ * (`/ghost-threads/backlog/2.0.0`, `/ghost-threads/direct/2.0.0`). Each side sends one
  * length-prefixed frame; sizes are bounded before anything is buffered, and both sides
  * give up after a timeout so a stalled peer holds no stream for long.
  */

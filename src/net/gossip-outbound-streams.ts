@@ -14,7 +14,10 @@ import type { Connection, PeerId } from '@libp2p/interface'
 type CreateOutboundStream = (peerId: PeerId, connection: Connection) => Promise<void>
 
 export function openGossipStreamsConcurrently(pubsub: GossipSub): void {
-  const internals = pubsub as unknown as { createOutboundStream: CreateOutboundStream }
+  const internals = pubsub as unknown as { createOutboundStream?: CreateOutboundStream }
+  // A private method: a gossipsub release without it must fail here, loudly, not slow down.
+  if (typeof internals.createOutboundStream !== 'function')
+    throw new Error('gossipsub has no createOutboundStream: update gossip-outbound-streams.ts')
   const open = internals.createOutboundStream.bind(pubsub)
   // Per peer: the newest connection asked for while one opening is in flight (a peer that
   // reconnected meanwhile must get its stream on the new connection).

@@ -54,4 +54,10 @@ describe('openGossipStreamsConcurrently', () => {
     await tick()
     expect(calls.map((call) => call.connection)).toEqual(['old', 'newest', 'later'])
   })
+
+  it('refuses a gossipsub without the opener it replaces, saying what to update', () => {
+    expect(() => openGossipStreamsConcurrently({} as GossipSub)).toThrow(
+      /createOutboundStream.*gossip-outbound-streams/,
+    )
+  })
 })

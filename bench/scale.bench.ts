@@ -102,6 +102,36 @@ const readPeers = (): ProcReading[] => workers.map((worker) => readProc(worker.p
 const peersCpu = (from: ProcReading[], to: ProcReading[]) =>
   from.reduce((sum, reading, w) => sum + cpuPercent(reading, to[w] as ProcReading), 0)
 
+/** Readings of the relays and of the peers' workers at both ends of a phase. */
+interface PhaseReadings {
+  relays: [ProcReading[], ProcReading[]]
+  peers: [ProcReading[], ProcReading[]]
+}
+
+/** What the room cost while it idled or talked: the busiest relay, the peers, the traffic. */
+function phaseCostRows(
+  phase: 'idles' | 'talks',
+  { relays: [before, after], peers: [peersBefore, peersAfter] }: PhaseReadings,
+  relayCpuTarget: number,
+  relayNote = '',
+): Row[] {
+  const during = phase === 'idles' ? 'while idle' : 'while talking'
+  return [
+    {
+      measure: `relay CPU while the room ${phase} (busiest relay${relayNote})`,
+      ...atMost(Math.round(relayCpu(before, after)), relayCpuTarget, '% of a core'),
+    },
+    {
+      measure: `the ${PEERS} peers' CPU while the room ${phase} (all workers)`,
+      ...atMost(Math.round(peersCpu(peersBefore, peersAfter)), 0, '% of a core'),
+    },
+    {
+      measure: `relay traffic per member ${during} (in + out, all relays)`,
+      ...atMost(Math.round(relayBytes(before, after) / PEERS), 0, 'B/s'),
+    },
+  ]
+}
+
 try {
   for (let w = 0; w < WORKERS; w++) workers.push(await startWorker())
 
@@ -149,18 +179,9 @@ try {
   await sleep(IDLE_MS)
   let after = readAll()
   let peersAfter = readPeers()
-  rows.push({
-    measure: 'relay CPU while the room idles (busiest relay)',
-    ...atMost(Math.round(relayCpu(before, after)), 15, '% of a core'),
-  })
-  rows.push({
-    measure: `the ${PEERS} peers' CPU while the room idles (all workers)`,
-    ...atMost(Math.round(peersCpu(peersBefore, peersAfter)), 0, '% of a core'),
-  })
-  rows.push({
-    measure: 'relay traffic per member while idle (in + out, all relays)',
-    ...atMost(Math.round(relayBytes(before, after) / PEERS), 0, 'B/s'),
-  })
+  rows.push(
+    ...phaseCostRows('idles', { relays: [before, after], peers: [peersBefore, peersAfter] }, 15),
+  )
 
   // The room talks: post i from peer (i × 7) mod N, at its time.
   const talkStart = wallClockMs() + 500
@@ -231,18 +252,14 @@ try {
     measure: 'time-to-all, p99',
     ...atMost(ms(toAll, 99), RELAYS >= 4 ? 1_500 : 1_000, 'ms'),
   })
-  rows.push({
-    measure: `relay CPU while the room talks (busiest relay${STOP_RELAY ? ', before the stop' : ''})`,
-    ...atMost(Math.round(relayCpu(before, after)), 0, '% of a core'),
-  })
-  rows.push({
-    measure: `the ${PEERS} peers' CPU while the room talks (all workers)`,
-    ...atMost(Math.round(peersCpu(peersBefore, peersAfter)), 0, '% of a core'),
-  })
-  rows.push({
-    measure: 'relay traffic per member while talking (in + out, all relays)',
-    ...atMost(Math.round(relayBytes(before, after) / PEERS), 0, 'B/s'),
-  })
+  rows.push(
+    ...phaseCostRows(
+      'talks',
+      { relays: [before, after], peers: [peersBefore, peersAfter] },
+      0,
+      STOP_RELAY ? ', before the stop' : '',
+    ),
+  )
   const lost = await Promise.all(
     relays
       .filter((relay) => relay.pid !== undefined)

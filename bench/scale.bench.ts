@@ -7,11 +7,16 @@
  *
  *   --peers 300 --relays 1 --posts 100 --rate 10 --join-seconds 10 --workers <cores>
  *   --stop-relay   stop one relay halfway through the posts (needs --relays ≥ 2)
+ *   --fresh-relays the crowd joins relays that have just started: they cannot vouch for
+ *                  the room's posts, and every newcomer asks a member (a relay restart).
+ *                  By default the joins wait until the relays are RELAY_HISTORY_WARMUP_MS
+ *                  old, as a relay that has been running is.
  */
 import '../src/net/node-polyfills.js'
 import { type ChildProcess, fork } from 'node:child_process'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
+import { RELAY_HISTORY_WARMUP_MS } from '../src/net/constants.js'
 import { RelayProcess } from '../test/helpers/relay-process.js'
 import { bytesPerSecond, cpuPercent, type ProcReading, readProc } from './scale/proc-stats.js'
 import { type FromWorker, type ToWorker, wallClockMs } from './scale/protocol.js'
@@ -26,6 +31,7 @@ const { values: flags } = parseArgs({
     'join-seconds': { type: 'string', default: '10' },
     workers: { type: 'string', default: String(cpus().length) },
     'stop-relay': { type: 'boolean', default: false },
+    'fresh-relays': { type: 'boolean', default: false },
   },
 })
 const PEERS = Number(flags.peers)
@@ -35,6 +41,7 @@ const RATE = Number(flags.rate)
 const JOIN_MS = Number(flags['join-seconds']) * 1000
 const WORKERS = Math.min(PEERS, Number(flags.workers))
 const STOP_RELAY = flags['stop-relay']
+const FRESH_RELAYS = flags['fresh-relays']
 if (STOP_RELAY && RELAYS < 2) throw new Error('--stop-relay needs --relays 2 or more')
 /** How long members may take to list everyone after the last join before we give up. */
 const CONVERGE_LIMIT_MS = 40_000
@@ -55,6 +62,7 @@ for (let r = 0; r < RELAYS; r++) {
     }),
   )
 }
+const relaysStartedMs = Date.now()
 const relayPids = relays.map((relay) => relay.pid as number)
 const workers: ChildProcess[] = []
 const events: FromWorker[] = []
@@ -134,6 +142,7 @@ function phaseCostRows(
 
 try {
   for (let w = 0; w < WORKERS; w++) workers.push(await startWorker())
+  if (!FRESH_RELAYS) await sleep(relaysStartedMs + RELAY_HISTORY_WARMUP_MS - Date.now())
 
   // Join: peer k at epoch + k × gap, round-robin over the workers.
   const epochMs = wallClockMs() + 1_000
@@ -300,7 +309,7 @@ try {
   if (process.env.SCALE_DIAG !== undefined) for (const relay of relays) console.error(relay.output)
 }
 printTable(
-  `Ghost Threads, a crowd in one room: ${PEERS} peers in ${WORKERS} worker processes, ${RELAYS} relay process${RELAYS > 1 ? 'es' : ''} (meshed), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  `Ghost Threads, a crowd in one room: ${PEERS} peers in ${WORKERS} worker processes, ${RELAYS} relay process${RELAYS > 1 ? 'es' : ''} (meshed${FRESH_RELAYS ? ', just started: every newcomer asks a member for the posts' : `, up ${RELAY_HISTORY_WARMUP_MS / 1000} s before the first join`}), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
   rows,
 )
 process.exit(0)

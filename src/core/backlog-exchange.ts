@@ -24,10 +24,13 @@ export interface FetchBacklogInit {
   timeoutMs: number
 }
 
-/** The verified entries of every answer, and how many peers answered our request. */
+/**
+ * The verified entries of every answer, how many peers answered our request, and whether
+ * one said its posts were all of the room's (a relay's word: the caller decides whose counts).
+ */
 export async function fetchBacklog(
   init: FetchBacklogInit,
-): Promise<{ accepted: VerifiedMessage[]; answered: number }> {
+): Promise<{ accepted: VerifiedMessage[]; answered: number; complete: boolean }> {
   const request = encodeUtf8(init.request)
   const answers = await requestEach(
     init.transport,
@@ -38,12 +41,14 @@ export async function fetchBacklog(
   )
   const entries = new Set<string>()
   let answered = 0
+  let complete = false
   for (const answer of answers) {
     if (answer.status !== 'fulfilled') continue
     const own = entriesOf(answer.value, init.requestId)
     if (own === undefined) continue
     answered++
-    for (const entry of own) entries.add(entry)
+    complete ||= own.complete
+    for (const entry of own.entries) entries.add(entry)
   }
   const verdicts = await Promise.all(
     [...entries].map((entry) =>
@@ -53,6 +58,7 @@ export async function fetchBacklog(
   return {
     accepted: verdicts.flatMap((verdict) => (verdict.action === 'accept' ? [verdict.message] : [])),
     answered,
+    complete,
   }
 }
 
@@ -60,7 +66,10 @@ export async function fetchBacklog(
  * The entries of one answer to our request; undefined when it is malformed, too large or
  * not for our request (an empty `request` means "cannot answer": not in the room).
  */
-function entriesOf(answer: Uint8Array, requestId: string): string[] | undefined {
+function entriesOf(
+  answer: Uint8Array,
+  requestId: string,
+): { entries: string[]; complete: boolean } | undefined {
   if (answer.length > MAX_BACKLOG_RESPONSE_BYTES) return undefined
   const text = decodeUtf8(answer)
   if (text === undefined) return undefined
@@ -72,7 +81,11 @@ function entriesOf(answer: Uint8Array, requestId: string): string[] | undefined 
   }
   const parsed = BacklogResponse.safeParse(json)
   if (!parsed.success || parsed.data.request !== requestId) return undefined
-  return parsed.data.entries.slice(0, MAX_BACKLOG_ENTRIES)
+  const { entries, complete } = parsed.data
+  return {
+    entries: entries.slice(0, MAX_BACKLOG_ENTRIES),
+    complete: complete === true && entries.length <= MAX_BACKLOG_ENTRIES,
+  }
 }
 
 /** Up to `count` of `peers`, chosen at random so no member answers every newcomer. */

@@ -51,6 +51,12 @@ export const DEFAULT_BACKLOG_LIMIT = 50
 /** The most a dapp may ask to keep; bounds memory and the size of a backlog answer. */
 export const MAX_BACKLOG_LIMIT = 500
 
+/**
+ * Posts a relay keeps of each room for newcomers (relayed-posts.ts): the default backlog.
+ * A newcomer that wants more than a complete relay answer holds also asks a member.
+ */
+export const RELAY_BACKLOG_POSTS = DEFAULT_BACKLOG_LIMIT
+
 /** Members announce themselves at least this often in small rooms... */
 export const PRESENCE_INTERVAL_MS = 20_000
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3'
 import { PostBacklog } from './backlog.js'
 import { fetchBacklog, fitAnswer, pickPeers } from './backlog-exchange.js'
+import { RELAY_BACKLOG_POSTS } from './constants.js'
 import { sendDirect } from './direct-exchange.js'
 import { DirectMessageFailedError, NotAMemberError, ThreadClosedError } from './errors.js'
 import type { SpaceSigner } from './identity.js'
@@ -98,7 +99,10 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       isClosed: () => this.closed,
       hasMembers: () => this.members.hasRemotePeers(),
       now: this.now,
-      fetch: async (servers, options) => (await this.fetchBacklogOnce(servers, options)).answered,
+      fetch: async (servers, options) => {
+        const { answered, complete, asked } = await this.fetchBacklogOnce(servers, options)
+        return { answered, complete, asked }
+      },
     })
     this.presence = new ThreadPresence({
       topic: this.topic,
@@ -201,29 +205,31 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   /** 3IP-9 `_requestBacklog()`: asks a few members for their recent posts; resolves to the new ones. */
   async _requestBacklog(): Promise<Post[]> {
     this.assertOpen()
-    return (await this.fetchBacklogOnce([], { members: this.catchUp.membersWanted })).kept
+    const members = this.catchUp.membersWanted
+    return (await this.fetchBacklogOnce([], { members, asked: this.timings.backlogPeersAsked }))
+      .kept
   }
 
   /**
-   * One backlog request to a few members (or to `servers`, our relays, for the member
-   * list); `answered` is how many of them answered.
+   * One backlog request to `asked` members (or to `servers`, our relays, for the member
+   * list and their posts); `answered` is how many of them answered, `complete` whether a
+   * relay's posts leave nothing for members to add (relayed-posts.ts).
    */
   private async fetchBacklogOnce(
     servers: PeerRoute[],
-    { members, sinceS }: { members: boolean; sinceS?: number },
-  ): Promise<{ kept: Post[]; answered: number }> {
-    const peers =
-      servers.length > 0
-        ? servers
-        : pickPeers(this.members.remotePeers(), this.timings.backlogPeersAsked)
-    if (peers.length === 0) return { kept: [], answered: 0 }
+    options: { members: boolean; sinceS?: number; asked?: number; avoid?: ReadonlySet<string> },
+  ): Promise<{ kept: Post[]; answered: number; complete: boolean; asked: string[] }> {
+    const { members, sinceS } = options
+    const peers = servers.length > 0 ? servers : this.membersToAsk(options)
+    const asked = peers.map((route) => route.peer)
+    if (peers.length === 0) return { kept: [], answered: 0, complete: false, asked }
     const { jwt, claims } = await this.sign({
       type: 'request_backlog',
       room: this.topic,
       ...(members ? {} : { members: false }),
       ...(sinceS === undefined ? {} : { since: sinceS }),
     })
-    const { accepted, answered } = await fetchBacklog({
+    const { accepted, answered, complete } = await fetchBacklog({
       peers,
       request: jwt,
       requestId: claims.jti,
@@ -232,10 +238,12 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       topic: this.topic,
       timeoutMs: this.timings.requestTimeoutMs,
     })
-    if (this.closed) return { kept: [], answered }
+    if (this.closed) return { kept: [], answered, complete: false, asked }
     const added: Post[] = []
+    let posts = 0
     for (const { jwt: entry, claims: entryClaims } of accepted) {
       if (entryClaims.type === 'chat') {
+        posts++
         const post = await toPost(entry, entryClaims)
         if (this.filters.pass(post) && this.backlog.add({ post, jwt: entry }, this.now()))
           added.push(post)
@@ -252,7 +260,17 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     // Older entries may have been pushed out again by newer ones when the backlog is full.
     const kept = added.filter((post) => this.backlog.has(post.postId)).sort(comparePosts)
     if (kept.length > 0) this.emit('backlog-received', { type: 'backlog', message: kept })
-    return { kept, answered }
+    // A complete relay answer short of RELAY_BACKLOG_POSTS is the whole room; a full one
+    // is the newest RELAY_BACKLOG_POSTS, enough unless we keep more.
+    const enough = posts < RELAY_BACKLOG_POSTS || posts >= this.backlog.limit
+    return { kept, answered, complete: servers.length > 0 && complete && enough, asked }
+  }
+
+  /** `asked` members at random, not those to `avoid` (they did not answer) while others are left. */
+  private membersToAsk({ asked = 1, avoid }: { asked?: number; avoid?: ReadonlySet<string> }) {
+    const all = this.members.remotePeers()
+    const fresh = avoid === undefined ? all : all.filter((route) => !avoid.has(route.peer))
+    return pickPeers(fresh.length > 0 ? fresh : all, asked)
   }
 
   /** 3IP-9: leaves the room with a signed `leave`. Calling it again does nothing. */
@@ -398,7 +416,11 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   }
 
   private onSubscriptionChange(change: SubscriptionChange): void {
-    if (change.topic !== this.topic || change.subscribed) return
+    if (change.topic !== this.topic) return
+    if (change.subscribed) {
+      this.catchUp.serverAppeared(change.peerId)
+      return
+    }
     for (const did of this.members.removePeerEverywhere(change.peerId, this.now()))
       this.emit('user-left', did)
   }

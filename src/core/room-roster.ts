@@ -1,19 +1,28 @@
+import { fitAnswer } from './backlog-exchange.js'
 import { MemberRegistry, memberClaim } from './members.js'
 import type { VerifiedMessage } from './receipt-rules.js'
-import type { BacklogResponse } from './schema.js'
+import { RelayedPosts } from './relayed-posts.js'
+import type { BacklogResponse, Claims } from './schema.js'
 
 /**
  * What a relay knows of one room: its members' newest signed `join`/`presence`, so that a
  * newcomer learns who is here from its relay in one answer, instead of from a room-wide
- * presence by every member (v1: N joins made N² presences). It holds no posts, and an
- * entry is only ever a JWT its member signed: the newcomer verifies each one itself.
+ * presence by every member (v1: N joins made N² presences), and the newest posts it
+ * forwarded (relayed-posts.ts). Each entry is only ever a JWT its author signed: the
+ * newcomer verifies each one itself.
  */
 export class RoomRoster {
   // A relay hosts no member itself: no own DID or peer to leave out.
   private readonly members = new MemberRegistry('', '')
+  readonly posts: RelayedPosts
 
-  /** Takes in a message that passed the receipt rules. */
-  observe({ jwt, claims }: VerifiedMessage, nowMs: number): void {
+  /** `complete`: whether the relay has heard this room from its start (room-mirror.ts). */
+  constructor(complete = false) {
+    this.posts = new RelayedPosts(complete)
+  }
+
+  /** Takes in a message that passed the receipt rules; returns the post bytes it now holds more. */
+  observe({ jwt, claims }: VerifiedMessage, nowMs: number): number {
     switch (claims.type) {
       case 'join':
       case 'presence': {
@@ -26,17 +35,30 @@ export class RoomRoster {
       case 'leave':
         this.members.removePeer(claims.iss, claims.peer, nowMs)
         break
+      case 'chat':
+        // Direct messages never travel on the topic; a `to` here would be refused earlier.
+        if (claims.to === undefined) return this.posts.add(jwt, claims.iat)
+        break
       default:
         break
     }
+    return 0
   }
 
   /**
-   * The answer to a verified `request_backlog`: every member's newest presence (of those
-   * heard from since `sinceS`, when the request asks only for those).
+   * The answer to a verified `request_backlog`: every member's newest presence (only of
+   * those heard from since `since`, when the request asks for latecomers: then no posts),
+   * and the newest posts, saying whether they are all of the room's.
    */
-  answer(requestId: string, sinceS = 0): BacklogResponse {
-    return { request: requestId, entries: this.members.presenceJwts(sinceS * 1000) }
+  answer(request: Extract<Claims, { type: 'request_backlog' }>, nowMs: number): BacklogResponse {
+    const presences =
+      request.members === false ? [] : this.members.presenceJwts((request.since ?? 0) * 1000)
+    if (request.since !== undefined) return { request: request.jti, entries: presences }
+    const posts = this.posts.jwts(nowMs)
+    const entries = fitAnswer(presences, posts)
+    // Posts cut to fit the answer are not "all of the room's" any more.
+    const complete = this.posts.complete && entries.length === presences.length + posts.length
+    return { request: request.jti, entries, complete }
   }
 
   /** Forgets members whose claims ran out; returns how many DIDs are left. */

@@ -91,6 +91,11 @@ export const JwtHeader = z.object({ alg: z.string(), typ: z.string().optional() 
 export const BacklogResponse = z.object({
   request: z.string().max(MAX_JTI_LENGTH),
   entries: z.array(z.string()),
+  /**
+   * A relay's answer: its posts are all of the room's (up to RELAY_BACKLOG_POSTS), so the
+   * newcomer need ask no member. Only our relays' word counts (thread-catch-up.ts).
+   */
+  complete: z.boolean().optional(),
 })
 export type BacklogResponse = z.infer<typeof BacklogResponse>
 

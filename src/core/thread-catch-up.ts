@@ -16,12 +16,24 @@ const RETRY_MS = 500
 const FOLLOW_UPS_MS = [2_000, 8_000]
 /** How long our join waits for the relays' member list (see beforeJoin). */
 const MEMBERS_BEFORE_JOIN_MS = 2_000
+const NO_ANSWER: FetchResult = { answered: 0, complete: false, asked: [] }
 
-/** One backlog request: to `servers` (our relays, for the member list), or to a few members. */
+/**
+ * One backlog request: to `servers` (our relays: the member list and their posts), or to
+ * one member. Resolves to how many answered, and whether a relay's posts were complete
+ * (then no member need be asked).
+ */
 export type FetchOnce = (
   servers: PeerRoute[],
-  options: { members: boolean; sinceS?: number },
-) => Promise<number>
+  options: { members: boolean; sinceS?: number; avoid?: ReadonlySet<string> },
+) => Promise<FetchResult>
+
+export interface FetchResult {
+  answered: number
+  complete: boolean
+  /** The peers asked: a member that did not answer is not asked again at once. */
+  asked: string[]
+}
 
 export interface ThreadCatchUpInit {
   topic: string
@@ -31,14 +43,16 @@ export interface ThreadCatchUpInit {
   isClosed: () => boolean
   hasMembers: () => boolean
   now: () => number
-  /** Resolves to how many peers answered our request. */
   fetch: FetchOnce
 }
 
 /**
- * What a thread fetches by itself when it (re)joins: first who is here, from its relays
- * (nobody answers a join room-wide in a large room), then the recent posts from a few
- * members, without the member list again when a relay gave it.
+ * What a thread fetches by itself when it (re)joins: who is here and the recent posts,
+ * from its relays (nobody answers a join room-wide in a large room); then, only when no
+ * relay could vouch that its posts were all of the room's (a relay that has just
+ * restarted, or none at all), the posts from one member at a time, without the member
+ * list again when a relay gave it. Asking three members at once through relayed circuits
+ * made 300 joins open ~6,700 circuits at one relay (nine in ten timed out).
  */
 export class ThreadCatchUp {
   private postsPending = false
@@ -47,7 +61,11 @@ export class ThreadCatchUp {
   /** When this (re)join began, in seconds: follow-ups ask for members since then. */
   private startedS = 0
   /** The question asked before our join, still to be counted by the first try. */
-  private firstAnswer: Promise<boolean> | undefined
+  private firstAnswer: Promise<FetchResult> | undefined
+  /** Our relays are being asked: members found meanwhile wait for their verdict. */
+  private askingRelays = false
+  /** We joined with no relay connected: the first to serve the room is asked then. */
+  private relaysUnasked = false
 
   constructor(private readonly init: ThreadCatchUpInit) {}
 
@@ -72,14 +90,29 @@ export class ThreadCatchUp {
   /** A (re)join was announced. */
   joined(): void {
     this.postsPending = true
+    this.relaysUnasked = false
     if (this.firstAnswer !== undefined || (this.init.transport.routes?.() ?? []).length > 0)
       void this.askRelays()
-    else if (this.init.hasMembers()) this.schedulePosts()
+    else {
+      this.relaysUnasked = true
+      if (this.init.hasMembers()) this.schedulePosts()
+    }
+  }
+
+  /**
+   * A peer began to serve our room. When it is our relay and we joined before any relay
+   * was connected (a busy relay can take longer than the join waits), ask it now: without
+   * this, 150 of 300 newcomers never had the member list and asked members instead.
+   */
+  serverAppeared(peer: string): void {
+    if (!this.relaysUnasked || !(this.init.transport.routes?.() ?? []).includes(peer)) return
+    this.relaysUnasked = false
+    void this.askRelays()
   }
 
   /** The first other member became known. */
   memberFound(): void {
-    this.schedulePosts()
+    if (!this.askingRelays) this.schedulePosts()
   }
 
   /** Whether members should send the member list with posts (a dapp's `_requestBacklog`). */
@@ -91,25 +124,29 @@ export class ThreadCatchUp {
     // The question asked before the join counts as the first try.
     const first = this.firstAnswer
     this.firstAnswer = undefined
+    this.askingRelays = true
+    let answer: FetchResult = NO_ANSWER
     for (let attempt = 1; attempt <= ATTEMPTS && !this.init.isClosed(); attempt++) {
-      if (attempt === 1 && first !== undefined) {
-        if (await first) break
-      } else {
-        if (this.relays().length === 0) break
-        if (await this.askRelaysOnce()) break
-      }
+      if (attempt === 1 && first !== undefined) answer = await first
+      else if (this.relays().length === 0) break
+      else answer = await this.askRelaysOnce()
+      if (answer.answered > 0) break
       // A relay busy with a crowd joining may not answer in time: ask again, a few times.
       await new Promise<void>((resolve) => this.init.timers.after(RETRY_MS * attempt, resolve))
     }
-    // Posts come from members, once we know some (those known before the answer, too).
-    if (this.init.hasMembers()) this.schedulePosts()
+    this.askingRelays = false
+    // A relay that heard the room from its start gave us every post: nothing to ask members.
+    if (answer.complete) this.postsPending = false
+    // Otherwise posts come from members, once we know some (those known before, too).
+    else if (this.init.hasMembers()) this.schedulePosts()
   }
 
   /** Asks our relays for the member list; on an answer, asks again later for latecomers. */
-  private async askRelaysOnce(): Promise<boolean> {
+  private async askRelaysOnce(): Promise<FetchResult> {
     const servers = this.relays()
-    if (servers.length === 0) return false
-    if ((await this.init.fetch(servers, { members: true }).catch(() => 0)) === 0) return false
+    if (servers.length === 0) return NO_ANSWER
+    const answer = await this.init.fetch(servers, { members: true }).catch(() => NO_ANSWER)
+    if (answer.answered === 0) return answer
     this.haveMembers = true
     const sinceS = this.startedS - 1
     for (const delayMs of FOLLOW_UPS_MS) {
@@ -117,7 +154,7 @@ export class ThreadCatchUp {
         void this.init.fetch(this.relays(), { members: true, sinceS })
       })
     }
-    return true
+    return answer
   }
 
   /** Our relays, also one whose subscription has not reached us yet (a busy relay). */
@@ -137,17 +174,20 @@ export class ThreadCatchUp {
   }
 
   /**
-   * When no member answered (right after a relay restart, their circuits are not back
-   * yet), ask again a little later, a few times: posts the relay forwarded before it
-   * served us again come only this way.
+   * One member at a time (another, picked at random, when one does not answer: right
+   * after a relay restart, circuits are not back yet), a few times: posts the relay
+   * forwarded before it served us again come only this way.
    */
-  private async askMembers(attempt: number): Promise<void> {
+  private async askMembers(attempt: number, avoid = new Set<string>()): Promise<void> {
     if (this.init.isClosed()) return
-    const answered = await this.init.fetch([], { members: this.membersWanted }).catch(() => 0)
+    const { answered, asked } = await this.init
+      .fetch([], { members: this.membersWanted, avoid })
+      .catch(() => NO_ANSWER)
     if (answered > 0 || attempt >= ATTEMPTS || this.init.isClosed()) return
+    for (const peer of asked) avoid.add(peer)
     this.init.timers.after(
       Math.max(this.init.timings.backlogGatherMs, RETRY_MS) * attempt,
-      () => void this.askMembers(attempt + 1),
+      () => void this.askMembers(attempt + 1, avoid),
     )
   }
 }

@@ -91,6 +91,21 @@ export const MAX_TOLD_RELAYS = 32
 /** An unknown relay named by a member makes us ask our relays again, at most this often. */
 export const RELAY_DIRECTORY_REFRESH_MS = 5_000
 
+/**
+ * A relay that has just (re)started cannot know what its rooms said before: rooms it
+ * begins to carry this soon after starting are not vouched for as complete, and their
+ * newcomers ask members for the posts as well. Peers come back to a restarted relay
+ * within seconds (RELAY_REDIAL_MAX_MS, then a join).
+ */
+export const RELAY_HISTORY_WARMUP_MS = 30_000
+
+/**
+ * Posts a relay holds for newcomers, all rooms together (each room keeps its newest
+ * RELAY_BACKLOG_POSTS). 10,000 rooms of 50 posts of 300 B fit; past it the quietest rooms
+ * lose their posts first.
+ */
+export const RELAY_POSTS_BUDGET_BYTES = 128 * 1024 * 1024
+
 /** How often a relay forgets members whose presence ran out. */
 export const ROSTER_SWEEP_MS = 5_000
 

@@ -8,10 +8,16 @@
  *   --announce ADDR    public address to advertise, e.g. /dns4/relay.example.com/tcp/443/wss
  *   --max-reservations-per-ip N   circuit reservations from one IP (default 64)
  *   --max-rooms-per-connection N  rooms one client may have the relay serve (default 256)
+ *   --history-warmup-seconds N    after starting, how long rooms it begins to carry are not
+ *                                 vouched for as complete to newcomers (default 30)
  */
 import '../net/node-polyfills.js'
 import { parseArgs } from 'node:util'
-import { MAX_RESERVATIONS_PER_IP, MAX_ROOMS_PER_CONNECTION } from '../net/constants.js'
+import {
+  MAX_RESERVATIONS_PER_IP,
+  MAX_ROOMS_PER_CONNECTION,
+  RELAY_HISTORY_WARMUP_MS,
+} from '../net/constants.js'
 import { RelayConfigError } from './key-lock.js'
 import { DEFAULT_HTTP_PORT, DEFAULT_RELAY_PORT, startRelay } from './relay-server.js'
 
@@ -25,13 +31,14 @@ const { values } = parseArgs({
     announce: { type: 'string', multiple: true, default: [] },
     'max-reservations-per-ip': { type: 'string', default: String(MAX_RESERVATIONS_PER_IP) },
     'max-rooms-per-connection': { type: 'string', default: String(MAX_ROOMS_PER_CONNECTION) },
+    'history-warmup-seconds': { type: 'string', default: String(RELAY_HISTORY_WARMUP_MS / 1000) },
     help: { type: 'boolean', default: false },
   },
 })
 
 if (values.help) {
   console.log(
-    'usage: npm run relay -- [--host H] [--port P] [--http-port P] [--key-file F] [--peer ADDR]… [--announce ADDR]… [--max-reservations-per-ip N] [--max-rooms-per-connection N]',
+    'usage: npm run relay -- [--host H] [--port P] [--http-port P] [--key-file F] [--peer ADDR]… [--announce ADDR]… [--max-reservations-per-ip N] [--max-rooms-per-connection N] [--history-warmup-seconds N]',
   )
   process.exit(0)
 }
@@ -45,6 +52,7 @@ const relay = await startRelay({
   ...(values.announce.length > 0 ? { announce: values.announce } : {}),
   maxReservationsPerIp: countFlag('max-reservations-per-ip', values['max-reservations-per-ip']),
   maxRoomsPerConnection: countFlag('max-rooms-per-connection', values['max-rooms-per-connection']),
+  historyWarmupMs: secondsFlag('history-warmup-seconds', values['history-warmup-seconds']) * 1000,
 }).catch((err: unknown) => {
   if (!(err instanceof RelayConfigError)) throw err
   console.error(`relay not started: ${err.message}`)
@@ -86,4 +94,13 @@ function countFlag(name: string, value: string): number {
     process.exit(2)
   }
   return count
+}
+
+function secondsFlag(name: string, value: string): number {
+  const seconds = Number(value)
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    console.error(`--${name} must be a number of seconds (0 or more), not "${value}"`)
+    process.exit(2)
+  }
+  return seconds
 }

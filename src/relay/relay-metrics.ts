@@ -22,6 +22,14 @@ export class RelayMetrics {
     help: 'Circuit relay v2 reservations held by peers',
     registers: [this.registry],
   })
+  /** Read when /metrics is scraped (set by the relay once its rooms exist). */
+  heldPostBytesOf: () => number = () => 0
+  readonly heldPostBytes: Gauge = new Gauge({
+    name: 'ghost_relay_held_post_bytes',
+    help: "Bytes of rooms' newest posts held in memory for newcomers",
+    registers: [this.registry],
+    collect: (): void => this.heldPostBytes.set(this.heldPostBytesOf()),
+  })
   readonly refused = new Counter({
     name: 'ghost_relay_refused_total',
     help: 'Clients refused or hung up on: reservations past the per-address cap, connections past the room cap, connections whose gossip stream died',

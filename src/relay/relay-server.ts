@@ -46,6 +46,8 @@ export interface RelayInit {
   maxReservationsPerIp?: number
   /** Rooms one client connection may have this relay mirror (default MAX_ROOMS_PER_CONNECTION). */
   maxRoomsPerConnection?: number
+  /** After starting, how long rooms are not vouched for as complete (default RELAY_HISTORY_WARMUP_MS). */
+  historyWarmupMs?: number
 }
 
 export interface Relay {
@@ -116,10 +118,12 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     onMessage: (bytes) => metrics.bytes.inc(bytes),
     onRoomsChanged: (rooms) => metrics.rooms.set(rooms),
     onRoomCapHit: () => metrics.refused.inc({ why: 'rooms-per-connection' }),
+    ...(init.historyWarmupMs === undefined ? {} : { historyWarmupMs: init.historyWarmupMs }),
   })
   relays.mirror = mirror
+  metrics.heldPostBytesOf = () => mirror.heldPostBytes
   mirror.start()
-  // Newcomers ask their relay who is in a room (room-mirror.ts).
+  // Newcomers ask their relay who is in a room and what it said lately (room-mirror.ts).
   transport.handle(BACKLOG_PROTOCOL, async (data, from) => {
     const jwt = decodeUtf8(data)
     const answer =

@@ -5,7 +5,14 @@
  * not count as members: two meshed relays would otherwise keep a room alive for each
  * other forever. Every message of a mirrored room passes the same receipt rules as at
  * any peer, so the relay forwards nothing a member would refuse, and the room's roster
- * (members' newest presences) answers newcomers' backlog requests.
+ * (members' newest presences, the newest posts) answers newcomers' backlog requests.
+ *
+ * A room's posts here are "complete" only when this relay has heard the room from its
+ * start: it had been up RELAY_HISTORY_WARMUP_MS (a relay that has just (re)started cannot
+ * know what its rooms said before) and no other relay carried the room when we began.
+ * A meshed relay of the room going away also ends it (posts may have missed us). Held
+ * posts of all rooms share RELAY_POSTS_BUDGET_BYTES; past it the quietest rooms lose
+ * theirs, and their newcomers ask members again.
  *
  * One connection may make the relay mirror at most MAX_ROOMS_PER_CONNECTION rooms: a
  * client past it is hung up on, so nobody alone fills the relay with rooms.
@@ -17,7 +24,13 @@ import type { ReceiptRules } from '../core/receipt-rules.js'
 import { isTopic } from '../core/room-name.js'
 import { RoomRoster } from '../core/room-roster.js'
 import type { BacklogResponse } from '../core/schema.js'
-import { MAX_ROOMS_PER_CONNECTION, RELAY_AGENT_PREFIX, ROSTER_SWEEP_MS } from '../net/constants.js'
+import {
+  MAX_ROOMS_PER_CONNECTION,
+  RELAY_AGENT_PREFIX,
+  RELAY_HISTORY_WARMUP_MS,
+  RELAY_POSTS_BUDGET_BYTES,
+  ROSTER_SWEEP_MS,
+} from '../net/constants.js'
 import type { Libp2pTransport } from '../net/libp2p-transport.js'
 import type { RoomAnnouncer } from '../net/relay-announcements.js'
 
@@ -33,10 +46,17 @@ export interface RoomMirrorInit {
   onRoomsChanged?: (rooms: number) => void
   /** A client was hung up on for subscribing to too many rooms. */
   onRoomCapHit?: (peer: string) => void
+  /** How long after starting this relay vouches for no room's history (RELAY_HISTORY_WARMUP_MS). */
+  historyWarmupMs?: number
+  /** Bytes of posts held for newcomers, all rooms together (RELAY_POSTS_BUDGET_BYTES). */
+  postsBudgetBytes?: number
 }
 
 export class RoomMirror {
+  /** Rooms in order of their last post, quietest first (the first to lose their posts). */
   private readonly mirrored = new Map<string, RoomRoster>()
+  private postBytes = 0
+  private readonly startedMs: number
   /** Connected peers that identified as relays; learnt once per connection, not per check. */
   private readonly relays = new Set<string>()
   /** The room topics each connected peer subscribes to. */
@@ -55,6 +75,7 @@ export class RoomMirror {
     this.transport = init.transport
     this.maxRooms = init.maxRoomsPerConnection ?? MAX_ROOMS_PER_CONNECTION
     this.now = init.now ?? Date.now
+    this.startedMs = this.now()
   }
 
   start(): void {
@@ -72,6 +93,7 @@ export class RoomMirror {
     // Gossipsub forgets a peer's topics when it disconnects, without an event of its own.
     this.node.addEventListener('peer:disconnect', (event) => {
       const peer = event.detail.toString()
+      if (this.relays.has(peer)) this.relayLeft(peer)
       this.relays.delete(peer)
       this.roomsOf.delete(peer)
       this.refusing.delete(peer)
@@ -117,7 +139,7 @@ export class RoomMirror {
 
   /**
    * The backlog protocol at a relay: a verified `request_backlog` for a room we serve is
-   * answered with its roster (members only; a relay keeps no posts).
+   * answered with its roster and its newest posts.
    */
   async answerBacklog(jwt: string, from: string): Promise<BacklogResponse> {
     const topic = peekRoom(jwt)
@@ -126,7 +148,42 @@ export class RoomMirror {
     const verdict = await this.init.rules.check(jwt, { topic, channel: 'backlog-request', from })
     const request = verdict.action === 'accept' ? verdict.message.claims : undefined
     if (request?.type !== 'request_backlog') return { request: '', entries: [] }
-    return roster.answer(request.jti, request.since)
+    return roster.answer(request, this.now())
+  }
+
+  /** Bytes of posts held for newcomers, all rooms together. */
+  get heldPostBytes(): number {
+    return this.postBytes
+  }
+
+  /** A meshed relay went away: the rooms it carried may have missed posts here. */
+  private relayLeft(peer: string): void {
+    for (const topic of this.roomsOf.get(peer) ?? []) this.mirrored.get(topic)?.posts.evict()
+    this.recountPostBytes()
+  }
+
+  /** A post was held in `topic`: the room moves to the busy end; the quietest pay for the budget. */
+  private held(topic: string, roster: RoomRoster, bytes: number): void {
+    this.mirrored.delete(topic)
+    this.mirrored.set(topic, roster)
+    this.postBytes += bytes
+    const budget = this.init.postsBudgetBytes ?? RELAY_POSTS_BUDGET_BYTES
+    for (const quiet of this.mirrored.values()) {
+      if (this.postBytes <= budget) break
+      this.postBytes -= quiet.posts.evict()
+    }
+  }
+
+  private recountPostBytes(): void {
+    this.postBytes = 0
+    for (const roster of this.mirrored.values()) this.postBytes += roster.posts.bytes
+  }
+
+  /** Whether we hear `topic` from its start: warmed up, and no other relay carries it yet. */
+  private hearsFromStart(topic: string): boolean {
+    const warmupMs = this.init.historyWarmupMs ?? RELAY_HISTORY_WARMUP_MS
+    if (this.now() - this.startedMs < warmupMs) return false
+    return !this.transport.subscribers(topic).some((peer) => this.relays.has(peer))
   }
 
   private track(peer: string, topic: string, subscribed: boolean): void {
@@ -174,7 +231,7 @@ export class RoomMirror {
     if (this.stopped || !isTopic(topic)) return
     const wanted = this.transport.subscribers(topic).some((peer) => this.isWantedBy(peer))
     if (wanted && !this.mirrored.has(topic)) {
-      const roster = new RoomRoster()
+      const roster = new RoomRoster(this.hearsFromStart(topic))
       this.mirrored.set(topic, roster)
       this.transport.subscribe(topic, async (message) => {
         this.init.onMessage?.(message.data.length)
@@ -183,10 +240,15 @@ export class RoomMirror {
           channel: 'pubsub',
           from: message.from,
         })
-        if (verdict.action === 'accept') roster.observe(verdict.message, this.now())
+        if (verdict.action === 'accept') {
+          const bytes = roster.observe(verdict.message, this.now())
+          // Still ours: the room may have been left while the signature was checked.
+          if (bytes !== 0 && this.mirrored.get(topic) === roster) this.held(topic, roster, bytes)
+        }
         return verdict.action
       })
     } else if (!wanted && this.mirrored.has(topic)) {
+      this.postBytes -= this.mirrored.get(topic)?.posts.evict() ?? 0
       this.mirrored.delete(topic)
       this.transport.unsubscribe(topic)
     } else return

@@ -2,12 +2,18 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
 import { base32 } from 'multiformats/bases/base32'
 import { PostBacklog } from '../../src/core/backlog.js'
-import { MAX_PRESENCE_TTL_S } from '../../src/core/constants.js'
+import { MAX_PRESENCE_TTL_S, RELAY_BACKLOG_POSTS } from '../../src/core/constants.js'
 import { MemoryHub, PeerUnreachableError, type Post, postIdOf } from '../../src/core/index.js'
 import { MemberRegistry } from '../../src/core/members.js'
 import { nextHeartbeat, ttlFor } from '../../src/core/presence-pacing.js'
 import { RateLimiter } from '../../src/core/rate-limit.js'
+import { RoomRoster } from '../../src/core/room-roster.js'
+import type { Claims } from '../../src/core/schema.js'
+import { ThreadCatchUp } from '../../src/core/thread-catch-up.js'
 import { DEFAULT_TIMINGS } from '../../src/core/thread-timings.js'
+import { TimerSet } from '../../src/core/timer-set.js'
+import { claims, edKey, ROOM } from '../helpers/jwt-forge.js'
+import { sleep } from '../helpers/wait.js'
 
 const NOW = 1_700_000_000_000
 
@@ -202,5 +208,139 @@ describe('nextHeartbeat (presence pacing)', () => {
     expect(beat.ttlS).toBeLessThanOrEqual(MAX_PRESENCE_TTL_S)
     // A small room's presence holds as long as v1's member expiry.
     expect(ttlFor(timings, 20_000)).toBe(timings.memberExpiryMs / 1000)
+  })
+})
+
+describe("RoomRoster (a relay's view of one room)", () => {
+  const key = edKey()
+  const verified = (
+    type: string,
+    extra: Record<string, unknown> = {},
+    jwt = `jwt-${type}-${Math.random()}`,
+  ) => ({
+    jwt,
+    claims: claims(key, type, ROOM, extra, NOW) as unknown as Claims,
+  })
+  const request = (extra: Record<string, unknown> = {}) =>
+    claims(key, 'request_backlog', ROOM, extra, NOW) as unknown as Extract<
+      Claims,
+      { type: 'request_backlog' }
+    >
+
+  it('answers the presences and the newest RELAY_BACKLOG_POSTS posts, vouching for them only when it heard the room from its start', () => {
+    const whole = new RoomRoster(true)
+    const late = new RoomRoster(false)
+    const join = verified('join')
+    const posts = Array.from({ length: RELAY_BACKLOG_POSTS + 5 }, (_, i) =>
+      verified('chat', {}, `post-${i}`),
+    )
+    for (const roster of [whole, late]) {
+      roster.observe(join, NOW)
+      for (const message of posts) roster.observe(message, NOW)
+    }
+    const newest = posts.slice(5).map((message) => message.jwt)
+    const ask = request()
+    expect(whole.answer(ask, NOW)).toEqual({
+      request: ask.jti,
+      entries: [...newest, join.jwt],
+      complete: true,
+    })
+    expect(late.answer(ask, NOW).complete).toBe(false)
+    expect(whole.posts.bytes).toBe(newest.join('').length)
+  })
+
+  it('answers "who came since" with presences only, and `members: false` with posts only', () => {
+    const roster = new RoomRoster(true)
+    const join = verified('join')
+    const post = verified('chat')
+    roster.observe(join, NOW)
+    roster.observe(post, NOW)
+    const since = request({ since: Math.floor(NOW / 1000) - 1 })
+    expect(roster.answer(since, NOW)).toEqual({ request: since.jti, entries: [join.jwt] })
+    const postsOnly = request({ members: false })
+    expect(roster.answer(postsOnly, NOW)).toEqual({
+      request: postsOnly.jti,
+      entries: [post.jwt],
+      complete: true,
+    })
+  })
+
+  it('keeps no direct message, and is no longer complete once its posts are evicted or cut to fit', () => {
+    const roster = new RoomRoster(true)
+    expect(roster.observe(verified('chat', { to: key.did }), NOW)).toBe(0)
+    roster.observe(verified('chat'), NOW)
+    expect(roster.posts.evict()).toBeGreaterThan(0)
+    const ask = request()
+    expect(roster.answer(ask, NOW)).toEqual({ request: ask.jti, entries: [], complete: false })
+
+    // Presences fill the answer (4 MiB): the posts that do not fit make it incomplete.
+    const crowded = new RoomRoster(true)
+    for (let i = 0; i < 5; i++)
+      crowded.observe(verified('join', { peer: `peer-${i}` }, 'p'.repeat(900 * 1024) + i), NOW)
+    crowded.observe(verified('chat', {}, 'c'.repeat(900 * 1024)), NOW)
+    const answer = crowded.answer(request(), NOW)
+    expect(answer.entries.every((entry) => entry.startsWith('p'))).toBe(true)
+    expect(answer.complete).toBe(false)
+  })
+})
+
+describe('ThreadCatchUp', () => {
+  /** A catch-up whose relays answer with `complete`, recording whom it asked. */
+  function catchUp(complete: boolean, relays = ['relay'], known = { members: true }) {
+    const asked: string[] = []
+    const timers = new TimerSet()
+    // A transport with `relays` to ask.
+    const transport = Object.assign(new MemoryHub().createTransport(), { routes: () => relays })
+    const up = new ThreadCatchUp({
+      topic: ROOM,
+      transport,
+      timings: { ...DEFAULT_TIMINGS, backlogGatherMs: 10 },
+      timers,
+      isClosed: () => false,
+      hasMembers: () => known.members,
+      now: () => Date.now(),
+      fetch: async (servers) => {
+        asked.push(servers.length > 0 ? 'relays' : 'a member')
+        return { answered: 1, complete: servers.length > 0 && complete, asked: [] }
+      },
+    })
+    return { up, asked, timers }
+  }
+
+  it('asks no member when a relay vouched that its posts are all of the room’s', async () => {
+    const { up, asked, timers } = catchUp(true)
+    await up.beforeJoin()
+    up.joined()
+    up.memberFound()
+    await sleep(100)
+    timers.stop()
+    expect(asked).toEqual(['relays'])
+  })
+
+  it('asks one member for the posts when the relay could not vouch for them', async () => {
+    const { up, asked, timers } = catchUp(false)
+    await up.beforeJoin()
+    up.joined()
+    up.memberFound()
+    await sleep(100)
+    timers.stop()
+    expect(asked).toEqual(['relays', 'a member'])
+  })
+
+  it('asks its relay once it serves the room, when the join went out before any relay was connected', async () => {
+    const relays: string[] = []
+    const known = { members: false }
+    const { up, asked, timers } = catchUp(true, relays, known)
+    await up.beforeJoin()
+    up.joined()
+    known.members = true
+    up.serverAppeared('relay')
+    expect(asked).toEqual([]) // not ours (yet): a member subscribing is no relay
+    relays.push('relay')
+    up.serverAppeared('relay')
+    up.memberFound()
+    await sleep(100)
+    timers.stop()
+    expect(asked).toEqual(['relays'])
   })
 })

@@ -141,7 +141,7 @@ describe('late joiners', () => {
     ])
   })
 
-  it('ask at most backlogPeersAsked peers, not everybody', async () => {
+  it('ask one member when they join, and backlogPeersAsked when the dapp asks: never everybody', async () => {
     const hub = new MemoryHub()
     const six = await room(hub, 6)
     const asks: { by: string; of: string }[] = []
@@ -154,12 +154,21 @@ describe('late joiners', () => {
     }
     const late = await joinPeer(hub, { timings: { backlogGatherMs: 100 } })
     peers.push(late)
-    const askedByLate = () =>
-      new Set(asks.filter((ask) => ask.by === late.transport.peerId).map((ask) => ask.of))
-    await waitFor(() => askedByLate().size > 0)
-    await sleep(100)
-    expect(askedByLate().size).toBe(3)
-    expect(asks.filter((ask) => ask.by === late.transport.peerId)).toHaveLength(3)
+    const asksByLate = () => asks.filter((ask) => ask.by === late.transport.peerId)
+    await waitFor(() => asksByLate().length > 0)
+    await sleep(300)
+    // The member answered: nobody else is asked.
+    expect(asksByLate()).toHaveLength(1)
+
+    await late.thread._requestBacklog()
+    expect(asksByLate()).toHaveLength(4)
+    expect(
+      new Set(
+        asksByLate()
+          .slice(1)
+          .map((ask) => ask.of),
+      ).size,
+    ).toBe(3)
   })
 
   it('drop forged, foreign, direct and stale entries inside a backlog answer and keep the valid ones', async () => {

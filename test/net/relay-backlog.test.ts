@@ -1,0 +1,78 @@
+/**
+ * A newcomer's backlog from its relay (relayed-posts.ts), through the relay process: a
+ * relay that heard a room from its start answers the posts itself and no member is
+ * asked; a relay that has just started cannot vouch for them, and a member is asked.
+ */
+import { describe, expect, it } from '@jest/globals'
+import type { NetPeer } from '../helpers/net-peer.js'
+import { useRelay } from '../helpers/relay-fixture.js'
+import { sleep, waitFor } from '../helpers/wait.js'
+
+/** Counts the backlog requests the members answer, by the peer that asked. */
+function countBacklogAsks(members: NetPeer[]): { by: (peer: NetPeer) => number } {
+  const askers: string[] = []
+  for (const member of members) {
+    const answer = member.thread.handleBacklogRequest.bind(member.thread)
+    member.thread.handleBacklogRequest = (jwt, from) => {
+      askers.push(from)
+      return answer(jwt, from)
+    }
+  }
+  const id = (peer: NetPeer) => peer.node.libp2p.peerId.toString()
+  return { by: (peer) => askers.filter((from) => from === id(peer)).length }
+}
+
+async function roomWithPosts(
+  join: (room: string) => Promise<NetPeer>,
+  room: string,
+  texts: string[],
+): Promise<NetPeer[]> {
+  const alice = await join(room)
+  const bob = await join(room)
+  await waitFor(
+    () => bob.events.joined.includes(alice.did) && alice.events.joined.includes(bob.did),
+    { what: 'alice and bob to meet' },
+  )
+  for (const text of texts) await alice.thread.post(text)
+  await waitFor(() => texts.every((text) => bob.events.texts().includes(text)), {
+    what: 'bob to have every post',
+  })
+  return [alice, bob]
+}
+
+describe('a relay that heard the room from its start', () => {
+  const net = useRelay({ args: ['--history-warmup-seconds', '0'] })
+
+  it('gives a newcomer the posts with the member list, and no member is asked', async () => {
+    const texts = ['one', 'two', 'three']
+    const members = await roomWithPosts((room) => net.join(room), 'from-relay', texts)
+    const asks = countBacklogAsks(members)
+    const late = await net.join('from-relay')
+    await waitFor(() => late.events.backlogs.length > 0, { what: 'the backlog' })
+    expect((await late.thread.getPosts()).map((post) => post.message)).toEqual(texts)
+    expect((await late.thread.listMembers()).length).toBe(3)
+    // Long enough for a member ask (150 ms gather, then a request) to have happened.
+    await sleep(1_500)
+    expect(asks.by(late)).toBe(0)
+    expect(await net.relay.metric('ghost_relay_held_post_bytes')).toBeGreaterThan(0)
+    // A dapp that asks for more still asks members.
+    await late.thread._requestBacklog()
+    expect(asks.by(late)).toBe(2)
+  })
+})
+
+describe('a relay that has just started', () => {
+  const net = useRelay()
+
+  it('cannot vouch for a room it began to carry: the newcomer asks one member, and gets the posts', async () => {
+    const texts = ['four', 'five']
+    const members = await roomWithPosts((room) => net.join(room), 'just-started', texts)
+    const asks = countBacklogAsks(members)
+    const late = await net.join('just-started')
+    await waitFor(() => asks.by(late) > 0, { what: 'a member to be asked' })
+    await waitFor(() => late.events.backlogs.length > 0, { what: 'the backlog' })
+    expect((await late.thread.getPosts()).map((post) => post.message)).toEqual(texts)
+    await sleep(500)
+    expect(asks.by(late)).toBe(1)
+  })
+})

@@ -7,6 +7,7 @@
  *
  *   --peers 300 --relays 1 --posts 100 --rate 10 --join-seconds 10 --workers <cores>
  *   --stop-relay   stop one relay halfway through the posts (needs --relays ≥ 2)
+ *   SCALE_PROF=DIR writes each worker's CPU profile there (open in Chrome DevTools)
  *   --fresh-relays the crowd joins relays that have just started: they cannot vouch for
  *                  the room's posts, and every newcomer asks a member (a relay restart).
  *                  By default the joins wait until the relays are RELAY_HISTORY_WARMUP_MS
@@ -42,6 +43,7 @@ const JOIN_MS = Number(flags['join-seconds']) * 1000
 const WORKERS = Math.min(PEERS, Number(flags.workers))
 const STOP_RELAY = flags['stop-relay']
 const FRESH_RELAYS = flags['fresh-relays']
+const PROFILE_DIR = process.env.SCALE_PROF
 if (STOP_RELAY && RELAYS < 2) throw new Error('--stop-relay needs --relays 2 or more')
 /** How long members may take to list everyone after the last join before we give up. */
 const CONVERGE_LIMIT_MS = 40_000
@@ -73,7 +75,12 @@ const reports: Extract<FromWorker, { type: 'report' }>[] = []
 
 function startWorker(): Promise<ChildProcess> {
   const child = fork(new URL('./scale/worker.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx', '--no-warnings'],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--no-warnings',
+      ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`]),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   child.on('message', (message: FromWorker) => {
@@ -170,6 +177,13 @@ try {
   await until(() => reports.length >= WORKERS, 10_000)
   const counts = reports.flatMap((report) => report.members)
   reports.length = 0
+  const listedAfter = [...convergedAt.values()].map((at) => at - lastJoin)
+  rows.push({
+    measure: 'last join → a member lists everyone, p50 / p90 (members that did)',
+    result: `${(percentile(listedAfter, 50) / 1000).toFixed(1)} / ${(percentile(listedAfter, 90) / 1000).toFixed(1)} s`,
+    target: '(reported)',
+    verdict: '-',
+  })
   rows.push({
     measure: `${PEERS} joins over ${JOIN_MS / 1000} s: last join → everyone lists everyone`,
     ...(converged

@@ -14,8 +14,12 @@ const RETRY_MS = 500
  * next heartbeat). Two small questions later ("who came since?") close that gap.
  */
 const FOLLOW_UPS_MS = [2_000, 8_000]
-/** How long our join waits for the relays' member list (see beforeJoin). */
-const MEMBERS_BEFORE_JOIN_MS = 2_000
+/**
+ * How long our join waits for the relays' member list (see beforeJoin). A relay busy with
+ * a crowd joining answered 13 of 80 newcomers after 2 s: their joins went out believing
+ * the room small, and each beat again within 20 s.
+ */
+const MEMBERS_BEFORE_JOIN_MS = 5_000
 const NO_ANSWER: FetchResult = { answered: 0, complete: false, asked: [] }
 
 /**

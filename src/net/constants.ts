@@ -147,6 +147,9 @@ export const RELAY_AGENT_PREFIX = 'ghost-threads-relay/'
 /** After a relay comes back, how long rooms wait for it to serve them before re-announcing anyway. */
 export const RESUBSCRIBE_WAIT_MS = 10_000
 
+/** Longest a join waits for a configured relay to be connected (then for the mesh, below). */
+export const RELAY_CONNECT_WAIT_MS = 10_000
+
 /** Longest a join waits to be in a gossipsub mesh: two heartbeats (1 s each by default). */
 export const MESH_WAIT_MS = 2_000
 /** How often that wait looks at the mesh. */

@@ -73,6 +73,7 @@ export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
   const transport = new Libp2pTransport(libp2p, {
     relays: () => relays.connected(),
     relayAddress: (relayId) => directory.addressOf(relayId),
+    expectsRelays: init.relays.length > 0,
   })
   const threads = new GhostThreads({
     transport,

@@ -17,7 +17,7 @@ import type {
   SubscriptionChange,
   TopicHandler,
 } from '../core/transport.js'
-import { MESH_POLL_MS, MESH_WAIT_MS } from './constants.js'
+import { MESH_POLL_MS, MESH_WAIT_MS, RELAY_CONNECT_WAIT_MS } from './constants.js'
 import { PublishQueue } from './publish-queue.js'
 import { peerOf } from './relay-keeper.js'
 import { sendRequest, serveRequests } from './stream-request.js'
@@ -33,6 +33,8 @@ export interface Libp2pTransportInit {
    * a victim (v1's discovery topic did).
    */
   relayAddress?: (relayId: string) => Multiaddr | undefined
+  /** Whether relays are configured: a join then waits for one to be connected (receiving). */
+  expectsRelays?: boolean
 }
 
 const VALIDATION: Record<Awaited<ReturnType<TopicHandler>>, TopicValidatorResult> = {
@@ -46,6 +48,7 @@ export class Libp2pTransport implements PubSubTransport {
   private readonly pubsub: GossipSub
   private readonly relays: () => Multiaddr[]
   private readonly relayAddress: (relayId: string) => Multiaddr | undefined
+  private readonly expectsRelays: boolean
   readonly queue = new PublishQueue()
 
   constructor(
@@ -56,6 +59,7 @@ export class Libp2pTransport implements PubSubTransport {
     this.pubsub = node.services.pubsub
     this.relays = init.relays ?? (() => [])
     this.relayAddress = init.relayAddress ?? (() => undefined)
+    this.expectsRelays = init.expectsRelays ?? false
     this.pubsub.addEventListener('subscription-change', (event) => {
       for (const { topic, subscribe } of event.detail.subscriptions)
         if (subscribe) void this.flush(topic)
@@ -98,16 +102,25 @@ export class Libp2pTransport implements PubSubTransport {
    * both ways). A peer that subscribes before it has heard its relay's subscriptions is
    * grafted only at the relay's next heartbeat, and posts forwarded before then never
    * reach it: the ten-peer room lost 2 of 100 that way. A node still connecting to its
-   * relay waits for that too. Bounded by two heartbeats (a node with no one to reach
+   * relay waits for that too: first for the connection (a busy relay took over 2 s; a
+   * join sent before it went out without the relay's member list, and 140 of 300
+   * newcomers then beat again within 20 s, each beat checked by every member), at most
+   * RELAY_CONNECT_WAIT_MS; then two heartbeats for the mesh (a node with no one to reach
    * joins that much later, and its join waits in the publish queue as before).
    */
   async receiving(topic: string): Promise<void> {
     // The implementation has it; the exported interface does not list it.
     const meshOf = (this.pubsub as { getMeshPeers?: (topic: string) => string[] }).getMeshPeers
     if (meshOf === undefined) return
+    const inMesh = () => meshOf.call(this.pubsub, topic).length > 0
+    const poll = () => new Promise((resolve) => setTimeout(resolve, MESH_POLL_MS))
+    const relayDeadline = Date.now() + RELAY_CONNECT_WAIT_MS
+    while (this.expectsRelays && this.relays().length === 0 && !inMesh()) {
+      if (Date.now() >= relayDeadline) return
+      await poll()
+    }
     const deadline = Date.now() + MESH_WAIT_MS
-    while (Date.now() < deadline && meshOf.call(this.pubsub, topic).length === 0)
-      await new Promise((resolve) => setTimeout(resolve, MESH_POLL_MS))
+    while (Date.now() < deadline && !inMesh()) await poll()
   }
 
   subscribers(topic: string): string[] {

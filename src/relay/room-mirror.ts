@@ -81,10 +81,15 @@ export class RoomMirror {
   start(): void {
     this.transport.onSubscriptionChange(({ topic, peerId, subscribed }) => {
       if (!isTopic(topic)) return
+      const known = this.roomsOf.get(peerId)?.has(topic) ?? false
       this.track(peerId, topic, subscribed)
       // A room we already serve: the member must hear so at once (its posts wait for a
-      // subscriber), and gossipsub would not tell it again (relay-announcements.ts).
-      if (subscribed && this.mirrored.has(topic)) this.init.announcer?.announce(peerId, [topic])
+      // subscriber), and gossipsub would not tell it again (relay-announcements.ts). Only
+      // news is answered: gossipsub reports every SUBSCRIBE it receives, and two relays
+      // answering each other's sent ~4,000 subscriptions a second back and forth while a
+      // room of 150 idled (55% of a core). Relays hear of our rooms when they identify.
+      if (subscribed && !known && !this.relays.has(peerId) && this.mirrored.has(topic))
+        this.init.announcer?.announce(peerId, [topic])
       // Deferred: gossipsub emits this while it still handles the peer's RPC. Subscribing
       // from inside that handler lost messages in the 10-peer and relay-restart tests
       // (2 failing runs of 11); deferred, 0 of 14.

@@ -15,10 +15,13 @@ import { createLibp2p } from 'libp2p'
 export interface RawNodeInit {
   /** Listen on `/p2p-circuit`: take a reservation on the relays it connects to. */
   reserve?: boolean
+  /** What it tells others it is (identify), e.g. a relay's user agent. */
+  userAgent?: string
 }
 
 export async function rawGossipNode(init: RawNodeInit = {}) {
   return createLibp2p({
+    ...(init.userAgent === undefined ? {} : { nodeInfo: { userAgent: init.userAgent } }),
     addresses: { listen: init.reserve === true ? ['/p2p-circuit'] : [] },
     transports: [webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],

@@ -3,9 +3,12 @@
  * a peer on each, one room. Chat, presence and a DM cross from one relay to the other.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { multiaddr } from '@multiformats/multiaddr'
+import { RELAY_AGENT_PREFIX } from '../../src/net/constants.js'
 import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
+import { rawGossipNode } from '../helpers/raw-node.js'
 import { RelayProcess } from '../helpers/relay-process.js'
-import { waitFor } from '../helpers/wait.js'
+import { sleep, waitFor } from '../helpers/wait.js'
 
 describe('two meshed relays', () => {
   let east: RelayProcess
@@ -59,4 +62,41 @@ describe('two meshed relays', () => {
       what: 'west to leave the empty room',
     })
   }, 40_000)
+
+  it("do not answer another relay's room subscriptions (two relays did, back and forth, without end)", async () => {
+    const member = await startNetPeer({ relays: [east.address], room: 'echo' })
+    peers.push(member)
+    await waitFor(async () => (await east.metric('ghost_relay_rooms')) >= 1, {
+      what: 'east to serve the room',
+    })
+    // A relay that answers every subscription it hears with its own, as a relay did.
+    const relay = await rawGossipNode({ userAgent: `${RELAY_AGENT_PREFIX}test` })
+    const pubsub = relay.services.pubsub
+    const eastId = east.address.split('/p2p/')[1] as string
+    const topic = member.thread.topic
+    let heard = 0
+    const answer = (
+      pubsub as unknown as {
+        sendSubscriptions(to: string, topics: string[], subscribe: boolean): void
+      }
+    ).sendSubscriptions.bind(pubsub)
+    pubsub.addEventListener('subscription-change', ({ detail }) => {
+      if (detail.peerId.toString() !== eastId) return
+      for (const { topic: heardTopic, subscribe } of detail.subscriptions) {
+        if (heardTopic !== topic || !subscribe) continue
+        heard++
+        answer(eastId, [topic], true)
+      }
+    })
+    try {
+      pubsub.subscribe(topic)
+      await relay.dial(multiaddr(east.address))
+      await waitFor(() => heard > 0, { what: 'east to tell the relay of its room' })
+      await sleep(2_000)
+      // Once on connect (all rooms), at most once more: not an echo without end.
+      expect(heard).toBeLessThanOrEqual(2)
+    } finally {
+      await relay.stop()
+    }
+  })
 })

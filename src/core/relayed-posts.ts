@@ -4,6 +4,8 @@ import { BACKLOG_MAX_AGE_S, RELAY_BACKLOG_POSTS } from './constants.js'
 interface HeldPost {
   jwt: string
   iatS: number
+  /** When it reached the relay, counted: posts of one second are served in this order. */
+  arrival: number
 }
 
 /**
@@ -23,9 +25,15 @@ export class RelayedPosts {
 
   constructor(public complete: boolean) {}
 
-  /** Takes in a chat post that passed the receipt rules; returns the bytes it added. */
-  add(jwt: string, iatS: number): number {
-    this.held.push({ jwt, iatS })
+  /**
+   * Takes in a chat post that passed the receipt rules; returns the bytes it added.
+   * Signatures are checked concurrently, so a post can pass after one that came later:
+   * it goes back to its place by `arrival` (receivers order posts of one second by it).
+   */
+  add(jwt: string, iatS: number, arrival: number): number {
+    let at = this.held.length
+    while (at > 0 && (this.held[at - 1] as HeldPost).arrival > arrival) at--
+    this.held.splice(at, 0, { jwt, iatS, arrival })
     this.heldBytes += jwt.length
     let freed = 0
     while (this.held.length > RELAY_BACKLOG_POSTS) freed += this.dropOldest()

@@ -21,8 +21,11 @@ export class RoomRoster {
     this.posts = new RelayedPosts(complete)
   }
 
-  /** Takes in a message that passed the receipt rules; returns the post bytes it now holds more. */
-  observe({ jwt, claims }: VerifiedMessage, nowMs: number): number {
+  /**
+   * Takes in a message that passed the receipt rules (`arrival`: its place in the order
+   * messages reached the relay); returns the post bytes it now holds more.
+   */
+  observe({ jwt, claims }: VerifiedMessage, nowMs: number, arrival = 0): number {
     switch (claims.type) {
       case 'join':
       case 'presence': {
@@ -37,7 +40,7 @@ export class RoomRoster {
         break
       case 'chat':
         // Direct messages never travel on the topic; a `to` here would be refused earlier.
-        if (claims.to === undefined) return this.posts.add(jwt, claims.iat)
+        if (claims.to === undefined) return this.posts.add(jwt, claims.iat, arrival)
         break
       default:
         break

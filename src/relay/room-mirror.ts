@@ -56,6 +56,8 @@ export class RoomMirror {
   /** Rooms in order of their last post, quietest first (the first to lose their posts). */
   private readonly mirrored = new Map<string, RoomRoster>()
   private postBytes = 0
+  /** Messages received, counted before their signatures are checked (relayed-posts.ts). */
+  private arrivals = 0
   private readonly startedMs: number
   /** Connected peers that identified as relays; learnt once per connection, not per check. */
   private readonly relays = new Set<string>()
@@ -239,6 +241,7 @@ export class RoomMirror {
       const roster = new RoomRoster(this.hearsFromStart(topic))
       this.mirrored.set(topic, roster)
       this.transport.subscribe(topic, async (message) => {
+        const arrival = ++this.arrivals
         this.init.onMessage?.(message.data.length)
         const verdict = await this.init.rules.check(message.data, {
           topic,
@@ -246,7 +249,7 @@ export class RoomMirror {
           from: message.from,
         })
         if (verdict.action === 'accept') {
-          const bytes = roster.observe(verdict.message, this.now())
+          const bytes = roster.observe(verdict.message, this.now(), arrival)
           // Still ours: the room may have been left while the signature was checked.
           if (bytes !== 0 && this.mirrored.get(topic) === roster) this.held(topic, roster, bytes)
         }

@@ -7,6 +7,7 @@ import { MemoryHub, PeerUnreachableError, type Post, postIdOf } from '../../src/
 import { MemberRegistry } from '../../src/core/members.js'
 import { nextHeartbeat, ttlFor } from '../../src/core/presence-pacing.js'
 import { RateLimiter } from '../../src/core/rate-limit.js'
+import type { VerifiedMessage } from '../../src/core/receipt-rules.js'
 import { RoomRoster } from '../../src/core/room-roster.js'
 import type { Claims } from '../../src/core/schema.js'
 import { ThreadCatchUp } from '../../src/core/thread-catch-up.js'
@@ -247,6 +248,16 @@ describe("RoomRoster (a relay's view of one room)", () => {
     })
     expect(late.answer(ask, NOW).complete).toBe(false)
     expect(whole.posts.bytes).toBe(newest.join('').length)
+  })
+
+  it('serves posts in the order they reached the relay, though their checks finish out of order', () => {
+    const roster = new RoomRoster(true)
+    const [one, two, three] = ['one', 'two', 'three'].map((text) => verified('chat', {}, text))
+    roster.observe(one as VerifiedMessage, NOW, 1)
+    roster.observe(three as VerifiedMessage, NOW, 3)
+    roster.observe(two as VerifiedMessage, NOW, 2)
+    const ask = request({ members: false })
+    expect(roster.answer(ask, NOW).entries).toEqual(['one', 'two', 'three'])
   })
 
   it('answers "who came since" with presences only, and `members: false` with posts only', () => {

@@ -99,10 +99,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       isClosed: () => this.closed,
       hasMembers: () => this.members.hasRemotePeers(),
       now: this.now,
-      fetch: async (servers, options) => {
-        const { answered, complete, asked } = await this.fetchBacklogOnce(servers, options)
-        return { answered, complete, asked }
-      },
+      fetch: (servers, options) => this.fetchBacklogOnce(servers, options),
     })
     this.presence = new ThreadPresence({
       topic: this.topic,

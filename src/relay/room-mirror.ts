@@ -163,10 +163,15 @@ export class RoomMirror {
     return this.postBytes
   }
 
-  /** A meshed relay went away: the rooms it carried may have missed posts here. */
+  /**
+   * A meshed relay went away: posts of the rooms it carried may have missed us. Kept, but
+   * no longer vouched for: their newcomers ask a member too.
+   */
   private relayLeft(peer: string): void {
-    for (const topic of this.roomsOf.get(peer) ?? []) this.mirrored.get(topic)?.posts.evict()
-    this.recountPostBytes()
+    for (const topic of this.roomsOf.get(peer) ?? []) {
+      const roster = this.mirrored.get(topic)
+      if (roster !== undefined) roster.posts.complete = false
+    }
   }
 
   /** A post was held in `topic`: the room moves to the busy end; the quietest pay for the budget. */
@@ -179,11 +184,6 @@ export class RoomMirror {
       if (this.postBytes <= budget) break
       this.postBytes -= quiet.posts.evict()
     }
-  }
-
-  private recountPostBytes(): void {
-    this.postBytes = 0
-    for (const roster of this.mirrored.values()) this.postBytes += roster.posts.bytes
   }
 
   /** Whether we hear `topic` from its start: warmed up, and no other relay carries it yet. */

@@ -318,24 +318,23 @@ describe('ThreadCatchUp', () => {
     return { up, asked, timers }
   }
 
-  it('asks no member when a relay vouched that its posts are all of the room’s', async () => {
-    const { up, asked, timers } = catchUp(true)
+  /** Whom a newcomer asks when its relay answers with `complete`, from its join on. */
+  async function askedOnJoin(complete: boolean): Promise<string[]> {
+    const { up, asked, timers } = catchUp(complete)
     await up.beforeJoin()
     up.joined()
     up.memberFound()
     await sleep(100)
     timers.stop()
-    expect(asked).toEqual(['relays'])
+    return asked
+  }
+
+  it('asks no member when a relay vouched that its posts are all of the room’s', async () => {
+    expect(await askedOnJoin(true)).toEqual(['relays'])
   })
 
   it('asks one member for the posts when the relay could not vouch for them', async () => {
-    const { up, asked, timers } = catchUp(false)
-    await up.beforeJoin()
-    up.joined()
-    up.memberFound()
-    await sleep(100)
-    timers.stop()
-    expect(asked).toEqual(['relays', 'a member'])
+    expect(await askedOnJoin(false)).toEqual(['relays', 'a member'])
   })
 
   it('asks its relay once it serves the room, when the join went out before any relay was connected', async () => {

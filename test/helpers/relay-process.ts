@@ -83,13 +83,22 @@ export class RelayProcess {
   }
 
   /** SIGTERM, as an orchestrator stops it; resolves with the exit code. */
-  async stop(): Promise<number | null> {
+  stop(): Promise<number | null> {
+    return this.end('SIGTERM')
+  }
+
+  /** SIGKILL: the relay vanishes without a word to anyone (a crash, a lost machine). */
+  async crash(): Promise<void> {
+    await this.end('SIGKILL')
+  }
+
+  private async end(signal: 'SIGTERM' | 'SIGKILL'): Promise<number | null> {
     const child = this.child
     if (child === undefined || child.exitCode !== null) return child?.exitCode ?? null
     const exited = new Promise<number | null>((resolve) =>
       child.once('exit', (code) => resolve(code)),
     )
-    child.kill('SIGTERM')
+    child.kill(signal)
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
     const code = await exited
     clearTimeout(timer)

@@ -3,9 +3,10 @@
  * relay that heard a room from its start answers the posts itself and no member is
  * asked; a relay that has just started cannot vouch for them, and a member is asked.
  */
-import { describe, expect, it } from '@jest/globals'
-import type { NetPeer } from '../helpers/net-peer.js'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
 import { useRelay } from '../helpers/relay-fixture.js'
+import { RelayProcess } from '../helpers/relay-process.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
 /** Counts the backlog requests the members answer, by the peer that asked. */
@@ -74,5 +75,55 @@ describe('a relay that has just started', () => {
     expect((await late.thread.getPosts()).map((post) => post.message)).toEqual(texts)
     await sleep(500)
     expect(asks.by(late)).toBe(1)
+  })
+})
+
+describe('a relay whose meshed relay carrying the room vanishes', () => {
+  const warm = ['--history-warmup-seconds', '0']
+  const peers: NetPeer[] = []
+  const relays: RelayProcess[] = []
+  afterAll(async () => {
+    await stopAll(peers)
+    await Promise.all(relays.map((relay) => relay.stop()))
+  })
+
+  it('no longer vouches for the posts: the next newcomer asks a member too', async () => {
+    const east = await RelayProcess.start({ args: warm })
+    const west = await RelayProcess.start({ args: warm, peers: [east.address] })
+    relays.push(east, west)
+    const join = async (relay: RelayProcess) => {
+      const peer = await startNetPeer({ relays: [relay.address], room: 'across' })
+      peers.push(peer)
+      return peer
+    }
+    // East carries the room from its start; west joins it later (not vouched for there).
+    const alice = await join(east)
+    // A join resolves before the relay connection is up: east must have the room first.
+    await waitFor(async () => (await east.metric('ghost_relay_rooms')) === 1, {
+      what: 'east to carry the room',
+    })
+    const bob = await join(west)
+    await waitFor(() => alice.events.joined.includes(bob.did), { what: 'bob across relays' })
+    await alice.thread.post('before west stops')
+    await waitFor(() => bob.events.texts().includes('before west stops'), { what: 'the post' })
+    const asks = countBacklogAsks([alice, bob])
+
+    const first = await join(east)
+    await waitFor(() => first.events.backlogs.length > 0, { what: 'the first backlog' })
+    await sleep(1_000)
+    expect(asks.by(first)).toBe(0)
+
+    // Gone without unsubscribing (a crash): posts its members sent meanwhile may have missed east.
+    await west.crash()
+    await sleep(500)
+    const asksOfFirst = countBacklogAsks([first])
+    const second = await join(east)
+    await waitFor(() => asks.by(second) + asksOfFirst.by(second) > 0, {
+      timeoutMs: 10_000,
+      what: 'the second newcomer to ask a member',
+    })
+    expect((await second.thread.getPosts()).map((post) => post.message)).toEqual([
+      'before west stops',
+    ])
   })
 })

@@ -79,7 +79,9 @@ export class RelayProcess {
 
   /** The relay's process id while it runs (for CPU and memory readings). */
   get pid(): number | undefined {
-    return this.child?.exitCode === null ? this.child.pid : undefined
+    return this.child?.exitCode === null && this.child.signalCode === null
+      ? this.child.pid
+      : undefined
   }
 
   /** SIGTERM, as an orchestrator stops it; resolves with the exit code. */
@@ -94,7 +96,9 @@ export class RelayProcess {
 
   private async end(signal: 'SIGTERM' | 'SIGKILL'): Promise<number | null> {
     const child = this.child
-    if (child === undefined || child.exitCode !== null) return child?.exitCode ?? null
+    // A killed process has a signalCode and no exitCode: it is gone all the same.
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null)
+      return child?.exitCode ?? null
     const exited = new Promise<number | null>((resolve) =>
       child.once('exit', (code) => resolve(code)),
     )

@@ -12,6 +12,7 @@ import {
 } from '../../src/core/index.js'
 import { type GhostNode, startGhostNode } from '../../src/net/ghost-node.js'
 import { EventLog } from './room.js'
+import { waitFor } from './wait.js'
 
 /** Presence every 300 ms, expiry after 1.5 s: a crash is noticed within seconds. */
 export const NET_TIMINGS: ThreadTimings = {
@@ -65,6 +66,15 @@ export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
   const events = new EventLog()
   events.watch(thread)
   return { node, thread, did: space.did, events, refusals }
+}
+
+/** Until `a` and `b` have each seen the other join (waitFor's options: deadline, what). */
+export function untilMet(
+  a: NetPeer,
+  b: NetPeer,
+  options: { timeoutMs?: number; what?: string } = {},
+): Promise<void> {
+  return waitFor(() => a.events.joined.includes(b.did) && b.events.joined.includes(a.did), options)
 }
 
 export async function stopAll(peers: Array<NetPeer | undefined>): Promise<void> {

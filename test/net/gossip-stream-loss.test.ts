@@ -6,7 +6,7 @@
  * the backlog its new join fetches.
  */
 import { describe, expect, it } from '@jest/globals'
-import { explainingFailure } from '../helpers/net-peer.js'
+import { explainingFailure, untilMet } from '../helpers/net-peer.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
@@ -16,12 +16,7 @@ describe('a gossip stream that dies', () => {
   it('is noticed and the connection made again, and the room reaches the peer again', async () => {
     const alice = await net.join('fragile')
     const bob = await net.join('fragile')
-    await waitFor(
-      () => alice.events.joined.includes(bob.did) && bob.events.joined.includes(alice.did),
-      {
-        timeoutMs: 10_000,
-      },
-    )
+    await untilMet(alice, bob, { timeoutMs: 10_000 })
     // The watch judges connections it has seen healthy (a new one may be slow to open).
     await sleep(3_000)
     const relayId = net.relay.address.split('/p2p/')[1] ?? ''

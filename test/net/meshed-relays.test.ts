@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { multiaddr } from '@multiformats/multiaddr'
 import { RELAY_AGENT_PREFIX } from '../../src/net/constants.js'
-import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
+import { type NetPeer, startNetPeer, stopAll, untilMet } from '../helpers/net-peer.js'
 import { rawGossipNode } from '../helpers/raw-node.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { sleep, waitFor } from '../helpers/wait.js'
@@ -29,13 +29,7 @@ describe('two meshed relays', () => {
     const alice = await startNetPeer({ relays: [east.address], room: 'across' })
     const bob = await startNetPeer({ relays: [west.address], room: 'across' })
     peers.push(alice, bob)
-    await waitFor(
-      () => alice.events.joined.includes(bob.did) && bob.events.joined.includes(alice.did),
-      {
-        timeoutMs: 15_000,
-        what: 'the joins to cross relays',
-      },
-    )
+    await untilMet(alice, bob, { timeoutMs: 15_000, what: 'the joins to cross relays' })
     // Each peer holds only its own relay.
     expect(alice.node.libp2p.getConnections().map((c) => c.remotePeer.toString())).not.toContain(
       west.address.split('/p2p/')[1],

@@ -4,7 +4,7 @@
  * asked; a relay that has just started cannot vouch for them, and a member is asked.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
+import { type NetPeer, startNetPeer, stopAll, untilMet } from '../helpers/net-peer.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { sleep, waitFor } from '../helpers/wait.js'
@@ -30,10 +30,7 @@ async function roomWithPosts(
 ): Promise<NetPeer[]> {
   const alice = await join(room)
   const bob = await join(room)
-  await waitFor(
-    () => bob.events.joined.includes(alice.did) && alice.events.joined.includes(bob.did),
-    { what: 'alice and bob to meet' },
-  )
+  await untilMet(alice, bob, { what: 'alice and bob to meet' })
   for (const text of texts) await alice.thread.post(text)
   await waitFor(() => texts.every((text) => bob.events.texts().includes(text)), {
     what: 'bob to have every post',

@@ -3,7 +3,7 @@
  * 127.0.0.1: chat both ways, a late joiner's backlog, direct messages, leaving.
  */
 import { describe, expect, it } from '@jest/globals'
-import type { NetPeer } from '../helpers/net-peer.js'
+import { type NetPeer, untilMet } from '../helpers/net-peer.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
@@ -13,13 +13,7 @@ describe('a room through the relay process', () => {
   it('two net.peers see each other join and chat both ways', async () => {
     const alice = await net.join('two-way')
     const bob = await net.join('two-way')
-    await waitFor(
-      () => alice.events.joined.includes(bob.did) && bob.events.joined.includes(alice.did),
-      {
-        timeoutMs: 10_000,
-        what: 'both joins',
-      },
-    )
+    await untilMet(alice, bob, { timeoutMs: 10_000, what: 'both joins' })
     await alice.thread.post('hi bob')
     await bob.thread.post({ text: 'hi alice', n: 1 })
     await waitFor(() => bob.events.texts().includes('hi bob'), {

@@ -250,8 +250,10 @@ export class RoomMirror {
         })
         if (verdict.action === 'accept') {
           const bytes = roster.observe(verdict.message, this.now(), arrival)
-          // Still ours: the room may have been left while the signature was checked.
-          if (bytes !== 0 && this.mirrored.get(topic) === roster) this.held(topic, roster, bytes)
+          // Still ours: the room may have been left while the signature was checked. Any
+          // post counts as activity, also one that only took the place of the oldest.
+          const post = verdict.message.claims.type === 'chat'
+          if (post && this.mirrored.get(topic) === roster) this.held(topic, roster, bytes)
         }
         return verdict.action
       })

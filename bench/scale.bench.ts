@@ -7,7 +7,11 @@
  *
  *   --peers 300 --relays 1 --posts 100 --rate 10 --join-seconds 10 --workers <cores>
  *   --stop-relay   stop one relay halfway through the posts (needs --relays ≥ 2)
- *   SCALE_PROF=DIR writes each worker's CPU profile there (open in Chrome DevTools)
+ *   --background-rooms N  the relays also serve N other rooms of --background-members
+ *                  members (default 2) each, beating signed presences at a real member's
+ *                  pace (raw libp2p clients in one more process); shows what a relay
+ *                  serving 10,000 rooms still does for a new one
+ *   SCALE_PROF=DIR writes each worker's and relay's CPU profile there (open in Chrome DevTools)
  *   --fresh-relays the crowd joins relays that have just started: they cannot vouch for
  *                  the room's posts, and every newcomer asks a member (a relay restart).
  *                  By default the joins wait until the relays are RELAY_HISTORY_WARMUP_MS
@@ -17,10 +21,16 @@ import '../src/net/node-polyfills.js'
 import { type ChildProcess, fork } from 'node:child_process'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
-import { RELAY_HISTORY_WARMUP_MS } from '../src/net/constants.js'
+import { MAX_ROOMS_PER_CONNECTION, RELAY_HISTORY_WARMUP_MS } from '../src/net/constants.js'
 import { RelayProcess } from '../test/helpers/relay-process.js'
 import { bytesPerSecond, cpuPercent, type ProcReading, readProc } from './scale/proc-stats.js'
-import { type FromWorker, type ToWorker, wallClockMs } from './scale/protocol.js'
+import {
+  type FromBackground,
+  type FromWorker,
+  type ToBackground,
+  type ToWorker,
+  wallClockMs,
+} from './scale/protocol.js'
 import { atMost, percentile, printTable, type Row } from './table.js'
 
 const { values: flags } = parseArgs({
@@ -33,6 +43,8 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: String(cpus().length) },
     'stop-relay': { type: 'boolean', default: false },
     'fresh-relays': { type: 'boolean', default: false },
+    'background-rooms': { type: 'string', default: '0' },
+    'background-members': { type: 'string', default: '2' },
   },
 })
 const PEERS = Number(flags.peers)
@@ -43,7 +55,14 @@ const JOIN_MS = Number(flags['join-seconds']) * 1000
 const WORKERS = Math.min(PEERS, Number(flags.workers))
 const STOP_RELAY = flags['stop-relay']
 const FRESH_RELAYS = flags['fresh-relays']
+const BACKGROUND_ROOMS = Number(flags['background-rooms'])
+const BACKGROUND_MEMBERS = Number(flags['background-members'])
 const PROFILE_DIR = process.env.SCALE_PROF
+/** Members of every room on the relays: the crowd and the background rooms'. */
+const EVERY_MEMBER = PEERS + BACKGROUND_ROOMS * BACKGROUND_MEMBERS
+/** The relay targets are the crowd's; with background rooms the figures are reported. */
+const RELAY_TARGETS =
+  BACKGROUND_ROOMS > 0 ? { idleCpu: 0, rssMiB: 0 } : { idleCpu: 15, rssMiB: 300 }
 if (STOP_RELAY && RELAYS < 2) throw new Error('--stop-relay needs --relays 2 or more')
 /** How long members may take to list everyone after the last join before we give up. */
 const CONVERGE_LIMIT_MS = 40_000
@@ -61,6 +80,9 @@ for (let r = 0; r < RELAYS; r++) {
     await RelayProcess.start({
       peers: relays.map((relay) => relay.address),
       args: ['--max-reservations-per-ip', String(PEERS + 100)],
+      ...(PROFILE_DIR === undefined
+        ? {}
+        : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] }),
     }),
   )
 }
@@ -141,13 +163,74 @@ function phaseCostRows(
       ...atMost(Math.round(peersCpu(peersBefore, peersAfter)), 0, '% of a core'),
     },
     {
-      measure: `relay traffic per member ${during} (in + out, all relays)`,
-      ...atMost(Math.round(relayBytes(before, after) / PEERS), 0, 'B/s'),
+      measure: `relay traffic per member ${during} (in + out, all relays${BACKGROUND_ROOMS > 0 ? ', members of every room' : ''})`,
+      ...atMost(Math.round(relayBytes(before, after) / EVERY_MEMBER), 0, 'B/s'),
     },
   ]
 }
 
+/** The process holding `--background-rooms`, and what it last reported. */
+let background: ChildProcess | undefined
+const backgroundReports: Extract<FromBackground, { type: 'report' }>[] = []
+
+async function startBackground(): Promise<void> {
+  const child = fork(new URL('./scale/background.ts', import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx', '--no-warnings'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  background = child
+  let subscribed = false
+  child.on('message', (message: FromBackground) => {
+    if (message.type === 'subscribed') subscribed = true
+    if (message.type === 'report') backgroundReports.push(message)
+    if (message.type === 'failed') failures.push(`background rooms: ${message.error}`)
+  })
+  await new Promise((resolve) => child.once('message', resolve))
+  const start: ToBackground = {
+    type: 'start',
+    relays: relays.map((relay) => relay.address),
+    rooms: BACKGROUND_ROOMS,
+    membersPerRoom: BACKGROUND_MEMBERS,
+    roomsPerClient: MAX_ROOMS_PER_CONNECTION - 6,
+  }
+  child.send(start)
+  if (!(await until(() => subscribed || failures.length > 0, 120_000)))
+    throw new Error('the background clients did not connect within 120 s')
+  const mirrored = async () =>
+    (await Promise.all(relays.map((relay) => relay.metric('ghost_relay_rooms')))).reduce(
+      (a, b) => a + b,
+      0,
+    )
+  const deadline = Date.now() + 120_000
+  while ((await mirrored()) < BACKGROUND_ROOMS && Date.now() < deadline) await sleep(500)
+  if ((await mirrored()) < BACKGROUND_ROOMS)
+    throw new Error(`the relays mirror ${await mirrored()} of ${BACKGROUND_ROOMS} background rooms`)
+}
+
+/** The background rooms' presences delivered since the previous reading, as a row. */
+async function backgroundRow(during: string): Promise<Row> {
+  const count = backgroundReports.length
+  background?.send({ type: 'report' } satisfies ToBackground)
+  await until(() => backgroundReports.length > count, 10_000)
+  const { received, expected } = backgroundReports.at(-1) ?? { received: 0, expected: 0 }
+  return {
+    measure: `the ${BACKGROUND_ROOMS.toLocaleString('en')} other rooms' presences delivered ${during}`,
+    result: `${Math.round((1000 * received) / Math.max(1, expected)) / 10}% (${received.toLocaleString('en')}/${expected.toLocaleString('en')})`,
+    target: '100%',
+    verdict: received >= expected ? 'yes' : 'NO',
+  }
+}
+
 try {
+  if (BACKGROUND_ROOMS > 0) {
+    await startBackground()
+    // Raw clients publish without waiting for the relay's mesh (our peers wait for it):
+    // their first presences are left out.
+    await sleep(10_000)
+    await backgroundRow('')
+    await sleep(10_000)
+    rows.push(await backgroundRow('before the crowd came (10 s)'))
+  }
   for (let w = 0; w < WORKERS; w++) workers.push(await startWorker())
   if (!FRESH_RELAYS) await sleep(relaysStartedMs + RELAY_HISTORY_WARMUP_MS - Date.now())
 
@@ -195,6 +278,8 @@ try {
         }),
   })
 
+  if (background !== undefined) rows.push(await backgroundRow('while the crowd joined'))
+
   // The room idles.
   await sleep(2_000)
   let before = readAll()
@@ -203,7 +288,11 @@ try {
   let after = readAll()
   let peersAfter = readPeers()
   rows.push(
-    ...phaseCostRows('idles', { relays: [before, after], peers: [peersBefore, peersAfter] }, 15),
+    ...phaseCostRows(
+      'idles',
+      { relays: [before, after], peers: [peersBefore, peersAfter] },
+      RELAY_TARGETS.idleCpu,
+    ),
   )
 
   // The room talks: post i from peer (i × 7) mod N, at its time.
@@ -283,6 +372,7 @@ try {
       STOP_RELAY ? ', before the stop' : '',
     ),
   )
+  if (background !== undefined) rows.push(await backgroundRow('while the crowd idled and talked'))
   const lost = await Promise.all(
     relays
       .filter((relay) => relay.pid !== undefined)
@@ -299,7 +389,7 @@ try {
   const rss = Math.max(...relayPids.map((pid) => readProc(pid).rssBytes))
   rows.push({
     measure: 'relay RSS (largest)',
-    ...atMost(Math.round(rss / 2 ** 20), 300, 'MiB'),
+    ...atMost(Math.round(rss / 2 ** 20), RELAY_TARGETS.rssMiB, 'MiB'),
   })
   if (failures.length > 0)
     rows.push({
@@ -319,11 +409,12 @@ try {
         }),
     ),
   )
+  background?.send({ type: 'stop' } satisfies ToBackground)
   await Promise.all(relays.map((relay) => relay.stop()))
   if (process.env.SCALE_DIAG !== undefined) for (const relay of relays) console.error(relay.output)
 }
 printTable(
-  `Ghost Threads, a crowd in one room: ${PEERS} peers in ${WORKERS} worker processes, ${RELAYS} relay process${RELAYS > 1 ? 'es' : ''} (meshed${FRESH_RELAYS ? ', just started: every newcomer asks a member for the posts' : `, up ${RELAY_HISTORY_WARMUP_MS / 1000} s before the first join`}), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  `Ghost Threads, a crowd in one room: ${PEERS} peers in ${WORKERS} worker processes, ${RELAYS} relay process${RELAYS > 1 ? 'es' : ''} (meshed${FRESH_RELAYS ? ', just started: every newcomer asks a member for the posts' : `, up ${RELAY_HISTORY_WARMUP_MS / 1000} s before the first join`})${BACKGROUND_ROOMS > 0 ? ` also serving ${BACKGROUND_ROOMS.toLocaleString('en')} other rooms of ${BACKGROUND_MEMBERS} members` : ''}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
   rows,
 )
 process.exit(0)

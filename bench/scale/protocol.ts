@@ -33,6 +33,32 @@ export type FromWorker =
     }
   | { type: 'stopped' }
 
+/** To the process that keeps `--background-rooms` busy on the relays. */
+export type ToBackground =
+  | {
+      type: 'start'
+      relays: string[]
+      rooms: number
+      membersPerRoom: number
+      /** Rooms each client mirrors on its relay (under the relay's per-connection cap). */
+      roomsPerClient: number
+    }
+  | { type: 'report' }
+  | { type: 'stop' }
+
+export type FromBackground =
+  | { type: 'ready' }
+  | { type: 'subscribed'; clients: number }
+  | { type: 'failed'; error: string }
+  | {
+      type: 'report'
+      /** Presences sent since the last report, and their copies at the rooms' other members. */
+      sent: number
+      received: number
+      /** Copies the other members should have received: sent × (members − 1). */
+      expected: number
+    }
+
 export const SCALE_TAG = 'scale'
 
 export function wallClockMs(): number {

@@ -18,6 +18,8 @@ export interface RelayProcessInit {
   port?: number
   httpPort?: number
   keyFile?: string
+  /** Node flags for the relay process, e.g. `--cpu-prof` for a benchmark's profile. */
+  nodeArgs?: string[]
 }
 
 export class RelayProcess {
@@ -43,6 +45,7 @@ export class RelayProcess {
 
   async start(): Promise<void> {
     const args = [
+      ...(this.init.nodeArgs ?? []),
       ...TSX_ARGS,
       'src/relay/main.ts',
       ...['--port', String(this.port), '--http-port', String(this.httpPort)],

@@ -36,6 +36,8 @@ export interface GhostThreadsInit {
   rules?: ReceiptRules
   timings?: Partial<ThreadTimings>
   now?: () => number
+  /** Called when the last open thread closes: the owner may let the network go. */
+  onIdle?: () => void
 }
 
 export interface JoinThreadOptions {
@@ -51,6 +53,7 @@ export class GhostThreads {
   private readonly rules: ReceiptRules
   private readonly timings: Partial<ThreadTimings>
   private readonly now: () => number
+  private readonly onIdle: (() => void) | undefined
   private readonly threads = new Map<string, GhostThread>()
   private started = false
 
@@ -60,6 +63,7 @@ export class GhostThreads {
     this.now = init.now ?? Date.now
     this.timings = init.timings ?? {}
     this.rules = init.rules ?? new ReceiptRules({ now: this.now })
+    this.onIdle = init.onIdle
   }
 
   async start(): Promise<void> {
@@ -118,7 +122,9 @@ export class GhostThreads {
       timings: this.timings,
       now: this.now,
       onClose: (closed) => {
-        if (this.threads.get(topic) === closed) this.threads.delete(topic)
+        if (this.threads.get(topic) !== closed) return
+        this.threads.delete(topic)
+        if (this.threads.size === 0) this.onIdle?.()
       },
     })
     this.threads.set(topic, thread)
@@ -153,7 +159,8 @@ export class GhostSpace {
   constructor(
     readonly name: string,
     private readonly signer: SpaceSigner,
-    private readonly owner: GhostThreads,
+    /** Who runs its rooms: a GhostThreads, or a SpaceNetwork that starts one on demand. */
+    private readonly owner: Pick<GhostThreads, 'join'>,
   ) {}
 
   get did(): string {

@@ -154,3 +154,9 @@ export const RELAY_CONNECT_WAIT_MS = 10_000
 export const MESH_WAIT_MS = 2_000
 /** How often that wait looks at the mesh. */
 export const MESH_POLL_MS = 20
+/**
+ * A space's node stops this long after its last room closed: a tab reloading or moving
+ * to another room keeps its relay connections, and a user who visited twenty dapps today
+ * does not hold twenty nodes and their relay connections until the browser closes.
+ */
+export const SPACE_IDLE_STOP_MS = 60_000

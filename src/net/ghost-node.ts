@@ -24,6 +24,8 @@ export interface GhostNodeInit extends PeerNodeInit {
   identity: Identity
   rules?: ReceiptRules
   timings?: Partial<ThreadTimings>
+  /** Called when the node's last open room closes. */
+  onIdle?: () => void
 }
 
 export interface GhostNode {
@@ -80,6 +82,7 @@ export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
     identity: init.identity,
     ...(init.rules === undefined ? {} : { rules: init.rules }),
     ...(init.timings === undefined ? {} : { timings: init.timings }),
+    ...(init.onIdle === undefined ? {} : { onIdle: init.onIdle }),
   })
   const dialer = new WebRTCDialer(libp2p, {
     wantedPeers: () => threads.openThreads().flatMap((thread) => thread.memberPeers()),

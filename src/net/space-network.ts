@@ -6,22 +6,33 @@
  * on the wire, two spaces of one user share no identifier. A relay still sees both
  * connections come from one address, as it sees any two people behind one NAT.
  *
+ * A space's node starts with its first room and stops `idleStopMs` after its last room
+ * closed; the space object stays good, and its next room starts a node again (with a
+ * new peer id, as every start has).
+ *
  * @example
  * const network = new SpaceNetwork({ relays, identity, webrtc: true })
- * const space = await network.openSpace('my-dapp') // starts that space's node
+ * const space = await network.openSpace('my-dapp')
+ * const lobby = await space.joinThread('lobby', { ghost: true }) // starts the space's node
  */
 
 import type { GhostThread } from '../core/ghost-thread.js'
-import type { GhostSpace } from '../core/ghost-threads.js'
+import { GhostSpace } from '../core/ghost-threads.js'
 import { assertValidName } from '../core/room-name.js'
+import { SPACE_IDLE_STOP_MS } from './constants.js'
 import { type GhostNode, type GhostNodeInit, startGhostNode } from './ghost-node.js'
 
-export type SpaceNetworkInit = Omit<GhostNodeInit, 'privateKey'>
+export interface SpaceNetworkInit extends Omit<GhostNodeInit, 'privateKey' | 'onIdle'> {
+  /** How long a space's node outlives its last room (default SPACE_IDLE_STOP_MS). */
+  idleStopMs?: number
+}
 
 export class SpaceNetwork {
   private readonly starting = new Map<string, Promise<GhostNode>>()
   /** Nodes that have started, by space, for synchronous status reads. */
   private readonly started = new Map<string, GhostNode>()
+  private readonly idleTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly stopping = new Set<Promise<void>>()
   private relays: string[]
   private stopped = false
 
@@ -29,10 +40,14 @@ export class SpaceNetwork {
     this.relays = init.relays
   }
 
-  /** The space, on its own node (started on first use). */
+  /** The space; its node starts with its first room. */
   async openSpace(name: string): Promise<GhostSpace> {
     assertValidName('space', name)
-    return (await this.nodeFor(name)).ghost.openSpace(name)
+    const signer = await this.init.identity.signerForSpace(name)
+    return new GhostSpace(name, signer, {
+      join: async (space, spaceSigner, room, options) =>
+        (await this.nodeFor(space)).ghost.join(space, spaceSigner, room, options),
+    })
   }
 
   /** Nodes running now, by space. */
@@ -63,20 +78,26 @@ export class SpaceNetwork {
 
   async stop(): Promise<void> {
     this.stopped = true
+    for (const timer of this.idleTimers.values()) clearTimeout(timer)
+    this.idleTimers.clear()
     const nodes = await Promise.allSettled(this.starting.values())
-    await Promise.all(
-      nodes.flatMap((node) => (node.status === 'fulfilled' ? [node.value.stop()] : [])),
-    )
+    await Promise.all([
+      ...nodes.flatMap((node) => (node.status === 'fulfilled' ? [node.value.stop()] : [])),
+      ...this.stopping,
+    ])
     this.starting.clear()
     this.started.clear()
   }
 
   private nodeFor(space: string): Promise<GhostNode> {
     if (this.stopped) throw new Error('the network has stopped')
+    clearTimeout(this.idleTimers.get(space))
+    this.idleTimers.delete(space)
     let node = this.starting.get(space)
     if (node === undefined) {
       // No privateKey: libp2p makes a fresh one, so the peer id is this space's alone.
-      node = startGhostNode({ ...this.init, relays: this.relays })
+      const { idleStopMs: _, ...init } = this.init
+      node = startGhostNode({ ...init, relays: this.relays, onIdle: () => this.idle(space) })
       this.starting.set(space, node)
       node.then(
         (running) => this.started.set(space, running),
@@ -84,5 +105,23 @@ export class SpaceNetwork {
       )
     }
     return node
+  }
+
+  /** The space's last room closed: stop its node unless a room opens again meanwhile. */
+  private idle(space: string): void {
+    if (this.stopped) return
+    clearTimeout(this.idleTimers.get(space))
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(space)
+      const node = this.started.get(space)
+      if (node === undefined || node.ghost.openThreads().length > 0) return
+      // Forgotten first, so that a room opened while it stops starts a fresh node.
+      this.starting.delete(space)
+      this.started.delete(space)
+      const stopping = node.stop().catch(() => undefined)
+      this.stopping.add(stopping)
+      void stopping.then(() => this.stopping.delete(stopping))
+    }, this.init.idleStopMs ?? SPACE_IDLE_STOP_MS)
+    this.idleTimers.set(space, timer)
   }
 }

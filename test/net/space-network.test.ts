@@ -1,0 +1,90 @@
+/**
+ * A space's node lives as long as its rooms: it stops a while after the last one closed
+ * (its relay connections go with it), a room opened meanwhile keeps it, and the same
+ * space object starts a fresh node for its next room. Through the real relay process.
+ */
+import '../../src/net/node-polyfills.js'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { createSeedIdentity, generateSeed } from '../../src/core/index.js'
+import { SpaceNetwork } from '../../src/net/space-network.js'
+import { NET_TIMINGS } from '../helpers/net-peer.js'
+import { useRelay } from '../helpers/relay-fixture.js'
+import { waitFor } from '../helpers/wait.js'
+
+const IDLE_STOP_MS = 300
+
+describe("a space's node", () => {
+  const net = useRelay()
+  const networks: SpaceNetwork[] = []
+  afterAll(async () => {
+    await Promise.all(networks.map((network) => network.stop()))
+  })
+
+  function network(): SpaceNetwork {
+    const started = new SpaceNetwork({
+      relays: [net.relay.address],
+      webrtc: false,
+      identity: createSeedIdentity(generateSeed()),
+      timings: NET_TIMINGS,
+      idleStopMs: IDLE_STOP_MS,
+    })
+    networks.push(started)
+    return started
+  }
+
+  it('stops after its last room closed, and the space starts a new one for its next room', async () => {
+    const spaces = network()
+    const market = await spaces.openSpace('market')
+    expect(spaces.nodes().size).toBe(0) // a space without rooms costs nothing
+    const first = await market.joinThread('lobby', { ghost: true })
+    const firstNode = spaces.nodes().get('market')
+    const firstPeer = firstNode?.libp2p.peerId.toString()
+    await waitFor(async () => (await net.relay.metric('ghost_relay_peers')) === 1, {
+      what: 'the space node to connect to the relay',
+    })
+
+    await first.close()
+    expect(spaces.nodes().size).toBe(1) // not at once: a reloading tab comes back
+    await waitFor(() => spaces.nodes().size === 0, { timeoutMs: 5_000, what: 'the node to stop' })
+    expect(firstNode?.libp2p.status).not.toBe('started')
+    await waitFor(async () => (await net.relay.metric('ghost_relay_peers')) === 0, {
+      what: 'the relay to lose the connection',
+    })
+
+    // The same space object opens its next room on a fresh node, and it chats.
+    const again = await market.joinThread('lobby', { ghost: true })
+    const nextPeer = spaces.nodes().get('market')?.libp2p.peerId.toString()
+    expect(nextPeer).toBeDefined()
+    expect(nextPeer).not.toBe(firstPeer)
+    const other = await net.join('lobby', { space: 'market' })
+    await waitFor(() => other.events.joined.includes(again.did), {
+      timeoutMs: 10_000,
+      what: 'a member to see the returning space',
+    })
+    await again.post('back again')
+    await waitFor(() => other.events.texts().includes('back again'), {
+      timeoutMs: 10_000,
+      what: 'the post from the fresh node',
+    })
+  }, 40_000)
+
+  it('keeps running while one of its rooms is open, or a room opens before the wait ends', async () => {
+    const spaces = network()
+    const games = await spaces.openSpace('games')
+    const lobby = await games.joinThread('lobby', { ghost: true })
+    const chess = await games.joinThread('chess', { ghost: true })
+    const node = spaces.nodes().get('games')
+    await chess.close()
+    await new Promise((resolve) => setTimeout(resolve, 3 * IDLE_STOP_MS))
+    expect(spaces.nodes().get('games')).toBe(node)
+    expect(lobby.isOpen).toBe(true)
+
+    // The last room closes and another opens within the wait: the node stays.
+    await lobby.close()
+    const poker = await games.joinThread('poker', { ghost: true })
+    await new Promise((resolve) => setTimeout(resolve, 3 * IDLE_STOP_MS))
+    expect(spaces.nodes().get('games')).toBe(node)
+    expect(node?.libp2p.status).toBe('started')
+    expect(poker.isOpen).toBe(true)
+  }, 30_000)
+})

@@ -12,6 +12,11 @@
  * A relay address may leave out `/p2p/<id>` (a user typing `/dns4/relay.example.com/tcp/443/wss`
  * into the settings): the id is then learnt from the first connection and pinned.
  * `setRelays` swaps the list while running, so a settings change needs no restart.
+ *
+ * Redials follow libp2p's connect and disconnect events, and a periodic check catches what
+ * the events miss: in a 300-peer room over 3 relays on a loaded machine, peers were left
+ * holding no relay at all, their relays marked active with no connection, no dial in
+ * flight and no redial pending, until the run ended.
  */
 import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -51,6 +56,9 @@ export function peerOf(address: Multiaddr): string | undefined {
 export class RelayKeeper {
   private readonly relays = new Map<string, KeptRelay>()
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
+  /** Relays with a dial in flight. */
+  private readonly dialing = new Set<string>()
+  private check: ReturnType<typeof setInterval> | undefined
   private readonly minDelayMs: number
   private readonly maxDelayMs: number
   private readonly perPeer: number
@@ -122,6 +130,8 @@ export class RelayKeeper {
     this.node.addEventListener('peer:disconnect', this.onDisconnect)
     this.node.addEventListener('peer:connect', this.onConnect)
     for (const [key, relay] of this.relays) if (relay.active) this.schedule(key, 0)
+    this.check = setInterval(() => this.redialForgotten(), this.maxDelayMs)
+    ;(this.check as { unref?: () => void }).unref?.()
   }
 
   stop(): void {
@@ -130,6 +140,15 @@ export class RelayKeeper {
     this.node.removeEventListener('peer:connect', this.onConnect)
     for (const timer of this.timers.values()) clearTimeout(timer)
     this.timers.clear()
+    clearInterval(this.check)
+  }
+
+  /** Active relays that are down with nothing under way to bring them back are dialled. */
+  private redialForgotten(): void {
+    this.fillActive()
+    for (const [key, relay] of this.relays)
+      if (relay.active && !this.isUp(relay) && !this.timers.has(key) && !this.dialing.has(key))
+        this.schedule(key, 0)
   }
 
   private add(addresses: string[]): void {
@@ -209,17 +228,21 @@ export class RelayKeeper {
       this.timers.delete(key)
       const relay = this.relays.get(key)
       if (!this.running || relay === undefined || !relay.active || this.isUp(relay)) return
-      this.node.dial(relay.address).then(
-        (connection) => {
-          // An address without an id is pinned to whoever answered it first (its
-          // peer:connect came before we knew it was this relay).
-          if (relay.peer === undefined) {
-            relay.peer = connection.remotePeer.toString()
-            this.init.onConnect?.(relay.peer)
-          }
-        },
-        () => this.failed(key, relay),
-      )
+      this.dialing.add(key)
+      this.node
+        .dial(relay.address)
+        .then(
+          (connection) => {
+            // An address without an id is pinned to whoever answered it first (its
+            // peer:connect came before we knew it was this relay).
+            if (relay.peer === undefined) {
+              relay.peer = connection.remotePeer.toString()
+              this.init.onConnect?.(relay.peer)
+            }
+          },
+          () => this.failed(key, relay),
+        )
+        .finally(() => this.dialing.delete(key))
     }, delayMs)
     // A pending redial must not keep a Node process alive on its own.
     ;(timer as { unref?: () => void }).unref?.()

@@ -94,6 +94,7 @@ const joinedAt = new Map<number, number>()
 const convergedAt = new Map<number, number>()
 const failures: string[] = []
 const reports: Extract<FromWorker, { type: 'report' }>[] = []
+let stopping = false
 
 function startWorker(): Promise<ChildProcess> {
   const child = fork(new URL('./scale/worker.ts', import.meta.url).pathname, [], {
@@ -112,6 +113,9 @@ function startWorker(): Promise<ChildProcess> {
     if (message.type === 'failed') failures.push(`peer ${message.peer}: ${message.error}`)
     if (message.type === 'report') reports.push(message)
   })
+  child.once('exit', (code, signal) => {
+    if (!stopping) failures.push(`a worker process exited (${signal ?? `code ${code}`})`)
+  })
   return new Promise((resolve) =>
     child.once('message', (message: FromWorker) => message.type === 'ready' && resolve(child)),
   )
@@ -123,8 +127,11 @@ async function until(condition: () => boolean, limitMs: number): Promise<boolean
   return condition()
 }
 
+const liveWorkers = () => workers.filter((worker) => worker.connected).length
+
+/** A worker that died (a crash takes its peers with it) is reported, not told anything. */
 function tell(worker: ChildProcess, message: ToWorker): void {
-  worker.send(message)
+  if (worker.connected) worker.send(message)
 }
 
 const rows: Row[] = []
@@ -257,7 +264,7 @@ try {
     lastJoin + CONVERGE_LIMIT_MS - wallClockMs(),
   )
   for (const worker of workers) tell(worker, { type: 'report' })
-  await until(() => reports.length >= WORKERS, 10_000)
+  await until(() => reports.length >= liveWorkers(), 10_000)
   const counts = reports.flatMap((report) => report.members)
   reports.length = 0
   const listedAfter = [...convergedAt.values()].map((at) => at - lastJoin)
@@ -321,7 +328,7 @@ try {
   peersAfter = readPeers()
   await sleep(DELIVERY_LIMIT_MS)
   for (const worker of workers) tell(worker, { type: 'report' })
-  await until(() => reports.length >= WORKERS, 10_000)
+  await until(() => reports.length >= liveWorkers(), 10_000)
 
   const byPost = new Map<number, number[]>()
   for (const report of reports)
@@ -393,22 +400,39 @@ try {
   })
   if (failures.length > 0)
     rows.push({
-      measure: 'peers that failed to start',
+      measure: 'peers that failed to start, workers that died',
       result: failures.slice(0, 3).join('; '),
       target: 'none',
       verdict: 'NO',
     })
 } finally {
+  stopping = true
   await Promise.all(
     workers.map(
       (worker) =>
         new Promise((resolve) => {
+          if (worker.exitCode !== null || worker.signalCode !== null) return resolve(undefined)
           worker.once('exit', resolve)
           tell(worker, { type: 'stop' })
           setTimeout(() => worker.kill('SIGKILL'), 15_000).unref()
         }),
     ),
   )
+  if (process.env.SCALE_DIAG !== undefined)
+    for (const relay of relays) {
+      const text = await fetch(`${relay.httpUrl}/metrics`)
+        .then((r) => r.text())
+        .catch(() => '')
+      console.error(
+        text
+          .split('\n')
+          .filter(
+            (line) =>
+              line.startsWith('ghost_relay_refused') || line.startsWith('ghost_relay_peers'),
+          )
+          .join('\n'),
+      )
+    }
   background?.send({ type: 'stop' } satisfies ToBackground)
   await Promise.all(relays.map((relay) => relay.stop()))
   if (process.env.SCALE_DIAG !== undefined) for (const relay of relays) console.error(relay.output)

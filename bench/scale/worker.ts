@@ -113,6 +113,19 @@ function diagnose(counts: number[]): void {
           .join(''),
       )
       .join('|')
+    const keeper = node.relays as unknown as {
+      relays: Map<string, { active: boolean; failures: number; retryAtMs: number }>
+      timers: Map<string, unknown>
+    }
+    console.error(
+      'KEEPER',
+      [...keeper.relays.entries()]
+        .map(
+          ([key, r]) =>
+            `${key.slice(-6)} active=${r.active} failures=${r.failures} retryIn=${r.retryAtMs - Date.now()} timer=${keeper.timers.has(key)}`,
+        )
+        .join(' | '),
+    )
     console.error(
       `peer ${peer}: lists ${count}; connections ${connections.length} (relayed ${connections.filter((c) => c.limits !== undefined).length}); relays ${node.relays.connected().length}; subscribers ${node.transport.subscribers(thread.topic).length}; mesh ${pubsub.getMeshPeers(thread.topic).length}; queued ${node.transport.queue.size}; gossip streams ${gossip}`,
     )

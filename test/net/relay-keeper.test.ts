@@ -4,8 +4,8 @@
  * keeper's behaviour with real relays (restart, spares) is tested in room-resilience.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { Libp2p } from '@libp2p/interface'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { RelayKeeper } from '../../src/net/relay-keeper.js'
 import { waitFor } from '../helpers/wait.js'

@@ -84,10 +84,22 @@ describe('the host', () => {
       (m): m is ThreadMethod => m !== 'openSpace' && m !== 'joinThread',
     )
     const params: Record<string, unknown> = { post: { thread, message: 'hello' } }
-    for (const method of methods) {
-      await expect(host.call(owner, method, params[method] ?? { thread }, ['chat'])).resolves.not
-        .toThrow
-    }
+    const results: Record<string, unknown> = {}
+    for (const method of methods)
+      results[method] = await host.call(owner, method, params[method] ?? { thread }, ['chat'])
+    // Each method's own answer; closeThread is last, so the others ran on an open thread.
+    const did = await host.did('chat')
+    expect(methods.at(-1)).toBe('closeThread')
+    expect(results).toEqual({
+      post: expect.stringMatching(/^[A-Za-z0-9_-]{20,}$/),
+      getPosts: [expect.objectContaining({ author: did, message: 'hello' })],
+      listMembers: [did],
+      requestBacklog: [], // nobody else in the room to ask
+      closeThread: null,
+    })
+    await expect(host.call(owner, 'getPosts', { thread }, ['chat'])).rejects.toMatchObject({
+      name: 'UnknownThreadError',
+    })
   })
 
   it('refuses host messages from anyone but the router', async () => {

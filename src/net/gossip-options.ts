@@ -3,6 +3,7 @@
  */
 import { type GossipsubOpts, StrictNoSign } from '@libp2p/gossipsub'
 import { sha256 } from '@noble/hashes/sha2'
+import { MAX_MESSAGE_BYTES } from '../core/constants.js'
 import { RELAY_MESH, RELAY_TOPIC_BUDGET_ROOMS } from './constants.js'
 
 export type NodeRole = 'peer' | 'relay'
@@ -26,6 +27,11 @@ export function gossipsubOptions(role: NodeRole): Partial<GossipsubOpts> {
     ignoreDuplicatePublishError: true,
     // Own posts are delivered by the core itself (FIELD-NOTES: emitSelf defaults to false).
     emitSelf: false,
+    // No IDONTWANT for our messages (all under MAX_MESSAGE_BYTES; the library sends one
+    // from 512 bytes). In a room around a relay it saves nothing: the relay sent one to
+    // every member in the room before forwarding them the message itself, a second frame
+    // per member per message, and each member sent one to its other relay.
+    idontwantMinDataSize: MAX_MESSAGE_BYTES + 1,
     scoreParams: {
       // Colocation scoring ignored every peer beyond 10 on one IP: a NAT, a campus, a test
       // machine (950 of 950 messages lost). Authorship and rate limits are per DID here,

@@ -1,10 +1,15 @@
 import { BACKLOG_MAX_AGE_S } from './constants.js'
-import { comparePosts, type Post } from './post.js'
+import type { Post } from './post.js'
 
 export interface BacklogEntry {
   post: Post
   /** Kept so the entry can be handed to late joiners, who verify it themselves. */
   jwt: string
+}
+
+/** A held entry and the second that places it: its `iat`, or when it reached us if earlier. */
+interface HeldEntry extends BacklogEntry {
+  placeS: number
 }
 
 /**
@@ -13,9 +18,14 @@ export interface BacklogEntry {
  * already held, so this is a sorted, bounded list rather than an append-only ring; an
  * entry goes after every held entry of the same second, which keeps arrival order.
  * Direct messages never enter it.
+ *
+ * An entry is placed by its `iat`, or by the second it reached us when that is earlier:
+ * a post dated ahead of our clock (within the allowed skew) sits where it arrived. Placed
+ * by `iat` alone, 50 posts dated 29 s ahead filled the store's newest end, and every
+ * honest post for the next 29 s sorted before all of them and was not kept.
  */
 export class PostBacklog {
-  private entries: BacklogEntry[] = []
+  private entries: HeldEntry[] = []
   private readonly ids = new Set<string>()
 
   constructor(
@@ -33,14 +43,11 @@ export class PostBacklog {
     if (this.ids.has(entry.post.postId)) return false
     this.prune(nowMs)
     if (entry.post.timestamp < nowMs / 1000 - this.maxAgeS) return false
+    const placeS = Math.min(entry.post.timestamp, Math.floor(nowMs / 1000))
     let index = this.entries.length
-    while (
-      index > 0 &&
-      comparePosts((this.entries[index - 1] as BacklogEntry).post, entry.post) > 0
-    )
-      index--
+    while (index > 0 && (this.entries[index - 1] as HeldEntry).placeS > placeS) index--
     if (index === 0 && this.entries.length >= this.limit) return false
-    this.entries.splice(index, 0, entry)
+    this.entries.splice(index, 0, { ...entry, placeS })
     this.ids.add(entry.post.postId)
     while (this.entries.length > this.limit) this.forget(this.entries.shift())
     return true
@@ -68,9 +75,10 @@ export class PostBacklog {
 
   private prune(nowMs: number): void {
     const oldestS = nowMs / 1000 - this.maxAgeS
-    const expired = this.entries.findIndex((held) => held.post.timestamp >= oldestS)
-    const removed = this.entries.splice(0, expired === -1 ? this.entries.length : expired)
-    for (const entry of removed) this.forget(entry)
+    // By `iat`, not by place: a post placed early may carry a later `iat`.
+    if (this.entries.every((held) => held.post.timestamp >= oldestS)) return
+    for (const held of this.entries) if (held.post.timestamp < oldestS) this.forget(held)
+    this.entries = this.entries.filter((held) => held.post.timestamp >= oldestS)
   }
 
   private forget(entry: BacklogEntry | undefined): void {

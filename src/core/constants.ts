@@ -22,6 +22,11 @@ export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 
 /** A whole JWT on the wire, in bytes. Larger payloads are rejected before decoding. */
 export const MAX_JWT_BYTES = 16 * 1024
+/**
+ * Arrays and objects one message may nest: a dapp's JSON needs a handful; a hostile one
+ * nested 2,500 deep to overflow schema checks (json-depth.ts).
+ */
+export const MAX_JSON_DEPTH = 32
 
 /**
  * A chat `message` serialised as JSON, in UTF-8 bytes. base64url grows it by 4/3, so a
@@ -29,8 +34,12 @@ export const MAX_JWT_BYTES = 16 * 1024
  */
 export const MAX_MESSAGE_BYTES = 8 * 1024
 
-/** How far ahead of our clock an `iat` may be (clocks of home computers drift). */
-export const MAX_CLOCK_SKEW_S = 30
+/**
+ * How far ahead of our clock an `iat` may be: clocks of home computers drift, but most
+ * keep within seconds (NTP). Was 30 s; a post dated ahead had that long to outrank
+ * honest ones (issue 12), which the backlog now also prevents by placing it on arrival.
+ */
+export const MAX_CLOCK_SKEW_S = 10
 
 /**
  * The longest a live message may travel. Gossipsub delivers within milliseconds to a few

@@ -366,7 +366,10 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
         break
       case 'chat': {
         const post = await toPost(jwt, claims)
-        if (!this.filters.pass(post) || !this.backlog.add({ post, jwt }, this.now())) return
+        if (!this.filters.pass(post) || this.backlog.has(post.postId)) return
+        // A live post is delivered even when the backlog does not keep it (a full store
+        // of newer posts): what a member says now always reaches the page.
+        this.backlog.add({ post, jwt }, this.now())
         this.emit('message', post)
         break
       }

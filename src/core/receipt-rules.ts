@@ -5,12 +5,14 @@ import {
   DID_RATE_LIMIT,
   LIVE_MAX_AGE_S,
   MAX_CLOCK_SKEW_S,
+  MAX_JSON_DEPTH,
   MAX_JWT_BYTES,
   MAX_MESSAGE_BYTES,
   PEER_RATE_LIMIT,
   SEEN_JTI_CAPACITY,
 } from './constants.js'
 import { UnsupportedDidError } from './did-key.js'
+import { nestsDeeperThan } from './json-depth.js'
 import { decodeCompactJwt } from './jwt.js'
 import { type RateLimit, RateLimiter } from './rate-limit.js'
 import {
@@ -114,8 +116,11 @@ export class ReceiptRules {
     }
   }
 
+  /** Never throws: whatever goes wrong with one input is that input's refusal alone. */
   async check(input: Uint8Array | string, expect: Expectation): Promise<Verdict> {
-    const verdict = await this.evaluate(input, expect)
+    const verdict = await this.evaluate(input, expect).catch(
+      (err: unknown): Verdict => refuse('invalid-claims', `could not be checked: ${String(err)}`),
+    )
     this.onVerdict?.(
       verdict.action,
       verdict.action === 'accept' ? undefined : verdict.reason,
@@ -149,6 +154,8 @@ export class ReceiptRules {
 
     const type = (decoded.payload as { type?: unknown } | null)?.type
     if (!isMessageType(type)) return refuse('unknown-type', `type ${JSON.stringify(type)}`)
+    if (nestsDeeperThan(decoded.payload, MAX_JSON_DEPTH + 1))
+      return refuse('invalid-claims', `nested deeper than ${MAX_JSON_DEPTH} levels`)
     const parsed = Claims.safeParse(decoded.payload)
     if (!parsed.success) return refuse('invalid-claims', describeSchemaError(parsed.error))
     const claims = parsed.data

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { MAX_BACKLOG_LIMIT, MAX_MESSAGE_BYTES } from './constants.js'
+import { MAX_BACKLOG_LIMIT, MAX_JSON_DEPTH, MAX_MESSAGE_BYTES } from './constants.js'
 import { InvalidArgumentError, InvalidMessageError, MessageTooLargeError } from './errors.js'
+import { nestsDeeperThan } from './json-depth.js'
 import { DidKey, type JsonValue } from './schema.js'
 import { encodeUtf8 } from './utf8.js'
 
@@ -9,6 +10,11 @@ import { encodeUtf8 } from './utf8.js'
 const jsonValue = z.json()
 
 export function checkedMessage(message: unknown): JsonValue {
+  if (nestsDeeperThan(message)) {
+    throw new InvalidMessageError(
+      `A message may nest at most ${MAX_JSON_DEPTH} arrays and objects; flatten it`,
+    )
+  }
   const parsed = jsonValue.safeParse(message)
   if (!parsed.success) {
     throw new InvalidMessageError(

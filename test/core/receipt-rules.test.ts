@@ -6,6 +6,7 @@ import {
   createSeedIdentity,
   LIVE_MAX_AGE_S,
   MAX_CLOCK_SKEW_S,
+  MAX_JSON_DEPTH,
   MAX_JWT_BYTES,
   MAX_MESSAGE_BYTES,
   MAX_PRESENCE_TTL_S,
@@ -146,6 +147,30 @@ describe('receipt rules: each bad JWT is refused with its own reason', () => {
     const real = claims(alice, 'chat', ROOM, {}, now)
     expectRefused(await r.check(forge(mallory, real), live), 'bad-signature')
     expect((await r.check(forge(alice, real), live)).action).toBe('accept')
+  })
+
+  it('a message nested deeper than MAX_JSON_DEPTH, before its schema is checked', async () => {
+    const nested = (depth: number) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`)
+    const deep = forge(alice, claims(alice, 'chat', ROOM, { message: nested(2_500) }, now))
+    expectRefused(await rules().check(deep, live), 'invalid-claims')
+    const atTheLimit = forge(
+      alice,
+      claims(alice, 'chat', ROOM, { message: nested(MAX_JSON_DEPTH) }, now),
+    )
+    expect((await rules().check(atTheLimit, live)).action).toBe('accept')
+  })
+
+  it('turns whatever throws while checking into that input’s refusal, never an exception', async () => {
+    let broken = false
+    const throwing = new ReceiptRules({
+      now: () => {
+        if (broken) throw new RangeError('Maximum call stack size exceeded')
+        return now
+      },
+    })
+    broken = true
+    const verdict = await throwing.check(forge(alice, claims(alice, 'chat', ROOM, {}, now)), live)
+    expectRefused(verdict, 'invalid-claims')
   })
 
   it('iat in the future beyond the clock skew', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { MAX_CLOCK_SKEW_S } from '../../src/core/constants.js'
 import {
   BACKLOG_PROTOCOL,
   createSeedIdentity,
@@ -205,6 +206,17 @@ describe('late joiners', () => {
         }),
       ),
       'not even a jwt',
+      // 2,500 levels in ~5 KB: it overflowed the schema check and took every entry down.
+      forge(
+        mallory,
+        claims(
+          mallory,
+          'chat',
+          ROOM,
+          { message: JSON.parse(`${'['.repeat(2_500)}${']'.repeat(2_500)}`) },
+          now,
+        ),
+      ),
     ]
     const honest = forge(
       mallory,
@@ -237,6 +249,7 @@ describe('late joiners', () => {
     )
     expect(reasons.filter(Boolean).sort()).toEqual([
       'bad-signature',
+      'invalid-claims',
       'malformed-jwt',
       'too-old',
       'wrong-channel',
@@ -299,6 +312,39 @@ describe('forged messages on the topic', () => {
     ])
     await sleep(30)
     for (const peer of three) expect(peer.events.messages).toEqual([])
+  })
+})
+
+describe('posts dated ahead of the clock', () => {
+  it('cannot silence a room: honest live posts are delivered and kept after them', async () => {
+    const hub = new MemoryHub()
+    const [alice, bob] = (await room(hub, 2)) as [TestPeer, TestPeer]
+    // Fifty posts dated just inside the allowed skew fill bob's store of 50.
+    const mallory = edKey()
+    const aheadS = Math.floor(Date.now() / 1000) + MAX_CLOCK_SKEW_S - 1
+    for (let i = 0; i < 50; i++) {
+      const jwt = forge(
+        mallory,
+        claims(mallory, 'chat', ROOM, { message: `ahead ${i}`, iat: aheadS }),
+      )
+      expect(await hub.inject(ROOM, new TextEncoder().encode(jwt))).toEqual(['accept', 'accept'])
+    }
+    await waitFor(() => bob.events.messages.length === 50, { what: 'the 50 posts dated ahead' })
+    await alice.thread.post('still here')
+    await waitFor(() => bob.events.messages.some((post) => post.message === 'still here'), {
+      what: "alice's post to reach bob",
+    })
+    // It is the newest in bob's store, and the first of mallory's went to make room.
+    const held = (await bob.thread.getPosts()).map((post) => post.message)
+    expect(held).toHaveLength(50)
+    expect(held.at(-1)).toBe('still here')
+    expect(held).not.toContain('ahead 0')
+    // Beyond the skew a post is refused outright.
+    const tooFar = forge(
+      mallory,
+      claims(mallory, 'chat', ROOM, { message: 'too far', iat: aheadS + 5 }),
+    )
+    expect(await hub.inject(ROOM, new TextEncoder().encode(tooFar))).toEqual(['reject', 'reject'])
   })
 })
 

@@ -8,7 +8,9 @@
 import '../../src/net/node-polyfills.js'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { multiaddr } from '@multiformats/multiaddr'
+import { MAX_CLOCK_SKEW_S } from '../../src/core/constants.js'
 import { claims, edKey, forge } from '../helpers/jwt-forge.js'
+import { untilMet } from '../helpers/net-peer.js'
 import { type RawNode, rawGossipNode } from '../helpers/raw-node.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { sleep, waitFor } from '../helpers/wait.js'
@@ -69,5 +71,55 @@ describe('a raw gossipsub node publishing forged JWTs', () => {
       // The relay dropped the forgeries: they never reached a peer's validator.
       expect(peer.refusals.filter((reason) => !reason.endsWith(':duplicate'))).toEqual([])
     }
+  }, 40_000)
+})
+
+describe('posts dated ahead of the clock, through the relay', () => {
+  const net = useRelay()
+  let raw: RawNode | undefined
+
+  afterAll(async () => {
+    await raw?.stop()
+  })
+
+  it('do not silence the room: a later honest post reaches everyone and is kept', async () => {
+    const alice = await net.join('ahead')
+    const bob = await net.join('ahead')
+    await untilMet(alice, bob, { timeoutMs: 10_000 })
+    const topic = alice.thread.topic
+    raw = await rawGossipNode()
+    await raw.dial(multiaddr(net.relay.address))
+    raw.services.pubsub.subscribe(topic)
+    const node = raw
+    await waitFor(() => node.services.pubsub.getSubscribers(topic).length > 0, {
+      timeoutMs: 10_000,
+      what: 'the relay to be known as subscribed',
+    })
+    await sleep(1_200) // one gossipsub heartbeat: the relay grafts us into its mesh
+
+    // Fifty posts (one DID, within its burst) dated just inside the allowed skew.
+    const mallory = edKey()
+    const aheadS = Math.floor(Date.now() / 1000) + MAX_CLOCK_SKEW_S - 1
+    for (let i = 0; i < 50; i++) {
+      const jwt = forge(
+        mallory,
+        claims(mallory, 'chat', topic, { message: `ahead ${i}`, iat: aheadS }),
+      )
+      await node.services.pubsub.publish(topic, utf8.encode(jwt))
+    }
+    await waitFor(
+      () => bob.events.texts().filter((text) => String(text).startsWith('ahead')).length === 50,
+      {
+        timeoutMs: 10_000,
+        what: 'the 50 posts dated ahead to reach bob',
+      },
+    )
+    await alice.thread.post('still here')
+    await waitFor(() => bob.events.texts().includes('still here'), {
+      timeoutMs: 5_000,
+      what: "alice's post after them",
+    })
+    const held = (await bob.thread.getPosts()).map((post) => post.message)
+    expect(held.at(-1)).toBe('still here')
   }, 40_000)
 })

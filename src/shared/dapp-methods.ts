@@ -5,7 +5,8 @@
  * either. Results are produced by the host and need no parsing.
  */
 import { z } from 'zod'
-import { MAX_BACKLOG_LIMIT, NAME_PATTERN } from '../core/constants.js'
+import { MAX_BACKLOG_LIMIT, MAX_JSON_DEPTH, NAME_PATTERN } from '../core/constants.js'
+import { nestsDeeperThan } from '../core/json-depth.js'
 import { DidKey } from '../core/schema.js'
 
 const NAME_RULE = 'must be 1–64 characters of A-Z, a-z, 0-9, _ and -'
@@ -52,6 +53,14 @@ export function parseDappRequest(method: unknown, params: unknown): ParsedReques
       ok: false,
       unsupported: true,
       message: `Unknown method ${shown}; supported: ${DAPP_METHOD_NAMES.join(', ')}`,
+    }
+  }
+  // Checked before the schema, which recurses (a request nested 2,500 deep was never answered).
+  if (nestsDeeperThan(params, MAX_JSON_DEPTH + 2)) {
+    return {
+      ok: false,
+      unsupported: false,
+      message: `Invalid params for ${method}: a message may nest at most ${MAX_JSON_DEPTH} arrays and objects; flatten it`,
     }
   }
   const parsed = DAPP_METHODS[method].safeParse(params)

@@ -262,6 +262,11 @@ describe('GhostThread with two peers', () => {
     await expect(alice.thread.post('x'.repeat(MAX_MESSAGE_BYTES + 1))).rejects.toThrow(
       MessageTooLargeError,
     )
+    const deep = JSON.parse(`${'['.repeat(2_500)}${']'.repeat(2_500)}`)
+    await expect(alice.thread.post(deep)).rejects.toThrow(/nest at most 32 arrays and objects/)
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    await expect(alice.thread.post(cyclic)).rejects.toThrow(InvalidMessageError)
     await expect(alice.thread.post('é'.repeat(MAX_MESSAGE_BYTES / 2))).rejects.toThrow(
       /bytes as JSON, the limit is/,
     )

@@ -155,6 +155,14 @@ describe('two people in real Chromium with the extension', () => {
         name: 'InvalidRequestError',
         code: -32602,
       })
+      // Nested 2,500 deep (5 KB): the schema check overflowed and the page never heard back.
+      expect(
+        await alice.post(JSON.parse(`${'['.repeat(2_500)}${']'.repeat(2_500)}`)),
+      ).toMatchObject({
+        name: 'InvalidRequestError',
+        code: -32602,
+        message: expect.stringContaining('nest at most'),
+      })
       expect(await alice.request('joinThread', { space: SPACE, room: 'bad room!' })).toMatchObject({
         code: -32602,
         message: expect.stringContaining('room name'),

@@ -85,6 +85,15 @@ describe('the content gate', () => {
       -32602,
     ],
     [
+      'a request nested 2,500 deep',
+      request('post', {
+        thread: HANDLE,
+        message: JSON.parse(`${'['.repeat(2_500)}${']'.repeat(2_500)}`),
+      }),
+      'InvalidRequestError',
+      -32602,
+    ],
+    [
       'a request that is not JSON',
       request('post', { thread: HANDLE, message: 10n }),
       'InvalidRequestError',

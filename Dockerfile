@@ -18,4 +18,7 @@ EXPOSE 4040 4041
 # /healthz answers 200 while the relay serves, 503 while it shuts down.
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:4041/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM (docker stop) closes connections cleanly.
-ENTRYPOINT ["node", "--import", "tsx", "src/relay/main.ts", "--host", "0.0.0.0", "--key-file", "/data/relay.key"]
+# /healthz and /metrics listen on all of the container's interfaces so that -p 4041 (kept
+# on the host's loopback in the README) reaches them; outside a container they default to
+# loopback (--http-host).
+ENTRYPOINT ["node", "--import", "tsx", "src/relay/main.ts", "--host", "0.0.0.0", "--http-host", "0.0.0.0", "--key-file", "/data/relay.key"]

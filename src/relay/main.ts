@@ -2,7 +2,8 @@
  * `npm run relay` — starts a relay and prints where peers reach it. Flags:
  *   --host 127.0.0.1   interface to listen on (0.0.0.0 to serve others)
  *   --port 4040        WebSockets port
- *   --http-port 4041   /healthz and /metrics (-1 turns them off)
+ *   --http-port 4041   /healthz and /metrics ("off" turns them off)
+ *   --http-host 127.0.0.1  their interface: loopback unless you say otherwise, whatever --host
  *   --key-file PATH    the relay's libp2p key (created on first start; keeps the address stable)
  *   --peer ADDR        another relay to mesh with (repeatable)
  *   --announce ADDR    public address to advertise, e.g. /dns4/relay.example.com/tcp/443/wss
@@ -21,32 +22,44 @@ import {
 import { RelayConfigError } from './key-lock.js'
 import { DEFAULT_HTTP_PORT, DEFAULT_RELAY_PORT, startRelay } from './relay-server.js'
 
-const { values } = parseArgs({
-  options: {
-    host: { type: 'string', default: '127.0.0.1' },
-    port: { type: 'string', default: String(DEFAULT_RELAY_PORT) },
-    'http-port': { type: 'string', default: String(DEFAULT_HTTP_PORT) },
-    'key-file': { type: 'string', default: '.ghost-threads-relay.key' },
-    peer: { type: 'string', multiple: true, default: [] },
-    announce: { type: 'string', multiple: true, default: [] },
-    'max-reservations-per-ip': { type: 'string', default: String(MAX_RESERVATIONS_PER_IP) },
-    'max-rooms-per-connection': { type: 'string', default: String(MAX_ROOMS_PER_CONNECTION) },
-    'history-warmup-seconds': { type: 'string', default: String(RELAY_HISTORY_WARMUP_MS / 1000) },
-    help: { type: 'boolean', default: false },
-  },
-})
+const USAGE =
+  'usage: npm run relay -- [--host H] [--port P] [--http-port P|off] [--http-host H] [--key-file F] [--peer ADDR]… [--announce ADDR]… [--max-reservations-per-ip N] [--max-rooms-per-connection N] [--history-warmup-seconds N]'
 
+const FLAGS = {
+  host: { type: 'string', default: '127.0.0.1' },
+  port: { type: 'string', default: String(DEFAULT_RELAY_PORT) },
+  'http-port': { type: 'string', default: String(DEFAULT_HTTP_PORT) },
+  'http-host': { type: 'string', default: '127.0.0.1' },
+  'key-file': { type: 'string', default: '.ghost-threads-relay.key' },
+  peer: { type: 'string', multiple: true, default: [] as string[] },
+  announce: { type: 'string', multiple: true, default: [] as string[] },
+  'max-reservations-per-ip': { type: 'string', default: String(MAX_RESERVATIONS_PER_IP) },
+  'max-rooms-per-connection': { type: 'string', default: String(MAX_ROOMS_PER_CONNECTION) },
+  'history-warmup-seconds': { type: 'string', default: String(RELAY_HISTORY_WARMUP_MS / 1000) },
+  help: { type: 'boolean', default: false },
+} as const
+
+/** The flags; an unknown or malformed one is a plain message and exit 2, not a stack trace. */
+function parseFlags() {
+  try {
+    return parseArgs({ options: FLAGS }).values
+  } catch (err) {
+    console.error(`relay not started: ${(err as Error).message}\n${USAGE}`)
+    process.exit(2)
+  }
+}
+
+const values = parseFlags()
 if (values.help) {
-  console.log(
-    'usage: npm run relay -- [--host H] [--port P] [--http-port P] [--key-file F] [--peer ADDR]… [--announce ADDR]… [--max-reservations-per-ip N] [--max-rooms-per-connection N] [--history-warmup-seconds N]',
-  )
+  console.log(USAGE)
   process.exit(0)
 }
 
 const relay = await startRelay({
   host: values.host,
   port: portFlag('port', values.port),
-  httpPort: portFlag('http-port', values['http-port']),
+  httpPort: values['http-port'] === 'off' ? -1 : portFlag('http-port', values['http-port']),
+  httpHost: values['http-host'],
   keyFile: values['key-file'],
   peers: values.peer,
   ...(values.announce.length > 0 ? { announce: values.announce } : {}),
@@ -81,7 +94,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 function portFlag(name: string, value: string): number {
   const port = Number(value)
   if (!Number.isInteger(port) || port < -1 || port > 65_535) {
-    console.error(`--${name} must be a port number (0 picks a free one), not "${value}"`)
+    console.error(
+      `--${name} must be a port number (0 picks a free one${name === 'http-port' ? ', "off" turns it off' : ''}), not "${value}"`,
+    )
     process.exit(2)
   }
   return port

@@ -37,6 +37,8 @@ export interface RelayInit {
   port?: number
   /** HTTP port for /healthz and /metrics (0 picks a free one; -1 turns them off). */
   httpPort?: number
+  /** Interface of /healthz and /metrics (default 127.0.0.1, whatever `host` is). */
+  httpHost?: string
   keyFile: string
   /** Other relays to mesh with (multiaddrs ending in `/p2p/<id>`). */
   peers?: string[]
@@ -162,7 +164,7 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
   let http: { server: Server; url: string } | undefined
   if ((init.httpPort ?? DEFAULT_HTTP_PORT) >= 0) {
     http = await startHttpEndpoints({
-      host,
+      host: init.httpHost ?? '127.0.0.1',
       port: init.httpPort ?? DEFAULT_HTTP_PORT,
       healthy: () => serving && node.status === 'started',
       metrics: async () => {

@@ -110,6 +110,20 @@ export class PageDriver {
     )
   }
 
+  /** Posts arrays nested `depth` deep, built in the page (too deep to hand it over). */
+  postNested(depth: number): Promise<string | CaughtError> {
+    return this.page.evaluate(async (levels) => {
+      const w = window as unknown as PageGlobals
+      const message = JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`)
+      try {
+        return await (w.__thread as NonNullable<PageGlobals['__thread']>).post(message)
+      } catch (err) {
+        const e = err as CaughtError
+        return { name: e.name, code: e.code, message: e.message }
+      }
+    }, depth)
+  }
+
   members(): Promise<string[]> {
     return this.page.evaluate(
       () => (window as unknown as PageGlobals).__thread?.listMembers() ?? [],

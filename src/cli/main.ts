@@ -7,6 +7,7 @@ import '../net/node-polyfills.js'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { createSeedIdentity, type Post } from '../core/index.js'
+import { RELAY_CONNECT_WAIT_MS } from '../net/constants.js'
 import { startGhostNode } from '../net/ghost-node.js'
 import { HELP, parseChatLine } from './chat-commands.js'
 import { loadOrCreateSeed } from './identity-file.js'
@@ -78,6 +79,27 @@ try {
   console.error(`ghost-threads: ${(err as Error).name}: ${(err as Error).message}`)
   process.exit(1)
 }
+
+// Say when no relay has answered for RELAY_CONNECT_WAIT_MS: without one nobody hears us,
+// and "joined" alone let a user wait for a room that could not reach them. The node keeps
+// redialling meanwhile; a relay that answers later is announced too.
+let downSinceMs: number | undefined = Date.now()
+let warned = false
+setInterval(() => {
+  if (node.relays.connected().length > 0) {
+    downSinceMs = undefined
+    if (warned) print({ event: 'relay-connected' }, '* connected to a relay: the room can hear you')
+    warned = false
+    return
+  }
+  downSinceMs ??= Date.now()
+  if (warned || Date.now() - downSinceMs < RELAY_CONNECT_WAIT_MS) return
+  warned = true
+  print(
+    { event: 'relay-unreachable', relays: values.relay },
+    `* cannot reach ${values.relay.length > 1 ? 'any of the relays' : 'the relay'} ${values.relay.join(', ')}: nobody hears you until one answers; still trying (is \`npm run relay\` running there, and is the address right?)`,
+  )
+}, 1_000).unref()
 
 thread.on('user-joined', (did) => print({ event: 'user-joined', did }, `* ${did} joined`))
 thread.on('user-left', (did) => print({ event: 'user-left', did }, `* ${did} left`))

@@ -4,11 +4,12 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { useRelay } from '../helpers/relay-fixture.js'
-import { waitFor } from '../helpers/wait.js'
+import { sleep, waitFor } from '../helpers/wait.js'
 
 type CliEvent = Record<string, unknown> & { event: string }
 
@@ -45,9 +46,13 @@ class TerminalPeer {
     this.child.stdin.write(`${line}\n`)
   }
 
-  async next(event: string, match: (e: CliEvent) => boolean = () => true): Promise<CliEvent> {
+  async next(
+    event: string,
+    match: (e: CliEvent) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<CliEvent> {
     await waitFor(() => this.events.some((e) => e.event === event && match(e)), {
-      timeoutMs: 10_000,
+      timeoutMs,
       what: `the terminal peer to print ${event}`,
     })
     return this.events.find((e) => e.event === event && match(e)) as CliEvent
@@ -108,9 +113,64 @@ describe('npx ghost-threads chat', () => {
     cli.type('/dm someone hi')
     expect((await cli.next('error')).message).toMatch(/usage: \/dm/)
 
+    // Its relay answered all along: nothing to warn about.
+    expect(cli.events.filter((e) => e.event.startsWith('relay-'))).toEqual([])
     cli.type('/quit')
     expect(await cli.exited).toBe(0)
     await waitFor(() => web.events.left.includes(ready.did as string), { timeoutMs: 5_000 })
+  }, 60_000)
+
+  it('says when it cannot reach its relay, keeps running and trying, and says when it can', async () => {
+    // A "relay" that takes the WebSocket upgrade, holds it, then hangs up: once, that made
+    // Node peers exit with an unhandled 'error' from ws.
+    const sockets = new Set<Socket>()
+    const hostile = createServer((socket) => {
+      sockets.add(socket)
+      socket.once('data', () => setTimeout(() => socket.destroy(), 2_000))
+    })
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve))
+    const port = (hostile.address() as AddressInfo).port
+    const relayId = net.relay.address.split('/p2p/')[1] ?? ''
+    let proxy: Server | undefined
+    try {
+      const cli = new TerminalPeer(
+        spawn(
+          process.execPath,
+          [
+            'bin/ghost-threads.js',
+            'chat',
+            'netspace',
+            'unreachable',
+            '--relay',
+            `/ip4/127.0.0.1/tcp/${port}/ws/p2p/${relayId}`,
+            '--json',
+          ],
+          { stdio: 'pipe' },
+        ),
+      )
+      const unreachable = await cli.next('relay-unreachable', () => true, 30_000)
+      expect(unreachable.relays).toEqual([`/ip4/127.0.0.1/tcp/${port}/ws/p2p/${relayId}`])
+      await sleep(5_000) // a few redials into the hang-ups
+      expect(cli.child.exitCode).toBe(null)
+      // The address starts to lead to the real relay (a proxy on the same port): it says so.
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => hostile.close(resolve))
+      const relayPort = Number(/tcp\/(\d+)/.exec(net.relay.address)?.[1])
+      proxy = createServer((socket) => {
+        const upstream = connect(relayPort, '127.0.0.1')
+        socket.pipe(upstream).pipe(socket)
+        socket.on('error', () => upstream.destroy())
+        upstream.on('error', () => socket.destroy())
+      })
+      await new Promise<void>((resolve) => proxy?.listen(port, '127.0.0.1', resolve))
+      await cli.next('relay-connected', () => true, 15_000)
+      cli.type('/quit')
+      expect(await cli.exited).toBe(0)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      if (hostile.listening) await new Promise((resolve) => hostile.close(resolve))
+      proxy?.close()
+    }
   }, 60_000)
 
   it('explains a missing relay and exits with a usage error', async () => {

@@ -125,6 +125,14 @@ export const MAX_ROOM_MEMBERS = 5_000
 
 /** A backlog answer: at most the largest backlog plus one presence per member. */
 export const MAX_BACKLOG_ENTRIES = MAX_BACKLOG_LIMIT + MAX_ROOM_MEMBERS
+/**
+ * Backlog answers one requester (a peer id, and a DID) gets: a newcomer asks about three
+ * times in its first 10 s. Without a cap a 0.3 KB request from a throw-away DID drew a
+ * 3.5 MiB answer, as often as it liked (issue 12).
+ */
+export const BACKLOG_ANSWER_RATE = { burst: 6, perSecond: 0.2 }
+/** The same over all rooms, per peer id: what a peer may draw from one relay or member. */
+export const BACKLOG_ANSWER_RATE_ALL_ROOMS = { burst: 60, perSecond: 2 }
 /** A presence is ~0.6 KB; an answer past this drops its oldest posts to fit. */
 export const MAX_BACKLOG_RESPONSE_BYTES = 4 * 1024 * 1024
 

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3'
 import { PostBacklog } from './backlog.js'
+import { BacklogAnswerBudget } from './backlog-answer-budget.js'
 import { fetchBacklog, fitAnswer, pickPeers } from './backlog-exchange.js'
 import { RELAY_BACKLOG_POSTS } from './constants.js'
 import { sendDirect } from './direct-exchange.js'
@@ -74,6 +75,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   private readonly onClose: GhostThreadInit['onClose']
   private readonly presence: ThreadPresence
   private readonly catchUp: ThreadCatchUp
+  private readonly answers: BacklogAnswerBudget
   private closed = false
   private stopWatchingSubscriptions: () => void = () => {}
 
@@ -91,6 +93,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     this.onClose = init.onClose
     this.members = new MemberRegistry(this.did, this.transport.peerId)
     this.backlog = new PostBacklog(init.backlogLimit)
+    this.answers = new BacklogAnswerBudget(this.now)
     this.catchUp = new ThreadCatchUp({
       topic: this.topic,
       transport: this.transport,
@@ -249,9 +252,12 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
         // seconds: the end of that second), so it expires on time. One that has run out
         // already is left for the member's next heartbeat: adding it would only make the
         // member leave and join again.
+        // Whether it is a straggler from before the member left counts from the start of
+        // that second: a presence sent in the same second as the leave cannot bring the
+        // member back (it did, for a whole ttl, when the end of the second was used).
         const signedAtMs = Math.min(this.now(), entryClaims.iat * 1000 + 999)
         if (signedAtMs + entryClaims.ttl * 1000 > this.now())
-          this.memberSeen(entryClaims, entry, signedAtMs, signedAtMs)
+          this.memberSeen(entryClaims, entry, signedAtMs, entryClaims.iat * 1000)
       }
     }
     // Older entries may have been pushed out again by newer ones when the backlog is full.
@@ -330,6 +336,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     if (verdict.action !== 'accept') return { request: '', entries: [] }
     const request = verdict.message.claims
     if (request.type !== 'request_backlog') return { request: '', entries: [] }
+    if (!this.answers.allows(this.topic, from, request.iss)) return { request: '', entries: [] }
     const presences =
       request.members === false
         ? []

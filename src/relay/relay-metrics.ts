@@ -32,7 +32,7 @@ export class RelayMetrics {
   })
   readonly refused = new Counter({
     name: 'ghost_relay_refused_total',
-    help: 'Clients refused or hung up on: reservations past the per-address cap, connections past the room cap, connections whose gossip stream died',
+    help: 'Clients refused or hung up on: reservations past the per-address cap, connections past the room cap, connections whose gossip stream died, backlog requests past the per-requester rate',
     labelNames: ['why'] as const,
     registers: [this.registry],
   })

@@ -120,6 +120,7 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     onMessage: (bytes) => metrics.bytes.inc(bytes),
     onRoomsChanged: (rooms) => metrics.rooms.set(rooms),
     onRoomCapHit: () => metrics.refused.inc({ why: 'rooms-per-connection' }),
+    onAnswerRefused: () => metrics.refused.inc({ why: 'backlog-answers' }),
     ...(init.historyWarmupMs === undefined ? {} : { historyWarmupMs: init.historyWarmupMs }),
   })
   relays.mirror = mirror

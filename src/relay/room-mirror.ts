@@ -19,6 +19,7 @@
  */
 import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { BacklogAnswerBudget } from '../core/backlog-answer-budget.js'
 import { peekRoom } from '../core/jwt.js'
 import type { ReceiptRules } from '../core/receipt-rules.js'
 import { isTopic } from '../core/room-name.js'
@@ -46,6 +47,8 @@ export interface RoomMirrorInit {
   onRoomsChanged?: (rooms: number) => void
   /** A client was hung up on for subscribing to too many rooms. */
   onRoomCapHit?: (peer: string) => void
+  /** A requester past its backlog answers (BACKLOG_ANSWER_RATE) was refused one. */
+  onAnswerRefused?: (peer: string) => void
   /** How long after starting this relay vouches for no room's history (RELAY_HISTORY_WARMUP_MS). */
   historyWarmupMs?: number
   /** Bytes of posts held for newcomers, all rooms together (RELAY_POSTS_BUDGET_BYTES). */
@@ -69,6 +72,7 @@ export class RoomMirror {
   private readonly transport: Libp2pTransport
   private readonly maxRooms: number
   private readonly now: () => number
+  private readonly answers: BacklogAnswerBudget
   private sweep: ReturnType<typeof setInterval> | undefined
   private stopped = false
 
@@ -78,6 +82,7 @@ export class RoomMirror {
     this.maxRooms = init.maxRoomsPerConnection ?? MAX_ROOMS_PER_CONNECTION
     this.now = init.now ?? Date.now
     this.startedMs = this.now()
+    this.answers = new BacklogAnswerBudget(this.now)
   }
 
   start(): void {
@@ -155,6 +160,10 @@ export class RoomMirror {
     const verdict = await this.init.rules.check(jwt, { topic, channel: 'backlog-request', from })
     const request = verdict.action === 'accept' ? verdict.message.claims : undefined
     if (request?.type !== 'request_backlog') return { request: '', entries: [] }
+    if (!this.answers.allows(topic, from, request.iss)) {
+      this.init.onAnswerRefused?.(from)
+      return { request: '', entries: [] }
+    }
     return roster.answer(request, this.now())
   }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { MAX_CLOCK_SKEW_S } from '../../src/core/constants.js'
+import { BACKLOG_ANSWER_RATE, MAX_CLOCK_SKEW_S } from '../../src/core/constants.js'
 import {
   BACKLOG_PROTOCOL,
   createSeedIdentity,
@@ -312,6 +312,29 @@ describe('forged messages on the topic', () => {
     ])
     await sleep(30)
     for (const peer of three) expect(peer.events.messages).toEqual([])
+  })
+})
+
+describe('backlog answers', () => {
+  it('are capped per requesting peer and per DID: past the burst, "cannot answer"', async () => {
+    const [alice] = (await room(new MemoryHub(), 1)) as [TestPeer]
+    await alice.thread.post('worth asking for')
+    const ask = async (seedByte: number, peer: string) => {
+      const asker = await createSeedIdentity(new Uint8Array(32).fill(seedByte)).signerForSpace(
+        'testspace',
+      )
+      const request = await signClaims(asker, { type: 'request_backlog', room: ROOM }, Date.now())
+      return (await alice.thread.handleBacklogRequest(request.jwt, peer)).request !== ''
+    }
+    const burst = BACKLOG_ANSWER_RATE.burst
+    const answered: boolean[] = []
+    for (let i = 0; i <= burst; i++) answered.push(await ask(7, 'QmOnePeer'))
+    expect(answered).toEqual([...Array(burst).fill(true), false])
+    // Another DID from the same peer, and the same DID from another peer: both spent.
+    expect(await ask(8, 'QmOnePeer')).toBe(false)
+    expect(await ask(7, 'QmAnotherPeer')).toBe(false)
+    // Somebody else is answered as before.
+    expect(await ask(9, 'QmThirdPeer')).toBe(true)
   })
 })
 

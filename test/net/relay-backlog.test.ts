@@ -4,6 +4,15 @@
  * asked; a relay that has just started cannot vouch for them, and a member is asked.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { multiaddr } from '@multiformats/multiaddr'
+import {
+  BACKLOG_ANSWER_RATE,
+  BACKLOG_PROTOCOL,
+  createSeedIdentity,
+  generateSeed,
+  signClaims,
+} from '../../src/core/index.js'
+import { sendRequest } from '../../src/net/stream-request.js'
 import { type NetPeer, startNetPeer, stopAll, untilMet } from '../helpers/net-peer.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { RelayProcess } from '../helpers/relay-process.js'
@@ -123,4 +132,42 @@ describe('a relay whose meshed relay carrying the room vanishes', () => {
       'before west stops',
     ])
   })
+})
+
+describe('a relay asked for the backlog again and again', () => {
+  const net = useRelay()
+
+  it('answers one requester BACKLOG_ANSWER_RATE.burst times, then refuses and counts it', async () => {
+    const member = await net.join('asked-often')
+    await member.thread.post('worth asking for')
+    await waitFor(async () => (await net.relay.metric('ghost_relay_held_post_bytes')) > 0, {
+      timeoutMs: 10_000,
+      what: 'the relay to hold the post',
+    })
+    const asker = await startNetPeer({ relays: [net.relay.address], room: 'elsewhere' })
+    net.peers.push(asker)
+    const signer = await createSeedIdentity(generateSeed()).signerForSpace('netspace')
+    const relay = [multiaddr(net.relay.address)]
+    const ask = async () => {
+      const { jwt } = await signClaims(
+        signer,
+        { type: 'request_backlog', room: member.thread.topic },
+        Date.now(),
+      )
+      const answer = await sendRequest(
+        asker.node.libp2p,
+        relay,
+        BACKLOG_PROTOCOL,
+        new TextEncoder().encode(jwt),
+      )
+      return JSON.parse(new TextDecoder().decode(answer)) as { request: string; entries: string[] }
+    }
+    const answers = []
+    for (let i = 0; i <= BACKLOG_ANSWER_RATE.burst; i++) answers.push(await ask())
+    expect(answers.slice(0, -1).map((answer) => answer.entries.length > 0)).toEqual(
+      Array(BACKLOG_ANSWER_RATE.burst).fill(true),
+    )
+    expect(answers.at(-1)).toEqual({ request: '', entries: [] })
+    expect(await net.relay.metric('ghost_relay_refused_total{why="backlog-answers"}')).toBe(1)
+  }, 30_000)
 })

@@ -12,6 +12,8 @@ export const ErrorCode = {
   disconnected: 4900,
   invalidParams: -32602,
   internal: -32603,
+  /** EIP-1474's "limit exceeded". */
+  limitExceeded: -32005,
 } as const
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
@@ -101,5 +103,14 @@ export class InvalidSeedError extends GhostThreadsError {
   static override name = 'InvalidSeedError'
   constructor(message = 'An identity seed is exactly 32 random bytes') {
     super(message, ErrorCode.invalidParams)
+  }
+}
+
+export class RateLimitedError extends GhostThreadsError {
+  static override name = 'RateLimitedError'
+  constructor(
+    message = 'Posting faster than rooms accept from one member; wait a moment and post again',
+  ) {
+    super(message, ErrorCode.limitExceeded)
   }
 }

@@ -2,14 +2,20 @@ import { EventEmitter } from 'eventemitter3'
 import { PostBacklog } from './backlog.js'
 import { BacklogAnswerBudget } from './backlog-answer-budget.js'
 import { fetchBacklog, fitAnswer, pickPeers } from './backlog-exchange.js'
-import { RELAY_BACKLOG_POSTS } from './constants.js'
+import { OWN_POST_RATE, RELAY_BACKLOG_POSTS } from './constants.js'
 import { sendDirect } from './direct-exchange.js'
-import { DirectMessageFailedError, NotAMemberError, ThreadClosedError } from './errors.js'
+import {
+  DirectMessageFailedError,
+  NotAMemberError,
+  RateLimitedError,
+  ThreadClosedError,
+} from './errors.js'
 import type { SpaceSigner } from './identity.js'
 import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
 import { MemberRegistry, memberClaim, type PeerRoute } from './members.js'
 import { comparePosts, type Post, toPost } from './post.js'
 import { type PostFilter, PostFilters } from './post-filters.js'
+import type { RateLimiter } from './rate-limit.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import type { BacklogResponse, DirectResponse, MemberClaims } from './schema.js'
 import { assertDid, assertPostCount, checkedMessage } from './thread-arguments.js'
@@ -44,6 +50,8 @@ export interface GhostThreadInit {
   now?: () => number
   /** Called once when the thread closes, so its owner can forget it. */
   onClose?: (thread: GhostThread) => void
+  /** Shared by the threads of a node: what their DIDs may post (OWN_POST_RATE). */
+  postBudget?: RateLimiter
 }
 
 export interface BacklogEvent {
@@ -76,6 +84,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   private readonly presence: ThreadPresence
   private readonly catchUp: ThreadCatchUp
   private readonly answers: BacklogAnswerBudget
+  private readonly postBudget: RateLimiter | undefined
   private closed = false
   private stopWatchingSubscriptions: () => void = () => {}
 
@@ -94,6 +103,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     this.members = new MemberRegistry(this.did, this.transport.peerId)
     this.backlog = new PostBacklog(init.backlogLimit)
     this.answers = new BacklogAnswerBudget(this.now)
+    this.postBudget = init.postBudget
     this.catchUp = new ThreadCatchUp({
       topic: this.topic,
       transport: this.transport,
@@ -152,6 +162,11 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   async post(message: unknown, to?: string): Promise<string> {
     this.assertOpen()
     const checked = checkedMessage(message)
+    if (this.postBudget?.take(this.did) === false) {
+      throw new RateLimitedError(
+        `Posting faster than rooms accept from one member (${OWN_POST_RATE.perSecond} a second, ${OWN_POST_RATE.burst} at once): receivers would drop these posts. Wait a moment and post again`,
+      )
+    }
     if (to !== undefined) return this.postDirect(checked, to)
     const { jwt, claims } = await this.sign({
       type: 'chat' as const,

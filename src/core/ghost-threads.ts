@@ -3,11 +3,13 @@ import {
   DEFAULT_BACKLOG_LIMIT,
   DIRECT_PROTOCOL,
   MAX_JWT_BYTES,
+  OWN_POST_RATE,
 } from './constants.js'
 import { UnsupportedOperationError } from './errors.js'
 import { GhostThread } from './ghost-thread.js'
 import type { Identity, SpaceSigner } from './identity.js'
 import { peekRoom } from './jwt.js'
+import { RateLimiter } from './rate-limit.js'
 import { ReceiptRules } from './receipt-rules.js'
 import { assertValidName, topicFor } from './room-name.js'
 import type { BacklogResponse, DirectResponse } from './schema.js'
@@ -55,6 +57,8 @@ export class GhostThreads {
   private readonly now: () => number
   private readonly onIdle: (() => void) | undefined
   private readonly threads = new Map<string, GhostThread>()
+  /** What each of our DIDs may post, over all its rooms (as receivers count it). */
+  private readonly postBudget: RateLimiter
   private started = false
 
   constructor(init: GhostThreadsInit) {
@@ -64,6 +68,7 @@ export class GhostThreads {
     this.timings = init.timings ?? {}
     this.rules = init.rules ?? new ReceiptRules({ now: this.now })
     this.onIdle = init.onIdle
+    this.postBudget = new RateLimiter(OWN_POST_RATE, this.now)
   }
 
   async start(): Promise<void> {
@@ -121,6 +126,7 @@ export class GhostThreads {
       rules: this.rules,
       timings: this.timings,
       now: this.now,
+      postBudget: this.postBudget,
       onClose: (closed) => {
         if (this.threads.get(topic) !== closed) return
         this.threads.delete(topic)

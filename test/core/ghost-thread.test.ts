@@ -12,7 +12,9 @@ import {
   MemoryHub,
   MessageTooLargeError,
   NotAMemberError,
+  OWN_POST_RATE,
   PeerUnreachableError,
+  RateLimitedError,
   ThreadClosedError,
   UnsupportedOperationError,
 } from '../../src/core/index.js'
@@ -238,6 +240,36 @@ describe('GhostThread with two peers', () => {
     await expect(space.joinThread('no spaces', { ghost: true })).rejects.toThrow(InvalidNameError)
     await expect(alice.ghost.openSpace('a.b')).rejects.toThrow(InvalidNameError)
     expect(alice.ghost.openThreads()).toEqual([alice.thread])
+  })
+
+  it('refuses posts past what receivers accept from one DID with a named error, losing none it reported sent', async () => {
+    // Heartbeats at the real pace: the tests' 100 ms ones would spend the DID's budget.
+    const hub = new MemoryHub()
+    const slow = { timings: { presenceIntervalMs: 20_000, memberExpiryMs: 65_000 } }
+    const alice = await joinPeer(hub, slow)
+    const bob = await joinPeer(hub, slow)
+    peers.push(alice, bob)
+    await waitFor(() => bob.events.joined.includes(alice.did), { what: 'bob to see alice' })
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: OWN_POST_RATE.burst + 10 }, (_, i) => alice.thread.post(`burst ${i}`)),
+    )
+    const sent = outcomes.filter((outcome) => outcome.status === 'fulfilled')
+    const refused = outcomes.flatMap((outcome) =>
+      outcome.status === 'rejected' ? [outcome.reason as Error & { code: number }] : [],
+    )
+    expect(sent.length).toBeGreaterThanOrEqual(OWN_POST_RATE.burst)
+    expect(sent.length).toBeLessThan(OWN_POST_RATE.burst + 10)
+    expect(refused[0]).toBeInstanceOf(RateLimitedError)
+    expect(refused[0]?.code).toBe(-32005)
+    // Every post reported as sent arrives: none was dropped by the receiver's DID limit.
+    // (Live, or in bob's backlog answer if they raced his join.)
+    const delivered = () => new Set(bob.events.allTexts()).size
+    await waitFor(() => delivered() === sent.length, { what: 'every post reported as sent' })
+    await sleep(100)
+    expect(delivered()).toBe(sent.length)
+    // The budget refills: a moment later the member posts again.
+    await sleep(1_000 / OWN_POST_RATE.perSecond + 20)
+    await expect(alice.thread.post('after a pause')).resolves.toEqual(expect.any(String))
   })
 
   it('joining the same room twice in one space gives the same thread', async () => {

@@ -110,6 +110,22 @@ export class PageDriver {
     )
   }
 
+  /** Posts `texts` all at once from the page; each post's id, or the error it got. */
+  postAll(texts: string[]): Promise<(string | CaughtError)[]> {
+    return this.page.evaluate(async (all) => {
+      const w = window as unknown as PageGlobals
+      const thread = w.__thread as NonNullable<PageGlobals['__thread']>
+      return Promise.all(
+        all.map((text) =>
+          thread.post(text).catch((err) => {
+            const e = err as CaughtError
+            return { name: e.name, code: e.code, message: e.message }
+          }),
+        ),
+      )
+    }, texts)
+  }
+
   /** Posts arrays nested `depth` deep, built in the page (too deep to hand it over). */
   postNested(depth: number): Promise<string | CaughtError> {
     return this.page.evaluate(async (levels) => {

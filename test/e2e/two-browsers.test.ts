@@ -292,6 +292,22 @@ describe('two people in real Chromium with the extension', () => {
   )
 
   it(
+    'refuses a burst of posts past what receivers accept, by name, and delivers every post it reported sent',
+    async () => {
+      // A burst past what receivers accept from one DID (here over WebRTC, the relay is
+      // down): the excess is refused by name, and every post reported as sent arrives.
+      const burst = Array.from({ length: 60 }, (_, i) => text(`burst-${i}`))
+      const outcomes = await bob.postAll(burst)
+      const refused = outcomes.filter((outcome) => typeof outcome !== 'string')
+      expect(refused.length).toBeGreaterThan(0)
+      expect(refused[0]).toMatchObject({ name: 'RateLimitedError', code: -32005 })
+      const sent = burst.filter((_, i) => typeof outcomes[i] === 'string')
+      for (const posted of sent) await alice.waitForMessage(posted)
+    },
+    STEP_MS,
+  )
+
+  it(
     "revoking the site in the popup ends its thread: the page's next call fails with 4100",
     async () => {
       const popup = await alice.browser.context.newPage()

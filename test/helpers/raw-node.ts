@@ -9,8 +9,10 @@ import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
+import { multiaddr } from '@multiformats/multiaddr'
 import { sha256 } from '@noble/hashes/sha2'
 import { createLibp2p } from 'libp2p'
+import { sleep, waitFor } from './wait.js'
 
 export interface RawNodeInit {
   /** Listen on `/p2p-circuit`: take a reservation on the relays it connects to. */
@@ -39,3 +41,19 @@ export async function rawGossipNode(init: RawNodeInit = {}) {
 }
 
 export type RawNode = Awaited<ReturnType<typeof rawGossipNode>>
+
+/**
+ * A raw node in `topic` through the relay at `relayAddress`, once the relay is known to
+ * serve the topic and has had a gossipsub heartbeat to graft it into its mesh.
+ */
+export async function rawNodeInRoom(relayAddress: string, topic: string): Promise<RawNode> {
+  const raw = await rawGossipNode()
+  await raw.dial(multiaddr(relayAddress))
+  raw.services.pubsub.subscribe(topic)
+  await waitFor(() => raw.services.pubsub.getSubscribers(topic).length > 0, {
+    timeoutMs: 10_000,
+    what: 'the relay to be known as subscribed',
+  })
+  await sleep(1_200) // one gossipsub heartbeat: the relay grafts us into its mesh
+  return raw
+}

@@ -7,11 +7,10 @@
  */
 import '../../src/net/node-polyfills.js'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { multiaddr } from '@multiformats/multiaddr'
 import { MAX_CLOCK_SKEW_S } from '../../src/core/constants.js'
 import { claims, edKey, forge } from '../helpers/jwt-forge.js'
 import { untilMet } from '../helpers/net-peer.js'
-import { type RawNode, rawGossipNode } from '../helpers/raw-node.js'
+import { type RawNode, rawNodeInRoom } from '../helpers/raw-node.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
@@ -31,15 +30,8 @@ describe('a raw gossipsub node publishing forged JWTs', () => {
     await waitFor(() => alice.events.joined.includes(bob.did), { timeoutMs: 10_000 })
 
     const topic = alice.thread.topic
-    raw = await rawGossipNode()
-    await raw.dial(multiaddr(net.relay.address))
-    raw.services.pubsub.subscribe(topic)
+    raw = await rawNodeInRoom(net.relay.address, topic)
     const node = raw
-    await waitFor(() => node.services.pubsub.getSubscribers(topic).length > 0, {
-      timeoutMs: 10_000,
-      what: 'the relay to be known as subscribed',
-    })
-    await sleep(1_200) // one gossipsub heartbeat: the relay grafts us into its mesh
 
     const mallory = edKey()
     const victim = edKey()
@@ -87,15 +79,8 @@ describe('posts dated ahead of the clock, through the relay', () => {
     const bob = await net.join('ahead')
     await untilMet(alice, bob, { timeoutMs: 10_000 })
     const topic = alice.thread.topic
-    raw = await rawGossipNode()
-    await raw.dial(multiaddr(net.relay.address))
-    raw.services.pubsub.subscribe(topic)
+    raw = await rawNodeInRoom(net.relay.address, topic)
     const node = raw
-    await waitFor(() => node.services.pubsub.getSubscribers(topic).length > 0, {
-      timeoutMs: 10_000,
-      what: 'the relay to be known as subscribed',
-    })
-    await sleep(1_200) // one gossipsub heartbeat: the relay grafts us into its mesh
 
     // Fifty posts (one DID, within its burst) dated just inside the allowed skew.
     const mallory = edKey()

@@ -2,14 +2,9 @@ import { EventEmitter } from 'eventemitter3'
 import { PostBacklog } from './backlog.js'
 import { BacklogAnswerBudget } from './backlog-answer-budget.js'
 import { fetchBacklog, fitAnswer, pickPeers } from './backlog-exchange.js'
-import { OWN_POST_RATE, RELAY_BACKLOG_POSTS } from './constants.js'
+import { RELAY_BACKLOG_POSTS } from './constants.js'
 import { sendDirect } from './direct-exchange.js'
-import {
-  DirectMessageFailedError,
-  NotAMemberError,
-  RateLimitedError,
-  ThreadClosedError,
-} from './errors.js'
+import { DirectMessageFailedError, NotAMemberError, ThreadClosedError } from './errors.js'
 import type { SpaceSigner } from './identity.js'
 import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
 import { MemberRegistry, memberClaim, type PeerRoute } from './members.js'
@@ -18,7 +13,7 @@ import { type PostFilter, PostFilters } from './post-filters.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import type { BacklogResponse, DirectResponse, MemberClaims } from './schema.js'
-import { assertDid, assertPostCount, checkedMessage } from './thread-arguments.js'
+import { assertDid, assertMayPost, assertPostCount, checkedMessage } from './thread-arguments.js'
 import { ThreadCatchUp } from './thread-catch-up.js'
 import { ThreadPresence } from './thread-presence.js'
 import { onNewCapabilities, onUpdate, refuse } from './thread-sugar.js'
@@ -162,11 +157,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   async post(message: unknown, to?: string): Promise<string> {
     this.assertOpen()
     const checked = checkedMessage(message)
-    if (this.postBudget?.take(this.did) === false) {
-      throw new RateLimitedError(
-        `Posting faster than rooms accept from one member (${OWN_POST_RATE.perSecond} a second, ${OWN_POST_RATE.burst} at once): receivers would drop these posts. Wait a moment and post again`,
-      )
-    }
+    if (this.postBudget !== undefined) assertMayPost(this.postBudget, this.did)
     if (to !== undefined) return this.postDirect(checked, to)
     const { jwt, claims } = await this.sign({
       type: 'chat' as const,
@@ -267,9 +258,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
         // seconds: the end of that second), so it expires on time. One that has run out
         // already is left for the member's next heartbeat: adding it would only make the
         // member leave and join again.
-        // Whether it is a straggler from before the member left counts from the start of
-        // that second: a presence sent in the same second as the leave cannot bring the
-        // member back (it did, for a whole ttl, when the end of the second was used).
+        // Straggler or not counts from the start of that second (see members.ts `seen`).
         const signedAtMs = Math.min(this.now(), entryClaims.iat * 1000 + 999)
         if (signedAtMs + entryClaims.ttl * 1000 > this.now())
           this.memberSeen(entryClaims, entry, signedAtMs, entryClaims.iat * 1000)
@@ -389,8 +378,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       case 'chat': {
         const post = await toPost(jwt, claims)
         if (!this.filters.pass(post) || this.backlog.has(post.postId)) return
-        // A live post is delivered even when the backlog does not keep it (a full store
-        // of newer posts): what a member says now always reaches the page.
+        // Delivered even when the backlog does not keep it: live posts always reach the page.
         this.backlog.add({ post, jwt }, this.now())
         this.emit('message', post)
         break

@@ -64,7 +64,9 @@ export class MemberRegistry {
    *
    * `signedAtMs` is given for presences (live or from a backlog answer): one signed before
    * that peer was last seen leaving is a straggler, not a return. Only a live `join`
-   * brings a departed peer back at once.
+   * brings a departed peer back at once. Callers pass the start of the `iat` second: one
+   * of the leave's own second counts as before it (the end of it brought members back
+   * for a whole ttl).
    */
   seen(claim: MemberClaim, atMs: number, signedAtMs?: number): boolean {
     const { did, peer } = claim

@@ -1,7 +1,13 @@
 import { z } from 'zod'
-import { MAX_BACKLOG_LIMIT, MAX_JSON_DEPTH, MAX_MESSAGE_BYTES } from './constants.js'
-import { InvalidArgumentError, InvalidMessageError, MessageTooLargeError } from './errors.js'
+import { MAX_BACKLOG_LIMIT, MAX_JSON_DEPTH, MAX_MESSAGE_BYTES, OWN_POST_RATE } from './constants.js'
+import {
+  InvalidArgumentError,
+  InvalidMessageError,
+  MessageTooLargeError,
+  RateLimitedError,
+} from './errors.js'
 import { nestsDeeperThan } from './json-depth.js'
+import type { RateLimiter } from './rate-limit.js'
 import { DidKey, type JsonValue } from './schema.js'
 import { encodeUtf8 } from './utf8.js'
 
@@ -28,6 +34,14 @@ export function checkedMessage(message: unknown): JsonValue {
     )
   }
   return parsed.data
+}
+
+/** Takes one post from the DID's budget (OWN_POST_RATE), or refuses by name. */
+export function assertMayPost(budget: RateLimiter, did: string): void {
+  if (budget.take(did)) return
+  throw new RateLimitedError(
+    `Posting faster than rooms accept from one member (${OWN_POST_RATE.perSecond} a second, ${OWN_POST_RATE.burst} at once): receivers would drop these posts. Wait a moment and post again`,
+  )
 }
 
 export function assertDid(value: unknown): asserts value is string {

@@ -263,7 +263,14 @@ export class GhostHost {
         ghost: true,
         ...(ghostBacklogLimit === undefined ? {} : { ghostBacklogLimit }),
       })
-      const lease = this.leases.open(owner, thread)
+      let lease: Lease
+      try {
+        lease = this.leases.open(owner, thread)
+      } catch (err) {
+        // Refused a handle: a room this page alone had just joined is left again.
+        if (!this.leases.all().some((held) => held.thread === thread)) await thread.close()
+        throw err
+      }
       if (!this.feeds.has(thread.topic)) this.feeds.set(thread.topic, new RoomFeed(thread))
       return { thread: lease.handle, did: thread.did, space, room }
     },

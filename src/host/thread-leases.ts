@@ -6,7 +6,7 @@
  */
 import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
-import { UnauthorizedError, UnknownThreadError } from '../shared/errors.js'
+import { TooManyThreadsError, UnauthorizedError, UnknownThreadError } from '../shared/errors.js'
 import { type Owner, type OwnerSelector, ownerKey, selects } from '../shared/owner.js'
 import { REVOKED_REASON, type ThreadEvent } from '../shared/thread-events.js'
 
@@ -28,6 +28,13 @@ function newHandle(): string {
     .replace(/=+$/, '')
 }
 
+/**
+ * Handles one page may hold in one room, and in all: each handle gets every event of its
+ * room, so 2,000 joins of one room made one post 2,000 events for that page.
+ */
+export const MAX_HANDLES_PER_PAGE_ROOM = 8
+export const MAX_HANDLES_PER_PAGE = 64
+
 /** Handles remembered as revoked, so their next use says 4100 rather than "closed". */
 const REVOKED_REMEMBERED = 1_000
 export const REVOKED = REVOKED_REASON
@@ -38,7 +45,18 @@ export class ThreadLeases {
 
   constructor(private readonly emit: (owner: Owner, event: ThreadEvent) => void) {}
 
+  /** A new handle for `owner` on `thread`, within MAX_HANDLES_PER_PAGE_ROOM and _PAGE. */
   open(owner: Owner, thread: GhostThread): Lease {
+    const key = ownerKey(owner)
+    const ofPage = [...this.leases.values()].filter((lease) => ownerKey(lease.owner) === key)
+    const inRoom = ofPage.filter((lease) => lease.thread === thread).length
+    if (inRoom >= MAX_HANDLES_PER_PAGE_ROOM || ofPage.length >= MAX_HANDLES_PER_PAGE) {
+      throw new TooManyThreadsError(
+        inRoom >= MAX_HANDLES_PER_PAGE_ROOM
+          ? `This page holds ${inRoom} handles for the room "${thread.name}" already (each gets every event); reuse one, or close one with closeThread()`
+          : `This page holds ${ofPage.length} thread handles, the most it may; close some with closeThread()`,
+      )
+    }
     const handle = newHandle()
     const send = (event: ThreadEvent): void => this.emit(owner, event)
     const onMessage = (post: Post) => send({ thread: handle, kind: 'message', post })

@@ -109,3 +109,12 @@ export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> 
     return { ok: false, error: toErrorData(err) }
   }
 }
+
+export class TooManyThreadsError extends GhostThreadsError {
+  static override name = 'TooManyThreadsError'
+  constructor(
+    message = 'This page holds as many thread handles as it may; close some (closeThread) or reuse the ones it has',
+  ) {
+    super(message, ErrorCode.limitExceeded)
+  }
+}

@@ -169,6 +169,17 @@ describe('two people in real Chromium with the extension', () => {
         name: 'UnknownThreadError',
         code: 4900,
       })
+      // Handles per page and room are capped: the page holds one, seven more, then no.
+      const extra: string[] = []
+      for (let i = 0; i < 7; i++) {
+        const joined = await alice.request('joinThread', { space: SPACE, room: ROOM })
+        extra.push((joined as { result: { thread: string } }).result.thread)
+      }
+      expect(await alice.request('joinThread', { space: SPACE, room: ROOM })).toMatchObject({
+        name: 'TooManyThreadsError',
+        code: -32005,
+      })
+      for (const thread of extra) await alice.request('closeThread', { thread })
       const after = text('after-bad-input')
       await alice.post(after)
       await bob.waitForMessage(after)

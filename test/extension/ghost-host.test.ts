@@ -9,6 +9,7 @@ import {
   type JoinedThread,
 } from '../../src/host/ghost-host.js'
 import { hostHandlers } from '../../src/host/host-handlers.js'
+import { MAX_HANDLES_PER_PAGE, MAX_HANDLES_PER_PAGE_ROOM } from '../../src/host/thread-leases.js'
 import { DAPP_METHOD_NAMES, type ThreadMethod } from '../../src/shared/dapp-methods.js'
 import { InvalidRecoveryPhraseError } from '../../src/shared/errors.js'
 import { PROTOCOL_MESSAGES } from '../../src/shared/messengers.js'
@@ -161,6 +162,28 @@ describe('the host', () => {
     await waitFor(() => other.eventsOf(tab(9)).some((e) => e.kind === 'user-left'), {
       what: 'the last tab to leave',
     })
+  })
+
+  it('caps the handles one page holds in a room and in all, by name, and leaves a room it refused', async () => {
+    const { host } = memoryHost()
+    const page = tab(1)
+    for (let i = 0; i < MAX_HANDLES_PER_PAGE_ROOM; i++) await join(host, page)
+    await expect(join(host, page)).rejects.toMatchObject({
+      name: 'TooManyThreadsError',
+      code: -32005,
+      message: expect.stringContaining('reuse one'),
+    })
+    // Another page still joins the same room.
+    await expect(join(host, tab(2))).resolves.toMatchObject({ room: 'lobby' })
+    // Across rooms: up to MAX_HANDLES_PER_PAGE, then the next room is refused and left.
+    const rooms = MAX_HANDLES_PER_PAGE - MAX_HANDLES_PER_PAGE_ROOM
+    for (let i = 0; i < rooms; i++) await join(host, page, `room-${i}`)
+    await expect(join(host, page, 'one-too-many')).rejects.toMatchObject({
+      name: 'TooManyThreadsError',
+    })
+    const open = (await host.status()).threads.map((thread) => thread.room)
+    expect(open).not.toContain('one-too-many')
+    expect(open).toHaveLength(1 + rooms)
   })
 
   it('a handle works only for the page it was given to', async () => {

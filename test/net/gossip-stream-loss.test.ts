@@ -31,8 +31,11 @@ describe('a gossip stream that dies', () => {
     await sleep(500)
     await alice.thread.post('while bob could not hear')
     await sleep(1_000)
-    // Broken: bob still posts, but hears nothing of the room.
-    expect(bob.events.texts()).not.toContain('while bob could not hear')
+    // Broken: bob still posts, but hears nothing of the room through that connection. (The
+    // watch looks every 2 s: when it has already replaced the connection, bob may have the
+    // post through the new one; 1 CI run in ~30.)
+    const stillBroken = bob.node.libp2p.getConnections().some((c) => c === connection)
+    if (stillBroken) expect(bob.events.texts()).not.toContain('while bob could not hear')
     // Once reconnected, bob's join fetches what he missed: it comes as a backlog.
     const heard = () => [
       ...bob.events.texts(),

@@ -146,9 +146,13 @@ export class RelayKeeper {
   /** Active relays that are down with nothing under way to bring them back are dialled. */
   private redialForgotten(): void {
     this.fillActive()
-    for (const [key, relay] of this.relays)
-      if (relay.active && !this.isUp(relay) && !this.timers.has(key) && !this.dialing.has(key))
-        this.schedule(key, 0)
+    for (const [key, relay] of this.relays) {
+      if (!relay.active || this.isUp(relay) || this.timers.has(key) || this.dialing.has(key))
+        continue
+      // If it was up once, it went away unseen: its rooms must announce themselves again.
+      if (relay.peer !== undefined) this.lostOne = true
+      this.schedule(key, 0)
+    }
   }
 
   private add(addresses: string[]): void {

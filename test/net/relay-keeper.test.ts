@@ -45,14 +45,17 @@ describe('RelayKeeper', () => {
   it('redials a relay whose connection vanished without a disconnect event', async () => {
     const node = new StandInNode()
     const address = await relayAddress(4001)
+    const reconnected: string[] = []
     const keeper = new RelayKeeper(node as unknown as Libp2p, {
       relays: [address],
       minDelayMs: 10,
       maxDelayMs: 50,
+      onReconnect: (relay) => reconnected.push(relay.toString()),
     })
     keepers.push(keeper)
     keeper.start()
     await waitFor(() => node.dialled.length === 1, { what: 'the first dial' })
+    expect(reconnected).toEqual([])
     expect(keeper.connected().map(String)).toEqual([address])
 
     node.connections = [] // gone, and libp2p said nothing
@@ -61,6 +64,8 @@ describe('RelayKeeper', () => {
       what: 'the keeper to notice and redial',
     })
     expect(keeper.connected().map(String)).toEqual([address])
+    // Its rooms are told, so they announce themselves again and catch up.
+    expect(reconnected).toEqual([address])
   })
 
   it('dials nothing more while its relays stay connected', async () => {

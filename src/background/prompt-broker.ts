@@ -2,10 +2,17 @@
  * Permission prompts: one small window per undecided (origin, space), like a wallet's
  * connect prompt. Two tabs asking at once share the window and the answer. Closing the
  * window without a choice is a refusal for now, not a decision kept for later.
+ *
+ * A site gets one prompt at a time (asking for another space meanwhile is answered
+ * `busy`), and a prompt the user closed counts as a refusal for PROMPT_DISMISSED_MS: 30
+ * `openSpace` calls used to open 30 windows, and a page could reopen a closed one forever.
  */
 import type { PromptDetails } from '../shared/messengers.js'
 
-export type PromptAnswer = 'allow' | 'deny' | 'dismissed'
+export type PromptAnswer = 'allow' | 'deny' | 'dismissed' | 'busy'
+
+/** How long a prompt the user closed counts as a refusal for its site and space. */
+export const PROMPT_DISMISSED_MS = 60_000
 
 export interface PromptWindows {
   /** Opens the prompt page; resolves to its window id. */
@@ -25,18 +32,25 @@ export const PROMPT_PAGE = 'prompt.html'
 
 export class PromptBroker {
   private readonly pending = new Map<string, PendingPrompt>()
+  /** `origin space` → when the user last closed its prompt without choosing. */
+  private readonly dismissed = new Map<string, number>()
 
   constructor(
     private readonly windows: PromptWindows,
     private readonly pageUrl: (path: string) => string,
+    private readonly now: () => number = Date.now,
   ) {}
 
   ask(details: PromptDetails): Promise<PromptAnswer> {
-    const existing = [...this.pending.values()].find(
-      (prompt) =>
-        prompt.details.origin === details.origin && prompt.details.space === details.space,
+    const sameSite = [...this.pending.values()].filter(
+      (prompt) => prompt.details.origin === details.origin,
     )
+    const existing = sameSite.find((prompt) => prompt.details.space === details.space)
     if (existing !== undefined) return existing.answer
+    if (sameSite.length > 0) return Promise.resolve('busy')
+    const closedAt = this.dismissed.get(keyOf(details))
+    if (closedAt !== undefined && this.now() - closedAt < PROMPT_DISMISSED_MS)
+      return Promise.resolve('dismissed')
     const id = crypto.randomUUID()
     let resolve: (answer: PromptAnswer) => void = () => {}
     const promise = new Promise<PromptAnswer>((settle) => {
@@ -82,6 +96,15 @@ export class PromptBroker {
     const prompt = this.pending.get(id)
     if (prompt === undefined) return
     this.pending.delete(id)
+    const key = keyOf(prompt.details)
+    if (answer === 'dismissed') this.dismissed.set(key, this.now())
+    else this.dismissed.delete(key)
+    for (const [stale, atMs] of this.dismissed)
+      if (this.now() - atMs >= PROMPT_DISMISSED_MS) this.dismissed.delete(stale)
     prompt.settle(answer)
   }
+}
+
+function keyOf(details: PromptDetails): string {
+  return `${details.origin} ${details.space}`
 }

@@ -14,6 +14,7 @@ import {
   InvalidRequestError,
   type Outcome,
   outcomeOf,
+  PromptPendingError,
   toErrorData,
   UnauthorizedError,
   UnsupportedMethodError,
@@ -42,7 +43,7 @@ import { MAX_BLOCKED, Settings } from '../shared/settings.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 import type { HostApi } from './host-api.js'
 import type { PermissionStore } from './permissions.js'
-import type { PromptBroker } from './prompt-broker.js'
+import { PROMPT_DISMISSED_MS, type PromptBroker } from './prompt-broker.js'
 
 /** The part of chrome.runtime.MessageSender the router trusts. */
 export interface Sender {
@@ -304,9 +305,14 @@ export class Router {
     if (!did.ok) throw new ForwardedError(did.error)
     if (decision === 'allow') return { space, did: did.result }
     const answer = await this.init.prompts.ask({ origin, space, did: did.result })
+    if (answer === 'busy') {
+      throw new PromptPendingError(
+        `${origin} already has a permission prompt open; wait for the user's answer to it before asking for "${space}"`,
+      )
+    }
     if (answer === 'dismissed') {
       throw new UserRejectedError(
-        `The user closed the prompt without allowing the space "${space}"; call openSpace again to ask again`,
+        `The user closed the prompt without allowing the space "${space}"; it counts as a refusal for ${PROMPT_DISMISSED_MS / 1000} s, ask again after that (best from a user's click)`,
       )
     }
     await this.init.permissions.decide(origin, space, answer)

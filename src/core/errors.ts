@@ -14,6 +14,8 @@ export const ErrorCode = {
   internal: -32603,
   /** EIP-1474's "limit exceeded". */
   limitExceeded: -32005,
+  /** EIP-1474's "resource unavailable" (wallets: a request of that kind already pending). */
+  resourceUnavailable: -32002,
 } as const
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]

@@ -118,3 +118,12 @@ export class TooManyThreadsError extends GhostThreadsError {
     super(message, ErrorCode.limitExceeded)
   }
 }
+
+export class PromptPendingError extends GhostThreadsError {
+  static override name = 'PromptPendingError'
+  constructor(
+    message = 'This site already has a permission prompt open; wait for the user to answer it',
+  ) {
+    super(message, ErrorCode.resourceUnavailable)
+  }
+}

@@ -69,6 +69,24 @@ export class PageDriver {
     }, space)
   }
 
+  /** openSpace for each of `spaces` at once; each one's DID or the error it got. */
+  openSpaces(spaces: string[]): Promise<({ did: string } | CaughtError)[]> {
+    return this.page.evaluate(async (names) => {
+      const w = window as unknown as PageGlobals
+      return Promise.all(
+        names.map((name) =>
+          w.ghostThreads.openSpace(name).then(
+            (opened) => ({ did: opened.did }),
+            (err) => {
+              const e = err as CaughtError
+              return { name: e.name, code: e.code, message: e.message }
+            },
+          ),
+        ),
+      )
+    }, spaces)
+  }
+
   /** Joins a room in the opened space and records every event the thread emits. */
   async join(room: string): Promise<void> {
     await this.page.evaluate(async (name) => {

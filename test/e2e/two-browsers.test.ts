@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import type { Page } from 'playwright-core'
 import { directRoomPeers, type ExtensionBrowser } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
@@ -300,6 +301,42 @@ describe('two people in real Chromium with the extension', () => {
       expect((await alice.browser.hostStatus()).relays.every((r) => !r.connected)).toBe(true)
     },
     STEP_MS * 2,
+  )
+
+  it(
+    'opens one permission prompt per site at a time; a closed one is a refusal for a while',
+    async () => {
+      const prompts: Page[] = []
+      const onPage = (page: Page) => {
+        if (page.url().includes('/prompt.html')) prompts.push(page)
+      }
+      alice.browser.context.on('page', onPage)
+      try {
+        const spaces = Array.from({ length: 30 }, (_, i) => `flood-${i}`)
+        const asking = alice.openSpaces(spaces)
+        const deadline = Date.now() + 10_000
+        while (prompts.length === 0 && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        await new Promise((resolve) => setTimeout(resolve, 1_000)) // no second one comes
+        expect(prompts).toHaveLength(1)
+        await prompts[0]?.close() // the user closes it without choosing
+        const outcomes = await asking
+        const names = outcomes.map((outcome) => ('name' in outcome ? outcome.name : 'allowed'))
+        expect(names.filter((name) => name === 'PromptPendingError')).toHaveLength(29)
+        expect(names.filter((name) => name === 'UserRejectedError')).toHaveLength(1)
+        // Asking again at once opens nothing: the closed prompt counts as a refusal.
+        const asked = spaces[names.indexOf('UserRejectedError')] as string
+        expect(await alice.openSpace(asked)).toMatchObject({
+          name: 'UserRejectedError',
+          code: 4001,
+          message: expect.stringContaining('60 s'),
+        })
+        expect(prompts).toHaveLength(1)
+      } finally {
+        alice.browser.context.off('page', onPage)
+      }
+    },
+    STEP_MS,
   )
 
   it(

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { PermissionStore } from '../../src/background/permissions.js'
-import { PromptBroker } from '../../src/background/prompt-broker.js'
+import { PROMPT_DISMISSED_MS, PromptBroker } from '../../src/background/prompt-broker.js'
 import { Router, SenderRefusedError } from '../../src/background/router.js'
 import type { Outcome } from '../../src/shared/errors.js'
 import type { Owner } from '../../src/shared/owner.js'
@@ -31,12 +31,18 @@ let delivered: { owner: Owner; events: ThreadEvent[] }[]
 let saved: unknown[]
 let shown: number[]
 let stored: Settings
+const clock = { ms: 0 }
 
 beforeEach(() => {
   host = new FakeHost()
   windows = new FakeWindows()
   permissions = new PermissionStore(memoryStore(), () => 1_000)
-  prompts = new PromptBroker(windows, (path) => `${EXTENSION_BASE}${path}`)
+  clock.ms = 1_000_000
+  prompts = new PromptBroker(
+    windows,
+    (path) => `${EXTENSION_BASE}${path}`,
+    () => clock.ms,
+  )
   delivered = []
   saved = []
   shown = []
@@ -122,6 +128,38 @@ describe('openSpace and permissions', () => {
       message: expect.stringContaining('closed the prompt'),
     })
     expect(await permissions.decision(A, 'other')).toBeUndefined()
+  })
+
+  it('opens one prompt per site at a time, and a closed prompt counts as a refusal for a while', async () => {
+    // Thirty spaces at once: one window; the rest are told a prompt is already open.
+    const asks = Array.from({ length: 30 }, (_, i) => call('openSpace', { space: `space-${i}` }))
+    await flush()
+    expect(windows.opened).toHaveLength(1)
+    const others = await Promise.all(asks.slice(1))
+    for (const outcome of others)
+      expect(failure(outcome)).toMatchObject({ name: 'PromptPendingError', code: -32002 })
+    // Another site is not held up by it.
+    const elsewhere = call('openSpace', { space: 'space-1' }, pageSender('https://b.example'))
+    await flush()
+    expect(windows.opened).toHaveLength(2)
+    prompts.windowClosed(2)
+    await elsewhere
+
+    // The user closes the first one: asking again at once opens nothing and is refused.
+    prompts.windowClosed(1)
+    expect(failure((await asks[0]) as Outcome)).toMatchObject({ name: 'UserRejectedError' })
+    expect(failure(await call('openSpace', { space: 'space-0' }))).toMatchObject({
+      name: 'UserRejectedError',
+      code: 4001,
+      message: expect.stringContaining(`${PROMPT_DISMISSED_MS / 1000} s`),
+    })
+    expect(windows.opened).toHaveLength(2)
+    // After the wait the site may ask again; closing is not remembered as a decision.
+    clock.ms += PROMPT_DISMISSED_MS
+    const later = call('openSpace', { space: 'space-0' })
+    await answer(true)
+    expect(await later).toMatchObject({ ok: true })
+    expect(windows.opened).toHaveLength(3)
   })
 
   it('takes the origin from the sender, never from the payload', async () => {

@@ -47,6 +47,8 @@ export const MAX_CLOCK_SKEW_S = 10
  * to remember `jti`s for this long.
  */
 export const LIVE_MAX_AGE_S = 120
+/** How long a seen `iss|jti` is remembered, by its `iat`: any live copy is refused after. */
+export const REPLAY_WINDOW_S = LIVE_MAX_AGE_S + MAX_CLOCK_SKEW_S
 
 /** A backlog request is answered at once; an old one is a replay. */
 export const BACKLOG_REQUEST_MAX_AGE_S = 60
@@ -154,7 +156,11 @@ export const OWN_POST_RATE = {
   perSecond: DID_RATE_LIMIT.perSecond - 2,
 }
 
-/** Remembered `iss|jti` pairs (replay protection) and verified issuer keys. */
+/**
+ * `iss|jti` pairs remembered at once (replay protection, seen-jtis.ts): each for as long
+ * as a copy could still be accepted live (REPLAY_WINDOW_S), none forgotten early. A peer
+ * sees far fewer than ~770 messages a second; past it new messages are refused.
+ */
 export const SEEN_JTI_CAPACITY = 100_000
 export const KEY_CACHE_CAPACITY = 10_000
 export const RATE_LIMIT_KEYS = 10_000

@@ -1,4 +1,3 @@
-import QuickLRU from 'quick-lru'
 import {
   BACKLOG_MAX_AGE_S,
   BACKLOG_REQUEST_MAX_AGE_S,
@@ -9,6 +8,7 @@ import {
   MAX_JWT_BYTES,
   MAX_MESSAGE_BYTES,
   PEER_RATE_LIMIT,
+  REPLAY_WINDOW_S,
   SEEN_JTI_CAPACITY,
 } from './constants.js'
 import { UnsupportedDidError } from './did-key.js'
@@ -23,6 +23,7 @@ import {
   type MessageType,
   SIGNING_ALGS,
 } from './schema.js'
+import { SeenJtis } from './seen-jtis.js'
 import { SignatureVerifier } from './signature.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
 
@@ -53,6 +54,7 @@ export type RejectReason =
   | 'bad-signature'
   | 'rate-limited-peer'
   | 'rate-limited-did'
+  | 'replay-window-full'
 
 export interface VerifiedMessage {
   jwt: string
@@ -89,7 +91,7 @@ export interface ReceiptRulesInit {
 
 export class ReceiptRules {
   private readonly now: () => number
-  private readonly seen: QuickLRU<string, true>
+  private readonly seen: SeenJtis
   private readonly didLimiter: RateLimiter
   private readonly peerLimiter: RateLimiter
   private readonly verifier = new SignatureVerifier()
@@ -98,7 +100,7 @@ export class ReceiptRules {
 
   constructor(init: ReceiptRulesInit = {}) {
     this.now = init.now ?? Date.now
-    this.seen = new QuickLRU({ maxSize: init.seenCapacity ?? SEEN_JTI_CAPACITY })
+    this.seen = new SeenJtis(init.seenCapacity ?? SEEN_JTI_CAPACITY, REPLAY_WINDOW_S)
     this.didLimiter = new RateLimiter(init.didRateLimit ?? DID_RATE_LIMIT, this.now)
     this.peerLimiter = new RateLimiter(init.peerRateLimit ?? PEER_RATE_LIMIT, this.now)
     this.onVerdict = init.onVerdict
@@ -130,8 +132,8 @@ export class ReceiptRules {
   }
 
   /** Remembers a JWT we made ourselves, so a copy of it coming back counts as a duplicate. */
-  markSeen(claims: Pick<Claims, 'iss' | 'jti'>): void {
-    this.seen.set(seenKey(claims), true)
+  markSeen(claims: Pick<Claims, 'iss' | 'jti' | 'iat'>): void {
+    this.seen.add(seenKey(claims), claims.iat, this.now() / 1000)
   }
 
   private async evaluate(input: Uint8Array | string, expect: Expectation): Promise<Verdict> {
@@ -193,6 +195,9 @@ export class ReceiptRules {
 
     // Backlog entries are old by nature and arrive in one batch: they are not rate-limited.
     const limited = expect.channel !== 'backlog-entry'
+    // A full replay window forgets nothing early: new live messages wait instead.
+    if (limited && this.seen.isFull(nowS))
+      return { action: 'ignore', reason: 'replay-window-full', detail: `${this.seen.size} held` }
     if (limited && expect.from !== undefined && !this.peerLimiter.take(expect.from)) {
       return { action: 'ignore', reason: 'rate-limited-peer', detail: `peer ${expect.from}` }
     }
@@ -219,7 +224,8 @@ export class ReceiptRules {
     // Checked again: another copy may have been verified while we awaited the signature.
     if (this.seen.has(key))
       return { action: duplicateAction, reason: 'duplicate', detail: `jti ${claims.jti}` }
-    this.seen.set(key, true)
+    if (!this.seen.add(key, claims.iat, this.now() / 1000))
+      return { action: 'ignore', reason: 'replay-window-full', detail: `${this.seen.size} held` }
     return { action: 'accept', message: { jwt, claims } }
   }
 }

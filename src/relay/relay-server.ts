@@ -16,6 +16,7 @@ import { decodeUtf8, encodeUtf8 } from '../core/utf8.js'
 import {
   MAX_RESERVATIONS_PER_IP,
   MAX_ROOMS_PER_CONNECTION,
+  RELAY_SEEN_JTI_CAPACITY,
   RELAYS_PROTOCOL,
 } from '../net/constants.js'
 import { createRelayNode, type RelayNode } from '../net/create-relay-node.js'
@@ -102,6 +103,7 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
   })
   started.node = node
   const rules = new ReceiptRules({
+    seenCapacity: RELAY_SEEN_JTI_CAPACITY,
     onVerdict: (verdict, reason) => metrics.messages.inc({ verdict, reason: reason ?? 'ok' }),
   })
   const transport = new Libp2pTransport(node)

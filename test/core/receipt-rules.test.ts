@@ -10,6 +10,7 @@ import {
   MAX_JWT_BYTES,
   MAX_MESSAGE_BYTES,
   MAX_PRESENCE_TTL_S,
+  REPLAY_WINDOW_S,
   ReceiptRules,
   type ReceiptRulesInit,
   signClaims,
@@ -122,6 +123,25 @@ describe('receipt rules: each bad JWT is refused with its own reason', () => {
     const direct = { topic: ROOM, channel: 'direct' as const, audience: mallory.did }
     expect((await r.check(dm, direct)).action).toBe('accept')
     expectRefused(await r.check(dm, direct), 'duplicate', 'reject')
+  })
+
+  it('a replay is caught however many messages came between, while it could be accepted live', async () => {
+    // A window of 3 pairs stands in for 100,000; the clock moves as the test says.
+    let nowMs = now
+    const r = new ReceiptRules({ now: () => nowMs, seenCapacity: 3 })
+    const chat = (key = alice) => forge(key, claims(key, 'chat', ROOM, {}, nowMs))
+    const recorded = chat()
+    expect((await r.check(recorded, live)).action).toBe('accept')
+    for (const key of [mallory, edKey()])
+      expect((await r.check(chat(key), live)).action).toBe('accept')
+    // Full: a new message is refused (not accepted by forgetting the oldest pair)...
+    expectRefused(await r.check(chat(edKey()), live), 'replay-window-full', 'ignore')
+    // ...and the recorded one is still a duplicate (an LRU had forgotten it by now).
+    expectRefused(await r.check(recorded, live), 'duplicate', 'ignore')
+    // Once its iat is out of the window the pair is forgotten, and a copy is too old anyway.
+    nowMs += (REPLAY_WINDOW_S + 1) * 1000
+    expectRefused(await r.check(recorded, live), 'too-old')
+    expect((await r.check(chat(), live)).action).toBe('accept')
   })
 
   it('a replay is caught even when both copies are checked at the same time', async () => {

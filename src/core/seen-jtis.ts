@@ -1,0 +1,47 @@
+/**
+ * The `iss|jti` pairs seen, for replay protection, kept for as long as a copy could still
+ * be accepted: until the pair's `iat` is older than the longest live age plus the clock
+ * skew. An LRU forgot pairs by count instead, and 100,000 fresh messages within the age
+ * window let a recorded JWT be accepted again (issue 12). When the window holds
+ * `capacity` pairs nothing is forgotten early: `add` says no, and the caller refuses the
+ * message instead of opening a door to replays.
+ */
+export class SeenJtis {
+  /** key → `iat` (seconds), in arrival order, which is close to `iat` order. */
+  private readonly entries = new Map<string, number>()
+
+  constructor(
+    private readonly capacity: number,
+    private readonly windowS: number,
+  ) {}
+
+  has(key: string): boolean {
+    return this.entries.has(key)
+  }
+
+  /** Whether no new pair fits now. */
+  isFull(nowS: number): boolean {
+    this.prune(nowS)
+    return this.entries.size >= this.capacity
+  }
+
+  /** Remembers `key` while its `iat` is in the window; false when the window is full. */
+  add(key: string, iatS: number, nowS: number): boolean {
+    if (iatS < nowS - this.windowS) return true // too old to be accepted live again
+    if (this.isFull(nowS)) return false
+    this.entries.set(key, iatS)
+    return true
+  }
+
+  get size(): number {
+    return this.entries.size
+  }
+
+  /** Drops pairs from the oldest arrivals while they are out of the window. */
+  private prune(nowS: number): void {
+    for (const [key, iatS] of this.entries) {
+      if (iatS >= nowS - this.windowS) break
+      this.entries.delete(key)
+    }
+  }
+}

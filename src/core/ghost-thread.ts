@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3'
 import { PostBacklog } from './backlog.js'
-import { BacklogAnswerBudget } from './backlog-answer-budget.js'
+import type { BacklogAnswerBudget } from './backlog-answer-budget.js'
 import { fetchBacklog, fitAnswer, pickPeers } from './backlog-exchange.js'
 import { RELAY_BACKLOG_POSTS } from './constants.js'
 import { sendDirect } from './direct-exchange.js'
@@ -46,7 +46,9 @@ export interface GhostThreadInit {
   /** Called once when the thread closes, so its owner can forget it. */
   onClose?: (thread: GhostThread) => void
   /** Shared by the threads of a node: what their DIDs may post (OWN_POST_RATE). */
-  postBudget?: RateLimiter
+  postBudget: RateLimiter
+  /** Shared by the threads of a node: backlog answers per requester, all rooms together. */
+  answerBudget: BacklogAnswerBudget
 }
 
 export interface BacklogEvent {
@@ -79,7 +81,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   private readonly presence: ThreadPresence
   private readonly catchUp: ThreadCatchUp
   private readonly answers: BacklogAnswerBudget
-  private readonly postBudget: RateLimiter | undefined
+  private readonly postBudget: RateLimiter
   private closed = false
   private stopWatchingSubscriptions: () => void = () => {}
 
@@ -97,7 +99,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     this.onClose = init.onClose
     this.members = new MemberRegistry(this.did, this.transport.peerId)
     this.backlog = new PostBacklog(init.backlogLimit)
-    this.answers = new BacklogAnswerBudget(this.now)
+    this.answers = init.answerBudget
     this.postBudget = init.postBudget
     this.catchUp = new ThreadCatchUp({
       topic: this.topic,
@@ -157,7 +159,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   async post(message: unknown, to?: string): Promise<string> {
     this.assertOpen()
     const checked = checkedMessage(message)
-    if (this.postBudget !== undefined) assertMayPost(this.postBudget, this.did)
+    assertMayPost(this.postBudget, this.did)
     if (to !== undefined) return this.postDirect(checked, to)
     const { jwt, claims } = await this.sign({
       type: 'chat' as const,
@@ -254,11 +256,9 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
         if (this.filters.pass(post) && this.backlog.add({ post, jwt: entry }, this.now()))
           added.push(post)
       } else if (entryClaims.type === 'join' || entryClaims.type === 'presence') {
-        // A presence from a backlog answer counts from when it was signed (`iat` is whole
-        // seconds: the end of that second), so it expires on time. One that has run out
-        // already is left for the member's next heartbeat: adding it would only make the
-        // member leave and join again.
-        // Straggler or not counts from the start of that second (see members.ts `seen`).
+        // Counted from the end of its `iat` second so it expires on time; one already run out
+        // is left for the next heartbeat. Straggler or not counts from the start of that
+        // second (members.ts `seen`).
         const signedAtMs = Math.min(this.now(), entryClaims.iat * 1000 + 999)
         if (signedAtMs + entryClaims.ttl * 1000 > this.now())
           this.memberSeen(entryClaims, entry, signedAtMs, entryClaims.iat * 1000)

@@ -1,3 +1,4 @@
+import { BacklogAnswerBudget } from './backlog-answer-budget.js'
 import {
   BACKLOG_PROTOCOL,
   DEFAULT_BACKLOG_LIMIT,
@@ -59,6 +60,8 @@ export class GhostThreads {
   private readonly threads = new Map<string, GhostThread>()
   /** What each of our DIDs may post, over all its rooms (as receivers count it). */
   private readonly postBudget: RateLimiter
+  /** Backlog answers each requester gets from us, over all our rooms. */
+  private readonly answerBudget: BacklogAnswerBudget
   private started = false
 
   constructor(init: GhostThreadsInit) {
@@ -69,6 +72,7 @@ export class GhostThreads {
     this.rules = init.rules ?? new ReceiptRules({ now: this.now })
     this.onIdle = init.onIdle
     this.postBudget = new RateLimiter(OWN_POST_RATE, this.now)
+    this.answerBudget = new BacklogAnswerBudget(this.now)
   }
 
   async start(): Promise<void> {
@@ -127,6 +131,7 @@ export class GhostThreads {
       timings: this.timings,
       now: this.now,
       postBudget: this.postBudget,
+      answerBudget: this.answerBudget,
       onClose: (closed) => {
         if (this.threads.get(topic) !== closed) return
         this.threads.delete(topic)

@@ -136,6 +136,10 @@ export class ReceiptRules {
     this.seen.add(seenKey(claims), claims.iat, this.now() / 1000)
   }
 
+  private replayWindowFull(): Verdict {
+    return { action: 'ignore', reason: 'replay-window-full', detail: `${this.seen.size} held` }
+  }
+
   private async evaluate(input: Uint8Array | string, expect: Expectation): Promise<Verdict> {
     const bytes = typeof input === 'string' ? encodeUtf8(input) : input
     if (bytes.length > MAX_JWT_BYTES) {
@@ -196,8 +200,7 @@ export class ReceiptRules {
     // Backlog entries are old by nature and arrive in one batch: they are not rate-limited.
     const limited = expect.channel !== 'backlog-entry'
     // A full replay window forgets nothing early: new live messages wait instead.
-    if (limited && this.seen.isFull(nowS))
-      return { action: 'ignore', reason: 'replay-window-full', detail: `${this.seen.size} held` }
+    if (limited && this.seen.isFull(nowS)) return this.replayWindowFull()
     if (limited && expect.from !== undefined && !this.peerLimiter.take(expect.from)) {
       return { action: 'ignore', reason: 'rate-limited-peer', detail: `peer ${expect.from}` }
     }
@@ -224,8 +227,7 @@ export class ReceiptRules {
     // Checked again: another copy may have been verified while we awaited the signature.
     if (this.seen.has(key))
       return { action: duplicateAction, reason: 'duplicate', detail: `jti ${claims.jti}` }
-    if (!this.seen.add(key, claims.iat, this.now() / 1000))
-      return { action: 'ignore', reason: 'replay-window-full', detail: `${this.seen.size} held` }
+    if (!this.seen.add(key, claims.iat, this.now() / 1000)) return this.replayWindowFull()
     return { action: 'accept', message: { jwt, claims } }
   }
 }

@@ -356,6 +356,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
       topic: this.topic,
       channel: 'pubsub',
       from: message.from,
+      fromRelay: message.fromRelay === true,
     })
     if (verdict.action !== 'accept') return verdict.action
     if (!this.closed) await this.deliver(verdict.message)

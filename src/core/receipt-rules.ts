@@ -30,7 +30,10 @@ import { decodeUtf8, encodeUtf8 } from './utf8.js'
 /**
  * The receipt rules: the one check every incoming JWT passes before anything else sees
  * it. The network layer runs it as the gossipsub topic validator, so a message that fails
- * is never forwarded, and `reject` lowers the sender's peer score.
+ * is never forwarded, and `reject` costs the peer that handed it to us score (src/net's
+ * peer penalties: pruned, then graylisted). So `reject` is kept for what no honest
+ * forwarder passes on; what an honest one may (a clock ahead or behind ours, a message
+ * type from a newer release, a copy) is `ignore`d.
  */
 
 /** Where a JWT arrived, which decides the types allowed and how old they may be. */
@@ -71,6 +74,8 @@ export interface Expectation {
   channel: Channel
   /** The peer the bytes came from (gossipsub's propagation source, the stream's remote). */
   from?: string
+  /** `from` is a relay, which limited its own clients: no per-peer limit here. */
+  fromRelay?: boolean
   /** On the direct channel: our own DID, which the message's `to` must name. */
   audience?: string
 }
@@ -201,8 +206,10 @@ export class ReceiptRules {
     const limited = expect.channel !== 'backlog-entry'
     // A full replay window forgets nothing early: new live messages wait instead.
     if (limited && this.seen.isFull(nowS)) return this.replayWindowFull()
-    if (limited && expect.from !== undefined && !this.peerLimiter.take(expect.from)) {
-      return { action: 'ignore', reason: 'rate-limited-peer', detail: `peer ${expect.from}` }
+    // More than an honest peer sends: the sender's doing, so it costs score (`reject`).
+    const peerLimited = limited && expect.from !== undefined && expect.fromRelay !== true
+    if (peerLimited && !this.peerLimiter.take(expect.from as string)) {
+      return { action: 'reject', reason: 'rate-limited-peer', detail: `peer ${expect.from}` }
     }
 
     try {
@@ -232,8 +239,19 @@ export class ReceiptRules {
   }
 }
 
+/**
+ * Refusals an honest forwarder may cause: its clock differs from ours (it accepted the
+ * `iat`), or the type is from a newer release than ours. Ignored, never scored: an old
+ * browser must not graylist the relay that forwards a newer member's messages.
+ */
+const HONEST_FORWARDER_MAY_PASS: ReadonlySet<RejectReason> = new Set([
+  'future-iat',
+  'too-old',
+  'unknown-type',
+])
+
 function refuse(reason: RejectReason, detail: string): Verdict {
-  return { action: 'reject', reason, detail }
+  return { action: HONEST_FORWARDER_MAY_PASS.has(reason) ? 'ignore' : 'reject', reason, detail }
 }
 
 /** Keyed by issuer too, so nobody can burn another author's `jti` by reusing it. */

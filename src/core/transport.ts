@@ -12,6 +12,12 @@ export interface IncomingMessage {
   data: Uint8Array
   /** The peer that handed us the message (not necessarily its author). */
   from: string
+  /**
+   * Whether `from` is a relay: a relay limits what each of its clients sends, so what it
+   * forwards is not limited again per peer (all of a browser's room traffic comes
+   * through one relay connection).
+   */
+  fromRelay?: boolean
 }
 
 /**

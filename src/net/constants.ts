@@ -165,3 +165,21 @@ export const SPACE_IDLE_STOP_MS = 60_000
  * second sustained, ~60 MiB at most. 10,000 small rooms beat ~1,100 a second.
  */
 export const RELAY_SEEN_JTI_CAPACITY = 500_000
+
+/**
+ * What a refused message costs the peer that handed it to us (peer-penalties.ts), as its
+ * gossipsub application score. A `reject` is something no honest forwarder passes on (a
+ * bad signature, a malformed JWT, more than PEER_RATE_LIMIT): it adds one penalty point,
+ * and points halve every `halfLifeMs`. The first `allowance` points cost nothing (a peer
+ * on another release refusing something new). Past them the score goes negative and
+ * gossipsub acts on its thresholds: below 0 the peer is pruned from our meshes at the next
+ * heartbeat, below `graylist` every RPC it sends is dropped unread. Without this a peer
+ * sending 2,000 forged messages a second stayed in the relay's mesh, held it at 104% of
+ * a core, and honest p99 went from 7 ms to 1.6 s (issue 12): no topic score parameters
+ * were set, so gossipsub's own invalid-message counter (P4) counted nothing.
+ */
+export const PEER_PENALTY = {
+  allowance: 10,
+  halfLifeMs: 60_000,
+  thresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 },
+}

@@ -17,6 +17,7 @@ import { PEER_PING_INTERVAL_MS, PING_TIMEOUT_MS } from './constants.js'
 import { gossipsubOptions } from './gossip-options.js'
 import { openGossipStreamsConcurrently } from './gossip-outbound-streams.js'
 import type { GossipNode } from './libp2p-transport.js'
+import { PeerPenalties } from './peer-penalties.js'
 
 export interface PeerNodeInit {
   /** Relay multiaddrs, each ending in `/p2p/<relay id>`. */
@@ -28,6 +29,8 @@ export interface PeerNodeInit {
   /** Extra listen addresses, e.g. a WebSockets port for a Node peer others dial. */
   listen?: string[]
   privateKey?: PrivateKey
+  /** Scores peers by the messages our rules rejected; the transport adds to it. */
+  penalties?: PeerPenalties
   /**
    * Browsers refuse `ws://` and private addresses by default; tests on loopback (and
    * a relay on a LAN) need them. Production relays use `wss://` with a public address.
@@ -61,7 +64,7 @@ export async function createPeerNode(init: PeerNodeInit): Promise<GossipNode> {
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub(gossipsubOptions('peer')),
+      pubsub: gossipsub(gossipsubOptions('peer', init.penalties ?? new PeerPenalties())),
     },
   })) as GossipNode
   openGossipStreamsConcurrently(node.services.pubsub)

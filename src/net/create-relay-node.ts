@@ -21,6 +21,7 @@ import {
 } from './constants.js'
 import { gossipsubOptions } from './gossip-options.js'
 import { openGossipStreamsConcurrently } from './gossip-outbound-streams.js'
+import type { PeerPenalties } from './peer-penalties.js'
 
 export type RelayNode = Libp2p<{
   pubsub: GossipSub
@@ -35,6 +36,8 @@ export interface RelayNodeInit {
   privateKey: PrivateKey
   /** Refuses a circuit reservation (e.g. too many from one address). */
   denyReservation?: (peer: PeerId) => boolean
+  /** Scores peers by the messages our rules rejected; the transport adds to it. */
+  penalties: PeerPenalties
 }
 
 export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
@@ -56,7 +59,7 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
       identify: identify(),
       ping: ping(),
       relay: circuitRelayServer({ reservations: RELAY_RESERVATIONS }),
-      pubsub: gossipsub(gossipsubOptions('relay')),
+      pubsub: gossipsub(gossipsubOptions('relay', init.penalties)),
     },
   })) as RelayNode
   openGossipStreamsConcurrently(node.services.pubsub)

@@ -16,6 +16,7 @@ import { RESUBSCRIBE_WAIT_MS } from './constants.js'
 import { createPeerNode, type PeerNodeInit } from './create-peer-node.js'
 import { watchGossipStreams } from './gossip-stream-watch.js'
 import { type GossipNode, Libp2pTransport } from './libp2p-transport.js'
+import { PeerPenalties } from './peer-penalties.js'
 import { RelayDirectory } from './relay-directory.js'
 import { peerOf, RelayKeeper } from './relay-keeper.js'
 import { WebRTCDialer } from './webrtc-dialer.js'
@@ -54,7 +55,8 @@ function whenServed(transport: Libp2pTransport, topic: string): Promise<void> {
 }
 
 export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
-  const libp2p = await createPeerNode(init)
+  const penalties = new PeerPenalties()
+  const libp2p = await createPeerNode({ ...init, penalties })
   const relays = new RelayKeeper(libp2p, {
     relays: init.relays,
     // The relay forgot our subscriptions and presence: announce again and catch up on
@@ -76,6 +78,7 @@ export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
     relays: () => relays.connected(),
     relayAddress: (relayId) => directory.addressOf(relayId),
     expectsRelays: init.relays.length > 0,
+    penalties,
   })
   const threads = new GhostThreads({
     transport,

@@ -4,7 +4,8 @@
 import { type GossipsubOpts, StrictNoSign } from '@libp2p/gossipsub'
 import { sha256 } from '@noble/hashes/sha2'
 import { MAX_MESSAGE_BYTES } from '../core/constants.js'
-import { RELAY_MESH, RELAY_TOPIC_BUDGET_ROOMS } from './constants.js'
+import { PEER_PENALTY, RELAY_MESH, RELAY_TOPIC_BUDGET_ROOMS } from './constants.js'
+import type { PeerPenalties } from './peer-penalties.js'
 
 export type NodeRole = 'peer' | 'relay'
 
@@ -17,7 +18,8 @@ export function contentMessageId(message: { data?: Uint8Array }): Uint8Array {
   return sha256(message.data ?? new Uint8Array())
 }
 
-export function gossipsubOptions(role: NodeRole): Partial<GossipsubOpts> {
+/** `penalties` scores the peers whose messages our receipt rules rejected (peer-penalties.ts). */
+export function gossipsubOptions(role: NodeRole, penalties: PeerPenalties): Partial<GossipsubOpts> {
   return {
     // Authorship is the JWT's job; the libp2p peer id stays out of messages (DESIGN.md).
     globalSignaturePolicy: StrictNoSign,
@@ -37,7 +39,10 @@ export function gossipsubOptions(role: NodeRole): Partial<GossipsubOpts> {
       // machine (950 of 950 messages lost). Authorship and rate limits are per DID here,
       // so many peers on one address cost an attacker nothing they could not do anyway.
       IPColocationFactorWeight: 0,
+      appSpecificScore: (peer) => penalties.score(peer),
+      appSpecificWeight: 1,
     },
+    scoreThresholds: PEER_PENALTY.thresholds,
     ...(role === 'relay'
       ? { ...RELAY_MESH, maxTopicBytesPerPeer: RELAY_TOPIC_BUDGET_ROOMS * (1024 + 128) }
       : {}),

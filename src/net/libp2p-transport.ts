@@ -1,7 +1,7 @@
 /**
  * The core's `PubSubTransport` over a libp2p node with gossipsub. The core's handler runs
  * as the gossipsub topic validator: a message it rejects is never forwarded, and the peer
- * that sent it loses score. Direct protocols run as one-frame request/response streams,
+ * that sent it loses score (peer-penalties.ts). Direct protocols run as one-frame request/response streams,
  * routed through the relays a member names in its own signed claims.
  */
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -18,6 +18,7 @@ import type {
   TopicHandler,
 } from '../core/transport.js'
 import { MESH_POLL_MS, MESH_WAIT_MS, RELAY_CONNECT_WAIT_MS } from './constants.js'
+import type { PeerPenalties } from './peer-penalties.js'
 import { PublishQueue } from './publish-queue.js'
 import { peerOf } from './relay-keeper.js'
 import { sendRequest, serveRequests } from './stream-request.js'
@@ -35,6 +36,10 @@ export interface Libp2pTransportInit {
   relayAddress?: (relayId: string) => Multiaddr | undefined
   /** Whether relays are configured: a join then waits for one to be connected (receiving). */
   expectsRelays?: boolean
+  /** Which peers are relays (default: those we hold as our relays, `relays`). */
+  isRelay?: (peerId: string) => boolean
+  /** Where a rejected message counts against the peer that handed it to us. */
+  penalties?: PeerPenalties
 }
 
 const VALIDATION: Record<Awaited<ReturnType<TopicHandler>>, TopicValidatorResult> = {
@@ -49,6 +54,8 @@ export class Libp2pTransport implements PubSubTransport {
   private readonly relays: () => Multiaddr[]
   private readonly relayAddress: (relayId: string) => Multiaddr | undefined
   private readonly expectsRelays: boolean
+  private readonly isRelay: (peerId: string) => boolean
+  private readonly penalties: PeerPenalties | undefined
   readonly queue = new PublishQueue()
 
   constructor(
@@ -60,6 +67,8 @@ export class Libp2pTransport implements PubSubTransport {
     this.relays = init.relays ?? (() => [])
     this.relayAddress = init.relayAddress ?? (() => undefined)
     this.expectsRelays = init.expectsRelays ?? false
+    this.isRelay = init.isRelay ?? ((peerId) => this.routes().includes(peerId))
+    this.penalties = init.penalties
     this.pubsub.addEventListener('subscription-change', (event) => {
       for (const { topic, subscribe } of event.detail.subscriptions)
         if (subscribe) void this.flush(topic)
@@ -68,7 +77,10 @@ export class Libp2pTransport implements PubSubTransport {
 
   subscribe(topic: string, handler: TopicHandler): void {
     this.pubsub.topicValidators.set(topic, async (peer, message) => {
-      const verdict = await handler({ topic, data: message.data, from: peer.toString() })
+      const from = peer.toString()
+      const fromRelay = this.isRelay(from)
+      const verdict = await handler({ topic, data: message.data, from, fromRelay })
+      if (verdict === 'reject') this.penalties?.add(from)
       return VALIDATION[verdict]
     })
     this.pubsub.subscribe(topic)

@@ -30,6 +30,18 @@ export class RelayMetrics {
     registers: [this.registry],
     collect: (): void => this.heldPostBytes.set(this.heldPostBytesOf()),
   })
+  /** Read when /metrics is scraped: peers by what their refused messages cost them. */
+  penalizedPeersOf: (standing: 'pruned' | 'graylisted') => number = () => 0
+  readonly penalizedPeers: Gauge<'standing'> = new Gauge({
+    name: 'ghost_relay_penalized_peers',
+    help: 'Peers whose rejected messages put them out of our meshes (pruned) or made us drop all they send (graylisted)',
+    labelNames: ['standing'] as const,
+    registers: [this.registry],
+    collect: (): void => {
+      for (const standing of ['pruned', 'graylisted'] as const)
+        this.penalizedPeers.set({ standing }, this.penalizedPeersOf(standing))
+    },
+  })
   readonly refused = new Counter({
     name: 'ghost_relay_refused_total',
     help: 'Clients refused or hung up on: reservations past the per-address cap, connections past the room cap, connections whose gossip stream died, backlog requests past the per-requester rate',

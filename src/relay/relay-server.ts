@@ -16,12 +16,14 @@ import { decodeUtf8, encodeUtf8 } from '../core/utf8.js'
 import {
   MAX_RESERVATIONS_PER_IP,
   MAX_ROOMS_PER_CONNECTION,
+  PEER_PENALTY,
   RELAY_SEEN_JTI_CAPACITY,
   RELAYS_PROTOCOL,
 } from '../net/constants.js'
 import { createRelayNode, type RelayNode } from '../net/create-relay-node.js'
 import { watchGossipStreams } from '../net/gossip-stream-watch.js'
 import { Libp2pTransport } from '../net/libp2p-transport.js'
+import { PeerPenalties } from '../net/peer-penalties.js'
 import { announceOnlyToMembers } from '../net/relay-announcements.js'
 import { meshedRelayAddresses } from '../net/relay-directory.js'
 import { peerOf, RelayKeeper } from '../net/relay-keeper.js'
@@ -87,8 +89,10 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
   const metrics = new RelayMetrics()
   // The gater is made before the node it asks about.
   const started: { node?: RelayNode } = {}
+  const penalties = new PeerPenalties()
   const node = await createRelayNode({
     privateKey: key,
+    penalties,
     listen: [`/ip4/${host}/tcp/${init.port ?? DEFAULT_RELAY_PORT}/ws`],
     ...(init.announce === undefined ? {} : { announce: init.announce }),
     denyReservation: (peer) => {
@@ -106,13 +110,14 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     seenCapacity: RELAY_SEEN_JTI_CAPACITY,
     onVerdict: (verdict, reason) => metrics.messages.inc({ verdict, reason: reason ?? 'ok' }),
   })
-  const transport = new Libp2pTransport(node)
-  // The mirror knows which peers are relays; the announcer asks it (set just below).
+  // The mirror knows which peers are relays; the transport and the announcer ask it (set
+  // below). Every other peer is a client, held to the per-peer limit here.
   const relays: { mirror?: RoomMirror } = {}
-  const announcer = announceOnlyToMembers(
-    node.services.pubsub,
-    (peer) => relays.mirror?.isRelay(peer) ?? false,
-  )
+  const isRelay = (peer: string) => relays.mirror?.isRelay(peer) ?? false
+  const transport = new Libp2pTransport(node, { isRelay, penalties })
+  metrics.penalizedPeersOf = (standing) =>
+    penalties.countBelow(standing === 'pruned' ? 0 : PEER_PENALTY.thresholds.graylistThreshold)
+  const announcer = announceOnlyToMembers(node.services.pubsub, isRelay)
   const mirror = new RoomMirror({
     node,
     transport,

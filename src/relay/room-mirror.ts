@@ -256,6 +256,7 @@ export class RoomMirror {
           topic,
           channel: 'pubsub',
           from: message.from,
+          fromRelay: message.fromRelay === true,
         })
         if (verdict.action === 'accept') {
           const bytes = roster.observe(verdict.message, this.now(), arrival)

@@ -1,0 +1,160 @@
+/**
+ * Floods through the relay process, from raw gossipsub nodes (plain libraries, none of our
+ * code). A peer sending forged messages must lose its place: pruned from the relay's mesh,
+ * then graylisted (everything it sends dropped unread, a correctly signed message too),
+ * while honest members keep talking. A peer sending valid messages from many fresh DIDs is
+ * held to the per-peer limit by the relay itself, and no browser-side peer refuses an
+ * honest message because its relay carried the flood (issue 12, item 5).
+ */
+import '../../src/net/node-polyfills.js'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { PEER_RATE_LIMIT } from '../../src/core/constants.js'
+import { b64, claims, edKey, forge } from '../helpers/jwt-forge.js'
+import { untilMet } from '../helpers/net-peer.js'
+import { type RawNode, rawNodeInRoom } from '../helpers/raw-node.js'
+import { useRelay } from '../helpers/relay-fixture.js'
+import { sleep, waitFor } from '../helpers/wait.js'
+
+const utf8 = new TextEncoder()
+/** The issue's bar: a forged-signature flood gets its sender pruned within this. */
+const PRUNED_WITHIN_MS = 10_000
+
+/** The implementation has it; the exported interface does not list it. */
+function meshOf(node: RawNode, topic: string): string[] {
+  return (
+    node.services.pubsub as unknown as { getMeshPeers(topic: string): string[] }
+  ).getMeshPeers(topic)
+}
+
+/** Chat JWTs with a signature that belongs to another payload: cheap to make by the thousand. */
+function badSignatures(topic: string): () => Uint8Array {
+  const mallory = edKey()
+  const signatureOfAnother = forge(mallory, claims(mallory, 'chat', topic)).split('.')[2]
+  const header = b64({ typ: 'JWT', alg: 'EdDSA' })
+  return () => utf8.encode(`${header}.${b64(claims(mallory, 'chat', topic))}.${signatureOfAnother}`)
+}
+
+describe('a peer flooding forged signatures', () => {
+  const net = useRelay()
+  let raw: RawNode | undefined
+
+  afterAll(async () => {
+    await raw?.stop()
+  })
+
+  it('is pruned and graylisted by the relay while honest members keep talking', async () => {
+    const alice = await net.join('flooded')
+    const bob = await net.join('flooded')
+    await untilMet(alice, bob, { timeoutMs: 10_000 })
+    const topic = alice.thread.topic
+    raw = await rawNodeInRoom(net.relay.address, topic)
+    const node = raw
+    const relayId = net.relay.address.split('/p2p/')[1] as string
+    expect(meshOf(node, topic)).toContain(relayId)
+
+    const forged = badSignatures(topic)
+    const rejected = () =>
+      net.relay.metric('ghost_relay_messages_total{verdict="reject",reason="bad-signature"}')
+    const graylisted = () => net.relay.metric('ghost_relay_penalized_peers{standing="graylisted"}')
+    // About 1,000 forged messages a second until the relay graylists the sender (bounded).
+    const started = Date.now()
+    let honestSent = 0
+    while (Date.now() - started < PRUNED_WITHIN_MS && (await graylisted()) === 0) {
+      for (let i = 0; i < 100; i++) await node.services.pubsub.publish(topic, forged())
+      if (honestSent < 10) await alice.thread.post(`during the flood ${honestSent++}`)
+      await sleep(100)
+    }
+    const graylistedAfterMs = Date.now() - started
+    expect(graylistedAfterMs).toBeLessThan(PRUNED_WITHIN_MS)
+    expect(await rejected()).toBeGreaterThan(0)
+    expect(await net.relay.metric('ghost_relay_penalized_peers{standing="pruned"}')).toBe(1)
+    // The relay told it so: at the next heartbeat it pruned the sender from its mesh.
+    await waitFor(() => !meshOf(node, topic).includes(relayId), {
+      timeoutMs: 3_000,
+      what: "the relay's PRUNE to reach the flooder",
+    })
+
+    // Graylisted: what it sends now is dropped unread. No more validations are spent on it.
+    const rejectedBefore = await rejected()
+    for (let i = 0; i < 200; i++) await node.services.pubsub.publish(topic, forged())
+    const mallory = edKey()
+    const signedRight = forge(
+      mallory,
+      claims(mallory, 'chat', topic, { message: 'from the flooder' }),
+    )
+    await node.services.pubsub.publish(topic, utf8.encode(signedRight))
+    // Honest members are heard as before, during the flood and after it.
+    await bob.thread.post('after the flood')
+    await waitFor(() => alice.events.texts().includes('after the flood'), {
+      timeoutMs: 5_000,
+      what: "bob's post after the flood",
+    })
+    await waitFor(
+      () => bob.events.texts().filter((t) => String(t).startsWith('during')).length === honestSent,
+      {
+        timeoutMs: 5_000,
+        what: "alice's posts made during the flood",
+      },
+    )
+    await sleep(1_000)
+    expect(await rejected()).toBe(rejectedBefore)
+    expect(alice.events.texts()).not.toContain('from the flooder')
+    expect(bob.events.texts()).not.toContain('from the flooder')
+    for (const peer of [alice, bob])
+      expect(peer.refusals.filter((reason) => reason.includes('bad-signature'))).toEqual([])
+  }, 60_000)
+})
+
+describe('a peer flooding valid messages from fresh DIDs', () => {
+  const net = useRelay()
+  let raw: RawNode | undefined
+
+  afterAll(async () => {
+    await raw?.stop()
+  })
+
+  it('is held to the per-peer limit at the relay; members refuse nothing honest', async () => {
+    const alice = await net.join('busy')
+    const bob = await net.join('busy')
+    await untilMet(alice, bob, { timeoutMs: 10_000 })
+    const topic = alice.thread.topic
+    raw = await rawNodeInRoom(net.relay.address, topic)
+    const node = raw
+
+    // Three times the relay's per-peer burst, ten from each fresh DID (within its own
+    // limit): valid messages, all signed, sent as fast as the raw node can.
+    const total = PEER_RATE_LIMIT.burst * 3
+    const messages: Uint8Array[] = []
+    for (let d = 0; d < total / 10; d++) {
+      const key = edKey()
+      for (let i = 0; i < 10; i++)
+        messages.push(
+          utf8.encode(forge(key, claims(key, 'chat', topic, { message: `flood ${d}.${i}` }))),
+        )
+    }
+    const started = Date.now()
+    for (const message of messages) await node.services.pubsub.publish(topic, message)
+    const elapsedS = (Date.now() - started) / 1000
+
+    const limited = () =>
+      net.relay.metric('ghost_relay_messages_total{verdict="reject",reason="rate-limited-peer"}')
+    await waitFor(async () => (await limited()) > 0, {
+      timeoutMs: 5_000,
+      what: 'the per-peer limit',
+    })
+    await bob.thread.post('heard over the flood')
+    await waitFor(() => alice.events.texts().includes('heard over the flood'), {
+      timeoutMs: 5_000,
+      what: "bob's post after the flood",
+    })
+    const accepted = alice.events.texts().filter((t) => String(t).startsWith('flood')).length
+    // At most the burst and what refilled while it was sent (plus a second's slack).
+    const allowed = PEER_RATE_LIMIT.burst + PEER_RATE_LIMIT.perSecond * (elapsedS + 1)
+    expect(accepted).toBeLessThanOrEqual(allowed)
+    expect(accepted).toBeGreaterThan(0)
+    // Before, each member limited its relay connection as one peer, and refused honest
+    // messages once a flood had passed through it.
+    for (const peer of [alice, bob])
+      expect(peer.refusals.filter((reason) => reason.includes('rate-limited'))).toEqual([])
+  }, 60_000)
+})

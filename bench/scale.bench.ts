@@ -72,20 +72,15 @@ const IDLE_MS = 10_000
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-// Relays, each meshed with those started before it (a full mesh). One machine is one IP
-// address: the per-address reservation cap is raised to the crowd's size.
-const relays: RelayProcess[] = []
-for (let r = 0; r < RELAYS; r++) {
-  relays.push(
-    await RelayProcess.start({
-      peers: relays.map((relay) => relay.address),
-      args: ['--max-reservations-per-ip', String(PEERS + 100)],
-      ...(PROFILE_DIR === undefined
-        ? {}
-        : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] }),
-    }),
-  )
-}
+// Relays in a full mesh, each listing every other (so none holds another to the per-peer
+// limit of a client). One machine is one IP address: the per-address reservation cap is
+// raised to the crowd's size.
+const relays = await RelayProcess.startMeshed(RELAYS, {
+  args: ['--max-reservations-per-ip', String(PEERS + 100)],
+  ...(PROFILE_DIR === undefined
+    ? {}
+    : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] }),
+})
 const relaysStartedMs = Date.now()
 const relayPids = relays.map((relay) => relay.pid as number)
 const workers: ChildProcess[] = []

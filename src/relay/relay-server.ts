@@ -110,11 +110,17 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     seenCapacity: RELAY_SEEN_JTI_CAPACITY,
     onVerdict: (verdict, reason) => metrics.messages.inc({ verdict, reason: reason ?? 'ok' }),
   })
-  // The mirror knows which peers are relays; the transport and the announcer ask it (set
-  // below). Every other peer is a client, held to the per-peer limit here.
+  // Only the relays the operator listed are spared the per-peer limit: any client can say
+  // it is a relay (identify), and would then flood unlimited. Everyone else is a client,
+  // held to the limit here, so members need not limit what this relay forwards.
+  const listedRelays = new Set((init.peers ?? []).flatMap((peer) => peerOf(multiaddr(peer)) ?? []))
+  const transport = new Libp2pTransport(node, {
+    isRelay: (peer) => listedRelays.has(peer),
+    penalties,
+  })
+  // The mirror knows which peers identified as relays; the announcer asks it (set below).
   const relays: { mirror?: RoomMirror } = {}
   const isRelay = (peer: string) => relays.mirror?.isRelay(peer) ?? false
-  const transport = new Libp2pTransport(node, { isRelay, penalties })
   metrics.penalizedPeersOf = (standing) =>
     penalties.countBelow(standing === 'pruned' ? 0 : PEER_PENALTY.thresholds.graylistThreshold)
   const announcer = announceOnlyToMembers(node.services.pubsub, isRelay)

@@ -46,8 +46,12 @@ export type RawNode = Awaited<ReturnType<typeof rawGossipNode>>
  * A raw node in `topic` through the relay at `relayAddress`, once the relay is known to
  * serve the topic and has had a gossipsub heartbeat to graft it into its mesh.
  */
-export async function rawNodeInRoom(relayAddress: string, topic: string): Promise<RawNode> {
-  const raw = await rawGossipNode()
+export async function rawNodeInRoom(
+  relayAddress: string,
+  topic: string,
+  init: RawNodeInit = {},
+): Promise<RawNode> {
+  const raw = await rawGossipNode(init)
   await raw.dial(multiaddr(relayAddress))
   raw.services.pubsub.subscribe(topic)
   await waitFor(() => raw.services.pubsub.getSubscribers(topic).length > 0, {

@@ -5,8 +5,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { loadOrCreatePeerKey } from '../../src/relay/peer-key.js'
 import { waitFor } from './wait.js'
 
 export const TSX_ARGS = ['--import', 'tsx', '--no-warnings']
@@ -35,6 +38,31 @@ export class RelayProcess {
     this.keyFile = init.keyFile ?? join(mkdtempSync(join(tmpdir(), 'ghost-relay-')), 'peer.key')
     this.port = init.port ?? 0
     this.httpPort = init.httpPort ?? 0
+  }
+
+  /**
+   * Relays meshed with each other, each listing all the others (as README asks: a relay
+   * spares only the relays it lists the per-peer limit). Their keys and ports are chosen
+   * first, so every address is known before any starts.
+   */
+  static async startMeshed(
+    count: number,
+    init: Omit<RelayProcessInit, 'peers' | 'port' | 'keyFile'> = {},
+  ): Promise<RelayProcess[]> {
+    const planned: { keyFile: string; port: number; address: string }[] = []
+    for (let i = 0; i < count; i++) {
+      const keyFile = join(mkdtempSync(join(tmpdir(), 'ghost-relay-')), 'peer.key')
+      const { key } = await loadOrCreatePeerKey(keyFile)
+      const port = await freePort()
+      const id = peerIdFromPrivateKey(key).toString()
+      planned.push({ keyFile, port, address: `/ip4/127.0.0.1/tcp/${port}/ws/p2p/${id}` })
+    }
+    const relays: RelayProcess[] = []
+    for (const { keyFile, port, address } of planned) {
+      const peers = planned.flatMap((other) => (other.address === address ? [] : [other.address]))
+      relays.push(await RelayProcess.start({ ...init, keyFile, port, peers }))
+    }
+    return relays
   }
 
   static async start(init: RelayProcessInit = {}): Promise<RelayProcess> {
@@ -121,4 +149,18 @@ export class RelayProcess {
     const line = (await this.metrics()).split('\n').find((row) => row.startsWith(`${series} `))
     return line === undefined ? 0 : Number(line.slice(series.length + 1))
   }
+}
+
+/** A TCP port on 127.0.0.1 nobody listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(),
+      )
+    })
+  })
 }

@@ -9,6 +9,7 @@
 import '../../src/net/node-polyfills.js'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { PEER_RATE_LIMIT } from '../../src/core/constants.js'
+import { RELAY_AGENT_PREFIX } from '../../src/net/constants.js'
 import { b64, claims, edKey, forge } from '../helpers/jwt-forge.js'
 import { untilMet } from '../helpers/net-peer.js'
 import { type RawNode, rawNodeInRoom } from '../helpers/raw-node.js'
@@ -118,7 +119,8 @@ describe('a peer flooding valid messages from fresh DIDs', () => {
     const bob = await net.join('busy')
     await untilMet(alice, bob, { timeoutMs: 10_000 })
     const topic = alice.thread.topic
-    raw = await rawNodeInRoom(net.relay.address, topic)
+    // It even says it is a relay: only relays the operator listed are spared the limit.
+    raw = await rawNodeInRoom(net.relay.address, topic, { userAgent: `${RELAY_AGENT_PREFIX}1` })
     const node = raw
 
     // Three times the relay's per-peer burst, ten from each fresh DID (within its own

@@ -16,8 +16,7 @@ describe('two meshed relays', () => {
   const peers: NetPeer[] = []
 
   beforeAll(async () => {
-    east = await RelayProcess.start()
-    west = await RelayProcess.start({ peers: [east.address] })
+    ;[east, west] = (await RelayProcess.startMeshed(2)) as [RelayProcess, RelayProcess]
   })
 
   afterAll(async () => {

@@ -124,6 +124,13 @@ export const REQUEST_TIMEOUT_MS = 5_000
 
 /** Members one thread (or a relay, per room) keeps; more are not listed until some leave. */
 export const MAX_ROOM_MEMBERS = 5_000
+/**
+ * New members a thread lists from live claims, per room: a 1,000-member room filling
+ * within 10 s fits. 14,000 joins from throw-away DIDs in 22 s were 14,000 `user-joined`
+ * events for every page in the room (issue 12); now at most 1,600. A newcomer past it is
+ * listed at its next presence.
+ */
+export const NEWCOMER_RATE = { burst: 500, perSecond: 50 }
 
 /** A backlog answer: at most the largest backlog plus one presence per member. */
 export const MAX_BACKLOG_ENTRIES = MAX_BACKLOG_LIMIT + MAX_ROOM_MEMBERS

@@ -97,7 +97,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     this.timings = { ...DEFAULT_TIMINGS, ...init.timings }
     this.now = init.now ?? Date.now
     this.onClose = init.onClose
-    this.members = new MemberRegistry(this.did, this.transport.peerId)
+    this.members = new MemberRegistry(this.did, this.transport.peerId, { now: this.now })
     this.backlog = new PostBacklog(init.backlogLimit)
     this.answers = init.answerBudget
     this.postBudget = init.postBudget
@@ -256,12 +256,7 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
         if (this.filters.pass(post) && this.backlog.add({ post, jwt: entry }, this.now()))
           added.push(post)
       } else if (entryClaims.type === 'join' || entryClaims.type === 'presence') {
-        // Counted from the end of its `iat` second so it expires on time; one already run out
-        // is left for the next heartbeat. Straggler or not counts from the start of that
-        // second (members.ts `seen`).
-        const signedAtMs = Math.min(this.now(), entryClaims.iat * 1000 + 999)
-        if (signedAtMs + entryClaims.ttl * 1000 > this.now())
-          this.memberSeen(entryClaims, entry, signedAtMs, entryClaims.iat * 1000)
+        this.memberSeen(entryClaims, entry, 'answer')
       }
     }
     // Older entries may have been pushed out again by newer ones when the backlog is full.
@@ -366,11 +361,11 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   private async deliver({ jwt, claims }: VerifiedMessage): Promise<void> {
     switch (claims.type) {
       case 'join':
-        this.memberSeen(claims, jwt, this.now())
+        this.memberSeen(claims, jwt, 'join')
         this.presence.answerJoin()
         break
       case 'presence':
-        this.memberSeen(claims, jwt, this.now(), claims.iat * 1000)
+        this.memberSeen(claims, jwt, 'presence')
         break
       case 'leave':
         if (this.members.removePeer(claims.iss, claims.peer, this.now()))
@@ -389,9 +384,9 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     }
   }
 
-  private memberSeen(claims: MemberClaims, jwt: string, atMs: number, signedAtMs?: number): void {
+  private memberSeen(claims: MemberClaims, jwt: string, came: 'join' | 'presence' | 'answer') {
     const hadPeers = this.members.hasRemotePeers()
-    if (this.members.seen(memberClaim(claims, jwt), atMs, signedAtMs))
+    if (this.members.heard(memberClaim(claims, jwt), claims.iat, came, this.now()))
       this.emit('user-joined', claims.iss)
     if (!hadPeers && this.members.hasRemotePeers()) this.catchUp.memberFound()
   }

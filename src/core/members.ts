@@ -1,4 +1,5 @@
-import { MAX_PRESENCE_TTL_S, MAX_ROOM_MEMBERS } from './constants.js'
+import { MAX_PRESENCE_TTL_S, MAX_ROOM_MEMBERS, NEWCOMER_RATE } from './constants.js'
+import { type RateLimit, RateLimiter } from './rate-limit.js'
 import type { MemberClaims } from './schema.js'
 
 /**
@@ -51,11 +52,34 @@ export class MemberRegistry {
    */
   private readonly departed = new Map<string, number>()
 
+  private readonly newcomers: RateLimiter
+  private readonly capacity: number
+
   constructor(
     readonly ownDid: string,
     readonly ownPeer: string,
-    private readonly capacity = MAX_ROOM_MEMBERS,
-  ) {}
+    init: { capacity?: number; newcomerRate?: RateLimit; now?: () => number } = {},
+  ) {
+    this.capacity = init.capacity ?? MAX_ROOM_MEMBERS
+    this.newcomers = new RateLimiter(init.newcomerRate ?? NEWCOMER_RATE, init.now ?? Date.now, 1)
+  }
+
+  /**
+   * A verified `join` or `presence` signed at `iatS`, as it `came`; true for a
+   * `user-joined`. Live, a DID not listed yet also takes one place from the room's
+   * newcomer budget and is not listed while it is spent (its next presence tries again).
+   * One in a backlog answer (bounded by the answer itself) counts from the end of its
+   * `iat` second, so it expires on time; one already run out is left for the next beat.
+   */
+  heard(claim: MemberClaim, iatS: number, came: 'join' | 'presence' | 'answer', nowMs: number) {
+    if (came === 'answer') {
+      const signedAtMs = Math.min(nowMs, iatS * 1000 + 999)
+      return signedAtMs + claim.ttlMs > nowMs && this.seen(claim, signedAtMs, iatS * 1000)
+    }
+    const listed = this.members.has(claim.did) || claim.peer === this.ownPeer
+    if (!listed && !this.newcomers.take('')) return false
+    return this.seen(claim, nowMs, came === 'presence' ? iatS * 1000 : undefined)
+  }
 
   /**
    * Records that `claim.peer` hosts `claim.did` as of `atMs`. Returns true when the DID

@@ -61,7 +61,7 @@ describe('PostBacklog', () => {
 })
 
 describe('MemberRegistry', () => {
-  const registry = (capacity?: number) => new MemberRegistry('did:key:zMe', 'peer-me', capacity)
+  const registry = (capacity?: number) => new MemberRegistry('did:key:zMe', 'peer-me', { capacity })
   const claim = (did: string, peer: string, jwt = 'jwt', ttlMs = 1_000, relays = ['relay-a']) => ({
     did,
     peer,
@@ -121,6 +121,29 @@ describe('MemberRegistry', () => {
     expect(members.peersOf('did:key:zA')).toHaveLength(2)
     members.removePeerEverywhere('peer-b', NOW)
     expect(members.seen(claim('did:key:zC', 'peer-c'), NOW)).toBe(true)
+  })
+  it("lists live newcomers within the room's budget; known members and answers are not counted", () => {
+    let now = NOW
+    const members = new MemberRegistry('did:key:zMe', 'peer-me', {
+      newcomerRate: { burst: 2, perSecond: 1 },
+      now: () => now,
+    })
+    const iatS = NOW / 1000
+    expect(members.heard(claim('did:key:zA', 'peer-a'), iatS, 'join', now)).toBe(true)
+    expect(members.heard(claim('did:key:zB', 'peer-b'), iatS, 'presence', now)).toBe(true)
+    // Spent: a third newcomer is not listed, and no user-joined.
+    expect(members.heard(claim('did:key:zC', 'peer-c'), iatS, 'join', now)).toBe(false)
+    expect(members.isMember('did:key:zC')).toBe(false)
+    // A listed member's presence still counts (it keeps A online), and takes nothing.
+    expect(members.heard(claim('did:key:zA', 'peer-a2'), iatS, 'presence', now)).toBe(false)
+    expect(members.peersOf('did:key:zA')).toHaveLength(2)
+    // A backlog answer is bounded by itself: its members are listed whatever the budget.
+    expect(members.heard(claim('did:key:zD', 'peer-d', 'jwt', 60_000), iatS, 'answer', now)).toBe(
+      true,
+    )
+    // A second later there is room for one more: C's next presence lists it.
+    now += 1_000
+    expect(members.heard(claim('did:key:zC', 'peer-c'), iatS + 1, 'presence', now)).toBe(true)
   })
 })
 

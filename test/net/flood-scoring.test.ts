@@ -4,11 +4,12 @@
  * then graylisted (everything it sends dropped unread, a correctly signed message too),
  * while honest members keep talking. A peer sending valid messages from many fresh DIDs is
  * held to the per-peer limit by the relay itself, and no browser-side peer refuses an
- * honest message because its relay carried the flood (issue 12, item 5).
+ * honest message because its relay carried the flood (issue 12, item 5). A flood of joins
+ * is listed only as fast as a room's newcomer budget allows (item 4).
  */
 import '../../src/net/node-polyfills.js'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { PEER_RATE_LIMIT } from '../../src/core/constants.js'
+import { NEWCOMER_RATE, PEER_RATE_LIMIT } from '../../src/core/constants.js'
 import { RELAY_AGENT_PREFIX } from '../../src/net/constants.js'
 import { b64, claims, edKey, forge } from '../helpers/jwt-forge.js'
 import { untilMet } from '../helpers/net-peer.js'
@@ -158,5 +159,54 @@ describe('a peer flooding valid messages from fresh DIDs', () => {
     // messages once a flood had passed through it.
     for (const peer of [alice, bob])
       expect(peer.refusals.filter((reason) => reason.includes('rate-limited'))).toEqual([])
+  }, 60_000)
+})
+
+describe('a flood of joins from fresh DIDs', () => {
+  const net = useRelay()
+  let raw: RawNode | undefined
+
+  afterAll(async () => {
+    await raw?.stop()
+  })
+
+  it("lists newcomers only within the room's budget: the page sees that many user-joined", async () => {
+    const alice = await net.join('joined-en-masse')
+    const topic = alice.thread.topic
+    raw = await rawNodeInRoom(net.relay.address, topic)
+    const node = raw
+    // A thousand signed joins from a thousand DIDs, paced under the relay's per-peer
+    // limit so that the relay forwards them all and the members' own budget is what counts.
+    const joins: Uint8Array[] = []
+    for (let i = 0; i < 1_000; i++) {
+      const key = edKey()
+      joins.push(
+        utf8.encode(
+          forge(
+            key,
+            claims(key, 'join', topic, { peer: `12D3KooWFakePeer${String(i).padStart(8, '0')}` }),
+          ),
+        ),
+      )
+    }
+    const started = Date.now()
+    for (let i = 0; i < joins.length; i += 50) {
+      for (const join of joins.slice(i, i + 50)) await node.services.pubsub.publish(topic, join)
+      await sleep(250)
+    }
+    const accepted = () =>
+      net.relay.metric('ghost_relay_messages_total{verdict="accept",reason="ok"}')
+    await waitFor(async () => (await accepted()) >= 1_000, {
+      timeoutMs: 10_000,
+      what: 'the relay to forward every join',
+    })
+    await sleep(500)
+    const elapsedS = (Date.now() - started) / 1000
+    const listed = alice.events.joined.length
+    const budget = NEWCOMER_RATE.burst + NEWCOMER_RATE.perSecond * (elapsedS + 1)
+    expect(listed).toBeLessThanOrEqual(budget)
+    expect(listed).toBeLessThan(1_000)
+    expect(listed).toBeGreaterThanOrEqual(NEWCOMER_RATE.burst)
+    expect((await alice.thread.listMembers()).length).toBe(listed + 1)
   }, 60_000)
 })

@@ -5,7 +5,7 @@
  * instead of two, and no dependence on the service worker being awake. The browser's
  * sender record says which page a port belongs to. A page without a port uses the router.
  */
-import { DAPP_METHODS } from '../shared/dapp-methods.js'
+import { parseDappRequest } from '../shared/dapp-methods.js'
 import { InvalidRequestError, type Outcome, outcomeOf } from '../shared/errors.js'
 import { type FromHost, isPortMethod, type PortMethod, type ToHost } from '../shared/host-port.js'
 import { originOf } from '../shared/origin.js'
@@ -68,12 +68,11 @@ export class PagePorts {
     const call = (message as Partial<ToHost> | null)?.call
     if (typeof call?.id !== 'number') return
     const outcome: Outcome = await outcomeOf(async () => {
-      const parsed = isPortMethod(call.method)
-        ? DAPP_METHODS[call.method].safeParse(call.params)
-        : undefined
-      if (parsed === undefined || !parsed.success)
+      // The gate's own check (nesting first, then the contract), as the gate ran it.
+      const parsed = parseDappRequest(call.method, call.params)
+      if (!isPortMethod(call.method) || !parsed.ok)
         throw new InvalidRequestError(`Malformed ${String(call.method)} call on the page port`)
-      return this.serve(owner, call.method, parsed.data)
+      return this.serve(owner, call.method, parsed.params)
     })
     try {
       port.postMessage({ reply: { id: call.id, outcome } })

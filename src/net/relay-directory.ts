@@ -73,7 +73,7 @@ export class RelayDirectory {
 }
 
 /** The WebSockets relay addresses (each ending in `/p2p/<id>`) in a relay's answer. */
-function toldAddresses(answer: Uint8Array): Multiaddr[] {
+export function toldAddresses(answer: Uint8Array): Multiaddr[] {
   let list: unknown
   try {
     list = JSON.parse(decodeUtf8(answer) ?? '')

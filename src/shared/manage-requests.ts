@@ -3,7 +3,9 @@
  * zod, before it reaches the host, so a malformed one is refused with the field it names.
  */
 import { z } from 'zod'
+import { MAX_JSON_DEPTH } from '../core/constants.js'
 import { InvalidArgumentError } from '../core/errors.js'
+import { nestsDeeperThan } from '../core/json-depth.js'
 import { DidKey } from '../core/schema.js'
 import { RoomName, SpaceName } from './dapp-methods.js'
 
@@ -38,6 +40,11 @@ export type PhraseImport = z.infer<typeof PhraseImport>
 
 /** The parsed request, or an InvalidArgumentError naming the first wrong field. */
 export function parseManage<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  // Before the schema, which recurses: a post nested 3,000 deep overflowed the stack (fuzz).
+  if (nestsDeeperThan(data, MAX_JSON_DEPTH + 2))
+    throw new InvalidArgumentError(
+      `${what}: nested deeper than ${MAX_JSON_DEPTH} levels; flatten it`,
+    )
   const parsed = schema.safeParse(data)
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]

@@ -62,3 +62,16 @@ export function none(value: number, unit: string): Pick<Row, 'result' | 'target'
     verdict: value === 0 ? 'yes' : 'NO',
   }
 }
+
+/** A table with columns of one's own: `rows` are cells in the order of `headers`. */
+export function printColumns(title: string, headers: string[], rows: string[][]): void {
+  const widths = headers.map((header, i) =>
+    Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)),
+  )
+  const line = (cells: string[]) =>
+    `| ${headers.map((_, i) => (cells[i] ?? '').padEnd(widths[i] ?? 0)).join(' | ')} |`
+  console.log(`\n${title}\n`)
+  console.log(line(headers))
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
+  for (const row of rows) console.log(line(row))
+}

@@ -8,6 +8,7 @@ import {
   type GhostThread,
   generateSeed,
   ReceiptRules,
+  type ReceiptRulesInit,
   type ThreadTimings,
 } from '../../src/core/index.js'
 import { type GhostNode, startGhostNode } from '../../src/net/ghost-node.js'
@@ -35,6 +36,8 @@ export interface NetPeerInit {
   timings?: Partial<ThreadTimings>
   seed?: Uint8Array
   listen?: string[]
+  /** Receipt-rule settings (e.g. a small replay window); refusals are recorded anyway. */
+  rules?: Omit<ReceiptRulesInit, 'onVerdict'>
 }
 
 export interface NetPeer {
@@ -56,6 +59,7 @@ export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
     ...(init.listen === undefined ? {} : { listen: init.listen }),
     timings,
     rules: new ReceiptRules({
+      ...init.rules,
       onVerdict: (verdict, reason, channel) => {
         if (verdict !== 'accept') refusals.push(`${channel}:${reason}`)
       },

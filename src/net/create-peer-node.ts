@@ -29,7 +29,10 @@ export interface PeerNodeInit {
   /** Extra listen addresses, e.g. a WebSockets port for a Node peer others dial. */
   listen?: string[]
   privateKey?: PrivateKey
-  /** Scores peers by the messages our rules rejected; the transport adds to it. */
+  /**
+   * Scores peers by the messages our rules rejected; the transport adds to it (give both
+   * the same one, as startGhostNode does). Without it no peer ever loses score.
+   */
   penalties?: PeerPenalties
   /**
    * Browsers refuse `ws://` and private addresses by default; tests on loopback (and

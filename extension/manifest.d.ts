@@ -1,5 +1,6 @@
 export declare const CHROME_KEY: string
 export declare const CHROME_EXTENSION_ID: string
+export declare const FIREFOX_EXTENSION_ID: string
 export declare function chromeManifest(pkg: {
   version: string
   description: string

@@ -10,6 +10,9 @@ export const CHROME_KEY =
 /** The id that key gives: chrome-extension://ooagbibjfljmjillieabegofkadkdicn/ */
 export const CHROME_EXTENSION_ID = 'ooagbibjfljmjillieabegofkadkdicn'
 
+/** The gecko id of the Firefox build. */
+export const FIREFOX_EXTENSION_ID = 'ghost-threads@ghostthreads.org'
+
 const CONTENT_MATCHES = ['http://*/*', 'https://*/*']
 
 const shared = (pkg) => ({
@@ -44,14 +47,24 @@ export function chromeManifest(pkg) {
   }
 }
 
+/**
+ * Firefox: Manifest V2 with a persistent background page. Firefox suspends an MV3
+ * background page after 30 s without extension events, open ports or not, and MV3 has no
+ * persistent option: a joined room lost its node, peer id and threads after 45 s idle
+ * (FIELD-NOTES). The page here holds both router and host, like a browser session.
+ */
 export function firefoxManifest(pkg) {
+  const { manifest_version, action, content_security_policy, ...common } = shared(pkg)
   return {
-    ...shared(pkg),
+    ...common,
+    manifest_version: 2,
+    browser_action: action,
+    content_security_policy: content_security_policy.extension_pages,
     permissions: ['storage'],
-    background: { scripts: ['background.js'] },
+    background: { scripts: ['background.js'], persistent: true },
     browser_specific_settings: {
       // world MAIN content scripts arrived in Firefox 128.
-      gecko: { id: 'ghost-threads@ghostthreads.org', strict_min_version: '128.0' },
+      gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' },
     },
   }
 }

@@ -51,9 +51,12 @@ describe('the extension builds', () => {
     ])
   })
 
-  it('firefox: a background page, a gecko id, and a CSP that leaves ws:// alone', () => {
+  it('firefox: a persistent background page (MV2), a gecko id, and a CSP that leaves ws:// alone', () => {
     const m = manifest('firefox') as Record<string, never>
-    expect(m.background).toEqual({ scripts: ['background.js'] })
+    // MV3 background pages are suspended after 30 s idle, rooms and all (FIELD-NOTES).
+    expect(m.manifest_version).toBe(2)
+    expect(m.background).toEqual({ scripts: ['background.js'], persistent: true })
+    expect(m.browser_action).toMatchObject({ default_popup: 'popup.html' })
     expect(m.browser_specific_settings).toMatchObject({ gecko: { id: expect.any(String) } })
     expect(m.permissions).toEqual(['storage'])
     expect(JSON.stringify(m.content_security_policy)).not.toContain('upgrade-insecure-requests')

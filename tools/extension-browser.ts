@@ -55,6 +55,11 @@ export interface ExtensionBrowser {
   open(url: string): Promise<Page>
   /** The host's state as the popup sees it (peers, relays, rooms; never message text). */
   hostStatus(): Promise<HostStatus>
+  /** Clicks Allow or Deny in the prompt that `action` makes appear (answerPrompt below). */
+  answerPrompt(
+    allow: boolean,
+    action: () => Promise<unknown>,
+  ): Promise<{ origin: string; space: string; did: string }>
   close(): Promise<void>
 }
 
@@ -143,6 +148,7 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
       if (!outcome.res.ok) throw new Error(`status failed: ${outcome.res.error?.message}`)
       return outcome.res.result as HostStatus
     },
+    answerPrompt: (allow, action) => answerPrompt(browser, allow, action),
     close: () => context.close(),
   }
   if (options.relays !== undefined) await browser.setRelays(options.relays)

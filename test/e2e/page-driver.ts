@@ -1,9 +1,22 @@
 /**
  * Drives window.ghostThreads in a real page the way a dapp would, and records what the
- * page's thread emits, so tests can wait on it.
+ * page's thread emits, so tests can wait on it. The same driver runs in Chromium
+ * (Playwright) and Firefox (puppeteer over WebDriver BiDi): it needs only `evaluate`.
  */
 import type { Page } from 'playwright-core'
-import { answerPrompt, type ExtensionBrowser } from '../../tools/extension-browser.js'
+import type { HostStatus } from '../../src/shared/messengers.js'
+import type { ExtensionBrowser } from '../../tools/extension-browser.js'
+import type { EvaluatingPage } from '../../tools/firefox-browser.js'
+
+/** What the driver needs of the browser around the page. */
+export interface DrivenBrowser {
+  name: string
+  answerPrompt(
+    allow: boolean,
+    action: () => Promise<unknown>,
+  ): Promise<{ origin: string; space: string; did: string }>
+  hostStatus(): Promise<HostStatus>
+}
 
 export type Recorded =
   | ['message', string, unknown, string | null]
@@ -19,6 +32,7 @@ interface PageGlobals {
     request(args: { method: string; params?: unknown }): Promise<unknown>
   }
   __space?: { did: string; joinThread(room: string, o: object): Promise<unknown> }
+  __opening?: Promise<{ did: string } | CaughtError>
   __thread?: {
     post(message: unknown, to?: string): Promise<string>
     listMembers(): Promise<string[]>
@@ -35,22 +49,38 @@ export interface CaughtError {
   message: string
 }
 
-export class PageDriver {
+export class PageDriver<
+  B extends DrivenBrowser = ExtensionBrowser,
+  P extends EvaluatingPage = Page,
+> {
   constructor(
-    readonly browser: ExtensionBrowser,
-    readonly page: Page,
+    readonly browser: B,
+    readonly page: P,
   ) {}
 
   static async open(browser: ExtensionBrowser, url: string): Promise<PageDriver> {
     return new PageDriver(browser, await browser.open(url))
   }
 
-  /** openSpace, answering the prompt window with Allow or Deny. */
+  /**
+   * openSpace, answering the prompt window with Allow or Deny. The call is started in the
+   * page and awaited after the prompt closed: puppeteer's BiDi ends an evaluation that is
+   * still waiting when a new window opens ("Target closed").
+   */
   async openSpaceWithPrompt(space: string, allow: boolean) {
-    let outcome: { did: string } | CaughtError | undefined
-    const prompt = await answerPrompt(this.browser, allow, async () => {
-      outcome = await this.openSpace(space)
-    })
+    const prompt = await this.browser.answerPrompt(allow, () =>
+      this.page.evaluate((name) => {
+        const w = window as unknown as PageGlobals
+        w.__opening = w.ghostThreads.openSpace(name).then(
+          (opened) => {
+            w.__space = opened
+            return { did: opened.did }
+          },
+          (err: CaughtError) => ({ name: err.name, code: err.code, message: err.message }),
+        )
+      }, space),
+    )
+    const outcome = await this.page.evaluate(() => (window as unknown as PageGlobals).__opening)
     return { prompt, outcome }
   }
 

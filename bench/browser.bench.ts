@@ -215,7 +215,7 @@ try {
       const started = performance.now()
       await chrome.runtime.sendMessage({
         id: i,
-        type: 'manage:room',
+        type: 'manage:roomView',
         data: { space: 'bench', room: 'latency', after: 1_000_000 },
         timestamp: Date.now(),
       })

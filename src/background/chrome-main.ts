@@ -1,5 +1,5 @@
 /** Chrome's service worker: the router, with the host in an offscreen document. */
-import { OffscreenHost } from './offscreen-host.js'
+import { offscreenHostApi } from './offscreen-host.js'
 import { startRouter } from './start-router.js'
 
-startRouter(new OffscreenHost())
+startRouter(offscreenHostApi())

@@ -5,8 +5,8 @@
 
 import { createHost } from '../host/create-host.js'
 import type { GhostHost } from '../host/ghost-host.js'
-import { REVOKED } from '../host/thread-leases.js'
-import { outcomeOf } from '../shared/errors.js'
+import { hostEndpoint, invokeOn } from '../host/host-handlers.js'
+import { hostClient, ONLY_IF_RUNNING } from '../shared/host-protocol.js'
 import { readSettings } from '../shared/settings.js'
 import { chromeLocalStore } from './chrome-storage.js'
 import type { HostApi } from './host-api.js'
@@ -23,31 +23,12 @@ function running(): GhostHost {
   return host
 }
 
+/** The contract in-process: the same dispatcher the offscreen host answers messages with. */
 const inProcess: HostApi = {
-  call: (call) =>
-    outcomeOf(() => running().call(call.owner, call.method, call.params, call.allowedSpaces)),
-  did: (space) => outcomeOf(() => running().did(space)),
-  status: () => outcomeOf(() => running().status()),
-  room: (request) => outcomeOf(() => running().roomView(request)),
-  post: (request) => outcomeOf(() => running().postFromPopup(request)),
-  leave: (request) => outcomeOf(() => running().leaveRoom(request)),
-  redial: () =>
-    outcomeOf(async () => {
-      await running().redial()
-      return null
-    }),
-  exportPhrase: () => outcomeOf(() => running().exportPhrase()),
-  importPhrase: ({ phrase }) =>
-    outcomeOf(async () => {
-      await running().importPhrase(phrase)
-      return null
-    }),
-  release: async (selector) => {
-    await host?.release(selector, 'origin' in selector ? REVOKED : 'page-gone')
-  },
-  applySettings: async (settings) => {
-    await host?.applySettings(settings)
-  },
+  ...hostClient(async (method, arg) => {
+    if (ONLY_IF_RUNNING.has(method) && host === undefined) return { ok: true, result: null }
+    return invokeOn(hostEndpoint(running()), { method, arg })
+  }),
   wake: async () => {
     running()
   },

@@ -4,6 +4,7 @@
  * again whenever it is missing; each call is one message to it.
  */
 import { DisconnectedError, type Outcome, toErrorData } from '../shared/errors.js'
+import { hostClient, ONLY_IF_RUNNING } from '../shared/host-protocol.js'
 import { hostMessenger } from '../shared/messengers.js'
 import type { HostApi } from './host-api.js'
 
@@ -12,7 +13,7 @@ const OFFSCREEN_PAGE = 'offscreen.html'
 const DELIVERY_ATTEMPTS = 5
 const RETRY_DELAY_MS = 60
 
-export class OffscreenHost implements HostApi {
+export class OffscreenHost {
   private creating: Promise<void> | undefined
   /** Seen running since the last failed delivery: no getContexts() on every call. */
   private known = false
@@ -40,30 +41,14 @@ export class OffscreenHost implements HostApi {
     return this.creating
   }
 
-  call: HostApi['call'] = (call) => this.send(() => hostMessenger.sendMessage('host:call', call))
-  did: HostApi['did'] = (space) => this.send(() => hostMessenger.sendMessage('host:did', { space }))
-  status: HostApi['status'] = () => this.send(() => hostMessenger.sendMessage('host:status'))
-  room: HostApi['room'] = (request) =>
-    this.send(() => hostMessenger.sendMessage('host:room', request))
-  post: HostApi['post'] = (request) =>
-    this.send(() => hostMessenger.sendMessage('host:post', request))
-  leave: HostApi['leave'] = (request) =>
-    this.send(() => hostMessenger.sendMessage('host:leave', request))
-  redial: HostApi['redial'] = () => this.send(() => hostMessenger.sendMessage('host:redial'))
-  exportPhrase: HostApi['exportPhrase'] = () =>
-    this.send(() => hostMessenger.sendMessage('host:export-phrase'))
-  importPhrase: HostApi['importPhrase'] = (request) =>
-    this.send(() => hostMessenger.sendMessage('host:import-phrase', request))
-
-  async release(selector: Parameters<HostApi['release']>[0]): Promise<void> {
-    if (!(await this.running())) return
-    await this.send(() => hostMessenger.sendMessage('host:release', selector))
-  }
-
-  async applySettings(settings: Parameters<HostApi['applySettings']>[0]): Promise<void> {
-    if (!(await this.running())) return
-    await this.send(() => hostMessenger.sendMessage('host:settings', settings))
-  }
+  /**
+   * The contract as messages: one `host:invoke` per call. A host that is not running is
+   * not started for a call that would only find nothing to do (ONLY_IF_RUNNING).
+   */
+  readonly client = hostClient(async (method, arg) => {
+    if (ONLY_IF_RUNNING.has(method) && !(await this.running())) return { ok: true, result: null }
+    return this.send(() => hostMessenger.sendMessage('host:invoke', { method, arg }))
+  })
 
   private async running(): Promise<boolean> {
     if (this.known) return true
@@ -96,4 +81,10 @@ export class OffscreenHost implements HostApi {
       }
     }
   }
+}
+
+/** The router's way to the offscreen host. */
+export function offscreenHostApi(): HostApi {
+  const offscreen = new OffscreenHost()
+  return { ...offscreen.client, wake: () => offscreen.wake() }
 }

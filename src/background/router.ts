@@ -128,7 +128,7 @@ export class Router {
       this.assertExtensionPage(sender)
       return outcomeOf(() => this.init.settings())
     },
-    'manage:save-settings': async (settings, sender) => {
+    'manage:saveSettings': async (settings, sender) => {
       this.assertExtensionPage(sender)
       return outcomeOf(async () => {
         const parsed = parseManage(Settings, settings, 'settings')
@@ -140,17 +140,21 @@ export class Router {
       this.assertExtensionPage(sender)
       return outcomeOf(() => this.block(parseManage(BlockRequest, request, 'block')))
     },
-    'manage:room': async (request, sender) => {
+    'manage:roomView': async (request, sender) => {
       this.assertExtensionPage(sender)
-      return this.forward(() => this.init.host.room(parseManage(RoomViewRequest, request, 'room')))
+      return this.forward(() =>
+        this.init.host.roomView(parseManage(RoomViewRequest, request, 'room')),
+      )
     },
-    'manage:post': async (request, sender) => {
+    'manage:postFromPopup': async (request, sender) => {
       this.assertExtensionPage(sender)
-      return this.forward(() => this.init.host.post(parseManage(PopupPost, request, 'post')))
+      return this.forward(() =>
+        this.init.host.postFromPopup(parseManage(PopupPost, request, 'post')),
+      )
     },
-    'manage:leave': async (request, sender) => {
+    'manage:leaveRoom': async (request, sender) => {
       this.assertExtensionPage(sender)
-      return this.forward(() => this.init.host.leave(parseManage(RoomRef, request, 'room')))
+      return this.forward(() => this.init.host.leaveRoom(parseManage(RoomRef, request, 'room')))
     },
     'manage:redial': async (_none, sender) => {
       this.assertExtensionPage(sender)
@@ -160,17 +164,17 @@ export class Router {
       this.assertExtensionPage(sender)
       return outcomeOf(() => this.identities())
     },
-    'manage:export-phrase': async (_none, sender) => {
+    'manage:exportPhrase': async (_none, sender) => {
       this.assertExtensionPage(sender)
       return this.init.host.exportPhrase()
     },
-    'manage:import-phrase': async (request, sender) => {
+    'manage:importPhrase': async (request, sender) => {
       this.assertExtensionPage(sender)
       return this.forward(() =>
         this.init.host.importPhrase(parseManage(PhraseImport, request, 'phrase')),
       )
     },
-    'manage:show-tab': async (request, sender) => {
+    'manage:showTab': async (request, sender) => {
       this.assertExtensionPage(sender)
       return outcomeOf(async () => {
         await this.init.showTab(parseManage(TabRef, request, 'tab').tabId)
@@ -209,7 +213,7 @@ export class Router {
     ].sort()
     return Promise.all(
       spaces.map(async (space) => {
-        const did = await this.init.host.did(space)
+        const did = await this.init.host.did({ space })
         if (!did.ok) throw new ForwardedError(did.error)
         return { space, did: did.result }
       }),
@@ -301,7 +305,7 @@ export class Router {
         `The user denied ${origin} the space "${space}"; they can change this in the Ghost Threads popup`,
       )
     }
-    const did = await this.init.host.did(space)
+    const did = await this.init.host.did({ space })
     if (!did.ok) throw new ForwardedError(did.error)
     if (decision === 'allow') return { space, did: did.result }
     const answer = await this.init.prompts.ask({ origin, space, did: did.result })

@@ -1,8 +1,12 @@
 /**
- * The messages the host answers, each checked to come from the extension's own background
- * (a content script can send runtime messages too, and must never reach the host directly).
+ * The host's side of its contract (shared/host-protocol.ts): the one map from each
+ * declared method to GhostHost, and the dispatcher every hop ends in. In Chrome the
+ * offscreen document answers `host:invoke` messages, checked to come from the extension's
+ * own background (a content script can send runtime messages too, and must never reach
+ * the host directly); in Firefox the router calls the same dispatcher in-process.
  */
-import { outcomeOf } from '../shared/errors.js'
+import { InvalidRequestError, type Outcome, outcomeOf } from '../shared/errors.js'
+import { type HostEndpoint, type HostInvocation, isHostMethod } from '../shared/host-protocol.js'
 import type { HostProtocol } from '../shared/messengers.js'
 import type { GhostHost } from './ghost-host.js'
 import { REVOKED } from './thread-leases.js'
@@ -13,6 +17,48 @@ export interface HostSender {
   tab?: unknown
 }
 
+export class HostSenderRefusedError extends Error {
+  static override name = 'HostSenderRefusedError'
+  override name = HostSenderRefusedError.name
+}
+
+export function hostEndpoint(host: GhostHost): HostEndpoint {
+  return {
+    call: ({ owner, method, params, allowedSpaces }) =>
+      host.call(owner, method, params, allowedSpaces),
+    did: ({ space }) => host.did(space),
+    // An origin is released when the user revoked it; anything else when a page went away.
+    release: (selector) => host.release(selector, 'origin' in selector ? REVOKED : 'page-gone'),
+    applySettings: async (settings) => {
+      await host.applySettings(settings)
+      return null
+    },
+    status: () => host.status(),
+    roomView: (request) => host.roomView(request),
+    postFromPopup: (request) => host.postFromPopup(request),
+    leaveRoom: (request) => host.leaveRoom(request),
+    redial: async () => {
+      await host.redial()
+      return null
+    },
+    exportPhrase: () => host.exportPhrase(),
+    importPhrase: async ({ phrase }) => {
+      await host.importPhrase(phrase)
+      return null
+    },
+  }
+}
+
+/** Serves one invocation: a method of the contract, answered as an Outcome. */
+export function invokeOn(endpoint: HostEndpoint, invocation: unknown): Promise<Outcome> {
+  return outcomeOf(async () => {
+    const { method, arg } = (invocation ?? {}) as Partial<HostInvocation>
+    if (!isHostMethod(method))
+      throw new InvalidRequestError(`The host has no method ${JSON.stringify(method)}`)
+    return (endpoint[method] as (arg: unknown) => Promise<unknown>)(arg)
+  })
+}
+
 type Handlers = {
   [K in keyof HostProtocol]: (
     data: Parameters<HostProtocol[K]>[0],
@@ -20,72 +66,16 @@ type Handlers = {
   ) => Promise<ReturnType<HostProtocol[K]>>
 }
 
-export class HostSenderRefusedError extends Error {
-  static override name = 'HostSenderRefusedError'
-  override name = HostSenderRefusedError.name
-}
-
+/** The offscreen host's message handlers: the router's calls only. */
 export function hostHandlers(
-  host: GhostHost,
+  endpoint: HostEndpoint,
   isBackground: (sender: HostSender) => boolean,
 ): Handlers {
-  const check = (sender: HostSender): void => {
-    if (!isBackground(sender)) throw new HostSenderRefusedError('Only the router may call the host')
-  }
   return {
-    'host:call': async ({ owner, method, params, allowedSpaces }, sender) => {
-      check(sender)
-      return outcomeOf(() => host.call(owner, method, params, allowedSpaces))
-    },
-    'host:did': async ({ space }, sender) => {
-      check(sender)
-      return outcomeOf(() => host.did(space))
-    },
-    'host:release': async (selector, sender) => {
-      check(sender)
-      // An origin is released when the user revoked it; anything else when a page went away.
-      return outcomeOf(() => host.release(selector, 'origin' in selector ? REVOKED : 'page-gone'))
-    },
-    'host:settings': async (settings, sender) => {
-      check(sender)
-      return outcomeOf(async () => {
-        await host.applySettings(settings)
-        return null
-      })
-    },
-    'host:status': async (_none, sender) => {
-      check(sender)
-      return outcomeOf(() => host.status())
-    },
-    'host:room': async (request, sender) => {
-      check(sender)
-      return outcomeOf(() => host.roomView(request))
-    },
-    'host:post': async (request, sender) => {
-      check(sender)
-      return outcomeOf(() => host.postFromPopup(request))
-    },
-    'host:leave': async (request, sender) => {
-      check(sender)
-      return outcomeOf(() => host.leaveRoom(request))
-    },
-    'host:redial': async (_none, sender) => {
-      check(sender)
-      return outcomeOf(async () => {
-        await host.redial()
-        return null
-      })
-    },
-    'host:export-phrase': async (_none, sender) => {
-      check(sender)
-      return outcomeOf(() => host.exportPhrase())
-    },
-    'host:import-phrase': async ({ phrase }, sender) => {
-      check(sender)
-      return outcomeOf(async () => {
-        await host.importPhrase(phrase)
-        return null
-      })
+    'host:invoke': async (invocation, sender) => {
+      if (!isBackground(sender))
+        throw new HostSenderRefusedError('Only the router may call the host')
+      return invokeOn(endpoint, invocation)
     },
   }
 }

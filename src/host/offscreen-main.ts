@@ -2,7 +2,7 @@
 import { routerMessenger } from '../shared/messengers.js'
 import { registerHandlers } from '../shared/register-handlers.js'
 import { createHost } from './create-host.js'
-import { hostHandlers } from './host-handlers.js'
+import { hostEndpoint, hostHandlers } from './host-handlers.js'
 import { PagePorts } from './page-ports.js'
 
 const pagePorts: PagePorts = new PagePorts((owner, method, params) =>
@@ -19,5 +19,8 @@ const host = createHost({
 
 const background = chrome.runtime.getURL('background.js')
 registerHandlers(
-  hostHandlers(host, (sender) => sender.id === chrome.runtime.id && sender.url === background),
+  hostHandlers(
+    hostEndpoint(host),
+    (sender) => sender.id === chrome.runtime.id && sender.url === background,
+  ),
 )

@@ -1,6 +1,6 @@
 /**
  * Network tuning. Each number cites the measurement or limit it comes from
- * (`../shared/FIELD-NOTES.md` for the gossipsub ones).
+ * (`docs/FIELD-NOTES.md` for the gossipsub ones).
  */
 import { MAX_BACKLOG_RESPONSE_BYTES, MAX_JWT_BYTES, WIRE_VERSION } from '../core/constants.js'
 

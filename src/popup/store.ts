@@ -5,27 +5,26 @@
  */
 import { signal } from '@preact/signals'
 import type { Outcome } from '../shared/errors.js'
-import type { PopupPost, RoomRef, RoomViewRequest } from '../shared/manage-requests.js'
-import type { HostStatus } from '../shared/messengers.js'
+import type { RoomRef } from '../shared/manage-requests.js'
+import type { HostStatus, ManageProtocol } from '../shared/messengers.js'
 import type { PermissionEntry } from '../shared/permission-entry.js'
 import { FEED_LIMIT, type RoomView } from '../shared/room-view.js'
 import type { Settings } from '../shared/settings.js'
 
-export interface PopupApi {
-  status(): Promise<Outcome<HostStatus>>
-  permissions(): Promise<Outcome<PermissionEntry[]>>
-  revoke(origin: string, space: string): Promise<Outcome<null>>
-  settings(): Promise<Outcome<Settings>>
-  saveSettings(settings: Settings): Promise<Outcome<Settings>>
-  block(did: string, blocked: boolean): Promise<Outcome<Settings>>
-  room(request: RoomViewRequest): Promise<Outcome<RoomView>>
-  post(request: PopupPost): Promise<Outcome<string>>
-  leave(room: RoomRef): Promise<Outcome<number>>
-  redial(): Promise<Outcome<null>>
-  identities(): Promise<Outcome<{ space: string; did: string }[]>>
-  exportPhrase(): Promise<Outcome<string>>
-  importPhrase(phrase: string): Promise<Outcome<null>>
-  showTab(tabId: number): Promise<Outcome<null>>
+/** A `manage:*` message by its own name, as the popup calls it. */
+type ManageName = {
+  [K in keyof ManageProtocol]: K extends `manage:${infer N}` ? N : never
+}[keyof ManageProtocol]
+
+/**
+ * The router's `manage:*` contract as the popup calls it, derived from ManageProtocol: each
+ * message keeps its name (`manage:leaveRoom` is `leaveRoom` here, and at the host).
+ */
+export type PopupApi = {
+  [N in ManageName]: (
+    ...arg: Parameters<ManageProtocol[`manage:${N}`]>
+  ) => Promise<ReturnType<ManageProtocol[`manage:${N}`]>>
+} & {
   /** The extension's version, for About. */
   version: string
 }
@@ -79,7 +78,7 @@ export function createPopupStore(api: PopupApi) {
   }
 
   async function revoke(origin: string, space: string): Promise<void> {
-    await api.revoke(origin, space)
+    await api.revoke({ origin, space })
     await refresh()
   }
 
@@ -109,7 +108,7 @@ export function createPopupStore(api: PopupApi) {
     if (fromStart) roomRequest++
     const request = roomRequest
     const shown = fromStart ? undefined : room.value
-    const outcome = await api.room({
+    const outcome = await api.roomView({
       ...ref,
       after: shown?.latest ?? 0,
       ...(waitMs > 0 && shown !== undefined ? { waitMs } : {}),
@@ -132,15 +131,19 @@ export function createPopupStore(api: PopupApi) {
   async function post(message: string, to?: string): Promise<Failure> {
     const ref = selected.value
     if (ref === undefined) return 'Open a room first'
-    const outcome = await api.post({ ...ref, message, ...(to === undefined ? {} : { to }) })
+    const outcome = await api.postFromPopup({
+      ...ref,
+      message,
+      ...(to === undefined ? {} : { to }),
+    })
     if (outcome.ok) await refreshRoom()
     return failureOf(outcome)
   }
 
-  async function leave(): Promise<Failure> {
+  async function leaveRoom(): Promise<Failure> {
     const ref = selected.value
     if (ref === undefined) return undefined
-    const outcome = await api.leave(ref)
+    const outcome = await api.leaveRoom(ref)
     if (outcome.ok) openRoom(undefined)
     await refresh()
     return failureOf(outcome)
@@ -148,7 +151,7 @@ export function createPopupStore(api: PopupApi) {
 
   /** Blocks or unblocks; the open room is fetched again, since what it hides changed. */
   async function block(did: string, blocked: boolean): Promise<Failure> {
-    const outcome = await api.block(did, blocked)
+    const outcome = await api.block({ did, blocked })
     if (!outcome.ok) return outcome.error.message
     settings.value = outcome.result
     await refreshRoom(true)
@@ -160,7 +163,7 @@ export function createPopupStore(api: PopupApi) {
   }
 
   async function importPhrase(phrase: string): Promise<Failure> {
-    const outcome = await api.importPhrase(phrase)
+    const outcome = await api.importPhrase({ phrase })
     if (outcome.ok) {
       openRoom(undefined)
       await Promise.all([loadSettings(), refresh()])
@@ -169,7 +172,7 @@ export function createPopupStore(api: PopupApi) {
   }
 
   async function showTab(tabId: number): Promise<void> {
-    await api.showTab(tabId)
+    await api.showTab({ tabId })
   }
 
   return {
@@ -190,7 +193,7 @@ export function createPopupStore(api: PopupApi) {
     openRoom,
     refreshRoom,
     post,
-    leave,
+    leaveRoom,
     block,
     exportPhrase,
     importPhrase,

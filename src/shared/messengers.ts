@@ -12,6 +12,7 @@
 import { defineExtensionMessaging } from '@webext-core/messaging'
 import type { DappMethod, ThreadMethod } from './dapp-methods.js'
 import type { Outcome } from './errors.js'
+import type { HostInvocation } from './host-protocol.js'
 import type {
   BlockRequest,
   PhraseImport,
@@ -20,7 +21,7 @@ import type {
   RoomViewRequest,
   TabRef,
 } from './manage-requests.js'
-import type { Owner, OwnerSelector } from './owner.js'
+import type { Owner } from './owner.js'
 import type { PermissionEntry } from './permission-entry.js'
 import type { RoomView } from './room-view.js'
 import type { Settings } from './settings.js'
@@ -68,19 +69,9 @@ export interface HostStatus {
   }[]
 }
 
-/** Router → host. */
+/** Router → host: every call of the host's contract (host-protocol.ts) as one message. */
 export interface HostProtocol {
-  'host:call'(call: HostCall): Outcome
-  'host:did'(request: { space: string }): Outcome<string>
-  'host:release'(selector: OwnerSelector): Outcome<number>
-  'host:settings'(settings: Settings): Outcome<null>
-  'host:status'(): Outcome<HostStatus>
-  'host:room'(request: RoomViewRequest): Outcome<RoomView>
-  'host:post'(request: PopupPost): Outcome<string>
-  'host:leave'(request: RoomRef): Outcome<number>
-  'host:redial'(): Outcome<null>
-  'host:export-phrase'(): Outcome<string>
-  'host:import-phrase'(request: PhraseImport): Outcome<null>
+  'host:invoke'(invocation: HostInvocation): Outcome
 }
 
 /** Host → router. */
@@ -102,19 +93,19 @@ export interface ManageProtocol {
   'manage:status'(): Outcome<HostStatus>
   'manage:settings'(): Outcome<Settings>
   /** Validated, stored, and applied to the running host without a restart. */
-  'manage:save-settings'(settings: Settings): Outcome<Settings>
+  'manage:saveSettings'(settings: Settings): Outcome<Settings>
   /** Adds a DID to the block list or takes it off; resolves to the settings saved. */
   'manage:block'(request: BlockRequest): Outcome<Settings>
-  'manage:room'(request: RoomViewRequest): Outcome<RoomView>
-  'manage:post'(request: PopupPost): Outcome<string>
-  'manage:leave'(request: RoomRef): Outcome<number>
+  'manage:roomView'(request: RoomViewRequest): Outcome<RoomView>
+  'manage:postFromPopup'(request: PopupPost): Outcome<string>
+  'manage:leaveRoom'(request: RoomRef): Outcome<number>
   'manage:redial'(): Outcome<null>
   /** The user's DID in each space a site may use. */
   'manage:identities'(): Outcome<{ space: string; did: string }[]>
-  'manage:export-phrase'(): Outcome<string>
-  'manage:import-phrase'(request: PhraseImport): Outcome<null>
+  'manage:exportPhrase'(): Outcome<string>
+  'manage:importPhrase'(request: PhraseImport): Outcome<null>
   /** Brings a tab that is in a room to the front. */
-  'manage:show-tab'(request: TabRef): Outcome<null>
+  'manage:showTab'(request: TabRef): Outcome<null>
 }
 
 /** Permission prompt window → router. */
@@ -132,19 +123,7 @@ export const manageMessenger = defineExtensionMessaging<ManageProtocol>()
 /** Every message name of each protocol, so tests can prove each one has a handler. */
 export const PROTOCOL_MESSAGES = {
   page: ['page:call', 'page:events'],
-  host: [
-    'host:call',
-    'host:did',
-    'host:release',
-    'host:settings',
-    'host:status',
-    'host:room',
-    'host:post',
-    'host:leave',
-    'host:redial',
-    'host:export-phrase',
-    'host:import-phrase',
-  ],
+  host: ['host:invoke'],
   router: ['router:deliver', 'router:settings'],
   prompt: ['prompt:details', 'prompt:decide'],
   manage: [
@@ -152,16 +131,16 @@ export const PROTOCOL_MESSAGES = {
     'manage:revoke',
     'manage:status',
     'manage:settings',
-    'manage:save-settings',
+    'manage:saveSettings',
     'manage:block',
-    'manage:room',
-    'manage:post',
-    'manage:leave',
+    'manage:roomView',
+    'manage:postFromPopup',
+    'manage:leaveRoom',
     'manage:redial',
     'manage:identities',
-    'manage:export-phrase',
-    'manage:import-phrase',
-    'manage:show-tab',
+    'manage:exportPhrase',
+    'manage:importPhrase',
+    'manage:showTab',
   ],
 } as const satisfies {
   page: (keyof PageProtocol)[]

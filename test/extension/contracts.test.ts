@@ -4,7 +4,7 @@ import { PromptBroker } from '../../src/background/prompt-broker.js'
 import { Router } from '../../src/background/router.js'
 import { ContentGate, contentHandlers } from '../../src/content/gate.js'
 import { GhostHost } from '../../src/host/ghost-host.js'
-import { hostHandlers } from '../../src/host/host-handlers.js'
+import { hostEndpoint, hostHandlers } from '../../src/host/host-handlers.js'
 import { DAPP_METHOD_NAMES, DAPP_METHODS } from '../../src/shared/dapp-methods.js'
 import { PROTOCOL_MESSAGES } from '../../src/shared/messengers.js'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings.js'
@@ -36,7 +36,7 @@ function handlerNames(): Record<'router' | 'host' | 'content', string[]> {
   })
   return {
     router: Object.keys(router.handlers),
-    host: Object.keys(hostHandlers(host, () => true)),
+    host: Object.keys(hostHandlers(hostEndpoint(host), () => true)),
     content: Object.keys(contentHandlers(gate)),
   }
 }

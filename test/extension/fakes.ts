@@ -42,30 +42,34 @@ export class FakeHost implements HostApi {
     this.calls.push(call)
     return this.answer(call)
   }
-  async did(space: string): Promise<Outcome<string>> {
-    return { ok: true, result: `did:key:z6Mk${space.padEnd(44, 'x')}` }
-  }
-  async release(selector: OwnerSelector): Promise<void> {
+  did: HostApi['did'] = async ({ space }) => ({
+    ok: true,
+    result: `did:key:z6Mk${space.padEnd(44, 'x')}`,
+  })
+  release: HostApi['release'] = async (selector) => {
     this.released.push(selector)
+    return { ok: true, result: 0 }
   }
-  async applySettings(settings: unknown): Promise<void> {
+  applySettings: HostApi['applySettings'] = async (settings) => {
     this.settings.push(settings)
+    return { ok: true, result: null }
   }
-  async status(): Promise<Outcome<never>> {
-    return { ok: false, error: { name: 'X', code: 1, message: 'not in tests' } }
-  }
+  status: HostApi['status'] = async () => ({
+    ok: false,
+    error: { name: 'X', code: 1, message: 'not in tests' },
+  })
   async wake(): Promise<void> {
     this.woken++
   }
-  /** The popup's requests that reached the host, by message. */
+  /** The popup's requests that reached the host, by method. */
   readonly popupCalls: { kind: string; request?: unknown }[] = []
   private popup<T>(kind: string, result: T, request?: unknown): Promise<Outcome<T>> {
     this.popupCalls.push(request === undefined ? { kind } : { kind, request })
     return Promise.resolve({ ok: true, result })
   }
-  room: HostApi['room'] = (request) =>
+  roomView: HostApi['roomView'] = (request) =>
     this.popup(
-      'room',
+      'roomView',
       {
         ...request,
         did: 'did:key:z6Mkself',
@@ -77,11 +81,12 @@ export class FakeHost implements HostApi {
       },
       request,
     )
-  post: HostApi['post'] = (request) => this.popup('post', 'bafypost', request)
-  leave: HostApi['leave'] = (request) => this.popup('leave', 1, request)
+  postFromPopup: HostApi['postFromPopup'] = (request) =>
+    this.popup('postFromPopup', 'bafypost', request)
+  leaveRoom: HostApi['leaveRoom'] = (request) => this.popup('leaveRoom', 1, request)
   redial: HostApi['redial'] = () => this.popup('redial', null)
-  exportPhrase: HostApi['exportPhrase'] = () => this.popup('export-phrase', 'words')
-  importPhrase: HostApi['importPhrase'] = (request) => this.popup('import-phrase', null, request)
+  exportPhrase: HostApi['exportPhrase'] = () => this.popup('exportPhrase', 'words')
+  importPhrase: HostApi['importPhrase'] = (request) => this.popup('importPhrase', null, request)
 }
 
 /** Prompt windows that open instantly; tests answer through the broker. */

@@ -8,10 +8,11 @@ import {
   type HostNetwork,
   type JoinedThread,
 } from '../../src/host/ghost-host.js'
-import { hostHandlers } from '../../src/host/host-handlers.js'
+import { hostEndpoint, hostHandlers, invokeOn } from '../../src/host/host-handlers.js'
 import { MAX_HANDLES_PER_PAGE, MAX_HANDLES_PER_PAGE_ROOM } from '../../src/host/thread-leases.js'
 import { DAPP_METHOD_NAMES, type ThreadMethod } from '../../src/shared/dapp-methods.js'
 import { InvalidRecoveryPhraseError } from '../../src/shared/errors.js'
+import { HOST_METHODS } from '../../src/shared/host-protocol.js'
 import { PROTOCOL_MESSAGES } from '../../src/shared/messengers.js'
 import type { Owner } from '../../src/shared/owner.js'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings.js'
@@ -77,8 +78,14 @@ const join = (host: GhostHost, owner: Owner, room = 'lobby') =>
 describe('the host', () => {
   it('answers every message of its protocol and serves every thread method', async () => {
     const { host } = memoryHost()
-    const handlers = hostHandlers(host, () => true)
-    expect(Object.keys(handlers).sort()).toEqual([...PROTOCOL_MESSAGES.host].sort())
+    const endpoint = hostEndpoint(host)
+    expect(Object.keys(hostHandlers(endpoint, () => true))).toEqual([...PROTOCOL_MESSAGES.host])
+    // Every method of the contract is served, and nothing else.
+    expect(Object.keys(endpoint).sort()).toEqual([...HOST_METHODS].sort())
+    expect(await invokeOn(endpoint, { method: 'stop', arg: undefined })).toMatchObject({
+      ok: false,
+      error: { name: 'InvalidRequestError', message: 'The host has no method "stop"' },
+    })
     const owner = tab(1)
     const { thread } = await join(host, owner)
     const methods = DAPP_METHOD_NAMES.filter(
@@ -106,14 +113,20 @@ describe('the host', () => {
   it('refuses host messages from anyone but the router', async () => {
     const { host } = memoryHost()
     const handlers = hostHandlers(
-      host,
+      hostEndpoint(host),
       (sender) => sender.url === 'chrome-extension://x/background.js',
     )
     await expect(
-      handlers['host:did']({ space: 'chat' }, { url: 'https://evil.example/' }),
+      handlers['host:invoke'](
+        { method: 'did', arg: { space: 'chat' } },
+        { url: 'https://evil.example/' },
+      ),
     ).rejects.toThrow('Only the router may call the host')
     expect(
-      await handlers['host:did']({ space: 'chat' }, { url: 'chrome-extension://x/background.js' }),
+      await handlers['host:invoke'](
+        { method: 'did', arg: { space: 'chat' } },
+        { url: 'chrome-extension://x/background.js' },
+      ),
     ).toMatchObject({
       ok: true,
       result: expect.stringMatching(/^did:key:/),

@@ -342,7 +342,7 @@ describe('settings', () => {
       allowPrivateAddresses: false,
       blocked: [],
     }
-    expect(await router.handlers['manage:save-settings'](next, popup)).toEqual({
+    expect(await router.handlers['manage:saveSettings'](next, popup)).toEqual({
       ok: true,
       result: next,
     })
@@ -350,7 +350,7 @@ describe('settings', () => {
   })
 
   it('refuses an address that is not a WebSockets multiaddr, naming it, and stores nothing', async () => {
-    const outcome = await router.handlers['manage:save-settings'](
+    const outcome = await router.handlers['manage:saveSettings'](
       {
         relays: ['/ip4/127.0.0.1/tcp/4040/ws', 'https://relay.example.com'],
         allowPrivateAddresses: true,
@@ -365,7 +365,7 @@ describe('settings', () => {
     })
     expect(saved).toEqual([])
     await expect(
-      router.handlers['manage:save-settings'](DEFAULT_SETTINGS, pageSender(A)),
+      router.handlers['manage:saveSettings'](DEFAULT_SETTINGS, pageSender(A)),
     ).rejects.toThrow(SenderRefusedError)
   })
 })
@@ -408,31 +408,38 @@ describe("the popup's room, block and identity messages", () => {
 
   it('passes room, post, leave and phrase requests to the host only when well formed', async () => {
     const room = { space: 'chat', room: 'lobby' }
-    expect(await router.handlers['manage:room']({ ...room, after: 3 }, popup)).toMatchObject({
+    expect(await router.handlers['manage:roomView']({ ...room, after: 3 }, popup)).toMatchObject({
       ok: true,
       result: { space: 'chat', room: 'lobby', did: 'did:key:z6Mkself' },
     })
     expect(
-      await router.handlers['manage:post']({ ...room, message: 'hi', to: BOB }, popup),
+      await router.handlers['manage:postFromPopup']({ ...room, message: 'hi', to: BOB }, popup),
     ).toEqual({ ok: true, result: 'bafypost' })
-    expect(await router.handlers['manage:leave'](room, popup)).toEqual({ ok: true, result: 1 })
+    expect(await router.handlers['manage:leaveRoom'](room, popup)).toEqual({ ok: true, result: 1 })
     await router.handlers['manage:redial'](undefined, popup)
-    await router.handlers['manage:import-phrase']({ phrase: 'abandon '.repeat(24) }, popup)
+    await router.handlers['manage:importPhrase']({ phrase: 'abandon '.repeat(24) }, popup)
+    // Each under the name it has at every hop: popup, manage:*, the host's contract.
     expect(host.popupCalls.map((c) => c.kind)).toEqual([
-      'room',
-      'post',
-      'leave',
+      'roomView',
+      'postFromPopup',
+      'leaveRoom',
       'redial',
-      'import-phrase',
+      'importPhrase',
     ])
     const refused = [
-      await router.handlers['manage:room']({ space: 'chat', room: 'bad room', after: 0 }, popup),
-      await router.handlers['manage:room']({ ...room, after: -1 }, popup),
-      await router.handlers['manage:room']({ ...room, after: 0, waitMs: 60_000 }, popup),
-      await router.handlers['manage:post']({ ...room, message: 'hi', to: 'bob' }, popup),
-      await router.handlers['manage:post']({ ...room, message: 'hi', extra: 1 } as never, popup),
-      await router.handlers['manage:leave']({ space: '', room: 'lobby' }, popup),
-      await router.handlers['manage:import-phrase']({ phrase: 'x'.repeat(401) }, popup),
+      await router.handlers['manage:roomView'](
+        { space: 'chat', room: 'bad room', after: 0 },
+        popup,
+      ),
+      await router.handlers['manage:roomView']({ ...room, after: -1 }, popup),
+      await router.handlers['manage:roomView']({ ...room, after: 0, waitMs: 60_000 }, popup),
+      await router.handlers['manage:postFromPopup']({ ...room, message: 'hi', to: 'bob' }, popup),
+      await router.handlers['manage:postFromPopup'](
+        { ...room, message: 'hi', extra: 1 } as never,
+        popup,
+      ),
+      await router.handlers['manage:leaveRoom']({ space: '', room: 'lobby' }, popup),
+      await router.handlers['manage:importPhrase']({ phrase: 'x'.repeat(401) }, popup),
     ]
     expect(refused.map((outcome) => failure(outcome)?.name)).toEqual(
       Array(7).fill('InvalidArgumentError'),
@@ -453,11 +460,11 @@ describe("the popup's room, block and identity messages", () => {
         { space: 'games', did: `did:key:z6Mk${'games'.padEnd(44, 'x')}` },
       ],
     })
-    expect(await router.handlers['manage:show-tab']({ tabId: 9 }, popup)).toEqual({
+    expect(await router.handlers['manage:showTab']({ tabId: 9 }, popup)).toEqual({
       ok: true,
       result: null,
     })
-    expect(failure(await router.handlers['manage:show-tab']({ tabId: -1 }, popup))?.name).toBe(
+    expect(failure(await router.handlers['manage:showTab']({ tabId: -1 }, popup))?.name).toBe(
       'InvalidArgumentError',
     )
     expect(shown).toEqual([9])
@@ -468,14 +475,14 @@ describe("the popup's room, block and identity messages", () => {
     const room = { space: 'chat', room: 'lobby' }
     const attempts = [
       () => router.handlers['manage:block']({ did: ALICE, blocked: true }, web),
-      () => router.handlers['manage:room']({ ...room, after: 0 }, web),
-      () => router.handlers['manage:post']({ ...room, message: 'x' }, web),
-      () => router.handlers['manage:leave'](room, web),
+      () => router.handlers['manage:roomView']({ ...room, after: 0 }, web),
+      () => router.handlers['manage:postFromPopup']({ ...room, message: 'x' }, web),
+      () => router.handlers['manage:leaveRoom'](room, web),
       () => router.handlers['manage:redial'](undefined, web),
       () => router.handlers['manage:identities'](undefined, web),
-      () => router.handlers['manage:export-phrase'](undefined, web),
-      () => router.handlers['manage:import-phrase']({ phrase: 'a' }, web),
-      () => router.handlers['manage:show-tab']({ tabId: 1 }, web),
+      () => router.handlers['manage:exportPhrase'](undefined, web),
+      () => router.handlers['manage:importPhrase']({ phrase: 'a' }, web),
+      () => router.handlers['manage:showTab']({ tabId: 1 }, web),
     ]
     for (const attempt of attempts) await expect(attempt()).rejects.toThrow(SenderRefusedError)
     expect(host.popupCalls).toEqual([])

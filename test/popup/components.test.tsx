@@ -370,7 +370,7 @@ describe('IdentitySettings', () => {
         identities={[{ space: 'dao', did: SELF }]}
         onExport={api.exportPhrase}
         onImport={async (phrase) => {
-          const outcome = await api.importPhrase(phrase)
+          const outcome = await api.importPhrase({ phrase })
           return outcome.ok ? undefined : outcome.error.message
         }}
       />,
@@ -477,7 +477,7 @@ describe('the popup over a fake router', () => {
     await waitFor(() =>
       expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Message' })),
     )
-    await api.leave({ space: 'dao', room: 'lobby' })
+    await api.leaveRoom({ space: 'dao', room: 'lobby' })
     await waitFor(
       () => expect(screen.getByRole('alert').textContent).toContain('No tab is in this room'),
       { timeout: 2_000 },

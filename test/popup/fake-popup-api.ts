@@ -65,7 +65,7 @@ export function fakePopupApi() {
       ok: true,
       result: [{ origin: 'https://a.example', space: 'dao', decision: 'allow', at: 1 }],
     }),
-    revoke: async (origin, space) => {
+    revoke: async ({ origin, space = '' }) => {
       revoked.push(`${origin} ${space}`)
       return { ok: true, result: null }
     },
@@ -77,13 +77,13 @@ export function fakePopupApi() {
       settings = next
       return { ok: true, result: next }
     },
-    block: async (did, blocked) => {
+    block: async ({ did, blocked }) => {
       calls.push(`${blocked ? 'block' : 'unblock'} ${did}`)
       const others = settings.blocked.filter((one) => one !== did)
       settings = { ...settings, blocked: blocked ? [...others, did] : others }
       return { ok: true, result: settings }
     },
-    room: async ({ space, room, after }) => {
+    roomView: async ({ space, room, after }) => {
       if (!open)
         return {
           ok: false,
@@ -114,12 +114,12 @@ export function fakePopupApi() {
         },
       }
     },
-    post: async ({ message, to }) => {
+    postFromPopup: async ({ message, to }) => {
       if (message === 'too long') return fail('The message is too large; send less text')
       add(post(SELF, message, to === undefined ? {} : { to }))
       return { ok: true, result: 'bafy' }
     },
-    leave: async () => {
+    leaveRoom: async () => {
       calls.push('leave')
       open = false
       return { ok: true, result: 1 }
@@ -133,13 +133,13 @@ export function fakePopupApi() {
       calls.push('export')
       return { ok: true, result: Array.from({ length: 24 }, (_, i) => `word${i + 1}`).join(' ') }
     },
-    importPhrase: async (phrase) => {
+    importPhrase: async ({ phrase }) => {
       calls.push(`import ${phrase}`)
       return phrase.startsWith('good')
         ? { ok: true, result: null }
         : fail('Word 3 ("xx") is not in the recovery word list')
     },
-    showTab: async (tabId) => {
+    showTab: async ({ tabId }) => {
       calls.push(`show ${tabId}`)
       return { ok: true, result: null }
     },

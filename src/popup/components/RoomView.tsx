@@ -74,7 +74,7 @@ export function RoomView({ store }: { store: PopupStore }) {
             <button
               type="button"
               class="danger"
-              onClick={async () => setNotice(await store.leave())}
+              onClick={async () => setNotice(await store.leaveRoom())}
             >
               Leave for all tabs
             </button>

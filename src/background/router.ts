@@ -8,7 +8,7 @@
  */
 
 import { InvalidArgumentError } from '../core/errors.js'
-import { parseDappRequest, type ThreadMethod } from '../shared/dapp-methods.js'
+import { parseDappRequest } from '../shared/dapp-methods.js'
 import {
   ForwardedError,
   InvalidRequestError,
@@ -36,9 +36,7 @@ import type {
   PromptProtocol,
   RouterProtocol,
 } from '../shared/messengers.js'
-import { originOf } from '../shared/origin.js'
-import { type Owner, ownerKey } from '../shared/owner.js'
-import { SESSION_PATTERN } from '../shared/ports.js'
+import { type Owner, ownerFromSender, ownerKey } from '../shared/owner.js'
 import { MAX_BLOCKED, Settings } from '../shared/settings.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 import type { HostApi } from './host-api.js'
@@ -251,17 +249,7 @@ export class Router {
 
   /** The owner of a page's call or port, from the browser's record of who sent it. */
   ownerOf(sender: Sender, session: unknown): Owner {
-    const tabId = sender.tab?.id
-    if (tabId === undefined || tabId < 0 || this.isExtensionUrl(sender.url))
-      throw new InvalidRequestError('Ghost Threads serves web pages in tabs only')
-    if (typeof session !== 'string' || !SESSION_PATTERN.test(session))
-      throw new InvalidRequestError('The page session is malformed; reload the page')
-    const origin = sender.origin ?? originOf(sender.url)
-    if (origin === undefined || !/^https?:\/\/[^/]+$/.test(origin))
-      throw new UnauthorizedError(
-        `Only http and https pages may use Ghost Threads; this one is ${origin ?? 'unknown'}`,
-      )
-    return { tabId, frameId: sender.frameId ?? 0, session, origin }
+    return ownerFromSender(sender, session, this.init.extensionBase)
   }
 
   private async pageCall(call: PageCall, sender: Sender): Promise<Outcome> {
@@ -273,13 +261,10 @@ export class Router {
           ? new UnsupportedMethodError(parsed.message)
           : new InvalidRequestError(parsed.message)
       }
-      if (parsed.method === 'openSpace') {
-        const { space } = parsed.params as { space: string }
-        return this.openSpace(owner.origin, space)
-      }
+      if (parsed.method === 'openSpace') return this.openSpace(owner.origin, parsed.params.space)
       const allowedSpaces = await this.init.permissions.allowedSpaces(owner.origin)
       if (parsed.method === 'joinThread') {
-        const { space } = parsed.params as { space: string }
+        const { space } = parsed.params
         if (!allowedSpaces.includes(space)) {
           throw new UnauthorizedError(
             `${owner.origin} may not use the space "${space}" yet; call openSpace("${space}") first so the user can allow it`,
@@ -289,7 +274,7 @@ export class Router {
       // The host checks thread calls against the same list: it knows each thread's space.
       const outcome = await this.init.host.call({
         owner,
-        method: parsed.method as ThreadMethod,
+        method: parsed.method,
         params: parsed.params,
         allowedSpaces,
       })

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'eventemitter3'
 import { PostBacklog } from './backlog.js'
 import type { BacklogAnswerBudget } from './backlog-answer-budget.js'
 import { fetchBacklog, fitAnswer, pickPeers } from './backlog-exchange.js'
@@ -9,14 +8,13 @@ import type { SpaceSigner } from './identity.js'
 import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
 import { MemberRegistry, memberClaim, type PeerRoute } from './members.js'
 import { comparePosts, type Post, toPost } from './post.js'
-import { type PostFilter, PostFilters } from './post-filters.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import type { BacklogResponse, DirectResponse, MemberClaims } from './schema.js'
 import { assertDid, assertMayPost, assertPostCount, checkedMessage } from './thread-arguments.js'
 import { ThreadCatchUp } from './thread-catch-up.js'
 import { ThreadPresence } from './thread-presence.js'
-import { onNewCapabilities, onUpdate, refuse } from './thread-sugar.js'
+import { ThreadSurface } from './thread-surface.js'
 import { DEFAULT_TIMINGS, type ThreadTimings } from './thread-timings.js'
 import { TimerSet } from './timer-set.js'
 import type {
@@ -51,19 +49,10 @@ export interface GhostThreadInit {
   answerBudget: BacklogAnswerBudget
 }
 
-export interface BacklogEvent {
-  type: 'backlog'
-  message: Post[]
-}
+/** The events and their payloads live with the surface both thread kinds share. */
+export type { BacklogEvent, GhostThreadEvents } from './thread-surface.js'
 
-export interface GhostThreadEvents {
-  message: [post: Post]
-  'user-joined': [did: string]
-  'user-left': [did: string]
-  'backlog-received': [event: BacklogEvent]
-}
-
-export class GhostThread extends EventEmitter<GhostThreadEvents> {
+export class GhostThread extends ThreadSurface {
   readonly space: string
   readonly name: string
   readonly topic: string
@@ -75,7 +64,6 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
   private readonly now: () => number
   private readonly members: MemberRegistry
   private readonly backlog: PostBacklog
-  private readonly filters = new PostFilters()
   private readonly timers = new TimerSet()
   private readonly onClose: GhostThreadInit['onClose']
   private readonly presence: ThreadPresence
@@ -191,25 +179,6 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     return this.closed ? [] : this.members.remotePeers()
   }
 
-  /** 3IP-9 `onUpdate`: posts and backlog arrivals, in one callback. Returns the remover. */
-  onUpdate(callback: (update: Post | BacklogEvent) => void): () => void {
-    return onUpdate(this, callback)
-  }
-
-  /** 3IP-9 `onNewCapabilities`: `('joined' | 'left', did)`. Returns the remover. */
-  onNewCapabilities(callback: (event: 'joined' | 'left', did: string) => void): () => void {
-    return onNewCapabilities(this, callback)
-  }
-
-  /** 3IP-9 client-side filters: a post any filter refuses is never emitted nor kept. */
-  addFilter(filter: PostFilter): () => boolean {
-    return this.filters.add(filter)
-  }
-
-  removeFilter(filter: PostFilter): boolean {
-    return this.filters.remove(filter)
-  }
-
   /** 3IP-9 `_requestBacklog()`: asks a few members for their recent posts; resolves to the new ones. */
   async _requestBacklog(): Promise<Post[]> {
     this.assertOpen()
@@ -290,22 +259,6 @@ export class GhostThread extends EventEmitter<GhostThreadEvents> {
     this.backlog.clear()
     this.removeAllListeners()
     this.onClose?.(this)
-  }
-
-  deletePost(): never {
-    return refuse('deletePost')
-  }
-
-  addModerator(): never {
-    return refuse('addModerator')
-  }
-
-  listModerators(): never {
-    return refuse('listModerators')
-  }
-
-  addMember(): never {
-    return refuse('addMember')
   }
 
   /** @internal the direct-message protocol, routed here by the room's owner. */

@@ -6,8 +6,15 @@
  */
 import type { GhostThreads } from '../core/ghost-threads.js'
 import type { Identity } from '../core/identity.js'
-import type { DappParams, ThreadMethod } from '../shared/dapp-methods.js'
-import { RoomNotOpenError, UnauthorizedError } from '../shared/errors.js'
+import {
+  type DappParams,
+  type DappResult,
+  type JoinedThread,
+  type ParsedCall,
+  parseDappRequest,
+  type ThreadMethod,
+} from '../shared/dapp-methods.js'
+import { InvalidRequestError, RoomNotOpenError, UnauthorizedError } from '../shared/errors.js'
 import type { PortMethod } from '../shared/host-port.js'
 import type { PopupPost, RoomRef, RoomViewRequest } from '../shared/manage-requests.js'
 import type { HostStatus } from '../shared/messengers.js'
@@ -49,15 +56,8 @@ export interface GhostHostInit {
   recovery?: RecoveryPhrases
 }
 
-export interface JoinedThread {
-  thread: string
-  did: string
-  space: string
-  room: string
-}
-
 type ThreadHandlers = {
-  [M in ThreadMethod]: (owner: Owner, params: DappParams<M>) => Promise<unknown>
+  [M in ThreadMethod]: (owner: Owner, params: DappParams<M>) => Promise<DappResult<M>>
 }
 
 export class GhostHost {
@@ -97,19 +97,19 @@ export class GhostHost {
    * page's origin allowed to use right now: a grant revoked since the join stops the page.
    */
   async call(owner: Owner, method: ThreadMethod, params: unknown, allowedSpaces: string[]) {
-    const handler = this.handlers[method] as (owner: Owner, params: unknown) => Promise<unknown>
-    if (method !== 'joinThread') {
-      const lease = this.leases.get((params as { thread: string }).thread, owner)
+    const call = threadCall(method, params)
+    if (call.method === 'joinThread') {
+      if (!allowedSpaces.includes(call.params.space)) throw new UnauthorizedError()
+    } else {
+      const lease = this.leases.get(call.params.thread, owner)
       if (!allowedSpaces.includes(lease.thread.space)) {
         await this.leases.release(lease, REVOKED)
         throw new UnauthorizedError(
           `This site's permission for the space "${lease.thread.space}" was revoked; call openSpace() to ask the user again`,
         )
       }
-    } else if (!allowedSpaces.includes((params as DappParams<'joinThread'>).space)) {
-      throw new UnauthorizedError()
     }
-    return handler(owner, params)
+    return this.serve(owner, call)
   }
 
   /**
@@ -118,8 +118,13 @@ export class GhostHost {
    * revoked permission ends it (later calls on it fail with 4100).
    */
   async callOnLease(owner: Owner, method: PortMethod, params: unknown): Promise<unknown> {
-    const handler = this.handlers[method] as (owner: Owner, params: unknown) => Promise<unknown>
-    return handler(owner, params)
+    return this.serve(owner, threadCall(method, params))
+  }
+
+  /** The one place a parsed call meets its handler (TypeScript cannot pair the union). */
+  private serve<M extends ThreadMethod>(owner: Owner, call: ParsedCall & { method: M }) {
+    const handler = this.handlers[call.method] as ThreadHandlers[M]
+    return handler(owner, call.params as DappParams<M>)
   }
 
   async release(selector: OwnerSelector, reason?: string): Promise<number> {
@@ -285,4 +290,12 @@ export class GhostHost {
       return null
     },
   }
+}
+
+/** Parsed again here: the host trusts the router's word on who calls, not on the shape. */
+function threadCall(method: ThreadMethod, params: unknown): ParsedCall & { method: ThreadMethod } {
+  const parsed = parseDappRequest(method, params)
+  if (!parsed.ok || parsed.method === 'openSpace')
+    throw new InvalidRequestError(parsed.ok ? "openSpace is the router's" : parsed.message)
+  return parsed
 }

@@ -8,9 +8,8 @@
 import { parseDappRequest } from '../shared/dapp-methods.js'
 import { InvalidRequestError, type Outcome, outcomeOf } from '../shared/errors.js'
 import { type FromHost, isPortMethod, type PortMethod, type ToHost } from '../shared/host-port.js'
-import { originOf } from '../shared/origin.js'
-import { type Owner, ownerKey } from '../shared/owner.js'
-import { EVENTS_PORT_PREFIX, SESSION_PATTERN } from '../shared/ports.js'
+import { type Owner, ownerFromSender, ownerKey } from '../shared/owner.js'
+import { EVENTS_PORT_PREFIX } from '../shared/ports.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 
 export interface HostPort {
@@ -36,11 +35,13 @@ export class PagePorts {
   /** Takes a newly connected port if it is a page's host port; false otherwise. */
   accept(port: HostPort): boolean {
     if (!port.name.startsWith(EVENTS_PORT_PREFIX)) return false
-    const session = port.name.slice(EVENTS_PORT_PREFIX.length)
-    const tabId = port.sender?.tab?.id
-    const origin = port.sender?.origin ?? originOf(port.sender?.url)
-    if (!SESSION_PATTERN.test(session) || tabId === undefined || origin === undefined) return false
-    const owner: Owner = { tabId, frameId: port.sender?.frameId ?? 0, session, origin }
+    let owner: Owner
+    try {
+      // The router's own rule for a page's calls, so a port serves exactly the pages it does.
+      owner = ownerFromSender(port.sender ?? {}, port.name.slice(EVENTS_PORT_PREFIX.length))
+    } catch {
+      return false
+    }
     const key = ownerKey(owner)
     this.ports.set(key, { port, owner })
     port.onMessage.addListener((message) => void this.answer(port, owner, message))

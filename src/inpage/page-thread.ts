@@ -2,12 +2,10 @@
  * A ghost thread as a dapp holds it: the 3IP-9 GhostThread API, backed by a lease in the
  * extension's host. Filters run here, in the page, so a dapp's functions never leave it.
  */
-import { EventEmitter } from 'eventemitter3'
 import { ThreadClosedError } from '../core/errors.js'
-import type { BacklogEvent, GhostThreadEvents } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
-import { type PostFilter, PostFilters } from '../core/post-filters.js'
-import { onNewCapabilities, onUpdate, refuse } from '../core/thread-sugar.js'
+import { ThreadSurface } from '../core/thread-surface.js'
+import type { DappParams, DappResult, ThreadMethod } from '../shared/dapp-methods.js'
 import { UnauthorizedError } from '../shared/errors.js'
 import {
   IDENTITY_CHANGED_REASON,
@@ -24,13 +22,18 @@ const CLOSED_BECAUSE: Record<string, string> = {
     'The user switched to another identity in Ghost Threads; call openSpace() and joinThread() again',
 }
 
+/** The calls a page makes on a thread it holds (the handle is added by the link). */
+export type HeldThreadMethod = Exclude<ThreadMethod, 'joinThread'>
+
 /** The extension's side of one thread: calls by method name, with the handle added. */
 export interface ThreadLink {
-  call(method: string, params?: Record<string, unknown>): Promise<unknown>
+  call<M extends HeldThreadMethod>(
+    method: M,
+    params?: Omit<DappParams<M>, 'thread'>,
+  ): Promise<DappResult<M>>
 }
 
-export class PageThread extends EventEmitter<GhostThreadEvents> {
-  private readonly filters = new PostFilters()
+export class PageThread extends ThreadSurface {
   private closed = false
   /** Set when the extension ended the thread because the user revoked the site. */
   private revoked = false
@@ -50,39 +53,23 @@ export class PageThread extends EventEmitter<GhostThreadEvents> {
   }
 
   async post(message: unknown, to?: string): Promise<string> {
-    return (await this.call('post', to === undefined ? { message } : { message, to })) as string
+    // Any value a dapp passes goes on: the content gate checks it is JSON (and says why not).
+    const json = message as DappParams<'post'>['message']
+    return this.call('post', to === undefined ? { message: json } : { message: json, to })
   }
 
   async getPosts(n?: number): Promise<Post[]> {
-    const posts = (await this.call('getPosts', n === undefined ? {} : { n })) as Post[]
+    const posts = await this.call('getPosts', n === undefined ? {} : { n })
     return posts.filter((post) => this.filters.pass(post))
   }
 
   async listMembers(): Promise<string[]> {
-    return (await this.call('listMembers')) as string[]
+    return this.call('listMembers')
   }
 
   async _requestBacklog(): Promise<Post[]> {
-    const posts = (await this.call('requestBacklog')) as Post[]
+    const posts = await this.call('requestBacklog')
     return posts.filter((post) => this.filters.pass(post))
-  }
-
-  /** 3IP-9 `onUpdate`: posts and backlog arrivals, in one callback. Returns the remover. */
-  onUpdate(callback: (update: Post | BacklogEvent) => void): () => void {
-    return onUpdate(this, callback)
-  }
-
-  /** 3IP-9 `onNewCapabilities`: `('joined' | 'left', did)`. Returns the remover. */
-  onNewCapabilities(callback: (event: 'joined' | 'left', did: string) => void): () => void {
-    return onNewCapabilities(this, callback)
-  }
-
-  addFilter(filter: PostFilter): () => boolean {
-    return this.filters.add(filter)
-  }
-
-  removeFilter(filter: PostFilter): boolean {
-    return this.filters.remove(filter)
   }
 
   async close(): Promise<void> {
@@ -94,22 +81,6 @@ export class PageThread extends EventEmitter<GhostThreadEvents> {
       // Already gone at the extension's side: closed is closed.
     }
     this.removeAllListeners()
-  }
-
-  deletePost(): never {
-    return refuse('deletePost')
-  }
-
-  addModerator(): never {
-    return refuse('addModerator')
-  }
-
-  listModerators(): never {
-    return refuse('listModerators')
-  }
-
-  addMember(): never {
-    return refuse('addMember')
   }
 
   /** @internal an event from the extension for this thread. */
@@ -144,7 +115,10 @@ export class PageThread extends EventEmitter<GhostThreadEvents> {
     this.removeAllListeners()
   }
 
-  private async call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+  private async call<M extends HeldThreadMethod>(
+    method: M,
+    params?: Omit<DappParams<M>, 'thread'>,
+  ): Promise<DappResult<M>> {
     if (this.revoked) {
       throw new UnauthorizedError(
         `The user revoked this site's permission for the space "${this.space}"; call openSpace() to ask again`,

@@ -7,19 +7,13 @@
 import { UnsupportedOperationError } from '../core/errors.js'
 import type { JoinThreadOptions } from '../core/ghost-threads.js'
 import { assertValidName } from '../core/room-name.js'
+import type { DappMethod, DappParams, DappResult, JoinedThread } from '../shared/dapp-methods.js'
 import { InvalidRequestError } from '../shared/errors.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 import type { ProviderTransport } from './page-channel.js'
 import { PageThread } from './page-thread.js'
 
 export const PROVIDER_VERSION = '0.1.0'
-
-interface JoinedThread {
-  thread: string
-  did: string
-  space: string
-  room: string
-}
 
 interface HeldThread {
   /** Changes when the thread joins again after a reset. */
@@ -67,10 +61,7 @@ export class GhostThreadsProvider {
   /** Asks the user (once per site and space) and resolves to the space with its DID. */
   async openSpace(name: string): Promise<PageSpace> {
     assertValidName('space', name)
-    const opened = (await this.transport.request('openSpace', { space: name })) as {
-      space: string
-      did: string
-    }
+    const opened = await this.call('openSpace', { space: name })
     return new PageSpace(opened.space, opened.did, this)
   }
 
@@ -80,7 +71,8 @@ export class GhostThreadsProvider {
     const lease = { handle: joined.thread }
     const thread = new PageThread(space, room, joined.did, {
       call: async (method, params) => {
-        const answer = await this.transport.request(method, { ...params, thread: lease.handle })
+        const withHandle = { ...params, thread: lease.handle } as DappParams<typeof method>
+        const answer = await this.call(method, withHandle)
         if (method === 'closeThread') this.threads.delete(lease.handle)
         return answer
       },
@@ -96,7 +88,12 @@ export class GhostThreadsProvider {
       options.ghostBacklogLimit === undefined
         ? { space, room }
         : { space, room, ghostBacklogLimit: options.ghostBacklogLimit }
-    return this.transport.request('joinThread', params) as Promise<JoinedThread>
+    return this.call('joinThread', params)
+  }
+
+  /** The one place the untyped wire meets the contract: each method's declared result. */
+  private call<M extends DappMethod>(method: M, params: DappParams<M>): Promise<DappResult<M>> {
+    return this.transport.request(method, params) as Promise<DappResult<M>>
   }
 
   private dispatch(events: ThreadEvent[]): void {

@@ -2,11 +2,13 @@
  * The contract between a dapp and the extension: every method `window.ghostThreads.request`
  * accepts, with the schema of its params. The content gate and the router both parse with
  * these (the router trusts no content script), so a malformed call fails the same way at
- * either. Results are produced by the host and need no parsing.
+ * either. Each method's result is declared beside it (DappResults): the host produces it,
+ * the provider receives it, and neither restates it.
  */
 import { z } from 'zod'
 import { MAX_BACKLOG_LIMIT, MAX_JSON_DEPTH, NAME_PATTERN } from '../core/constants.js'
 import { nestsDeeperThan } from '../core/json-depth.js'
+import type { Post } from '../core/post.js'
 import { DidKey } from '../core/schema.js'
 
 const NAME_RULE = 'must be 1–64 characters of A-Z, a-z, 0-9, _ and -'
@@ -34,6 +36,32 @@ export type DappMethod = keyof typeof DAPP_METHODS
 export const DAPP_METHOD_NAMES = Object.keys(DAPP_METHODS) as DappMethod[]
 export type DappParams<M extends DappMethod> = z.infer<(typeof DAPP_METHODS)[M]>
 
+/** A page's handle on a thread it joined, with the DID it speaks as there. */
+export interface JoinedThread {
+  thread: string
+  did: string
+  space: string
+  room: string
+}
+
+/** What each method resolves to. */
+export interface DappResults {
+  openSpace: { space: string; did: string }
+  joinThread: JoinedThread
+  post: string
+  getPosts: Post[]
+  listMembers: string[]
+  requestBacklog: Post[]
+  closeThread: null
+}
+export type DappResult<M extends DappMethod> = DappResults[M]
+/** Fails to compile when a method has params but no declared result, or the reverse. */
+export const EVERY_RESULT_DECLARED: [
+  Exclude<DappMethod, keyof DappResults> | Exclude<keyof DappResults, DappMethod>,
+] extends [never]
+  ? true
+  : never = true
+
 /** Methods the host serves for a page once the router has checked its permission. */
 export type ThreadMethod = Exclude<DappMethod, 'openSpace'>
 
@@ -41,9 +69,12 @@ export function isDappMethod(value: unknown): value is DappMethod {
   return typeof value === 'string' && Object.hasOwn(DAPP_METHODS, value)
 }
 
-export type ParsedRequest =
-  | { ok: true; method: DappMethod; params: DappParams<DappMethod> }
-  | { ok: false; unsupported: boolean; message: string }
+/** A parsed call: the method and its own params type, told apart by `method`. */
+export type ParsedCall = {
+  [M in DappMethod]: { ok: true; method: M; params: DappParams<M> }
+}[DappMethod]
+
+export type ParsedRequest = ParsedCall | { ok: false; unsupported: boolean; message: string }
 
 /** Checks a method name and its params; the message says what was wrong, for the developer. */
 export function parseDappRequest(method: unknown, params: unknown): ParsedRequest {
@@ -64,7 +95,7 @@ export function parseDappRequest(method: unknown, params: unknown): ParsedReques
     }
   }
   const parsed = DAPP_METHODS[method].safeParse(params)
-  if (parsed.success) return { ok: true, method, params: parsed.data }
+  if (parsed.success) return { ok: true, method, params: parsed.data } as ParsedCall
   const issue = parsed.error.issues[0]
   const where = issue?.path.length ? `params.${issue.path.join('.')}` : 'params'
   return {

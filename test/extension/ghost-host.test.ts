@@ -2,14 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { GhostThreads } from '../../src/core/ghost-threads.js'
 import { createSeedIdentity, generateSeed, type Identity } from '../../src/core/identity.js'
 import { MemoryHub } from '../../src/core/memory-transport.js'
-import {
-  GhostHost,
-  type GhostHostInit,
-  type HostNetwork,
-  type JoinedThread,
-} from '../../src/host/ghost-host.js'
+import { GhostHost, type GhostHostInit, type HostNetwork } from '../../src/host/ghost-host.js'
 import { hostEndpoint, hostHandlers, invokeOn } from '../../src/host/host-handlers.js'
 import { MAX_HANDLES_PER_PAGE, MAX_HANDLES_PER_PAGE_ROOM } from '../../src/host/thread-leases.js'
+import type { JoinedThread } from '../../src/shared/dapp-methods.js'
 import { DAPP_METHOD_NAMES, type ThreadMethod } from '../../src/shared/dapp-methods.js'
 import { InvalidRecoveryPhraseError } from '../../src/shared/errors.js'
 import { HOST_METHODS } from '../../src/shared/host-protocol.js'

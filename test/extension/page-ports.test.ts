@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { type HostPort, PagePorts } from '../../src/host/page-ports.js'
 import type { FromHost } from '../../src/shared/host-port.js'
-import type { Owner } from '../../src/shared/owner.js'
+import { type Owner, ownerFromSender } from '../../src/shared/owner.js'
 import { flush, SESSION } from './fakes.js'
 
 const A = 'https://a.example'
@@ -47,6 +47,31 @@ describe("pages' ports to the host", () => {
     const good = fakePort(`ghost-threads-events/${SESSION}`, pageSender)
     expect(ports.accept(good.port)).toBe(true)
     expect(good.sent).toEqual([{ ready: true }])
+  })
+
+  it("decides whose port it is by the router's own rule for calls (ownerFromSender)", () => {
+    const senders = [
+      pageSender,
+      { ...pageSender, origin: 'file://', url: 'file:///tmp/x.html' },
+      { ...pageSender, tab: { id: -1 } },
+      { frameId: 0, origin: A, url: `${A}/` },
+      { ...pageSender, origin: undefined, url: `${A}/path` },
+    ]
+    const accepted = senders.map((sender) =>
+      new PagePorts(async () => null).accept(
+        fakePort(`ghost-threads-events/${SESSION}`, sender).port,
+      ),
+    )
+    const owned = senders.map((sender) => {
+      try {
+        ownerFromSender(sender, SESSION)
+        return true
+      } catch {
+        return false
+      }
+    })
+    expect(accepted).toEqual([true, false, false, false, true])
+    expect(accepted).toEqual(owned)
   })
 
   it("serves a page's thread calls as that page, parsed again, and answers by id", async () => {

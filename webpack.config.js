@@ -11,9 +11,9 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'))
 
 /**
  * Builds for browsers:
- * - dist/lib: the environment-free core as an ES module library. It also proves the core
- *   bundles with no Node built-ins (every fallback is `false`, so an accidental `node:`
- *   import fails the build).
+ * - dist/lib: the environment-free core as an ES module library (it also proves the core
+ *   bundles with no Node built-ins: every fallback is `false`, so an accidental `node:`
+ *   import fails the build), and `ghost-threads-web.js`, the in-page SDK (`connect()`).
  * - dist/chrome and dist/firefox: the extension, one classic script per context (service
  *   worker and content scripts cannot load chunks), plus dist/ghost-threads-<browser>-<v>.zip.
  */
@@ -132,7 +132,12 @@ export default (_env, argv) => {
     {
       ...common(mode),
       name: 'lib',
-      entry: { 'ghost-threads-core': './src/core/index.ts' },
+      // The core alone, and `ghost-threads/web` (connect(): the extension's provider, or the
+      // host in the page).
+      entry: {
+        'ghost-threads-core': './src/core/index.ts',
+        'ghost-threads-web': './src/web/index.ts',
+      },
       output: {
         path: resolve(root, 'dist/lib'),
         filename: '[name].js',
@@ -140,6 +145,8 @@ export default (_env, argv) => {
         clean: true,
       },
       experiments: { outputModule: true },
+      // One file each: a dapp loads the SDK with one import.
+      optimization: { splitChunks: false, runtimeChunk: false },
     },
     extension('chrome', mode),
     extension('firefox', mode),

@@ -268,6 +268,14 @@ try {
       ...atMost(kib(size('offscreen.js')), 900, 'KiB'),
       result: `${kib(size('offscreen.js'))} KiB (${kib(gzip('offscreen.js'))} gz)`,
     },
+    {
+      measure: 'ghost-threads/web (the in-page host), gzipped',
+      ...atMost(
+        kib(gzipSync(readFileSync(join(CHROME_DIST, '../lib/ghost-threads-web.js'))).length),
+        350,
+        'KiB',
+      ),
+    },
     { measure: 'background.js (router)', ...atMost(kib(size('background.js')), 0, 'KiB') },
     { measure: 'content.js (gate)', ...atMost(kib(size('content.js')), 0, 'KiB') },
     { measure: 'prompt.js', ...atMost(kib(size('prompt.js')), 0, 'KiB') },

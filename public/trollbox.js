@@ -1,5 +1,9 @@
-// The demo dapp: a trollbox that uses nothing but window.ghostThreads (3IP-9's API).
-// ?space=…&room=… pick the room; the defaults put every visitor in one room.
+// The demo dapp: a trollbox on Ghost Threads' 3IP-9 API, through connect() from the SDK
+// (ghost-threads/web): the extension when it is installed, else the host in this page.
+// ?space=…&room=… pick the room; the defaults put every visitor in one room. ?relay=…
+// (repeatable) names the relays the in-page host uses.
+import { connect } from './lib/ghost-threads-web.js'
+
 const params = new URLSearchParams(location.search)
 const SPACE = params.get('space') ?? 'ghost-threads-demo'
 const ROOM = params.get('room') ?? 'trollbox'
@@ -52,7 +56,7 @@ async function join() {
   $('join').disabled = true
   $('status').textContent = 'Asking for permission…'
   try {
-    const space = await window.ghostThreads.openSpace(SPACE)
+    const space = await provider.openSpace(SPACE)
     myDid = space.did
     thread = await space.joinThread(ROOM, { ghost: true, ghostBacklogLimit: 50 })
     thread.on('message', showPost)
@@ -93,10 +97,19 @@ $('composer').addEventListener('submit', async (event) => {
 })
 $('join').addEventListener('click', join)
 
-if (window.ghostThreads?.isGhostThreads) {
-  $('status').textContent = 'Ghost Threads is here. Join the room to chat.'
+let provider
+try {
+  const relays = params.getAll('relay')
+  const connection = await connect(relays.length > 0 ? { relays } : {})
+  provider = connection.provider
+  // For tests and curious developers: which host this page got.
+  window.trollbox = { connection }
+  $('status').textContent =
+    connection.kind === 'extension'
+      ? 'Ghost Threads is here. Join the room to chat.'
+      : `No extension: Ghost Threads runs in this page${connection.webrtc ? '' : ' (relays only)'}. Your identity for this site is kept in its storage, where its scripts can read it. Join the room to chat.`
   if (params.has('autojoin')) void join()
-} else {
-  $('status').textContent = 'Install the Ghost Threads extension to chat.'
+} catch (err) {
+  $('status').textContent = `${err.name} (${err.code}): ${err.message}`
   $('join').disabled = true
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from '@jest/globals'
 
 /** The extension webpack built (`npm test` builds before it runs jest). */
@@ -7,6 +8,9 @@ const dist = join(import.meta.dirname, '../dist')
 const manifest = (browser: string) =>
   JSON.parse(readFileSync(join(dist, browser, 'manifest.json'), 'utf8')) as Record<string, never>
 const KiB = 1024
+const pkg = JSON.parse(readFileSync(join(dist, '../package.json'), 'utf8')) as {
+  exports: Record<string, string>
+}
 
 /** Built-ins newer than minimum_chrome_version (119) that a bundle must not call. */
 const NEWER_THAN_119 = [
@@ -60,6 +64,12 @@ describe('the extension builds', () => {
     expect(m.browser_specific_settings).toMatchObject({ gecko: { id: expect.any(String) } })
     expect(m.permissions).toEqual(['storage'])
     expect(JSON.stringify(m.content_security_policy)).not.toContain('upgrade-insecure-requests')
+  })
+
+  it('ghost-threads/web (the in-page host) keeps its budget: ≤ 350 KiB gzipped', () => {
+    const web = readFileSync(join(dist, 'lib/ghost-threads-web.js'))
+    expect(gzipSync(web).length).toBeLessThanOrEqual(350 * KiB)
+    expect(pkg.exports['./web']).toBe('./dist/lib/ghost-threads-web.js')
   })
 
   it('keeps the size budget: inpage ≤ 30 KiB, host ≤ 900 KiB', () => {

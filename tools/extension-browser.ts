@@ -7,7 +7,13 @@ import { existsSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core'
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Page,
+  type Worker,
+} from 'playwright-core'
 import { CHROME_EXTENSION_ID } from '../extension/manifest.js'
 import type { HostStatus } from '../src/shared/messengers.js'
 
@@ -205,4 +211,24 @@ export async function directRoomPeers(
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
   return direct
+}
+
+/**
+ * Debian's Chromium without the extension: what a visitor without it, or a mobile dapp
+ * browser, runs. Each context is a separate person (its own storage).
+ */
+export async function launchPlainChromium(): Promise<Browser> {
+  const executablePath = findChromium()
+  if (executablePath === undefined) throw new ChromiumMissingError()
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--allow-loopback-in-peer-connection',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-gpu',
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ],
+  })
 }

@@ -12,11 +12,13 @@ import type { HostNetwork } from './ghost-host.js'
 export async function startLibp2pNetwork(
   identity: Identity,
   settings: Settings,
+  /** Off where the browser has no RTCPeerConnection (some in-app browsers): relays only. */
+  webrtc = true,
 ): Promise<HostNetwork> {
   const network = new SpaceNetwork({
     identity,
     relays: settings.relays,
-    webrtc: true,
+    webrtc,
     allowPrivateAddresses: settings.allowPrivateAddresses,
   })
   const nodes = () => [...network.nodes().values()]

@@ -127,3 +127,13 @@ export class PromptPendingError extends GhostThreadsError {
     super(message, ErrorCode.resourceUnavailable)
   }
 }
+
+/** In-page host only: another tab of the same site already runs the node. */
+export class PageHostBusyError extends GhostThreadsError {
+  static override name = 'PageHostBusyError'
+  constructor(
+    message = 'Another tab of this site already runs Ghost Threads in the page (no extension is installed): chat in that tab, or close it and call connect() again here. With the Ghost Threads extension every tab can chat.',
+  ) {
+    super(message, ErrorCode.resourceUnavailable)
+  }
+}

@@ -9,7 +9,7 @@
  * FUZZ_RUNS scales every property (default 1: ≥ 100,000 inputs in all, the bar issue 12
  * set). Failures print fast-check's seed and shrunk counterexample.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import fc from 'fast-check'
 import { parsePermissions } from '../../src/background/permissions.js'
 import { parseChatLine } from '../../src/cli/chat-commands.js'
@@ -37,6 +37,8 @@ import { claims, edKey, forge, signature, TEST_PEER } from '../helpers/jwt-forge
 import { closeAll, joinPeer, type TestPeer } from '../helpers/room.js'
 
 const SCALE = Number(process.env.FUZZ_RUNS ?? '1')
+// Tens of thousands of inputs per property: minutes on a busy 2-core machine, not seconds.
+jest.setTimeout(300_000 * Math.max(1, SCALE))
 const runs = (n: number) => Math.max(1, Math.round(n * SCALE))
 /** Inputs generated across this file; checked against the 100,000 bar at the end. */
 let generated = 0

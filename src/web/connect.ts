@@ -1,0 +1,55 @@
+/**
+ * `connect()`: the Ghost Threads provider for a dapp, with or without the extension. The
+ * extension's provider when it is installed (it announces itself; we ask and wait a
+ * moment), else the same API with its host in this page (page-host-transport.ts), so a
+ * mobile dapp browser that cannot install extensions still chats.
+ */
+import { GhostThreadsProvider } from '../inpage/provider.js'
+import { type PageHostOptions, startPageHost } from './page-host-transport.js'
+
+export interface ConnectOptions extends PageHostOptions {
+  /** How long to wait for the extension to announce itself (default 300 ms). */
+  extensionWaitMs?: number
+  /** `page` skips the extension even when installed (tests, or a dapp's own choice). */
+  use?: 'auto' | 'page'
+}
+
+export interface Connection {
+  provider: GhostThreadsProvider
+  /** Where the host runs: the extension, or this page. */
+  kind: 'extension' | 'page'
+  /** Page host only: whether peers link directly (WebRTC) or through relays only. */
+  webrtc?: boolean
+}
+
+export const DEFAULT_EXTENSION_WAIT_MS = 300
+
+/** The extension's provider, if it announces itself within `waitMs`. */
+function extensionProvider(waitMs: number): Promise<GhostThreadsProvider | undefined> {
+  const present = (window as { ghostThreads?: GhostThreadsProvider }).ghostThreads
+  if (present?.isGhostThreads === true) return Promise.resolve(present)
+  return new Promise((resolve) => {
+    const onAnnounce = (event: Event) => {
+      const provider = (event as CustomEvent<{ provider?: GhostThreadsProvider }>).detail?.provider
+      if (provider?.isGhostThreads !== true) return
+      done(provider)
+    }
+    const timer = setTimeout(() => done(undefined), waitMs)
+    const done = (provider: GhostThreadsProvider | undefined) => {
+      clearTimeout(timer)
+      window.removeEventListener('ghostThreads:announceProvider', onAnnounce)
+      resolve(provider)
+    }
+    window.addEventListener('ghostThreads:announceProvider', onAnnounce)
+    window.dispatchEvent(new Event('ghostThreads:requestProvider'))
+  })
+}
+
+export async function connect(options: ConnectOptions = {}): Promise<Connection> {
+  if (options.use !== 'page') {
+    const provider = await extensionProvider(options.extensionWaitMs ?? DEFAULT_EXTENSION_WAIT_MS)
+    if (provider !== undefined) return { provider, kind: 'extension' }
+  }
+  const transport = await startPageHost(options)
+  return { provider: new GhostThreadsProvider(transport), kind: 'page', webrtc: transport.webrtc }
+}

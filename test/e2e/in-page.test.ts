@@ -1,0 +1,228 @@
+/**
+ * The same API without the extension: the demo dapp uses `connect()` (ghost-threads/web),
+ * which finds no extension and runs the host in the page. Real Chromium, no extension:
+ * two plain visitors chat through the relay process; a mobile-emulated visitor (device
+ * viewport, touch, mobile user agent) joins them; a page whose browser has no
+ * RTCPeerConnection chats through relays only; a second tab of a site is told by name why
+ * it gets no second node; and a browser with the extension installed gets the extension.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { type Browser, type BrowserContext, devices, type Page } from 'playwright-core'
+import { launchPlainChromium } from '../../tools/extension-browser.js'
+import { type StaticServer, serveDemo } from '../../tools/static-server.js'
+import { RelayProcess } from '../helpers/relay-process.js'
+import { PageDriver } from './page-driver.js'
+import { browserSet, postedTexts, STEP_MS } from './session.js'
+
+const SPACE = 'in-page-space'
+const ROOM = 'lobby'
+const { text } = postedTexts('web')
+
+let relay: RelayProcess
+let site: StaticServer
+let plain: Browser
+const contexts: BrowserContext[] = []
+const extensionBrowsers = browserSet(() => relay.address)
+
+/** What the page got from connect(); the driver then uses it as `window.ghostThreads`. */
+interface Connected {
+  kind: 'extension' | 'page'
+  webrtc?: boolean
+  status: string
+}
+
+/** Opens the demo in a fresh context (a person) and waits for its connect(). */
+async function visitor(options: Parameters<Browser['newContext']>[0] = {}, init?: () => void) {
+  const context = await plain.newContext(options)
+  contexts.push(context)
+  if (init !== undefined) await context.addInitScript(init)
+  const page = await context.newPage()
+  const connected = await openDemo(page)
+  // The driver's page functions call window.ghostThreads: give them the page's provider.
+  await page.evaluate(() => {
+    const w = window as unknown as {
+      ghostThreads?: unknown
+      trollbox: { connection: { provider: unknown } }
+    }
+    w.ghostThreads ??= w.trollbox.connection.provider
+  })
+  const driver = new PageDriver(
+    {
+      name: 'page host',
+      answerPrompt: () => Promise.reject(new Error('no prompt without the extension')),
+      hostStatus: () => Promise.reject(new Error('no host status without the extension')),
+    },
+    page,
+  )
+  return { driver, connected, page, context }
+}
+
+async function openDemo(page: Page): Promise<Connected> {
+  await page.goto(`${site.url}/index.html?relay=${encodeURIComponent(relay.address)}`)
+  await page.waitForFunction(
+    () =>
+      'trollbox' in window || /\(\d+\)/.test(document.getElementById('status')?.textContent ?? ''),
+  )
+  return page.evaluate(() => {
+    const w = window as unknown as {
+      trollbox?: { connection: { kind: 'extension' | 'page'; webrtc?: boolean } }
+    }
+    return {
+      kind: w.trollbox?.connection.kind ?? 'page',
+      ...(w.trollbox?.connection.webrtc === undefined
+        ? {}
+        : { webrtc: w.trollbox.connection.webrtc }),
+      status: document.getElementById('status')?.textContent ?? '',
+    }
+  })
+}
+
+beforeAll(async () => {
+  relay = await RelayProcess.start()
+  site = await serveDemo()
+  plain = await launchPlainChromium()
+}, STEP_MS)
+
+afterAll(async () => {
+  await Promise.all(contexts.map((context) => context.close().catch(() => undefined)))
+  await plain?.close()
+  await extensionBrowsers.closeAll()
+  await site?.close()
+  await relay?.stop()
+}, STEP_MS)
+
+describe('the same API without the extension (connect() from ghost-threads/web)', () => {
+  let alice: Awaited<ReturnType<typeof visitor>>
+  let bob: Awaited<ReturnType<typeof visitor>>
+  let aliceDid = ''
+  let bobDid = ''
+
+  it(
+    'two plain visitors get the host in the page, open a space without a prompt, and chat',
+    async () => {
+      alice = await visitor()
+      bob = await visitor()
+      expect(alice.connected).toMatchObject({ kind: 'page', webrtc: true })
+      expect(alice.connected.status).toContain('runs in this page')
+      expect(alice.connected.status).toContain('its scripts can read it')
+      const a = await alice.driver.openSpace(SPACE)
+      const b = await bob.driver.openSpace(SPACE)
+      aliceDid = (a as { did: string }).did
+      bobDid = (b as { did: string }).did
+      expect(aliceDid).toMatch(/^did:key:z/)
+      expect(bobDid).not.toBe(aliceDid)
+      await alice.driver.join(ROOM)
+      await bob.driver.join(ROOM)
+      await alice.driver.waitForLog('bob joined', (e) => e[0] === 'joined' && e[1] === bobDid)
+      const hello = text('hello')
+      await alice.driver.post(hello)
+      await bob.driver.waitForMessage(hello)
+      const reply = text('reply')
+      await bob.driver.post(reply, aliceDid)
+      await alice.driver.waitForLog(
+        'the DM',
+        (e) => e[0] === 'message' && e[2] === reply && e[3] === aliceDid,
+      )
+      // The same identity for the site after a reload: the seed is in the site's storage.
+      await alice.page.reload()
+      await openDemo(alice.page)
+      await alice.page.evaluate(() => {
+        const w = window as unknown as {
+          ghostThreads?: unknown
+          trollbox: { connection: { provider: unknown } }
+        }
+        w.ghostThreads ??= w.trollbox.connection.provider
+      })
+      expect(await alice.driver.openSpace(SPACE)).toEqual({ did: aliceDid })
+      await alice.driver.join(ROOM)
+    },
+    STEP_MS * 2,
+  )
+
+  it(
+    'a mobile-emulated visitor (viewport, touch, mobile user agent) joins and chats',
+    async () => {
+      const phone = await visitor({ ...devices['Pixel 7'] })
+      expect(
+        await phone.page.evaluate(() => [
+          navigator.userAgent,
+          'ontouchstart' in window,
+          screen.width,
+        ]),
+      ).toEqual([expect.stringContaining('Mobile'), true, devices['Pixel 7'].viewport.width])
+      expect(phone.connected.kind).toBe('page')
+      await phone.driver.openSpace(SPACE)
+      await phone.driver.join(ROOM)
+      const fromPhone = text('from-phone')
+      await phone.driver.post(fromPhone)
+      await bob.driver.waitForMessage(fromPhone)
+      const toPhone = text('to-phone')
+      await bob.driver.post(toPhone)
+      await phone.driver.waitForMessage(toPhone)
+    },
+    STEP_MS,
+  )
+
+  it(
+    'a browser without RTCPeerConnection chats through the relays only',
+    async () => {
+      const noRtc = await visitor({}, () => {
+        for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection'])
+          Reflect.deleteProperty(window, name)
+      })
+      expect(await noRtc.page.evaluate(() => typeof RTCPeerConnection)).toBe('undefined')
+      expect(noRtc.connected).toMatchObject({ kind: 'page', webrtc: false })
+      expect(noRtc.connected.status).toContain('relays only')
+      await noRtc.driver.openSpace(SPACE)
+      await noRtc.driver.join(ROOM)
+      const viaRelay = text('via-relay')
+      await noRtc.driver.post(viaRelay)
+      await bob.driver.waitForMessage(viaRelay)
+      const back = text('back')
+      await bob.driver.post(back)
+      await noRtc.driver.waitForMessage(back)
+    },
+    STEP_MS,
+  )
+
+  it(
+    'a second tab of the site is told by name why it gets no second node',
+    async () => {
+      const second = await bob.context.newPage()
+      await second.goto(`${site.url}/index.html?relay=${encodeURIComponent(relay.address)}`)
+      await second.waitForFunction(() =>
+        /\(-32002\)/.test(document.getElementById('status')?.textContent ?? ''),
+      )
+      const status = await second.evaluate(() => document.getElementById('status')?.textContent)
+      expect(status).toContain('PageHostBusyError')
+      expect(status).toContain('Another tab of this site already runs Ghost Threads')
+      await second.close()
+    },
+    STEP_MS,
+  )
+
+  it(
+    'a browser with the extension installed gets the extension, not a page host',
+    async () => {
+      const withExtension = await extensionBrowsers.launch('web-extension')
+      const page = await withExtension.open(`${site.url}/index.html`)
+      await page.waitForFunction(() => 'trollbox' in window)
+      expect(
+        await page.evaluate(() => {
+          const w = window as unknown as {
+            ghostThreads: unknown
+            trollbox: { connection: { kind: string; provider: unknown } }
+          }
+          return {
+            kind: w.trollbox.connection.kind,
+            same: w.trollbox.connection.provider === w.ghostThreads,
+          }
+        }),
+      ).toEqual({ kind: 'extension', same: true })
+      expect(await page.evaluate(() => document.getElementById('status')?.textContent)).toBe(
+        'Ghost Threads is here. Join the room to chat.',
+      )
+    },
+    STEP_MS,
+  )
+})

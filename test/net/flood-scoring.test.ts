@@ -137,7 +137,6 @@ describe('a peer flooding valid messages from fresh DIDs', () => {
     }
     const started = Date.now()
     for (const message of messages) await node.services.pubsub.publish(topic, message)
-    const elapsedS = (Date.now() - started) / 1000
 
     const limited = () =>
       net.relay.metric('ghost_relay_messages_total{verdict="reject",reason="rate-limited-peer"}')
@@ -151,9 +150,12 @@ describe('a peer flooding valid messages from fresh DIDs', () => {
       what: "bob's post after the flood",
     })
     const accepted = alice.events.texts().filter((t) => String(t).startsWith('flood')).length
-    // At most the burst and what refilled while it was sent (plus a second's slack).
-    const allowed = PEER_RATE_LIMIT.burst + PEER_RATE_LIMIT.perSecond * (elapsedS + 1)
+    // At most the burst and what refilled since the first was sent: a busy relay is still
+    // validating the queue after the sender is done, and refilling meanwhile.
+    const sinceFirstS = (Date.now() - started) / 1000
+    const allowed = PEER_RATE_LIMIT.burst + PEER_RATE_LIMIT.perSecond * sinceFirstS
     expect(accepted).toBeLessThanOrEqual(allowed)
+    expect(accepted).toBeLessThan(total)
     expect(accepted).toBeGreaterThan(0)
     // Before, each member limited its relay connection as one peer, and refused honest
     // messages once a flood had passed through it.

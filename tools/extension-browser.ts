@@ -65,7 +65,7 @@ export interface ExtensionBrowser {
   answerPrompt(
     allow: boolean,
     action: () => Promise<unknown>,
-  ): Promise<{ origin: string; space: string; did: string }>
+  ): Promise<{ origin: string; space: string; did: string; relays: string[] }>
   close(): Promise<void>
 }
 
@@ -167,7 +167,7 @@ export async function answerPrompt(
   browser: ExtensionBrowser,
   allow: boolean,
   action: () => Promise<unknown>,
-): Promise<{ origin: string; space: string; did: string }> {
+): Promise<{ origin: string; space: string; did: string; relays: string[] }> {
   const prompt = browser.context.waitForEvent('page', {
     predicate: (page) => page.url().includes('/prompt.html'),
     timeout: 10_000,
@@ -180,6 +180,7 @@ export async function answerPrompt(
     origin: (await page.getByTestId('origin').textContent()) ?? '',
     space: (await page.getByTestId('space').textContent()) ?? '',
     did: (await page.getByTestId('did').textContent()) ?? '',
+    relays: await page.getByTestId('relays').locator('li').allTextContents(),
   }
   // The prompt closes its window as soon as the router has the answer, sometimes before
   // Playwright has finished its click bookkeeping: a closed page means the click landed.

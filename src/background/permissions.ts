@@ -17,7 +17,15 @@ export const PERMISSIONS_KEY = 'permissions'
 
 const Stored = z.record(
   z.string(),
-  z.record(z.string(), z.object({ decision: z.enum(['allow', 'deny']), at: z.number() })),
+  z.record(
+    z.string(),
+    z.object({
+      decision: z.enum(['allow', 'deny']),
+      at: z.number(),
+      /** Relays the site named and the user allowed with the space. */
+      relays: z.array(z.string()).optional(),
+    }),
+  ),
 )
 type Stored = z.infer<typeof Stored>
 
@@ -47,9 +55,21 @@ export class PermissionStore {
       .map(([space]) => space)
   }
 
-  async decide(origin: string, space: string, decision: Decision): Promise<void> {
+  /** The relays the user allowed `origin` to name for `space`. */
+  async relaysFor(origin: string, space: string): Promise<string[]> {
+    const entry = (await this.read())[origin]?.[space]
+    return entry?.decision === 'allow' ? (entry.relays ?? []) : []
+  }
+
+  async decide(
+    origin: string,
+    space: string,
+    decision: Decision,
+    relays: string[] = [],
+  ): Promise<void> {
     await this.update((all) => {
-      all[origin] = { ...all[origin], [space]: { decision, at: this.now() } }
+      const entry = { decision, at: this.now(), ...(relays.length > 0 ? { relays } : {}) }
+      all[origin] = { ...all[origin], [space]: entry }
     })
   }
 
@@ -67,7 +87,7 @@ export class PermissionStore {
   async list(): Promise<PermissionEntry[]> {
     const all = await this.read()
     return Object.entries(all).flatMap(([origin, spaces]) =>
-      Object.entries(spaces).map(([space, entry]) => ({ origin, space, ...entry })),
+      Object.entries(spaces).map(([space, { decision, at }]) => ({ origin, space, decision, at })),
     )
   }
 

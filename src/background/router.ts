@@ -261,7 +261,8 @@ export class Router {
           ? new UnsupportedMethodError(parsed.message)
           : new InvalidRequestError(parsed.message)
       }
-      if (parsed.method === 'openSpace') return this.openSpace(owner.origin, parsed.params.space)
+      if (parsed.method === 'openSpace')
+        return this.openSpace(owner.origin, parsed.params.space, parsed.params.relays)
       const allowedSpaces = await this.init.permissions.allowedSpaces(owner.origin)
       if (parsed.method === 'joinThread') {
         const { space } = parsed.params
@@ -277,13 +278,26 @@ export class Router {
         method: parsed.method,
         params: parsed.params,
         allowedSpaces,
+        ...(parsed.method === 'joinThread'
+          ? {
+              spaceRelays: await this.init.permissions.relaysFor(owner.origin, parsed.params.space),
+            }
+          : {}),
       })
       if (!outcome.ok) throw new ForwardedError(outcome.error)
       return outcome.result
     })
   }
 
-  private async openSpace(origin: string, space: string): Promise<{ space: string; did: string }> {
+  /**
+   * Asks the user once per origin and space, and again when the site names relays the
+   * user has not allowed it yet (like a wallet asked to add a chain).
+   */
+  private async openSpace(
+    origin: string,
+    space: string,
+    relays: string[] = [],
+  ): Promise<{ space: string; did: string }> {
     const decision = await this.init.permissions.decision(origin, space)
     if (decision === 'deny') {
       throw new UserRejectedError(
@@ -292,8 +306,11 @@ export class Router {
     }
     const did = await this.init.host.did({ space })
     if (!did.ok) throw new ForwardedError(did.error)
-    if (decision === 'allow') return { space, did: did.result }
-    const answer = await this.init.prompts.ask({ origin, space, did: did.result })
+    const granted = await this.init.permissions.relaysFor(origin, space)
+    const unseen = relays.filter((relay) => !granted.includes(relay))
+    if (decision === 'allow' && unseen.length === 0) return { space, did: did.result }
+    const asked = [...granted, ...unseen]
+    const answer = await this.init.prompts.ask({ origin, space, did: did.result, relays: asked })
     if (answer === 'busy') {
       throw new PromptPendingError(
         `${origin} already has a permission prompt open; wait for the user's answer to it before asking for "${space}"`,
@@ -304,7 +321,13 @@ export class Router {
         `The user closed the prompt without allowing the space "${space}"; it counts as a refusal for ${PROMPT_DISMISSED_MS / 1000} s, ask again after that (best from a user's click)`,
       )
     }
-    await this.init.permissions.decide(origin, space, answer)
+    if (answer === 'deny' && decision === 'allow') {
+      // Allowed before, without these relays: the grant stands, the relays do not.
+      throw new UserRejectedError(
+        `The user did not allow ${origin} the relays ${unseen.join(', ')}; call openSpace("${space}") without them to chat through the user's own relays`,
+      )
+    }
+    await this.init.permissions.decide(origin, space, answer, answer === 'allow' ? asked : [])
     if (answer === 'deny') {
       throw new UserRejectedError(
         `The user denied ${origin} the space "${space}"; they can change this in the Ghost Threads popup`,

@@ -37,6 +37,8 @@ export interface HostNetwork {
   directSubscribers(topic: string): number
   /** Dials every relay that is not connected now, instead of at its next backoff step. */
   redial(): void
+  /** Relays a site named for a space (and the user allowed), beside the user's own. */
+  addSpaceRelays?(space: string, relays: string[]): Promise<void>
   stop(): Promise<void>
 }
 
@@ -96,10 +98,18 @@ export class GhostHost {
    * A page's call on its threads. `allowedSpaces` are the spaces the router found the
    * page's origin allowed to use right now: a grant revoked since the join stops the page.
    */
-  async call(owner: Owner, method: ThreadMethod, params: unknown, allowedSpaces: string[]) {
+  async call(
+    owner: Owner,
+    method: ThreadMethod,
+    params: unknown,
+    allowedSpaces: string[],
+    spaceRelays: string[] = [],
+  ) {
     const call = threadCall(method, params)
     if (call.method === 'joinThread') {
       if (!allowedSpaces.includes(call.params.space)) throw new UnauthorizedError()
+      if (spaceRelays.length > 0)
+        await (await this.network).addSpaceRelays?.(call.params.space, spaceRelays)
     } else {
       const lease = this.leases.get(call.params.thread, owner)
       if (!allowedSpaces.includes(lease.thread.space)) {

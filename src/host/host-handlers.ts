@@ -24,8 +24,8 @@ export class HostSenderRefusedError extends Error {
 
 export function hostEndpoint(host: GhostHost): HostEndpoint {
   return {
-    call: ({ owner, method, params, allowedSpaces }) =>
-      host.call(owner, method, params, allowedSpaces),
+    call: ({ owner, method, params, allowedSpaces, spaceRelays }) =>
+      host.call(owner, method, params, allowedSpaces, spaceRelays),
     did: ({ space }) => host.did(space),
     // An origin is released when the user revoked it; anything else when a page went away.
     release: (selector) => host.release(selector, 'origin' in selector ? REVOKED : 'page-gone'),

@@ -37,6 +37,7 @@ export async function startLibp2pNetwork(
         return sum + node.transport.subscribers(topic).filter((peer) => direct.has(peer)).length
       }, 0),
     redial: () => network.redialNow(),
+    addSpaceRelays: (space, relays) => network.addSpaceRelays(space, relays),
     stop: () => network.stop(),
   }
 }

@@ -58,10 +58,18 @@ export class GhostThreadsProvider {
     return this.transport.request(args.method, args.params ?? {})
   }
 
-  /** Asks the user (once per site and space) and resolves to the space with its DID. */
-  async openSpace(name: string): Promise<PageSpace> {
+  /**
+   * Asks the user (once per site and space) and resolves to the space with its DID.
+   * `relays`: the site's own relays for its rooms (WebSockets multiaddrs, at most 4); the
+   * user sees them in the prompt, and the rooms use them beside the user's own.
+   */
+  async openSpace(name: string, options: { relays?: string[] } = {}): Promise<PageSpace> {
     assertValidName('space', name)
-    const opened = await this.call('openSpace', { space: name })
+    const relays = options?.relays
+    const opened = await this.call(
+      'openSpace',
+      relays === undefined ? { space: name } : { space: name, relays },
+    )
     return new PageSpace(opened.space, opened.did, this)
   }
 

@@ -34,6 +34,8 @@ export class SpaceNetwork {
   private readonly idleTimers = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly stopping = new Set<Promise<void>>()
   private relays: string[]
+  /** Relays sites named for a space (allowed by the user), beside `relays`. */
+  private readonly spaceRelays = new Map<string, string[]>()
   private stopped = false
 
   constructor(private readonly init: SpaceNetworkInit) {
@@ -64,12 +66,33 @@ export class SpaceNetwork {
     const connected = new Set<string>()
     for (const node of this.started.values())
       for (const relay of node.relays.list()) if (relay.connected) connected.add(relay.address)
-    return this.relays.map((address) => ({ address, connected: connected.has(address) }))
+    const named = [...this.spaceRelays.keys()].flatMap((space) => this.relaysOf(space))
+    return [...new Set([...this.relays, ...named])].map((address) => ({
+      address,
+      connected: connected.has(address),
+    }))
   }
 
   async setRelays(relays: string[]): Promise<void> {
     this.relays = relays
-    await Promise.all([...this.started.values()].map((node) => node.relays.setRelays(relays)))
+    await Promise.all(
+      [...this.started].map(([space, node]) => node.relays.setRelays(this.relaysOf(space))),
+    )
+  }
+
+  /** A site's relays for `space`: its node holds them beside the user's own from now on. */
+  async addSpaceRelays(space: string, relays: string[]): Promise<void> {
+    const known = this.spaceRelays.get(space) ?? []
+    const added = relays.filter((relay) => !known.includes(relay))
+    if (added.length === 0) return
+    this.spaceRelays.set(space, [...known, ...added])
+    await this.started.get(space)?.relays.setRelays(this.relaysOf(space))
+  }
+
+  /** The user's relays, then those sites named for `space`. */
+  private relaysOf(space: string): string[] {
+    const extra = (this.spaceRelays.get(space) ?? []).filter((r) => !this.relays.includes(r))
+    return [...this.relays, ...extra]
   }
 
   redialNow(): void {
@@ -97,7 +120,11 @@ export class SpaceNetwork {
     if (node === undefined) {
       // No privateKey: libp2p makes a fresh one, so the peer id is this space's alone.
       const { idleStopMs: _, ...init } = this.init
-      node = startGhostNode({ ...init, relays: this.relays, onIdle: () => this.idle(space) })
+      node = startGhostNode({
+        ...init,
+        relays: this.relaysOf(space),
+        onIdle: () => this.idle(space),
+      })
       this.starting.set(space, node)
       node.then(
         (running) => this.started.set(space, running),

@@ -10,6 +10,7 @@ import { MAX_BACKLOG_LIMIT, MAX_JSON_DEPTH, NAME_PATTERN } from '../core/constan
 import { nestsDeeperThan } from '../core/json-depth.js'
 import type { Post } from '../core/post.js'
 import { DidKey } from '../core/schema.js'
+import { RelayAddress } from './settings.js'
 
 const NAME_RULE = 'must be 1–64 characters of A-Z, a-z, 0-9, _ and -'
 export const SpaceName = z.string().regex(NAME_PATTERN, `the space name ${NAME_RULE}`)
@@ -18,8 +19,14 @@ export const RoomName = z.string().regex(NAME_PATTERN, `the room name ${NAME_RUL
 export const ThreadHandle = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a thread handle')
 const PostCount = z.number().int().min(1).max(MAX_BACKLOG_LIMIT)
 
+/** Relays a dapp may name for its rooms (the user sees them in the prompt). */
+export const MAX_DAPP_RELAYS = 4
+
 export const DAPP_METHODS = {
-  openSpace: z.strictObject({ space: SpaceName }),
+  openSpace: z.strictObject({
+    space: SpaceName,
+    relays: z.array(RelayAddress).min(1).max(MAX_DAPP_RELAYS).optional(),
+  }),
   joinThread: z.strictObject({
     space: SpaceName,
     room: RoomName,

@@ -46,6 +46,8 @@ export interface HostCall {
   params: unknown
   /** The spaces the owner's origin is allowed to use now (the router's permissions). */
   allowedSpaces: string[]
+  /** joinThread: the relays the user allowed this origin to name for the space. */
+  spaceRelays?: string[]
 }
 
 /** What the popup and tests may read about the host. Never message text. */
@@ -84,6 +86,8 @@ export interface PromptDetails {
   origin: string
   space: string
   did: string
+  /** Relays the site named for its rooms, beside the user's own (none: the user's only). */
+  relays: string[]
 }
 
 /** Extension pages (the popup, settings) → router: what a person may see and change. */

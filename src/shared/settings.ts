@@ -8,7 +8,7 @@ import { DidKey } from '../core/schema.js'
 /** `npm run relay` on this machine. Without `/p2p/…` the relay's id is learnt on connect. */
 export const DEFAULT_RELAYS = ['/ip4/127.0.0.1/tcp/4040/ws']
 
-const RelayAddress = z.string().refine((value) => {
+export const RelayAddress = z.string().refine((value) => {
   try {
     return multiaddr(value)
       .getComponents()

@@ -41,6 +41,21 @@ export function PermissionPrompt({ details, onDecide, busy = false }: Permission
           {details.did}
         </p>
       </div>
+      {details.relays.length > 0 && (
+        <div class="relays" data-testid="relays">
+          <p>
+            Its rooms also go through the site's own relays (they see who is in the room and what is
+            said there, like your own relays do):
+          </p>
+          <ul>
+            {details.relays.map((relay) => (
+              <li key={relay}>
+                <code>{relay}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <p class="note">
         Messages are signed with this identity and sent peer to peer. Nothing is stored; people in
         the room see what you post while they are online.

@@ -81,6 +81,8 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
     },
   })
   const opened = new Set<string>()
+  /** Relays the page named per space at openSpace (the page host's user is the site). */
+  const named = new Map<string, string[]>()
 
   const serve = async (method: string, params: unknown): Promise<unknown> => {
     const parsed = parseDappRequest(method, params)
@@ -90,10 +92,13 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
         : new InvalidRequestError(parsed.message)
     }
     if (parsed.method === 'openSpace') {
-      opened.add(parsed.params.space)
-      return { space: parsed.params.space, did: await host.did(parsed.params.space) }
+      const { space, relays = [] } = parsed.params
+      opened.add(space)
+      named.set(space, [...new Set([...(named.get(space) ?? []), ...relays])])
+      return { space, did: await host.did(space) }
     }
-    return host.call(owner, parsed.method, parsed.params, [...opened])
+    const spaceRelays = parsed.method === 'joinThread' ? named.get(parsed.params.space) : undefined
+    return host.call(owner, parsed.method, parsed.params, [...opened], spaceRelays)
   }
 
   return {

@@ -14,7 +14,7 @@ export interface DrivenBrowser {
   answerPrompt(
     allow: boolean,
     action: () => Promise<unknown>,
-  ): Promise<{ origin: string; space: string; did: string }>
+  ): Promise<{ origin: string; space: string; did: string; relays?: string[] }>
   hostStatus(): Promise<HostStatus>
 }
 
@@ -28,6 +28,7 @@ interface PageGlobals {
   ghostThreads: {
     openSpace(
       name: string,
+      options?: { relays?: string[] },
     ): Promise<{ did: string; joinThread(room: string, o: object): Promise<unknown> }>
     request(args: { method: string; params?: unknown }): Promise<unknown>
   }
@@ -67,18 +68,22 @@ export class PageDriver<
    * page and awaited after the prompt closed: puppeteer's BiDi ends an evaluation that is
    * still waiting when a new window opens ("Target closed").
    */
-  async openSpaceWithPrompt(space: string, allow: boolean) {
+  async openSpaceWithPrompt(space: string, allow: boolean, relays?: string[]) {
     const prompt = await this.browser.answerPrompt(allow, () =>
-      this.page.evaluate((name) => {
-        const w = window as unknown as PageGlobals
-        w.__opening = w.ghostThreads.openSpace(name).then(
-          (opened) => {
-            w.__space = opened
-            return { did: opened.did }
-          },
-          (err: CaughtError) => ({ name: err.name, code: err.code, message: err.message }),
-        )
-      }, space),
+      this.page.evaluate(
+        ([name, named]) => {
+          const w = window as unknown as PageGlobals
+          const options = named === null ? {} : { relays: named }
+          w.__opening = w.ghostThreads.openSpace(name, options).then(
+            (opened) => {
+              w.__space = opened
+              return { did: opened.did }
+            },
+            (err: CaughtError) => ({ name: err.name, code: err.code, message: err.message }),
+          )
+        },
+        [space, relays ?? null] as const,
+      ),
     )
     const outcome = await this.page.evaluate(() => (window as unknown as PageGlobals).__opening)
     return { prompt, outcome }

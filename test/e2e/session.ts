@@ -21,13 +21,17 @@ export function postedTexts(prefix: string) {
   return { said, text }
 }
 
-/** Browsers with the extension, each set to `relay()`'s address before any page uses it. */
-export function browserSet(relay: () => string) {
+/** Browsers with the extension, each set to `relay()`'s address(es) before any page uses it. */
+export function browserSet(relay: () => string | string[]) {
   const browsers: ExtensionBrowser[] = []
   return {
     browsers,
     async launch(name: string): Promise<ExtensionBrowser> {
-      const browser = await launchExtensionBrowser({ name, relays: [relay()] })
+      const relays = relay()
+      const browser = await launchExtensionBrowser({
+        name,
+        relays: typeof relays === 'string' ? [relays] : relays,
+      })
       browsers.push(browser)
       return browser
     },

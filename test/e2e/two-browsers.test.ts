@@ -77,6 +77,7 @@ describe('two people in real Chromium with the extension', () => {
         origin: site.url,
         space: SPACE,
         did: expect.stringMatching(/^did:key:z/),
+        relays: [],
       })
       expect(a.outcome).toEqual({ did: a.prompt.did })
       expect(b.outcome).toEqual({ did: b.prompt.did })

@@ -94,7 +94,12 @@ describe('openSpace and permissions', () => {
       { id: windows.lastRequest() },
       extensionSender('prompt.html'),
     )
-    expect(details).toEqual({ origin: A, space: 'chat', did: expect.stringMatching(/^did:key:/) })
+    expect(details).toEqual({
+      origin: A,
+      space: 'chat',
+      did: expect.stringMatching(/^did:key:/),
+      relays: [],
+    })
     await answer(true)
     expect(await opening).toEqual({ ok: true, result: { space: 'chat', did: details?.did } })
     expect(windows.closed).toEqual([1])
@@ -104,6 +109,54 @@ describe('openSpace and permissions', () => {
     expect(await permissions.list()).toEqual([
       { origin: A, space: 'chat', decision: 'allow', at: 1_000 },
     ])
+  })
+
+  it('shows the relays a site names, keeps them with the grant, asks again for new ones, and gives them to the host at joinThread', async () => {
+    const R1 =
+      '/dns4/r1.example.com/tcp/443/wss/p2p/12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
+    const R2 = '/dns4/r2.example.com/tcp/443/wss'
+    const details = async () =>
+      router.handlers['prompt:details'](
+        { id: windows.lastRequest() },
+        extensionSender('prompt.html'),
+      )
+    const first = call('openSpace', { space: 'chat', relays: [R1] })
+    await flush()
+    expect((await details())?.relays).toEqual([R1])
+    await answer(true)
+    expect(await first).toMatchObject({ ok: true })
+    // The same relays again: no prompt. Another one: a prompt listing both.
+    expect(await call('openSpace', { space: 'chat', relays: [R1] })).toMatchObject({ ok: true })
+    expect(windows.opened).toHaveLength(1)
+    const second = call('openSpace', { space: 'chat', relays: [R2] })
+    await flush()
+    expect(windows.opened).toHaveLength(2)
+    expect((await details())?.relays).toEqual([R1, R2])
+    // Declined: the space stays allowed with the relays allowed before, and the site is told.
+    await answer(false)
+    expect(failure(await second)).toMatchObject({
+      name: 'UserRejectedError',
+      message: expect.stringContaining(R2),
+    })
+    expect(await permissions.decision(A, 'chat')).toBe('allow')
+    expect(await permissions.relaysFor(A, 'chat')).toEqual([R1])
+    // joinThread hands the host the origin's relays for that space; other calls do not.
+    await call('joinThread', { space: 'chat', room: 'lobby' })
+    expect(host.calls.at(-1)).toMatchObject({ method: 'joinThread', spaceRelays: [R1] })
+    // Another origin gets none of them.
+    await permissions.decide(B, 'chat', 'allow')
+    await call('joinThread', { space: 'chat', room: 'lobby' }, pageSender(B))
+    expect(host.calls.at(-1)).toMatchObject({ method: 'joinThread', spaceRelays: [] })
+    // Not a relay address, or too many: refused by name before any prompt.
+    const bad = [
+      await call('openSpace', { space: 'other', relays: ['https://relay.example.com'] }),
+      await call('openSpace', { space: 'other', relays: [R1, R2, R1, R2, R1] }),
+      await call('openSpace', { space: 'other', relays: [] }),
+    ]
+    expect(bad.map((outcome) => failure(outcome)?.name)).toEqual(
+      Array(3).fill('InvalidRequestError'),
+    )
+    expect(windows.opened).toHaveLength(2)
   })
 
   it('two tabs asking at once share one prompt and its answer', async () => {

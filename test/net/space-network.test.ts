@@ -87,4 +87,31 @@ describe("a space's node", () => {
     expect(node?.libp2p.status).toBe('started')
     expect(poker.isOpen).toBe(true)
   }, 30_000)
+
+  it("uses the relays a site named for a space beside the user's (none here), and only for that space", async () => {
+    const spaces = new SpaceNetwork({
+      relays: [],
+      webrtc: false,
+      identity: createSeedIdentity(generateSeed()),
+      timings: NET_TIMINGS,
+      idleStopMs: IDLE_STOP_MS,
+    })
+    networks.push(spaces)
+    await spaces.addSpaceRelays('named', [net.relay.address])
+    const named = await (await spaces.openSpace('named')).joinThread('lobby', { ghost: true })
+    const other = await net.join('lobby', { space: 'named' })
+    await waitFor(() => other.events.joined.includes(named.did), {
+      timeoutMs: 10_000,
+      what: "a member on the site's relay to see us join",
+    })
+    await named.post('through the named relay')
+    await waitFor(() => other.events.texts().includes('through the named relay'), {
+      timeoutMs: 10_000,
+      what: 'the post through the named relay',
+    })
+    expect(spaces.relayList()).toEqual([{ address: net.relay.address, connected: true }])
+    // Another space of the same network has no relays: its node reaches nobody.
+    await (await spaces.openSpace('unnamed')).joinThread('lobby', { ghost: true })
+    expect(spaces.nodes().get('unnamed')?.relays.connected()).toEqual([])
+  }, 40_000)
 })

@@ -195,7 +195,7 @@ describe('PermissionPrompt', () => {
     const choices: boolean[] = []
     const { container } = render(
       <PermissionPrompt
-        details={{ origin: HOSTILE, space: 'dao', did: 'did:key:z6Mkexample' }}
+        details={{ origin: HOSTILE, space: 'dao', did: 'did:key:z6Mkexample', relays: [] }}
         onDecide={(allow) => choices.push(allow)}
       />,
     )
@@ -210,6 +210,29 @@ describe('PermissionPrompt', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Deny' }))
     fireEvent.click(screen.getByRole('button', { name: 'Allow' }))
     expect(choices).toEqual([false, true])
+    // No relays named: nothing about them.
+    expect(screen.queryByTestId('relays')).toBeNull()
+  })
+
+  it('lists the relays a site names, as text', () => {
+    const relay =
+      '/dns4/relay.example.com/tcp/443/wss/p2p/12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
+    render(
+      <PermissionPrompt
+        details={{
+          origin: 'https://a.example',
+          space: 'dao',
+          did: 'did:key:z6Mkexample',
+          relays: [relay, HOSTILE],
+        }}
+        onDecide={() => {}}
+      />,
+    )
+    const listed = [...screen.getByTestId('relays').querySelectorAll('li')].map(
+      (li) => li.textContent,
+    )
+    expect(listed).toEqual([relay, HOSTILE])
+    expect(screen.getByTestId('relays').querySelector('img')).toBeNull()
   })
 
   it('says when the request expired', () => {

@@ -33,9 +33,14 @@ export class ChromiumMissingError extends Error {
 }
 
 export function findChromium(): string | undefined {
-  const fromEnv = process.env.GHOST_THREADS_CHROMIUM
+  return findBrowser('GHOST_THREADS_CHROMIUM', CHROMIUM_CANDIDATES)
+}
+
+/** `envVar`'s binary when set (and present), else the first candidate on disk. */
+export function findBrowser(envVar: string, candidates: string[]): string | undefined {
+  const fromEnv = process.env[envVar]
   if (fromEnv !== undefined && fromEnv !== '') return existsSync(fromEnv) ? fromEnv : undefined
-  return CHROMIUM_CANDIDATES.find((path) => existsSync(path))
+  return candidates.find((path) => existsSync(path))
 }
 
 export interface LaunchOptions {

@@ -13,6 +13,7 @@ import type { Page as PlaywrightPage } from 'playwright-core'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 import { FIREFOX_EXTENSION_ID } from '../extension/manifest.js'
 import type { HostStatus } from '../src/shared/messengers.js'
+import { findBrowser } from './extension-browser.js'
 
 export const FIREFOX_DIST = resolve(import.meta.dirname, '../dist/firefox')
 const FIREFOX_CANDIDATES = ['/usr/bin/firefox-esr', '/usr/bin/firefox']
@@ -29,9 +30,7 @@ export class FirefoxMissingError extends Error {
 }
 
 export function findFirefox(): string | undefined {
-  const fromEnv = process.env.GHOST_THREADS_FIREFOX
-  if (fromEnv !== undefined && fromEnv !== '') return existsSync(fromEnv) ? fromEnv : undefined
-  return FIREFOX_CANDIDATES.find((path) => existsSync(path))
+  return findBrowser('GHOST_THREADS_FIREFOX', FIREFOX_CANDIDATES)
 }
 
 /** What the page drivers need of a page: Playwright's `evaluate`, which this one mirrors. */

@@ -11,7 +11,7 @@ import { type Browser, type BrowserContext, devices, type Page } from 'playwrigh
 import { launchPlainChromium } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
-import { PageDriver } from './page-driver.js'
+import { type DrivenBrowser, PageDriver } from './page-driver.js'
 import { browserSet, postedTexts, STEP_MS } from './session.js'
 
 const SPACE = 'in-page-space'
@@ -55,6 +55,22 @@ async function visitor(options: Parameters<Browser['newContext']>[0] = {}, init?
     page,
   )
   return { driver, connected, page, context }
+}
+
+/** `newcomer` opens the space, joins the room, and trades a post each way with `member`. */
+async function joinsAndChatsWith(
+  newcomer: PageDriver<DrivenBrowser>,
+  member: PageDriver<DrivenBrowser>,
+  label: string,
+) {
+  await newcomer.openSpace(SPACE)
+  await newcomer.join(ROOM)
+  const there = text(`from-${label}`)
+  await newcomer.post(there)
+  await member.waitForMessage(there)
+  const back = text(`to-${label}`)
+  await member.post(back)
+  await newcomer.waitForMessage(back)
 }
 
 async function openDemo(page: Page): Promise<Connected> {
@@ -151,14 +167,7 @@ describe('the same API without the extension (connect() from ghost-threads/web)'
         ]),
       ).toEqual([expect.stringContaining('Mobile'), true, devices['Pixel 7'].viewport.width])
       expect(phone.connected.kind).toBe('page')
-      await phone.driver.openSpace(SPACE)
-      await phone.driver.join(ROOM)
-      const fromPhone = text('from-phone')
-      await phone.driver.post(fromPhone)
-      await bob.driver.waitForMessage(fromPhone)
-      const toPhone = text('to-phone')
-      await bob.driver.post(toPhone)
-      await phone.driver.waitForMessage(toPhone)
+      await joinsAndChatsWith(phone.driver, bob.driver, 'phone')
     },
     STEP_MS,
   )
@@ -173,14 +182,7 @@ describe('the same API without the extension (connect() from ghost-threads/web)'
       expect(await noRtc.page.evaluate(() => typeof RTCPeerConnection)).toBe('undefined')
       expect(noRtc.connected).toMatchObject({ kind: 'page', webrtc: false })
       expect(noRtc.connected.status).toContain('relays only')
-      await noRtc.driver.openSpace(SPACE)
-      await noRtc.driver.join(ROOM)
-      const viaRelay = text('via-relay')
-      await noRtc.driver.post(viaRelay)
-      await bob.driver.waitForMessage(viaRelay)
-      const back = text('back')
-      await bob.driver.post(back)
-      await noRtc.driver.waitForMessage(back)
+      await joinsAndChatsWith(noRtc.driver, bob.driver, 'no-rtc')
     },
     STEP_MS,
   )

@@ -1,0 +1,119 @@
+/**
+ * Wallet links: a member's DID in one space, vouched for by an Ethereum account. The
+ * account signs (EIP-191 `personal_sign`) a Sign-In with Ethereum message (EIP-4361)
+ * naming the dapp's origin as domain, a chain id, a nonce, issued-at and expiration, and
+ * among its Resources the DID and the space. The link travels in `join` and `presence`
+ * (`link`), and every receiver checks it here: the signature recovers the address, the
+ * DID and space are the message's, and it has not expired. Composing and checking use the
+ * `siwe` library (and ethers under it); contract wallets (EIP-1271) would need a chain RPC
+ * this project does not have, and are refused.
+ */
+import QuickLRU from 'quick-lru'
+import { SiweMessage } from 'siwe'
+import { z } from 'zod'
+
+/** The link as it travels: the SIWE message text and the wallet's signature over it. */
+export const WalletLinkClaim = z.strictObject({
+  message: z.string().min(1).max(2_048),
+  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, 'not a 65-byte hex signature'),
+})
+export type WalletLink = z.infer<typeof WalletLinkClaim>
+
+/** The Resources that bind a link to one DID in one space. */
+export function linkResources(did: string, space: string): string[] {
+  return [did, `ghost-threads:space:${space}`]
+}
+
+export interface LinkRequest {
+  /** The dapp's origin as SIWE wants it: its host (`dapp.example`, `127.0.0.1:8080`). */
+  domain: string
+  /** The page's origin (`https://dapp.example`). */
+  uri: string
+  address: string
+  chainId: number
+  did: string
+  space: string
+  nonce: string
+  issuedAt: Date
+  expirationTime: Date
+}
+
+/** The EIP-4361 text a wallet signs to link `did` in `space` to `address`. */
+export function composeLinkMessage(request: LinkRequest): string {
+  return new SiweMessage({
+    domain: request.domain,
+    address: request.address,
+    // The grammar allows no quotes here; space names are plain [A-Za-z0-9_-].
+    statement: `Link this account to my Ghost Threads identity in the space ${request.space}.`,
+    uri: request.uri,
+    version: '1',
+    chainId: request.chainId,
+    nonce: request.nonce,
+    issuedAt: request.issuedAt.toISOString(),
+    expirationTime: request.expirationTime.toISOString(),
+    resources: linkResources(request.did, request.space),
+  }).prepareMessage()
+}
+
+export type LinkRefusal = 'malformed-link' | 'bad-link-signature' | 'link-mismatch' | 'link-expired'
+
+export type LinkCheck =
+  | { ok: true; address: string; domain: string; chainId: number; expiresAtMs: number }
+  | { ok: false; reason: LinkRefusal; detail: string }
+
+/** Checks links, remembering the verdict on each one (a member repeats its link every beat). */
+export class LinkVerifier {
+  private readonly verified = new QuickLRU<string, LinkCheck>({ maxSize: 10_000 })
+
+  /** Whether `link` binds `did` in `space` to the address it names, at `nowMs`. */
+  async check(link: WalletLink, expected: { did: string; space: string; nowMs: number }) {
+    const key = `${link.signature}|${link.message}`
+    let signed = this.verified.get(key)
+    if (signed === undefined) {
+      signed = await verifySignature(link)
+      this.verified.set(key, signed)
+    }
+    if (!signed.ok) return signed
+    const message = parse(link.message) as SiweMessage
+    const [did, space] = linkResources(expected.did, expected.space)
+    if (!message.resources?.includes(did as string) || !message.resources.includes(space as string))
+      return refusal('link-mismatch', 'the link names another DID or space')
+    const issuedAtMs = Date.parse(message.issuedAt ?? '')
+    if (!(signed.expiresAtMs > expected.nowMs) || issuedAtMs > expected.nowMs + 60_000)
+      return refusal('link-expired', `valid until ${message.expirationTime}`)
+    return signed
+  }
+}
+
+function parse(text: string): SiweMessage | undefined {
+  try {
+    return new SiweMessage(text)
+  } catch {
+    return undefined
+  }
+}
+
+async function verifySignature(link: WalletLink): Promise<LinkCheck> {
+  const message = parse(link.message)
+  if (message === undefined) return refusal('malformed-link', 'not an EIP-4361 message')
+  const expiresAtMs = Date.parse(message.expirationTime ?? '')
+  if (Number.isNaN(expiresAtMs)) return refusal('malformed-link', 'the link never expires')
+  // No provider: an account's own signature only (EIP-1271 contract wallets need a chain).
+  const verified = await message
+    // Checked at its own issue time: the verdict is cached, expiry is checked per use.
+    .verify({ signature: link.signature, time: message.issuedAt }, { suppressExceptions: true })
+    .catch(() => undefined)
+  if (verified?.success !== true)
+    return refusal('bad-link-signature', `not signed by ${message.address}`)
+  return {
+    ok: true,
+    address: message.address,
+    domain: message.domain,
+    chainId: message.chainId,
+    expiresAtMs,
+  }
+}
+
+function refusal(reason: LinkRefusal, detail: string): LinkCheck {
+  return { ok: false, reason, detail }
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from '@jest/globals'
+import { Wallet } from 'ethers'
+import {
+  composeLinkMessage,
+  type LinkRequest,
+  LinkVerifier,
+  type WalletLink,
+} from '../../src/core/wallet-link.js'
+
+const NOW = Date.parse('2026-11-30T12:00:00Z')
+const DID = 'did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH'
+const OTHER_DID = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'
+const wallet = Wallet.createRandom()
+
+function request(extra: Partial<LinkRequest> = {}): LinkRequest {
+  return {
+    domain: 'dapp.example',
+    uri: 'https://dapp.example',
+    address: wallet.address,
+    chainId: 1,
+    did: DID,
+    space: 'chat',
+    nonce: 'n0nce12345',
+    issuedAt: new Date(NOW - 60_000),
+    expirationTime: new Date(NOW + 3_600_000),
+    ...extra,
+  }
+}
+
+async function link(extra: Partial<LinkRequest> = {}, signer = wallet): Promise<WalletLink> {
+  const message = composeLinkMessage(request(extra))
+  return { message, signature: await signer.signMessage(message) }
+}
+
+const expected = { did: DID, space: 'chat', nowMs: NOW }
+
+describe('wallet links (EIP-4361 messages signed with EIP-191)', () => {
+  it('compose a SIWE message naming origin, chain, nonce, times, the DID and the space', () => {
+    const text = composeLinkMessage(request())
+    expect(text).toContain('dapp.example wants you to sign in with your Ethereum account:')
+    expect(text).toContain(wallet.address)
+    for (const line of [
+      'URI: https://dapp.example',
+      'Chain ID: 1',
+      'Nonce: n0nce12345',
+      `- ${DID}`,
+      '- ghost-threads:space:chat',
+    ])
+      expect(text).toContain(line)
+  })
+
+  it('accept a link signed by the account it names, for its DID and space, until it expires', async () => {
+    const verdict = await new LinkVerifier().check(await link(), expected)
+    expect(verdict).toEqual({
+      ok: true,
+      address: wallet.address,
+      domain: 'dapp.example',
+      chainId: 1,
+      expiresAtMs: NOW + 3_600_000,
+    })
+  })
+
+  it('refuse every other case by name', async () => {
+    const verifier = new LinkVerifier()
+    const good = await link()
+    const reasons = async (...cases: [WalletLink, typeof expected][]) =>
+      Promise.all(
+        cases.map(async ([l, e]) => {
+          const verdict = await verifier.check(l, e)
+          return verdict.ok ? 'ok' : verdict.reason
+        }),
+      )
+    const otherWallet = Wallet.createRandom()
+    expect(
+      await reasons(
+        // Copied to another DID, another space.
+        [good, { ...expected, did: OTHER_DID }],
+        [good, { ...expected, space: 'elsewhere' }],
+        // Expired, and issued in the future.
+        [good, { ...expected, nowMs: NOW + 3_600_001 }],
+        [
+          await link({
+            issuedAt: new Date(NOW + 3_600_000),
+            expirationTime: new Date(NOW + 7_200_000),
+          }),
+          expected,
+        ],
+        // Signed by another account than the one it names.
+        [await link({}, otherWallet), expected],
+        // Edited after signing.
+        [{ ...good, message: good.message.replace('Chain ID: 1', 'Chain ID: 5') }, expected],
+        // Not a SIWE message, and one without an expiration.
+        [{ ...good, message: 'hello' }, expected],
+        [
+          await (async () => {
+            const message = composeLinkMessage(request()).replace(/\nExpiration Time: [^\n]*/, '')
+            return { message, signature: await wallet.signMessage(message) }
+          })(),
+          expected,
+        ],
+      ),
+    ).toEqual([
+      'link-mismatch',
+      'link-mismatch',
+      'link-expired',
+      'link-expired',
+      'bad-link-signature',
+      'bad-link-signature',
+      'malformed-link',
+      'malformed-link',
+    ])
+  })
+})

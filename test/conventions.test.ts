@@ -30,6 +30,8 @@ const CORE_PACKAGES = [
   '@noble/hashes',
   'eventemitter3',
   'quick-lru',
+  // EIP-4361 wallet links (ethers under it): a protocol library that runs anywhere.
+  'siwe',
 ]
 
 describe('src/core stays environment-free', () => {

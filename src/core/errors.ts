@@ -116,3 +116,11 @@ export class RateLimitedError extends GhostThreadsError {
     super(message, ErrorCode.limitExceeded)
   }
 }
+
+/** A wallet link that does not hold for this DID and space (issue 14). */
+export class WalletLinkError extends GhostThreadsError {
+  static override name = 'WalletLinkError'
+  constructor(message = 'The wallet link does not hold; sign a fresh link message for this space') {
+    super(message, ErrorCode.invalidParams)
+  }
+}

@@ -107,6 +107,7 @@ export class GhostThread extends ThreadSurface {
       roomSize: () => this.members.size + 1,
       isClosed: () => this.closed,
       sign: (claims) => this.sign(claims),
+      link: () => this.signer.walletLink,
     })
   }
 
@@ -155,7 +156,7 @@ export class GhostThread extends ThreadSurface {
       message: checked,
     })
     await this.transport.publish(this.topic, encodeUtf8(jwt))
-    const post = await toPost(jwt, claims)
+    const post = this.withAddress(await toPost(jwt, claims))
     this.backlog.add({ post, jwt }, this.now())
     this.emit('message', post)
     return post.postId
@@ -172,6 +173,26 @@ export class GhostThread extends ThreadSurface {
   async listMembers(): Promise<string[]> {
     this.assertOpen()
     return this.members.list()
+  }
+
+  /** The members with the account each is linked to, where its wallet link verified. */
+  async listMembersWithAddresses(): Promise<{ did: string; address?: string }[]> {
+    this.assertOpen()
+    return this.members.list().map((did) => {
+      const address = did === this.did ? this.ownAddress() : this.members.addressOf(did)
+      return address === undefined ? { did } : { did, address }
+    })
+  }
+
+  /** A post carries its author's account when the author's link verified. */
+  private withAddress(post: Post): Post {
+    const address =
+      post.author === this.did ? this.ownAddress() : this.members.addressOf(post.author)
+    return address === undefined ? post : { ...post, address }
+  }
+
+  private ownAddress(): string | undefined {
+    return this.signer.walletLink === undefined ? undefined : this.signer.walletAddress
   }
 
   /** The peers hosting the other members, with their relays: the network connects to them directly. */
@@ -218,14 +239,14 @@ export class GhostThread extends ThreadSurface {
     if (this.closed) return { kept: [], answered, complete: false, asked }
     const added: Post[] = []
     let posts = 0
-    for (const { jwt: entry, claims: entryClaims } of accepted) {
+    for (const { jwt: entry, claims: entryClaims, address } of accepted) {
       if (entryClaims.type === 'chat') {
         posts++
-        const post = await toPost(entry, entryClaims)
+        const post = this.withAddress(await toPost(entry, entryClaims))
         if (this.filters.pass(post) && this.backlog.add({ post, jwt: entry }, this.now()))
           added.push(post)
       } else if (entryClaims.type === 'join' || entryClaims.type === 'presence') {
-        this.memberSeen(entryClaims, entry, 'answer')
+        this.memberSeen(entryClaims, entry, 'answer', address)
       }
     }
     // Older entries may have been pushed out again by newer ones when the backlog is full.
@@ -311,21 +332,21 @@ export class GhostThread extends ThreadSurface {
     return 'accept'
   }
 
-  private async deliver({ jwt, claims }: VerifiedMessage): Promise<void> {
+  private async deliver({ jwt, claims, address }: VerifiedMessage): Promise<void> {
     switch (claims.type) {
       case 'join':
-        this.memberSeen(claims, jwt, 'join')
+        this.memberSeen(claims, jwt, 'join', address)
         this.presence.answerJoin()
         break
       case 'presence':
-        this.memberSeen(claims, jwt, 'presence')
+        this.memberSeen(claims, jwt, 'presence', address)
         break
       case 'leave':
         if (this.members.removePeer(claims.iss, claims.peer, this.now()))
           this.emit('user-left', claims.iss)
         break
       case 'chat': {
-        const post = await toPost(jwt, claims)
+        const post = this.withAddress(await toPost(jwt, claims))
         if (!this.filters.pass(post) || this.backlog.has(post.postId)) return
         // Delivered even when the backlog does not keep it: live posts always reach the page.
         this.backlog.add({ post, jwt }, this.now())
@@ -337,10 +358,15 @@ export class GhostThread extends ThreadSurface {
     }
   }
 
-  private memberSeen(claims: MemberClaims, jwt: string, came: 'join' | 'presence' | 'answer') {
+  private memberSeen(
+    claims: MemberClaims,
+    jwt: string,
+    came: 'join' | 'presence' | 'answer',
+    address?: string,
+  ) {
     const hadPeers = this.members.hasRemotePeers()
-    if (this.members.heard(memberClaim(claims, jwt), claims.iat, came, this.now()))
-      this.emit('user-joined', claims.iss)
+    if (this.members.heard(memberClaim(claims, jwt, address), claims.iat, came, this.now()))
+      this.emit('user-joined', claims.iss, address)
     if (!hadPeers && this.members.hasRemotePeers()) this.catchUp.memberFound()
   }
 

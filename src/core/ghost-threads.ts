@@ -6,18 +6,22 @@ import {
   MAX_JWT_BYTES,
   OWN_POST_RATE,
 } from './constants.js'
-import { UnsupportedOperationError } from './errors.js'
+import { UnsupportedOperationError, WalletLinkError } from './errors.js'
 import { GhostThread } from './ghost-thread.js'
 import type { Identity, SpaceSigner } from './identity.js'
 import { peekRoom } from './jwt.js'
 import { RateLimiter } from './rate-limit.js'
 import { ReceiptRules } from './receipt-rules.js'
 import { assertValidName, topicFor } from './room-name.js'
-import type { BacklogResponse, DirectResponse } from './schema.js'
+import type { BacklogResponse, DirectResponse, WalletLink } from './schema.js'
 import { checkedBacklogLimit } from './thread-arguments.js'
 import type { ThreadTimings } from './thread-timings.js'
 import type { PubSubTransport } from './transport.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
+import { LinkVerifier } from './wallet-link.js'
+
+/** Checks the links spaces are given (the same check every receiver makes). */
+const linkVerifier = new LinkVerifier()
 
 /**
  * The ghost threads of one node: the entry point of the core. It owns the transport's
@@ -176,6 +180,39 @@ export class GhostSpace {
 
   get did(): string {
     return this.signer.did
+  }
+
+  /** The account this space's DID is linked to, if any. */
+  get walletAddress(): string | undefined {
+    return this.signer.walletLink === undefined ? undefined : this.signer.walletAddress
+  }
+
+  /**
+   * Links this space's DID to an Ethereum account: `link` is an EIP-4361 message from
+   * composeLinkMessage() naming this DID and space, signed by that account. Checked here
+   * as every receiver will check it; from then on every join and presence carries it.
+   * Resolves to the account. Contract wallets (EIP-1271) are refused: they need a chain.
+   */
+  async linkWallet(link: WalletLink, nowMs = Date.now()): Promise<string> {
+    const check = await linkVerifier.check(link, { did: this.did, space: this.name, nowMs })
+    if (!check.ok) {
+      const contract =
+        check.reason === 'bad-link-signature'
+          ? ' (a contract wallet, EIP-1271, cannot be checked without a chain RPC and is not supported)'
+          : ''
+      throw new WalletLinkError(
+        `The wallet link is refused: ${check.reason}, ${check.detail}${contract}`,
+      )
+    }
+    this.signer.walletLink = link
+    this.signer.walletAddress = check.address
+    return check.address
+  }
+
+  /** Ends the link: the next join and presence go without it. */
+  unlinkWallet(): void {
+    this.signer.walletLink = undefined
+    this.signer.walletAddress = undefined
   }
 
   /** 3IP-9 `space.joinThread(name, { ghost: true, ghostBacklogLimit })`. */

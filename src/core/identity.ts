@@ -4,6 +4,7 @@ import { sha256 } from '@noble/hashes/sha2'
 import { encodeDidKey, type SigningAlg } from './did-key.js'
 import { InvalidSeedError } from './errors.js'
 import { assertValidName } from './room-name.js'
+import type { WalletLink } from './schema.js'
 import { encodeUtf8 } from './utf8.js'
 
 /**
@@ -21,6 +22,10 @@ export interface SpaceSigner {
   readonly did: string
   readonly alg: SigningAlg
   sign(data: Uint8Array): Promise<Uint8Array>
+  /** A wallet link for this DID (GhostSpace.linkWallet): sent with every join and presence. */
+  walletLink?: WalletLink
+  /** The account `walletLink` names (checksummed), set with it. */
+  walletAddress?: string
 }
 
 /** Hands out the signer of a space. */

@@ -53,3 +53,10 @@ export { assertValidName, isTopic, parseTopic, topicFor } from './room-name.js'
 export { type Claims, type JsonValue, MESSAGE_TYPES, type MessageType } from './schema.js'
 export { DEFAULT_TIMINGS, type ThreadTimings } from './thread-timings.js'
 export type * from './transport.js'
+export {
+  composeLinkMessage,
+  type LinkRequest,
+  LinkVerifier,
+  linkResources,
+  type WalletLink,
+} from './wallet-link.js'

@@ -17,16 +17,19 @@ export interface MemberClaim {
   /** How long the claim holds, from when it was seen. */
   ttlMs: number
   jwt: string
+  /** The account its wallet link names, when the link verified. */
+  address?: string
 }
 
 /** The member claim of a verified `join` or `presence`. */
-export function memberClaim(claims: MemberClaims, jwt: string): MemberClaim {
+export function memberClaim(claims: MemberClaims, jwt: string, address?: string): MemberClaim {
   return {
     did: claims.iss,
     peer: claims.peer,
     relays: claims.relays,
     ttlMs: claims.ttl * 1000,
     jwt,
+    ...(address === undefined ? {} : { address }),
   }
 }
 
@@ -42,6 +45,8 @@ interface PeerPresence {
   relays: readonly string[]
   /** The newest join/presence JWT from that peer, handed to late joiners. */
   jwt: string
+  /** The account that claim's wallet link names, when it verified. */
+  address?: string
 }
 
 export class MemberRegistry {
@@ -111,6 +116,7 @@ export class MemberRegistry {
         ttlMs: claim.ttlMs,
         relays: claim.relays,
         jwt: claim.jwt,
+        ...(claim.address === undefined ? {} : { address: claim.address }),
       })
     }
     return isNew
@@ -147,6 +153,13 @@ export class MemberRegistry {
     for (const [key, atMs] of this.departed)
       if (nowMs - atMs > MAX_PRESENCE_TTL_S * 1000) this.departed.delete(key)
     return left
+  }
+
+  /** The account a member's newest linked claim names, from any of its peers. */
+  addressOf(did: string): string | undefined {
+    for (const presence of this.members.get(did)?.values() ?? [])
+      if (presence.address !== undefined) return presence.address
+    return undefined
   }
 
   isMember(did: string): boolean {

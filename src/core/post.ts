@@ -16,6 +16,8 @@ export interface Post {
   postId: string
   /** Set on direct messages: the DID it was sent to. */
   to?: string
+  /** The account the author's wallet link names, when it verified (issue 14). */
+  address?: string
 }
 
 export async function postIdOf(jwt: string): Promise<string> {

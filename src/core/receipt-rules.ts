@@ -15,6 +15,7 @@ import { UnsupportedDidError } from './did-key.js'
 import { nestsDeeperThan } from './json-depth.js'
 import { decodeCompactJwt } from './jwt.js'
 import { type RateLimit, RateLimiter } from './rate-limit.js'
+import { parseTopic } from './room-name.js'
 import {
   Claims,
   describeSchemaError,
@@ -26,6 +27,7 @@ import {
 import { SeenJtis } from './seen-jtis.js'
 import { SignatureVerifier } from './signature.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
+import { type LinkRefusal, LinkVerifier } from './wallet-link.js'
 
 /**
  * The receipt rules: the one check every incoming JWT passes before anything else sees
@@ -58,10 +60,13 @@ export type RejectReason =
   | 'rate-limited-peer'
   | 'rate-limited-did'
   | 'replay-window-full'
+  | LinkRefusal
 
 export interface VerifiedMessage {
   jwt: string
   claims: Claims
+  /** A join or presence whose wallet link verified: the account it names (checksummed). */
+  address?: string
 }
 
 export type Verdict =
@@ -100,6 +105,7 @@ export class ReceiptRules {
   private readonly didLimiter: RateLimiter
   private readonly peerLimiter: RateLimiter
   private readonly verifier = new SignatureVerifier()
+  private readonly links = new LinkVerifier()
   private readonly maxAgeS: Record<Channel, Partial<Record<MessageType, number>>>
   private readonly onVerdict: ReceiptRulesInit['onVerdict']
 
@@ -235,7 +241,32 @@ export class ReceiptRules {
     if (this.seen.has(key))
       return { action: duplicateAction, reason: 'duplicate', detail: `jti ${claims.jti}` }
     if (!this.seen.add(key, claims.iat, this.now() / 1000)) return this.replayWindowFull()
-    return { action: 'accept', message: { jwt, claims } }
+    const address = await this.linkedAddress(claims, nowS)
+    if (typeof address === 'object') return address
+    return {
+      action: 'accept',
+      message: { jwt, claims, ...(address === undefined ? {} : { address }) },
+    }
+  }
+
+  /**
+   * The account a join or presence is linked to; a link that does not hold refuses the
+   * message by name (only an expired one is ignored: the sender's clock may differ).
+   */
+  private async linkedAddress(claims: Claims, nowS: number): Promise<string | undefined | Verdict> {
+    if ((claims.type !== 'join' && claims.type !== 'presence') || claims.link === undefined) return
+    const space = parseTopic(claims.room)?.space ?? ''
+    const check = await this.links.check(claims.link, {
+      did: claims.iss,
+      space,
+      nowMs: nowS * 1000,
+    })
+    if (check.ok) return check.address
+    return {
+      action: check.reason === 'link-expired' ? 'ignore' : 'reject',
+      reason: check.reason,
+      detail: check.detail,
+    }
   }
 }
 

@@ -43,10 +43,19 @@ const base = {
  * through (their peer ids: a receiver dials only relays it already knows, never an
  * address a member hands it), and how long the claim holds (`ttl`, seconds).
  */
+/** A wallet link (wallet-link.ts): an EIP-4361 message and the account's signature over it. */
+export const WalletLinkClaim = z.strictObject({
+  message: z.string().min(1).max(2_048),
+  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, 'not a 65-byte hex signature'),
+})
+export type WalletLink = z.infer<typeof WalletLinkClaim>
+
 const memberClaims = {
   peer: PeerIdText,
   relays: z.array(PeerIdText).max(MAX_CLAIMED_RELAYS),
   ttl: z.number().positive().max(MAX_PRESENCE_TTL_S),
+  /** The member's DID in this space, vouched for by an Ethereum account. */
+  link: WalletLinkClaim.optional(),
 }
 
 export const JoinClaims = z.object({ ...base, type: z.literal('join'), ...memberClaims })

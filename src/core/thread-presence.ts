@@ -1,6 +1,7 @@
 import { MAX_CLAIMED_RELAYS, PRESENCE_REPLY_MAX_MEMBERS } from './constants.js'
 import type { SignedClaims, UnsignedClaims } from './jwt.js'
 import { nextHeartbeat, ttlFor } from './presence-pacing.js'
+import type { WalletLink } from './schema.js'
 import type { ThreadTimings } from './thread-timings.js'
 import type { TimerSet } from './timer-set.js'
 import type { PubSubTransport } from './transport.js'
@@ -21,6 +22,8 @@ export interface ThreadPresenceInit {
   roomSize: () => number
   isClosed: () => boolean
   sign: <C extends UnsignedClaims>(claims: C) => Promise<{ jwt: string; claims: SignedClaims<C> }>
+  /** Our wallet link, if the space has one: it goes with every claim. */
+  link?: () => WalletLink | undefined
 }
 
 export class ThreadPresence {
@@ -65,6 +68,11 @@ export class ThreadPresence {
     this.init.timers.only('heartbeat', next.delayMs, () => this.heartbeat())
   }
 
+  private linkClaim(): { link?: WalletLink } {
+    const link = this.init.link?.()
+    return link === undefined ? {} : { link }
+  }
+
   private async announce(type: 'join' | 'presence', ttlS: number): Promise<void> {
     const { isClosed, transport, topic } = this.init
     if (isClosed()) return
@@ -77,6 +85,7 @@ export class ThreadPresence {
         peer: transport.peerId,
         relays: (transport.routes?.() ?? []).slice(0, MAX_CLAIMED_RELAYS),
         ttl: ttlS,
+        ...this.linkClaim(),
       })
       // close() may have run while we signed: a presence sent after our leave would bring us back.
       if (isClosed()) return

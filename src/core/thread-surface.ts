@@ -16,7 +16,8 @@ export interface BacklogEvent {
 
 export interface GhostThreadEvents {
   message: [post: Post]
-  'user-joined': [did: string]
+  /** `address`: the account the member's wallet link names, when it verified. */
+  'user-joined': [did: string, address?: string]
   'user-left': [did: string]
   'backlog-received': [event: BacklogEvent]
 }

@@ -10,14 +10,9 @@
  */
 import QuickLRU from 'quick-lru'
 import { SiweMessage } from 'siwe'
-import { z } from 'zod'
+import type { WalletLink } from './schema.js'
 
-/** The link as it travels: the SIWE message text and the wallet's signature over it. */
-export const WalletLinkClaim = z.strictObject({
-  message: z.string().min(1).max(2_048),
-  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, 'not a 65-byte hex signature'),
-})
-export type WalletLink = z.infer<typeof WalletLinkClaim>
+export type { WalletLink } from './schema.js'
 
 /** The Resources that bind a link to one DID in one space. */
 export function linkResources(did: string, space: string): string[] {

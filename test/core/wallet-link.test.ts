@@ -1,11 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
 import { Wallet } from 'ethers'
+import { MemoryHub } from '../../src/core/memory-transport.js'
 import {
   composeLinkMessage,
   type LinkRequest,
   LinkVerifier,
   type WalletLink,
 } from '../../src/core/wallet-link.js'
+import { claims, edKey, forge } from '../helpers/jwt-forge.js'
+import { closeAll, joinPeer } from '../helpers/room.js'
+import { waitFor } from '../helpers/wait.js'
 
 const NOW = Date.parse('2026-11-30T12:00:00Z')
 const DID = 'did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH'
@@ -109,5 +113,65 @@ describe('wallet links (EIP-4361 messages signed with EIP-191)', () => {
       'malformed-link',
       'malformed-link',
     ])
+  })
+})
+
+describe('a linked member in a room (in-memory network)', () => {
+  it('is seen with its account by others: user-joined, the member list, its posts; a copied link is refused', async () => {
+    const hub = new MemoryHub()
+    const alice = await joinPeer(hub)
+    const aliceSpace = await alice.ghost.openSpace('testspace')
+    const live = Date.now()
+    const link = async (did: string, signer = wallet) => {
+      const message = composeLinkMessage({
+        ...request({ did, space: 'testspace' }),
+        issuedAt: new Date(live - 1_000),
+        expirationTime: new Date(live + 3_600_000),
+      })
+      return { message, signature: await signer.signMessage(message) }
+    }
+    expect(await aliceSpace.linkWallet(await link(alice.did))).toBe(wallet.address)
+    // A link made for another DID is refused at the source, by name.
+    await expect(aliceSpace.linkWallet(await link(OTHER_DID))).rejects.toMatchObject({
+      name: 'WalletLinkError',
+      message: expect.stringContaining('link-mismatch'),
+    })
+    const linkedThread = await aliceSpace.joinThread('linked', { ghost: true })
+    const refusals: (string | undefined)[] = []
+    const bob = await joinPeer(hub, {
+      room: 'linked',
+      rules: {
+        onVerdict: (verdict, reason) => void (verdict === 'accept' || refusals.push(reason)),
+      },
+    })
+    const joined: [string, string | undefined][] = []
+    bob.thread.on('user-joined', (did, address) => joined.push([did, address]))
+    await waitFor(() => bob.events.joined.includes(alice.did), { what: 'alice to be seen' })
+    expect(joined).toContainEqual([alice.did, wallet.address])
+    expect(await bob.thread.listMembersWithAddresses()).toEqual(
+      expect.arrayContaining([{ did: bob.did }, { did: alice.did, address: wallet.address }]),
+    )
+    await linkedThread.post('signed by a known account')
+    await waitFor(() =>
+      bob.events.messages.some((post) => post.message === 'signed by a known account'),
+    )
+    expect(
+      bob.events.messages.find((post) => post.message === 'signed by a known account'),
+    ).toMatchObject({
+      author: alice.did,
+      address: wallet.address,
+    })
+    // Mallory copies alice's link into her own presence: every receiver refuses it.
+    const mallory = edKey()
+    const stolen = forge(
+      mallory,
+      claims(mallory, 'presence', linkedThread.topic, { link: await link(alice.did) }),
+    )
+    expect(await hub.inject(linkedThread.topic, new TextEncoder().encode(stolen))).toEqual([
+      'reject',
+      'reject',
+    ])
+    expect(refusals).toContain('link-mismatch')
+    await closeAll([alice, bob])
   })
 })

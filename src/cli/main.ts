@@ -11,11 +11,14 @@ import { RELAY_CONNECT_WAIT_MS } from '../net/constants.js'
 import { startGhostNode } from '../net/ghost-node.js'
 import { HELP, parseChatLine } from './chat-commands.js'
 import { loadOrCreateSeed } from './identity-file.js'
+import { linkFor, loadOrCreateWallet } from './wallet-key.js'
 
-const USAGE = `usage: ghost-threads chat <space> <room> --relay ADDR [--relay ADDR]… [--identity FILE] [--webrtc] [--json]
+const USAGE = `usage: ghost-threads chat <space> <room> --relay ADDR [--relay ADDR]… [--identity FILE] [--wallet-key FILE] [--webrtc] [--json]
 
   --relay ADDR      relay multiaddr, e.g. /ip4/127.0.0.1/tcp/4040/ws/p2p/12D3Koo… (printed by npm run relay)
   --identity FILE   keep your DID in FILE (a 32-byte seed, created if missing); default: a new DID each run
+  --wallet-key FILE link your DID in the space to the Ethereum account whose private key is
+                    in FILE (created if missing, mode 0600); others see its address
   --webrtc          also connect directly to room peers over WebRTC
   --json            print one JSON object per event, for programs
 
@@ -26,6 +29,7 @@ const { values, positionals } = parseArgs({
   options: {
     relay: { type: 'string', multiple: true, default: [] },
     identity: { type: 'string' },
+    'wallet-key': { type: 'string' },
     webrtc: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -57,8 +61,9 @@ const printPost = (post: Post, event = 'message'): void =>
       timestamp: post.timestamp,
       postId: post.postId,
       ...(post.to === undefined ? {} : { to: post.to }),
+      ...(post.address === undefined ? {} : { address: post.address }),
     },
-    `[${time(post.timestamp)}] ${post.to === undefined ? '' : '(dm) '}${post.author}: ${show(post.message)}`,
+    `[${time(post.timestamp)}] ${post.to === undefined ? '' : '(dm) '}${post.address ?? post.author}: ${show(post.message)}`,
   )
 
 let node: Awaited<ReturnType<typeof startGhostNode>>
@@ -70,10 +75,16 @@ try {
     identity: createSeedIdentity(await loadOrCreateSeed(values.identity)),
   })
   const space = await node.ghost.openSpace(spaceName)
+  const walletKey = values['wallet-key']
+  if (walletKey !== undefined) {
+    const wallet = await loadOrCreateWallet(walletKey)
+    await space.linkWallet(await linkFor(wallet, space.did, spaceName))
+  }
   thread = await space.joinThread(roomName, { ghost: true })
+  const address = space.walletAddress
   print(
-    { event: 'ready', did: space.did, topic: thread.topic },
-    `joined ${thread.topic} as ${space.did} — /help for commands`,
+    { event: 'ready', did: space.did, topic: thread.topic, ...(address ? { address } : {}) },
+    `joined ${thread.topic} as ${space.did}${address ? ` (${address})` : ''} — /help for commands`,
   )
 } catch (err) {
   console.error(`ghost-threads: ${(err as Error).name}: ${(err as Error).message}`)
@@ -101,7 +112,12 @@ setInterval(() => {
   )
 }, 1_000).unref()
 
-thread.on('user-joined', (did) => print({ event: 'user-joined', did }, `* ${did} joined`))
+thread.on('user-joined', (did, address) =>
+  print(
+    { event: 'user-joined', did, ...(address ? { address } : {}) },
+    `* ${did}${address ? ` (${address})` : ' (unlinked)'} joined`,
+  ),
+)
 thread.on('user-left', (did) => print({ event: 'user-left', did }, `* ${did} left`))
 thread.on('message', (post) => printPost(post))
 thread.on('backlog-received', ({ message }) => {
@@ -130,8 +146,11 @@ input.on('line', (line) => {
         print({ event: 'dm-sent', to: command.to }, `(dm to ${command.to} delivered)`)
         break
       case 'members': {
-        const members = await thread.listMembers()
-        print({ event: 'members', members }, members.map((did) => `  ${did}`).join('\n'))
+        const detailed = await thread.listMembersWithAddresses()
+        print(
+          { event: 'members', members: detailed.map((m) => m.did), linked: detailed },
+          detailed.map((m) => `  ${m.did}${m.address ? ` ${m.address}` : ' unlinked'}`).join('\n'),
+        )
         break
       }
       case 'help':

@@ -187,3 +187,93 @@ describe('npx ghost-threads chat', () => {
     expect(stderr).toMatch(/--relay ADDR.*npm run relay/)
   })
 })
+
+describe('npx ghost-threads chat --wallet-key', () => {
+  const net = useRelay()
+
+  it("links the peer's DID to its wallet: others see the address; a copied link is refused by the relay", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ghost-cli-wallet-'))
+    const walletKey = join(dir, 'wallet.key')
+    const cli = new TerminalPeer(
+      spawn(
+        process.execPath,
+        [
+          'bin/ghost-threads.js',
+          'chat',
+          'netspace',
+          'linked',
+          '--relay',
+          net.relay.address,
+          '--json',
+          '--wallet-key',
+          walletKey,
+        ],
+        { stdio: 'pipe' },
+      ),
+    )
+    const ready = await cli.next('ready')
+    const { Wallet } = await import('ethers')
+    const address = new Wallet(readFileSync(walletKey, 'utf8').trim()).address
+    expect(ready.address).toBe(address)
+    expect(statSync(walletKey).mode & 0o777).toBe(0o600)
+    // An unlinked member in the room sees the linked one with its address, and vice versa.
+    const unlinked = await net.join('linked')
+    await waitFor(
+      async () =>
+        (await unlinked.thread.listMembersWithAddresses()).some(
+          (m) => m.did === ready.did && m.address === address,
+        ),
+      { timeoutMs: 10_000, what: 'the linked member with its address' },
+    )
+    // The terminal says the newcomer has no link.
+    const joined = await cli.next('user-joined', (e) => e.did === unlinked.did)
+    expect(joined.address).toBeUndefined()
+    cli.type('/members')
+    const members = await cli.next('members', (e) => (e.members as string[]).includes(unlinked.did))
+    expect(members.linked).toEqual(
+      expect.arrayContaining([{ did: ready.did, address }, { did: unlinked.did }]),
+    )
+    cli.type('with my wallet')
+    await waitFor(() => unlinked.events.messages.some((p) => p.message === 'with my wallet'), {
+      timeoutMs: 10_000,
+    })
+    expect(unlinked.events.messages.find((p) => p.message === 'with my wallet')?.address).toBe(
+      address,
+    )
+
+    // Someone copies the link out of a presence into their own presence: the relay refuses it.
+    const { edKey, forge, claims } = await import('../helpers/jwt-forge.js')
+    const { rawNodeInRoom } = await import('../helpers/raw-node.js')
+    const presence = unlinked.thread.topic
+    // A genuine link for the linked member's DID (as anyone in the room can copy one).
+    const { linkFor } = await import('../../src/cli/wallet-key.js')
+    const stolen = await linkFor(
+      new Wallet(readFileSync(walletKey, 'utf8').trim()),
+      ready.did as string,
+      'netspace',
+    )
+    const mallory = edKey()
+    const raw = await rawNodeInRoom(net.relay.address, presence)
+    try {
+      await raw.services.pubsub.publish(
+        presence,
+        new TextEncoder().encode(
+          forge(mallory, claims(mallory, 'presence', presence, { link: stolen })),
+        ),
+      )
+      await waitFor(
+        async () =>
+          (await net.relay.metric(
+            'ghost_relay_messages_total{verdict="reject",reason="link-mismatch"}',
+          )) === 1,
+        { what: 'the relay to refuse the copied link' },
+      )
+      await sleep(300)
+      expect(unlinked.events.joined).not.toContain(mallory.did)
+    } finally {
+      await raw.stop()
+    }
+    cli.type('/quit')
+    expect(await cli.exited).toBe(0)
+  }, 60_000)
+})

@@ -1,0 +1,56 @@
+/**
+ * The terminal peer's wallet (`--wallet-key FILE`): an Ethereum private key in a file
+ * (mode 0600, created if missing, like `--identity`), which links the peer's DID in its
+ * space with a signed EIP-4361 message. Only the key is written, never the link or a
+ * message.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { Wallet } from 'ethers'
+import { WalletLinkError } from '../core/errors.js'
+import { composeLinkMessage, type WalletLink } from '../core/index.js'
+
+/** A terminal has no origin: its links name this domain. */
+export const TERMINAL_LINK_DOMAIN = 'localhost'
+/** How long a terminal's link holds (receivers refuse it after). */
+export const TERMINAL_LINK_DAYS = 7
+
+export async function loadOrCreateWallet(path: string): Promise<Wallet> {
+  let text: string | undefined
+  try {
+    text = (await readFile(path, 'utf8')).trim()
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+  if (text === undefined) {
+    const created = Wallet.createRandom()
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, `${created.privateKey}\n`, { mode: 0o600, flag: 'wx' })
+    return new Wallet(created.privateKey)
+  }
+  try {
+    return new Wallet(text)
+  } catch {
+    throw new WalletLinkError(
+      `${path} does not hold an Ethereum private key (0x and 64 hex digits); move it away to create a new wallet`,
+    )
+  }
+}
+
+/** A link of `did` in `space` to the wallet's account, signed now. */
+export async function linkFor(wallet: Wallet, did: string, space: string): Promise<WalletLink> {
+  const now = Date.now()
+  const message = composeLinkMessage({
+    domain: TERMINAL_LINK_DOMAIN,
+    uri: `http://${TERMINAL_LINK_DOMAIN}`,
+    address: wallet.address,
+    chainId: 1,
+    did,
+    space,
+    nonce: randomBytes(12).toString('hex'),
+    issuedAt: new Date(now),
+    expirationTime: new Date(now + TERMINAL_LINK_DAYS * 24 * 3_600_000),
+  })
+  return { message, signature: await wallet.signMessage(message) }
+}

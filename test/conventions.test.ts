@@ -30,8 +30,10 @@ const CORE_PACKAGES = [
   '@noble/hashes',
   'eventemitter3',
   'quick-lru',
-  // EIP-4361 wallet links (ethers under it): a protocol library that runs anywhere.
+  // EIP-4361 wallet links, and ethers' EIP-55 checksum under them: protocol libraries
+  // that run anywhere.
   'siwe',
+  'ethers',
 ]
 
 describe('src/core stays environment-free', () => {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 
+import { type WalletLink, WalletLinkClaim } from '../core/schema.js'
 import type { Decision, PermissionEntry } from '../shared/permission-entry.js'
 
 /** The storage the router has: chrome.storage.local in the extension, a Map in tests. */
@@ -24,6 +25,8 @@ const Stored = z.record(
       at: z.number(),
       /** Relays the site named and the user allowed with the space. */
       relays: z.array(z.string()).optional(),
+      /** The wallet link the user made on this site for the space (issue 14). */
+      link: WalletLinkClaim.optional(),
     }),
   ),
 )
@@ -53,6 +56,22 @@ export class PermissionStore {
     return Object.entries(spaces)
       .filter(([, entry]) => entry.decision === 'allow')
       .map(([space]) => space)
+  }
+
+  /** The wallet link kept with an allowed grant, if any. */
+  async linkFor(origin: string, space: string): Promise<WalletLink | undefined> {
+    const entry = (await this.read())[origin]?.[space]
+    return entry?.decision === 'allow' ? entry.link : undefined
+  }
+
+  /** Keeps (or, with `undefined`, forgets) the wallet link of an allowed grant. */
+  async setLink(origin: string, space: string, link: WalletLink | undefined): Promise<void> {
+    await this.update((all) => {
+      const entry = all[origin]?.[space]
+      if (entry?.decision !== 'allow') return
+      const { link: _old, ...rest } = entry
+      all[origin] = { ...all[origin], [space]: link === undefined ? rest : { ...rest, link } }
+    })
   }
 
   /** The relays the user allowed `origin` to name for `space`. */

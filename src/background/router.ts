@@ -42,6 +42,7 @@ import type { ThreadEvent } from '../shared/thread-events.js'
 import type { HostApi } from './host-api.js'
 import type { PermissionStore } from './permissions.js'
 import { PROMPT_DISMISSED_MS, type PromptBroker } from './prompt-broker.js'
+import { WalletLinks } from './wallet-links.js'
 
 /** The part of chrome.runtime.MessageSender the router trusts. */
 export interface Sender {
@@ -87,7 +88,11 @@ export class SenderRefusedError extends Error {
 }
 
 export class Router {
-  constructor(private readonly init: RouterInit) {}
+  private readonly links: WalletLinks
+
+  constructor(private readonly init: RouterInit) {
+    this.links = new WalletLinks(init)
+  }
 
   readonly handlers: RouterHandlers = {
     'page:call': (call, sender) => this.pageCall(call, sender),
@@ -263,6 +268,9 @@ export class Router {
       }
       if (parsed.method === 'openSpace')
         return this.openSpace(owner.origin, parsed.params.space, parsed.params.relays)
+      if (parsed.method === 'prepareLink') return this.links.prepare(owner.origin, parsed.params)
+      if (parsed.method === 'completeLink') return this.links.complete(owner.origin, parsed.params)
+      if (parsed.method === 'unlinkWallet') return this.links.unlink(owner.origin, parsed.params)
       const allowedSpaces = await this.init.permissions.allowedSpaces(owner.origin)
       if (parsed.method === 'joinThread') {
         const { space } = parsed.params
@@ -279,14 +287,19 @@ export class Router {
         params: parsed.params,
         allowedSpaces,
         ...(parsed.method === 'joinThread'
-          ? {
-              spaceRelays: await this.init.permissions.relaysFor(owner.origin, parsed.params.space),
-            }
+          ? await this.joinExtras(owner.origin, parsed.params.space)
           : {}),
       })
       if (!outcome.ok) throw new ForwardedError(outcome.error)
       return outcome.result
     })
+  }
+
+  /** What the host needs with a join: the site's relays and wallet link for the space. */
+  private async joinExtras(origin: string, space: string) {
+    const spaceRelays = await this.init.permissions.relaysFor(origin, space)
+    const walletLink = await this.init.permissions.linkFor(origin, space)
+    return { spaceRelays, ...(walletLink === undefined ? {} : { walletLink }) }
   }
 
   /**

@@ -183,3 +183,6 @@ export const DIRECT_PROTOCOL = `/ghost-threads/direct/${WIRE_VERSION}.0.0`
 export const JTI_BYTES = 16
 export const MIN_JTI_LENGTH = 16
 export const MAX_JTI_LENGTH = 64
+
+/** How long a wallet link made in a browser holds (receivers refuse it after; issue 14). */
+export const LINK_VALID_DAYS = 30

@@ -8,6 +8,7 @@
  * `siwe` library (and ethers under it); contract wallets (EIP-1271) would need a chain RPC
  * this project does not have, and are refused.
  */
+import { getAddress } from 'ethers'
 import QuickLRU from 'quick-lru'
 import { SiweMessage } from 'siwe'
 import type { WalletLink } from './schema.js'
@@ -37,7 +38,8 @@ export interface LinkRequest {
 export function composeLinkMessage(request: LinkRequest): string {
   return new SiweMessage({
     domain: request.domain,
-    address: request.address,
+    // EIP-4361 wants the EIP-55 checksummed form; wallets often answer lowercase.
+    address: getAddress(request.address),
     // The grammar allows no quotes here; space names are plain [A-Za-z0-9_-].
     statement: `Link this account to my Ghost Threads identity in the space ${request.space}.`,
     uri: request.uri,

@@ -6,9 +6,11 @@
  */
 import type { GhostThreads } from '../core/ghost-threads.js'
 import type { Identity } from '../core/identity.js'
+import type { WalletLink } from '../core/schema.js'
 import {
   type DappParams,
   type DappResult,
+  isSpaceMethod,
   type JoinedThread,
   type ParsedCall,
   parseDappRequest,
@@ -104,12 +106,16 @@ export class GhostHost {
     params: unknown,
     allowedSpaces: string[],
     spaceRelays: string[] = [],
+    walletLink?: WalletLink,
   ) {
     const call = threadCall(method, params)
     if (call.method === 'joinThread') {
       if (!allowedSpaces.includes(call.params.space)) throw new UnauthorizedError()
       if (spaceRelays.length > 0)
         await (await this.network).addSpaceRelays?.(call.params.space, spaceRelays)
+      // A link kept with the grant: an expired one is left off, the room joins unlinked.
+      if (walletLink !== undefined)
+        await this.linkWallet(call.params.space, walletLink).catch(() => undefined)
     } else {
       const lease = this.leases.get(call.params.thread, owner)
       if (!allowedSpaces.includes(lease.thread.space)) {
@@ -135,6 +141,16 @@ export class GhostHost {
   private serve<M extends ThreadMethod>(owner: Owner, call: ParsedCall & { method: M }) {
     const handler = this.handlers[call.method] as ThreadHandlers[M]
     return handler(owner, call.params as DappParams<M>)
+  }
+
+  /** Links (or unlinks) the DID of `space`: its rooms' next claims carry the link. */
+  async linkWallet(space: string, link: WalletLink | null): Promise<string | null> {
+    const opened = await (await this.network).ghost.openSpace(space)
+    if (link === null) {
+      opened.unlinkWallet()
+      return null
+    }
+    return opened.linkWallet(link)
   }
 
   async release(selector: OwnerSelector, reason?: string): Promise<number> {
@@ -293,6 +309,8 @@ export class GhostHost {
     getPosts: async (owner, { thread, n }) =>
       this.blocked.visiblePosts(await this.thread(owner, thread).getPosts(n)),
     listMembers: async (owner, { thread }) => this.thread(owner, thread).listMembers(),
+    listMembersWithAddresses: async (owner, { thread }) =>
+      this.thread(owner, thread).listMembersWithAddresses(),
     requestBacklog: async (owner, { thread }) =>
       this.blocked.visiblePosts(await this.thread(owner, thread)._requestBacklog()),
     closeThread: async (owner, { thread }) => {
@@ -305,7 +323,8 @@ export class GhostHost {
 /** Parsed again here: the host trusts the router's word on who calls, not on the shape. */
 function threadCall(method: ThreadMethod, params: unknown): ParsedCall & { method: ThreadMethod } {
   const parsed = parseDappRequest(method, params)
-  if (!parsed.ok || parsed.method === 'openSpace')
-    throw new InvalidRequestError(parsed.ok ? "openSpace is the router's" : parsed.message)
-  return parsed
+  if (!parsed.ok) throw new InvalidRequestError(parsed.message)
+  if (isSpaceMethod(parsed.method))
+    throw new InvalidRequestError(`${parsed.method} is the router's, not a thread call`)
+  return parsed as ParsedCall & { method: ThreadMethod }
 }

@@ -24,8 +24,9 @@ export class HostSenderRefusedError extends Error {
 
 export function hostEndpoint(host: GhostHost): HostEndpoint {
   return {
-    call: ({ owner, method, params, allowedSpaces, spaceRelays }) =>
-      host.call(owner, method, params, allowedSpaces, spaceRelays),
+    call: ({ owner, method, params, allowedSpaces, spaceRelays, walletLink }) =>
+      host.call(owner, method, params, allowedSpaces, spaceRelays, walletLink),
+    linkWallet: ({ space, link }) => host.linkWallet(space, link),
     did: ({ space }) => host.did(space),
     // An origin is released when the user revoked it; anything else when a page went away.
     release: (selector) => host.release(selector, 'origin' in selector ? REVOKED : 'page-gone'),

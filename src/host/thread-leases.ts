@@ -60,7 +60,13 @@ export class ThreadLeases {
     const handle = newHandle()
     const send = (event: ThreadEvent): void => this.emit(owner, event)
     const onMessage = (post: Post) => send({ thread: handle, kind: 'message', post })
-    const onJoined = (did: string) => send({ thread: handle, kind: 'user-joined', did })
+    const onJoined = (did: string, address?: string) =>
+      send({
+        thread: handle,
+        kind: 'user-joined',
+        did,
+        ...(address === undefined ? {} : { address }),
+      })
     const onLeft = (did: string) => send({ thread: handle, kind: 'user-left', did })
     const onBacklog = (backlog: BacklogEvent) =>
       send({ thread: handle, kind: 'backlog-received', backlog })

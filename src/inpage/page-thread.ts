@@ -67,6 +67,11 @@ export class PageThread extends ThreadSurface {
     return this.call('listMembers')
   }
 
+  /** The members with the account each is linked to, where its wallet link verified. */
+  async listMembersWithAddresses(): Promise<{ did: string; address?: string }[]> {
+    return this.call('listMembersWithAddresses')
+  }
+
   async _requestBacklog(): Promise<Post[]> {
     const posts = await this.call('requestBacklog')
     return posts.filter((post) => this.filters.pass(post))
@@ -91,7 +96,7 @@ export class PageThread extends ThreadSurface {
         if (this.filters.pass(event.post)) this.emit('message', event.post)
         break
       case 'user-joined':
-        this.emit('user-joined', event.did)
+        this.emit('user-joined', event.did, event.address)
         break
       case 'user-left':
         this.emit('user-left', event.did)

@@ -8,12 +8,26 @@ import { UnsupportedOperationError } from '../core/errors.js'
 import type { JoinThreadOptions } from '../core/ghost-threads.js'
 import { assertValidName } from '../core/room-name.js'
 import type { DappMethod, DappParams, DappResult, JoinedThread } from '../shared/dapp-methods.js'
-import { InvalidRequestError } from '../shared/errors.js'
+import { InvalidRequestError, UserRejectedError, WalletUnavailableError } from '../shared/errors.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 import type { ProviderTransport } from './page-channel.js'
 import { PageThread } from './page-thread.js'
 
 export const PROVIDER_VERSION = '0.1.0'
+
+/** A wallet as EIP-1193 describes it: what linkWallet() talks to. */
+export interface Eip1193Provider {
+  request(args: { method: string; params?: unknown[] }): Promise<unknown>
+}
+
+function pageWallet(): Eip1193Provider | undefined {
+  return (globalThis as { ethereum?: Eip1193Provider }).ethereum
+}
+
+/** personal_sign takes the message as hex of its UTF-8 bytes. */
+function utf8Hex(text: string): string {
+  return `0x${Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, '0')).join('')}`
+}
 
 interface HeldThread {
   /** Changes when the thread joins again after a reset. */
@@ -28,6 +42,48 @@ export class PageSpace {
     readonly did: string,
     private readonly provider: GhostThreadsProvider,
   ) {}
+
+  /**
+   * Links this space's DID to the account of the page's wallet (EIP-1193, `window.ethereum`
+   * by default): Ghost Threads shows the user what is linked and composes an EIP-4361
+   * message, the wallet signs it, and every member in this space's rooms then sees the
+   * account beside the DID. Declined in the wallet: `UserRejectedError` (4001), and the
+   * space stays open and unlinked. Resolves to the account.
+   */
+  async linkWallet(ethereum: Eip1193Provider | undefined = pageWallet()): Promise<string> {
+    if (ethereum === undefined)
+      throw new WalletUnavailableError(
+        'No wallet on this page (window.ethereum): install one, or pass an EIP-1193 provider to linkWallet()',
+      )
+    const wallet = async <T>(method: string, params?: unknown[]): Promise<T> => {
+      try {
+        return (await ethereum.request({ method, ...(params ? { params } : {}) })) as T
+      } catch (err) {
+        if ((err as { code?: unknown })?.code === 4001)
+          throw new UserRejectedError(
+            'The user declined in their wallet; the space stays open and unlinked',
+          )
+        throw err
+      }
+    }
+    const [address] = await wallet<string[]>('eth_requestAccounts')
+    if (address === undefined) throw new WalletUnavailableError('The wallet gave no account')
+    const chainId = Number.parseInt(await wallet<string>('eth_chainId'), 16)
+    const { message } = await this.provider.spaceCall('prepareLink', {
+      space: this.name,
+      // Wallets often answer lowercase; the extension checksums it (EIP-55) for EIP-4361.
+      address,
+      chainId,
+    })
+    const signature = await wallet<string>('personal_sign', [utf8Hex(message), address])
+    const linked = await this.provider.spaceCall('completeLink', { space: this.name, signature })
+    return linked.address
+  }
+
+  /** Ends the link: this space's next claims go without it. */
+  async unlinkWallet(): Promise<void> {
+    await this.provider.spaceCall('unlinkWallet', { space: this.name })
+  }
 
   /** 3IP-9 `space.joinThread(name, { ghost: true, ghostBacklogLimit })`. */
   async joinThread(name: string, options: JoinThreadOptions = {}): Promise<PageThread> {
@@ -97,6 +153,14 @@ export class GhostThreadsProvider {
         ? { space, room }
         : { space, room, ghostBacklogLimit: options.ghostBacklogLimit }
     return this.call('joinThread', params)
+  }
+
+  /** @internal PageSpace's link calls. */
+  spaceCall<M extends 'prepareLink' | 'completeLink' | 'unlinkWallet'>(
+    method: M,
+    params: DappParams<M>,
+  ): Promise<DappResult<M>> {
+    return this.call(method, params)
   }
 
   /** The one place the untyped wire meets the contract: each method's declared result. */

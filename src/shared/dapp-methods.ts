@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { MAX_BACKLOG_LIMIT, MAX_JSON_DEPTH, NAME_PATTERN } from '../core/constants.js'
 import { nestsDeeperThan } from '../core/json-depth.js'
 import type { Post } from '../core/post.js'
-import { DidKey } from '../core/schema.js'
+import { DidKey, WalletLinkClaim } from '../core/schema.js'
 import { RelayAddress } from './settings.js'
 
 const NAME_RULE = 'must be 1–64 characters of A-Z, a-z, 0-9, _ and -'
@@ -37,6 +37,15 @@ export const DAPP_METHODS = {
   listMembers: z.strictObject({ thread: ThreadHandle }),
   requestBacklog: z.strictObject({ thread: ThreadHandle }),
   closeThread: z.strictObject({ thread: ThreadHandle }),
+  listMembersWithAddresses: z.strictObject({ thread: ThreadHandle }),
+  /** Wallet links (issue 14): the extension composes the message, the page's wallet signs. */
+  prepareLink: z.strictObject({
+    space: SpaceName,
+    address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'not an Ethereum address'),
+    chainId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  }),
+  completeLink: z.strictObject({ space: SpaceName, signature: WalletLinkClaim.shape.signature }),
+  unlinkWallet: z.strictObject({ space: SpaceName }),
 } as const
 
 export type DappMethod = keyof typeof DAPP_METHODS
@@ -60,6 +69,11 @@ export interface DappResults {
   listMembers: string[]
   requestBacklog: Post[]
   closeThread: null
+  listMembersWithAddresses: { did: string; address?: string }[]
+  /** The EIP-4361 text for the page's wallet to sign. */
+  prepareLink: { message: string }
+  completeLink: { address: string }
+  unlinkWallet: null
 }
 export type DappResult<M extends DappMethod> = DappResults[M]
 /** Fails to compile when a method has params but no declared result, or the reverse. */
@@ -69,8 +83,16 @@ export const EVERY_RESULT_DECLARED: [
   ? true
   : never = true
 
+/** Methods about a space (its permission, its wallet link): the router's, not a thread's. */
+export const SPACE_METHODS = ['openSpace', 'prepareLink', 'completeLink', 'unlinkWallet'] as const
+export type SpaceMethod = (typeof SPACE_METHODS)[number]
+
 /** Methods the host serves for a page once the router has checked its permission. */
-export type ThreadMethod = Exclude<DappMethod, 'openSpace'>
+export type ThreadMethod = Exclude<DappMethod, SpaceMethod>
+
+export function isSpaceMethod(method: DappMethod): method is SpaceMethod {
+  return (SPACE_METHODS as readonly string[]).includes(method)
+}
 
 export function isDappMethod(value: unknown): value is DappMethod {
   return typeof value === 'string' && Object.hasOwn(DAPP_METHODS, value)

@@ -137,3 +137,11 @@ export class PageHostBusyError extends GhostThreadsError {
     super(message, ErrorCode.resourceUnavailable)
   }
 }
+
+/** linkWallet() found no EIP-1193 wallet to sign with. */
+export class WalletUnavailableError extends GhostThreadsError {
+  static override name = 'WalletUnavailableError'
+  constructor(message = 'No wallet on this page; pass an EIP-1193 provider to linkWallet()') {
+    super(message, ErrorCode.unsupported)
+  }
+}

@@ -5,6 +5,7 @@
  * Firefox's in-process client, and the host's own dispatcher (src/host/host-endpoint.ts).
  * A method added here is a compile error until the host serves it.
  */
+import type { WalletLink } from '../core/schema.js'
 import type { Outcome } from './errors.js'
 import type { PhraseImport, PopupPost, RoomRef, RoomViewRequest } from './manage-requests.js'
 import type { HostCall, HostStatus } from './messengers.js'
@@ -27,6 +28,8 @@ export interface HostMethods {
   redial(request: undefined): null
   exportPhrase(request: undefined): string
   importPhrase(request: PhraseImport): null
+  /** Links (or, with `null`, unlinks) a space's DID; the account, or null. */
+  linkWallet(request: { space: string; link: WalletLink | null }): string | null
 }
 
 export type HostMethod = keyof HostMethods
@@ -45,6 +48,7 @@ export const HOST_METHODS = [
   'redial',
   'exportPhrase',
   'importPhrase',
+  'linkWallet',
 ] as const satisfies readonly HostMethod[]
 
 /** Fails to compile when a method is added to HostMethods but not to HOST_METHODS. */

@@ -10,6 +10,7 @@
  * Replies are `Outcome`s, never thrown errors, so names and codes survive every hop.
  */
 import { defineExtensionMessaging } from '@webext-core/messaging'
+import type { WalletLink } from '../core/schema.js'
 import type { DappMethod, ThreadMethod } from './dapp-methods.js'
 import type { Outcome } from './errors.js'
 import type { HostInvocation } from './host-protocol.js'
@@ -48,6 +49,8 @@ export interface HostCall {
   allowedSpaces: string[]
   /** joinThread: the relays the user allowed this origin to name for the space. */
   spaceRelays?: string[]
+  /** joinThread: the wallet link the user made on this origin for the space. */
+  walletLink?: WalletLink
 }
 
 /** What the popup and tests may read about the host. Never message text. */
@@ -88,6 +91,8 @@ export interface PromptDetails {
   did: string
   /** Relays the site named for its rooms, beside the user's own (none: the user's only). */
   relays: string[]
+  /** Set when the site asks to link a wallet account to the DID (issue 14). */
+  link?: { address: string; chainId: number }
 }
 
 /** Extension pages (the popup, settings) → router: what a person may see and change. */

@@ -8,7 +8,7 @@ import type { Post } from '../core/post.js'
 
 export type ThreadEvent =
   | { thread: string; kind: 'message'; post: Post }
-  | { thread: string; kind: 'user-joined'; did: string }
+  | { thread: string; kind: 'user-joined'; did: string; address?: string }
   | { thread: string; kind: 'user-left'; did: string }
   | { thread: string; kind: 'backlog-received'; backlog: BacklogEvent }
   | { thread: string; kind: 'closed'; reason: string }

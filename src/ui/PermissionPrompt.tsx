@@ -25,6 +25,8 @@ export function PermissionPrompt({ details, onDecide, busy = false }: Permission
       </main>
     )
   }
+  if (details.link !== undefined)
+    return <LinkPrompt details={details} onDecide={onDecide} busy={busy} />
   return (
     <main class="prompt">
       <h1>Join ghost chats?</h1>
@@ -59,6 +61,50 @@ export function PermissionPrompt({ details, onDecide, busy = false }: Permission
       <p class="note">
         Messages are signed with this identity and sent peer to peer. Nothing is stored; people in
         the room see what you post while they are online.
+      </p>
+      <div class="actions">
+        <button type="button" class="deny" disabled={busy} onClick={() => onDecide(false)}>
+          Deny
+        </button>
+        <button type="button" class="allow" disabled={busy} onClick={() => onDecide(true)}>
+          Allow
+        </button>
+      </div>
+    </main>
+  )
+}
+
+/** A site asks to link a wallet account to the DID: what would be shown to everyone. */
+function LinkPrompt({
+  details,
+  onDecide,
+  busy = false,
+}: PermissionPromptProps & { details: PromptDetails }) {
+  const link = details.link as NonNullable<PromptDetails['link']>
+  return (
+    <main class="prompt">
+      <h1>Link your wallet?</h1>
+      <p class="origin" data-testid="origin">
+        {details.origin}
+      </p>
+      <p>
+        wants everyone in the rooms of <strong data-testid="space">{details.space}</strong> to see
+        the account
+      </p>
+      <p class="address" data-testid="link-address">
+        {link.address}
+      </p>
+      <p>
+        (chain <span data-testid="link-chain">{link.chainId}</span>) beside your identity
+      </p>
+      <div class="identity">
+        <Avatar did={details.did} />
+        <p class="did" data-testid="did" title={details.did}>
+          {details.did}
+        </p>
+      </div>
+      <p class="note">
+        Your wallet asks you to sign next. You can unlink at any time; the link ends after 30 days.
       </p>
       <div class="actions">
         <button type="button" class="deny" disabled={busy} onClick={() => onDecide(false)}>

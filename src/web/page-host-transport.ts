@@ -9,16 +9,20 @@
  * - One node per site: the first tab takes a Web Lock and runs it; another tab of the site
  *   is told so by name (PageHostBusyError) rather than starting a second node.
  */
+
+import { LINK_VALID_DAYS } from '../core/constants.js'
 import { createSeedIdentity } from '../core/identity.js'
+import { composeLinkMessage } from '../core/wallet-link.js'
 import { GhostHost } from '../host/ghost-host.js'
 import { startLibp2pNetwork } from '../host/libp2p-network.js'
 import { loadOrCreateSeed } from '../host/seed-store.js'
 import { ProviderRpcError, type ProviderTransport } from '../inpage/page-channel.js'
-import { parseDappRequest } from '../shared/dapp-methods.js'
+import { type DappParams, parseDappRequest } from '../shared/dapp-methods.js'
 import {
   InvalidRequestError,
   PageHostBusyError,
   toErrorData,
+  UnauthorizedError,
   UnsupportedMethodError,
 } from '../shared/errors.js'
 import type { Owner } from '../shared/owner.js'
@@ -97,8 +101,52 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
       named.set(space, [...new Set([...(named.get(space) ?? []), ...relays])])
       return { space, did: await host.did(space) }
     }
+    if (
+      parsed.method === 'prepareLink' ||
+      parsed.method === 'completeLink' ||
+      parsed.method === 'unlinkWallet'
+    ) {
+      if (!opened.has(parsed.params.space))
+        throw new UnauthorizedError(`call openSpace("${parsed.params.space}") first`)
+      return links[parsed.method](parsed.params as never)
+    }
     const spaceRelays = parsed.method === 'joinThread' ? named.get(parsed.params.space) : undefined
     return host.call(owner, parsed.method, parsed.params, [...opened], spaceRelays)
+  }
+
+  /** Wallet links here: the site is this identity's only user, so its wallet's prompt is the only one. */
+  const composed = new Map<string, string>()
+  const links = {
+    prepareLink: async ({ space, address, chainId }: DappParams<'prepareLink'>) => {
+      const now = Date.now()
+      const message = composeLinkMessage({
+        domain: location.host,
+        uri: location.origin,
+        address,
+        chainId,
+        did: await host.did(space),
+        space,
+        nonce: crypto.randomUUID().replaceAll('-', ''),
+        issuedAt: new Date(now),
+        expirationTime: new Date(now + LINK_VALID_DAYS * 24 * 3_600_000),
+      })
+      composed.set(space, message)
+      return { message }
+    },
+    completeLink: async ({ space, signature }: DappParams<'completeLink'>) => {
+      const message = composed.get(space)
+      if (message === undefined)
+        throw new InvalidRequestError(
+          `No wallet link is being made for "${space}"; call space.linkWallet() again`,
+        )
+      composed.delete(space)
+      const address = await host.linkWallet(space, { message, signature })
+      return { address: address as string }
+    },
+    unlinkWallet: async ({ space }: DappParams<'unlinkWallet'>) => {
+      await host.linkWallet(space, null)
+      return null
+    },
   }
 
   return {

@@ -3,8 +3,8 @@
  * posts 2,000 generated raw requests (fast-check) straight to `window.postMessage`, the
  * way a hostile script would, past the provider. Every one must be answered, under its
  * id, by the extension (content script → router → host and back), and the page must
- * still work afterwards. `openSpace` is left out: a new space waits for a person's answer
- * in the prompt, which is no answer a fuzzer can wait for.
+ * still work afterwards. `openSpace` and `prepareLink` are left out: they wait for a
+ * person's answer in the prompt, which is no answer a fuzzer can wait for.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
@@ -67,7 +67,9 @@ function generatedRequests(count: number): [unknown, string][] {
     fc.string({ minLength: 30_000, maxLength: 40_000 }).map((value) => JSON.stringify(value)),
   )
   const method = fc.oneof(
-    fc.constantFrom(...DAPP_METHOD_NAMES.filter((name) => name !== 'openSpace')),
+    fc.constantFrom(
+      ...DAPP_METHOD_NAMES.filter((name) => name !== 'openSpace' && name !== 'prepareLink'),
+    ),
     fc.string(),
     fc.jsonValue({ maxDepth: 1 }),
   )

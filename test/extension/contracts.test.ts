@@ -65,6 +65,10 @@ describe('the typed contracts between contexts', () => {
       'listMembers',
       'requestBacklog',
       'closeThread',
+      'listMembersWithAddresses',
+      'prepareLink',
+      'completeLink',
+      'unlinkWallet',
     ])
     for (const method of DAPP_METHOD_NAMES)
       expect(DAPP_METHODS[method].safeParse({ unexpected: true }).success).toBe(false)

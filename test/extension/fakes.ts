@@ -87,6 +87,12 @@ export class FakeHost implements HostApi {
   redial: HostApi['redial'] = () => this.popup('redial', null)
   exportPhrase: HostApi['exportPhrase'] = () => this.popup('exportPhrase', 'words')
   importPhrase: HostApi['importPhrase'] = (request) => this.popup('importPhrase', null, request)
+  /** Links the host was given, by space (null: unlinked). */
+  readonly links: { space: string; link: unknown }[] = []
+  linkWallet: HostApi['linkWallet'] = async ({ space, link }) => {
+    this.links.push({ space, link })
+    return { ok: true, result: null }
+  }
 }
 
 /** Prompt windows that open instantly; tests answer through the broker. */

@@ -5,8 +5,12 @@ import { MemoryHub } from '../../src/core/memory-transport.js'
 import { GhostHost, type GhostHostInit, type HostNetwork } from '../../src/host/ghost-host.js'
 import { hostEndpoint, hostHandlers, invokeOn } from '../../src/host/host-handlers.js'
 import { MAX_HANDLES_PER_PAGE, MAX_HANDLES_PER_PAGE_ROOM } from '../../src/host/thread-leases.js'
-import type { JoinedThread } from '../../src/shared/dapp-methods.js'
-import { DAPP_METHOD_NAMES, type ThreadMethod } from '../../src/shared/dapp-methods.js'
+import {
+  DAPP_METHOD_NAMES,
+  isSpaceMethod,
+  type JoinedThread,
+  type ThreadMethod,
+} from '../../src/shared/dapp-methods.js'
 import { InvalidRecoveryPhraseError } from '../../src/shared/errors.js'
 import { HOST_METHODS } from '../../src/shared/host-protocol.js'
 import { PROTOCOL_MESSAGES } from '../../src/shared/messengers.js'
@@ -84,9 +88,10 @@ describe('the host', () => {
     })
     const owner = tab(1)
     const { thread } = await join(host, owner)
+    // Every thread method but the join, closeThread last (the others need the thread open).
     const methods = DAPP_METHOD_NAMES.filter(
-      (m): m is ThreadMethod => m !== 'openSpace' && m !== 'joinThread',
-    )
+      (m): m is ThreadMethod => !isSpaceMethod(m) && m !== 'joinThread' && m !== 'closeThread',
+    ).concat(['closeThread'])
     const params: Record<string, unknown> = { post: { thread, message: 'hello' } }
     const results: Record<string, unknown> = {}
     for (const method of methods)
@@ -99,6 +104,7 @@ describe('the host', () => {
       getPosts: [expect.objectContaining({ author: did, message: 'hello' })],
       listMembers: [did],
       requestBacklog: [], // nobody else in the room to ask
+      listMembersWithAddresses: [{ did }],
       closeThread: null,
     })
     await expect(host.call(owner, 'getPosts', { thread }, ['chat'])).rejects.toMatchObject({

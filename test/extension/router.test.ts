@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from '@jest/globals'
+import { Wallet } from 'ethers'
 import { PermissionStore } from '../../src/background/permissions.js'
 import { PROMPT_DISMISSED_MS, PromptBroker } from '../../src/background/prompt-broker.js'
 import { Router, SenderRefusedError } from '../../src/background/router.js'
@@ -157,6 +158,78 @@ describe('openSpace and permissions', () => {
       Array(3).fill('InvalidRequestError'),
     )
     expect(windows.opened).toHaveLength(2)
+  })
+
+  it('links a wallet: the prompt shows the account, the message names the site, the signature is checked, the grant keeps it', async () => {
+    const wallet = Wallet.createRandom()
+    await permissions.decide(A, 'chat', 'allow')
+    const preparing = call('prepareLink', {
+      space: 'chat',
+      address: wallet.address.toLowerCase(),
+      chainId: 10,
+    })
+    await flush()
+    const shown = await router.handlers['prompt:details'](
+      { id: windows.lastRequest() },
+      extensionSender('prompt.html'),
+    )
+    expect(shown).toMatchObject({
+      origin: A,
+      space: 'chat',
+      link: { address: wallet.address.toLowerCase(), chainId: 10 },
+    })
+    await answer(true)
+    const prepared = await preparing
+    if (!prepared.ok) throw new Error(prepared.error.message)
+    const { message } = prepared.result as { message: string }
+    for (const part of [
+      'a.example wants you to sign in',
+      wallet.address,
+      'Chain ID: 10',
+      shown?.did,
+      '- ghost-threads:space:chat',
+    ])
+      expect(message).toContain(part)
+    // Signed by another account than the one shown: refused by name, nothing kept.
+    const forger = Wallet.createRandom()
+    const forged = await call('completeLink', {
+      space: 'chat',
+      signature: await forger.signMessage(message),
+    })
+    expect(failure(forged)).toMatchObject({ name: 'WalletLinkError' })
+    // The pending message is still there for the right signature.
+    const signature = await wallet.signMessage(message)
+    expect(await call('completeLink', { space: 'chat', signature })).toEqual({
+      ok: true,
+      result: { address: wallet.address },
+    })
+    expect(await permissions.linkFor(A, 'chat')).toEqual({ message, signature })
+    expect(host.links).toEqual([{ space: 'chat', link: { message, signature } }])
+    // Kept with the grant: a join hands the host the link.
+    await call('joinThread', { space: 'chat', room: 'lobby' })
+    expect(host.calls.at(-1)).toMatchObject({ walletLink: { message, signature } })
+    // Completed once: a second completion has nothing pending.
+    expect(failure(await call('completeLink', { space: 'chat', signature }))).toMatchObject({
+      name: 'InvalidRequestError',
+    })
+    // Unlinking forgets it everywhere.
+    expect(await call('unlinkWallet', { space: 'chat' })).toEqual({ ok: true, result: null })
+    expect(await permissions.linkFor(A, 'chat')).toBeUndefined()
+    expect(host.links.at(-1)).toEqual({ space: 'chat', link: null })
+  })
+
+  it('refuses a link for a space not allowed (4100) and a link the user denies (4001)', async () => {
+    const wallet = Wallet.createRandom()
+    const params = { space: 'chat', address: wallet.address, chainId: 1 }
+    expect(failure(await call('prepareLink', params))).toMatchObject({ code: 4100 })
+    expect(windows.opened).toHaveLength(0)
+    await permissions.decide(A, 'chat', 'allow')
+    const denied = call('prepareLink', params)
+    await answer(false)
+    expect(failure(await denied)).toMatchObject({ name: 'UserRejectedError', code: 4001 })
+    // The space stays allowed, unlinked.
+    expect(await permissions.decision(A, 'chat')).toBe('allow')
+    expect(await permissions.linkFor(A, 'chat')).toBeUndefined()
   })
 
   it('two tabs asking at once share one prompt and its answer', async () => {

@@ -46,7 +46,9 @@ const common = (mode) => ({
   target: ['web', 'es2022'],
   devtool: false,
   resolve: resolveOptions,
-  module: { rules: [typescript] },
+  // Dynamic imports inlined: an extension's service worker cannot load chunks (viem has a
+  // few, for features we do not use).
+  module: { rules: [typescript], parser: { javascript: { dynamicImportMode: 'eager' } } },
   performance: { hints: false },
   stats: 'errors-warnings',
 })

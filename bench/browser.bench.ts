@@ -265,7 +265,8 @@ try {
     },
     {
       measure: 'offscreen.js (host)',
-      ...atMost(kib(size('offscreen.js')), 900, 'KiB'),
+      // 900 until wallet links (issue 14) added EIP-4361 parsing and signature recovery.
+      ...atMost(kib(size('offscreen.js')), 960, 'KiB'),
       result: `${kib(size('offscreen.js'))} KiB (${kib(gzip('offscreen.js'))} gz)`,
     },
     {

@@ -30,10 +30,8 @@ const CORE_PACKAGES = [
   '@noble/hashes',
   'eventemitter3',
   'quick-lru',
-  // EIP-4361 wallet links, and ethers' EIP-55 checksum under them: protocol libraries
-  // that run anywhere.
-  'siwe',
-  'ethers',
+  // EIP-4361 wallet links (viem's siwe helpers and signature recovery): runs anywhere.
+  'viem',
 ]
 
 describe('src/core stays environment-free', () => {

@@ -54,6 +54,15 @@ export interface LaunchOptions {
   firstPage?: string
 }
 
+/** What a permission prompt showed. */
+export interface PromptSeen {
+  origin: string
+  space: string
+  did: string
+  relays: string[]
+  linkAddress?: string | undefined
+}
+
 export interface ExtensionBrowser {
   name: string
   context: BrowserContext
@@ -70,7 +79,7 @@ export interface ExtensionBrowser {
   answerPrompt(
     allow: boolean,
     action: () => Promise<unknown>,
-  ): Promise<{ origin: string; space: string; did: string; relays: string[] }>
+  ): Promise<PromptSeen>
   close(): Promise<void>
 }
 
@@ -172,7 +181,7 @@ export async function answerPrompt(
   browser: ExtensionBrowser,
   allow: boolean,
   action: () => Promise<unknown>,
-): Promise<{ origin: string; space: string; did: string; relays: string[] }> {
+): Promise<PromptSeen> {
   const prompt = browser.context.waitForEvent('page', {
     predicate: (page) => page.url().includes('/prompt.html'),
     timeout: 10_000,
@@ -186,6 +195,8 @@ export async function answerPrompt(
     space: (await page.getByTestId('space').textContent()) ?? '',
     did: (await page.getByTestId('did').textContent()) ?? '',
     relays: await page.getByTestId('relays').locator('li').allTextContents(),
+    /** A wallet link prompt: the account it shows. */
+    linkAddress: (await page.getByTestId('link-address').allTextContents())[0],
   }
   // The prompt closes its window as soon as the router has the answer, sometimes before
   // Playwright has finished its click bookkeeping: a closed page means the click landed.

@@ -4,13 +4,15 @@
  * naming the dapp's origin as domain, a chain id, a nonce, issued-at and expiration, and
  * among its Resources the DID and the space. The link travels in `join` and `presence`
  * (`link`), and every receiver checks it here: the signature recovers the address, the
- * DID and space are the message's, and it has not expired. Composing and checking use the
- * `siwe` library (and ethers under it); contract wallets (EIP-1271) would need a chain RPC
- * this project does not have, and are refused.
+ * DID and space are the message's, and it has not expired. Contract wallets (EIP-1271)
+ * would need a chain RPC
+ * this project does not have, and are refused. viem's EIP-4361 helpers compose and parse
+ * the text and recover the signer (small and tree-shaken: the `siwe` package's grammar
+ * parser tripled the extension's bundles).
  */
-import { getAddress } from 'ethers'
 import QuickLRU from 'quick-lru'
-import { SiweMessage } from 'siwe'
+import { getAddress, isAddressEqual, recoverMessageAddress } from 'viem/utils'
+import { createSiweMessage, parseSiweMessage } from 'viem/siwe'
 import type { WalletLink } from './schema.js'
 
 export type { WalletLink } from './schema.js'
@@ -36,20 +38,19 @@ export interface LinkRequest {
 
 /** The EIP-4361 text a wallet signs to link `did` in `space` to `address`. */
 export function composeLinkMessage(request: LinkRequest): string {
-  return new SiweMessage({
+  return createSiweMessage({
     domain: request.domain,
     // EIP-4361 wants the EIP-55 checksummed form; wallets often answer lowercase.
     address: getAddress(request.address),
-    // The grammar allows no quotes here; space names are plain [A-Za-z0-9_-].
     statement: `Link this account to my Ghost Threads identity in the space ${request.space}.`,
     uri: request.uri,
     version: '1',
     chainId: request.chainId,
     nonce: request.nonce,
-    issuedAt: request.issuedAt.toISOString(),
-    expirationTime: request.expirationTime.toISOString(),
+    issuedAt: request.issuedAt,
+    expirationTime: request.expirationTime,
     resources: linkResources(request.did, request.space),
-  }).prepareMessage()
+  })
 }
 
 export type LinkRefusal = 'malformed-link' | 'bad-link-signature' | 'link-mismatch' | 'link-expired'
@@ -71,43 +72,41 @@ export class LinkVerifier {
       this.verified.set(key, signed)
     }
     if (!signed.ok) return signed
-    const message = parse(link.message) as SiweMessage
+    const message = parseSiweMessage(link.message)
     const [did, space] = linkResources(expected.did, expected.space)
     if (!message.resources?.includes(did as string) || !message.resources.includes(space as string))
       return refusal('link-mismatch', 'the link names another DID or space')
-    const issuedAtMs = Date.parse(message.issuedAt ?? '')
-    if (!(signed.expiresAtMs > expected.nowMs) || issuedAtMs > expected.nowMs + 60_000)
-      return refusal('link-expired', `valid until ${message.expirationTime}`)
+    const issuedAtMs = message.issuedAt?.getTime() ?? Number.NaN
+    if (!(signed.expiresAtMs > expected.nowMs) || !(issuedAtMs <= expected.nowMs + 60_000))
+      return refusal('link-expired', `valid until ${message.expirationTime?.toISOString()}`)
     return signed
   }
 }
 
-function parse(text: string): SiweMessage | undefined {
-  try {
-    return new SiweMessage(text)
-  } catch {
-    return undefined
-  }
-}
-
 async function verifySignature(link: WalletLink): Promise<LinkCheck> {
-  const message = parse(link.message)
-  if (message === undefined) return refusal('malformed-link', 'not an EIP-4361 message')
-  const expiresAtMs = Date.parse(message.expirationTime ?? '')
-  if (Number.isNaN(expiresAtMs)) return refusal('malformed-link', 'the link never expires')
-  // No provider: an account's own signature only (EIP-1271 contract wallets need a chain).
-  const verified = await message
-    // Checked at its own issue time: the verdict is cached, expiry is checked per use.
-    .verify({ signature: link.signature, time: message.issuedAt }, { suppressExceptions: true })
-    .catch(() => undefined)
-  if (verified?.success !== true)
-    return refusal('bad-link-signature', `not signed by ${message.address}`)
+  const message = parseSiweMessage(link.message)
+  const { address, domain, chainId, expirationTime } = message
+  if (
+    address === undefined ||
+    domain === undefined ||
+    chainId === undefined ||
+    message.version !== '1'
+  )
+    return refusal('malformed-link', 'not an EIP-4361 message')
+  if (expirationTime === undefined) return refusal('malformed-link', 'the link never expires')
+  // No chain: an account's own signature only (EIP-1271 contract wallets need one).
+  const signer = await recoverMessageAddress({
+    message: link.message,
+    signature: link.signature as `0x${string}`,
+  }).catch(() => undefined)
+  if (signer === undefined || !isAddressEqual(signer, address))
+    return refusal('bad-link-signature', `not signed by ${address}`)
   return {
     ok: true,
-    address: message.address,
-    domain: message.domain,
-    chainId: message.chainId,
-    expiresAtMs,
+    address: getAddress(address),
+    domain,
+    chainId,
+    expiresAtMs: expirationTime.getTime(),
   }
 }
 

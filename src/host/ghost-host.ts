@@ -146,11 +146,13 @@ export class GhostHost {
   /** Links (or unlinks) the DID of `space`: its rooms' next claims carry the link. */
   async linkWallet(space: string, link: WalletLink | null): Promise<string | null> {
     const opened = await (await this.network).ghost.openSpace(space)
-    if (link === null) {
-      opened.unlinkWallet()
-      return null
-    }
-    return opened.linkWallet(link)
+    let address: string | null = null
+    if (link === null) opened.unlinkWallet()
+    else address = await opened.linkWallet(link)
+    // The space's open rooms say so now, not at their next heartbeat (up to minutes).
+    const threads = new Set(this.leases.all().map((lease) => lease.thread))
+    for (const thread of threads) if (thread.space === space) thread.reannounce()
+    return address
   }
 
   async release(selector: OwnerSelector, reason?: string): Promise<number> {

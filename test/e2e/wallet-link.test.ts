@@ -1,0 +1,152 @@
+/**
+ * Wallet links in real Chromium with the extension: the demo page gets an EIP-1193 wallet
+ * backed by a real ethers Wallet (in this process, reached through a page binding; no
+ * network), alice links her DID in the space, the prompt shows her account, and bob's
+ * page sees the account beside her DID and on her posts. Bob declines in his wallet: a
+ * named 4001, and his space stays open and unlinked.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { Wallet } from 'ethers'
+import type { ExtensionBrowser } from '../../tools/extension-browser.js'
+import { type StaticServer, serveDemo } from '../../tools/static-server.js'
+import { RelayProcess } from '../helpers/relay-process.js'
+import { waitFor } from '../helpers/wait.js'
+import { PageDriver } from './page-driver.js'
+import { browserSet, postedTexts, STEP_MS } from './session.js'
+
+const SPACE = 'linked-space'
+const { text } = postedTexts('wallet')
+
+let relay: RelayProcess
+let site: StaticServer
+const session = browserSet(() => relay.address)
+let alice: PageDriver
+let bob: PageDriver
+const aliceWallet = Wallet.createRandom()
+const bobWallet = Wallet.createRandom()
+
+/** Gives the page `window.ethereum`, signing with `wallet` here; `decline` rejects signing (4001). */
+async function giveWallet(
+  driver: PageDriver,
+  wallet: ReturnType<typeof Wallet.createRandom>,
+  decline = false,
+) {
+  await driver.page.exposeFunction('__walletRequest', async (method: string, params: unknown[]) => {
+    if (method === 'eth_requestAccounts') return [wallet.address.toLowerCase()]
+    if (method === 'eth_chainId') return '0x1'
+    if (method === 'personal_sign')
+      return wallet.signMessage(Buffer.from((params[0] as string).slice(2), 'hex'))
+    throw new Error(`unsupported ${method}`)
+  })
+  await driver.page.evaluate((declines) => {
+    const w = window as unknown as {
+      ethereum: unknown
+      __walletRequest(m: string, p: unknown[]): Promise<unknown>
+    }
+    w.ethereum = {
+      request: async ({ method, params = [] }: { method: string; params?: unknown[] }) => {
+        if (declines && method === 'personal_sign')
+          throw Object.assign(new Error('User rejected the request.'), { code: 4001 })
+        return w.__walletRequest(method, params)
+      },
+    }
+  }, decline)
+}
+
+/** Starts space.linkWallet() in the page (a prompt opens meanwhile); the outcome later. */
+function startLinking(driver: PageDriver) {
+  return driver.page.evaluate(() => {
+    const w = window as unknown as {
+      __space: { linkWallet(): Promise<string> }
+      __linking: Promise<unknown>
+    }
+    w.__linking = w.__space.linkWallet().then(
+      (address) => ({ address }),
+      (err: { name: string; code: number; message: string }) => ({
+        name: err.name,
+        code: err.code,
+        message: err.message,
+      }),
+    )
+  })
+}
+
+const linkingOutcome = (driver: PageDriver) =>
+  driver.page.evaluate(() => (window as unknown as { __linking: Promise<unknown> }).__linking)
+
+const membersSeenBy = (driver: PageDriver) =>
+  driver.page.evaluate(() =>
+    (
+      window as unknown as {
+        __thread: { listMembersWithAddresses(): Promise<{ did: string; address?: string }[]> }
+      }
+    ).__thread.listMembersWithAddresses(),
+  )
+
+beforeAll(async () => {
+  relay = await RelayProcess.start()
+  site = await serveDemo()
+  const [a, b] = await Promise.all([session.launch('alice'), session.launch('bob')])
+  alice = await PageDriver.open(a as ExtensionBrowser, `${site.url}/index.html`)
+  bob = await PageDriver.open(b as ExtensionBrowser, `${site.url}/index.html`)
+}, STEP_MS)
+
+afterAll(async () => {
+  await session.closeAll()
+  await site?.close()
+  await relay?.stop()
+}, STEP_MS)
+
+describe('a wallet-linked identity in real Chromium', () => {
+  let aliceDid = ''
+  let bobDid = ''
+
+  it(
+    'alice links her wallet: the prompt shows her account, bob sees it beside her DID and on her posts',
+    async () => {
+      aliceDid = ((await alice.openSpaceWithPrompt(SPACE, true)).outcome as { did: string }).did
+      bobDid = ((await bob.openSpaceWithPrompt(SPACE, true)).outcome as { did: string }).did
+      await alice.join('lobby')
+      await bob.join('lobby')
+      await bob.waitForLog('alice seen', (e) => e[0] === 'joined' && e[1] === aliceDid)
+      await giveWallet(alice, aliceWallet)
+      const prompt = await alice.browser.answerPrompt(true, () => startLinking(alice))
+      expect(prompt.linkAddress?.toLowerCase()).toBe(aliceWallet.address.toLowerCase())
+      expect(prompt.did).toBe(aliceDid)
+      expect(await linkingOutcome(alice)).toEqual({ address: aliceWallet.address })
+      await waitFor(
+        async () =>
+          (await membersSeenBy(bob)).some(
+            (m) => m.did === aliceDid && m.address === aliceWallet.address,
+          ),
+        { timeoutMs: 10_000, what: "alice's address at bob" },
+      )
+      const signed = text('signed')
+      await alice.post(signed)
+      await bob.waitForMessage(signed)
+      const posts = (await bob.page.evaluate(() =>
+        (
+          window as unknown as {
+            __thread: { getPosts(): Promise<{ message: unknown; address?: string }[]> }
+          }
+        ).__thread.getPosts(),
+      )) as { message: unknown; address?: string }[]
+      expect(posts.find((p) => p.message === signed)?.address).toBe(aliceWallet.address)
+    },
+    STEP_MS * 2,
+  )
+
+  it(
+    'bob declines in his wallet: UserRejectedError 4001, his space stays open and unlinked',
+    async () => {
+      await giveWallet(bob, bobWallet, true)
+      await bob.browser.answerPrompt(true, () => startLinking(bob))
+      expect(await linkingOutcome(bob)).toMatchObject({ name: 'UserRejectedError', code: 4001 })
+      const still = text('still-unlinked')
+      expect(await bob.post(still)).toEqual(expect.any(String))
+      await alice.waitForMessage(still)
+      expect((await membersSeenBy(alice)).find((m) => m.did === bobDid)).toEqual({ did: bobDid })
+    },
+    STEP_MS,
+  )
+})

@@ -76,10 +76,7 @@ export interface ExtensionBrowser {
   /** The host's state as the popup sees it (peers, relays, rooms; never message text). */
   hostStatus(): Promise<HostStatus>
   /** Clicks Allow or Deny in the prompt that `action` makes appear (answerPrompt below). */
-  answerPrompt(
-    allow: boolean,
-    action: () => Promise<unknown>,
-  ): Promise<PromptSeen>
+  answerPrompt(allow: boolean, action: () => Promise<unknown>): Promise<PromptSeen>
   close(): Promise<void>
 }
 

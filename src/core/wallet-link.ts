@@ -11,8 +11,8 @@
  * parser tripled the extension's bundles).
  */
 import QuickLRU from 'quick-lru'
-import { getAddress, isAddressEqual, recoverMessageAddress } from 'viem/utils'
 import { createSiweMessage, parseSiweMessage } from 'viem/siwe'
+import { getAddress, isAddressEqual, recoverMessageAddress } from 'viem/utils'
 import type { WalletLink } from './schema.js'
 
 export type { WalletLink } from './schema.js'

@@ -96,12 +96,17 @@ export class RoomFeed {
 
   /** Online members (ours first), then those seen here earlier. */
   async members(isBlocked: (did: string) => boolean): Promise<RoomMember[]> {
-    const online = await this.thread.listMembers()
-    const onlineSet = new Set(online)
+    const online = await this.thread.listMembersWithAddresses()
+    const onlineSet = new Set(online.map((member) => member.did))
     const offline = [...this.seen].filter((did) => !onlineSet.has(did) && did !== this.thread.did)
-    for (const did of online) this.see(did)
+    for (const { did } of online) this.see(did)
     return [
-      ...online.map((did) => ({ did, online: true, blocked: isBlocked(did) })),
+      ...online.map(({ did, address }) => ({
+        did,
+        online: true,
+        blocked: isBlocked(did),
+        ...(address === undefined ? {} : { address }),
+      })),
       ...offline.map((did) => ({ did, online: false, blocked: isBlocked(did) })),
     ]
   }

@@ -17,6 +17,8 @@ export interface RoomMember {
   /** Announcing itself now; offline members were seen in the room earlier. */
   online: boolean
   blocked: boolean
+  /** The account the member's wallet link names (checksummed), when it verified. */
+  address?: string
 }
 
 export interface RoomView {

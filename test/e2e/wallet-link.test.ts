@@ -3,7 +3,7 @@
  * backed by a real ethers Wallet (in this process, reached through a page binding; no
  * network), alice links her DID in the space, the prompt shows her account, and bob's
  * page sees the account beside her DID and on her posts. Bob declines in his wallet: a
- * named 4001, and his space stays open and unlinked.
+ * named 4001, and his space stays open and unlinked. Bob's popup shows alice's account.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Wallet } from 'ethers'
@@ -132,6 +132,15 @@ describe('a wallet-linked identity in real Chromium', () => {
         ).__thread.getPosts(),
       )) as { message: unknown; address?: string }[]
       expect(posts.find((p) => p.message === signed)?.address).toBe(aliceWallet.address)
+      // Bob's popup shows alice's account beside her DID, short and checksummed.
+      const popup = await bob.browser.context.newPage()
+      await popup.goto(`chrome-extension://${bob.browser.extensionId}/popup.html`)
+      await popup.locator('button.room', { hasText: 'lobby' }).click()
+      await popup.getByRole('tab', { name: /Members/ }).click()
+      const short = `${aliceWallet.address.slice(0, 6)}…${aliceWallet.address.slice(-4)}`
+      await popup.locator('.members .address', { hasText: short }).waitFor({ timeout: 10_000 })
+      expect(await popup.locator('.members .address', { hasText: 'unlinked' }).count()).toBe(1)
+      await popup.close()
     },
     STEP_MS * 2,
   )

@@ -312,7 +312,12 @@ describe('MemberList', () => {
       <MemberList
         members={[
           { did: SELF, online: true, blocked: false },
-          { did: BOB, online: true, blocked: false },
+          {
+            did: BOB,
+            online: true,
+            blocked: false,
+            address: '0x9D21Fb2781857480B2bfDBe39d7434AbE1561Bf2',
+          },
           { did: CAROL, online: false, blocked: true },
         ]}
         ownDid={SELF}
@@ -320,6 +325,11 @@ describe('MemberList', () => {
       />,
     )
     const rows = [...container.querySelectorAll('li')]
+    // A linked member shows its account, short and checksummed (in full on hover).
+    const bobAddress = rows[1]?.querySelector('.address')
+    expect(bobAddress?.textContent).toBe('0x9D21…1Bf2')
+    expect(bobAddress?.getAttribute('title')).toBe('0x9D21Fb2781857480B2bfDBe39d7434AbE1561Bf2')
+    expect(rows[2]?.querySelector('.address')?.textContent).toBe('unlinked')
     expect(rows.map((row) => row.className)).toEqual(['online', 'online', 'offline'])
     expect(rows[0]?.textContent).toContain('(you)')
     expect(rows[0]?.querySelector('button')).toBeNull()

@@ -18,6 +18,9 @@ export function MemberList({
         <li key={member.did} class={member.online ? 'online' : 'offline'}>
           <Avatar did={member.did} />
           <DidLabel did={member.did} you={member.did === ownDid} />
+          <span class="address" title={member.address ?? 'No wallet linked'}>
+            {member.address === undefined ? 'unlinked' : shortAddress(member.address)}
+          </span>
           <span class="presence">
             {member.online ? 'online' : 'offline'}
             {member.blocked ? ' · blocked' : ''}
@@ -35,4 +38,9 @@ export function MemberList({
       ))}
     </ul>
   )
+}
+
+/** 0x1234…abcd: the checksummed address, shortened for the list (full on hover). */
+export function shortAddress(address: string): string {
+  return `${address.slice(0, 6)}…${address.slice(-4)}`
 }

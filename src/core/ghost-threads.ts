@@ -52,6 +52,11 @@ export interface JoinThreadOptions {
   ghost?: boolean
   /** How many posts to keep in memory and ask for (3IP-9 default 50). */
   ghostBacklogLimit?: number
+  /**
+   * Extension and in-page host: show this page only members whose wallet link verified
+   * (posts, events, member lists). The engine's own threads ignore it (use addFilter).
+   */
+  linkedOnly?: boolean
 }
 
 export class GhostThreads {

@@ -6,6 +6,7 @@
  */
 import type { GhostThreads } from '../core/ghost-threads.js'
 import type { Identity } from '../core/identity.js'
+import type { Post } from '../core/post.js'
 import type { WalletLink } from '../core/schema.js'
 import {
   type DappParams,
@@ -25,6 +26,7 @@ import type { RoomView } from '../shared/room-view.js'
 import type { Settings } from '../shared/settings.js'
 import { IDENTITY_CHANGED_REASON, LEFT_IN_POPUP_REASON } from '../shared/thread-events.js'
 import { BlockedAuthors } from './blocked-authors.js'
+import { linkedEvent, linkedPosts } from './linked-only.js'
 import { type Deliver, OwnerOutbox } from './owner-outbox.js'
 import { RoomFeed } from './room-feed.js'
 import { type Lease, REVOKED, ThreadLeases } from './thread-leases.js'
@@ -86,8 +88,10 @@ export class GhostHost {
       console.warn(`Ghost Threads: page ${ownerKey(owner)} cannot be reached; leaving its rooms`)
       void this.leases.releaseWhere({ owner: ownerKey(owner) })
     })
-    this.leases = new ThreadLeases((owner, event) => {
-      const visible = this.blocked.visibleEvent(event)
+    this.leases = new ThreadLeases((owner, event, lease) => {
+      const unblocked = this.blocked.visibleEvent(event)
+      const visible =
+        lease.linkedOnly && unblocked !== undefined ? linkedEvent(unblocked) : unblocked
       if (visible !== undefined) this.outbox.push(owner, visible)
     })
   }
@@ -264,6 +268,20 @@ export class GhostHost {
     return this.leases.get(handle, owner).thread
   }
 
+  /** Posts as this page may see them: not blocked, and linked when it asked for that. */
+  private visible(owner: Owner, handle: string, posts: Post[]): Post[] {
+    const unblocked = this.blocked.visiblePosts(posts)
+    return this.leases.get(handle, owner).linkedOnly ? linkedPosts(unblocked) : unblocked
+  }
+
+  /** The members this page sees: all, or (linkedOnly) itself and the linked ones. */
+  private async members(owner: Owner, handle: string) {
+    const lease = this.leases.get(handle, owner)
+    const members = await lease.thread.listMembersWithAddresses()
+    if (!lease.linkedOnly) return members
+    return members.filter((m) => m.address !== undefined || m.did === lease.thread.did)
+  }
+
   private recovery(): RecoveryPhrases {
     if (this.init.recovery === undefined)
       throw new Error('This host has no stored seed to export or replace')
@@ -289,7 +307,10 @@ export class GhostHost {
   }
 
   private readonly handlers: ThreadHandlers = {
-    joinThread: async (owner, { space, room, ghostBacklogLimit }): Promise<JoinedThread> => {
+    joinThread: async (
+      owner,
+      { space, room, ghostBacklogLimit, linkedOnly },
+    ): Promise<JoinedThread> => {
       const { ghost } = await this.network
       const opened = await ghost.openSpace(space)
       const thread = await opened.joinThread(room, {
@@ -298,7 +319,7 @@ export class GhostHost {
       })
       let lease: Lease
       try {
-        lease = this.leases.open(owner, thread)
+        lease = this.leases.open(owner, thread, linkedOnly === true)
       } catch (err) {
         // Refused a handle: a room this page alone had just joined is left again.
         if (!this.leases.all().some((held) => held.thread === thread)) await thread.close()
@@ -309,12 +330,12 @@ export class GhostHost {
     },
     post: async (owner, { thread, message, to }) => this.thread(owner, thread).post(message, to),
     getPosts: async (owner, { thread, n }) =>
-      this.blocked.visiblePosts(await this.thread(owner, thread).getPosts(n)),
-    listMembers: async (owner, { thread }) => this.thread(owner, thread).listMembers(),
-    listMembersWithAddresses: async (owner, { thread }) =>
-      this.thread(owner, thread).listMembersWithAddresses(),
+      this.visible(owner, thread, await this.thread(owner, thread).getPosts(n)),
+    listMembers: async (owner, { thread }) =>
+      (await this.members(owner, thread)).map((member) => member.did),
+    listMembersWithAddresses: async (owner, { thread }) => this.members(owner, thread),
     requestBacklog: async (owner, { thread }) =>
-      this.blocked.visiblePosts(await this.thread(owner, thread)._requestBacklog()),
+      this.visible(owner, thread, await this.thread(owner, thread)._requestBacklog()),
     closeThread: async (owner, { thread }) => {
       await this.leases.release(this.leases.get(thread, owner))
       return null

@@ -14,6 +14,8 @@ export interface Lease {
   handle: string
   owner: Owner
   thread: GhostThread
+  /** The page sees only wallet-linked members in this room (linked-only.ts). */
+  linkedOnly: boolean
 }
 
 interface HeldLease extends Lease {
@@ -43,10 +45,10 @@ export class ThreadLeases {
   private readonly leases = new Map<string, HeldLease>()
   private readonly revoked = new Map<string, { owner: string; space: string }>()
 
-  constructor(private readonly emit: (owner: Owner, event: ThreadEvent) => void) {}
+  constructor(private readonly emit: (owner: Owner, event: ThreadEvent, lease: Lease) => void) {}
 
   /** A new handle for `owner` on `thread`, within MAX_HANDLES_PER_PAGE_ROOM and _PAGE. */
-  open(owner: Owner, thread: GhostThread): Lease {
+  open(owner: Owner, thread: GhostThread, linkedOnly = false): Lease {
     const key = ownerKey(owner)
     const ofPage = [...this.leases.values()].filter((lease) => ownerKey(lease.owner) === key)
     const inRoom = ofPage.filter((lease) => lease.thread === thread).length
@@ -58,7 +60,7 @@ export class ThreadLeases {
       )
     }
     const handle = newHandle()
-    const send = (event: ThreadEvent): void => this.emit(owner, event)
+    const send = (event: ThreadEvent): void => this.emit(owner, event, lease)
     const onMessage = (post: Post) => send({ thread: handle, kind: 'message', post })
     const onJoined = (did: string, address?: string) =>
       send({
@@ -78,6 +80,7 @@ export class ThreadLeases {
       handle,
       owner,
       thread,
+      linkedOnly,
       stopListening: () => {
         thread.off('message', onMessage)
         thread.off('user-joined', onJoined)
@@ -122,7 +125,8 @@ export class ThreadLeases {
         this.revoked.delete(oldest)
       }
     }
-    if (reason !== undefined) this.emit(held.owner, { thread: held.handle, kind: 'closed', reason })
+    if (reason !== undefined)
+      this.emit(held.owner, { thread: held.handle, kind: 'closed', reason }, held)
     const stillHeld = [...this.leases.values()].some((other) => other.thread === held.thread)
     if (!stillHeld) await held.thread.close()
   }

@@ -148,11 +148,14 @@ export class GhostThreadsProvider {
   }
 
   private join(space: string, room: string, options: JoinThreadOptions): Promise<JoinedThread> {
-    const params =
-      options.ghostBacklogLimit === undefined
-        ? { space, room }
-        : { space, room, ghostBacklogLimit: options.ghostBacklogLimit }
-    return this.call('joinThread', params)
+    return this.call('joinThread', {
+      space,
+      room,
+      ...(options.ghostBacklogLimit === undefined
+        ? {}
+        : { ghostBacklogLimit: options.ghostBacklogLimit }),
+      ...(options.linkedOnly === undefined ? {} : { linkedOnly: options.linkedOnly }),
+    })
   }
 
   /** @internal PageSpace's link calls. */

@@ -31,6 +31,8 @@ export const DAPP_METHODS = {
     space: SpaceName,
     room: RoomName,
     ghostBacklogLimit: PostCount.optional(),
+    /** Show this page only members whose wallet link verified (issue 14). */
+    linkedOnly: z.boolean().optional(),
   }),
   post: z.strictObject({ thread: ThreadHandle, message: z.json(), to: DidKey.optional() }),
   getPosts: z.strictObject({ thread: ThreadHandle, n: PostCount.optional() }),

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { Wallet } from 'ethers'
 import { GhostThreads } from '../../src/core/ghost-threads.js'
 import { createSeedIdentity, generateSeed, type Identity } from '../../src/core/identity.js'
 import { MemoryHub } from '../../src/core/memory-transport.js'
+import { composeLinkMessage } from '../../src/core/wallet-link.js'
 import { GhostHost, type GhostHostInit, type HostNetwork } from '../../src/host/ghost-host.js'
 import { hostEndpoint, hostHandlers, invokeOn } from '../../src/host/host-handlers.js'
 import { MAX_HANDLES_PER_PAGE, MAX_HANDLES_PER_PAGE_ROOM } from '../../src/host/thread-leases.js'
@@ -17,7 +19,7 @@ import { PROTOCOL_MESSAGES } from '../../src/shared/messengers.js'
 import type { Owner } from '../../src/shared/owner.js'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings.js'
 import type { ThreadEvent } from '../../src/shared/thread-events.js'
-import { waitFor } from '../helpers/wait.js'
+import { sleep, waitFor } from '../helpers/wait.js'
 
 const A = 'https://a.example'
 const tab = (tabId: number, origin = A): Owner => ({
@@ -284,6 +286,81 @@ describe('the host', () => {
       timeoutMs: 10_000,
     })
     expect(received()).toEqual(texts)
+  })
+})
+
+describe('a page that asked for linked members only', () => {
+  it('sees only wallet-linked members on every path; another tab in the same room sees everyone', async () => {
+    const { host, eventsOf } = memoryHost()
+    const linked = memoryHost()
+    const unlinked = memoryHost()
+    const wallet = Wallet.createRandom()
+    // Alice links her DID in the space, then joins; Carol joins unlinked.
+    const aliceDid = await linked.host.did('chat')
+    const now = Date.now()
+    const message = composeLinkMessage({
+      domain: 'a.example',
+      uri: 'https://a.example',
+      address: wallet.address,
+      chainId: 1,
+      did: aliceDid,
+      space: 'chat',
+      nonce: 'n0nce12345',
+      issuedAt: new Date(now - 1_000),
+      expirationTime: new Date(now + 3_600_000),
+    })
+    expect(
+      await linked.host.linkWallet('chat', {
+        message,
+        signature: await wallet.signMessage(message),
+      }),
+    ).toBe(wallet.address)
+    const alice = await join(linked.host, tab(2))
+    const carol = await join(unlinked.host, tab(3))
+    const strict = tab(1)
+    const open = tab(4)
+    const { thread } = (await host.call(
+      strict,
+      'joinThread',
+      { space: 'chat', room: 'lobby', linkedOnly: true },
+      ['chat'],
+    )) as JoinedThread
+    const everyone = await join(host, open)
+    await waitFor(
+      async () =>
+        ((await host.call(open, 'listMembers', { thread: everyone.thread }, ['chat'])) as string[])
+          .length === 3,
+      {
+        what: 'the three members (us, alice, carol) at the open tab',
+      },
+    )
+    await linked.host.call(tab(2), 'post', { thread: alice.thread, message: 'linked says' }, [
+      'chat',
+    ])
+    await unlinked.host.call(tab(3), 'post', { thread: carol.thread, message: 'unlinked says' }, [
+      'chat',
+    ])
+    const texts = (events: ThreadEvent[]) =>
+      events.flatMap((e) => (e.kind === 'message' ? [e.post.message] : []))
+    await waitFor(() => texts(eventsOf(open)).length === 2, { what: 'both posts at the open tab' })
+    await sleep(100)
+    expect(texts(eventsOf(strict))).toEqual(['linked says'])
+    const seen = (await host.call(strict, 'getPosts', { thread }, ['chat'])) as {
+      message: unknown
+      address?: string
+    }[]
+    expect(seen).toEqual([
+      expect.objectContaining({ message: 'linked says', address: wallet.address }),
+    ])
+    const members = (await host.call(strict, 'listMembersWithAddresses', { thread }, ['chat'])) as {
+      did: string
+    }[]
+    expect(members.map((m) => m.did).sort()).toEqual([await host.did('chat'), aliceDid].sort())
+    expect(
+      eventsOf(strict)
+        .filter((e) => e.kind === 'user-joined')
+        .map((e) => (e as { did: string }).did),
+    ).not.toContain(await unlinked.host.did('chat'))
   })
 })
 

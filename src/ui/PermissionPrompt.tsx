@@ -37,12 +37,7 @@ export function PermissionPrompt({ details, onDecide, busy = false }: Permission
         wants to open the space <strong data-testid="space">{details.space}</strong> and chat in its
         rooms as
       </p>
-      <div class="identity">
-        <Avatar did={details.did} />
-        <p class="did" data-testid="did" title={details.did}>
-          {details.did}
-        </p>
-      </div>
+      <Identity did={details.did} />
       {details.relays.length > 0 && (
         <div class="relays" data-testid="relays">
           <p>
@@ -62,14 +57,7 @@ export function PermissionPrompt({ details, onDecide, busy = false }: Permission
         Messages are signed with this identity and sent peer to peer. Nothing is stored; people in
         the room see what you post while they are online.
       </p>
-      <div class="actions">
-        <button type="button" class="deny" disabled={busy} onClick={() => onDecide(false)}>
-          Deny
-        </button>
-        <button type="button" class="allow" disabled={busy} onClick={() => onDecide(true)}>
-          Allow
-        </button>
-      </div>
+      <Decision onDecide={onDecide} busy={busy} />
     </main>
   )
 }
@@ -97,23 +85,36 @@ function LinkPrompt({
       <p>
         (chain <span data-testid="link-chain">{link.chainId}</span>) beside your identity
       </p>
-      <div class="identity">
-        <Avatar did={details.did} />
-        <p class="did" data-testid="did" title={details.did}>
-          {details.did}
-        </p>
-      </div>
+      <Identity did={details.did} />
       <p class="note">
         Your wallet asks you to sign next. You can unlink at any time; the link ends after 30 days.
       </p>
-      <div class="actions">
-        <button type="button" class="deny" disabled={busy} onClick={() => onDecide(false)}>
-          Deny
-        </button>
-        <button type="button" class="allow" disabled={busy} onClick={() => onDecide(true)}>
-          Allow
-        </button>
-      </div>
+      <Decision onDecide={onDecide} busy={busy} />
     </main>
+  )
+}
+
+/** The DID the user would chat as, with the avatar it wears in the popup. */
+function Identity({ did }: { did: string }) {
+  return (
+    <div class="identity">
+      <Avatar did={did} />
+      <p class="did" data-testid="did" title={did}>
+        {did}
+      </p>
+    </div>
+  )
+}
+
+function Decision({ onDecide, busy }: Pick<PermissionPromptProps, 'onDecide' | 'busy'>) {
+  return (
+    <div class="actions">
+      <button type="button" class="deny" disabled={busy} onClick={() => onDecide(false)}>
+        Deny
+      </button>
+      <button type="button" class="allow" disabled={busy} onClick={() => onDecide(true)}>
+        Allow
+      </button>
+    </div>
   )
 }

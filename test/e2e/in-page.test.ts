@@ -7,12 +7,15 @@
  * it gets no second node; and a browser with the extension installed gets the extension.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { Wallet } from 'ethers'
 import { type Browser, type BrowserContext, devices, type Page } from 'playwright-core'
 import { launchPlainChromium } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
+import { waitFor } from '../helpers/wait.js'
 import { type DrivenBrowser, PageDriver } from './page-driver.js'
 import { browserSet, postedTexts, STEP_MS } from './session.js'
+import { giveWallet, linkingOutcome, membersSeenBy, startLinking } from './wallet.js'
 
 const SPACE = 'in-page-space'
 const ROOM = 'lobby'
@@ -153,6 +156,24 @@ describe('the same API without the extension (connect() from ghost-threads/web)'
       await alice.driver.join(ROOM)
     },
     STEP_MS * 2,
+  )
+
+  it(
+    'links a wallet in the page host without a prompt: the other visitor sees the account',
+    async () => {
+      const wallet = Wallet.createRandom()
+      await giveWallet(alice.driver, wallet)
+      await startLinking(alice.driver)
+      expect(await linkingOutcome(alice.driver)).toEqual({ address: wallet.address })
+      await waitFor(
+        async () =>
+          (await membersSeenBy(bob.driver)).some(
+            (m) => m.did === aliceDid && m.address === wallet.address,
+          ),
+        { timeoutMs: 10_000, what: "alice's account at bob" },
+      )
+    },
+    STEP_MS,
   )
 
   it(

@@ -13,6 +13,7 @@ import { RelayProcess } from '../helpers/relay-process.js'
 import { waitFor } from '../helpers/wait.js'
 import { PageDriver } from './page-driver.js'
 import { browserSet, postedTexts, STEP_MS } from './session.js'
+import { giveWallet, linkingOutcome, membersSeenBy, startLinking } from './wallet.js'
 
 const SPACE = 'linked-space'
 const { text } = postedTexts('wallet')
@@ -24,64 +25,6 @@ let alice: PageDriver
 let bob: PageDriver
 const aliceWallet = Wallet.createRandom()
 const bobWallet = Wallet.createRandom()
-
-/** Gives the page `window.ethereum`, signing with `wallet` here; `decline` rejects signing (4001). */
-async function giveWallet(
-  driver: PageDriver,
-  wallet: ReturnType<typeof Wallet.createRandom>,
-  decline = false,
-) {
-  await driver.page.exposeFunction('__walletRequest', async (method: string, params: unknown[]) => {
-    if (method === 'eth_requestAccounts') return [wallet.address.toLowerCase()]
-    if (method === 'eth_chainId') return '0x1'
-    if (method === 'personal_sign')
-      return wallet.signMessage(Buffer.from((params[0] as string).slice(2), 'hex'))
-    throw new Error(`unsupported ${method}`)
-  })
-  await driver.page.evaluate((declines) => {
-    const w = window as unknown as {
-      ethereum: unknown
-      __walletRequest(m: string, p: unknown[]): Promise<unknown>
-    }
-    w.ethereum = {
-      request: async ({ method, params = [] }: { method: string; params?: unknown[] }) => {
-        if (declines && method === 'personal_sign')
-          throw Object.assign(new Error('User rejected the request.'), { code: 4001 })
-        return w.__walletRequest(method, params)
-      },
-    }
-  }, decline)
-}
-
-/** Starts space.linkWallet() in the page (a prompt opens meanwhile); the outcome later. */
-function startLinking(driver: PageDriver) {
-  return driver.page.evaluate(() => {
-    const w = window as unknown as {
-      __space: { linkWallet(): Promise<string> }
-      __linking: Promise<unknown>
-    }
-    w.__linking = w.__space.linkWallet().then(
-      (address) => ({ address }),
-      (err: { name: string; code: number; message: string }) => ({
-        name: err.name,
-        code: err.code,
-        message: err.message,
-      }),
-    )
-  })
-}
-
-const linkingOutcome = (driver: PageDriver) =>
-  driver.page.evaluate(() => (window as unknown as { __linking: Promise<unknown> }).__linking)
-
-const membersSeenBy = (driver: PageDriver) =>
-  driver.page.evaluate(() =>
-    (
-      window as unknown as {
-        __thread: { listMembersWithAddresses(): Promise<{ did: string; address?: string }[]> }
-      }
-    ).__thread.listMembersWithAddresses(),
-  )
 
 beforeAll(async () => {
   relay = await RelayProcess.start()

@@ -1,0 +1,68 @@
+/**
+ * An EIP-1193 wallet for a page under test: `window.ethereum` backed by a real ethers
+ * Wallet in the test process (reached through a page binding; no network), and the
+ * page-side steps of linking a space to it.
+ */
+import type { Wallet } from 'ethers'
+import type { Page } from 'playwright-core'
+import type { DrivenBrowser, PageDriver } from './page-driver.js'
+
+type Driver = PageDriver<DrivenBrowser, Page>
+
+/** Gives the page `window.ethereum`, signing with `wallet` here; `decline` rejects signing (4001). */
+export async function giveWallet(
+  driver: Driver,
+  wallet: Pick<Wallet, 'address' | 'signMessage'>,
+  decline = false,
+) {
+  await driver.page.exposeFunction('__walletRequest', async (method: string, params: unknown[]) => {
+    if (method === 'eth_requestAccounts') return [wallet.address.toLowerCase()]
+    if (method === 'eth_chainId') return '0x1'
+    if (method === 'personal_sign')
+      return wallet.signMessage(Buffer.from((params[0] as string).slice(2), 'hex'))
+    throw new Error(`unsupported ${method}`)
+  })
+  await driver.page.evaluate((declines) => {
+    const w = window as unknown as {
+      ethereum: unknown
+      __walletRequest(m: string, p: unknown[]): Promise<unknown>
+    }
+    w.ethereum = {
+      request: async ({ method, params = [] }: { method: string; params?: unknown[] }) => {
+        if (declines && method === 'personal_sign')
+          throw Object.assign(new Error('User rejected the request.'), { code: 4001 })
+        return w.__walletRequest(method, params)
+      },
+    }
+  }, decline)
+}
+
+/** Starts space.linkWallet() in the page (a prompt opens meanwhile); the outcome later. */
+export function startLinking(driver: Driver) {
+  return driver.page.evaluate(() => {
+    const w = window as unknown as {
+      __space: { linkWallet(): Promise<string> }
+      __linking: Promise<unknown>
+    }
+    w.__linking = w.__space.linkWallet().then(
+      (address) => ({ address }),
+      (err: { name: string; code: number; message: string }) => ({
+        name: err.name,
+        code: err.code,
+        message: err.message,
+      }),
+    )
+  })
+}
+
+export const linkingOutcome = (driver: Driver) =>
+  driver.page.evaluate(() => (window as unknown as { __linking: Promise<unknown> }).__linking)
+
+export const membersSeenBy = (driver: Driver) =>
+  driver.page.evaluate(() =>
+    (
+      window as unknown as {
+        __thread: { listMembersWithAddresses(): Promise<{ did: string; address?: string }[]> }
+      }
+    ).__thread.listMembersWithAddresses(),
+  )

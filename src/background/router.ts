@@ -8,16 +8,14 @@
  */
 
 import { InvalidArgumentError } from '../core/errors.js'
-import { parseDappRequest } from '../shared/dapp-methods.js'
+import { requireDappRequest } from '../shared/dapp-methods.js'
 import {
   ForwardedError,
-  InvalidRequestError,
   type Outcome,
   outcomeOf,
   PromptPendingError,
   toErrorData,
   UnauthorizedError,
-  UnsupportedMethodError,
   UserRejectedError,
 } from '../shared/errors.js'
 import {
@@ -260,12 +258,7 @@ export class Router {
   private async pageCall(call: PageCall, sender: Sender): Promise<Outcome> {
     return outcomeOf(async () => {
       const owner = this.ownerOf(sender, call?.session)
-      const parsed = parseDappRequest(call.method, call.params)
-      if (!parsed.ok) {
-        throw parsed.unsupported
-          ? new UnsupportedMethodError(parsed.message)
-          : new InvalidRequestError(parsed.message)
-      }
+      const parsed = requireDappRequest(call.method, call.params)
       if (parsed.method === 'openSpace')
         return this.openSpace(owner.origin, parsed.params.space, parsed.params.relays)
       if (parsed.method === 'prepareLink') return this.links.prepare(owner.origin, parsed.params)

@@ -8,7 +8,7 @@
  */
 import { LINK_VALID_DAYS } from '../core/constants.js'
 import { WalletLinkError } from '../core/errors.js'
-import { composeLinkMessage, LinkVerifier, type WalletLink } from '../core/wallet-link.js'
+import { LinkVerifier, newLinkMessage, type WalletLink } from '../core/wallet-link.js'
 import type { DappParams, DappResult } from '../shared/dapp-methods.js'
 import {
   ForwardedError,
@@ -60,17 +60,14 @@ export class WalletLinks {
       throw new UserRejectedError(
         `The user did not link ${address} to their identity in "${space}"; the space stays open and unlinked`,
       )
-    const now = this.now()
-    const message = composeLinkMessage({
-      domain: new URL(origin).host,
-      uri: origin,
+    const message = newLinkMessage({
+      origin,
       address,
       chainId,
       did,
       space,
-      nonce: crypto.randomUUID().replaceAll('-', ''),
-      issuedAt: new Date(now),
-      expirationTime: new Date(now + LINK_VALID_DAYS * 24 * 3_600_000),
+      nowMs: this.now(),
+      validDays: LINK_VALID_DAYS,
     })
     this.pending.set(`${origin} ${space}`, { message, did })
     return { message }

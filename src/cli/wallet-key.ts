@@ -4,12 +4,11 @@
  * space with a signed EIP-4361 message. Only the key is written, never the link or a
  * message.
  */
-import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Wallet } from 'ethers'
 import { WalletLinkError } from '../core/errors.js'
-import { composeLinkMessage, type WalletLink } from '../core/index.js'
+import { newLinkMessage, type WalletLink } from '../core/index.js'
 
 /** A terminal has no origin: its links name this domain. */
 export const TERMINAL_LINK_DOMAIN = 'localhost'
@@ -40,17 +39,14 @@ export async function loadOrCreateWallet(path: string): Promise<Wallet> {
 
 /** A link of `did` in `space` to the wallet's account, signed now. */
 export async function linkFor(wallet: Wallet, did: string, space: string): Promise<WalletLink> {
-  const now = Date.now()
-  const message = composeLinkMessage({
-    domain: TERMINAL_LINK_DOMAIN,
-    uri: `http://${TERMINAL_LINK_DOMAIN}`,
+  const message = newLinkMessage({
+    origin: `http://${TERMINAL_LINK_DOMAIN}`,
     address: wallet.address,
     chainId: 1,
     did,
     space,
-    nonce: randomBytes(12).toString('hex'),
-    issuedAt: new Date(now),
-    expirationTime: new Date(now + TERMINAL_LINK_DAYS * 24 * 3_600_000),
+    nowMs: Date.now(),
+    validDays: TERMINAL_LINK_DAYS,
   })
   return { message, signature: await wallet.signMessage(message) }
 }

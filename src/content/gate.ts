@@ -6,14 +6,13 @@
  * are the router's, and the router takes the origin from the browser, not from us.
  */
 import { encodeUtf8 } from '../core/utf8.js'
-import { parseDappRequest } from '../shared/dapp-methods.js'
+import { requireDappRequest } from '../shared/dapp-methods.js'
 import {
   DisconnectedError,
   type ErrorData,
   InvalidRequestError,
   type Outcome,
   toErrorData,
-  UnsupportedMethodError,
 } from '../shared/errors.js'
 import type { PageCall, PageProtocol } from '../shared/messengers.js'
 import {
@@ -120,13 +119,12 @@ export class ContentGate {
         ),
       )
     }
-    const parsed = parseDappRequest(method, params)
-    if (parsed.ok) return undefined
-    return toErrorData(
-      parsed.unsupported
-        ? new UnsupportedMethodError(parsed.message)
-        : new InvalidRequestError(parsed.message),
-    )
+    try {
+      requireDappRequest(method, params)
+      return undefined
+    } catch (err) {
+      return toErrorData(err)
+    }
   }
 
   private reply(id: number, outcome: Outcome): void {

@@ -58,5 +58,6 @@ export {
   type LinkRequest,
   LinkVerifier,
   linkResources,
+  newLinkMessage,
   type WalletLink,
 } from './wallet-link.js'

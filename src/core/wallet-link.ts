@@ -53,6 +53,31 @@ export function composeLinkMessage(request: LinkRequest): string {
   })
 }
 
+/**
+ * A fresh link message for `did` in `space`, made on `origin` (its host is the domain), with
+ * a random nonce, valid from `nowMs` for `validDays`: what the extension, the in-page host
+ * and the terminal peer each have a wallet sign.
+ */
+export function newLinkMessage(request: {
+  origin: string
+  address: string
+  chainId: number
+  did: string
+  space: string
+  nowMs: number
+  validDays: number
+}): string {
+  const { origin, nowMs, validDays, ...rest } = request
+  return composeLinkMessage({
+    ...rest,
+    domain: new URL(origin).host,
+    uri: origin,
+    nonce: globalThis.crypto.randomUUID().replaceAll('-', ''),
+    issuedAt: new Date(nowMs),
+    expirationTime: new Date(nowMs + validDays * 24 * 3_600_000),
+  })
+}
+
 export type LinkRefusal = 'malformed-link' | 'bad-link-signature' | 'link-mismatch' | 'link-expired'
 
 export type LinkCheck =

@@ -10,6 +10,7 @@ import { MAX_BACKLOG_LIMIT, MAX_JSON_DEPTH, NAME_PATTERN } from '../core/constan
 import { nestsDeeperThan } from '../core/json-depth.js'
 import type { Post } from '../core/post.js'
 import { DidKey, WalletLinkClaim } from '../core/schema.js'
+import { InvalidRequestError, UnsupportedMethodError } from './errors.js'
 import { RelayAddress } from './settings.js'
 
 const NAME_RULE = 'must be 1–64 characters of A-Z, a-z, 0-9, _ and -'
@@ -106,6 +107,22 @@ export type ParsedCall = {
 }[DappMethod]
 
 export type ParsedRequest = ParsedCall | { ok: false; unsupported: boolean; message: string }
+
+/** A parsed call about a space (openSpace, the wallet link calls): the router's, not a thread's. */
+export function isSpaceCall(
+  call: ParsedCall,
+): call is Extract<ParsedCall, { method: SpaceMethod }> {
+  return isSpaceMethod(call.method)
+}
+
+/** The parsed call, or the named error a page gets for it (unsupported, or invalid). */
+export function requireDappRequest(method: unknown, params: unknown): ParsedCall {
+  const parsed = parseDappRequest(method, params)
+  if (parsed.ok) return parsed
+  throw parsed.unsupported
+    ? new UnsupportedMethodError(parsed.message)
+    : new InvalidRequestError(parsed.message)
+}
 
 /** Checks a method name and its params; the message says what was wrong, for the developer. */
 export function parseDappRequest(method: unknown, params: unknown): ParsedRequest {

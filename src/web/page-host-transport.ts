@@ -12,18 +12,17 @@
 
 import { LINK_VALID_DAYS } from '../core/constants.js'
 import { createSeedIdentity } from '../core/identity.js'
-import { composeLinkMessage } from '../core/wallet-link.js'
+import { newLinkMessage } from '../core/wallet-link.js'
 import { GhostHost } from '../host/ghost-host.js'
 import { startLibp2pNetwork } from '../host/libp2p-network.js'
 import { loadOrCreateSeed } from '../host/seed-store.js'
 import { ProviderRpcError, type ProviderTransport } from '../inpage/page-channel.js'
-import { type DappParams, parseDappRequest } from '../shared/dapp-methods.js'
+import { isSpaceCall, requireDappRequest } from '../shared/dapp-methods.js'
 import {
   InvalidRequestError,
   PageHostBusyError,
   toErrorData,
   UnauthorizedError,
-  UnsupportedMethodError,
 } from '../shared/errors.js'
 import type { Owner } from '../shared/owner.js'
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.js'
@@ -88,65 +87,56 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
   /** Relays the page named per space at openSpace (the page host's user is the site). */
   const named = new Map<string, string[]>()
 
+  /** Link messages composed, waiting for the page's wallet to sign: by space. */
+  const composed = new Map<string, string>()
+
   const serve = async (method: string, params: unknown): Promise<unknown> => {
-    const parsed = parseDappRequest(method, params)
-    if (!parsed.ok) {
-      throw parsed.unsupported
-        ? new UnsupportedMethodError(parsed.message)
-        : new InvalidRequestError(parsed.message)
-    }
-    if (parsed.method === 'openSpace') {
-      const { space, relays = [] } = parsed.params
+    const call = requireDappRequest(method, params)
+    if (call.method === 'openSpace') {
+      const { space, relays = [] } = call.params
       opened.add(space)
       named.set(space, [...new Set([...(named.get(space) ?? []), ...relays])])
       return { space, did: await host.did(space) }
     }
-    if (
-      parsed.method === 'prepareLink' ||
-      parsed.method === 'completeLink' ||
-      parsed.method === 'unlinkWallet'
-    ) {
-      if (!opened.has(parsed.params.space))
-        throw new UnauthorizedError(`call openSpace("${parsed.params.space}") first`)
-      return links[parsed.method](parsed.params as never)
-    }
-    const spaceRelays = parsed.method === 'joinThread' ? named.get(parsed.params.space) : undefined
-    return host.call(owner, parsed.method, parsed.params, [...opened], spaceRelays)
-  }
-
-  /** Wallet links here: the site is this identity's only user, so its wallet's prompt is the only one. */
-  const composed = new Map<string, string>()
-  const links = {
-    prepareLink: async ({ space, address, chainId }: DappParams<'prepareLink'>) => {
-      const now = Date.now()
-      const message = composeLinkMessage({
-        domain: location.host,
-        uri: location.origin,
+    if (isSpaceCall(call) && !opened.has(call.params.space))
+      throw new UnauthorizedError(`call openSpace("${call.params.space}") first`)
+    // Wallet links: the site is this identity's only user, so its wallet's prompt is the only one.
+    if (call.method === 'prepareLink') {
+      const { space, address, chainId } = call.params
+      const did = await host.did(space)
+      const nowMs = Date.now()
+      const message = newLinkMessage({
+        origin: location.origin,
         address,
         chainId,
-        did: await host.did(space),
+        did,
         space,
-        nonce: crypto.randomUUID().replaceAll('-', ''),
-        issuedAt: new Date(now),
-        expirationTime: new Date(now + LINK_VALID_DAYS * 24 * 3_600_000),
+        nowMs,
+        validDays: LINK_VALID_DAYS,
       })
       composed.set(space, message)
       return { message }
-    },
-    completeLink: async ({ space, signature }: DappParams<'completeLink'>) => {
-      const message = composed.get(space)
+    }
+    if (call.method === 'completeLink') {
+      const message = composed.get(call.params.space)
       if (message === undefined)
         throw new InvalidRequestError(
-          `No wallet link is being made for "${space}"; call space.linkWallet() again`,
+          `No wallet link is being made for "${call.params.space}"; call space.linkWallet() again`,
         )
-      composed.delete(space)
-      const address = await host.linkWallet(space, { message, signature })
-      return { address: address as string }
-    },
-    unlinkWallet: async ({ space }: DappParams<'unlinkWallet'>) => {
-      await host.linkWallet(space, null)
+      composed.delete(call.params.space)
+      return {
+        address: await host.linkWallet(call.params.space, {
+          message,
+          signature: call.params.signature,
+        }),
+      }
+    }
+    if (call.method === 'unlinkWallet') {
+      await host.linkWallet(call.params.space, null)
       return null
-    },
+    }
+    const spaceRelays = call.method === 'joinThread' ? named.get(call.params.space) : undefined
+    return host.call(owner, call.method, call.params, [...opened], spaceRelays)
   }
 
   return {

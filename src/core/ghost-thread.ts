@@ -4,7 +4,7 @@ import { fetchBacklog, fitAnswer, pickPeers } from './backlog-exchange.js'
 import { RELAY_BACKLOG_POSTS } from './constants.js'
 import { sendDirect } from './direct-exchange.js'
 import { DirectMessageFailedError, NotAMemberError, ThreadClosedError } from './errors.js'
-import type { SpaceSigner } from './identity.js'
+import { heldWalletLink, type SpaceSigner } from './identity.js'
 import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
 import { MemberRegistry, memberClaim, type PeerRoute } from './members.js'
 import { comparePosts, type Post, toPost } from './post.js'
@@ -107,7 +107,7 @@ export class GhostThread extends ThreadSurface {
       roomSize: () => this.members.size + 1,
       isClosed: () => this.closed,
       sign: (claims) => this.sign(claims),
-      link: () => this.signer.walletLink,
+      link: () => heldWalletLink(this.signer, this.now())?.link,
     })
   }
 
@@ -192,7 +192,7 @@ export class GhostThread extends ThreadSurface {
   }
 
   private ownAddress(): string | undefined {
-    return this.signer.walletLink === undefined ? undefined : this.signer.walletAddress
+    return heldWalletLink(this.signer, this.now())?.address
   }
 
   /** The peers hosting the other members, with their relays: the network connects to them directly. */

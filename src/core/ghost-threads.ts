@@ -8,7 +8,7 @@ import {
 } from './constants.js'
 import { UnsupportedOperationError, WalletLinkError } from './errors.js'
 import { GhostThread } from './ghost-thread.js'
-import type { Identity, SpaceSigner } from './identity.js'
+import { heldWalletLink, type Identity, type SpaceSigner } from './identity.js'
 import { peekRoom } from './jwt.js'
 import { RateLimiter } from './rate-limit.js'
 import { ReceiptRules } from './receipt-rules.js'
@@ -187,9 +187,15 @@ export class GhostSpace {
     return this.signer.did
   }
 
-  /** The account this space's DID is linked to, if any. */
+  /** The account this space's DID is linked to, if any (and the link still holds). */
   get walletAddress(): string | undefined {
-    return this.signer.walletLink === undefined ? undefined : this.signer.walletAddress
+    return heldWalletLink(this.signer, Date.now())?.address
+  }
+
+  /** Whether this space's DID holds exactly `link` now. */
+  holdsLink(link: WalletLink, nowMs = Date.now()): boolean {
+    const held = heldWalletLink(this.signer, nowMs)?.link
+    return held?.message === link.message && held.signature === link.signature
   }
 
   /**
@@ -209,15 +215,13 @@ export class GhostSpace {
         `The wallet link is refused: ${check.reason}, ${check.detail}${contract}`,
       )
     }
-    this.signer.walletLink = link
-    this.signer.walletAddress = check.address
+    this.signer.wallet = { link, address: check.address, expiresAtMs: check.expiresAtMs }
     return check.address
   }
 
   /** Ends the link: the next join and presence go without it. */
   unlinkWallet(): void {
-    this.signer.walletLink = undefined
-    this.signer.walletAddress = undefined
+    this.signer.wallet = undefined
   }
 
   /** 3IP-9 `space.joinThread(name, { ghost: true, ghostBacklogLimit })`. */

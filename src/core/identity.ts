@@ -22,10 +22,24 @@ export interface SpaceSigner {
   readonly did: string
   readonly alg: SigningAlg
   sign(data: Uint8Array): Promise<Uint8Array>
-  /** A wallet link for this DID (GhostSpace.linkWallet): sent with every join and presence. */
-  walletLink?: WalletLink
-  /** The account `walletLink` names (checksummed), set with it. */
-  walletAddress?: string
+  /** The wallet link of this DID (GhostSpace.linkWallet), sent with every join and presence. */
+  wallet?: HeldWalletLink
+}
+
+/** A checked wallet link: the link, the account it names (checksummed), when it ends. */
+export interface HeldWalletLink {
+  link: WalletLink
+  address: string
+  expiresAtMs: number
+}
+
+/**
+ * The signer's wallet link while it holds: an expired one is no longer sent (receivers
+ * would ignore every claim carrying it, and the member would vanish from its rooms).
+ */
+export function heldWalletLink(signer: SpaceSigner, nowMs: number): HeldWalletLink | undefined {
+  const wallet = signer.wallet
+  return wallet !== undefined && wallet.expiresAtMs > nowMs ? wallet : undefined
 }
 
 /** Hands out the signer of a space. */

@@ -84,32 +84,55 @@ export type LinkCheck =
   | { ok: true; address: string; domain: string; chainId: number; expiresAtMs: number }
   | { ok: false; reason: LinkRefusal; detail: string }
 
-/** Checks links, remembering the verdict on each one (a member repeats its link every beat). */
+/** A link's signature verdict, with what each use checks against its own DID, space and time. */
+interface SignedLink {
+  check: LinkCheck
+  resources: readonly string[]
+  issuedAtMs: number
+}
+
+/**
+ * Checks links, remembering each one parsed and its signature verdict: a member repeats
+ * its link in every presence, and every receiver and relay checks each of those.
+ */
 export class LinkVerifier {
-  private readonly verified = new QuickLRU<string, LinkCheck>({ maxSize: 10_000 })
+  private readonly verified = new QuickLRU<string, SignedLink>({ maxSize: 10_000 })
 
   /** Whether `link` binds `did` in `space` to the address it names, at `nowMs`. */
-  async check(link: WalletLink, expected: { did: string; space: string; nowMs: number }) {
+  async check(
+    link: WalletLink,
+    expected: { did: string; space: string; nowMs: number },
+  ): Promise<LinkCheck> {
     const key = `${link.signature}|${link.message}`
     let signed = this.verified.get(key)
     if (signed === undefined) {
       signed = await verifySignature(link)
       this.verified.set(key, signed)
     }
-    if (!signed.ok) return signed
-    const message = parseSiweMessage(link.message)
+    const { check, resources, issuedAtMs } = signed
+    if (!check.ok) return check
     const [did, space] = linkResources(expected.did, expected.space)
-    if (!message.resources?.includes(did as string) || !message.resources.includes(space as string))
+    if (!resources.includes(did as string) || !resources.includes(space as string))
       return refusal('link-mismatch', 'the link names another DID or space')
-    const issuedAtMs = message.issuedAt?.getTime() ?? Number.NaN
-    if (!(signed.expiresAtMs > expected.nowMs) || !(issuedAtMs <= expected.nowMs + 60_000))
-      return refusal('link-expired', `valid until ${message.expirationTime?.toISOString()}`)
-    return signed
+    if (!(check.expiresAtMs > expected.nowMs) || !(issuedAtMs <= expected.nowMs + 60_000))
+      return refusal('link-expired', `valid until ${new Date(check.expiresAtMs).toISOString()}`)
+    return check
   }
 }
 
-async function verifySignature(link: WalletLink): Promise<LinkCheck> {
+async function verifySignature(link: WalletLink): Promise<SignedLink> {
   const message = parseSiweMessage(link.message)
+  return {
+    check: await signatureCheck(link, message),
+    resources: message.resources ?? [],
+    issuedAtMs: message.issuedAt?.getTime() ?? Number.NaN,
+  }
+}
+
+async function signatureCheck(
+  link: WalletLink,
+  message: ReturnType<typeof parseSiweMessage>,
+): Promise<LinkCheck> {
   const { address, domain, chainId, expirationTime } = message
   if (
     address === undefined ||

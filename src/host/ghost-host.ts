@@ -150,6 +150,9 @@ export class GhostHost {
   /** Links (or unlinks) the DID of `space`: its rooms' next claims carry the link. */
   async linkWallet(space: string, link: WalletLink | null): Promise<string | null> {
     const opened = await (await this.network).ghost.openSpace(space)
+    // Every join of a page whose grant keeps a link hands it over again: when the space
+    // holds it already, its rooms said so, and nothing is checked or announced again.
+    if (link !== null && opened.holdsLink(link)) return opened.walletAddress ?? null
     let address: string | null = null
     if (link === null) opened.unlinkWallet()
     else address = await opened.linkWallet(link)

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { Wallet } from 'ethers'
+import { GhostSpace } from '../../src/core/ghost-threads.js'
+import { createSeedIdentity, heldWalletLink } from '../../src/core/identity.js'
 import { MemoryHub } from '../../src/core/memory-transport.js'
 import {
   composeLinkMessage,
@@ -173,5 +175,23 @@ describe('a linked member in a room (in-memory network)', () => {
     ])
     expect(refusals).toContain('link-mismatch')
     await closeAll([alice, bob])
+  })
+})
+
+describe("a space's own link", () => {
+  it('is no longer sent once it expired (receivers would ignore every claim carrying it)', async () => {
+    const signer = await createSeedIdentity(new Uint8Array(32).fill(3)).signerForSpace('chat')
+    const space = new GhostSpace('chat', signer, {
+      join: async () => Promise.reject(new Error('unused')),
+    })
+    const message = composeLinkMessage(
+      request({ did: signer.did, expirationTime: new Date(NOW + 60_000) }),
+    )
+    const link = { message, signature: await wallet.signMessage(message) }
+    expect(await space.linkWallet(link, NOW)).toBe(wallet.address)
+    expect(heldWalletLink(signer, NOW + 59_999)?.link).toEqual(link)
+    expect(space.holdsLink(link, NOW)).toBe(true)
+    expect(heldWalletLink(signer, NOW + 60_000)).toBeUndefined()
+    expect(space.holdsLink(link, NOW + 60_000)).toBe(false)
   })
 })

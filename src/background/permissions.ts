@@ -58,10 +58,16 @@ export class PermissionStore {
       .map(([space]) => space)
   }
 
+  /** What an allowed grant carries (the relays the site named, its wallet link); none if not allowed. */
+  async grant(origin: string, space: string): Promise<{ relays: string[]; link?: WalletLink }> {
+    const entry = (await this.read())[origin]?.[space]
+    if (entry?.decision !== 'allow') return { relays: [] }
+    return { relays: entry.relays ?? [], ...(entry.link === undefined ? {} : { link: entry.link }) }
+  }
+
   /** The wallet link kept with an allowed grant, if any. */
   async linkFor(origin: string, space: string): Promise<WalletLink | undefined> {
-    const entry = (await this.read())[origin]?.[space]
-    return entry?.decision === 'allow' ? entry.link : undefined
+    return (await this.grant(origin, space)).link
   }
 
   /** Keeps (or, with `undefined`, forgets) the wallet link of an allowed grant. */
@@ -76,8 +82,7 @@ export class PermissionStore {
 
   /** The relays the user allowed `origin` to name for `space`. */
   async relaysFor(origin: string, space: string): Promise<string[]> {
-    const entry = (await this.read())[origin]?.[space]
-    return entry?.decision === 'allow' ? (entry.relays ?? []) : []
+    return (await this.grant(origin, space)).relays
   }
 
   async decide(

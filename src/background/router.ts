@@ -290,8 +290,10 @@ export class Router {
 
   /** What the host needs with a join: the site's relays and wallet link for the space. */
   private async joinExtras(origin: string, space: string) {
-    const spaceRelays = await this.init.permissions.relaysFor(origin, space)
-    const walletLink = await this.init.permissions.linkFor(origin, space)
+    const { relays: spaceRelays, link: walletLink } = await this.init.permissions.grant(
+      origin,
+      space,
+    )
     return { spaceRelays, ...(walletLink === undefined ? {} : { walletLink }) }
   }
 

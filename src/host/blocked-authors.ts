@@ -24,12 +24,23 @@ export class BlockedAuthors {
 
   /** The event as a page may see it, or undefined when nothing of it is left. */
   visibleEvent(event: ThreadEvent): ThreadEvent | undefined {
-    if (event.kind === 'message') return this.dids.has(event.post.author) ? undefined : event
-    if (event.kind !== 'backlog-received') return event
-    const message = this.visiblePosts(event.backlog.message)
-    if (message.length === 0) return undefined
-    return message.length === event.backlog.message.length
-      ? event
-      : { ...event, backlog: { ...event.backlog, message } }
+    return this.dids.size === 0 ? event : eventKeeping(event, (post) => !this.dids.has(post.author))
   }
+}
+
+/**
+ * The event with only the posts `keep` accepts: a message kept or dropped, a backlog
+ * narrowed (dropped when nothing is left); other events as they are.
+ */
+export function eventKeeping(
+  event: ThreadEvent,
+  keep: (post: Post) => boolean,
+): ThreadEvent | undefined {
+  if (event.kind === 'message') return keep(event.post) ? event : undefined
+  if (event.kind !== 'backlog-received') return event
+  const message = event.backlog.message.filter(keep)
+  if (message.length === 0) return undefined
+  return message.length === event.backlog.message.length
+    ? event
+    : { ...event, backlog: { ...event.backlog, message } }
 }

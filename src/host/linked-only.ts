@@ -6,23 +6,16 @@
  */
 import type { Post } from '../core/post.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
+import { eventKeeping } from './blocked-authors.js'
+
+const linked = (post: Post): boolean => post.address !== undefined
 
 export function linkedPosts(posts: Post[]): Post[] {
-  return posts.filter((post) => post.address !== undefined)
+  return posts.filter(linked)
 }
 
 /** The event as a linked-only page sees it, or undefined when nothing of it is left. */
 export function linkedEvent(event: ThreadEvent): ThreadEvent | undefined {
-  switch (event.kind) {
-    case 'message':
-      return event.post.address === undefined ? undefined : event
-    case 'user-joined':
-      return event.address === undefined ? undefined : event
-    case 'backlog-received': {
-      const message = linkedPosts(event.backlog.message)
-      return message.length === 0 ? undefined : { ...event, backlog: { ...event.backlog, message } }
-    }
-    default:
-      return event
-  }
+  if (event.kind === 'user-joined') return event.address === undefined ? undefined : event
+  return eventKeeping(event, linked)
 }

@@ -10,7 +10,12 @@ import { decodeUtf8 } from '../../src/core/utf8.js'
 import { sendRequest } from '../../src/net/stream-request.js'
 import { claims, edKey, forge, type TestKey } from '../../test/helpers/jwt-forge.js'
 import { startNetPeer } from '../../test/helpers/net-peer.js'
-import { type RawNode, rawGossipNode, rawNodeInRoom } from '../../test/helpers/raw-node.js'
+import {
+  meshPeersOf,
+  type RawNode,
+  rawGossipNode,
+  rawNodeInRoom,
+} from '../../test/helpers/raw-node.js'
 import type { RelayProcess } from '../../test/helpers/relay-process.js'
 import { sleep, waitFor } from '../../test/helpers/wait.js'
 import type { BadKind } from './bad-messages.js'
@@ -145,7 +150,8 @@ export async function forgedFlood(
     const done = () => prunedMs !== undefined && graylistedMs !== undefined
     while (Date.now() - started < durationS * 1000 + 2_000 && !done()) {
       // Pruned: the relay's PRUNE reached the flooder, whose mesh no longer holds the relay.
-      if (!meshOf(raw, room.topic).includes(relayId)) prunedMs ??= Date.now() - started
+      if (!meshPeersOf(raw.services.pubsub, room.topic).includes(relayId))
+        prunedMs ??= Date.now() - started
       const gray = await relay.metric('ghost_relay_penalized_peers{standing="graylisted"}')
       if (gray > graylistedBefore) graylistedMs ??= Date.now() - started
       await sleep(50)
@@ -162,13 +168,6 @@ export async function forgedFlood(
     now: `pruned after ${seconds(prunedMs)}, graylisted after ${seconds(graylistedMs)}; ${checked.toLocaleString('en')} of ${forged.length.toLocaleString('en')} checked, the rest dropped unread`,
     ok: prunedMs !== undefined && prunedMs <= 10_000,
   }
-}
-
-/** The implementation has it; the exported interface does not list it. */
-function meshOf(node: RawNode, topic: string): string[] {
-  return (node.services.pubsub as unknown as { getMeshPeers(t: string): string[] }).getMeshPeers(
-    topic,
-  )
 }
 
 /** 2,000 signed joins from fresh DIDs over two connections, each under the relay's limit. */

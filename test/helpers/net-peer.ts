@@ -12,6 +12,7 @@ import {
   type ThreadTimings,
 } from '../../src/core/index.js'
 import { type GhostNode, startGhostNode } from '../../src/net/ghost-node.js'
+import { meshPeersOf } from './raw-node.js'
 import { EventLog } from './room.js'
 import { waitFor } from './wait.js'
 
@@ -101,7 +102,7 @@ export async function describePeer(peer: NetPeer): Promise<string> {
       )
       .join(' ')}`,
     `  refused: ${[...new Set(peer.refusals)].map((reason) => `${reason} ×${peer.refusals.filter((r) => r === reason).length}`).join(', ') || 'none'}`,
-    `  members: ${(await peer.thread.listMembers()).length} (joined events ${peer.events.joined.length}, left ${peer.events.left.length}), mesh: ${(peer.node.libp2p.services.pubsub as unknown as { getMeshPeers(t: string): string[] }).getMeshPeers(topic).length}, messages: ${JSON.stringify(peer.events.texts())}`,
+    `  members: ${(await peer.thread.listMembers()).length} (joined events ${peer.events.joined.length}, left ${peer.events.left.length}), mesh: ${meshPeersOf(peer.node.libp2p.services.pubsub, topic).length}, messages: ${JSON.stringify(peer.events.texts())}`,
   ].join('\n')
 }
 

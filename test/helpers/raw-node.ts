@@ -61,3 +61,8 @@ export async function rawNodeInRoom(
   await sleep(1_200) // one gossipsub heartbeat: the relay grafts us into its mesh
   return raw
 }
+
+/** A node's gossipsub mesh for `topic`: the implementation has it, its interface does not list it. */
+export function meshPeersOf(pubsub: unknown, topic: string): string[] {
+  return (pubsub as { getMeshPeers(topic: string): string[] }).getMeshPeers(topic)
+}

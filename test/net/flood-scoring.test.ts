@@ -13,20 +13,13 @@ import { NEWCOMER_RATE, PEER_RATE_LIMIT } from '../../src/core/constants.js'
 import { RELAY_AGENT_PREFIX } from '../../src/net/constants.js'
 import { b64, claims, edKey, forge } from '../helpers/jwt-forge.js'
 import { untilMet } from '../helpers/net-peer.js'
-import { type RawNode, rawNodeInRoom } from '../helpers/raw-node.js'
+import { meshPeersOf, type RawNode, rawNodeInRoom } from '../helpers/raw-node.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
 const utf8 = new TextEncoder()
 /** The bar: a forged-signature flood gets its sender pruned within this. */
 const PRUNED_WITHIN_MS = 10_000
-
-/** The implementation has it; the exported interface does not list it. */
-function meshOf(node: RawNode, topic: string): string[] {
-  return (
-    node.services.pubsub as unknown as { getMeshPeers(topic: string): string[] }
-  ).getMeshPeers(topic)
-}
 
 /** Chat JWTs with a signature that belongs to another payload: cheap to make by the thousand. */
 function badSignatures(topic: string): () => Uint8Array {
@@ -52,7 +45,7 @@ describe('a peer flooding forged signatures', () => {
     raw = await rawNodeInRoom(net.relay.address, topic)
     const node = raw
     const relayId = net.relay.address.split('/p2p/')[1] as string
-    expect(meshOf(node, topic)).toContain(relayId)
+    expect(meshPeersOf(node.services.pubsub, topic)).toContain(relayId)
 
     const forged = badSignatures(topic)
     const rejected = () =>
@@ -71,7 +64,7 @@ describe('a peer flooding forged signatures', () => {
     expect(await rejected()).toBeGreaterThan(0)
     expect(await net.relay.metric('ghost_relay_penalized_peers{standing="pruned"}')).toBe(1)
     // The relay told it so: at the next heartbeat it pruned the sender from its mesh.
-    await waitFor(() => !meshOf(node, topic).includes(relayId), {
+    await waitFor(() => !meshPeersOf(node.services.pubsub, topic).includes(relayId), {
       timeoutMs: 3_000,
       what: "the relay's PRUNE to reach the flooder",
     })

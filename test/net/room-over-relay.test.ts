@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { type NetPeer, untilMet } from '../helpers/net-peer.js'
+import { meshPeersOf } from '../helpers/raw-node.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
@@ -36,9 +37,7 @@ describe('a room through the relay process', () => {
 
   it("a peer announces its join only once it is in the relay's gossip mesh: a post sent on seeing it join arrives", async () => {
     const meshOf = (peer: NetPeer) =>
-      (
-        peer.node.libp2p.services.pubsub as unknown as { getMeshPeers(topic: string): string[] }
-      ).getMeshPeers(peer.thread.topic)
+      meshPeersOf(peer.node.libp2p.services.pubsub, peer.thread.topic)
     const relayId = net.relay.address.split('/p2p/')[1]
     const first = await net.join('mesh-ready')
     const second = await net.join('mesh-ready')

@@ -92,13 +92,13 @@ export class WalletLinks {
     this.pending.delete(`${origin} ${space}`)
     await this.init.permissions.setLink(origin, space, link)
     await this.forward(this.init.host.linkWallet({ space, link }))
-    return { address: check.address }
+    return { address: check.account.address }
   }
 
   async unlink(origin: string, { space }: DappParams<'unlinkWallet'>): Promise<null> {
     await this.assertAllowed(origin, space)
     await this.init.permissions.setLink(origin, space, undefined)
-    await this.forward(this.init.host.linkWallet({ space, link: null }))
+    await this.forward(this.init.host.unlinkWallet({ space, domain: new URL(origin).host }))
     return null
   }
 

@@ -6,19 +6,22 @@
 import '../net/node-polyfills.js'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { createSeedIdentity, type Post } from '../core/index.js'
+import { createSeedIdentity, type LinkScope, linkHoldsFor, type Post } from '../core/index.js'
 import { RELAY_CONNECT_WAIT_MS } from '../net/constants.js'
 import { startGhostNode } from '../net/ghost-node.js'
 import { HELP, parseChatLine } from './chat-commands.js'
 import { loadOrCreateSeed } from './identity-file.js'
 import { linkFor, loadOrCreateWallet } from './wallet-key.js'
 
-const USAGE = `usage: ghost-threads chat <space> <room> --relay ADDR [--relay ADDR]… [--identity FILE] [--wallet-key FILE] [--webrtc] [--json]
+const USAGE = `usage: ghost-threads chat <space> <room> --relay ADDR [--relay ADDR]… [--identity FILE] [--wallet-key FILE] [--origin URL] [--webrtc] [--json]
 
   --relay ADDR      relay multiaddr, e.g. /ip4/127.0.0.1/tcp/4040/ws/p2p/12D3Koo… (printed by npm run relay)
   --identity FILE   keep your DID in FILE (a 32-byte seed, created if missing); default: a new DID each run
   --wallet-key FILE link your DID in the space to the Ethereum account whose private key is
                     in FILE (created if missing, mode 0600); others see its address
+  --origin URL      the site this terminal speaks for (https://dapp.example): your link names
+                    it, and only members linked on it show an address; without it your link
+                    names localhost and every address shows with the site it was linked on
   --webrtc          also connect directly to room peers over WebRTC
   --json            print one JSON object per event, for programs
 
@@ -30,6 +33,7 @@ const { values, positionals } = parseArgs({
     relay: { type: 'string', multiple: true, default: [] },
     identity: { type: 'string' },
     'wallet-key': { type: 'string' },
+    origin: { type: 'string' },
     webrtc: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -45,6 +49,31 @@ if (values.relay.length === 0) {
   process.exit(2)
 }
 
+let origin: string | undefined
+try {
+  origin = values.origin === undefined ? undefined : new URL(values.origin).origin
+} catch {
+  console.error(
+    `ghost-threads: --origin ${values.origin} is not a URL; give the site as https://dapp.example`,
+  )
+  process.exit(2)
+}
+const viewer = origin === undefined ? undefined : { domain: new URL(origin).host }
+
+/**
+ * A member's account as this terminal shows it: with --origin, only one linked on that
+ * site (another site's link is that site's, as a page there would see it); without, any,
+ * with where it was linked.
+ */
+function account(address?: string, linkedOn?: LinkScope) {
+  if (address === undefined || linkedOn === undefined) return undefined
+  if (viewer !== undefined && !linkHoldsFor(linkedOn, viewer)) return undefined
+  return {
+    fields: { address, linkedOn },
+    text: viewer === undefined ? `${address} on ${linkedOn.domain}` : address,
+  }
+}
+
 type Event = Record<string, unknown> & { event: string }
 const print = (event: Event, human: string): void => {
   console.log(values.json ? JSON.stringify(event) : human)
@@ -52,7 +81,8 @@ const print = (event: Event, human: string): void => {
 const time = (seconds: number): string => new Date(seconds * 1000).toLocaleTimeString()
 const show = (message: unknown): string =>
   typeof message === 'string' ? message : JSON.stringify(message)
-const printPost = (post: Post, event = 'message'): void =>
+const printPost = (post: Post, event = 'message'): void => {
+  const linked = account(post.address, post.linkedOn)
   print(
     {
       event,
@@ -61,10 +91,11 @@ const printPost = (post: Post, event = 'message'): void =>
       timestamp: post.timestamp,
       postId: post.postId,
       ...(post.to === undefined ? {} : { to: post.to }),
-      ...(post.address === undefined ? {} : { address: post.address }),
+      ...linked?.fields,
     },
-    `[${time(post.timestamp)}] ${post.to === undefined ? '' : '(dm) '}${post.address ?? post.author}: ${show(post.message)}`,
+    `[${time(post.timestamp)}] ${post.to === undefined ? '' : '(dm) '}${linked?.text ?? post.author}: ${show(post.message)}`,
   )
+}
 
 let node: Awaited<ReturnType<typeof startGhostNode>>
 let thread: Awaited<ReturnType<Awaited<ReturnType<typeof node.ghost.openSpace>>['joinThread']>>
@@ -78,13 +109,13 @@ try {
   const walletKey = values['wallet-key']
   if (walletKey !== undefined) {
     const wallet = await loadOrCreateWallet(walletKey)
-    await space.linkWallet(await linkFor(wallet, space.did, spaceName))
+    await space.linkWallet(await linkFor(wallet, space.did, spaceName, origin))
   }
   thread = await space.joinThread(roomName, { ghost: true })
-  const address = space.walletAddress
+  const own = space.walletAccount
   print(
-    { event: 'ready', did: space.did, topic: thread.topic, ...(address ? { address } : {}) },
-    `joined ${thread.topic} as ${space.did}${address ? ` (${address})` : ''} — /help for commands`,
+    { event: 'ready', did: space.did, topic: thread.topic, ...own },
+    `joined ${thread.topic} as ${space.did}${own ? ` (${own.address} on ${own.linkedOn.domain})` : ''} — /help for commands`,
   )
 } catch (err) {
   console.error(`ghost-threads: ${(err as Error).name}: ${(err as Error).message}`)
@@ -112,12 +143,13 @@ setInterval(() => {
   )
 }, 1_000).unref()
 
-thread.on('user-joined', (did, address) =>
+thread.on('user-joined', (did, address, linkedOn) => {
+  const linked = account(address, linkedOn)
   print(
-    { event: 'user-joined', did, ...(address ? { address } : {}) },
-    `* ${did}${address ? ` (${address})` : ' (unlinked)'} joined`,
-  ),
-)
+    { event: 'user-joined', did, ...linked?.fields },
+    `* ${did} (${linked?.text ?? 'unlinked'}) joined`,
+  )
+})
 thread.on('user-left', (did) => print({ event: 'user-left', did }, `* ${did} left`))
 thread.on('message', (post) => printPost(post))
 thread.on('backlog-received', ({ message }) => {
@@ -146,10 +178,16 @@ input.on('line', (line) => {
         print({ event: 'dm-sent', to: command.to }, `(dm to ${command.to} delivered)`)
         break
       case 'members': {
-        const detailed = await thread.listMembersWithAddresses()
+        const detailed = (await thread.listMembersWithAddresses()).map(
+          ({ did, address, linkedOn }) => ({ did, linked: account(address, linkedOn) }),
+        )
         print(
-          { event: 'members', members: detailed.map((m) => m.did), linked: detailed },
-          detailed.map((m) => `  ${m.did}${m.address ? ` ${m.address}` : ' unlinked'}`).join('\n'),
+          {
+            event: 'members',
+            members: detailed.map((m) => m.did),
+            linked: detailed.map(({ did, linked }) => ({ did, ...linked?.fields })),
+          },
+          detailed.map((m) => `  ${m.did} ${m.linked?.text ?? 'unlinked'}`).join('\n'),
         )
         break
       }

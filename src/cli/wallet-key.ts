@@ -10,8 +10,8 @@ import { Wallet } from 'ethers'
 import { WalletLinkError } from '../core/errors.js'
 import { newLinkMessage, type WalletLink } from '../core/index.js'
 
-/** A terminal has no origin: its links name this domain. */
-export const TERMINAL_LINK_DOMAIN = 'localhost'
+/** A terminal without `--origin` has no site: its links name this one. */
+export const TERMINAL_LINK_ORIGIN = 'http://localhost'
 /** How long a terminal's link holds (receivers refuse it after). */
 export const TERMINAL_LINK_DAYS = 7
 
@@ -37,10 +37,15 @@ export async function loadOrCreateWallet(path: string): Promise<Wallet> {
   }
 }
 
-/** A link of `did` in `space` to the wallet's account, signed now. */
-export async function linkFor(wallet: Wallet, did: string, space: string): Promise<WalletLink> {
+/** A link of `did` in `space` to the wallet's account, made for `origin`, signed now. */
+export async function linkFor(
+  wallet: Pick<Wallet, 'address' | 'signMessage'>,
+  did: string,
+  space: string,
+  origin = TERMINAL_LINK_ORIGIN,
+): Promise<WalletLink> {
   const message = newLinkMessage({
-    origin: `http://${TERMINAL_LINK_DOMAIN}`,
+    origin,
     address: wallet.address,
     chainId: 1,
     did,

@@ -6,7 +6,7 @@ import { sendDirect } from './direct-exchange.js'
 import { DirectMessageFailedError, NotAMemberError, ThreadClosedError } from './errors.js'
 import { heldWalletLink, type SpaceSigner } from './identity.js'
 import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
-import { MemberRegistry, memberClaim, type PeerRoute } from './members.js'
+import { type LinkedMember, MemberRegistry, memberClaim, type PeerRoute } from './members.js'
 import { comparePosts, type Post, toPost } from './post.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
@@ -24,6 +24,7 @@ import type {
   ValidationResult,
 } from './transport.js'
 import { encodeUtf8 } from './utf8.js'
+import { accountFields, type LinkedAccount } from './wallet-link.js'
 
 /**
  * One ghost thread (3IP-9): an ephemeral chat room on a pubsub topic. Members announce
@@ -156,7 +157,7 @@ export class GhostThread extends ThreadSurface {
       message: checked,
     })
     await this.transport.publish(this.topic, encodeUtf8(jwt))
-    const post = this.withAddress(await toPost(jwt, claims))
+    const post = this.withAccount(await toPost(jwt, claims))
     this.backlog.add({ post, jwt }, this.now())
     this.emit('message', post)
     return post.postId
@@ -175,24 +176,22 @@ export class GhostThread extends ThreadSurface {
     return this.members.list()
   }
 
-  /** The members with the account each is linked to, where its wallet link verified. */
-  async listMembersWithAddresses(): Promise<{ did: string; address?: string }[]> {
+  /** The members with the account each is linked to (and where), where its link verified. */
+  async listMembersWithAddresses(): Promise<LinkedMember[]> {
     this.assertOpen()
-    return this.members.list().map((did) => {
-      const address = did === this.did ? this.ownAddress() : this.members.addressOf(did)
-      return address === undefined ? { did } : { did, address }
-    })
+    return this.members.list().map((did) => ({ did, ...accountFields(this.accountOf(did)) }))
   }
 
-  /** A post carries its author's account when the author's link verified. */
-  private withAddress(post: Post): Post {
-    const address =
-      post.author === this.did ? this.ownAddress() : this.members.addressOf(post.author)
-    return address === undefined ? post : { ...post, address }
+  /** A post carries its author's account (and where it was linked) when the link verified. */
+  private withAccount(post: Post): Post {
+    const account = this.accountOf(post.author)
+    return account === undefined ? post : { ...post, ...accountFields(account) }
   }
 
-  private ownAddress(): string | undefined {
-    return heldWalletLink(this.signer, this.now())?.address
+  private accountOf(did: string): LinkedAccount | undefined {
+    return did === this.did
+      ? heldWalletLink(this.signer, this.now())?.account
+      : this.members.accountOf(did)
   }
 
   /** The peers hosting the other members, with their relays: the network connects to them directly. */
@@ -239,14 +238,14 @@ export class GhostThread extends ThreadSurface {
     if (this.closed) return { kept: [], answered, complete: false, asked }
     const added: Post[] = []
     let posts = 0
-    for (const { jwt: entry, claims: entryClaims, address } of accepted) {
+    for (const { jwt: entry, claims: entryClaims, account } of accepted) {
       if (entryClaims.type === 'chat') {
         posts++
-        const post = this.withAddress(await toPost(entry, entryClaims))
+        const post = this.withAccount(await toPost(entry, entryClaims))
         if (this.filters.pass(post) && this.backlog.add({ post, jwt: entry }, this.now()))
           added.push(post)
       } else if (entryClaims.type === 'join' || entryClaims.type === 'presence') {
-        this.memberSeen(entryClaims, entry, 'answer', address)
+        this.memberSeen(entryClaims, entry, 'answer', account)
       }
     }
     // Older entries may have been pushed out again by newer ones when the backlog is full.
@@ -332,21 +331,21 @@ export class GhostThread extends ThreadSurface {
     return 'accept'
   }
 
-  private async deliver({ jwt, claims, address }: VerifiedMessage): Promise<void> {
+  private async deliver({ jwt, claims, account }: VerifiedMessage): Promise<void> {
     switch (claims.type) {
       case 'join':
-        this.memberSeen(claims, jwt, 'join', address)
+        this.memberSeen(claims, jwt, 'join', account)
         this.presence.answerJoin()
         break
       case 'presence':
-        this.memberSeen(claims, jwt, 'presence', address)
+        this.memberSeen(claims, jwt, 'presence', account)
         break
       case 'leave':
         if (this.members.removePeer(claims.iss, claims.peer, this.now()))
           this.emit('user-left', claims.iss)
         break
       case 'chat': {
-        const post = this.withAddress(await toPost(jwt, claims))
+        const post = this.withAccount(await toPost(jwt, claims))
         if (!this.filters.pass(post) || this.backlog.has(post.postId)) return
         // Delivered even when the backlog does not keep it: live posts always reach the page.
         this.backlog.add({ post, jwt }, this.now())
@@ -362,11 +361,11 @@ export class GhostThread extends ThreadSurface {
     claims: MemberClaims,
     jwt: string,
     came: 'join' | 'presence' | 'answer',
-    address?: string,
+    account?: LinkedAccount,
   ) {
     const hadPeers = this.members.hasRemotePeers()
-    if (this.members.heard(memberClaim(claims, jwt, address), claims.iat, came, this.now()))
-      this.emit('user-joined', claims.iss, address)
+    if (this.members.heard(memberClaim(claims, jwt, account), claims.iat, came, this.now()))
+      this.emit('user-joined', claims.iss, account?.address, account?.linkedOn)
     if (!hadPeers && this.members.hasRemotePeers()) this.catchUp.memberFound()
   }
 

@@ -18,7 +18,7 @@ import { checkedBacklogLimit } from './thread-arguments.js'
 import type { ThreadTimings } from './thread-timings.js'
 import type { PubSubTransport } from './transport.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
-import { LinkVerifier } from './wallet-link.js'
+import { type LinkedAccount, LinkVerifier } from './wallet-link.js'
 
 /** Checks the links spaces are given (the same check every receiver makes). */
 const linkVerifier = new LinkVerifier()
@@ -53,10 +53,16 @@ export interface JoinThreadOptions {
   /** How many posts to keep in memory and ask for (3IP-9 default 50). */
   ghostBacklogLimit?: number
   /**
-   * Extension and in-page host: show this page only members whose wallet link verified
-   * (posts, events, member lists). The engine's own threads ignore it (use addFilter).
+   * Extension and in-page host: show this page only members whose wallet link counts on
+   * its site (posts, events, member lists). The engine's own threads ignore it (use
+   * addFilter).
    */
   linkedOnly?: boolean
+  /**
+   * Extension and in-page host: count only wallet links made on this chain (EIP-155 id);
+   * by default a link made on the page's site counts on any chain.
+   */
+  linkChainId?: number
 }
 
 export class GhostThreads {
@@ -187,9 +193,9 @@ export class GhostSpace {
     return this.signer.did
   }
 
-  /** The account this space's DID is linked to, if any (and the link still holds). */
-  get walletAddress(): string | undefined {
-    return heldWalletLink(this.signer, Date.now())?.address
+  /** The account this space's DID is linked to and where, if any (and the link still holds). */
+  get walletAccount(): LinkedAccount | undefined {
+    return heldWalletLink(this.signer, Date.now())?.account
   }
 
   /** Whether this space's DID holds exactly `link` now. */
@@ -202,9 +208,11 @@ export class GhostSpace {
    * Links this space's DID to an Ethereum account: `link` is an EIP-4361 message from
    * composeLinkMessage() naming this DID and space, signed by that account. Checked here
    * as every receiver will check it; from then on every join and presence carries it.
-   * Resolves to the account. Contract wallets (EIP-1271) are refused: they need a chain.
+   * One link at a time: a new one replaces the last (the site it was made on then sees
+   * this DID unlinked). Resolves to the account. Contract wallets (EIP-1271) are refused:
+   * they need a chain.
    */
-  async linkWallet(link: WalletLink, nowMs = Date.now()): Promise<string> {
+  async linkWallet(link: WalletLink, nowMs = Date.now()): Promise<LinkedAccount> {
     const check = await linkVerifier.check(link, { did: this.did, space: this.name, nowMs })
     if (!check.ok) {
       const contract =
@@ -215,13 +223,18 @@ export class GhostSpace {
         `The wallet link is refused: ${check.reason}, ${check.detail}${contract}`,
       )
     }
-    this.signer.wallet = { link, address: check.address, expiresAtMs: check.expiresAtMs }
-    return check.address
+    this.signer.wallet = { link, account: check.account, expiresAtMs: check.expiresAtMs }
+    return check.account
   }
 
-  /** Ends the link: the next join and presence go without it. */
-  unlinkWallet(): void {
-    this.signer.wallet = undefined
+  /**
+   * Ends the link (with `domain`, only a link made for that site: another site's unlink
+   * leaves it): the next join and presence go without it.
+   */
+  unlinkWallet(domain?: string): void {
+    const held = this.signer.wallet
+    if (domain === undefined || held?.account.linkedOn.domain === domain)
+      this.signer.wallet = undefined
   }
 
   /** 3IP-9 `space.joinThread(name, { ghost: true, ghostBacklogLimit })`. */

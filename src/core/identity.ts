@@ -6,6 +6,7 @@ import { InvalidSeedError } from './errors.js'
 import { assertValidName } from './room-name.js'
 import type { WalletLink } from './schema.js'
 import { encodeUtf8 } from './utf8.js'
+import type { LinkedAccount } from './wallet-link.js'
 
 /**
  * Per-space identities. One 32-byte master seed gives every space its own Ed25519 key
@@ -26,10 +27,10 @@ export interface SpaceSigner {
   wallet?: HeldWalletLink
 }
 
-/** A checked wallet link: the link, the account it names (checksummed), when it ends. */
+/** A checked wallet link: the link, the account it names and where it was made, when it ends. */
 export interface HeldWalletLink {
   link: WalletLink
-  address: string
+  account: LinkedAccount
   expiresAtMs: number
 }
 

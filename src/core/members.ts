@@ -1,6 +1,7 @@
 import { MAX_PRESENCE_TTL_S, MAX_ROOM_MEMBERS, NEWCOMER_RATE } from './constants.js'
 import { type RateLimit, RateLimiter } from './rate-limit.js'
 import type { MemberClaims } from './schema.js'
+import type { LinkedAccount, LinkScope } from './wallet-link.js'
 
 /**
  * Who is in a room. A member is a DID; it is online while at least one peer hosting it
@@ -17,20 +18,31 @@ export interface MemberClaim {
   /** How long the claim holds, from when it was seen. */
   ttlMs: number
   jwt: string
-  /** The account its wallet link names, when the link verified. */
-  address?: string
+  /** The account its wallet link names and where it was made, when the link verified. */
+  account?: LinkedAccount
 }
 
 /** The member claim of a verified `join` or `presence`. */
-export function memberClaim(claims: MemberClaims, jwt: string, address?: string): MemberClaim {
+export function memberClaim(
+  claims: MemberClaims,
+  jwt: string,
+  account?: LinkedAccount,
+): MemberClaim {
   return {
     did: claims.iss,
     peer: claims.peer,
     relays: claims.relays,
     ttlMs: claims.ttl * 1000,
     jwt,
-    ...(address === undefined ? {} : { address }),
+    ...(account === undefined ? {} : { account }),
   }
+}
+
+/** A member as `listMembersWithAddresses()` gives it: the account (and where) when linked. */
+export interface LinkedMember {
+  did: string
+  address?: string
+  linkedOn?: LinkScope
 }
 
 /** A member's peer and the relays it says it can be reached through. */
@@ -46,7 +58,7 @@ interface PeerPresence {
   /** The newest join/presence JWT from that peer, handed to late joiners. */
   jwt: string
   /** The account that claim's wallet link names, when it verified. */
-  address?: string
+  account?: LinkedAccount
 }
 
 export class MemberRegistry {
@@ -116,7 +128,7 @@ export class MemberRegistry {
         ttlMs: claim.ttlMs,
         relays: claim.relays,
         jwt: claim.jwt,
-        ...(claim.address === undefined ? {} : { address: claim.address }),
+        ...(claim.account === undefined ? {} : { account: claim.account }),
       })
     }
     return isNew
@@ -155,10 +167,10 @@ export class MemberRegistry {
     return left
   }
 
-  /** The account a member's newest linked claim names, from any of its peers. */
-  addressOf(did: string): string | undefined {
+  /** The account a member's linked claim names, from any of its peers. */
+  accountOf(did: string): LinkedAccount | undefined {
     for (const presence of this.members.get(did)?.values() ?? [])
-      if (presence.address !== undefined) return presence.address
+      if (presence.account !== undefined) return presence.account
     return undefined
   }
 

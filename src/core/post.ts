@@ -2,6 +2,7 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import type { ChatClaims, JsonValue } from './schema.js'
+import type { LinkScope } from './wallet-link.js'
 
 /**
  * What a dapp sees of a chat message: the shape of 3box threads, so 3box-era apps port
@@ -16,8 +17,13 @@ export interface Post {
   postId: string
   /** Set on direct messages: the DID it was sent to. */
   to?: string
-  /** The account the author's wallet link names, when it verified (issue 14). */
+  /**
+   * The account the author's wallet link names (checksummed), when it verified. A page
+   * sees it only when the link was made on its own site (and chain, if it named one).
+   */
   address?: string
+  /** Where that link was made: its site (EIP-4361 domain) and chain. */
+  linkedOn?: LinkScope
 }
 
 export async function postIdOf(jwt: string): Promise<string> {

@@ -27,7 +27,7 @@ import {
 import { SeenJtis } from './seen-jtis.js'
 import { SignatureVerifier } from './signature.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
-import { type LinkRefusal, LinkVerifier } from './wallet-link.js'
+import { type LinkedAccount, type LinkRefusal, LinkVerifier } from './wallet-link.js'
 
 /**
  * The receipt rules: the one check every incoming JWT passes before anything else sees
@@ -65,8 +65,8 @@ export type RejectReason =
 export interface VerifiedMessage {
   jwt: string
   claims: Claims
-  /** A join or presence whose wallet link verified: the account it names (checksummed). */
-  address?: string
+  /** A join or presence whose wallet link verified: the account it names, and where. */
+  account?: LinkedAccount
 }
 
 export type Verdict =
@@ -241,11 +241,11 @@ export class ReceiptRules {
     if (this.seen.has(key))
       return { action: duplicateAction, reason: 'duplicate', detail: `jti ${claims.jti}` }
     if (!this.seen.add(key, claims.iat, this.now() / 1000)) return this.replayWindowFull()
-    const address = await this.linkedAddress(claims, nowS)
-    if (typeof address === 'object') return address
+    const account = await this.linkedAccount(claims, nowS)
+    if (account !== undefined && 'action' in account) return account
     return {
       action: 'accept',
-      message: { jwt, claims, ...(address === undefined ? {} : { address }) },
+      message: { jwt, claims, ...(account === undefined ? {} : { account }) },
     }
   }
 
@@ -253,7 +253,10 @@ export class ReceiptRules {
    * The account a join or presence is linked to; a link that does not hold refuses the
    * message by name (only an expired one is ignored: the sender's clock may differ).
    */
-  private async linkedAddress(claims: Claims, nowS: number): Promise<string | undefined | Verdict> {
+  private async linkedAccount(
+    claims: Claims,
+    nowS: number,
+  ): Promise<LinkedAccount | undefined | Verdict> {
     if ((claims.type !== 'join' && claims.type !== 'presence') || claims.link === undefined) return
     const space = parseTopic(claims.room)?.space ?? ''
     const check = await this.links.check(claims.link, {
@@ -261,7 +264,7 @@ export class ReceiptRules {
       space,
       nowMs: nowS * 1000,
     })
-    if (check.ok) return check.address
+    if (check.ok) return check.account
     return {
       action: check.reason === 'link-expired' ? 'ignore' : 'reject',
       reason: check.reason,

@@ -8,6 +8,7 @@ import { EventEmitter } from 'eventemitter3'
 import { UnsupportedOperationError } from './errors.js'
 import type { Post } from './post.js'
 import { type PostFilter, PostFilters } from './post-filters.js'
+import type { LinkScope } from './wallet-link.js'
 
 export interface BacklogEvent {
   type: 'backlog'
@@ -16,8 +17,8 @@ export interface BacklogEvent {
 
 export interface GhostThreadEvents {
   message: [post: Post]
-  /** `address`: the account the member's wallet link names, when it verified. */
-  'user-joined': [did: string, address?: string]
+  /** `address`: the account the member's wallet link names, when it verified; `linkedOn`: where. */
+  'user-joined': [did: string, address?: string, linkedOn?: LinkScope]
   'user-left': [did: string]
   'backlog-received': [event: BacklogEvent]
 }

@@ -4,9 +4,11 @@
  * naming the dapp's origin as domain, a chain id, a nonce, issued-at and expiration, and
  * among its Resources the DID and the space. The link travels in `join` and `presence`
  * (`link`), and every receiver checks it here: the signature recovers the address, the
- * DID and space are the message's, and it has not expired. Contract wallets (EIP-1271)
- * would need a chain RPC
- * this project does not have, and are refused. viem's EIP-4361 helpers compose and parse
+ * DID and space are the message's, and it has not expired. The site and chain it was made
+ * on travel with the account (`linkedOn`): a room is shared by every site the user allowed
+ * in its space, so each page's view shows the account only where the link was made for
+ * that page's site (linkHoldsFor, applied per page by the host). Contract wallets
+ * (EIP-1271) would need a chain RPC this project does not have, and are refused. viem's EIP-4361 helpers compose and parse
  * the text and recover the signer (small and tree-shaken: the `siwe` package's grammar
  * parser tripled the extension's bundles).
  */
@@ -80,8 +82,40 @@ export function newLinkMessage(request: {
 
 export type LinkRefusal = 'malformed-link' | 'bad-link-signature' | 'link-mismatch' | 'link-expired'
 
+/** Where a link was made: the site it names (its EIP-4361 domain) and the chain. */
+export interface LinkScope {
+  domain: string
+  chainId: number
+}
+
+/** The account a verified link names (checksummed), and where the link was made. */
+export interface LinkedAccount {
+  address: string
+  linkedOn: LinkScope
+}
+
+/**
+ * Whether an account linked on `linkedOn` counts for a viewer on `domain` (and `chainId`,
+ * when the viewer names one). A link holds for the site its wallet signed it for only: a
+ * signature one site obtained must not make its DID show that account on another site.
+ */
+export function linkHoldsFor(
+  linkedOn: LinkScope,
+  viewer: { domain: string; chainId?: number | undefined },
+): boolean {
+  return (
+    linkedOn.domain === viewer.domain &&
+    (viewer.chainId === undefined || linkedOn.chainId === viewer.chainId)
+  )
+}
+
+/** The `{ address, linkedOn }` fields to spread into a post, member or event (none unlinked). */
+export function accountFields(account: LinkedAccount | undefined): Partial<LinkedAccount> {
+  return account === undefined ? {} : { address: account.address, linkedOn: account.linkedOn }
+}
+
 export type LinkCheck =
-  | { ok: true; address: string; domain: string; chainId: number; expiresAtMs: number }
+  | { ok: true; account: LinkedAccount; expiresAtMs: number }
   | { ok: false; reason: LinkRefusal; detail: string }
 
 /** A link's signature verdict, with what each use checks against its own DID, space and time. */
@@ -151,9 +185,7 @@ async function signatureCheck(
     return refusal('bad-link-signature', `not signed by ${address}`)
   return {
     ok: true,
-    address: getAddress(address),
-    domain,
-    chainId,
+    account: { address: getAddress(address), linkedOn: { domain, chainId } },
     expiresAtMs: expirationTime.getTime(),
   }
 }

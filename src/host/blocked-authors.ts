@@ -24,23 +24,26 @@ export class BlockedAuthors {
 
   /** The event as a page may see it, or undefined when nothing of it is left. */
   visibleEvent(event: ThreadEvent): ThreadEvent | undefined {
-    return this.dids.size === 0 ? event : eventKeeping(event, (post) => !this.dids.has(post.author))
+    if (this.dids.size === 0) return event
+    return eventWithPosts(event, (post) => (this.dids.has(post.author) ? undefined : post))
   }
 }
 
 /**
- * The event with only the posts `keep` accepts: a message kept or dropped, a backlog
- * narrowed (dropped when nothing is left); other events as they are.
+ * The event with each post as `shown` gives it (undefined: left out): a message kept,
+ * changed or dropped, a backlog narrowed (dropped when nothing is left); other events as
+ * they are.
  */
-export function eventKeeping(
+export function eventWithPosts(
   event: ThreadEvent,
-  keep: (post: Post) => boolean,
+  shown: (post: Post) => Post | undefined,
 ): ThreadEvent | undefined {
-  if (event.kind === 'message') return keep(event.post) ? event : undefined
+  if (event.kind === 'message') {
+    const post = shown(event.post)
+    return post === undefined ? undefined : post === event.post ? event : { ...event, post }
+  }
   if (event.kind !== 'backlog-received') return event
-  const message = event.backlog.message.filter(keep)
+  const message = event.backlog.message.flatMap((post) => shown(post) ?? [])
   if (message.length === 0) return undefined
-  return message.length === event.backlog.message.length
-    ? event
-    : { ...event, backlog: { ...event.backlog, message } }
+  return { ...event, backlog: { ...event.backlog, message } }
 }

@@ -26,7 +26,7 @@ import type { RoomView } from '../shared/room-view.js'
 import type { Settings } from '../shared/settings.js'
 import { IDENTITY_CHANGED_REASON, LEFT_IN_POPUP_REASON } from '../shared/thread-events.js'
 import { BlockedAuthors } from './blocked-authors.js'
-import { linkedEvent, linkedPosts } from './linked-only.js'
+import { linkViewOf, viewEvent, viewMembers, viewPosts } from './link-view.js'
 import { type Deliver, OwnerOutbox } from './owner-outbox.js'
 import { RoomFeed } from './room-feed.js'
 import { type Lease, REVOKED, ThreadLeases } from './thread-leases.js'
@@ -90,8 +90,7 @@ export class GhostHost {
     })
     this.leases = new ThreadLeases((owner, event, lease) => {
       const unblocked = this.blocked.visibleEvent(event)
-      const visible =
-        lease.linkedOnly && unblocked !== undefined ? linkedEvent(unblocked) : unblocked
+      const visible = unblocked === undefined ? undefined : viewEvent(lease.view, unblocked)
       if (visible !== undefined) this.outbox.push(owner, visible)
     })
   }
@@ -117,9 +116,7 @@ export class GhostHost {
       if (!allowedSpaces.includes(call.params.space)) throw new UnauthorizedError()
       if (spaceRelays.length > 0)
         await (await this.network).addSpaceRelays?.(call.params.space, spaceRelays)
-      // A link kept with the grant: an expired one is left off, the room joins unlinked.
-      if (walletLink !== undefined)
-        await this.linkWallet(call.params.space, walletLink).catch(() => undefined)
+      if (walletLink !== undefined) await this.restoreLink(call.params.space, walletLink)
     } else {
       const lease = this.leases.get(call.params.thread, owner)
       if (!allowedSpaces.includes(lease.thread.space)) {
@@ -147,19 +144,46 @@ export class GhostHost {
     return handler(owner, call.params as DappParams<M>)
   }
 
-  /** Links (or unlinks) the DID of `space`: its rooms' next claims carry the link. */
-  async linkWallet(space: string, link: WalletLink | null): Promise<string | null> {
+  /**
+   * Links the DID of `space` to the account `link` names: its rooms' next claims carry it.
+   * A space holds one link; this one replaces another site's (which then sees it unlinked).
+   */
+  async linkWallet(space: string, link: WalletLink): Promise<string> {
     const opened = await (await this.network).ghost.openSpace(space)
-    // Every join of a page whose grant keeps a link hands it over again: when the space
-    // holds it already, its rooms said so, and nothing is checked or announced again.
-    if (link !== null && opened.holdsLink(link)) return opened.walletAddress ?? null
-    let address: string | null = null
-    if (link === null) opened.unlinkWallet()
-    else address = await opened.linkWallet(link)
-    // The space's open rooms say so now, not at their next heartbeat (up to minutes).
+    const held = opened.holdsLink(link) ? opened.walletAccount : undefined
+    if (held !== undefined) return held.address
+    const { address } = await opened.linkWallet(link)
+    this.reannounce(space)
+    return address
+  }
+
+  /** Ends the link of `space` if it was made for the site `domain`; another site's stays. */
+  async unlinkWallet(space: string, domain: string): Promise<void> {
+    const opened = await (await this.network).ghost.openSpace(space)
+    if (opened.walletAccount?.linkedOn.domain !== domain) return
+    opened.unlinkWallet(domain)
+    this.reannounce(space)
+  }
+
+  /**
+   * A join of a page whose grant keeps a link hands it over again (the host may have
+   * restarted). It is taken only when the space holds no link: one the user made on
+   * another site since is newer, and two sites' joins must not swap it back and forth.
+   */
+  private async restoreLink(space: string, link: WalletLink): Promise<void> {
+    const opened = await (await this.network).ghost.openSpace(space)
+    if (opened.walletAccount !== undefined) return
+    // An expired or otherwise refused link is left off: the room joins unlinked.
+    await opened.linkWallet(link).then(
+      () => this.reannounce(space),
+      () => undefined,
+    )
+  }
+
+  /** The space's open rooms say who it is now, not at their next heartbeat (up to minutes). */
+  private reannounce(space: string): void {
     const threads = new Set(this.leases.all().map((lease) => lease.thread))
     for (const thread of threads) if (thread.space === space) thread.reannounce()
-    return address
   }
 
   async release(selector: OwnerSelector, reason?: string): Promise<number> {
@@ -271,18 +295,16 @@ export class GhostHost {
     return this.leases.get(handle, owner).thread
   }
 
-  /** Posts as this page may see them: not blocked, and linked when it asked for that. */
+  /** Posts as this page may see them: not blocked, with accounts linked on its site. */
   private visible(owner: Owner, handle: string, posts: Post[]): Post[] {
-    const unblocked = this.blocked.visiblePosts(posts)
-    return this.leases.get(handle, owner).linkedOnly ? linkedPosts(unblocked) : unblocked
+    return viewPosts(this.leases.get(handle, owner).view, this.blocked.visiblePosts(posts))
   }
 
-  /** The members this page sees: all, or (linkedOnly) itself and the linked ones. */
+  /** The members this page sees, with accounts linked on its site (linkedOnly: only those). */
   private async members(owner: Owner, handle: string) {
     const lease = this.leases.get(handle, owner)
     const members = await lease.thread.listMembersWithAddresses()
-    if (!lease.linkedOnly) return members
-    return members.filter((m) => m.address !== undefined || m.did === lease.thread.did)
+    return viewMembers(lease.view, members, lease.thread.did)
   }
 
   private recovery(): RecoveryPhrases {
@@ -312,7 +334,7 @@ export class GhostHost {
   private readonly handlers: ThreadHandlers = {
     joinThread: async (
       owner,
-      { space, room, ghostBacklogLimit, linkedOnly },
+      { space, room, ghostBacklogLimit, linkedOnly, linkChainId },
     ): Promise<JoinedThread> => {
       const { ghost } = await this.network
       const opened = await ghost.openSpace(space)
@@ -322,7 +344,11 @@ export class GhostHost {
       })
       let lease: Lease
       try {
-        lease = this.leases.open(owner, thread, linkedOnly === true)
+        lease = this.leases.open(
+          owner,
+          thread,
+          linkViewOf(owner.origin, { linkedOnly, linkChainId }),
+        )
       } catch (err) {
         // Refused a handle: a room this page alone had just joined is left again.
         if (!this.leases.all().some((held) => held.thread === thread)) await thread.close()

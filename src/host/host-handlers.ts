@@ -27,6 +27,10 @@ export function hostEndpoint(host: GhostHost): HostEndpoint {
     call: ({ owner, method, params, allowedSpaces, spaceRelays, walletLink }) =>
       host.call(owner, method, params, allowedSpaces, spaceRelays, walletLink),
     linkWallet: ({ space, link }) => host.linkWallet(space, link),
+    unlinkWallet: async ({ space, domain }) => {
+      await host.unlinkWallet(space, domain)
+      return null
+    },
     did: ({ space }) => host.did(space),
     // An origin is released when the user revoked it; anything else when a page went away.
     release: (selector) => host.release(selector, 'origin' in selector ? REVOKED : 'page-gone'),

@@ -101,12 +101,7 @@ export class RoomFeed {
     const offline = [...this.seen].filter((did) => !onlineSet.has(did) && did !== this.thread.did)
     for (const { did } of online) this.see(did)
     return [
-      ...online.map(({ did, address }) => ({
-        did,
-        online: true,
-        blocked: isBlocked(did),
-        ...(address === undefined ? {} : { address }),
-      })),
+      ...online.map((member) => ({ ...member, online: true, blocked: isBlocked(member.did) })),
       ...offline.map((did) => ({ did, online: false, blocked: isBlocked(did) })),
     ]
   }

@@ -6,16 +6,18 @@
  */
 import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
+import type { LinkScope } from '../core/wallet-link.js'
 import { TooManyThreadsError, UnauthorizedError, UnknownThreadError } from '../shared/errors.js'
 import { type Owner, type OwnerSelector, ownerKey, selects } from '../shared/owner.js'
 import { REVOKED_REASON, type ThreadEvent } from '../shared/thread-events.js'
+import type { LinkView } from './link-view.js'
 
 export interface Lease {
   handle: string
   owner: Owner
   thread: GhostThread
-  /** The page sees only wallet-linked members in this room (linked-only.ts). */
-  linkedOnly: boolean
+  /** What the page sees of wallet links in this room (link-view.ts). */
+  view: LinkView
 }
 
 interface HeldLease extends Lease {
@@ -48,7 +50,7 @@ export class ThreadLeases {
   constructor(private readonly emit: (owner: Owner, event: ThreadEvent, lease: Lease) => void) {}
 
   /** A new handle for `owner` on `thread`, within MAX_HANDLES_PER_PAGE_ROOM and _PAGE. */
-  open(owner: Owner, thread: GhostThread, linkedOnly = false): Lease {
+  open(owner: Owner, thread: GhostThread, view: LinkView): Lease {
     const key = ownerKey(owner)
     const ofPage = [...this.leases.values()].filter((lease) => ownerKey(lease.owner) === key)
     const inRoom = ofPage.filter((lease) => lease.thread === thread).length
@@ -62,12 +64,12 @@ export class ThreadLeases {
     const handle = newHandle()
     const send = (event: ThreadEvent): void => this.emit(owner, event, lease)
     const onMessage = (post: Post) => send({ thread: handle, kind: 'message', post })
-    const onJoined = (did: string, address?: string) =>
+    const onJoined = (did: string, address?: string, linkedOn?: LinkScope) =>
       send({
         thread: handle,
         kind: 'user-joined',
         did,
-        ...(address === undefined ? {} : { address }),
+        ...(address === undefined || linkedOn === undefined ? {} : { address, linkedOn }),
       })
     const onLeft = (did: string) => send({ thread: handle, kind: 'user-left', did })
     const onBacklog = (backlog: BacklogEvent) =>
@@ -80,7 +82,7 @@ export class ThreadLeases {
       handle,
       owner,
       thread,
-      linkedOnly,
+      view,
       stopListening: () => {
         thread.off('message', onMessage)
         thread.off('user-joined', onJoined)

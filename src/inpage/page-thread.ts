@@ -3,6 +3,7 @@
  * extension's host. Filters run here, in the page, so a dapp's functions never leave it.
  */
 import { ThreadClosedError } from '../core/errors.js'
+import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
 import { ThreadSurface } from '../core/thread-surface.js'
 import type { DappParams, DappResult, ThreadMethod } from '../shared/dapp-methods.js'
@@ -68,7 +69,8 @@ export class PageThread extends ThreadSurface {
   }
 
   /** The members with the account each is linked to, where its wallet link verified. */
-  async listMembersWithAddresses(): Promise<{ did: string; address?: string }[]> {
+  /** The members, with the account each linked on this site (and where), when it did. */
+  async listMembersWithAddresses(): Promise<LinkedMember[]> {
     return this.call('listMembersWithAddresses')
   }
 
@@ -96,7 +98,7 @@ export class PageThread extends ThreadSurface {
         if (this.filters.pass(event.post)) this.emit('message', event.post)
         break
       case 'user-joined':
-        this.emit('user-joined', event.did, event.address)
+        this.emit('user-joined', event.did, event.address, event.linkedOn)
         break
       case 'user-left':
         this.emit('user-left', event.did)

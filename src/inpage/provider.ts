@@ -155,6 +155,7 @@ export class GhostThreadsProvider {
         ? {}
         : { ghostBacklogLimit: options.ghostBacklogLimit }),
       ...(options.linkedOnly === undefined ? {} : { linkedOnly: options.linkedOnly }),
+      ...(options.linkChainId === undefined ? {} : { linkChainId: options.linkChainId }),
     })
   }
 

@@ -8,6 +8,7 @@
 import { z } from 'zod'
 import { MAX_BACKLOG_LIMIT, MAX_JSON_DEPTH, NAME_PATTERN } from '../core/constants.js'
 import { nestsDeeperThan } from '../core/json-depth.js'
+import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
 import { DidKey, WalletLinkClaim } from '../core/schema.js'
 import { InvalidRequestError, UnsupportedMethodError } from './errors.js'
@@ -23,6 +24,8 @@ const PostCount = z.number().int().min(1).max(MAX_BACKLOG_LIMIT)
 /** Relays a dapp may name for its rooms (the user sees them in the prompt). */
 export const MAX_DAPP_RELAYS = 4
 
+const ChainId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+
 export const DAPP_METHODS = {
   openSpace: z.strictObject({
     space: SpaceName,
@@ -32,8 +35,10 @@ export const DAPP_METHODS = {
     space: SpaceName,
     room: RoomName,
     ghostBacklogLimit: PostCount.optional(),
-    /** Show this page only members whose wallet link verified (issue 14). */
+    /** Show this page only members whose wallet link counts on its site (issue 14). */
     linkedOnly: z.boolean().optional(),
+    /** Count only wallet links made on this chain (EIP-155 id); default any chain. */
+    linkChainId: ChainId.optional(),
   }),
   post: z.strictObject({ thread: ThreadHandle, message: z.json(), to: DidKey.optional() }),
   getPosts: z.strictObject({ thread: ThreadHandle, n: PostCount.optional() }),
@@ -45,7 +50,7 @@ export const DAPP_METHODS = {
   prepareLink: z.strictObject({
     space: SpaceName,
     address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'not an Ethereum address'),
-    chainId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    chainId: ChainId,
   }),
   completeLink: z.strictObject({ space: SpaceName, signature: WalletLinkClaim.shape.signature }),
   unlinkWallet: z.strictObject({ space: SpaceName }),
@@ -72,7 +77,7 @@ export interface DappResults {
   listMembers: string[]
   requestBacklog: Post[]
   closeThread: null
-  listMembersWithAddresses: { did: string; address?: string }[]
+  listMembersWithAddresses: LinkedMember[]
   /** The EIP-4361 text for the page's wallet to sign. */
   prepareLink: { message: string }
   completeLink: { address: string }

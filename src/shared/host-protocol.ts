@@ -28,8 +28,10 @@ export interface HostMethods {
   redial(request: undefined): null
   exportPhrase(request: undefined): string
   importPhrase(request: PhraseImport): null
-  /** Links (or, with `null`, unlinks) a space's DID; the account, or null. */
-  linkWallet(request: { space: string; link: WalletLink | null }): string | null
+  /** Links a space's DID (replacing its link); the account. */
+  linkWallet(request: { space: string; link: WalletLink }): string
+  /** Ends the space's link if it was made for the site `domain` (another site's stays). */
+  unlinkWallet(request: { space: string; domain: string }): null
 }
 
 export type HostMethod = keyof HostMethods
@@ -49,6 +51,7 @@ export const HOST_METHODS = [
   'exportPhrase',
   'importPhrase',
   'linkWallet',
+  'unlinkWallet',
 ] as const satisfies readonly HostMethod[]
 
 /** Fails to compile when a method is added to HostMethods but not to HOST_METHODS. */

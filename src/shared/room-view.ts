@@ -2,6 +2,7 @@
  * What the popup sees of one room: the host's in-memory feed of it, never stored. Posts
  * carry a sequence number so the popup asks only for what it does not show yet.
  */
+import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
 
 /** Posts the host keeps per open room for the popup, and the popup shows at most. */
@@ -12,13 +13,15 @@ export interface FeedPost {
   post: Post
 }
 
-export interface RoomMember {
-  did: string
+/**
+ * A member as the popup lists it. The popup is the user's own view of every site, so it
+ * shows any verified link with the site (`linkedOn`) it was made on; a page sees only
+ * links made on its own site.
+ */
+export interface RoomMember extends LinkedMember {
   /** Announcing itself now; offline members were seen in the room earlier. */
   online: boolean
   blocked: boolean
-  /** The account the member's wallet link names (checksummed), when it verified. */
-  address?: string
 }
 
 export interface RoomView {

@@ -5,10 +5,11 @@
  */
 import type { BacklogEvent } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
+import type { LinkScope } from '../core/wallet-link.js'
 
 export type ThreadEvent =
   | { thread: string; kind: 'message'; post: Post }
-  | { thread: string; kind: 'user-joined'; did: string; address?: string }
+  | { thread: string; kind: 'user-joined'; did: string; address?: string; linkedOn?: LinkScope }
   | { thread: string; kind: 'user-left'; did: string }
   | { thread: string; kind: 'backlog-received'; backlog: BacklogEvent }
   | { thread: string; kind: 'closed'; reason: string }

@@ -132,7 +132,7 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
       }
     }
     if (call.method === 'unlinkWallet') {
-      await host.linkWallet(call.params.space, null)
+      await host.unlinkWallet(call.params.space, location.host)
       return null
     }
     const spaceRelays = call.method === 'joinThread' ? named.get(call.params.space) : undefined

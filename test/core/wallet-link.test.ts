@@ -7,6 +7,7 @@ import {
   composeLinkMessage,
   type LinkRequest,
   LinkVerifier,
+  linkHoldsFor,
   type WalletLink,
 } from '../../src/core/wallet-link.js'
 import { claims, edKey, forge } from '../helpers/jwt-forge.js'
@@ -59,11 +60,20 @@ describe('wallet links (EIP-4361 messages signed with EIP-191)', () => {
     const verdict = await new LinkVerifier().check(await link(), expected)
     expect(verdict).toEqual({
       ok: true,
-      address: wallet.address,
-      domain: 'dapp.example',
-      chainId: 1,
+      account: { address: wallet.address, linkedOn: { domain: 'dapp.example', chainId: 1 } },
       expiresAtMs: NOW + 3_600_000,
     })
+  })
+
+  it('counts a link only for a viewer on its site, and on its chain when the viewer names one', () => {
+    const linkedOn = { domain: 'dapp.example', chainId: 10 }
+    expect(linkHoldsFor(linkedOn, { domain: 'dapp.example' })).toBe(true)
+    expect(linkHoldsFor(linkedOn, { domain: 'dapp.example', chainId: 10 })).toBe(true)
+    expect(linkHoldsFor(linkedOn, { domain: 'dapp.example', chainId: 1 })).toBe(false)
+    expect(linkHoldsFor(linkedOn, { domain: 'evil.example' })).toBe(false)
+    // A port is part of the site: another port on the same host is another origin.
+    expect(linkHoldsFor(linkedOn, { domain: 'dapp.example:8080' })).toBe(false)
+    expect(linkHoldsFor(linkedOn, { domain: 'sub.dapp.example' })).toBe(false)
   })
 
   it('refuse every other case by name', async () => {
@@ -132,7 +142,10 @@ describe('a linked member in a room (in-memory network)', () => {
       })
       return { message, signature: await signer.signMessage(message) }
     }
-    expect(await aliceSpace.linkWallet(await link(alice.did))).toBe(wallet.address)
+    expect(await aliceSpace.linkWallet(await link(alice.did))).toEqual({
+      address: wallet.address,
+      linkedOn: { domain: 'dapp.example', chainId: 1 },
+    })
     // A link made for another DID is refused at the source, by name.
     await expect(aliceSpace.linkWallet(await link(OTHER_DID))).rejects.toMatchObject({
       name: 'WalletLinkError',
@@ -146,12 +159,16 @@ describe('a linked member in a room (in-memory network)', () => {
         onVerdict: (verdict, reason) => void (verdict === 'accept' || refusals.push(reason)),
       },
     })
-    const joined: [string, string | undefined][] = []
-    bob.thread.on('user-joined', (did, address) => joined.push([did, address]))
+    const joined: unknown[][] = []
+    bob.thread.on('user-joined', (...args) => joined.push(args))
     await waitFor(() => bob.events.joined.includes(alice.did), { what: 'alice to be seen' })
-    expect(joined).toContainEqual([alice.did, wallet.address])
+    const linkedOn = { domain: 'dapp.example', chainId: 1 }
+    expect(joined).toContainEqual([alice.did, wallet.address, linkedOn])
     expect(await bob.thread.listMembersWithAddresses()).toEqual(
-      expect.arrayContaining([{ did: bob.did }, { did: alice.did, address: wallet.address }]),
+      expect.arrayContaining([
+        { did: bob.did },
+        { did: alice.did, address: wallet.address, linkedOn },
+      ]),
     )
     await linkedThread.post('signed by a known account')
     await waitFor(() =>
@@ -162,6 +179,7 @@ describe('a linked member in a room (in-memory network)', () => {
     ).toMatchObject({
       author: alice.did,
       address: wallet.address,
+      linkedOn,
     })
     // Mallory copies alice's link into her own presence: every receiver refuses it.
     const mallory = edKey()
@@ -188,10 +206,23 @@ describe("a space's own link", () => {
       request({ did: signer.did, expirationTime: new Date(NOW + 60_000) }),
     )
     const link = { message, signature: await wallet.signMessage(message) }
-    expect(await space.linkWallet(link, NOW)).toBe(wallet.address)
+    expect((await space.linkWallet(link, NOW)).address).toBe(wallet.address)
     expect(heldWalletLink(signer, NOW + 59_999)?.link).toEqual(link)
     expect(space.holdsLink(link, NOW)).toBe(true)
     expect(heldWalletLink(signer, NOW + 60_000)).toBeUndefined()
     expect(space.holdsLink(link, NOW + 60_000)).toBe(false)
+  })
+
+  it("is ended by an unlink from its own site only (another site's unlink leaves it)", async () => {
+    const signer = await createSeedIdentity(new Uint8Array(32).fill(4)).signerForSpace('chat')
+    const space = new GhostSpace('chat', signer, {
+      join: async () => Promise.reject(new Error('unused')),
+    })
+    const message = composeLinkMessage(request({ did: signer.did }))
+    await space.linkWallet({ message, signature: await wallet.signMessage(message) }, NOW)
+    space.unlinkWallet('other.example')
+    expect(heldWalletLink(signer, NOW)?.account.linkedOn.domain).toBe('dapp.example')
+    space.unlinkWallet('dapp.example')
+    expect(heldWalletLink(signer, NOW)).toBeUndefined()
   })
 })

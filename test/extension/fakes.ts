@@ -87,10 +87,14 @@ export class FakeHost implements HostApi {
   redial: HostApi['redial'] = () => this.popup('redial', null)
   exportPhrase: HostApi['exportPhrase'] = () => this.popup('exportPhrase', 'words')
   importPhrase: HostApi['importPhrase'] = (request) => this.popup('importPhrase', null, request)
-  /** Links the host was given, by space (null: unlinked). */
-  readonly links: { space: string; link: unknown }[] = []
+  /** Links the host was given, by space, and the sites whose link it was told to end. */
+  readonly links: ({ space: string; link: unknown } | { space: string; unlinked: string })[] = []
   linkWallet: HostApi['linkWallet'] = async ({ space, link }) => {
     this.links.push({ space, link })
+    return { ok: true, result: '0x' }
+  }
+  unlinkWallet: HostApi['unlinkWallet'] = async ({ space, domain }) => {
+    this.links.push({ space, unlinked: domain })
     return { ok: true, result: null }
   }
 }

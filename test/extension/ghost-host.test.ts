@@ -364,6 +364,140 @@ describe('a page that asked for linked members only', () => {
   })
 })
 
+describe('a wallet link counts only on the site (and chain) it was made for', () => {
+  /** A link of `did` in "chat" to `wallet`, made on `domain` and `chainId`. */
+  async function linkOn(
+    wallet: Pick<Wallet, 'address' | 'signMessage'>,
+    did: string,
+    domain: string,
+    chainId = 1,
+  ) {
+    const now = Date.now()
+    const message = composeLinkMessage({
+      domain,
+      uri: `https://${domain}`,
+      address: wallet.address,
+      chainId,
+      did,
+      space: 'chat',
+      nonce: `n0nce${domain.length}${chainId}xyz`,
+      issuedAt: new Date(now - 1_000),
+      expirationTime: new Date(now + 3_600_000),
+    })
+    return { message, signature: await wallet.signMessage(message) }
+  }
+
+  it("shows the account to the page of its site; another site's page, or one naming another chain, sees the member unlinked, and linkedOnly hides it there", async () => {
+    const { host, eventsOf } = memoryHost()
+    const alice = memoryHost()
+    const wallet = Wallet.createRandom()
+    const aliceDid = await alice.host.did('chat')
+    await alice.host.linkWallet('chat', await linkOn(wallet, aliceDid, 'a.example', 10))
+    // Four tabs of one browser in the same room: its own site, another site, its own site
+    // on another chain, and another site asking for linked members only.
+    const own = tab(1)
+    const other = tab(2, 'https://b.example')
+    const otherChain = tab(3)
+    const otherStrict = tab(4, 'https://b.example')
+    const ownJoin = await join(host, own)
+    const otherJoin = (await host.call(other, 'joinThread', { space: 'chat', room: 'lobby' }, [
+      'chat',
+    ])) as JoinedThread
+    const chainJoin = (await host.call(
+      otherChain,
+      'joinThread',
+      { space: 'chat', room: 'lobby', linkChainId: 1 },
+      ['chat'],
+    )) as JoinedThread
+    const strictJoin = (await host.call(
+      otherStrict,
+      'joinThread',
+      { space: 'chat', room: 'lobby', linkedOnly: true },
+      ['chat'],
+    )) as JoinedThread
+    const aliceJoin = await join(alice.host, tab(7))
+    await alice.host.call(tab(7), 'post', { thread: aliceJoin.thread, message: 'hi' }, ['chat'])
+    await waitFor(() => eventsOf(other).some((e) => e.kind === 'message'), {
+      what: "alice's post at the other site's tab",
+    })
+    await sleep(100)
+
+    const linkedOn = { domain: 'a.example', chainId: 10 }
+    const joinedOf = (owner: Owner) => eventsOf(owner).find((e) => e.kind === 'user-joined')
+    const postOf = (owner: Owner) => eventsOf(owner).find((e) => e.kind === 'message')
+    expect(joinedOf(own)).toMatchObject({ did: aliceDid, address: wallet.address, linkedOn })
+    expect(postOf(own)).toMatchObject({ post: { address: wallet.address, linkedOn } })
+    for (const unlinkedAt of [other, otherChain]) {
+      expect(joinedOf(unlinkedAt)).toEqual(expect.objectContaining({ did: aliceDid }))
+      expect(joinedOf(unlinkedAt)).not.toHaveProperty('address')
+      expect(postOf(unlinkedAt)).toBeDefined()
+      expect(postOf(unlinkedAt)).not.toHaveProperty('post.address')
+      expect(postOf(unlinkedAt)).not.toHaveProperty('post.linkedOn')
+    }
+    expect(eventsOf(otherStrict).filter((e) => e.kind !== 'closed')).toEqual([])
+
+    const membersAt = (owner: Owner, thread: string) =>
+      host.call(owner, 'listMembersWithAddresses', { thread }, ['chat'])
+    const ownDid = await host.did('chat')
+    expect(await membersAt(own, ownJoin.thread)).toEqual(
+      expect.arrayContaining([{ did: aliceDid, address: wallet.address, linkedOn }]),
+    )
+    expect(await membersAt(other, otherJoin.thread)).toEqual(
+      expect.arrayContaining([{ did: aliceDid }]),
+    )
+    expect(await membersAt(otherChain, chainJoin.thread)).toEqual(
+      expect.arrayContaining([{ did: aliceDid }]),
+    )
+    expect(await membersAt(otherStrict, strictJoin.thread)).toEqual([{ did: ownDid }])
+    const postsAt = (owner: Owner, thread: string) =>
+      host.call(owner, 'getPosts', { thread }, ['chat']) as Promise<object[]>
+    expect(await postsAt(own, ownJoin.thread)).toEqual([
+      expect.objectContaining({ message: 'hi', address: wallet.address, linkedOn }),
+    ])
+    expect((await postsAt(other, otherJoin.thread))[0]).not.toHaveProperty('address')
+    expect(await postsAt(otherStrict, strictJoin.thread)).toEqual([])
+    // The popup is the user's own view of every site: it shows the link and where it was made.
+    const view = await host.roomView({ space: 'chat', room: 'lobby', after: 0 })
+    expect(view.members).toEqual(
+      expect.arrayContaining([expect.objectContaining({ did: aliceDid, linkedOn })]),
+    )
+  })
+
+  it("keeps one link per space: another site's unlink leaves it, a join's stored link does not replace a newer one", async () => {
+    const { host } = memoryHost()
+    const wallet = Wallet.createRandom()
+    const did = await host.did('chat')
+    const onA = await linkOn(wallet, did, 'a.example')
+    const onB = await linkOn(wallet, did, 'b.example')
+    await host.linkWallet('chat', onA)
+    await host.unlinkWallet('chat', 'b.example')
+    const own = await join(host, tab(1))
+    const ownAccount = async () =>
+      (
+        (await host.call(tab(1), 'listMembersWithAddresses', { thread: own.thread }, ['chat'])) as {
+          did: string
+          address?: string
+        }[]
+      )[0]
+    expect(await ownAccount()).toMatchObject({ did, address: wallet.address })
+    // A page of b.example joins with its grant's (older) link: the space keeps a.example's.
+    await host.call(
+      tab(2, 'https://b.example'),
+      'joinThread',
+      { space: 'chat', room: 'lobby' },
+      ['chat'],
+      [],
+      onB,
+    )
+    expect(await ownAccount()).toMatchObject({ address: wallet.address })
+    await host.unlinkWallet('chat', 'a.example')
+    expect(await ownAccount()).toEqual({ did })
+    // With no link held, a join's stored link is taken again (the host restarted, say).
+    await host.call(tab(3), 'joinThread', { space: 'chat', room: 'lobby' }, ['chat'], [], onA)
+    expect(await ownAccount()).toMatchObject({ address: wallet.address })
+  })
+})
+
 describe("the popup's view of rooms", () => {
   const messagesOf = (events: ThreadEvent[]) =>
     events.flatMap((e) => (e.kind === 'message' ? [e.post.message] : []))

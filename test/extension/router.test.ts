@@ -215,7 +215,7 @@ describe('openSpace and permissions', () => {
     // Unlinking forgets it everywhere.
     expect(await call('unlinkWallet', { space: 'chat' })).toEqual({ ok: true, result: null })
     expect(await permissions.linkFor(A, 'chat')).toBeUndefined()
-    expect(host.links.at(-1)).toEqual({ space: 'chat', link: null })
+    expect(host.links.at(-1)).toEqual({ space: 'chat', unlinked: new URL(A).host })
   })
 
   it('refuses a link for a space not allowed (4100) and a link the user denies (4001)', async () => {

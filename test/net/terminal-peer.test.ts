@@ -230,8 +230,13 @@ describe('npx ghost-threads chat --wallet-key', () => {
     expect(joined.address).toBeUndefined()
     cli.type('/members')
     const members = await cli.next('members', (e) => (e.members as string[]).includes(unlinked.did))
+    // Without --origin every link shows with the site it was made on (a terminal's: localhost).
+    expect(ready.linkedOn).toEqual({ domain: 'localhost', chainId: 1 })
     expect(members.linked).toEqual(
-      expect.arrayContaining([{ did: ready.did, address }, { did: unlinked.did }]),
+      expect.arrayContaining([
+        { did: ready.did, address, linkedOn: ready.linkedOn },
+        { did: unlinked.did },
+      ]),
     )
     cli.type('with my wallet')
     await waitFor(() => unlinked.events.messages.some((p) => p.message === 'with my wallet'), {
@@ -276,4 +281,101 @@ describe('npx ghost-threads chat --wallet-key', () => {
     cli.type('/quit')
     expect(await cli.exited).toBe(0)
   }, 60_000)
+  it('--origin: its own link names that site, and only members linked on that site show an address', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ghost-cli-origin-'))
+    const cli = new TerminalPeer(
+      spawn(
+        process.execPath,
+        [
+          'bin/ghost-threads.js',
+          'chat',
+          'netspace',
+          'sited',
+          '--relay',
+          net.relay.address,
+          '--json',
+          '--wallet-key',
+          join(dir, 'wallet.key'),
+          '--origin',
+          'https://dapp.example/some/page',
+        ],
+        { stdio: 'pipe' },
+      ),
+    )
+    const ready = await cli.next('ready')
+    expect(ready.linkedOn).toEqual({ domain: 'dapp.example', chainId: 1 })
+    const { Wallet } = await import('ethers')
+    const { linkFor } = await import('../../src/cli/wallet-key.js')
+    // Two members link the same way, one on the terminal's site and one on another site.
+    const onSite = await net.join('sited')
+    const elsewhere = await net.join('sited')
+    const siteWallet = Wallet.createRandom()
+    for (const [peer, origin] of [
+      [onSite, 'https://dapp.example'],
+      [elsewhere, 'https://other.example'],
+    ] as const) {
+      const space = await peer.node.ghost.openSpace('netspace')
+      await space.linkWallet(await linkFor(siteWallet, peer.did, 'netspace', origin))
+      peer.thread.reannounce()
+    }
+    // The other members see both links with where each was made (the engine's own view).
+    await waitFor(
+      async () =>
+        (await onSite.thread.listMembersWithAddresses()).some(
+          (m) => m.did === elsewhere.did && m.linkedOn?.domain === 'other.example',
+        ),
+      { timeoutMs: 10_000, what: "the other site's link at a member" },
+    )
+    let listed: CliEvent | undefined
+    await waitFor(
+      async () => {
+        const before = cli.events.length
+        cli.type('/members')
+        await cli.next('members', (e) => cli.events.indexOf(e) >= before)
+        listed = cli.events.filter((e) => e.event === 'members').at(-1)
+        const linked = (listed?.linked ?? []) as { did: string; address?: string }[]
+        return linked.some((m) => m.did === onSite.did && m.address !== undefined)
+      },
+      {
+        timeoutMs: 10_000,
+        what: 'the member linked on the terminal site, listed with its address',
+      },
+    )
+    expect(listed?.linked).toEqual(
+      expect.arrayContaining([
+        {
+          did: onSite.did,
+          address: siteWallet.address,
+          linkedOn: { domain: 'dapp.example', chainId: 1 },
+        },
+        { did: elsewhere.did },
+      ]),
+    )
+    cli.type('/quit')
+    expect(await cli.exited).toBe(0)
+  }, 60_000)
+
+  it('--origin that is not a URL is refused by name, before joining', async () => {
+    const cli = spawn(
+      process.execPath,
+      [
+        'bin/ghost-threads.js',
+        'chat',
+        'netspace',
+        'x',
+        '--relay',
+        net.relay.address,
+        '--origin',
+        'dapp example',
+      ],
+      { stdio: 'pipe' },
+    )
+    let stderr = ''
+    cli.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    const code = await new Promise((resolve) => cli.once('exit', resolve))
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/--origin dapp example is not a URL.*https:\/\/dapp\.example/)
+  })
 })

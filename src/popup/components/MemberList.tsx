@@ -18,7 +18,14 @@ export function MemberList({
         <li key={member.did} class={member.online ? 'online' : 'offline'}>
           <Avatar did={member.did} />
           <DidLabel did={member.did} you={member.did === ownDid} />
-          <span class="address" title={member.address ?? 'No wallet linked'}>
+          <span
+            class="address"
+            title={
+              member.linkedOn === undefined
+                ? 'No wallet linked'
+                : `${member.address} (linked on ${member.linkedOn.domain}, chain ${member.linkedOn.chainId})`
+            }
+          >
             {member.address === undefined ? 'unlinked' : shortAddress(member.address)}
           </span>
           <span class="presence">

@@ -1,0 +1,73 @@
+/**
+ * What a page sees of wallet links (issue 14). A room is shared by every site the user
+ * allowed in its space, so an account shows on a page only when the link was made for
+ * that page's site (the EIP-4361 domain), and on the chain the page named
+ * (`linkChainId`), if it named one: a signature one site obtained must not make its DID
+ * show that account on another. With `linkedOnly` the page sees only members whose link
+ * counts there (and itself), on every path, like the block list: live posts, backlog
+ * events, getPosts, _requestBacklog, user-joined and the member lists. Other pages in the
+ * same room are not affected: it is the page's view, not the room's.
+ */
+import type { LinkedMember } from '../core/members.js'
+import type { Post } from '../core/post.js'
+import { type LinkScope, linkHoldsFor } from '../core/wallet-link.js'
+import type { ThreadEvent } from '../shared/thread-events.js'
+import { eventWithPosts } from './blocked-authors.js'
+
+export interface LinkView {
+  /** The page's site: its origin's host, as a link's domain names it. */
+  domain: string
+  /** The chain the page named: links made on another chain do not count on it. */
+  chainId?: number
+  /** The page sees only members whose link counts on it (and itself). */
+  linkedOnly: boolean
+}
+
+export function linkViewOf(
+  origin: string,
+  options: { linkedOnly?: boolean | undefined; linkChainId?: number | undefined },
+): LinkView {
+  return {
+    domain: new URL(origin).host,
+    ...(options.linkChainId === undefined ? {} : { chainId: options.linkChainId }),
+    linkedOnly: options.linkedOnly === true,
+  }
+}
+
+/** Whether an author or member has an account that counts on this page. */
+function counts(view: LinkView, linked: { address?: string; linkedOn?: LinkScope }): boolean {
+  return (
+    linked.address !== undefined &&
+    linked.linkedOn !== undefined &&
+    linkHoldsFor(linked.linkedOn, view)
+  )
+}
+
+/** A post as the page sees it: its author's account if it counts here; none (linkedOnly) dropped. */
+export function viewPost(view: LinkView, post: Post): Post | undefined {
+  if (counts(view, post)) return post
+  if (view.linkedOnly) return undefined
+  const { address: _address, linkedOn: _linkedOn, ...unlinked } = post
+  return unlinked
+}
+
+export function viewPosts(view: LinkView, posts: Post[]): Post[] {
+  return posts.flatMap((post) => viewPost(view, post) ?? [])
+}
+
+/** The event as the page sees it, or undefined when nothing of it is left. */
+export function viewEvent(view: LinkView, event: ThreadEvent): ThreadEvent | undefined {
+  if (event.kind !== 'user-joined') return eventWithPosts(event, (post) => viewPost(view, post))
+  if (counts(view, event)) return event
+  if (view.linkedOnly) return undefined
+  const { address: _address, linkedOn: _linkedOn, ...unlinked } = event
+  return unlinked
+}
+
+/** The members the page sees, each with its account if it counts here. */
+export function viewMembers(view: LinkView, members: LinkedMember[], ownDid: string) {
+  return members.flatMap((member): LinkedMember[] => {
+    if (counts(view, member)) return [member]
+    return view.linkedOnly && member.did !== ownDid ? [] : [{ did: member.did }]
+  })
+}

@@ -33,8 +33,13 @@ export function findFirefox(): string | undefined {
   return findBrowser('GHOST_THREADS_FIREFOX', FIREFOX_CANDIDATES)
 }
 
-/** What the page drivers need of a page: Playwright's `evaluate`, which this one mirrors. */
-export type EvaluatingPage = Pick<PlaywrightPage, 'evaluate'>
+/**
+ * What the page drivers need of a page: Playwright's `evaluate` and `exposeFunction`,
+ * which this one mirrors.
+ */
+export type EvaluatingPage = Pick<PlaywrightPage, 'evaluate'> & {
+  exposeFunction(name: string, callback: (...args: never[]) => unknown): Promise<unknown>
+}
 
 export interface FirefoxBrowser {
   name: string
@@ -51,7 +56,7 @@ export interface FirefoxBrowser {
   answerPrompt(
     allow: boolean,
     action: () => Promise<unknown>,
-  ): Promise<{ origin: string; space: string; did: string }>
+  ): Promise<{ origin: string; space: string; did: string; linkAddress?: string }>
   close(): Promise<void>
 }
 
@@ -73,6 +78,7 @@ export async function poll<T>(
 export function evaluating(page: Page): EvaluatingPage {
   return {
     evaluate: ((fn: never, arg: never) => page.evaluate(fn, arg)) as EvaluatingPage['evaluate'],
+    exposeFunction: (name, callback) => page.exposeFunction(name, callback),
   }
 }
 
@@ -180,7 +186,15 @@ export async function launchFirefox(options: {
             )
             return origin === undefined || !allowButton
               ? undefined
-              : { origin, space: text('space') ?? '', did: text('did') ?? '' }
+              : {
+                  origin,
+                  space: text('space') ?? '',
+                  did: text('did') ?? '',
+                  // A wallet link prompt: the account it shows.
+                  ...(text('link-address') === undefined
+                    ? {}
+                    : { linkAddress: text('link-address') }),
+                }
           }),
         'the prompt to show its details',
       )

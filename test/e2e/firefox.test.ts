@@ -3,11 +3,14 @@
  * as a temporary add-on, driven by puppeteer-core over WebDriver BiDi. Two people chat
  * through the relay process, as in the Chromium tests: the prompt, both ways, members,
  * the backlog, a DM, a room left idle for 90 s (an MV3 background page was suspended
- * after 30 s and lost every room), the popup, and no text on disk afterwards.
+ * after 30 s and lost every room), a wallet link (the page's EIP-1193 wallet, the
+ * prompt, the account at the other browser), the popup, and no text, account or
+ * signature on disk afterwards but the link in alice's grant.
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { Wallet } from 'ethers'
 import type { Page } from 'puppeteer-core'
 import {
   type EvaluatingPage,
@@ -18,15 +21,20 @@ import {
 } from '../../tools/firefox-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
+import { waitFor } from '../helpers/wait.js'
 import { PageDriver } from './page-driver.js'
 import { textFoundOnDisk } from './profile-scan.js'
 import { postedTexts, STEP_MS } from './session.js'
+import { giveWallet, linkingOutcome, membersSeenBy, startLinking, walletTraces } from './wallet.js'
 
 const SPACE = 'firefox-space'
 const ROOM = 'lobby'
 /** Longer than Firefox's 30 s idle suspension of MV3 background pages, three times over. */
 const IDLE_MS = 90_000
 const { said, text } = postedTexts('ff')
+const aliceWallet = Wallet.createRandom()
+/** What alice's wallet signed (her link), to search the disks for. */
+let aliceSignatures: string[] = []
 
 type FirefoxDriver = PageDriver<FirefoxBrowser, EvaluatingPage>
 
@@ -91,6 +99,36 @@ describe('two people in real Firefox with the extension', () => {
       await bob.post(reply)
       await alice.waitForMessage(reply)
       expect(await bob.authorOf(hello)).toBe(aliceDid)
+    },
+    STEP_MS,
+  )
+
+  it(
+    'alice links her wallet: the prompt shows her account, bob sees it beside her DID and on her posts',
+    async () => {
+      aliceSignatures = await giveWallet(alice, aliceWallet)
+      const prompt = await alice.browser.answerPrompt(true, () => startLinking(alice))
+      expect(prompt.linkAddress?.toLowerCase()).toBe(aliceWallet.address.toLowerCase())
+      expect(prompt.did).toBe(aliceDid)
+      expect(await linkingOutcome(alice)).toEqual({ address: aliceWallet.address })
+      await waitFor(
+        async () =>
+          (await membersSeenBy(bob)).some(
+            (m) => m.did === aliceDid && m.address === aliceWallet.address,
+          ),
+        { timeoutMs: 10_000, what: "alice's address at bob" },
+      )
+      const signed = text('signed')
+      await alice.post(signed)
+      await bob.waitForMessage(signed)
+      const posts = (await bob.page.evaluate(() =>
+        (
+          window as unknown as {
+            __thread: { getPosts(): Promise<{ message: unknown; address?: string }[]> }
+          }
+        ).__thread.getPosts(),
+      )) as { message: unknown; address?: string }[]
+      expect(posts.find((p) => p.message === signed)?.address).toBe(aliceWallet.address)
     },
     STEP_MS,
   )
@@ -177,6 +215,22 @@ describe('two people in real Firefox with the extension', () => {
           said,
         ),
       ).toEqual([])
+      // Alice's wallet link is kept only in her permission grant, in the extension's storage.
+      const traces = walletTraces(aliceWallet.address, aliceSignatures)
+      const extensionStorage = `moz-extension+++${new URL(alice.browser.extensionBase).host}`
+      const inGrant = (path: string) => path.includes(extensionStorage)
+      const others = browsers.filter((browser) => browser !== alice.browser)
+      expect(
+        await textFoundOnDisk(
+          others.map((browser) => browser.profileDir),
+          traces,
+        ),
+      ).toEqual([])
+      expect(await textFoundOnDisk([alice.browser.profileDir], traces, inGrant)).toEqual([])
+      // The search does find the link where alice asked it to be kept.
+      expect(
+        (await textFoundOnDisk([alice.browser.profileDir], traces)).some((found) => inGrant(found)),
+      ).toBe(true)
     },
     STEP_MS,
   )

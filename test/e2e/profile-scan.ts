@@ -1,11 +1,19 @@
-/** Ephemeral means ephemeral: finds any of `phrases` (UTF-8 or UTF-16) in files under `dirs`. */
+/**
+ * Ephemeral means ephemeral: finds any of `phrases` (UTF-8 or UTF-16) in files under
+ * `dirs`, except files whose path `skip` accepts (where the user chose to keep something).
+ */
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
-export async function textFoundOnDisk(dirs: string[], phrases: string[]): Promise<string[]> {
+export async function textFoundOnDisk(
+  dirs: string[],
+  phrases: string[],
+  skip: (path: string) => boolean = () => false,
+): Promise<string[]> {
   const found: string[] = []
   for (const dir of dirs) {
     for (const file of await filesUnder(dir)) {
+      if (skip(file)) continue
       const bytes = await readFile(file).catch(() => undefined)
       if (bytes === undefined) continue
       for (const phrase of phrases) {

@@ -4,7 +4,12 @@
  * network), alice links her DID in the space, the prompt shows her account, and bob's
  * page sees the account beside her DID and on her posts. Bob declines in his wallet: a
  * named 4001, and his space stays open and unlinked. Bob's popup shows alice's account.
+ * Bob's page on another site, in the same room, sees alice unlinked: her link names the
+ * site she made it on. Afterwards no account or signature is on disk anywhere but in
+ * alice's permission grant (the extension's settings).
  */
+
+import { sep } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Wallet } from 'ethers'
 import type { ExtensionBrowser } from '../../tools/extension-browser.js'
@@ -12,23 +17,29 @@ import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { waitFor } from '../helpers/wait.js'
 import { PageDriver } from './page-driver.js'
+import { textFoundOnDisk } from './profile-scan.js'
 import { browserSet, postedTexts, STEP_MS } from './session.js'
-import { giveWallet, linkingOutcome, membersSeenBy, startLinking } from './wallet.js'
+import { giveWallet, linkingOutcome, membersSeenBy, startLinking, walletTraces } from './wallet.js'
 
 const SPACE = 'linked-space'
 const { text } = postedTexts('wallet')
 
 let relay: RelayProcess
 let site: StaticServer
+/** Another origin (another port) serving the same demo. */
+let otherSite: StaticServer
 const session = browserSet(() => relay.address)
 let alice: PageDriver
 let bob: PageDriver
 const aliceWallet = Wallet.createRandom()
 const bobWallet = Wallet.createRandom()
+/** What alice's wallet signed (her link), to search the disks for. */
+let aliceSignatures: string[] = []
 
 beforeAll(async () => {
   relay = await RelayProcess.start()
   site = await serveDemo()
+  otherSite = await serveDemo()
   const [a, b] = await Promise.all([session.launch('alice'), session.launch('bob')])
   alice = await PageDriver.open(a as ExtensionBrowser, `${site.url}/index.html`)
   bob = await PageDriver.open(b as ExtensionBrowser, `${site.url}/index.html`)
@@ -37,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await session.closeAll()
   await site?.close()
+  await otherSite?.close()
   await relay?.stop()
 }, STEP_MS)
 
@@ -52,7 +64,7 @@ describe('a wallet-linked identity in real Chromium', () => {
       await alice.join('lobby')
       await bob.join('lobby')
       await bob.waitForLog('alice seen', (e) => e[0] === 'joined' && e[1] === aliceDid)
-      await giveWallet(alice, aliceWallet)
+      aliceSignatures = await giveWallet(alice, aliceWallet)
       const prompt = await alice.browser.answerPrompt(true, () => startLinking(alice))
       expect(prompt.linkAddress?.toLowerCase()).toBe(aliceWallet.address.toLowerCase())
       expect(prompt.did).toBe(aliceDid)
@@ -98,6 +110,60 @@ describe('a wallet-linked identity in real Chromium', () => {
       expect(await bob.post(still)).toEqual(expect.any(String))
       await alice.waitForMessage(still)
       expect((await membersSeenBy(alice)).find((m) => m.did === bobDid)).toEqual({ did: bobDid })
+    },
+    STEP_MS,
+  )
+
+  it(
+    "bob's page on another site, in the same room, sees alice unlinked: her link names the site she made it on",
+    async () => {
+      const elsewhere = await PageDriver.open(bob.browser, `${otherSite.url}/index.html`)
+      expect(new URL(otherSite.url).origin).not.toBe(new URL(site.url).origin)
+      expect((await elsewhere.openSpaceWithPrompt(SPACE, true)).outcome).toMatchObject({
+        did: bobDid,
+      })
+      await elsewhere.join('lobby')
+      const after = text('after-another-site')
+      await alice.post(after)
+      await elsewhere.waitForMessage(after)
+      await bob.waitForMessage(after)
+      expect((await membersSeenBy(elsewhere)).find((m) => m.did === aliceDid)).toEqual({
+        did: aliceDid,
+      })
+      const postsAt = (driver: PageDriver) =>
+        driver.page.evaluate(() =>
+          (
+            window as unknown as { __thread: { getPosts(): Promise<Record<string, unknown>[]> } }
+          ).__thread.getPosts(),
+        )
+      const there = (await postsAt(elsewhere)).find((p) => p.message === after)
+      expect(there).toMatchObject({ author: aliceDid })
+      expect(there).not.toHaveProperty('address')
+      // The page on alice's site, in the same browser and room, still sees her account.
+      expect((await postsAt(bob)).find((p) => p.message === after)).toMatchObject({
+        address: aliceWallet.address,
+        linkedOn: { domain: new URL(site.url).host, chainId: 1 },
+      })
+      await elsewhere.page.close()
+    },
+    STEP_MS,
+  )
+
+  it(
+    "leaves no account or signature on disk but in alice's grant, the setting she chose",
+    async () => {
+      const aliceBrowser = alice.browser
+      const bobBrowser = bob.browser
+      await session.closeAll()
+      expect(aliceSignatures).toHaveLength(1)
+      const traces = walletTraces(aliceWallet.address, aliceSignatures)
+      const inGrant = (path: string) => path.includes(`${sep}Local Extension Settings${sep}`)
+      expect(await textFoundOnDisk([bobBrowser.profileDir], traces)).toEqual([])
+      expect(await textFoundOnDisk([aliceBrowser.profileDir], traces, inGrant)).toEqual([])
+      // The search does find the link where alice asked it to be kept.
+      expect(
+        (await textFoundOnDisk([aliceBrowser.profileDir], traces)).some((found) => inGrant(found)),
+      ).toBe(true)
     },
     STEP_MS,
   )

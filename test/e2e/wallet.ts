@@ -4,22 +4,29 @@
  * page-side steps of linking a space to it.
  */
 import type { Wallet } from 'ethers'
-import type { Page } from 'playwright-core'
-import type { DrivenBrowser, PageDriver } from './page-driver.js'
+import type { EvaluatingPage } from '../../tools/firefox-browser.js'
 
-type Driver = PageDriver<DrivenBrowser, Page>
+/** A page driver in either browser: Playwright's page, or puppeteer's mirroring it. */
+type Driver = { page: EvaluatingPage }
 
-/** Gives the page `window.ethereum`, signing with `wallet` here; `decline` rejects signing (4001). */
+/**
+ * Gives the page `window.ethereum`, signing with `wallet` here; `decline` rejects signing
+ * (4001). Resolves to the signatures it gives, as they are given (for the disk scans).
+ */
 export async function giveWallet(
   driver: Driver,
   wallet: Pick<Wallet, 'address' | 'signMessage'>,
   decline = false,
-) {
+): Promise<string[]> {
+  const signatures: string[] = []
   await driver.page.exposeFunction('__walletRequest', async (method: string, params: unknown[]) => {
     if (method === 'eth_requestAccounts') return [wallet.address.toLowerCase()]
     if (method === 'eth_chainId') return '0x1'
-    if (method === 'personal_sign')
-      return wallet.signMessage(Buffer.from((params[0] as string).slice(2), 'hex'))
+    if (method === 'personal_sign') {
+      const signature = await wallet.signMessage(Buffer.from((params[0] as string).slice(2), 'hex'))
+      signatures.push(signature)
+      return signature
+    }
     throw new Error(`unsupported ${method}`)
   })
   await driver.page.evaluate((declines) => {
@@ -35,6 +42,16 @@ export async function giveWallet(
       },
     }
   }, decline)
+  return signatures
+}
+
+/** How an account and its signatures could be written: each as given, and bare lowercase hex. */
+export function walletTraces(address: string, signatures: string[]): string[] {
+  return [address, ...signatures].flatMap((hex) => [
+    hex,
+    hex.toLowerCase(),
+    hex.slice(2).toLowerCase(),
+  ])
 }
 
 /** Starts space.linkWallet() in the page (a prompt opens meanwhile); the outcome later. */

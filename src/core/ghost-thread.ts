@@ -24,7 +24,7 @@ import type {
   ValidationResult,
 } from './transport.js'
 import { encodeUtf8 } from './utf8.js'
-import { accountFields, type LinkedAccount } from './wallet-link.js'
+import type { LinkedAccount } from './wallet-link.js'
 
 /**
  * One ghost thread (3IP-9): an ephemeral chat room on a pubsub topic. Members announce
@@ -179,13 +179,13 @@ export class GhostThread extends ThreadSurface {
   /** The members with the account each is linked to (and where), where its link verified. */
   async listMembersWithAddresses(): Promise<LinkedMember[]> {
     this.assertOpen()
-    return this.members.list().map((did) => ({ did, ...accountFields(this.accountOf(did)) }))
+    return this.members.list().map((did) => ({ did, ...this.accountOf(did) }))
   }
 
   /** A post carries its author's account (and where it was linked) when the link verified. */
   private withAccount(post: Post): Post {
     const account = this.accountOf(post.author)
-    return account === undefined ? post : { ...post, ...accountFields(account) }
+    return account === undefined ? post : { ...post, ...account }
   }
 
   private accountOf(did: string): LinkedAccount | undefined {

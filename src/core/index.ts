@@ -54,7 +54,6 @@ export { type Claims, type JsonValue, MESSAGE_TYPES, type MessageType } from './
 export { DEFAULT_TIMINGS, type ThreadTimings } from './thread-timings.js'
 export type * from './transport.js'
 export {
-  accountFields,
   composeLinkMessage,
   type LinkedAccount,
   type LinkRequest,

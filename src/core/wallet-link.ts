@@ -109,11 +109,6 @@ export function linkHoldsFor(
   )
 }
 
-/** The `{ address, linkedOn }` fields to spread into a post, member or event (none unlinked). */
-export function accountFields(account: LinkedAccount | undefined): Partial<LinkedAccount> {
-  return account === undefined ? {} : { address: account.address, linkedOn: account.linkedOn }
-}
-
 export type LinkCheck =
   | { ok: true; account: LinkedAccount; expiresAtMs: number }
   | { ok: false; reason: LinkRefusal; detail: string }

@@ -304,7 +304,7 @@ export class GhostHost {
   private async members(owner: Owner, handle: string) {
     const lease = this.leases.get(handle, owner)
     const members = await lease.thread.listMembersWithAddresses()
-    return viewMembers(lease.view, members, lease.thread.did)
+    return viewMembers(lease.view, members)
   }
 
   private recovery(): RecoveryPhrases {
@@ -347,7 +347,7 @@ export class GhostHost {
         lease = this.leases.open(
           owner,
           thread,
-          linkViewOf(owner.origin, { linkedOnly, linkChainId }),
+          linkViewOf(owner.origin, thread.did, { linkedOnly, linkChainId }),
         )
       } catch (err) {
         // Refused a handle: a room this page alone had just joined is left again.

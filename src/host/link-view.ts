@@ -4,7 +4,7 @@
  * that page's site (the EIP-4361 domain), and on the chain the page named
  * (`linkChainId`), if it named one: a signature one site obtained must not make its DID
  * show that account on another. With `linkedOnly` the page sees only members whose link
- * counts there (and itself), on every path, like the block list: live posts, backlog
+ * counts there (and itself, and its own posts), on every path, like the block list: live posts, backlog
  * events, getPosts, _requestBacklog, user-joined and the member lists. Other pages in the
  * same room are not affected: it is the page's view, not the room's.
  */
@@ -15,6 +15,8 @@ import type { ThreadEvent } from '../shared/thread-events.js'
 import { eventWithPosts } from './blocked-authors.js'
 
 export interface LinkView {
+  /** The page's own DID in the room: never hidden from it. */
+  ownDid: string
   /** The page's site: its origin's host, as a link's domain names it. */
   domain: string
   /** The chain the page named: links made on another chain do not count on it. */
@@ -25,9 +27,11 @@ export interface LinkView {
 
 export function linkViewOf(
   origin: string,
+  ownDid: string,
   options: { linkedOnly?: boolean | undefined; linkChainId?: number | undefined },
 ): LinkView {
   return {
+    ownDid,
     domain: new URL(origin).host,
     ...(options.linkChainId === undefined ? {} : { chainId: options.linkChainId }),
     linkedOnly: options.linkedOnly === true,
@@ -46,7 +50,7 @@ function counts(view: LinkView, linked: { address?: string; linkedOn?: LinkScope
 /** A post as the page sees it: its author's account if it counts here; none (linkedOnly) dropped. */
 export function viewPost(view: LinkView, post: Post): Post | undefined {
   if (counts(view, post)) return post
-  if (view.linkedOnly) return undefined
+  if (view.linkedOnly && post.author !== view.ownDid) return undefined
   const { address: _address, linkedOn: _linkedOn, ...unlinked } = post
   return unlinked
 }
@@ -65,9 +69,9 @@ export function viewEvent(view: LinkView, event: ThreadEvent): ThreadEvent | und
 }
 
 /** The members the page sees, each with its account if it counts here. */
-export function viewMembers(view: LinkView, members: LinkedMember[], ownDid: string) {
+export function viewMembers(view: LinkView, members: LinkedMember[]) {
   return members.flatMap((member): LinkedMember[] => {
     if (counts(view, member)) return [member]
-    return view.linkedOnly && member.did !== ownDid ? [] : [{ did: member.did }]
+    return view.linkedOnly && member.did !== view.ownDid ? [] : [{ did: member.did }]
   })
 }

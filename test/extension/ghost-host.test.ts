@@ -456,6 +456,11 @@ describe('a wallet link counts only on the site (and chain) it was made for', ()
     ])
     expect((await postsAt(other, otherJoin.thread))[0]).not.toHaveProperty('address')
     expect(await postsAt(otherStrict, strictJoin.thread)).toEqual([])
+    // A linked-only page still sees its own posts, linked or not.
+    await host.call(otherStrict, 'post', { thread: strictJoin.thread, message: 'mine' }, ['chat'])
+    expect(await postsAt(otherStrict, strictJoin.thread)).toEqual([
+      expect.objectContaining({ message: 'mine', author: ownDid }),
+    ])
     // The popup is the user's own view of every site: it shows the link and where it was made.
     const view = await host.roomView({ space: 'chat', room: 'lobby', after: 0 })
     expect(view.members).toEqual(

@@ -317,6 +317,7 @@ describe('MemberList', () => {
             online: true,
             blocked: false,
             address: '0x9D21Fb2781857480B2bfDBe39d7434AbE1561Bf2',
+            linkedOn: { domain: 'dapp.example', chainId: 10 },
           },
           { did: CAROL, online: false, blocked: true },
         ]}
@@ -328,7 +329,10 @@ describe('MemberList', () => {
     // A linked member shows its account, short and checksummed (in full on hover).
     const bobAddress = rows[1]?.querySelector('.address')
     expect(bobAddress?.textContent).toBe('0x9D21…1Bf2')
-    expect(bobAddress?.getAttribute('title')).toBe('0x9D21Fb2781857480B2bfDBe39d7434AbE1561Bf2')
+    // The popup sees every site's links: the hover says which site (and chain) it was made on.
+    expect(bobAddress?.getAttribute('title')).toBe(
+      '0x9D21Fb2781857480B2bfDBe39d7434AbE1561Bf2 (linked on dapp.example, chain 10)',
+    )
     expect(rows[2]?.querySelector('.address')?.textContent).toBe('unlinked')
     expect(rows.map((row) => row.className)).toEqual(['online', 'online', 'offline'])
     expect(rows[0]?.textContent).toContain('(you)')

@@ -30,8 +30,9 @@ const CORE_PACKAGES = [
   '@noble/hashes',
   'eventemitter3',
   'quick-lru',
-  // EIP-4361 wallet links (viem's siwe helpers and signature recovery): runs anywhere.
+  // EIP-4361 wallet links (viem's siwe helpers; ethers recovers the signer): run anywhere.
   'viem',
+  'ethers',
 ]
 
 describe('src/core stays environment-free', () => {

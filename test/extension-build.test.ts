@@ -72,8 +72,8 @@ describe('the extension builds', () => {
     expect(pkg.exports['./web']).toBe('./dist/lib/ghost-threads-web.js')
   })
 
-  // The host was 858 KiB; wallet links (issue 14: EIP-4361 and signature recovery, viem)
-  // added ~70 KiB, so its budget moved from 900 to 960 KiB.
+  // The host was 858 KiB; wallet links (issue 14: EIP-4361 with viem, signature recovery
+  // with ethers) added ~70 KiB, so its budget moved from 900 to 960 KiB.
   it('keeps the size budget: inpage ≤ 30 KiB, host ≤ 960 KiB', () => {
     expect(statSync(join(dist, 'chrome/inpage.js')).size).toBeLessThanOrEqual(30 * KiB)
     expect(statSync(join(dist, 'chrome/offscreen.js')).size).toBeLessThanOrEqual(960 * KiB)

@@ -8,13 +8,16 @@
  * on travel with the account (`linkedOn`): a room is shared by every site the user allowed
  * in its space, so each page's view shows the account only where the link was made for
  * that page's site (linkHoldsFor, applied per page by the host). Contract wallets
- * (EIP-1271) would need a chain RPC this project does not have, and are refused. viem's EIP-4361 helpers compose and parse
- * the text and recover the signer (small and tree-shaken: the `siwe` package's grammar
- * parser tripled the extension's bundles).
+ * (EIP-1271) would need a chain RPC this project does not have, and are refused. viem's
+ * EIP-4361 helpers compose and parse the text (small and tree-shaken: the `siwe`
+ * package's grammar parser tripled the extension's bundles); ethers, which the extension
+ * carries for the recovery phrase anyway, recovers the signer (EIP-191).
  */
+
+import { verifyMessage } from 'ethers'
 import QuickLRU from 'quick-lru'
 import { createSiweMessage, parseSiweMessage } from 'viem/siwe'
-import { getAddress, isAddressEqual, recoverMessageAddress } from 'viem/utils'
+import { getAddress } from 'viem/utils'
 import type { WalletLink } from './schema.js'
 
 export type { WalletLink } from './schema.js'
@@ -172,11 +175,13 @@ async function signatureCheck(
     return refusal('malformed-link', 'not an EIP-4361 message')
   if (expirationTime === undefined) return refusal('malformed-link', 'the link never expires')
   // No chain: an account's own signature only (EIP-1271 contract wallets need one).
-  const signer = await recoverMessageAddress({
-    message: link.message,
-    signature: link.signature as `0x${string}`,
-  }).catch(() => undefined)
-  if (signer === undefined || !isAddressEqual(signer, address))
+  let signer: string | undefined
+  try {
+    signer = verifyMessage(link.message, link.signature)
+  } catch {
+    signer = undefined
+  }
+  if (signer === undefined || signer.toLowerCase() !== address.toLowerCase())
     return refusal('bad-link-signature', `not signed by ${address}`)
   return {
     ok: true,

@@ -275,6 +275,9 @@ describe('npx ghost-threads chat --wallet-key', () => {
       )
       await sleep(300)
       expect(unlinked.events.joined).not.toContain(mallory.did)
+      // The relay's logs hold neither the account nor its signature.
+      for (const trace of [address, address.toLowerCase(), stolen.signature])
+        expect(net.relay.output).not.toContain(trace)
     } finally {
       await raw.stop()
     }

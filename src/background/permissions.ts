@@ -6,6 +6,7 @@
 import { z } from 'zod'
 
 import { type WalletLink, WalletLinkClaim } from '../core/schema.js'
+import { linkedAddressOf } from '../core/wallet-link.js'
 import type { Decision, PermissionEntry } from '../shared/permission-entry.js'
 
 /** The storage the router has: chrome.storage.local in the extension, a Map in tests. */
@@ -111,7 +112,17 @@ export class PermissionStore {
   async list(): Promise<PermissionEntry[]> {
     const all = await this.read()
     return Object.entries(all).flatMap(([origin, spaces]) =>
-      Object.entries(spaces).map(([space, { decision, at }]) => ({ origin, space, decision, at })),
+      Object.entries(spaces).map(([space, { decision, at, relays, link }]) => {
+        const linkedAddress = link === undefined ? undefined : linkedAddressOf(link)
+        return {
+          origin,
+          space,
+          decision,
+          at,
+          ...(relays === undefined || relays.length === 0 ? {} : { relays }),
+          ...(linkedAddress === undefined ? {} : { linkedAddress }),
+        }
+      }),
     )
   }
 

@@ -112,6 +112,16 @@ export function linkHoldsFor(
   )
 }
 
+/** The account a link's message names (checksummed), without checking it: for display. */
+export function linkedAddressOf(link: WalletLink): string | undefined {
+  try {
+    const { address } = parseSiweMessage(link.message)
+    return address === undefined ? undefined : getAddress(address)
+  } catch {
+    return undefined
+  }
+}
+
 export type LinkCheck =
   | { ok: true; account: LinkedAccount; expiresAtMs: number }
   | { ok: false; reason: LinkRefusal; detail: string }

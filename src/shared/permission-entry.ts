@@ -6,4 +6,8 @@ export interface PermissionEntry {
   space: string
   decision: Decision
   at: number
+  /** Relays the site named for the space and the user allowed with it. */
+  relays?: string[]
+  /** The account of the wallet link the user made on this site for the space. */
+  linkedAddress?: string
 }

@@ -29,3 +29,8 @@ export function colourOf(did: string): string {
 export function initialsOf(did: string): string {
   return did.slice(-2).toUpperCase()
 }
+
+/** 0x1234…abcd: the checksummed address, shortened for lists (full on hover). */
+export function shortAddress(address: string): string {
+  return `${address.slice(0, 6)}…${address.slice(-4)}`
+}

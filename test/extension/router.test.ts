@@ -141,6 +141,10 @@ describe('openSpace and permissions', () => {
     })
     expect(await permissions.decision(A, 'chat')).toBe('allow')
     expect(await permissions.relaysFor(A, 'chat')).toEqual([R1])
+    // The popup's list of sites shows them with the grant.
+    expect(await permissions.list()).toEqual([
+      expect.objectContaining({ origin: A, space: 'chat', decision: 'allow', relays: [R1] }),
+    ])
     // joinThread hands the host the origin's relays for that space; other calls do not.
     await call('joinThread', { space: 'chat', room: 'lobby' })
     expect(host.calls.at(-1)).toMatchObject({ method: 'joinThread', spaceRelays: [R1] })
@@ -204,6 +208,10 @@ describe('openSpace and permissions', () => {
       result: { address: wallet.address },
     })
     expect(await permissions.linkFor(A, 'chat')).toEqual({ message, signature })
+    // The popup's list of sites shows the account linked there.
+    expect(await permissions.list()).toEqual([
+      expect.objectContaining({ origin: A, space: 'chat', linkedAddress: wallet.address }),
+    ])
     expect(host.links).toEqual([{ space: 'chat', link: { message, signature } }])
     // Kept with the grant: a join hands the host the link.
     await call('joinThread', { space: 'chat', room: 'lobby' })
@@ -215,6 +223,7 @@ describe('openSpace and permissions', () => {
     // Unlinking forgets it everywhere.
     expect(await call('unlinkWallet', { space: 'chat' })).toEqual({ ok: true, result: null })
     expect(await permissions.linkFor(A, 'chat')).toBeUndefined()
+    expect((await permissions.list())[0]).not.toHaveProperty('linkedAddress')
     expect(host.links.at(-1)).toEqual({ space: 'chat', unlinked: new URL(A).host })
   })
 

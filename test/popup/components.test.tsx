@@ -184,6 +184,34 @@ describe('PermissionList', () => {
     expect(screen.getByText('denied')).toBeTruthy()
   })
 
+  it('shows with a grant the relays the site named and the wallet account linked there', () => {
+    const relay =
+      '/dns4/relay.dapp.example/tcp/443/wss/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp'
+    const { container } = render(
+      <PermissionList
+        entries={[
+          {
+            origin: 'https://a.example',
+            space: 'dao',
+            decision: 'allow',
+            at: 1,
+            relays: [relay],
+            linkedAddress: '0x9D21Fb2781857480B2bfDBe39d7434AbE1561Bf2',
+          },
+          { origin: 'https://b.example', space: 'dao', decision: 'allow', at: 2 },
+        ]}
+        onRevoke={() => undefined}
+      />,
+    )
+    const [withBoth, plain] = [...container.querySelectorAll('.permissions > li')]
+    expect(
+      [...(withBoth?.querySelectorAll('.site-relays li') ?? [])].map((li) => li.textContent),
+    ).toEqual([relay])
+    expect(withBoth?.querySelector('.linked')?.textContent).toBe('wallet 0x9D21…1Bf2')
+    expect(plain?.querySelector('.site-relays')).toBeNull()
+    expect(plain?.querySelector('.linked')).toBeNull()
+  })
+
   it('says when no site asked yet', () => {
     render(<PermissionList entries={[]} onRevoke={() => {}} />)
     expect(screen.getByText('No site has asked yet.')).toBeTruthy()

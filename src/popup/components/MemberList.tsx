@@ -2,6 +2,7 @@
 import type { RoomMember } from '../../shared/room-view.js'
 import { Avatar } from '../../ui/Avatar.js'
 import { DidLabel } from '../../ui/DidLabel.js'
+import { shortAddress } from '../../ui/did-display.js'
 
 export function MemberList({
   members,
@@ -45,9 +46,4 @@ export function MemberList({
       ))}
     </ul>
   )
-}
-
-/** 0x1234…abcd: the checksummed address, shortened for the list (full on hover). */
-export function shortAddress(address: string): string {
-  return `${address.slice(0, 6)}…${address.slice(-4)}`
 }

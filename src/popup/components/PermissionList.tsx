@@ -1,5 +1,9 @@
-/** Which site may use which space, with a way to take the decision back. */
+/**
+ * Which site may use which space, with a way to take the decision back; with each grant,
+ * the relays the site named and the wallet account linked there (revoking forgets both).
+ */
 import type { PermissionEntry } from '../../shared/permission-entry.js'
+import { shortAddress } from '../../ui/did-display.js'
 
 export function PermissionList({
   entries,
@@ -18,6 +22,18 @@ export function PermissionList({
           <span class={`decision ${entry.decision}`}>
             {entry.decision === 'allow' ? 'allowed' : 'denied'}
           </span>
+          {entry.linkedAddress !== undefined && (
+            <span class="linked" title={`Wallet linked on this site: ${entry.linkedAddress}`}>
+              wallet {shortAddress(entry.linkedAddress)}
+            </span>
+          )}
+          {entry.relays !== undefined && (
+            <ul class="site-relays" aria-label={`Relays ${entry.origin} named`}>
+              {entry.relays.map((relay) => (
+                <li key={relay}>{relay}</li>
+              ))}
+            </ul>
+          )}
           <button
             type="button"
             onClick={() => onRevoke(entry.origin, entry.space)}

@@ -54,6 +54,13 @@ describe("a dapp's own relays", () => {
       expect(status.relays).toEqual([{ address: relay.address, connected: true }])
       // Asked again with the same relays: no prompt, the same DID.
       expect(await alice.openSpace(SPACE)).toEqual({ did: a.prompt.did })
+      // Alice's popup lists the relay with the site's grant, where she can revoke it.
+      const popup = await alice.browser.context.newPage()
+      await popup.goto(`chrome-extension://${alice.browser.extensionId}/popup.html`)
+      await popup.getByRole('button', { name: 'Settings' }).click()
+      const named = popup.getByRole('list', { name: `Relays ${new URL(site.url).origin} named` })
+      await named.getByText(relay.address).waitFor({ timeout: 10_000 })
+      await popup.close()
     },
     STEP_MS * 2,
   )

@@ -21,11 +21,10 @@ import {
 } from '../../tools/firefox-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
-import { waitFor } from '../helpers/wait.js'
 import { PageDriver } from './page-driver.js'
 import { textFoundOnDisk } from './profile-scan.js'
 import { postedTexts, STEP_MS } from './session.js'
-import { giveWallet, linkingOutcome, membersSeenBy, startLinking, walletTraces } from './wallet.js'
+import { linkThroughPrompt, walletTraces } from './wallet.js'
 
 const SPACE = 'firefox-space'
 const ROOM = 'lobby'
@@ -106,29 +105,7 @@ describe('two people in real Firefox with the extension', () => {
   it(
     'alice links her wallet: the prompt shows her account, bob sees it beside her DID and on her posts',
     async () => {
-      aliceSignatures = await giveWallet(alice, aliceWallet)
-      const prompt = await alice.browser.answerPrompt(true, () => startLinking(alice))
-      expect(prompt.linkAddress?.toLowerCase()).toBe(aliceWallet.address.toLowerCase())
-      expect(prompt.did).toBe(aliceDid)
-      expect(await linkingOutcome(alice)).toEqual({ address: aliceWallet.address })
-      await waitFor(
-        async () =>
-          (await membersSeenBy(bob)).some(
-            (m) => m.did === aliceDid && m.address === aliceWallet.address,
-          ),
-        { timeoutMs: 10_000, what: "alice's address at bob" },
-      )
-      const signed = text('signed')
-      await alice.post(signed)
-      await bob.waitForMessage(signed)
-      const posts = (await bob.page.evaluate(() =>
-        (
-          window as unknown as {
-            __thread: { getPosts(): Promise<{ message: unknown; address?: string }[]> }
-          }
-        ).__thread.getPosts(),
-      )) as { message: unknown; address?: string }[]
-      expect(posts.find((p) => p.message === signed)?.address).toBe(aliceWallet.address)
+      aliceSignatures = await linkThroughPrompt(alice, bob, aliceWallet, aliceDid, text('signed'))
     },
     STEP_MS,
   )

@@ -15,11 +15,17 @@ import { Wallet } from 'ethers'
 import type { ExtensionBrowser } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
-import { waitFor } from '../helpers/wait.js'
 import { PageDriver } from './page-driver.js'
 import { textFoundOnDisk } from './profile-scan.js'
 import { browserSet, postedTexts, STEP_MS } from './session.js'
-import { giveWallet, linkingOutcome, membersSeenBy, startLinking, walletTraces } from './wallet.js'
+import {
+  giveWallet,
+  linkingOutcome,
+  linkThroughPrompt,
+  membersSeenBy,
+  startLinking,
+  walletTraces,
+} from './wallet.js'
 
 const SPACE = 'linked-space'
 const { text } = postedTexts('wallet')
@@ -64,29 +70,7 @@ describe('a wallet-linked identity in real Chromium', () => {
       await alice.join('lobby')
       await bob.join('lobby')
       await bob.waitForLog('alice seen', (e) => e[0] === 'joined' && e[1] === aliceDid)
-      aliceSignatures = await giveWallet(alice, aliceWallet)
-      const prompt = await alice.browser.answerPrompt(true, () => startLinking(alice))
-      expect(prompt.linkAddress?.toLowerCase()).toBe(aliceWallet.address.toLowerCase())
-      expect(prompt.did).toBe(aliceDid)
-      expect(await linkingOutcome(alice)).toEqual({ address: aliceWallet.address })
-      await waitFor(
-        async () =>
-          (await membersSeenBy(bob)).some(
-            (m) => m.did === aliceDid && m.address === aliceWallet.address,
-          ),
-        { timeoutMs: 10_000, what: "alice's address at bob" },
-      )
-      const signed = text('signed')
-      await alice.post(signed)
-      await bob.waitForMessage(signed)
-      const posts = (await bob.page.evaluate(() =>
-        (
-          window as unknown as {
-            __thread: { getPosts(): Promise<{ message: unknown; address?: string }[]> }
-          }
-        ).__thread.getPosts(),
-      )) as { message: unknown; address?: string }[]
-      expect(posts.find((p) => p.message === signed)?.address).toBe(aliceWallet.address)
+      aliceSignatures = await linkThroughPrompt(alice, bob, aliceWallet, aliceDid, text('signed'))
       // Bob's popup shows alice's account beside her DID, short and checksummed.
       const popup = await bob.browser.context.newPage()
       await popup.goto(`chrome-extension://${bob.browser.extensionId}/popup.html`)

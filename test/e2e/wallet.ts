@@ -3,8 +3,11 @@
  * Wallet in the test process (reached through a page binding; no network), and the
  * page-side steps of linking a space to it.
  */
+
+import { expect } from '@jest/globals'
 import type { Wallet } from 'ethers'
 import type { EvaluatingPage } from '../../tools/firefox-browser.js'
+import { waitFor } from '../helpers/wait.js'
 
 /** A page driver in either browser: Playwright's page, or puppeteer's mirroring it. */
 type Driver = { page: EvaluatingPage }
@@ -83,3 +86,53 @@ export const membersSeenBy = (driver: Driver) =>
       }
     ).__thread.listMembersWithAddresses(),
   )
+
+/** What linking through the extension needs of a page driver, in Chromium or Firefox. */
+type LinkingDriver = Driver & {
+  browser: {
+    answerPrompt(
+      allow: boolean,
+      action: () => Promise<unknown>,
+    ): Promise<{ did: string; linkAddress?: string | undefined }>
+  }
+  post(message: unknown): Promise<unknown>
+  waitForMessage(text: unknown): Promise<unknown>
+}
+
+/**
+ * `linker` (in the space as `linkerDid`) links its space to `wallet` through its page's
+ * wallet and the extension's prompt, which must show the account and the DID; `viewer`
+ * then sees the account beside that DID and on `signedText`, which `linker` posts.
+ * Resolves to the signatures the wallet gave, for the disk scans.
+ */
+export async function linkThroughPrompt(
+  linker: LinkingDriver,
+  viewer: LinkingDriver,
+  wallet: Pick<Wallet, 'address' | 'signMessage'>,
+  linkerDid: string,
+  signedText: string,
+): Promise<string[]> {
+  const signatures = await giveWallet(linker, wallet)
+  const prompt = await linker.browser.answerPrompt(true, () => startLinking(linker))
+  expect(prompt.linkAddress?.toLowerCase()).toBe(wallet.address.toLowerCase())
+  expect(prompt.did).toBe(linkerDid)
+  expect(await linkingOutcome(linker)).toEqual({ address: wallet.address })
+  await waitFor(
+    async () =>
+      (await membersSeenBy(viewer)).some(
+        (m) => m.did === linkerDid && m.address === wallet.address,
+      ),
+    { timeoutMs: 10_000, what: 'the linked account at the viewer' },
+  )
+  await linker.post(signedText)
+  await viewer.waitForMessage(signedText)
+  const posts = (await viewer.page.evaluate(() =>
+    (
+      window as unknown as {
+        __thread: { getPosts(): Promise<{ message: unknown; address?: string }[]> }
+      }
+    ).__thread.getPosts(),
+  )) as { message: unknown; address?: string }[]
+  expect(posts.find((p) => p.message === signedText)?.address).toBe(wallet.address)
+  return signatures
+}

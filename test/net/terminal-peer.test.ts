@@ -22,10 +22,24 @@ afterEach(() => {
 
 class TerminalPeer {
   readonly events: CliEvent[] = []
+  /** What it wrote to stderr (usage errors). */
+  stderr = ''
   private buffered = ''
   readonly exited: Promise<number | null>
 
+  /** `ghost-threads chat netspace <room> …flags`, as a user would start it. */
+  static chat(room: string, ...flags: string[]): TerminalPeer {
+    return new TerminalPeer(
+      spawn(process.execPath, ['bin/ghost-threads.js', 'chat', 'netspace', room, ...flags], {
+        stdio: 'pipe',
+      }),
+    )
+  }
+
   constructor(readonly child: ChildProcessWithoutNullStreams) {
+    child.stderr.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString()
+    })
     child.stdout.on('data', (chunk: Buffer) => {
       this.buffered += chunk.toString()
       const lines = this.buffered.split('\n')
@@ -64,17 +78,8 @@ describe('npx ghost-threads chat', () => {
 
   it('joins, prints what happens, posts typed lines and DMs, and leaves on /quit', async () => {
     const identity = join(mkdtempSync(join(tmpdir(), 'ghost-cli-')), 'seed')
-    const args = [
-      'bin/ghost-threads.js',
-      'chat',
-      'netspace',
-      'terminal',
-      '--relay',
-      net.relay.address,
-    ]
-    const cli = new TerminalPeer(
-      spawn(process.execPath, [...args, '--json', '--identity', identity], { stdio: 'pipe' }),
-    )
+    const flags = ['--relay', net.relay.address]
+    const cli = TerminalPeer.chat('terminal', ...flags, '--json', '--identity', identity)
     const ready = await cli.next('ready')
     expect(ready.topic).toBe('3box.chat.v2.netspace.terminal')
     // The identity is a 32-byte seed only the user can read.
@@ -133,20 +138,11 @@ describe('npx ghost-threads chat', () => {
     const relayId = net.relay.address.split('/p2p/')[1] ?? ''
     let proxy: Server | undefined
     try {
-      const cli = new TerminalPeer(
-        spawn(
-          process.execPath,
-          [
-            'bin/ghost-threads.js',
-            'chat',
-            'netspace',
-            'unreachable',
-            '--relay',
-            `/ip4/127.0.0.1/tcp/${port}/ws/p2p/${relayId}`,
-            '--json',
-          ],
-          { stdio: 'pipe' },
-        ),
+      const cli = TerminalPeer.chat(
+        'unreachable',
+        '--relay',
+        `/ip4/127.0.0.1/tcp/${port}/ws/p2p/${relayId}`,
+        '--json',
       )
       const unreachable = await cli.next('relay-unreachable', () => true, 30_000)
       expect(unreachable.relays).toEqual([`/ip4/127.0.0.1/tcp/${port}/ws/p2p/${relayId}`])
@@ -174,17 +170,9 @@ describe('npx ghost-threads chat', () => {
   }, 60_000)
 
   it('explains a missing relay and exits with a usage error', async () => {
-    const cli = new TerminalPeer(
-      spawn(process.execPath, ['bin/ghost-threads.js', 'chat', 'netspace', 'terminal'], {
-        stdio: 'pipe',
-      }),
-    )
-    let stderr = ''
-    cli.child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
+    const cli = TerminalPeer.chat('terminal')
     expect(await cli.exited).toBe(2)
-    expect(stderr).toMatch(/--relay ADDR.*npm run relay/)
+    expect(cli.stderr).toMatch(/--relay ADDR.*npm run relay/)
   })
 })
 
@@ -194,22 +182,13 @@ describe('npx ghost-threads chat --wallet-key', () => {
   it("links the peer's DID to its wallet: others see the address; a copied link is refused by the relay", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ghost-cli-wallet-'))
     const walletKey = join(dir, 'wallet.key')
-    const cli = new TerminalPeer(
-      spawn(
-        process.execPath,
-        [
-          'bin/ghost-threads.js',
-          'chat',
-          'netspace',
-          'linked',
-          '--relay',
-          net.relay.address,
-          '--json',
-          '--wallet-key',
-          walletKey,
-        ],
-        { stdio: 'pipe' },
-      ),
+    const cli = TerminalPeer.chat(
+      'linked',
+      '--relay',
+      net.relay.address,
+      '--json',
+      '--wallet-key',
+      walletKey,
     )
     const ready = await cli.next('ready')
     const { Wallet } = await import('ethers')
@@ -286,24 +265,15 @@ describe('npx ghost-threads chat --wallet-key', () => {
   }, 60_000)
   it('--origin: its own link names that site, and only members linked on that site show an address', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ghost-cli-origin-'))
-    const cli = new TerminalPeer(
-      spawn(
-        process.execPath,
-        [
-          'bin/ghost-threads.js',
-          'chat',
-          'netspace',
-          'sited',
-          '--relay',
-          net.relay.address,
-          '--json',
-          '--wallet-key',
-          join(dir, 'wallet.key'),
-          '--origin',
-          'https://dapp.example/some/page',
-        ],
-        { stdio: 'pipe' },
-      ),
+    const cli = TerminalPeer.chat(
+      'sited',
+      '--relay',
+      net.relay.address,
+      '--json',
+      '--wallet-key',
+      join(dir, 'wallet.key'),
+      '--origin',
+      'https://dapp.example/some/page',
     )
     const ready = await cli.next('ready')
     expect(ready.linkedOn).toEqual({ domain: 'dapp.example', chainId: 1 })
@@ -359,26 +329,8 @@ describe('npx ghost-threads chat --wallet-key', () => {
   }, 60_000)
 
   it('--origin that is not a URL is refused by name, before joining', async () => {
-    const cli = spawn(
-      process.execPath,
-      [
-        'bin/ghost-threads.js',
-        'chat',
-        'netspace',
-        'x',
-        '--relay',
-        net.relay.address,
-        '--origin',
-        'dapp example',
-      ],
-      { stdio: 'pipe' },
-    )
-    let stderr = ''
-    cli.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    const code = await new Promise((resolve) => cli.once('exit', resolve))
-    expect(code).toBe(2)
-    expect(stderr).toMatch(/--origin dapp example is not a URL.*https:\/\/dapp\.example/)
+    const cli = TerminalPeer.chat('x', '--relay', net.relay.address, '--origin', 'dapp example')
+    expect(await cli.exited).toBe(2)
+    expect(cli.stderr).toMatch(/--origin dapp example is not a URL.*https:\/\/dapp\.example/)
   })
 })

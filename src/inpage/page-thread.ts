@@ -68,7 +68,6 @@ export class PageThread extends ThreadSurface {
     return this.call('listMembers')
   }
 
-  /** The members with the account each is linked to, where its wallet link verified. */
   /** The members, with the account each linked on this site (and where), when it did. */
   async listMembersWithAddresses(): Promise<LinkedMember[]> {
     return this.call('listMembersWithAddresses')

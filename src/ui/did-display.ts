@@ -1,5 +1,5 @@
 /**
- * How a DID looks in the popup: a short form a person can compare, and a colour and two
+ * How a DID (and the account it is linked to) looks in the popup: a short form a person can compare, and a colour and two
  * letters derived from the whole DID, so one author looks the same in every room and
  * every session, and two authors rarely alike. Nothing here is secret: DIDs are public.
  */

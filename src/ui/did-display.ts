@@ -1,7 +1,8 @@
 /**
- * How a DID (and the account it is linked to) looks in the popup: a short form a person can compare, and a colour and two
- * letters derived from the whole DID, so one author looks the same in every room and
- * every session, and two authors rarely alike. Nothing here is secret: DIDs are public.
+ * How a DID (and the account it is linked to) looks in the popup: a short form a person
+ * can compare, and a colour and two letters derived from the whole DID, so one author
+ * looks the same in every room and every session, and two authors rarely alike. Nothing
+ * here is secret: DIDs and linked accounts are public.
  */
 
 /** `did:key:z6Mkabcd…wxyz`: the key type prefix, then the first and last four. */

@@ -8,7 +8,7 @@
  */
 import { LINK_VALID_DAYS } from '../core/constants.js'
 import { WalletLinkError } from '../core/errors.js'
-import { LinkVerifier, newLinkMessage, type WalletLink } from '../core/wallet-link.js'
+import { LinkVerifier, newLinkMessage, siteOf, type WalletLink } from '../core/wallet-link.js'
 import type { DappParams, DappResult } from '../shared/dapp-methods.js'
 import {
   ForwardedError,
@@ -98,7 +98,7 @@ export class WalletLinks {
   async unlink(origin: string, { space }: DappParams<'unlinkWallet'>): Promise<null> {
     await this.assertAllowed(origin, space)
     await this.init.permissions.setLink(origin, space, undefined)
-    await this.forward(this.init.host.unlinkWallet({ space, domain: new URL(origin).host }))
+    await this.forward(this.init.host.unlinkWallet({ space, domain: siteOf(origin) ?? '' }))
     return null
   }
 

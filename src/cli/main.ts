@@ -6,7 +6,13 @@
 import '../net/node-polyfills.js'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { createSeedIdentity, type LinkScope, linkHoldsFor, type Post } from '../core/index.js'
+import {
+  createSeedIdentity,
+  type LinkScope,
+  linkHoldsFor,
+  type Post,
+  siteOf,
+} from '../core/index.js'
 import { RELAY_CONNECT_WAIT_MS } from '../net/constants.js'
 import { startGhostNode } from '../net/ghost-node.js'
 import { HELP, parseChatLine } from './chat-commands.js'
@@ -49,16 +55,16 @@ if (values.relay.length === 0) {
   process.exit(2)
 }
 
-let origin: string | undefined
-try {
-  origin = values.origin === undefined ? undefined : new URL(values.origin).origin
-} catch {
+const site = values.origin === undefined ? undefined : siteOf(values.origin)
+if (values.origin !== undefined && site === undefined) {
   console.error(
-    `ghost-threads: --origin ${values.origin} is not a URL; give the site as https://dapp.example`,
+    `ghost-threads: --origin ${values.origin} is not an http or https site; give it as https://dapp.example`,
   )
   process.exit(2)
 }
-const viewer = origin === undefined ? undefined : { domain: new URL(origin).host }
+/** The site this terminal speaks for (--origin), as links name it. */
+const viewer = site === undefined ? undefined : { domain: site }
+const origin = values.origin === undefined ? undefined : new URL(values.origin).origin
 
 /**
  * A member's account as this terminal shows it: with --origin, only one linked on that

@@ -62,5 +62,6 @@ export {
   linkHoldsFor,
   linkResources,
   newLinkMessage,
+  siteOf,
   type WalletLink,
 } from './wallet-link.js'

@@ -18,6 +18,7 @@ import { verifyMessage } from 'ethers'
 import QuickLRU from 'quick-lru'
 import { createSiweMessage, parseSiweMessage } from 'viem/siwe'
 import { getAddress } from 'viem/utils'
+import { WalletLinkError } from './errors.js'
 import type { WalletLink } from './schema.js'
 
 export type { WalletLink } from './schema.js'
@@ -73,14 +74,32 @@ export function newLinkMessage(request: {
   validDays: number
 }): string {
   const { origin, nowMs, validDays, ...rest } = request
+  const domain = siteOf(origin)
+  if (domain === undefined)
+    throw new WalletLinkError(
+      `A wallet link names the site it is made on, and this page has none (its origin is ${origin}); serve it over http or https`,
+    )
   return composeLinkMessage({
     ...rest,
-    domain: new URL(origin).host,
+    domain,
     uri: origin,
     nonce: globalThis.crypto.randomUUID().replaceAll('-', ''),
     issuedAt: new Date(nowMs),
     expirationTime: new Date(nowMs + validDays * 24 * 3_600_000),
   })
+}
+
+/**
+ * The site an origin is, as a link's domain names it (`dapp.example`, `127.0.0.1:8080`);
+ * undefined for an origin that is no site (`null`: a file or sandboxed page).
+ */
+export function siteOf(origin: string): string | undefined {
+  try {
+    const url = new URL(origin)
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.host : undefined
+  } catch {
+    return undefined
+  }
 }
 
 export type LinkRefusal = 'malformed-link' | 'bad-link-signature' | 'link-mismatch' | 'link-expired'

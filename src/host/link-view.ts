@@ -10,7 +10,7 @@
  */
 import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
-import { type LinkScope, linkHoldsFor } from '../core/wallet-link.js'
+import { type LinkScope, linkHoldsFor, siteOf } from '../core/wallet-link.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 import { eventWithPosts } from './blocked-authors.js'
 
@@ -32,7 +32,8 @@ export function linkViewOf(
 ): LinkView {
   return {
     ownDid,
-    domain: new URL(origin).host,
+    // A page that is no site (a file) has no links that count on it.
+    domain: siteOf(origin) ?? '',
     ...(options.linkChainId === undefined ? {} : { chainId: options.linkChainId }),
     linkedOnly: options.linkedOnly === true,
   }

@@ -8,6 +8,8 @@ import {
   type LinkRequest,
   LinkVerifier,
   linkHoldsFor,
+  newLinkMessage,
+  siteOf,
   type WalletLink,
 } from '../../src/core/wallet-link.js'
 import { claims, edKey, forge } from '../helpers/jwt-forge.js'
@@ -63,6 +65,24 @@ describe('wallet links (EIP-4361 messages signed with EIP-191)', () => {
       account: { address: wallet.address, linkedOn: { domain: 'dapp.example', chainId: 1 } },
       expiresAtMs: NOW + 3_600_000,
     })
+  })
+
+  it('is made only on a site: a page with no http(s) origin gets a named error', () => {
+    const made = (origin: string) => () =>
+      newLinkMessage({
+        origin,
+        address: wallet.address,
+        chainId: 1,
+        did: OTHER_DID,
+        space: 'testspace',
+        nowMs: NOW,
+        validDays: 1,
+      })
+    expect(made('https://dapp.example:8443')()).toContain('dapp.example:8443 wants you to sign in')
+    for (const origin of ['null', 'file:///home/me/dapp.html', 'chrome-extension://abc'])
+      expect(made(origin)).toThrow(expect.objectContaining({ name: 'WalletLinkError' }))
+    expect(siteOf('http://127.0.0.1:8080')).toBe('127.0.0.1:8080')
+    expect(siteOf('null')).toBeUndefined()
   })
 
   it('counts a link only for a viewer on its site, and on its chain when the viewer names one', () => {

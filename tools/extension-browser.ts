@@ -231,18 +231,34 @@ export async function directRoomPeers(
  * Debian's Chromium without the extension: what a visitor without it, or a mobile dapp
  * browser, runs. Each context is a separate person (its own storage).
  */
+const PLAIN_ARGS = [
+  '--allow-loopback-in-peer-connection',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-gpu',
+  ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+]
+
 export async function launchPlainChromium(): Promise<Browser> {
   const executablePath = findChromium()
   if (executablePath === undefined) throw new ChromiumMissingError()
-  return chromium.launch({
+  return chromium.launch({ executablePath, headless: true, args: PLAIN_ARGS })
+}
+
+/**
+ * A plain Chromium (no extension) with a profile on disk, as a person's browser has: what
+ * a page writes (IndexedDB, caches) lands in `profileDir`, to be searched afterwards.
+ */
+export async function launchPlainProfile(
+  name: string,
+): Promise<{ context: BrowserContext; profileDir: string }> {
+  const executablePath = findChromium()
+  if (executablePath === undefined) throw new ChromiumMissingError()
+  const profileDir = await mkdtemp(join(tmpdir(), `ghost-threads-plain-${name}-`))
+  const context = await chromium.launchPersistentContext(profileDir, {
     executablePath,
     headless: true,
-    args: [
-      '--allow-loopback-in-peer-connection',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-gpu',
-      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-    ],
+    args: [...PLAIN_ARGS, '--no-first-run'],
   })
+  return { context, profileDir }
 }

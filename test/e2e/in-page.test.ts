@@ -4,18 +4,22 @@
  * two plain visitors chat through the relay process; a mobile-emulated visitor (device
  * viewport, touch, mobile user agent) joins them; a page whose browser has no
  * RTCPeerConnection chats through relays only; a second tab of a site is told by name why
- * it gets no second node; and a browser with the extension installed gets the extension.
+ * it gets no second node; a browser with the extension installed gets the extension; and
+ * a visitor's profile on disk holds no message text, account or signature afterwards.
  */
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Wallet } from 'ethers'
 import { type Browser, type BrowserContext, devices, type Page } from 'playwright-core'
-import { launchPlainChromium } from '../../tools/extension-browser.js'
+import { launchPlainChromium, launchPlainProfile } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { waitFor } from '../helpers/wait.js'
 import { type DrivenBrowser, PageDriver } from './page-driver.js'
+import { textFoundOnDisk } from './profile-scan.js'
 import { browserSet, postedTexts, STEP_MS } from './session.js'
-import { giveWallet, linkingOutcome, membersSeenBy, startLinking } from './wallet.js'
+import { giveWallet, linkingOutcome, membersSeenBy, startLinking, walletTraces } from './wallet.js'
 
 const SPACE = 'in-page-space'
 const ROOM = 'lobby'
@@ -39,6 +43,11 @@ async function visitor(options: Parameters<Browser['newContext']>[0] = {}, init?
   const context = await plain.newContext(options)
   contexts.push(context)
   if (init !== undefined) await context.addInitScript(init)
+  return visitorIn(context)
+}
+
+/** The demo opened in `context`, driven through the provider its connect() gave. */
+async function visitorIn(context: BrowserContext) {
   const page = await context.newPage()
   const connected = await openDemo(page)
   // The driver's page functions call window.ghostThreads: give them the page's provider.
@@ -220,6 +229,52 @@ describe('the same API without the extension (connect() from ghost-threads/web)'
       expect(status).toContain('PageHostBusyError')
       expect(status).toContain('Another tab of this site already runs Ghost Threads')
       await second.close()
+    },
+    STEP_MS,
+  )
+
+  it(
+    "leaves no message text, account or signature in a visitor's profile on disk",
+    async () => {
+      const { context, profileDir } = await launchPlainProfile('carol')
+      contexts.push(context)
+      const carol = await visitorIn(context)
+      expect(carol.connected.kind).toBe('page')
+      const carolDid = ((await carol.driver.openSpace(SPACE)) as { did: string }).did
+      await carol.driver.join(ROOM)
+      const said = [text('carol-public'), text('carol-dm')]
+      await carol.driver.post(said[0])
+      await bob.driver.waitForMessage(said[0])
+      await carol.driver.post(said[1], bobDid)
+      await bob.driver.waitForLog('the DM', (e) => e[0] === 'message' && e[2] === said[1])
+      const heard = text('to-carol')
+      await bob.driver.post(heard)
+      await carol.driver.waitForMessage(heard)
+      const wallet = Wallet.createRandom()
+      const signatures = await giveWallet(carol.driver, wallet)
+      await startLinking(carol.driver)
+      expect(await linkingOutcome(carol.driver)).toEqual({ address: wallet.address })
+      await waitFor(
+        async () =>
+          (await membersSeenBy(bob.driver)).some(
+            (m) => m.did === carolDid && m.address === wallet.address,
+          ),
+        { timeoutMs: 10_000, what: "carol's account at bob" },
+      )
+      await context.close()
+      // The site's storage is there (the identity seed in its IndexedDB) to be searched.
+      const siteStorage = `http_${new URL(site.url).host.replace(':', '_')}`
+      expect(
+        readdirSync(join(profileDir, 'Default', 'IndexedDB')).some((dir) =>
+          dir.startsWith(siteStorage),
+        ),
+      ).toBe(true)
+      expect(
+        await textFoundOnDisk(
+          [profileDir],
+          [...said, heard, ...walletTraces(wallet.address, signatures)],
+        ),
+      ).toEqual([])
     },
     STEP_MS,
   )

@@ -15,11 +15,10 @@ import { type Browser, type BrowserContext, devices, type Page } from 'playwrigh
 import { launchPlainChromium, launchPlainProfile } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
-import { waitFor } from '../helpers/wait.js'
 import { type DrivenBrowser, PageDriver } from './page-driver.js'
 import { textFoundOnDisk } from './profile-scan.js'
 import { browserSet, postedTexts, STEP_MS } from './session.js'
-import { giveWallet, linkingOutcome, membersSeenBy, startLinking, walletTraces } from './wallet.js'
+import { linkWithoutPrompt, walletTraces } from './wallet.js'
 
 const SPACE = 'in-page-space'
 const ROOM = 'lobby'
@@ -170,17 +169,7 @@ describe('the same API without the extension (connect() from ghost-threads/web)'
   it(
     'links a wallet in the page host without a prompt: the other visitor sees the account',
     async () => {
-      const wallet = Wallet.createRandom()
-      await giveWallet(alice.driver, wallet)
-      await startLinking(alice.driver)
-      expect(await linkingOutcome(alice.driver)).toEqual({ address: wallet.address })
-      await waitFor(
-        async () =>
-          (await membersSeenBy(bob.driver)).some(
-            (m) => m.did === aliceDid && m.address === wallet.address,
-          ),
-        { timeoutMs: 10_000, what: "alice's account at bob" },
-      )
+      await linkWithoutPrompt(alice.driver, bob.driver, Wallet.createRandom(), aliceDid)
     },
     STEP_MS,
   )
@@ -245,22 +234,15 @@ describe('the same API without the extension (connect() from ghost-threads/web)'
       const said = [text('carol-public'), text('carol-dm')]
       await carol.driver.post(said[0])
       await bob.driver.waitForMessage(said[0])
-      await carol.driver.post(said[1], bobDid)
+      // A DM needs bob's peer: carol must have heard bob's presence first.
+      await carol.driver.waitForLog('bob', (e) => e[0] === 'joined' && e[1] === bobDid)
+      expect(await carol.driver.post(said[1], bobDid)).toEqual(expect.any(String))
       await bob.driver.waitForLog('the DM', (e) => e[0] === 'message' && e[2] === said[1])
       const heard = text('to-carol')
       await bob.driver.post(heard)
       await carol.driver.waitForMessage(heard)
       const wallet = Wallet.createRandom()
-      const signatures = await giveWallet(carol.driver, wallet)
-      await startLinking(carol.driver)
-      expect(await linkingOutcome(carol.driver)).toEqual({ address: wallet.address })
-      await waitFor(
-        async () =>
-          (await membersSeenBy(bob.driver)).some(
-            (m) => m.did === carolDid && m.address === wallet.address,
-          ),
-        { timeoutMs: 10_000, what: "carol's account at bob" },
-      )
+      const signatures = await linkWithoutPrompt(carol.driver, bob.driver, wallet, carolDid)
       await context.close()
       // The site's storage is there (the identity seed in its IndexedDB) to be searched.
       const siteStorage = `http_${new URL(site.url).host.replace(':', '_')}`

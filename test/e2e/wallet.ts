@@ -117,13 +117,7 @@ export async function linkThroughPrompt(
   expect(prompt.linkAddress?.toLowerCase()).toBe(wallet.address.toLowerCase())
   expect(prompt.did).toBe(linkerDid)
   expect(await linkingOutcome(linker)).toEqual({ address: wallet.address })
-  await waitFor(
-    async () =>
-      (await membersSeenBy(viewer)).some(
-        (m) => m.did === linkerDid && m.address === wallet.address,
-      ),
-    { timeoutMs: 10_000, what: 'the linked account at the viewer' },
-  )
+  await seesAccount(viewer, linkerDid, wallet.address)
   await linker.post(signedText)
   await viewer.waitForMessage(signedText)
   const posts = (await viewer.page.evaluate(() =>
@@ -134,5 +128,30 @@ export async function linkThroughPrompt(
     ).__thread.getPosts(),
   )) as { message: unknown; address?: string }[]
   expect(posts.find((p) => p.message === signedText)?.address).toBe(wallet.address)
+  return signatures
+}
+
+/** Until `viewer` lists `did` with `address`. */
+export function seesAccount(viewer: Driver, did: string, address: string): Promise<void> {
+  return waitFor(
+    async () => (await membersSeenBy(viewer)).some((m) => m.did === did && m.address === address),
+    { timeoutMs: 10_000, what: `${did} listed with ${address}` },
+  )
+}
+
+/**
+ * The in-page host links `linker` (in the space as `did`) to `wallet` without a prompt,
+ * and `viewer` sees the account. Resolves to the signatures the wallet gave.
+ */
+export async function linkWithoutPrompt(
+  linker: Driver,
+  viewer: Driver,
+  wallet: Pick<Wallet, 'address' | 'signMessage'>,
+  did: string,
+): Promise<string[]> {
+  const signatures = await giveWallet(linker, wallet)
+  await startLinking(linker)
+  expect(await linkingOutcome(linker)).toEqual({ address: wallet.address })
+  await seesAccount(viewer, did, wallet.address)
   return signatures
 }

@@ -70,13 +70,19 @@ describe('a wallet-linked identity in real Chromium', () => {
       await alice.join('lobby')
       await bob.join('lobby')
       await bob.waitForLog('alice seen', (e) => e[0] === 'joined' && e[1] === aliceDid)
-      aliceSignatures = await linkThroughPrompt(alice, bob, aliceWallet, aliceDid, text('signed'))
+      const signed = text('signed')
+      aliceSignatures = await linkThroughPrompt(alice, bob, aliceWallet, aliceDid, signed)
       // Bob's popup shows alice's account beside her DID, short and checksummed.
       const popup = await bob.browser.context.newPage()
       await popup.goto(`chrome-extension://${bob.browser.extensionId}/popup.html`)
       await popup.locator('button.room', { hasText: 'lobby' }).click()
-      await popup.getByRole('tab', { name: /Members/ }).click()
       const short = `${aliceWallet.address.slice(0, 6)}…${aliceWallet.address.slice(-4)}`
+      // Her post in the room's messages carries it too.
+      await popup
+        .locator('li.message', { hasText: signed })
+        .locator('.address', { hasText: short })
+        .waitFor({ timeout: 10_000 })
+      await popup.getByRole('tab', { name: /Members/ }).click()
       await popup.locator('.members .address', { hasText: short }).waitFor({ timeout: 10_000 })
       expect(await popup.locator('.members .address', { hasText: 'unlinked' }).count()).toBe(1)
       await popup.close()

@@ -273,6 +273,27 @@ describe('MessageList', () => {
   const feed = (...posts: ReturnType<typeof post>[]) =>
     posts.map((p, i) => ({ seq: i + 1, post: p }))
 
+  it("shows a linked author's account beside the DID, with where it was linked on hover", () => {
+    const address = '0x9D21Fb2781857480B2bfDBe39d7434AbE1561Bf2'
+    const { container } = render(
+      <MessageList
+        posts={feed(
+          post(BOB, 'linked', { address, linkedOn: { domain: 'dapp.example', chainId: 1 } }),
+          post(CAROL, 'not linked'),
+        )}
+        ownDid={SELF}
+        hidden={0}
+        onBlock={() => {}}
+      />,
+    )
+    const [linked, unlinked] = [...container.querySelectorAll('li.message')]
+    expect(linked?.querySelector('.address')?.textContent).toBe('0x9D21…1Bf2')
+    expect(linked?.querySelector('.address')?.getAttribute('title')).toBe(
+      `${address} (linked on dapp.example, chain 1)`,
+    )
+    expect(unlinked?.querySelector('.address')).toBeNull()
+  })
+
   it('says when the room has no messages yet', () => {
     render(<MessageList posts={[]} ownDid={SELF} hidden={0} onBlock={() => {}} />)
     expect(screen.getByText(/No messages yet/)).toBeTruthy()

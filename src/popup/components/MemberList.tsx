@@ -1,8 +1,8 @@
 /** Who is in the room: online first (you at the top), then those seen earlier. */
 import type { RoomMember } from '../../shared/room-view.js'
+import { AccountLabel } from '../../ui/AccountLabel.js'
 import { Avatar } from '../../ui/Avatar.js'
 import { DidLabel } from '../../ui/DidLabel.js'
-import { shortAddress } from '../../ui/did-display.js'
 
 export function MemberList({
   members,
@@ -19,16 +19,7 @@ export function MemberList({
         <li key={member.did} class={member.online ? 'online' : 'offline'}>
           <Avatar did={member.did} />
           <DidLabel did={member.did} you={member.did === ownDid} />
-          <span
-            class="address"
-            title={
-              member.linkedOn === undefined
-                ? 'No wallet linked'
-                : `${member.address} (linked on ${member.linkedOn.domain}, chain ${member.linkedOn.chainId})`
-            }
-          >
-            {member.address === undefined ? 'unlinked' : shortAddress(member.address)}
-          </span>
+          <AccountLabel address={member.address} linkedOn={member.linkedOn} unlinked="unlinked" />
           <span class="presence">
             {member.online ? 'online' : 'offline'}
             {member.blocked ? ' · blocked' : ''}

@@ -7,6 +7,7 @@
 import { Component } from 'preact'
 import { useLayoutEffect, useRef } from 'preact/hooks'
 import type { FeedPost } from '../../shared/room-view.js'
+import { AccountLabel } from '../../ui/AccountLabel.js'
 import { Avatar } from '../../ui/Avatar.js'
 import { DidLabel } from '../../ui/DidLabel.js'
 import { shortDid } from '../../ui/did-display.js'
@@ -89,6 +90,7 @@ class MessageRow extends Component<RowProps> {
         <Avatar did={post.author} />
         <div class="head">
           <DidLabel did={post.author} you={mine} />
+          <AccountLabel address={post.address} linkedOn={post.linkedOn} />
           {post.to !== undefined && (
             <span class="dm" title={post.to}>
               DM → {post.to === ownDid ? 'you' : shortDid(post.to)}

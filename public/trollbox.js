@@ -10,17 +10,23 @@ const ROOM = params.get('room') ?? 'trollbox'
 
 const $ = (id) => document.getElementById(id)
 const short = (did) => `${did.slice(8, 14)}…${did.slice(-4)}`
+const shortAccount = (address) => `${address.slice(0, 6)}…${address.slice(-4)}`
+/** A member by wallet account when their link counts on this site, else by DID. */
+const nameOf = (did, address) => (address ? shortAccount(address) : short(did))
+let space
 let thread
 let myDid
+/** The account each listed member showed with, to notice a link made since. */
+const listed = new Map()
 
-function line(text, className, author) {
+function line(text, className, author, address) {
   const item = document.createElement('li')
   if (className) item.className = className
   if (author) {
     const who = document.createElement('span')
     who.className = 'author'
-    who.textContent = author === myDid ? 'me' : short(author)
-    who.title = author
+    who.textContent = author === myDid ? 'me' : nameOf(author, address)
+    who.title = address ? `${author} (${address})` : author
     item.append(who)
   }
   // textContent, never innerHTML: messages are other people's input.
@@ -31,32 +37,51 @@ function line(text, className, author) {
 
 function showPost(post) {
   const text = typeof post.message === 'string' ? post.message : JSON.stringify(post.message)
-  line(post.to ? `(direct) ${text}` : text, post.to ? 'dm' : '', post.author)
+  line(post.to ? `(direct) ${text}` : text, post.to ? 'dm' : '', post.author, post.address)
+  // A member who linked a wallet since the list was drawn: name them by it there too.
+  if (listed.has(post.author) && listed.get(post.author) !== post.address) void refreshMembers()
 }
 
 async function refreshMembers() {
-  const members = await thread.listMembers()
+  const members = await thread.listMembersWithAddresses()
+  listed.clear()
+  for (const { did, address } of members) listed.set(did, address)
   $('members').replaceChildren(
-    ...members.map((did) => {
+    ...members.map(({ did, address }) => {
       const item = document.createElement('li')
-      item.textContent = did === myDid ? `${short(did)} (me)` : short(did)
-      item.title = did
+      item.textContent = did === myDid ? `${nameOf(did, address)} (me)` : nameOf(did, address)
+      item.title = address ? `${did} (${address})` : did
       return item
     }),
   )
   const chosen = $('to').value
+  const others = members.filter(({ did }) => did !== myDid)
   $('to').replaceChildren(
     new Option('everyone', ''),
-    ...members.filter((did) => did !== myDid).map((did) => new Option(short(did), did)),
+    ...others.map(({ did, address }) => new Option(nameOf(did, address), did)),
   )
-  if (members.includes(chosen)) $('to').value = chosen
+  if (others.some(({ did }) => did === chosen)) $('to').value = chosen
+}
+
+/** Links this space's identity to the visitor's wallet (window.ethereum), if they want. */
+async function linkWallet() {
+  $('link').disabled = true
+  $('status').textContent = 'Asking your wallet…'
+  try {
+    const address = await space.linkWallet()
+    $('status').textContent = `In ${SPACE} / ${ROOM} as ${shortAccount(address)}`
+    await refreshMembers()
+  } catch (err) {
+    $('status').textContent = `${err.name} (${err.code}): ${err.message}`
+    $('link').disabled = false
+  }
 }
 
 async function join() {
   $('join').disabled = true
   $('status').textContent = 'Asking for permission…'
   try {
-    const space = await provider.openSpace(SPACE)
+    space = await provider.openSpace(SPACE)
     myDid = space.did
     thread = await space.joinThread(ROOM, { ghost: true, ghostBacklogLimit: 50 })
     thread.on('message', showPost)
@@ -64,8 +89,8 @@ async function join() {
       line(`${message.length} earlier messages`, 'system')
       for (const post of message) showPost(post)
     })
-    thread.on('user-joined', (did) => {
-      line(`${short(did)} joined`, 'system')
+    thread.on('user-joined', (did, address) => {
+      line(`${nameOf(did, address)} joined`, 'system')
       void refreshMembers()
     })
     thread.on('user-left', (did) => {
@@ -77,6 +102,9 @@ async function join() {
     $('status').textContent = `In ${SPACE} / ${ROOM} as ${short(myDid)}`
     $('text').disabled = false
     $('send').disabled = false
+    // Linking needs a wallet in the page (EIP-1193).
+    $('link').hidden = !window.ethereum
+    $('link').disabled = !window.ethereum
     $('text').focus()
   } catch (err) {
     $('status').textContent = `${err.name} (${err.code}): ${err.message}`
@@ -96,6 +124,7 @@ $('composer').addEventListener('submit', async (event) => {
   }
 })
 $('join').addEventListener('click', join)
+$('link').addEventListener('click', linkWallet)
 
 let provider
 try {

@@ -105,6 +105,32 @@ describe('a wallet-linked identity in real Chromium', () => {
   )
 
   it(
+    "the demo's own buttons: alice joins its room and links her wallet; bob's trollbox names her by her account",
+    async () => {
+      const short = `${aliceWallet.address.slice(0, 6)}…${aliceWallet.address.slice(-4)}`
+      // The demo's room is in its own space: each site is asked once for it.
+      await alice.browser.answerPrompt(true, () => alice.page.click('#join'))
+      await bob.browser.answerPrompt(true, () => bob.page.click('#join'))
+      await alice.page.locator('#link:not([hidden])').waitFor({ timeout: 10_000 })
+      // bob's page has no wallet (window.ethereum): no button to link with.
+      expect(await bob.page.locator('#link').isHidden()).toBe(true)
+      const prompt = await alice.browser.answerPrompt(true, () => alice.page.click('#link'))
+      expect(prompt.linkAddress?.toLowerCase()).toBe(aliceWallet.address.toLowerCase())
+      await alice.page.locator('#status', { hasText: short }).waitFor({ timeout: 10_000 })
+      // Her next post says it: bob's trollbox names her by it there and in its member list.
+      const said = text('from-the-demo')
+      await alice.page.fill('#text', said)
+      await alice.page.click('#send')
+      await bob.page
+        .locator('#messages li', { hasText: said })
+        .locator('.author', { hasText: short })
+        .waitFor({ timeout: 10_000 })
+      await bob.page.locator('#members li', { hasText: short }).waitFor({ timeout: 10_000 })
+    },
+    STEP_MS,
+  )
+
+  it(
     "bob's page on another site, in the same room, sees alice unlinked: her link names the site she made it on",
     async () => {
       const elsewhere = await PageDriver.open(bob.browser, `${otherSite.url}/index.html`)
@@ -145,7 +171,8 @@ describe('a wallet-linked identity in real Chromium', () => {
       const aliceBrowser = alice.browser
       const bobBrowser = bob.browser
       await session.closeAll()
-      expect(aliceSignatures).toHaveLength(1)
+      // Her link in the test's space and the one the demo's button made.
+      expect(aliceSignatures).toHaveLength(2)
       const traces = walletTraces(aliceWallet.address, aliceSignatures)
       const inGrant = (path: string) => path.includes(`${sep}Local Extension Settings${sep}`)
       expect(await textFoundOnDisk([bobBrowser.profileDir], traces)).toEqual([])

@@ -66,11 +66,6 @@ export class PermissionStore {
     return { relays: entry.relays ?? [], ...(entry.link === undefined ? {} : { link: entry.link }) }
   }
 
-  /** The wallet link kept with an allowed grant, if any. */
-  async linkFor(origin: string, space: string): Promise<WalletLink | undefined> {
-    return (await this.grant(origin, space)).link
-  }
-
   /** Keeps (or, with `undefined`, forgets) the wallet link of an allowed grant. */
   async setLink(origin: string, space: string, link: WalletLink | undefined): Promise<void> {
     await this.update((all) => {
@@ -79,11 +74,6 @@ export class PermissionStore {
       const { link: _old, ...rest } = entry
       all[origin] = { ...all[origin], [space]: link === undefined ? rest : { ...rest, link } }
     })
-  }
-
-  /** The relays the user allowed `origin` to name for `space`. */
-  async relaysFor(origin: string, space: string): Promise<string[]> {
-    return (await this.grant(origin, space)).relays
   }
 
   async decide(

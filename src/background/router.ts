@@ -10,10 +10,10 @@
 import { InvalidArgumentError } from '../core/errors.js'
 import { requireDappRequest } from '../shared/dapp-methods.js'
 import {
-  ForwardedError,
   type Outcome,
   outcomeOf,
   PromptPendingError,
+  resultOf,
   toErrorData,
   UnauthorizedError,
   UserRejectedError,
@@ -213,11 +213,7 @@ export class Router {
       ...new Set(entries.filter((e) => e.decision === 'allow').map((e) => e.space)),
     ].sort()
     return Promise.all(
-      spaces.map(async (space) => {
-        const did = await this.init.host.did({ space })
-        if (!did.ok) throw new ForwardedError(did.error)
-        return { space, did: did.result }
-      }),
+      spaces.map(async (space) => ({ space, did: await resultOf(this.init.host.did({ space })) })),
     )
   }
 
@@ -274,17 +270,17 @@ export class Router {
         }
       }
       // The host checks thread calls against the same list: it knows each thread's space.
-      const outcome = await this.init.host.call({
-        owner,
-        method: parsed.method,
-        params: parsed.params,
-        allowedSpaces,
-        ...(parsed.method === 'joinThread'
-          ? await this.joinExtras(owner.origin, parsed.params.space)
-          : {}),
-      })
-      if (!outcome.ok) throw new ForwardedError(outcome.error)
-      return outcome.result
+      return resultOf(
+        this.init.host.call({
+          owner,
+          method: parsed.method,
+          params: parsed.params,
+          allowedSpaces,
+          ...(parsed.method === 'joinThread'
+            ? await this.joinExtras(owner.origin, parsed.params.space)
+            : {}),
+        }),
+      )
     })
   }
 
@@ -312,13 +308,12 @@ export class Router {
         `The user denied ${origin} the space "${space}"; they can change this in the Ghost Threads popup`,
       )
     }
-    const did = await this.init.host.did({ space })
-    if (!did.ok) throw new ForwardedError(did.error)
-    const granted = await this.init.permissions.relaysFor(origin, space)
+    const did = await resultOf(this.init.host.did({ space }))
+    const granted = (await this.init.permissions.grant(origin, space)).relays
     const unseen = relays.filter((relay) => !granted.includes(relay))
-    if (decision === 'allow' && unseen.length === 0) return { space, did: did.result }
+    if (decision === 'allow' && unseen.length === 0) return { space, did }
     const asked = [...granted, ...unseen]
-    const answer = await this.init.prompts.ask({ origin, space, did: did.result, relays: asked })
+    const answer = await this.init.prompts.ask({ origin, space, did, relays: asked })
     if (answer === 'busy') {
       throw new PromptPendingError(
         `${origin} already has a permission prompt open; wait for the user's answer to it before asking for "${space}"`,
@@ -341,7 +336,7 @@ export class Router {
         `The user denied ${origin} the space "${space}"; they can change this in the Ghost Threads popup`,
       )
     }
-    return { space, did: did.result }
+    return { space, did }
   }
 
   private isExtensionUrl(url: string | undefined): boolean {

@@ -6,18 +6,16 @@
  * keeps the link with the site's grant, where the user can revoke it. Nothing but the
  * grant the user chose holds the signature or the address.
  */
-import { LINK_VALID_DAYS } from '../core/constants.js'
 import { WalletLinkError } from '../core/errors.js'
-import { LinkVerifier, newLinkMessage, siteOf, type WalletLink } from '../core/wallet-link.js'
+import { LinkVerifier, siteOf, type WalletLink } from '../core/wallet-link.js'
 import type { DappParams, DappResult } from '../shared/dapp-methods.js'
 import {
-  ForwardedError,
-  InvalidRequestError,
-  type Outcome,
   PromptPendingError,
+  resultOf,
   UnauthorizedError,
   UserRejectedError,
 } from '../shared/errors.js'
+import { LinkDrafts } from '../shared/link-drafts.js'
 import type { HostApi } from './host-api.js'
 import type { PermissionStore } from './permissions.js'
 import type { PromptBroker } from './prompt-broker.js'
@@ -30,13 +28,14 @@ export interface WalletLinksInit {
 }
 
 export class WalletLinks {
-  /** Messages composed and shown, waiting for the page's wallet: by origin and space. */
-  private readonly pending = new Map<string, { message: string; did: string }>()
+  /** Messages composed and shown, waiting for the page's wallet. */
+  private readonly drafts: LinkDrafts
   private readonly verifier = new LinkVerifier()
   private readonly now: () => number
 
   constructor(private readonly init: WalletLinksInit) {
     this.now = init.now ?? Date.now
+    this.drafts = new LinkDrafts(this.now)
   }
 
   async prepare(
@@ -60,17 +59,7 @@ export class WalletLinks {
       throw new UserRejectedError(
         `The user did not link ${address} to their identity in "${space}"; the space stays open and unlinked`,
       )
-    const message = newLinkMessage({
-      origin,
-      address,
-      chainId,
-      did,
-      space,
-      nowMs: this.now(),
-      validDays: LINK_VALID_DAYS,
-    })
-    this.pending.set(`${origin} ${space}`, { message, did })
-    return { message }
+    return { message: this.drafts.compose(origin, { space, did, address, chainId }) }
   }
 
   async complete(
@@ -78,27 +67,23 @@ export class WalletLinks {
     { space, signature }: DappParams<'completeLink'>,
   ): Promise<DappResult<'completeLink'>> {
     await this.assertAllowed(origin, space)
-    const pending = this.pending.get(`${origin} ${space}`)
-    if (pending === undefined)
-      throw new InvalidRequestError(
-        `No wallet link is being made for "${space}" (or the extension restarted meanwhile); call space.linkWallet() again`,
-      )
-    const link: WalletLink = { message: pending.message, signature }
-    const check = await this.verifier.check(link, { did: pending.did, space, nowMs: this.now() })
+    const draft = this.drafts.awaiting(origin, space)
+    const link: WalletLink = { message: draft.message, signature }
+    const check = await this.verifier.check(link, { did: draft.did, space, nowMs: this.now() })
     if (!check.ok)
       throw new WalletLinkError(
         `The wallet's signature does not link the account (${check.reason}: ${check.detail}); contract wallets (EIP-1271) are not supported`,
       )
-    this.pending.delete(`${origin} ${space}`)
+    this.drafts.done(origin, space)
     await this.init.permissions.setLink(origin, space, link)
-    await this.forward(this.init.host.linkWallet({ space, link }))
+    await resultOf(this.init.host.linkWallet({ space, link }))
     return { address: check.account.address }
   }
 
   async unlink(origin: string, { space }: DappParams<'unlinkWallet'>): Promise<null> {
     await this.assertAllowed(origin, space)
     await this.init.permissions.setLink(origin, space, undefined)
-    await this.forward(this.init.host.unlinkWallet({ space, domain: siteOf(origin) ?? '' }))
+    await resultOf(this.init.host.unlinkWallet({ space, domain: siteOf(origin) ?? '' }))
     return null
   }
 
@@ -110,12 +95,6 @@ export class WalletLinks {
   }
 
   private async did(space: string): Promise<string> {
-    return this.forward(this.init.host.did({ space }))
-  }
-
-  private async forward<T>(outcome: Promise<Outcome<T>>): Promise<T> {
-    const answer = await outcome
-    if (!answer.ok) throw new ForwardedError(answer.error)
-    return answer.result
+    return resultOf(this.init.host.did({ space }))
   }
 }

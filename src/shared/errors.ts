@@ -110,6 +110,13 @@ export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> 
   }
 }
 
+/** The result of another context's call, or its error rethrown here by name (the reverse of outcomeOf). */
+export async function resultOf<T>(outcome: Promise<Outcome<T>>): Promise<T> {
+  const answer = await outcome
+  if (!answer.ok) throw new ForwardedError(answer.error)
+  return answer.result
+}
+
 export class TooManyThreadsError extends GhostThreadsError {
   static override name = 'TooManyThreadsError'
   constructor(

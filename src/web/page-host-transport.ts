@@ -10,20 +10,15 @@
  *   is told so by name (PageHostBusyError) rather than starting a second node.
  */
 
-import { LINK_VALID_DAYS } from '../core/constants.js'
 import { createSeedIdentity } from '../core/identity.js'
-import { newLinkMessage } from '../core/wallet-link.js'
+import { siteOf } from '../core/wallet-link.js'
 import { GhostHost } from '../host/ghost-host.js'
 import { startLibp2pNetwork } from '../host/libp2p-network.js'
 import { loadOrCreateSeed } from '../host/seed-store.js'
 import { ProviderRpcError, type ProviderTransport } from '../inpage/page-channel.js'
 import { isSpaceCall, requireDappRequest } from '../shared/dapp-methods.js'
-import {
-  InvalidRequestError,
-  PageHostBusyError,
-  toErrorData,
-  UnauthorizedError,
-} from '../shared/errors.js'
+import { PageHostBusyError, toErrorData, UnauthorizedError } from '../shared/errors.js'
+import { LinkDrafts } from '../shared/link-drafts.js'
 import type { Owner } from '../shared/owner.js'
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
@@ -87,8 +82,8 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
   /** Relays the page named per space at openSpace (the page host's user is the site). */
   const named = new Map<string, string[]>()
 
-  /** Link messages composed, waiting for the page's wallet to sign: by space. */
-  const composed = new Map<string, string>()
+  /** Link messages composed, waiting for the page's wallet to sign. */
+  const drafts = new LinkDrafts()
 
   const serve = async (method: string, params: unknown): Promise<unknown> => {
     const call = requireDappRequest(method, params)
@@ -102,37 +97,19 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
       throw new UnauthorizedError(`call openSpace("${call.params.space}") first`)
     // Wallet links: the site is this identity's only user, so its wallet's prompt is the only one.
     if (call.method === 'prepareLink') {
-      const { space, address, chainId } = call.params
-      const did = await host.did(space)
-      const nowMs = Date.now()
-      const message = newLinkMessage({
-        origin: location.origin,
-        address,
-        chainId,
-        did,
-        space,
-        nowMs,
-        validDays: LINK_VALID_DAYS,
-      })
-      composed.set(space, message)
-      return { message }
+      const did = await host.did(call.params.space)
+      return { message: drafts.compose(location.origin, { ...call.params, did }) }
     }
     if (call.method === 'completeLink') {
-      const message = composed.get(call.params.space)
-      if (message === undefined)
-        throw new InvalidRequestError(
-          `No wallet link is being made for "${call.params.space}"; call space.linkWallet() again`,
-        )
-      composed.delete(call.params.space)
-      return {
-        address: await host.linkWallet(call.params.space, {
-          message,
-          signature: call.params.signature,
-        }),
-      }
+      const { space, signature } = call.params
+      const { message } = drafts.awaiting(location.origin, space)
+      // The host checks the link as every receiver will; a refused one leaves the draft.
+      const address = await host.linkWallet(space, { message, signature })
+      drafts.done(location.origin, space)
+      return { address }
     }
     if (call.method === 'unlinkWallet') {
-      await host.unlinkWallet(call.params.space, location.host)
+      await host.unlinkWallet(call.params.space, siteOf(location.origin) ?? '')
       return null
     }
     const spaceRelays = call.method === 'joinThread' ? named.get(call.params.space) : undefined

@@ -140,7 +140,7 @@ describe('openSpace and permissions', () => {
       message: expect.stringContaining(R2),
     })
     expect(await permissions.decision(A, 'chat')).toBe('allow')
-    expect(await permissions.relaysFor(A, 'chat')).toEqual([R1])
+    expect((await permissions.grant(A, 'chat')).relays).toEqual([R1])
     // The popup's list of sites shows them with the grant.
     expect(await permissions.list()).toEqual([
       expect.objectContaining({ origin: A, space: 'chat', decision: 'allow', relays: [R1] }),
@@ -207,7 +207,7 @@ describe('openSpace and permissions', () => {
       ok: true,
       result: { address: wallet.address },
     })
-    expect(await permissions.linkFor(A, 'chat')).toEqual({ message, signature })
+    expect((await permissions.grant(A, 'chat')).link).toEqual({ message, signature })
     // The popup's list of sites shows the account linked there.
     expect(await permissions.list()).toEqual([
       expect.objectContaining({ origin: A, space: 'chat', linkedAddress: wallet.address }),
@@ -222,7 +222,7 @@ describe('openSpace and permissions', () => {
     })
     // Unlinking forgets it everywhere.
     expect(await call('unlinkWallet', { space: 'chat' })).toEqual({ ok: true, result: null })
-    expect(await permissions.linkFor(A, 'chat')).toBeUndefined()
+    expect((await permissions.grant(A, 'chat')).link).toBeUndefined()
     expect((await permissions.list())[0]).not.toHaveProperty('linkedAddress')
     expect(host.links.at(-1)).toEqual({ space: 'chat', unlinked: new URL(A).host })
   })
@@ -238,7 +238,7 @@ describe('openSpace and permissions', () => {
     expect(failure(await denied)).toMatchObject({ name: 'UserRejectedError', code: 4001 })
     // The space stays allowed, unlinked.
     expect(await permissions.decision(A, 'chat')).toBe('allow')
-    expect(await permissions.linkFor(A, 'chat')).toBeUndefined()
+    expect((await permissions.grant(A, 'chat')).link).toBeUndefined()
   })
 
   it('two tabs asking at once share one prompt and its answer', async () => {

@@ -229,12 +229,14 @@ export class GhostSpace {
 
   /**
    * Ends the link (with `domain`, only a link made for that site: another site's unlink
-   * leaves it): the next join and presence go without it.
+   * leaves it): the next join and presence go without it. Whether a link ended.
    */
-  unlinkWallet(domain?: string): void {
+  unlinkWallet(domain?: string): boolean {
     const held = this.signer.wallet
-    if (domain === undefined || held?.account.linkedOn.domain === domain)
-      this.signer.wallet = undefined
+    if (held === undefined || (domain !== undefined && held.account.linkedOn.domain !== domain))
+      return false
+    this.signer.wallet = undefined
+    return true
   }
 
   /** 3IP-9 `space.joinThread(name, { ghost: true, ghostBacklogLimit })`. */

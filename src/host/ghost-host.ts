@@ -14,7 +14,7 @@ import {
   isSpaceMethod,
   type JoinedThread,
   type ParsedCall,
-  parseDappRequest,
+  requireDappRequest,
   type ThreadMethod,
 } from '../shared/dapp-methods.js'
 import { InvalidRequestError, RoomNotOpenError, UnauthorizedError } from '../shared/errors.js'
@@ -160,9 +160,7 @@ export class GhostHost {
   /** Ends the link of `space` if it was made for the site `domain`; another site's stays. */
   async unlinkWallet(space: string, domain: string): Promise<void> {
     const opened = await (await this.network).ghost.openSpace(space)
-    if (opened.walletAccount?.linkedOn.domain !== domain) return
-    opened.unlinkWallet(domain)
-    this.reannounce(space)
+    if (opened.unlinkWallet(domain)) this.reannounce(space)
   }
 
   /**
@@ -296,15 +294,14 @@ export class GhostHost {
   }
 
   /** Posts as this page may see them: not blocked, with accounts linked on its site. */
-  private visible(owner: Owner, handle: string, posts: Post[]): Post[] {
-    return viewPosts(this.leases.get(handle, owner).view, this.blocked.visiblePosts(posts))
+  private visible(lease: Lease, posts: Post[]): Post[] {
+    return viewPosts(lease.view, this.blocked.visiblePosts(posts))
   }
 
   /** The members this page sees, with accounts linked on its site (linkedOnly: only those). */
   private async members(owner: Owner, handle: string) {
     const lease = this.leases.get(handle, owner)
-    const members = await lease.thread.listMembersWithAddresses()
-    return viewMembers(lease.view, members)
+    return viewMembers(lease.view, await lease.thread.listMembersWithAddresses())
   }
 
   private recovery(): RecoveryPhrases {
@@ -358,13 +355,17 @@ export class GhostHost {
       return { thread: lease.handle, did: thread.did, space, room }
     },
     post: async (owner, { thread, message, to }) => this.thread(owner, thread).post(message, to),
-    getPosts: async (owner, { thread, n }) =>
-      this.visible(owner, thread, await this.thread(owner, thread).getPosts(n)),
+    getPosts: async (owner, { thread, n }) => {
+      const lease = this.leases.get(thread, owner)
+      return this.visible(lease, await lease.thread.getPosts(n))
+    },
     listMembers: async (owner, { thread }) =>
       (await this.members(owner, thread)).map((member) => member.did),
     listMembersWithAddresses: async (owner, { thread }) => this.members(owner, thread),
-    requestBacklog: async (owner, { thread }) =>
-      this.visible(owner, thread, await this.thread(owner, thread)._requestBacklog()),
+    requestBacklog: async (owner, { thread }) => {
+      const lease = this.leases.get(thread, owner)
+      return this.visible(lease, await lease.thread._requestBacklog())
+    },
     closeThread: async (owner, { thread }) => {
       await this.leases.release(this.leases.get(thread, owner))
       return null
@@ -374,8 +375,7 @@ export class GhostHost {
 
 /** Parsed again here: the host trusts the router's word on who calls, not on the shape. */
 function threadCall(method: ThreadMethod, params: unknown): ParsedCall & { method: ThreadMethod } {
-  const parsed = parseDappRequest(method, params)
-  if (!parsed.ok) throw new InvalidRequestError(parsed.message)
+  const parsed = requireDappRequest(method, params)
   if (isSpaceMethod(parsed.method))
     throw new InvalidRequestError(`${parsed.method} is the router's, not a thread call`)
   return parsed as ParsedCall & { method: ThreadMethod }

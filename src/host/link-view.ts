@@ -4,15 +4,14 @@
  * that page's site (the EIP-4361 domain), and on the chain the page named
  * (`linkChainId`), if it named one: a signature one site obtained must not make its DID
  * show that account on another. With `linkedOnly` the page sees only members whose link
- * counts there (and itself, and its own posts), on every path, like the block list: live posts, backlog
- * events, getPosts, _requestBacklog, user-joined and the member lists. Other pages in the
- * same room are not affected: it is the page's view, not the room's.
+ * counts there (and itself, and its own posts), on every path, like the block list: live
+ * posts, backlog events, getPosts, _requestBacklog, user-joined and the member lists.
+ * Other pages in the same room are not affected: it is the page's view, not the room's.
  */
 import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
 import { type LinkScope, linkHoldsFor, siteOf } from '../core/wallet-link.js'
-import type { ThreadEvent } from '../shared/thread-events.js'
-import { eventWithPosts } from './blocked-authors.js'
+import { eventWithPosts, type ThreadEvent } from '../shared/thread-events.js'
 
 export interface LinkView {
   /** The page's own DID in the room: never hidden from it. */

@@ -121,7 +121,7 @@ export class GhostThreadsProvider {
    */
   async openSpace(name: string, options: { relays?: string[] } = {}): Promise<PageSpace> {
     assertValidName('space', name)
-    const relays = options?.relays
+    const relays = options.relays
     const opened = await this.call(
       'openSpace',
       relays === undefined ? { space: name } : { space: name, relays },

@@ -2,7 +2,7 @@
  * The host's contract, declared once: each method's one argument and its result, under
  * the name GhostHost gives it. Every way of reaching the host is derived from this map:
  * the Chrome router's proxy (one `host:invoke` message per call to the offscreen host),
- * Firefox's in-process client, and the host's own dispatcher (src/host/host-endpoint.ts).
+ * Firefox's in-process client, and the host's own dispatcher (src/host/host-handlers.ts).
  * A method added here is a compile error until the host serves it.
  */
 import type { WalletLink } from '../core/schema.js'

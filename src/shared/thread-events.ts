@@ -22,3 +22,22 @@ export const REVOKED_REASON = 'permission-revoked'
 export const LEFT_IN_POPUP_REASON = 'left-in-popup'
 /** The user imported another identity: the thread's DID is no longer theirs. */
 export const IDENTITY_CHANGED_REASON = 'identity-changed'
+
+/**
+ * The event with each post as `shown` gives it (undefined: left out): a message kept,
+ * changed or dropped, a backlog narrowed (dropped when nothing is left); other events as
+ * they are.
+ */
+export function eventWithPosts(
+  event: ThreadEvent,
+  shown: (post: Post) => Post | undefined,
+): ThreadEvent | undefined {
+  if (event.kind === 'message') {
+    const post = shown(event.post)
+    return post === undefined ? undefined : post === event.post ? event : { ...event, post }
+  }
+  if (event.kind !== 'backlog-received') return event
+  const message = event.backlog.message.flatMap((post) => shown(post) ?? [])
+  if (message.length === 0) return undefined
+  return { ...event, backlog: { ...event.backlog, message } }
+}

@@ -3,6 +3,7 @@
  * Everything shown is text (Preact escapes it), never markup from the site. The DID wears
  * the same avatar as in the popup, so the user can recognise it there later.
  */
+import { LINK_VALID_DAYS } from '../core/constants.js'
 import type { PromptDetails } from '../shared/messengers.js'
 import { Avatar } from './Avatar.js'
 
@@ -26,7 +27,7 @@ export function PermissionPrompt({ details, onDecide, busy = false }: Permission
     )
   }
   if (details.link !== undefined)
-    return <LinkPrompt details={details} onDecide={onDecide} busy={busy} />
+    return <LinkPrompt details={details} link={details.link} onDecide={onDecide} busy={busy} />
   return (
     <main class="prompt">
       <h1>Join ghost chats?</h1>
@@ -65,10 +66,10 @@ export function PermissionPrompt({ details, onDecide, busy = false }: Permission
 /** A site asks to link a wallet account to the DID: what would be shown to everyone. */
 function LinkPrompt({
   details,
+  link,
   onDecide,
   busy = false,
-}: PermissionPromptProps & { details: PromptDetails }) {
-  const link = details.link as NonNullable<PromptDetails['link']>
+}: PermissionPromptProps & { details: PromptDetails; link: NonNullable<PromptDetails['link']> }) {
   return (
     <main class="prompt">
       <h1>Link your wallet?</h1>
@@ -76,8 +77,8 @@ function LinkPrompt({
         {details.origin}
       </p>
       <p>
-        wants everyone in the rooms of <strong data-testid="space">{details.space}</strong> to see
-        the account
+        wants people on this site, in the rooms of{' '}
+        <strong data-testid="space">{details.space}</strong>, to see the account
       </p>
       <p class="address" data-testid="link-address">
         {link.address}
@@ -87,7 +88,8 @@ function LinkPrompt({
       </p>
       <Identity did={details.did} />
       <p class="note">
-        Your wallet asks you to sign next. You can unlink at any time; the link ends after 30 days.
+        Your wallet asks you to sign next. You can unlink at any time; the link ends after{' '}
+        {LINK_VALID_DAYS} days.
       </p>
       <Decision onDecide={onDecide} busy={busy} />
     </main>

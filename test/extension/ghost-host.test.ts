@@ -289,6 +289,28 @@ describe('the host', () => {
   })
 })
 
+/** A link of `did` in "chat" to `wallet`, made on `domain` and `chainId`. */
+async function linkOn(
+  wallet: Pick<Wallet, 'address' | 'signMessage'>,
+  did: string,
+  domain: string,
+  chainId = 1,
+) {
+  const now = Date.now()
+  const message = composeLinkMessage({
+    domain,
+    uri: `https://${domain}`,
+    address: wallet.address,
+    chainId,
+    did,
+    space: 'chat',
+    nonce: `n0nce${domain.length}${chainId}xyz`,
+    issuedAt: new Date(now - 1_000),
+    expirationTime: new Date(now + 3_600_000),
+  })
+  return { message, signature: await wallet.signMessage(message) }
+}
+
 describe('a page that asked for linked members only', () => {
   it('sees only wallet-linked members on every path; another tab in the same room sees everyone', async () => {
     const { host, eventsOf } = memoryHost()
@@ -297,24 +319,9 @@ describe('a page that asked for linked members only', () => {
     const wallet = Wallet.createRandom()
     // Alice links her DID in the space, then joins; Carol joins unlinked.
     const aliceDid = await linked.host.did('chat')
-    const now = Date.now()
-    const message = composeLinkMessage({
-      domain: 'a.example',
-      uri: 'https://a.example',
-      address: wallet.address,
-      chainId: 1,
-      did: aliceDid,
-      space: 'chat',
-      nonce: 'n0nce12345',
-      issuedAt: new Date(now - 1_000),
-      expirationTime: new Date(now + 3_600_000),
-    })
-    expect(
-      await linked.host.linkWallet('chat', {
-        message,
-        signature: await wallet.signMessage(message),
-      }),
-    ).toBe(wallet.address)
+    expect(await linked.host.linkWallet('chat', await linkOn(wallet, aliceDid, 'a.example'))).toBe(
+      wallet.address,
+    )
     const alice = await join(linked.host, tab(2))
     const carol = await join(unlinked.host, tab(3))
     const strict = tab(1)
@@ -365,28 +372,6 @@ describe('a page that asked for linked members only', () => {
 })
 
 describe('a wallet link counts only on the site (and chain) it was made for', () => {
-  /** A link of `did` in "chat" to `wallet`, made on `domain` and `chainId`. */
-  async function linkOn(
-    wallet: Pick<Wallet, 'address' | 'signMessage'>,
-    did: string,
-    domain: string,
-    chainId = 1,
-  ) {
-    const now = Date.now()
-    const message = composeLinkMessage({
-      domain,
-      uri: `https://${domain}`,
-      address: wallet.address,
-      chainId,
-      did,
-      space: 'chat',
-      nonce: `n0nce${domain.length}${chainId}xyz`,
-      issuedAt: new Date(now - 1_000),
-      expirationTime: new Date(now + 3_600_000),
-    })
-    return { message, signature: await wallet.signMessage(message) }
-  }
-
   it("shows the account to the page of its site; another site's page, or one naming another chain, sees the member unlinked, and linkedOnly hides it there", async () => {
     const { host, eventsOf } = memoryHost()
     const alice = memoryHost()

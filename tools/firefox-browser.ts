@@ -13,7 +13,7 @@ import type { Page as PlaywrightPage } from 'playwright-core'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 import { FIREFOX_EXTENSION_ID } from '../extension/manifest.js'
 import type { HostStatus } from '../src/shared/messengers.js'
-import { findBrowser } from './extension-browser.js'
+import { findBrowser, type PromptSeen } from './extension-browser.js'
 
 export const FIREFOX_DIST = resolve(import.meta.dirname, '../dist/firefox')
 const FIREFOX_CANDIDATES = ['/usr/bin/firefox-esr', '/usr/bin/firefox']
@@ -53,10 +53,7 @@ export interface FirefoxBrowser {
   setRelays(relays: string[]): Promise<void>
   hostStatus(): Promise<HostStatus>
   /** Clicks Allow or Deny in the prompt that `action` makes appear. */
-  answerPrompt(
-    allow: boolean,
-    action: () => Promise<unknown>,
-  ): Promise<{ origin: string; space: string; did: string; linkAddress?: string }>
+  answerPrompt(allow: boolean, action: () => Promise<unknown>): Promise<Omit<PromptSeen, 'relays'>>
   close(): Promise<void>
 }
 

@@ -6,6 +6,7 @@
 
 import { expect } from '@jest/globals'
 import type { Wallet } from 'ethers'
+import type { PromptSeen } from '../../tools/extension-browser.js'
 import type { EvaluatingPage } from '../../tools/firefox-browser.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -93,7 +94,7 @@ type LinkingDriver = Driver & {
     answerPrompt(
       allow: boolean,
       action: () => Promise<unknown>,
-    ): Promise<{ did: string; linkAddress?: string | undefined }>
+    ): Promise<Pick<PromptSeen, 'did' | 'linkAddress'>>
   }
   post(message: unknown): Promise<unknown>
   waitForMessage(text: unknown): Promise<unknown>

@@ -1,6 +1,6 @@
-import { PostBacklog } from './backlog.js'
-import type { BacklogAnswerBudget } from './backlog-answer-budget.js'
-import { fetchBacklog, fitAnswer, pickPeers } from './backlog-exchange.js'
+import { takeInPosts } from './backlog-intake.js'
+import { fetchBacklog, pickPeers } from './backlog-request.js'
+import type { BacklogSource } from './backlog-server.js'
 import { RELAY_BACKLOG_POSTS } from './constants.js'
 import { sendDirect } from './direct-exchange.js'
 import { DirectMessageFailedError, NotAMemberError, ThreadClosedError } from './errors.js'
@@ -10,7 +10,8 @@ import { type LinkedMember, MemberRegistry, memberClaim, type PeerRoute } from '
 import { comparePosts, type Post, toPost } from './post.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
-import type { BacklogResponse, DirectResponse, MemberClaims } from './schema.js'
+import { RecentPosts } from './recent-posts.js'
+import type { DirectResponse, MemberClaims } from './schema.js'
 import { assertDid, assertMayPost, assertPostCount, checkedMessage } from './thread-arguments.js'
 import { ThreadCatchUp } from './thread-catch-up.js'
 import { ThreadPresence } from './thread-presence.js'
@@ -26,12 +27,6 @@ import type {
 import { encodeUtf8 } from './utf8.js'
 import type { LinkedAccount } from './wallet-link.js'
 
-/**
- * One ghost thread (3IP-9): an ephemeral chat room on a pubsub topic. Members announce
- * themselves with signed `join`/`presence`/`leave` JWTs; chat posts are signed JWTs kept
- * only in memory; late joiners fetch a backlog directly from a few members.
- */
-
 export interface GhostThreadInit {
   space: string
   room: string
@@ -46,13 +41,19 @@ export interface GhostThreadInit {
   onClose?: (thread: GhostThread) => void
   /** Shared by the threads of a node: what their DIDs may post (OWN_POST_RATE). */
   postBudget: RateLimiter
-  /** Shared by the threads of a node: backlog answers per requester, all rooms together. */
-  answerBudget: BacklogAnswerBudget
 }
 
 /** The events and their payloads live with the surface both thread kinds share. */
 export type { BacklogEvent, GhostThreadEvents } from './thread-surface.js'
 
+/**
+ * One ghost thread (3IP-9): an ephemeral chat room on a pubsub topic. Members announce
+ * themselves with signed `join`/`presence`/`leave` JWTs; chat posts are signed JWTs kept
+ * only in memory (RecentPosts). A (re)joining thread catches up from its relays and, when
+ * they cannot vouch for the whole history, a member (thread-catch-up.ts); what it gets is
+ * its backlog, emitted as `backlog-received`, never as live `message`s. It answers other
+ * newcomers' backlog requests as a BacklogSource (backlog-server.ts).
+ */
 export class GhostThread extends ThreadSurface {
   readonly space: string
   readonly name: string
@@ -64,14 +65,19 @@ export class GhostThread extends ThreadSurface {
   private readonly timings: ThreadTimings
   private readonly now: () => number
   private readonly members: MemberRegistry
-  private readonly backlog: PostBacklog
+  private readonly posts: RecentPosts
   private readonly timers = new TimerSet()
   private readonly onClose: GhostThreadInit['onClose']
   private readonly presence: ThreadPresence
   private readonly catchUp: ThreadCatchUp
-  private readonly answers: BacklogAnswerBudget
   private readonly postBudget: RateLimiter
   private closed = false
+  /** The second our join began: a post dated before it is backlog, however it reaches us. */
+  private joinedS = 0
+  /** Whether this join's first backlog update went out (also an empty one: 3box's lone joiner). */
+  private backlogAnnounced = false
+  /** Posts from before our join that reached us live, emitted together as backlog. */
+  private earlier: Post[] = []
   private stopWatchingSubscriptions: () => void = () => {}
 
   constructor(init: GhostThreadInit) {
@@ -87,8 +93,7 @@ export class GhostThread extends ThreadSurface {
     this.now = init.now ?? Date.now
     this.onClose = init.onClose
     this.members = new MemberRegistry(this.did, this.transport.peerId, { now: this.now })
-    this.backlog = new PostBacklog(init.backlogLimit)
-    this.answers = init.answerBudget
+    this.posts = new RecentPosts(init.backlogLimit)
     this.postBudget = init.postBudget
     this.catchUp = new ThreadCatchUp({
       topic: this.topic,
@@ -98,7 +103,7 @@ export class GhostThread extends ThreadSurface {
       isClosed: () => this.closed,
       hasMembers: () => this.members.hasRemotePeers(),
       now: this.now,
-      fetch: (servers, options) => this.fetchBacklogOnce(servers, options),
+      fetch: (servers, options) => this.catchUpOnce(servers, options),
     })
     this.presence = new ThreadPresence({
       topic: this.topic,
@@ -121,6 +126,7 @@ export class GhostThread extends ThreadSurface {
    * `join` and fetches the backlog when members answer.
    */
   async start(): Promise<void> {
+    this.joinedS = Math.floor(this.now() / 1000)
     this.transport.subscribe(this.topic, (message) => this.receive(message))
     this.stopWatchingSubscriptions = this.transport.onSubscriptionChange((change) =>
       this.onSubscriptionChange(change),
@@ -158,7 +164,7 @@ export class GhostThread extends ThreadSurface {
     })
     await this.transport.publish(this.topic, encodeUtf8(jwt))
     const post = this.withAccount(await toPost(jwt, claims))
-    this.backlog.add({ post, jwt }, this.now())
+    this.posts.add({ post, jwt }, this.now())
     this.emit('message', post)
     return post.postId
   }
@@ -167,7 +173,17 @@ export class GhostThread extends ThreadSurface {
   async getPosts(n?: number): Promise<Post[]> {
     this.assertOpen()
     assertPostCount(n)
-    return this.backlog.recent(this.now(), n)
+    return this.posts.recent(this.now(), n)
+  }
+
+  /** How many posts this thread keeps and hands out as backlog (ghostBacklogLimit). */
+  get backlogLimit(): number {
+    return this.posts.limit
+  }
+
+  /** Keeps at least `limit` posts from now on: another join of this room asked for more. */
+  keepAtLeast(limit: number): void {
+    this.posts.keepAtLeast(limit)
   }
 
   /** 3IP-9 `listMembers()`: the DIDs online in this room, ours first. */
@@ -199,27 +215,69 @@ export class GhostThread extends ThreadSurface {
     return this.closed ? [] : this.members.remotePeers()
   }
 
-  /** 3IP-9 `_requestBacklog()`: asks a few members for their recent posts; resolves to the new ones. */
+  /**
+   * 3IP-9 `_requestBacklog()`: asks our relays and a few members for their recent posts;
+   * resolves to the backlog they sent (each post once, through our filters, oldest first,
+   * the newest `ghostBacklogLimit`), also posts we held already, and emits it as
+   * `backlog-received` when anyone answered (an empty one too: "nothing was said").
+   */
   async _requestBacklog(): Promise<Post[]> {
     this.assertOpen()
-    const members = this.catchUp.membersWanted
-    return (await this.fetchBacklogOnce([], { members, asked: this.timings.backlogPeersAsked }))
-      .kept
+    const members = this.membersToAsk({ asked: this.timings.backlogPeersAsked })
+    const peers = [...this.catchUp.servers(), ...members]
+    const { received, answered } = await this.fetchBacklogOnce(peers, {
+      members: this.catchUp.membersWanted,
+    })
+    const backlog = received.slice(-this.posts.limit)
+    if (answered > 0 && !this.closed) {
+      this.backlogAnnounced = true
+      this.emit('backlog-received', { type: 'backlog', message: backlog })
+    }
+    return backlog
   }
 
   /**
-   * One backlog request to `asked` members (or to `servers`, our relays, for the member
-   * list and their posts); `answered` is how many of them answered, `complete` whether a
-   * relay's posts leave nothing for members to add (relayed-posts.ts).
+   * One question of the catch-up (thread-catch-up.ts): to `servers` (our relays), or to
+   * members. What it brings that we did not hold is backlog; so is the first answer of a
+   * join, even when it brings nothing new (a lone joiner learns the room is quiet).
+   */
+  private async catchUpOnce(
+    servers: PeerRoute[],
+    options: { members: boolean; sinceS?: number; avoid?: ReadonlySet<string> },
+  ) {
+    const peers = servers.length > 0 ? servers : this.membersToAsk(options)
+    const result = await this.fetchBacklogOnce(peers, options)
+    const first = !this.backlogAnnounced && result.answered > 0 && options.sinceS === undefined
+    if ((result.kept.length > 0 || first) && !this.closed) {
+      this.backlogAnnounced = true
+      this.emit('backlog-received', { type: 'backlog', message: result.kept })
+    }
+    // A complete relay answer short of RELAY_BACKLOG_POSTS is the whole room; a full one
+    // is the newest RELAY_BACKLOG_POSTS, enough unless we keep more.
+    const enough = result.posts < RELAY_BACKLOG_POSTS || result.posts >= this.posts.limit
+    return { ...result, complete: servers.length > 0 && result.complete && enough }
+  }
+
+  /**
+   * One backlog request to `peers`: `answered` is how many of them answered, `complete`
+   * whether one said its posts were all of the room's (relayed-posts.ts), `received` the
+   * posts they sent, `kept` those we keep that we did not hold.
    */
   private async fetchBacklogOnce(
-    servers: PeerRoute[],
-    options: { members: boolean; sinceS?: number; asked?: number; avoid?: ReadonlySet<string> },
-  ): Promise<{ kept: Post[]; answered: number; complete: boolean; asked: string[] }> {
+    peers: PeerRoute[],
+    options: { members: boolean; sinceS?: number },
+  ): Promise<{
+    received: Post[]
+    kept: Post[]
+    posts: number
+    answered: number
+    complete: boolean
+    asked: string[]
+  }> {
     const { members, sinceS } = options
-    const peers = servers.length > 0 ? servers : this.membersToAsk(options)
     const asked = peers.map((route) => route.peer)
-    if (peers.length === 0) return { kept: [], answered: 0, complete: false, asked }
+    const none = { received: [], kept: [], posts: 0, answered: 0, complete: false, asked }
+    if (peers.length === 0) return none
     const { jwt, claims } = await this.sign({
       type: 'request_backlog',
       room: this.topic,
@@ -235,26 +293,19 @@ export class GhostThread extends ThreadSurface {
       topic: this.topic,
       timeoutMs: this.timings.requestTimeoutMs,
     })
-    if (this.closed) return { kept: [], answered, complete: false, asked }
-    const added: Post[] = []
-    let posts = 0
+    if (this.closed) return { ...none, answered }
     for (const { jwt: entry, claims: entryClaims, account } of accepted) {
-      if (entryClaims.type === 'chat') {
-        posts++
-        const post = this.withAccount(await toPost(entry, entryClaims))
-        if (this.filters.pass(post) && this.backlog.add({ post, jwt: entry }, this.now()))
-          added.push(post)
-      } else if (entryClaims.type === 'join' || entryClaims.type === 'presence') {
+      if (entryClaims.type === 'join' || entryClaims.type === 'presence')
         this.memberSeen(entryClaims, entry, 'answer', account)
-      }
     }
-    // Older entries may have been pushed out again by newer ones when the backlog is full.
-    const kept = added.filter((post) => this.backlog.has(post.postId)).sort(comparePosts)
-    if (kept.length > 0) this.emit('backlog-received', { type: 'backlog', message: kept })
-    // A complete relay answer short of RELAY_BACKLOG_POSTS is the whole room; a full one
-    // is the newest RELAY_BACKLOG_POSTS, enough unless we keep more.
-    const enough = posts < RELAY_BACKLOG_POSTS || posts >= this.backlog.limit
-    return { kept, answered, complete: servers.length > 0 && complete && enough, asked }
+    const posts = accepted.filter((entry) => entry.claims.type === 'chat').length
+    const { received, kept } = await takeInPosts(accepted, {
+      posts: this.posts,
+      filters: this.filters,
+      nowMs: this.now(),
+      shown: (post) => this.withAccount(post),
+    })
+    return { received, kept, posts, answered, complete, asked }
   }
 
   /** `asked` members at random, not those to `avoid` (they did not answer) while others are left. */
@@ -276,8 +327,10 @@ export class GhostThread extends ThreadSurface {
     this.stopWatchingSubscriptions()
     this.transport.unsubscribe(this.topic)
     this.members.clear()
-    this.backlog.clear()
+    this.posts.clear()
+    this.earlier = []
     this.removeAllListeners()
+    this.forgetRegistered()
     this.onClose?.(this)
   }
 
@@ -297,26 +350,15 @@ export class GhostThread extends ThreadSurface {
     return { ok: true }
   }
 
-  /** @internal the backlog protocol: our recent posts and who is here, for a newcomer. */
-  async handleBacklogRequest(jwt: string, from: string): Promise<BacklogResponse> {
-    if (this.closed) return { request: '', entries: [] }
-    const verdict = await this.rules.check(jwt, {
-      topic: this.topic,
-      channel: 'backlog-request',
-      from,
-    })
-    if (verdict.action !== 'accept') return { request: '', entries: [] }
-    const request = verdict.message.claims
-    if (request.type !== 'request_backlog') return { request: '', entries: [] }
-    if (!this.answers.allows(this.topic, from, request.iss)) return { request: '', entries: [] }
-    const presences =
-      request.members === false
-        ? []
-        : [
-            ...(this.presence.newest === undefined ? [] : [this.presence.newest]),
-            ...this.members.presenceJwts((request.since ?? 0) * 1000),
-          ]
-    return { request: request.jti, entries: fitAnswer(presences, this.backlog.jwts(this.now())) }
+  /** @internal what the backlog protocol hands a newcomer from us (backlog-server.ts). */
+  readonly backlogSource: BacklogSource = {
+    presences: (sinceMs) => [
+      ...(this.presence.newest === undefined ? [] : [this.presence.newest]),
+      ...this.members.presenceJwts(sinceMs),
+    ],
+    posts: (nowMs) => this.posts.jwts(nowMs),
+    // A member cannot know what was said before it joined: only a relay vouches.
+    complete: false,
   }
 
   private async receive(message: IncomingMessage): Promise<ValidationResult> {
@@ -346,15 +388,34 @@ export class GhostThread extends ThreadSurface {
         break
       case 'chat': {
         const post = this.withAccount(await toPost(jwt, claims))
-        if (!this.filters.pass(post) || this.backlog.has(post.postId)) return
-        // Delivered even when the backlog does not keep it: live posts always reach the page.
-        this.backlog.add({ post, jwt }, this.now())
+        if (!this.filters.pass(post) || this.posts.has(post.postId)) return
+        const kept = this.posts.add({ post, jwt }, this.now())
+        // Gossipsub hands a newcomer the last seconds' messages (its message cache): a
+        // post dated before our join is backlog, not news, and only kept ones count.
+        if (claims.iat < this.joinedS) {
+          if (kept) this.earlierPost(post)
+          return
+        }
+        // Delivered even when the store does not keep it: live posts always reach the page.
         this.emit('message', post)
         break
       }
       case 'request_backlog':
         break
     }
+  }
+
+  /** Posts from before our join that came live leave together, as one backlog update. */
+  private earlierPost(post: Post): void {
+    this.earlier.push(post)
+    if (this.earlier.length > 1) return
+    this.timers.after(0, () => {
+      const message = this.earlier.filter((held) => this.posts.has(held.postId))
+      this.earlier = []
+      if (message.length === 0 || this.closed) return
+      this.backlogAnnounced = true
+      this.emit('backlog-received', { type: 'backlog', message: message.sort(comparePosts) })
+    })
   }
 
   private memberSeen(

@@ -1,4 +1,5 @@
 import { BacklogAnswerBudget } from './backlog-answer-budget.js'
+import { BacklogServer } from './backlog-server.js'
 import {
   BACKLOG_PROTOCOL,
   DEFAULT_BACKLOG_LIMIT,
@@ -6,15 +7,15 @@ import {
   MAX_JWT_BYTES,
   OWN_POST_RATE,
 } from './constants.js'
-import { UnsupportedOperationError, WalletLinkError } from './errors.js'
+import { InvalidArgumentError, WalletLinkError } from './errors.js'
 import { GhostThread } from './ghost-thread.js'
 import { heldWalletLink, type Identity, type SpaceSigner } from './identity.js'
+import { checkedJoinOptions, type JoinThreadOptions } from './join-options.js'
 import { peekRoom } from './jwt.js'
 import { RateLimiter } from './rate-limit.js'
 import { ReceiptRules } from './receipt-rules.js'
 import { assertValidName, topicFor } from './room-name.js'
 import type { BacklogResponse, DirectResponse, WalletLink } from './schema.js'
-import { checkedBacklogLimit } from './thread-arguments.js'
 import type { ThreadTimings } from './thread-timings.js'
 import type { PubSubTransport } from './transport.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
@@ -47,23 +48,7 @@ export interface GhostThreadsInit {
   onIdle?: () => void
 }
 
-export interface JoinThreadOptions {
-  /** Must be true: ghost threads are all this implementation offers (3IP-9). */
-  ghost?: boolean
-  /** How many posts to keep in memory and ask for (3IP-9 default 50). */
-  ghostBacklogLimit?: number
-  /**
-   * Extension and in-page host: show this page only members whose wallet link counts on
-   * its site (posts, events, member lists). The engine's own threads ignore it (use
-   * addFilter).
-   */
-  linkedOnly?: boolean
-  /**
-   * Extension and in-page host: count only wallet links made on this chain (EIP-155 id);
-   * by default a link made on the page's site counts on any chain.
-   */
-  linkChainId?: number
-}
+export type { JoinThreadOptions } from './join-options.js'
 
 export class GhostThreads {
   private readonly transport: PubSubTransport
@@ -75,8 +60,8 @@ export class GhostThreads {
   private readonly threads = new Map<string, GhostThread>()
   /** What each of our DIDs may post, over all its rooms (as receivers count it). */
   private readonly postBudget: RateLimiter
-  /** Backlog answers each requester gets from us, over all our rooms. */
-  private readonly answerBudget: BacklogAnswerBudget
+  /** Our side of the backlog protocol: answers from our rooms, within each requester's budget. */
+  private readonly backlog: BacklogServer
   private started = false
 
   constructor(init: GhostThreadsInit) {
@@ -87,7 +72,12 @@ export class GhostThreads {
     this.rules = init.rules ?? new ReceiptRules({ now: this.now })
     this.onIdle = init.onIdle
     this.postBudget = new RateLimiter(OWN_POST_RATE, this.now)
-    this.answerBudget = new BacklogAnswerBudget(this.now)
+    this.backlog = new BacklogServer({
+      rules: this.rules,
+      budget: new BacklogAnswerBudget(this.now),
+      sourceFor: (topic) => this.threads.get(topic)?.backlogSource,
+      now: this.now,
+    })
   }
 
   async start(): Promise<void> {
@@ -97,7 +87,7 @@ export class GhostThreads {
       encodeUtf8(JSON.stringify(await this.routeDirect(data, from))),
     )
     this.transport.handle(BACKLOG_PROTOCOL, async (data, from) =>
-      encodeUtf8(JSON.stringify(await this.routeBacklog(data, from))),
+      encodeUtf8(JSON.stringify(await this.answerBacklog(data, from))),
     )
   }
 
@@ -108,8 +98,14 @@ export class GhostThreads {
     this.started = false
   }
 
-  async openSpace(name: string): Promise<GhostSpace> {
+  /** The backlog protocol: a newcomer's request (as it came off the stream) answered from its room. */
+  answerBacklog(data: Uint8Array, from: string): Promise<BacklogResponse> {
+    return this.backlog.answer(data, from)
+  }
+
+  async openSpace(name: string, options?: Record<string, never>): Promise<GhostSpace> {
     assertValidName('space', name)
+    assertNoSpaceOptions(options)
     return new GhostSpace(name, await this.identity.signerForSpace(name), this)
   }
 
@@ -125,15 +121,15 @@ export class GhostThreads {
     room: string,
     options: JoinThreadOptions,
   ): Promise<GhostThread> {
-    if (options.ghost !== true) {
-      throw new UnsupportedOperationError(
-        'Only ghost threads are supported: call joinThread(name, { ghost: true }); persistent threads would store messages, which this extension never does',
-      )
-    }
+    const checked = checkedJoinOptions(options, 'engine')
     const topic = topicFor(space, room)
-    const backlogLimit = checkedBacklogLimit(options.ghostBacklogLimit, DEFAULT_BACKLOG_LIMIT)
+    const backlogLimit = checked.ghostBacklogLimit ?? DEFAULT_BACKLOG_LIMIT
     const existing = this.threads.get(topic)
-    if (existing !== undefined) return existing
+    if (existing !== undefined) {
+      existing.keepAtLeast(backlogLimit)
+      for (const filter of checked.ghostFilters ?? []) existing.addFilter(filter)
+      return existing
+    }
     await this.start()
     const thread = new GhostThread({
       space,
@@ -146,13 +142,14 @@ export class GhostThreads {
       timings: this.timings,
       now: this.now,
       postBudget: this.postBudget,
-      answerBudget: this.answerBudget,
       onClose: (closed) => {
         if (this.threads.get(topic) !== closed) return
         this.threads.delete(topic)
         if (this.threads.size === 0) this.onIdle?.()
       },
     })
+    // Before the thread starts: no backlog entry is shown that a filter would refuse.
+    for (const filter of checked.ghostFilters ?? []) thread.addFilter(filter)
     this.threads.set(topic, thread)
     await thread.start()
     return thread
@@ -164,12 +161,6 @@ export class GhostThreads {
     return found.thread.handleDirect(found.jwt, from)
   }
 
-  private async routeBacklog(data: Uint8Array, from: string): Promise<BacklogResponse> {
-    const found = this.threadFor(data)
-    if ('error' in found) return { request: '', entries: [] }
-    return found.thread.handleBacklogRequest(found.jwt, from)
-  }
-
   private threadFor(data: Uint8Array): { jwt: string; thread: GhostThread } | { error: string } {
     if (data.length > MAX_JWT_BYTES) return { error: 'oversized' }
     const jwt = decodeUtf8(data)
@@ -178,6 +169,19 @@ export class GhostThreads {
     const thread = this.threads.get(room)
     return thread === undefined ? { error: 'not-in-room' } : { jwt, thread }
   }
+}
+
+/**
+ * The engine's openSpace takes a name only (the user's consent and the site's relays are
+ * the extension's and the page's business): an options object is refused, not ignored.
+ */
+function assertNoSpaceOptions(options: unknown): void {
+  if (options === undefined) return
+  const names = typeof options === 'object' && options !== null ? Object.keys(options) : undefined
+  if (names?.length === 0) return
+  throw new InvalidArgumentError(
+    `openSpace(name) takes no options here${names === undefined ? '' : ` (got ${names.join(', ')})`}: the node's relays are startGhostNode({ relays }), and there is no consent to ask for`,
+  )
 }
 
 /** A space (3IP-9): one DID, many rooms. */

@@ -1,8 +1,12 @@
 import { InvalidArgumentError } from './errors.js'
 import type { Post } from './post.js'
 
-/** Returns true to keep a post. Runs on live posts, direct messages and backlog entries. */
-export type PostFilter = (post: Post) => boolean
+/**
+ * Returns true to keep a post. Runs on live posts, direct messages and backlog entries.
+ * The author comes again as the second argument, where 3box-js's `ghostFilters` read the
+ * issuer (they were called `(payload, issuer, from)`; the peer id is not ours to give).
+ */
+export type PostFilter = (post: Post, author: string) => boolean
 
 /**
  * 3IP-9 "Client Side Filters": any number of filters, all of which must keep a post.
@@ -26,7 +30,7 @@ export class PostFilters {
   pass(post: Post): boolean {
     for (const filter of this.filters) {
       try {
-        if (!filter(post)) return false
+        if (!filter(post, post.author)) return false
       } catch {
         return false // a broken filter hides rather than lets through: filters are moderation
       }

@@ -201,11 +201,16 @@ export class ReceiptRules {
 
     // A duplicate reaching us live is a replay or a copy that already arrived in a backlog
     // answer. Gossipsub drops its own duplicates without penalty, and so do we: the
-    // forwarder is likely honest. Elsewhere a replay is the sender's own doing.
-    const duplicateAction =
-      expect.channel === 'pubsub' || expect.channel === 'backlog-entry' ? 'ignore' : 'reject'
+    // forwarder is likely honest. On the direct channel a replay is the sender's own doing.
+    // A backlog entry we saw before is still a backlog entry: replay protection keeps a
+    // message from being *delivered live* twice, and a thread that closes and joins again
+    // on the same node (within the 130 s window) needs the room's history back (issue 21:
+    // refused as duplicates, a rejoin showed no posts). The thread's post store and member
+    // registry drop what they already hold, by postId and by claim date.
+    const duplicateAction = expect.channel === 'pubsub' ? 'ignore' : 'reject'
     const key = seenKey(claims)
-    if (this.seen.has(key))
+    const resent = expect.channel === 'backlog-entry'
+    if (!resent && this.seen.has(key))
       return { action: duplicateAction, reason: 'duplicate', detail: `jti ${claims.jti}` }
 
     // Backlog entries are old by nature and arrive in one batch: they are not rate-limited.
@@ -238,9 +243,11 @@ export class ReceiptRules {
       return { action: 'ignore', reason: 'rate-limited-did', detail: claims.iss }
     }
     // Checked again: another copy may have been verified while we awaited the signature.
-    if (this.seen.has(key))
+    const seenBefore = this.seen.has(key)
+    if (!resent && seenBefore)
       return { action: duplicateAction, reason: 'duplicate', detail: `jti ${claims.jti}` }
-    if (!this.seen.add(key, claims.iat, this.now() / 1000)) return this.replayWindowFull()
+    if (!seenBefore && !this.seen.add(key, claims.iat, this.now() / 1000))
+      return this.replayWindowFull()
     const account = await this.linkedAccount(claims, nowS)
     if (account !== undefined && 'action' in account) return account
     return {

@@ -1,24 +1,23 @@
-import { fitAnswer } from './backlog-exchange.js'
+import type { BacklogSource } from './backlog-server.js'
 import { MemberRegistry, memberClaim } from './members.js'
 import type { VerifiedMessage } from './receipt-rules.js'
 import { RelayedPosts } from './relayed-posts.js'
-import type { BacklogResponse, Claims } from './schema.js'
 
 /**
  * What a relay knows of one room: its members' newest signed `join`/`presence`, so that a
  * newcomer learns who is here from its relay in one answer, instead of from a room-wide
  * presence by every member (v1: N joins made N² presences), and the newest posts it
  * forwarded (relayed-posts.ts). Each entry is only ever a JWT its author signed: the
- * newcomer verifies each one itself.
+ * newcomer verifies each one itself. The relay's backlog server answers from it.
  */
-export class RoomRoster {
+export class RoomRoster implements BacklogSource {
   // A relay hosts no member itself: no own DID or peer to leave out.
   private readonly members = new MemberRegistry('', '')
-  readonly posts: RelayedPosts
+  readonly relayed: RelayedPosts
 
   /** `complete`: whether the relay has heard this room from its start (room-mirror.ts). */
   constructor(complete = false) {
-    this.posts = new RelayedPosts(complete)
+    this.relayed = new RelayedPosts(complete)
   }
 
   /**
@@ -40,7 +39,7 @@ export class RoomRoster {
         break
       case 'chat':
         // Direct messages never travel on the topic; a `to` here would be refused earlier.
-        if (claims.to === undefined) return this.posts.add(jwt, claims.iat, arrival)
+        if (claims.to === undefined) return this.relayed.add(jwt, claims.iat, arrival)
         break
       default:
         break
@@ -48,20 +47,16 @@ export class RoomRoster {
     return 0
   }
 
-  /**
-   * The answer to a verified `request_backlog`: every member's newest presence (only of
-   * those heard from since `since`, when the request asks for latecomers: then no posts),
-   * and the newest posts, saying whether they are all of the room's.
-   */
-  answer(request: Extract<Claims, { type: 'request_backlog' }>, nowMs: number): BacklogResponse {
-    const presences =
-      request.members === false ? [] : this.members.presenceJwts((request.since ?? 0) * 1000)
-    if (request.since !== undefined) return { request: request.jti, entries: presences }
-    const posts = this.posts.jwts(nowMs)
-    const entries = fitAnswer(presences, posts)
-    // Posts cut to fit the answer are not "all of the room's" any more.
-    const complete = this.posts.complete && entries.length === presences.length + posts.length
-    return { request: request.jti, entries, complete }
+  presences(sinceMs: number): string[] {
+    return this.members.presenceJwts(sinceMs)
+  }
+
+  posts(nowMs: number): string[] {
+    return this.relayed.jwts(nowMs)
+  }
+
+  get complete(): boolean {
+    return this.relayed.complete
   }
 
   /** Forgets members whose claims ran out; returns how many DIDs are left. */

@@ -61,21 +61,6 @@ export function assertPostCount(n: unknown): asserts n is number | undefined {
   }
 }
 
-export function checkedBacklogLimit(limit: unknown, fallback: number): number {
-  if (limit === undefined) return fallback
-  if (
-    typeof limit !== 'number' ||
-    !Number.isInteger(limit) ||
-    limit < 1 ||
-    limit > MAX_BACKLOG_LIMIT
-  ) {
-    throw new InvalidArgumentError(
-      `ghostBacklogLimit takes a whole number from 1 to ${MAX_BACKLOG_LIMIT}, got ${describe(limit)}`,
-    )
-  }
-  return limit
-}
-
 function describe(value: unknown): string {
   if (typeof value === 'string')
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)

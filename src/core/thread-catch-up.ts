@@ -82,7 +82,7 @@ export class ThreadCatchUp {
    */
   async beforeJoin(): Promise<void> {
     this.startedS = Math.floor(this.init.now() / 1000)
-    if (this.relays().length === 0) return
+    if (this.servers().length === 0) return
     const answer = this.askRelaysOnce()
     this.firstAnswer = answer
     await new Promise<void>((resolve) => {
@@ -132,7 +132,7 @@ export class ThreadCatchUp {
     let answer: FetchResult = NO_ANSWER
     for (let attempt = 1; attempt <= ATTEMPTS && !this.init.isClosed(); attempt++) {
       if (attempt === 1 && first !== undefined) answer = await first
-      else if (this.relays().length === 0) break
+      else if (this.servers().length === 0) break
       else answer = await this.askRelaysOnce()
       if (answer.answered > 0) break
       // A relay busy with a crowd joining may not answer in time: ask again, a few times.
@@ -147,7 +147,7 @@ export class ThreadCatchUp {
 
   /** Asks our relays for the member list; on an answer, asks again later for latecomers. */
   private async askRelaysOnce(): Promise<FetchResult> {
-    const servers = this.relays()
+    const servers = this.servers()
     if (servers.length === 0) return NO_ANSWER
     const answer = await this.init.fetch(servers, { members: true }).catch(() => NO_ANSWER)
     if (answer.answered === 0) return answer
@@ -155,14 +155,14 @@ export class ThreadCatchUp {
     const sinceS = this.startedS - 1
     for (const delayMs of FOLLOW_UPS_MS) {
       this.init.timers.after(delayMs, () => {
-        void this.init.fetch(this.relays(), { members: true, sinceS })
+        void this.init.fetch(this.servers(), { members: true, sinceS })
       })
     }
     return answer
   }
 
   /** Our relays, also one whose subscription has not reached us yet (a busy relay). */
-  private relays(): PeerRoute[] {
+  servers(): PeerRoute[] {
     const { transport, topic } = this.init
     const serving = transport.roomServers?.(topic) ?? []
     return (serving.length > 0 ? serving : (transport.routes?.() ?? [])).map((peer) => ({

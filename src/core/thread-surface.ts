@@ -5,7 +5,7 @@
  * messages in either, and each declares only how it posts, reads and closes.
  */
 import { EventEmitter } from 'eventemitter3'
-import { UnsupportedOperationError } from './errors.js'
+import { InvalidArgumentError, UnsupportedOperationError } from './errors.js'
 import type { Post } from './post.js'
 import { type PostFilter, PostFilters } from './post-filters.js'
 import type { LinkScope } from './wallet-link.js'
@@ -30,14 +30,21 @@ const REFUSALS = {
   addMember: 'Ghost threads are open rooms: anyone who joins is a member',
 } as const
 
-/** 3IP-9: what persistent threads can do and ghost threads cannot throws a named error. */
-export function refuse(operation: keyof typeof REFUSALS): never {
-  throw new UnsupportedOperationError(REFUSALS[operation])
+/** 3IP-9: what persistent threads can do and ghost threads cannot fails with a named error. */
+export function refusal(operation: keyof typeof REFUSALS): UnsupportedOperationError {
+  return new UnsupportedOperationError(REFUSALS[operation])
 }
 
 export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
   /** 3IP-9 client-side filters: a post any filter refuses is never emitted nor kept. */
   protected readonly filters = new PostFilters()
+  /** The callbacks onUpdate and onNewCapabilities registered last: a later call replaces them (3box). */
+  private readonly registered = new Map<'update' | 'capabilities', () => void>()
+
+  /** 3box's `space.js` branches on it: every thread here is a ghost thread. */
+  get isGhost(): true {
+    return true
+  }
 
   /** 3IP-9 `post(message, to?)`: broadcasts, or sends directly to the member `to` (a DID). */
   abstract post(message: unknown, to?: string): Promise<string>
@@ -45,31 +52,45 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
   abstract getPosts(n?: number): Promise<Post[]>
   /** 3IP-9 `listMembers()`: the DIDs online in this room, ours first. */
   abstract listMembers(): Promise<string[]>
-  /** 3IP-9 `_requestBacklog()`: asks members again. */
+  /** 3IP-9 `_requestBacklog()`: asks peers again; resolves to (and emits) what they sent. */
   abstract _requestBacklog(): Promise<Post[]>
   /** 3IP-9 `close()`: leaves the room. Calling it again does nothing. */
   abstract close(): Promise<void>
 
-  /** 3IP-9 `onUpdate`: posts and backlog arrivals, in one callback. Returns the remover. */
+  /**
+   * 3IP-9 `onUpdate`: posts and backlog arrivals, in one callback. As in 3box, a later call
+   * replaces the callback an earlier one registered (a dapp that registers on every render
+   * hears each post once); `on('message' | 'backlog-received', …)` adds listeners. Returns
+   * the remover.
+   */
   onUpdate(callback: (update: Post | BacklogEvent) => void): () => void {
-    this.on('message', callback)
-    this.on('backlog-received', callback)
-    return () => {
-      this.off('message', callback)
-      this.off('backlog-received', callback)
-    }
+    assertCallback('onUpdate', callback)
+    return this.register('update', () => {
+      this.on('message', callback)
+      this.on('backlog-received', callback)
+      return () => {
+        this.off('message', callback)
+        this.off('backlog-received', callback)
+      }
+    })
   }
 
-  /** 3IP-9 `onNewCapabilities`: `('joined' | 'left', did)`. Returns the remover. */
+  /**
+   * 3IP-9 `onNewCapabilities`: `('joined' | 'left', did)`. A later call replaces the
+   * callback, as onUpdate's does. Returns the remover.
+   */
   onNewCapabilities(callback: (event: 'joined' | 'left', did: string) => void): () => void {
+    assertCallback('onNewCapabilities', callback)
     const joined = (did: string) => callback('joined', did)
     const left = (did: string) => callback('left', did)
-    this.on('user-joined', joined)
-    this.on('user-left', left)
-    return () => {
-      this.off('user-joined', joined)
-      this.off('user-left', left)
-    }
+    return this.register('capabilities', () => {
+      this.on('user-joined', joined)
+      this.on('user-left', left)
+      return () => {
+        this.off('user-joined', joined)
+        this.off('user-left', left)
+      }
+    })
   }
 
   addFilter(filter: PostFilter): () => boolean {
@@ -80,19 +101,41 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
     return this.filters.remove(filter)
   }
 
-  deletePost(): never {
-    return refuse('deletePost')
+  /** Refused like every operation below, through the promise (3box's were async too). */
+  async deletePost(_postId?: string): Promise<never> {
+    throw refusal('deletePost')
   }
 
-  addModerator(): never {
-    return refuse('addModerator')
+  async addModerator(_did?: string): Promise<never> {
+    throw refusal('addModerator')
   }
 
-  listModerators(): never {
-    return refuse('listModerators')
+  async listModerators(): Promise<never> {
+    throw refusal('listModerators')
   }
 
-  addMember(): never {
-    return refuse('addMember')
+  async addMember(_did?: string): Promise<never> {
+    throw refusal('addMember')
   }
+
+  /** Forgets what onUpdate and onNewCapabilities registered (close() removes every listener). */
+  protected forgetRegistered(): void {
+    this.registered.clear()
+  }
+
+  private register(slot: 'update' | 'capabilities', attach: () => () => void): () => void {
+    this.registered.get(slot)?.()
+    const detach = attach()
+    const remove = () => {
+      detach()
+      if (this.registered.get(slot) === remove) this.registered.delete(slot)
+    }
+    this.registered.set(slot, remove)
+    return remove
+  }
+}
+
+function assertCallback(method: string, callback: unknown): void {
+  if (typeof callback !== 'function')
+    throw new InvalidArgumentError(`${method} takes a function, called with every update`)
 }

@@ -4,6 +4,8 @@
  * leases on threads. The router asks it to act for a page only after checking that the
  * page's origin may use the space; the host checks that the page owns the thread.
  */
+
+import { DEFAULT_BACKLOG_LIMIT } from '../core/constants.js'
 import type { GhostThreads } from '../core/ghost-threads.js'
 import type { Identity } from '../core/identity.js'
 import type { Post } from '../core/post.js'
@@ -24,7 +26,11 @@ import type { HostStatus } from '../shared/messengers.js'
 import { type Owner, type OwnerSelector, ownerKey } from '../shared/owner.js'
 import type { RoomView } from '../shared/room-view.js'
 import type { Settings } from '../shared/settings.js'
-import { IDENTITY_CHANGED_REASON, LEFT_IN_POPUP_REASON } from '../shared/thread-events.js'
+import {
+  IDENTITY_CHANGED_REASON,
+  LEFT_IN_POPUP_REASON,
+  withinLimit,
+} from '../shared/thread-events.js'
 import { BlockedAuthors } from './blocked-authors.js'
 import { linkViewOf, viewEvent, viewMembers, viewPosts } from './link-view.js'
 import { type Deliver, OwnerOutbox } from './owner-outbox.js'
@@ -91,7 +97,7 @@ export class GhostHost {
     this.leases = new ThreadLeases((owner, event, lease) => {
       const unblocked = this.blocked.visibleEvent(event)
       const visible = unblocked === undefined ? undefined : viewEvent(lease.view, unblocked)
-      if (visible !== undefined) this.outbox.push(owner, visible)
+      if (visible !== undefined) this.outbox.push(owner, withinLimit(visible, lease.limit))
     })
   }
 
@@ -289,6 +295,26 @@ export class GhostHost {
     await (await this.network).stop()
   }
 
+  /**
+   * What a page joining a room another tab holds would have heard had it joined first:
+   * the members already here and the room's backlog (an empty one too), as its own events.
+   */
+  private async greet(lease: Lease): Promise<void> {
+    const { thread, handle } = lease
+    for (const member of await thread.listMembersWithAddresses()) {
+      if (member.did === thread.did) continue
+      const { address, linkedOn } = member
+      const linked = address === undefined || linkedOn === undefined ? {} : { address, linkedOn }
+      this.leases.tell(lease, { thread: handle, kind: 'user-joined', did: member.did, ...linked })
+    }
+    const message = await thread.getPosts()
+    this.leases.tell(lease, {
+      thread: handle,
+      kind: 'backlog-received',
+      backlog: { type: 'backlog', message },
+    })
+  }
+
   private thread(owner: Owner, handle: string) {
     return this.leases.get(handle, owner).thread
   }
@@ -335,37 +361,41 @@ export class GhostHost {
     ): Promise<JoinedThread> => {
       const { ghost } = await this.network
       const opened = await ghost.openSpace(space)
-      const thread = await opened.joinThread(room, {
-        ghost: true,
-        ...(ghostBacklogLimit === undefined ? {} : { ghostBacklogLimit }),
-      })
+      const limit = ghostBacklogLimit ?? DEFAULT_BACKLOG_LIMIT
+      const thread = await opened.joinThread(room, { ghost: true, ghostBacklogLimit: limit })
+      const heldBefore = this.leases.all().some((held) => held.thread === thread)
       let lease: Lease
       try {
         lease = this.leases.open(
           owner,
           thread,
           linkViewOf(owner.origin, thread.did, { linkedOnly, linkChainId }),
+          limit,
         )
       } catch (err) {
         // Refused a handle: a room this page alone had just joined is left again.
-        if (!this.leases.all().some((held) => held.thread === thread)) await thread.close()
+        if (!heldBefore) await thread.close()
         throw err
       }
       if (!this.feeds.has(thread.topic)) this.feeds.set(thread.topic, new RoomFeed(thread))
+      // A room another tab holds caught up long ago: this tab is told what the first one was.
+      if (heldBefore) void this.greet(lease)
       return { thread: lease.handle, did: thread.did, space, room }
     },
-    post: async (owner, { thread, message, to }) => this.thread(owner, thread).post(message, to),
     getPosts: async (owner, { thread, n }) => {
       const lease = this.leases.get(thread, owner)
-      return this.visible(lease, await lease.thread.getPosts(n))
+      // Blocked and unlinked posts go first, so the page gets its whole count of the rest.
+      const count = Math.min(n ?? lease.limit, lease.limit)
+      return this.visible(lease, await lease.thread.getPosts()).slice(-count)
     },
+    requestBacklog: async (owner, { thread }) => {
+      const lease = this.leases.get(thread, owner)
+      return this.visible(lease, await lease.thread._requestBacklog()).slice(-lease.limit)
+    },
+    post: async (owner, { thread, message, to }) => this.thread(owner, thread).post(message, to),
     listMembers: async (owner, { thread }) =>
       (await this.members(owner, thread)).map((member) => member.did),
     listMembersWithAddresses: async (owner, { thread }) => this.members(owner, thread),
-    requestBacklog: async (owner, { thread }) => {
-      const lease = this.leases.get(thread, owner)
-      return this.visible(lease, await lease.thread._requestBacklog())
-    },
     closeThread: async (owner, { thread }) => {
       await this.leases.release(this.leases.get(thread, owner))
       return null

@@ -18,6 +18,11 @@ export interface Lease {
   thread: GhostThread
   /** What the page sees of wallet links in this room (link-view.ts). */
   view: LinkView
+  /**
+   * The page's ghostBacklogLimit: what it reads and is handed as backlog. Two tabs of a
+   * room share one thread, which keeps the larger of their limits; each sees its own.
+   */
+  limit: number
 }
 
 interface HeldLease extends Lease {
@@ -50,7 +55,7 @@ export class ThreadLeases {
   constructor(private readonly emit: (owner: Owner, event: ThreadEvent, lease: Lease) => void) {}
 
   /** A new handle for `owner` on `thread`, within MAX_HANDLES_PER_PAGE_ROOM and _PAGE. */
-  open(owner: Owner, thread: GhostThread, view: LinkView): Lease {
+  open(owner: Owner, thread: GhostThread, view: LinkView, limit: number): Lease {
     const key = ownerKey(owner)
     const ofPage = [...this.leases.values()].filter((lease) => ownerKey(lease.owner) === key)
     const inRoom = ofPage.filter((lease) => lease.thread === thread).length
@@ -83,6 +88,7 @@ export class ThreadLeases {
       owner,
       thread,
       view,
+      limit,
       stopListening: () => {
         thread.off('message', onMessage)
         thread.off('user-joined', onJoined)
@@ -92,6 +98,11 @@ export class ThreadLeases {
     }
     this.leases.set(handle, lease)
     return lease
+  }
+
+  /** An event for one lease only (what a page joining a room already held is told). */
+  tell(lease: Lease, event: ThreadEvent): void {
+    if (this.leases.get(lease.handle) === lease) this.emit(lease.owner, event, lease)
   }
 
   /** The lease `handle` names, if it belongs to this very page. */

@@ -4,8 +4,8 @@
  * checked here first, so a developer gets the precise error at once; the extension checks
  * them all again, since a page can bypass this object.
  */
-import { UnsupportedOperationError } from '../core/errors.js'
-import type { JoinThreadOptions } from '../core/ghost-threads.js'
+import { InvalidArgumentError } from '../core/errors.js'
+import { checkedJoinOptions, type JoinThreadOptions } from '../core/join-options.js'
 import { assertValidName } from '../core/room-name.js'
 import type { DappMethod, DappParams, DappResult, JoinedThread } from '../shared/dapp-methods.js'
 import { InvalidRequestError, UserRejectedError, WalletUnavailableError } from '../shared/errors.js'
@@ -34,7 +34,20 @@ interface HeldThread {
   handle: string
   thread: PageThread
   options: JoinThreadOptions
+  /** Events held until the dapp has had a turn to add its listeners (see hold()). */
+  waiting?: ThreadEvent[]
 }
+
+/**
+ * Events for a handle the page does not know yet: the host may tell a thread's first
+ * events (a second tab's greeting, a quick backlog) before the join's answer arrives,
+ * on another path. Bounded: a handle never claimed does not hold memory for long.
+ */
+const EARLY_HANDLES = 16
+const EARLY_EVENTS_PER_HANDLE = 500
+
+/** The options openSpace takes (checked here: a function cannot cross to the extension). */
+const SPACE_OPTIONS = ['relays'] as const
 
 export class PageSpace {
   constructor(
@@ -85,15 +98,13 @@ export class PageSpace {
     await this.provider.spaceCall('unlinkWallet', { space: this.name })
   }
 
-  /** 3IP-9 `space.joinThread(name, { ghost: true, ghostBacklogLimit })`. */
+  /**
+   * 3IP-9 `space.joinThread(name, { ghost: true, ghostBacklogLimit, ghostFilters })`; an
+   * option we do not have is refused by name (join-options.ts).
+   */
   async joinThread(name: string, options: JoinThreadOptions = {}): Promise<PageThread> {
     assertValidName('room', name)
-    if (options?.ghost !== true) {
-      throw new UnsupportedOperationError(
-        'Only ghost threads are supported: call joinThread(name, { ghost: true }); persistent threads would store messages, which this extension never does',
-      )
-    }
-    return this.provider.joinThread(this.name, name, options)
+    return this.provider.joinThread(this.name, name, checkedJoinOptions(options, 'page'))
   }
 }
 
@@ -101,6 +112,7 @@ export class GhostThreadsProvider {
   readonly isGhostThreads = true
   readonly version = PROVIDER_VERSION
   private readonly threads = new Map<string, HeldThread>()
+  private readonly early = new Map<string, ThreadEvent[]>()
 
   constructor(private readonly transport: ProviderTransport) {
     transport.onEvents((events) => this.dispatch(events))
@@ -121,6 +133,7 @@ export class GhostThreadsProvider {
    */
   async openSpace(name: string, options: { relays?: string[] } = {}): Promise<PageSpace> {
     assertValidName('space', name)
+    assertSpaceOptions(options)
     const relays = options.relays
     const opened = await this.call(
       'openSpace',
@@ -141,10 +154,28 @@ export class GhostThreadsProvider {
         return answer
       },
     })
+    // Before any event can reach the dapp: no backlog entry shows that a filter refuses.
+    for (const filter of options.ghostFilters ?? []) thread.addFilter(filter)
     // The held entry is the lease object itself, so a re-join updates what calls use.
     const held: HeldThread = Object.assign(lease, { thread, options })
-    this.threads.set(held.handle, held)
+    this.hold(held)
     return thread
+  }
+
+  /**
+   * Starts delivering a handle's events: those that came early, and any meanwhile, after
+   * the dapp's own turn (it adds its listeners once joinThread resolves), as the engine's
+   * first events come only after a network round trip.
+   */
+  private hold(held: HeldThread): void {
+    held.waiting = this.early.get(held.handle) ?? []
+    this.early.delete(held.handle)
+    this.threads.set(held.handle, held)
+    setTimeout(() => {
+      const waiting = held.waiting ?? []
+      held.waiting = undefined
+      for (const event of waiting) this.deliver(held, event)
+    }, 0)
   }
 
   private join(space: string, room: string, options: JoinThreadOptions): Promise<JoinedThread> {
@@ -175,9 +206,26 @@ export class GhostThreadsProvider {
   private dispatch(events: ThreadEvent[]): void {
     for (const event of events) {
       const held = this.threads.get(event.thread)
-      if (held === undefined) continue
-      if (event.kind === 'closed') this.threads.delete(event.thread)
-      held.thread.receive(event)
+      if (held === undefined) this.keepEarly(event)
+      else if (held.waiting !== undefined) held.waiting.push(event)
+      else this.deliver(held, event)
+    }
+  }
+
+  private deliver(held: HeldThread, event: ThreadEvent): void {
+    if (event.kind === 'closed' && this.threads.get(event.thread) === held)
+      this.threads.delete(event.thread)
+    held.thread.receive(event)
+  }
+
+  private keepEarly(event: ThreadEvent): void {
+    const kept = this.early.get(event.thread) ?? []
+    if (kept.length >= EARLY_EVENTS_PER_HANDLE) return
+    kept.push(event)
+    this.early.set(event.thread, kept)
+    for (const oldest of this.early.keys()) {
+      if (this.early.size <= EARLY_HANDLES) break
+      this.early.delete(oldest)
     }
   }
 
@@ -191,11 +239,24 @@ export class GhostThreadsProvider {
         try {
           const joined = await this.join(entry.thread.space, entry.thread.name, entry.options)
           entry.handle = joined.thread
-          this.threads.set(entry.handle, entry)
+          this.hold(entry)
         } catch {
           entry.thread.markClosed()
         }
       }),
+    )
+  }
+}
+
+function assertSpaceOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new InvalidArgumentError('openSpace(name, options) takes an object as its options')
+  const unknown = Object.keys(options).filter(
+    (key) => !(SPACE_OPTIONS as readonly string[]).includes(key),
+  )
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `openSpace does not take the option ${unknown.join(', ')}: its options are ${SPACE_OPTIONS.join(', ')} (the user's consent is the permission prompt; there is nothing to sync)`,
     )
   }
 }

@@ -12,7 +12,7 @@ import type { PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { BACKLOG_PROTOCOL } from '../core/constants.js'
 import { ReceiptRules } from '../core/receipt-rules.js'
-import { decodeUtf8, encodeUtf8 } from '../core/utf8.js'
+import { encodeUtf8 } from '../core/utf8.js'
 import {
   MAX_RESERVATIONS_PER_IP,
   MAX_ROOMS_PER_CONNECTION,
@@ -140,12 +140,9 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
   metrics.heldPostBytesOf = () => mirror.heldPostBytes
   mirror.start()
   // Newcomers ask their relay who is in a room and what it said lately (room-mirror.ts).
-  transport.handle(BACKLOG_PROTOCOL, async (data, from) => {
-    const jwt = decodeUtf8(data)
-    const answer =
-      jwt === undefined ? { request: '', entries: [] } : await mirror.answerBacklog(jwt, from)
-    return encodeUtf8(JSON.stringify(answer))
-  })
+  transport.handle(BACKLOG_PROTOCOL, async (data, from) =>
+    encodeUtf8(JSON.stringify(await mirror.answerBacklog(data, from))),
+  )
   // Peers ask where the relays we are meshed with are (relay-directory.ts).
   transport.handle(RELAYS_PROTOCOL, async () =>
     encodeUtf8(JSON.stringify(await meshedRelayAddresses(node, mirror.relayPeers()))),

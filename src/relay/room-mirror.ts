@@ -20,7 +20,7 @@
 import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { BacklogAnswerBudget } from '../core/backlog-answer-budget.js'
-import { peekRoom } from '../core/jwt.js'
+import { BacklogServer } from '../core/backlog-server.js'
 import type { ReceiptRules } from '../core/receipt-rules.js'
 import { isTopic } from '../core/room-name.js'
 import { RoomRoster } from '../core/room-roster.js'
@@ -72,7 +72,7 @@ export class RoomMirror {
   private readonly transport: Libp2pTransport
   private readonly maxRooms: number
   private readonly now: () => number
-  private readonly answers: BacklogAnswerBudget
+  private readonly backlog: BacklogServer
   private sweep: ReturnType<typeof setInterval> | undefined
   private stopped = false
 
@@ -82,7 +82,13 @@ export class RoomMirror {
     this.maxRooms = init.maxRoomsPerConnection ?? MAX_ROOMS_PER_CONNECTION
     this.now = init.now ?? Date.now
     this.startedMs = this.now()
-    this.answers = new BacklogAnswerBudget(this.now)
+    this.backlog = new BacklogServer({
+      rules: init.rules,
+      budget: new BacklogAnswerBudget(this.now),
+      sourceFor: (topic) => this.mirrored.get(topic),
+      now: this.now,
+      ...(init.onAnswerRefused === undefined ? {} : { onRefused: init.onAnswerRefused }),
+    })
   }
 
   start(): void {
@@ -151,20 +157,10 @@ export class RoomMirror {
 
   /**
    * The backlog protocol at a relay: a verified `request_backlog` for a room we serve is
-   * answered with its roster and its newest posts.
+   * answered with its roster and its newest posts (backlog-server.ts).
    */
-  async answerBacklog(jwt: string, from: string): Promise<BacklogResponse> {
-    const topic = peekRoom(jwt)
-    const roster = topic === undefined ? undefined : this.mirrored.get(topic)
-    if (topic === undefined || roster === undefined) return { request: '', entries: [] }
-    const verdict = await this.init.rules.check(jwt, { topic, channel: 'backlog-request', from })
-    const request = verdict.action === 'accept' ? verdict.message.claims : undefined
-    if (request?.type !== 'request_backlog') return { request: '', entries: [] }
-    if (!this.answers.allows(topic, from, request.iss)) {
-      this.init.onAnswerRefused?.(from)
-      return { request: '', entries: [] }
-    }
-    return roster.answer(request, this.now())
+  answerBacklog(data: Uint8Array, from: string): Promise<BacklogResponse> {
+    return this.backlog.answer(data, from)
   }
 
   /** Bytes of posts held for newcomers, all rooms together. */
@@ -179,7 +175,7 @@ export class RoomMirror {
   private relayLeft(peer: string): void {
     for (const topic of this.roomsOf.get(peer) ?? []) {
       const roster = this.mirrored.get(topic)
-      if (roster !== undefined) roster.posts.complete = false
+      if (roster !== undefined) roster.relayed.complete = false
     }
   }
 
@@ -191,7 +187,7 @@ export class RoomMirror {
     const budget = this.init.postsBudgetBytes ?? RELAY_POSTS_BUDGET_BYTES
     for (const quiet of this.mirrored.values()) {
       if (this.postBytes <= budget) break
-      this.postBytes -= quiet.posts.evict()
+      this.postBytes -= quiet.relayed.evict()
     }
   }
 
@@ -268,7 +264,7 @@ export class RoomMirror {
         return verdict.action
       })
     } else if (!wanted && this.mirrored.has(topic)) {
-      this.postBytes -= this.mirrored.get(topic)?.posts.evict() ?? 0
+      this.postBytes -= this.mirrored.get(topic)?.relayed.evict() ?? 0
       this.mirrored.delete(topic)
       this.transport.unsubscribe(topic)
     } else return

@@ -41,3 +41,9 @@ export function eventWithPosts(
   if (message.length === 0) return undefined
   return { ...event, backlog: { ...event.backlog, message } }
 }
+
+/** A backlog event holds at most the newest `limit` posts (the page's ghostBacklogLimit). */
+export function withinLimit(event: ThreadEvent, limit: number): ThreadEvent {
+  if (event.kind !== 'backlog-received' || event.backlog.message.length <= limit) return event
+  return { ...event, backlog: { ...event.backlog, message: event.backlog.message.slice(-limit) } }
+}

@@ -4,6 +4,7 @@
  * moment), else the same API with its host in this page (page-host-transport.ts), so a
  * mobile dapp browser that cannot install extensions still chats.
  */
+import { InvalidArgumentError } from '../core/errors.js'
 import { GhostThreadsProvider } from '../inpage/provider.js'
 import { type PageHostOptions, startPageHost } from './page-host-transport.js'
 
@@ -23,6 +24,14 @@ export interface Connection {
 }
 
 export const DEFAULT_EXTENSION_WAIT_MS = 300
+
+/** Every option connect() takes: another is refused, never ignored. */
+const CONNECT_OPTIONS: ReadonlyArray<keyof ConnectOptions> = [
+  'relays',
+  'allowPrivateAddresses',
+  'extensionWaitMs',
+  'use',
+]
 
 /** The extension's provider, if it announces itself within `waitMs`. */
 function extensionProvider(waitMs: number): Promise<GhostThreadsProvider | undefined> {
@@ -46,6 +55,14 @@ function extensionProvider(waitMs: number): Promise<GhostThreadsProvider | undef
 }
 
 export async function connect(options: ConnectOptions = {}): Promise<Connection> {
+  const unknown = Object.keys(options ?? {}).filter(
+    (key) => !(CONNECT_OPTIONS as readonly string[]).includes(key),
+  )
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `connect() does not take the option ${unknown.join(', ')}: its options are ${CONNECT_OPTIONS.join(', ')}`,
+    )
+  }
   if (options.use !== 'page') {
     const provider = await extensionProvider(options.extensionWaitMs ?? DEFAULT_EXTENSION_WAIT_MS)
     if (provider !== undefined) return { provider, kind: 'extension' }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import type { BacklogEvent, Post } from '../../src/core/index.js'
 import {
   createSeedIdentity,
   decodeCompactJwt,
@@ -157,12 +158,55 @@ describe('GhostThread with two peers', () => {
     await alice.thread.post('first')
     await waitFor(() => updates.length === 1)
     expect(updates[0]).toMatchObject({ type: 'chat', message: 'first' })
+    // 3IP-9: _requestBacklog resolves to (and emits) what the peers sent, also posts bob holds.
     const backlog = await bob.thread._requestBacklog()
-    expect(backlog).toEqual([])
+    expect(backlog.map((post) => post.message)).toEqual(['first'])
+    expect(updates[1]).toEqual({ type: 'backlog', message: backlog })
     stop()
     await alice.thread.post('second')
     await waitFor(() => bob.events.messages.length === 2)
-    expect(updates).toHaveLength(1)
+    expect(updates).toHaveLength(2)
+  })
+
+  it('onUpdate and onNewCapabilities replace the callback an earlier call registered (3box), while on() adds listeners', async () => {
+    const [alice, bob] = await pair()
+    const first: unknown[] = []
+    const second: unknown[] = []
+    const listener: unknown[] = []
+    // (Only posts are counted: bob's own join may still bring its first backlog update.)
+    const chat = (into: unknown[]) => (update: Post | BacklogEvent) =>
+      update.type === 'chat' && into.push(update)
+    bob.thread.on('message', (post) => listener.push(post.message))
+    bob.thread.onUpdate(chat(first))
+    // A dapp that registers again on every render hears each post once, with its newest callback.
+    const removeSecond = bob.thread.onUpdate(chat(second))
+    bob.thread.onUpdate(chat(second))
+    await alice.thread.post('once')
+    await waitFor(() => second.length === 1 && listener.length === 1)
+    await alice.thread.post('twice')
+    await waitFor(() => second.length === 2 && listener.length === 2)
+    expect(first).toEqual([])
+    expect(second.map((update) => (update as { message: unknown }).message)).toEqual([
+      'once',
+      'twice',
+    ])
+    // The remover of a replaced callback no longer removes the newest one.
+    removeSecond()
+    await alice.thread.post('thrice')
+    await waitFor(() => second.length === 3)
+
+    const capabilities: string[] = []
+    alice.thread.onNewCapabilities(() => capabilities.push('old'))
+    alice.thread.onNewCapabilities((event) => capabilities.push(event))
+    await bob.thread.close()
+    await waitFor(() => capabilities.length === 1)
+    expect(capabilities).toEqual(['left'])
+    expect(() => alice.thread.onUpdate('not a function' as never)).toThrow(InvalidArgumentError)
+  })
+
+  it('is a ghost thread to code that asks (3box space.js branches on isGhost)', async () => {
+    const [alice] = await pair()
+    expect(alice.thread.isGhost).toBe(true)
   })
 
   it('onNewCapabilities reports joined and left with the DID', async () => {
@@ -206,22 +250,75 @@ describe('GhostThread with two peers', () => {
     expect(() => bob.thread.addFilter('not a function' as never)).toThrow(InvalidArgumentError)
   })
 
-  it('refuses what 3IP-9 says ghost threads cannot do, with code 4200', async () => {
+  it('refuses what 3IP-9 says ghost threads cannot do through the promise, with code 4200 (a dapp’s .catch runs)', async () => {
     const [alice] = await pair()
     for (const call of [
-      () => alice.thread.deletePost(),
-      () => alice.thread.addModerator(),
+      () => alice.thread.deletePost('bafy…'),
+      () => alice.thread.addModerator('did:key:z6Mk…'),
       () => alice.thread.listModerators(),
-      () => alice.thread.addMember(),
+      () => alice.thread.addMember('did:key:z6Mk…'),
     ]) {
-      expect(call).toThrow(UnsupportedOperationError)
+      let result: Promise<unknown> | undefined
+      expect(() => {
+        result = call()
+      }).not.toThrow()
+      const caught = await (result as Promise<unknown>).catch((err: unknown) => err)
+      expect(caught).toBeInstanceOf(UnsupportedOperationError)
+      expect((caught as UnsupportedOperationError).code).toBe(ErrorCode.unsupported)
     }
-    try {
-      alice.thread.addModerator()
-    } catch (err) {
-      expect((err as UnsupportedOperationError).code).toBe(ErrorCode.unsupported)
-      expect((err as Error).message).toMatch(/addFilter/)
+    await expect(alice.thread.addModerator()).rejects.toThrow(/addFilter/)
+  })
+
+  it('honours ghostFilters from the start and refuses options it does not have, by name', async () => {
+    const hub = new MemoryHub()
+    const alice = await joinPeer(hub)
+    const bob = await joinPeer(hub)
+    peers.push(alice, bob)
+    await waitFor(() => alice.events.joined.includes(bob.did))
+    await alice.thread.post('alice, before carol')
+    await bob.thread.post('bob, before carol')
+    const carolGhost = new GhostThreads({
+      transport: hub.createTransport(),
+      identity: createSeedIdentity(generateSeed()),
+      timings: FAST_TIMINGS,
+    })
+    const space = await carolGhost.openSpace('testspace')
+    const seen: string[] = []
+    // 3box's filters were called (payload, issuer, from): the author is the second argument.
+    const carol = await space.joinThread('lobby', {
+      ghost: true,
+      ghostFilters: [(_post, author) => author !== alice.did],
+    })
+    carol.on('backlog-received', ({ message }) =>
+      seen.push(...message.map((p) => String(p.message))),
+    )
+    carol.on('message', (post) => seen.push(String(post.message)))
+    await waitFor(async () => (await carol.getPosts()).length === 1, { what: 'the backlog' })
+    await alice.thread.post('alice, live')
+    await bob.thread.post('bob, live')
+    await waitFor(() => seen.includes('bob, live'))
+    expect(seen).toEqual(['bob, before carol', 'bob, live'])
+    await carolGhost.stop()
+
+    for (const [options, pattern] of [
+      [{ ghost: true, ghostPinbot: '/ip4/…' }, /ghostPinbot: relays keep/],
+      [{ ghost: true, members: true }, /option members: ghost threads are open rooms/],
+      [
+        { ghost: true, linkedOnly: true },
+        /option linkedOnly: it is applied where pages meet rooms/,
+      ],
+      [
+        { ghost: true, backlogLimit: 5 },
+        /option backlogLimit: the options are ghost, ghostBacklogLimit, ghostFilters/,
+      ],
+      [{ ghost: true, ghostFilters: ['troll'] }, /ghostFilters.0 must be a function/],
+      [{ ghost: true, ghostFilters: () => true }, /ghostFilters must be an array of functions/],
+    ] as const) {
+      await expect(space.joinThread('other', options as never)).rejects.toThrow(pattern)
     }
+    await expect(
+      alice.ghost.openSpace('testspace', { consentCallback: () => {} } as never),
+    ).rejects.toThrow(/openSpace\(name\) takes no options here \(got consentCallback\)/)
   })
 
   it('refuses non-ghost threads, bad backlog limits and bad room names when joining', async () => {

@@ -360,11 +360,26 @@ describe('receipt rules: backlog entries', () => {
     }
   })
 
-  it('ignores an entry it has already seen live', async () => {
+  it('accepts an entry it has already seen live (a rejoin needs the history back), and a copy live after it stays a duplicate', async () => {
     const r = rules()
     const jwt = forge(alice, claims(alice, 'chat', ROOM, {}, now))
     expect((await r.check(jwt, live)).action).toBe('accept')
-    expectRefused(await r.check(jwt, entry), 'duplicate', 'ignore')
+    expect((await r.check(jwt, entry)).action).toBe('accept')
+    expect((await r.check(jwt, entry)).action).toBe('accept')
+    expectRefused(await r.check(jwt, live), 'duplicate', 'ignore')
+    const fromBacklog = forge(alice, claims(alice, 'chat', ROOM, {}, now))
+    expect((await r.check(fromBacklog, entry)).action).toBe('accept')
+    expectRefused(await r.check(fromBacklog, live), 'duplicate', 'ignore')
+  })
+
+  it('still checks the signature of an entry it saw before: a known jti with other content is refused', async () => {
+    const r = rules()
+    const jwt = forge(alice, claims(alice, 'chat', ROOM, { message: 'original' }, now))
+    expect((await r.check(jwt, live)).action).toBe('accept')
+    const [header, , signature] = jwt.split('.')
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] as string, 'base64url').toString())
+    const edited = `${header}.${Buffer.from(JSON.stringify({ ...payload, message: 'edited' })).toString('base64url')}.${signature}`
+    expectRefused(await r.check(edited, entry), 'bad-signature')
   })
 })
 

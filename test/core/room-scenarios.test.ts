@@ -9,6 +9,7 @@ import {
   type RejectReason,
   signClaims,
 } from '../../src/core/index.js'
+import { encodeUtf8 } from '../../src/core/utf8.js'
 import { claims, edKey, forge, type TestKey } from '../helpers/jwt-forge.js'
 import { closeAll, joinPeer, type TestPeer } from '../helpers/room.js'
 import { sleep, waitFor } from '../helpers/wait.js'
@@ -147,10 +148,10 @@ describe('late joiners', () => {
     const six = await room(hub, 6)
     const asks: { by: string; of: string }[] = []
     for (const peer of six) {
-      const original = peer.thread.handleBacklogRequest.bind(peer.thread)
-      peer.thread.handleBacklogRequest = async (jwt, from) => {
+      const original = peer.ghost.answerBacklog.bind(peer.ghost)
+      peer.ghost.answerBacklog = async (data, from) => {
         asks.push({ by: from, of: peer.transport.peerId })
-        return original(jwt, from)
+        return original(data, from)
       }
     }
     const late = await joinPeer(hub, { timings: { backlogGatherMs: 100 } })
@@ -324,7 +325,7 @@ describe('backlog answers', () => {
         'testspace',
       )
       const request = await signClaims(asker, { type: 'request_backlog', room: ROOM }, Date.now())
-      return (await alice.thread.handleBacklogRequest(request.jwt, peer)).request !== ''
+      return (await alice.ghost.answerBacklog(encodeUtf8(request.jwt), peer)).request !== ''
     }
     const burst = BACKLOG_ANSWER_RATE.burst
     const answered: boolean[] = []
@@ -376,7 +377,7 @@ describe('posts dated ahead of the clock', () => {
 async function chatJwtsHeldBy(peer: TestPeer): Promise<string[]> {
   const asker = await createSeedIdentity(new Uint8Array(32).fill(9)).signerForSpace('testspace')
   const request = await signClaims(asker, { type: 'request_backlog', room: ROOM }, Date.now())
-  const answer = await peer.thread.handleBacklogRequest(request.jwt, 'QmTestAsker')
+  const answer = await peer.ghost.answerBacklog(encodeUtf8(request.jwt), 'QmTestAsker')
   return answer.entries.filter((jwt) => typeOf(jwt) === 'chat')
 }
 

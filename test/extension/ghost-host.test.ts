@@ -114,6 +114,82 @@ describe('the host', () => {
     })
   })
 
+  it('a second tab joining a room its host already holds is told what the first was: members and backlog', async () => {
+    const { host, eventsOf } = memoryHost()
+    const other = memoryHost()
+    const [t1, t2] = [tab(1), tab(2)]
+    const first = await join(host, t1)
+    const bob = await join(other.host, tab(9))
+    await waitFor(() => eventsOf(t1).some((e) => e.kind === 'user-joined'), { what: 'bob' })
+    for (const message of ['one', 'two'])
+      await other.host.call(tab(9), 'post', { thread: bob.thread, message }, ['chat'])
+    await waitFor(() => eventsOf(t1).filter((e) => e.kind === 'message').length === 2)
+    const second = await join(host, t2)
+    await waitFor(() => eventsOf(t2).some((e) => e.kind === 'backlog-received'), {
+      what: 'the second tab’s backlog',
+    })
+    const told = eventsOf(t2)
+    expect(told.every((e) => e.thread === second.thread)).toBe(true)
+    expect(
+      told.filter((e) => e.kind === 'user-joined').map((e) => e.kind === 'user-joined' && e.did),
+    ).toEqual([bob.did])
+    const backlog = told.find((e) => e.kind === 'backlog-received')
+    expect(
+      backlog?.kind === 'backlog-received' && backlog.backlog.message.map((p) => p.message),
+    ).toEqual(['one', 'two'])
+    // The first tab hears nothing of the second's arrival: it is the same member.
+    expect(
+      eventsOf(t1).filter((e) => e.kind === 'backlog-received' && e.thread === first.thread).length,
+    ).toBeLessThanOrEqual(1)
+  })
+
+  it('each tab of a shared room reads and is handed backlog by its own ghostBacklogLimit', async () => {
+    const { host, eventsOf } = memoryHost()
+    const other = memoryHost()
+    const bob = await join(other.host, tab(9))
+    for (let i = 1; i <= 6; i++)
+      await other.host.call(tab(9), 'post', { thread: bob.thread, message: `m${i}` }, ['chat'])
+    const [small, large] = [tab(1), tab(2)]
+    const three = (await host.call(
+      small,
+      'joinThread',
+      { space: 'chat', room: 'lobby', ghostBacklogLimit: 3 },
+      ['chat'],
+    )) as JoinedThread
+    await waitFor(() => eventsOf(small).some((e) => e.kind === 'backlog-received'), {
+      what: 'backlog',
+    })
+    const five = (await host.call(
+      large,
+      'joinThread',
+      { space: 'chat', room: 'lobby', ghostBacklogLimit: 5 },
+      ['chat'],
+    )) as JoinedThread
+    const texts = async (owner: Owner, thread: string, n?: number) =>
+      (
+        (await host.call(owner, 'getPosts', n === undefined ? { thread } : { thread, n }, [
+          'chat',
+        ])) as {
+          message: unknown
+        }[]
+      ).map((p) => p.message)
+    expect(await texts(small, three.thread)).toEqual(['m4', 'm5', 'm6'])
+    expect(await texts(small, three.thread, 10)).toEqual(['m4', 'm5', 'm6'])
+    expect(await texts(small, three.thread, 2)).toEqual(['m5', 'm6'])
+    const backlogOf = (owner: Owner) =>
+      eventsOf(owner).flatMap((e) =>
+        e.kind === 'backlog-received' ? [e.backlog.message.map((p) => p.message)] : [],
+      )
+    expect(backlogOf(small)).toEqual([['m4', 'm5', 'm6']])
+    // The thread kept 3 when the second tab came; asked again, the room hands it up to 5.
+    const asked = (await host.call(large, 'requestBacklog', { thread: five.thread }, ['chat'])) as {
+      message: unknown
+    }[]
+    expect(asked.map((p) => p.message)).toEqual(['m2', 'm3', 'm4', 'm5', 'm6'])
+    expect(await texts(large, five.thread)).toEqual(['m2', 'm3', 'm4', 'm5', 'm6'])
+    expect(await texts(small, three.thread)).toEqual(['m4', 'm5', 'm6'])
+  })
+
   it('refuses host messages from anyone but the router', async () => {
     const { host } = memoryHost()
     const handlers = hostHandlers(

@@ -56,8 +56,12 @@ async function joined() {
   const provider = new GhostThreadsProvider(ext.transport)
   const space = await provider.openSpace('chat')
   const thread = await space.joinThread('lobby', { ghost: true, ghostBacklogLimit: 20 })
+  // The dapp's turn: a thread's events reach it after it could add its listeners.
+  await nextTurn()
   return { ext, provider, space, thread }
 }
+
+const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0))
 
 describe('the inpage provider over a fake extension', () => {
   it('opens a space and joins a thread with 3IP-9 arguments', async () => {
@@ -169,7 +173,8 @@ describe('the inpage provider over a fake extension', () => {
     const seen: unknown[] = []
     thread.on('message', (p) => seen.push(p.message))
     ext.reset()
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    await nextTurn()
+    await nextTurn()
     expect(ext.requests.at(-1)).toEqual([
       'joinThread',
       { space: 'chat', room: 'lobby', ghostBacklogLimit: 20 },
@@ -181,17 +186,73 @@ describe('the inpage provider over a fake extension', () => {
     expect(ext.requests.at(-1)).toEqual(['post', { message: 'after', thread: H2 }])
   })
 
-  it('throws the 3IP-9 errors for what ghost threads cannot do, and close is final', async () => {
+  it('holds events the host sent before the join was answered, and hands them over once the dapp listens', async () => {
+    const ext = fakeExtension()
+    const provider = new GhostThreadsProvider(ext.transport)
+    const space = await provider.openSpace('chat')
+    // A room another tab holds: the host greets the new handle, maybe ahead of the answer.
+    const answer = ext.answers.joinThread
+    ext.answers.joinThread = (p) => {
+      ext.emit([
+        { thread: H1, kind: 'user-joined', did: OTHER },
+        {
+          thread: H1,
+          kind: 'backlog-received',
+          backlog: { type: 'backlog', message: [post('before', OTHER)] },
+        },
+      ])
+      return answer?.(p)
+    }
+    const thread = await space.joinThread('lobby', {
+      ghost: true,
+      ghostFilters: [(p) => p.message !== 'troll'],
+    })
+    const seen: unknown[] = []
+    thread.onNewCapabilities((event, did) => seen.push([event, did]))
+    thread.onUpdate((update) => seen.push(update.type))
+    ext.emit([{ thread: H1, kind: 'message', post: post('troll', OTHER) }])
+    ext.emit([{ thread: H1, kind: 'message', post: post('after', OTHER) }])
+    expect(seen).toEqual([])
+    await nextTurn()
+    expect(seen).toEqual([['joined', OTHER], 'backlog', 'chat'])
+    // ghostFilters never cross to the extension: only what the wire takes goes.
+    expect(ext.requests.find(([method]) => method === 'joinThread')).toEqual([
+      'joinThread',
+      { space: 'chat', room: 'lobby' },
+    ])
+  })
+
+  it('refuses options it does not have, by name, through the promise', async () => {
+    const ext = fakeExtension()
+    const provider = new GhostThreadsProvider(ext.transport)
+    await expect(provider.openSpace('chat', { onSyncDone: () => {} } as never)).rejects.toThrow(
+      /openSpace does not take the option onSyncDone/,
+    )
+    const space = await provider.openSpace('chat')
+    await expect(
+      space.joinThread('lobby', { ghost: true, noAutoSub: true } as never),
+    ).rejects.toThrow(/joinThread does not take the option noAutoSub/)
+    await expect(
+      space.joinThread('lobby', { ghost: true, ghostBacklogLimit: 501 }),
+    ).rejects.toThrow(/ghostBacklogLimit must be a whole number from 1 to 500/)
+    await expect(space.joinThread('lobby')).rejects.toMatchObject({
+      name: 'UnsupportedOperationError',
+    })
+    expect(ext.requests.filter(([method]) => method === 'joinThread')).toEqual([])
+  })
+
+  it('rejects with the 3IP-9 errors for what ghost threads cannot do (a dapp’s .catch runs), and close is final', async () => {
     const { ext, thread } = await joined()
     for (const call of [
-      () => thread.deletePost(),
-      () => thread.addModerator(),
+      () => thread.deletePost('bafy'),
+      () => thread.addModerator('did:key:z6Mk'),
       () => thread.listModerators(),
-      () => thread.addMember(),
-    ])
-      expect(call).toThrow(
-        expect.objectContaining({ name: 'UnsupportedOperationError', code: 4200 }),
-      )
+      () => thread.addMember('did:key:z6Mk'),
+    ]) {
+      const caught = await call().catch((err: unknown) => err)
+      expect(caught).toMatchObject({ name: 'UnsupportedOperationError', code: 4200 })
+    }
+    expect(thread.isGhost).toBe(true)
     await thread.close()
     await thread.close()
     expect(ext.requests.filter(([method]) => method === 'closeThread')).toHaveLength(1)

@@ -22,10 +22,10 @@ import { sleep, waitFor } from '../helpers/wait.js'
 function countBacklogAsks(members: NetPeer[]): { by: (peer: NetPeer) => number } {
   const askers: string[] = []
   for (const member of members) {
-    const answer = member.thread.handleBacklogRequest.bind(member.thread)
-    member.thread.handleBacklogRequest = (jwt, from) => {
+    const answer = member.node.ghost.answerBacklog.bind(member.node.ghost)
+    member.node.ghost.answerBacklog = (data, from) => {
       askers.push(from)
-      return answer(jwt, from)
+      return answer(data, from)
     }
   }
   const id = (peer: NetPeer) => peer.node.libp2p.peerId.toString()

@@ -7,8 +7,9 @@ import type { PubSubTransport } from './transport.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
 
 /**
- * The newcomer's side of the backlog protocol (`/ghost-threads/backlog/2.0.0`): ask a few peers at once, keep
- * only answers to our own request, and re-verify every entry. 3box accepted unsigned
+ * The newcomer's side of the backlog protocol (`/ghost-threads/backlog/2.0.0`): ask a few
+ * peers at once, keep only answers to our own request, and re-verify every entry (the
+ * answering side is backlog-server.ts). 3box accepted unsigned
  * backlog JSON, so any peer could forge posts by anyone; here an entry is a JWT its author
  * signed for this room, or it is dropped.
  */
@@ -96,24 +97,4 @@ export function pickPeers<T>(peers: readonly T[], count: number): T[] {
     ;[pool[i], pool[j]] = [pool[j] as T, pool[i] as T]
   }
   return pool.slice(0, count)
-}
-
-/**
- * A backlog answer within MAX_BACKLOG_RESPONSE_BYTES: every presence (the member list is
- * what a newcomer needs most), then the newest posts that still fit.
- */
-export function fitAnswer(presences: string[], posts: string[]): string[] {
-  let budget = MAX_BACKLOG_RESPONSE_BYTES - 64
-  const entries: string[] = []
-  for (const jwt of presences) {
-    budget -= jwt.length + 3
-    if (budget < 0) return entries
-    entries.push(jwt)
-  }
-  let first = posts.length
-  while (first > 0 && budget - ((posts[first - 1]?.length ?? 0) + 3) >= 0) {
-    first--
-    budget -= (posts[first]?.length ?? 0) + 3
-  }
-  return [...posts.slice(first), ...entries]
 }

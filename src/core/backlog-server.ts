@@ -1,0 +1,104 @@
+/**
+ * The answering side of the backlog protocol (`/ghost-threads/backlog/2.0.0`), once for
+ * peers and relays: a newcomer's signed `request_backlog` is checked by the receipt rules,
+ * held to the requester's answer budget, and answered from the room it names with who is
+ * here and the recent posts. A peer answers from its thread, a relay from its room roster;
+ * both are a BacklogSource. The newcomer's side is backlog-request.ts.
+ */
+import type { BacklogAnswerBudget } from './backlog-answer-budget.js'
+import { MAX_BACKLOG_RESPONSE_BYTES, MAX_JWT_BYTES } from './constants.js'
+import { peekRoom } from './jwt.js'
+import type { ReceiptRules } from './receipt-rules.js'
+import type { BacklogResponse, Claims } from './schema.js'
+import { decodeUtf8 } from './utf8.js'
+
+export type BacklogRequest = Extract<Claims, { type: 'request_backlog' }>
+
+/** What one room can tell a newcomer, as JWTs their authors signed. */
+export interface BacklogSource {
+  /** Each member's newest claim, of those heard from at or after `sinceMs`. */
+  presences(sinceMs: number): string[]
+  /** The recent posts, oldest first. */
+  posts(nowMs: number): string[]
+  /** Whether `posts` are all of the room's (a relay that heard it from its start). */
+  readonly complete: boolean
+}
+
+/** "Cannot answer": not in that room, or not for this requester now. */
+export const NO_BACKLOG: BacklogResponse = { request: '', entries: [] }
+
+export interface BacklogServerInit {
+  rules: ReceiptRules
+  budget: BacklogAnswerBudget
+  /** The room of `topic`, where we are in it. */
+  sourceFor: (topic: string) => BacklogSource | undefined
+  now?: () => number
+  /** A requester past its budget was refused an answer (for metrics). */
+  onRefused?: (peer: string) => void
+}
+
+export class BacklogServer {
+  private readonly now: () => number
+
+  constructor(private readonly init: BacklogServerInit) {
+    this.now = init.now ?? Date.now
+  }
+
+  /** The answer to one request as it came off the stream (`from`: the requesting peer). */
+  async answer(data: Uint8Array, from: string): Promise<BacklogResponse> {
+    if (data.length > MAX_JWT_BYTES) return NO_BACKLOG
+    const jwt = decodeUtf8(data)
+    const topic = jwt === undefined ? undefined : peekRoom(jwt)
+    const source = topic === undefined ? undefined : this.init.sourceFor(topic)
+    if (jwt === undefined || topic === undefined || source === undefined) return NO_BACKLOG
+    const verdict = await this.init.rules.check(jwt, { topic, channel: 'backlog-request', from })
+    const request = verdict.action === 'accept' ? verdict.message.claims : undefined
+    if (request?.type !== 'request_backlog') return NO_BACKLOG
+    if (!this.init.budget.allows(topic, from, request.iss)) {
+      this.init.onRefused?.(from)
+      return NO_BACKLOG
+    }
+    // Looked up again: the room may have been left while the signature was checked.
+    const still = this.init.sourceFor(topic)
+    return still === undefined ? NO_BACKLOG : answerFrom(still, request, this.now())
+  }
+}
+
+/**
+ * The answer `source` gives `request`: every member's newest presence (only of those heard
+ * from since `since`, when the request asks for latecomers: then no posts), and the newest
+ * posts that fit, saying whether they are all of the room's.
+ */
+export function answerFrom(
+  source: BacklogSource,
+  request: BacklogRequest,
+  nowMs: number,
+): BacklogResponse {
+  const presences = request.members === false ? [] : source.presences((request.since ?? 0) * 1000)
+  if (request.since !== undefined) return { request: request.jti, entries: presences }
+  const posts = source.posts(nowMs)
+  const entries = fitAnswer(presences, posts)
+  // Posts cut to fit the answer are not "all of the room's" any more.
+  const complete = source.complete && entries.length === presences.length + posts.length
+  return complete ? { request: request.jti, entries, complete } : { request: request.jti, entries }
+}
+
+/**
+ * A backlog answer within MAX_BACKLOG_RESPONSE_BYTES: every presence (the member list is
+ * what a newcomer needs most), then the newest posts that still fit.
+ */
+export function fitAnswer(presences: string[], posts: string[]): string[] {
+  let budget = MAX_BACKLOG_RESPONSE_BYTES - 64
+  const entries: string[] = []
+  for (const jwt of presences) {
+    budget -= jwt.length + 3
+    if (budget < 0) return entries
+    entries.push(jwt)
+  }
+  let first = posts.length
+  while (first > 0 && budget - ((posts[first - 1]?.length ?? 0) + 3) >= 0) {
+    first--
+    budget -= (posts[first]?.length ?? 0) + 3
+  }
+  return [...posts.slice(first), ...entries]
+}

@@ -3,7 +3,6 @@
  * (`src/relay/main.ts`, validating every message), peers as libp2p nodes in this process,
  * everything over 127.0.0.1. Prints one table; targets are from issue 3.
  */
-import '../src/net/node-polyfills.js'
 import { cpus } from 'node:os'
 import { createSeedIdentity, generateSeed } from '../src/core/index.js'
 import { startGhostNode } from '../src/net/ghost-node.js'

@@ -17,7 +17,6 @@
  *                  By default the joins wait until the relays are RELAY_HISTORY_WARMUP_MS
  *                  old, as a relay that has been running is.
  */
-import '../src/net/node-polyfills.js'
 import { type ChildProcess, fork } from 'node:child_process'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'

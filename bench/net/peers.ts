@@ -2,7 +2,6 @@
  * Peers for the network benchmark: real Ghost Threads nodes in this process, dialling the
  * relay (a child process) over 127.0.0.1, with the protocol's default timings.
  */
-import '../../src/net/node-polyfills.js'
 import { createSeedIdentity, generateSeed, type SpaceSigner } from '../../src/core/index.js'
 import { signClaims } from '../../src/core/jwt.js'
 import { topicFor } from '../../src/core/room-name.js'

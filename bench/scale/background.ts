@@ -7,7 +7,6 @@
  * idle. Each presence's copies at the room's other members are counted, so the table shows
  * whether the relay still carries them while the crowd talks.
  */
-import '../../src/net/node-polyfills.js'
 import { multiaddr } from '@multiformats/multiaddr'
 import {
   DEFAULT_TIMINGS,

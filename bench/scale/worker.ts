@@ -4,7 +4,6 @@
  * every post they receive. Spread over one process per core so that the peers, not one
  * event loop, are what is measured.
  */
-import '../../src/net/node-polyfills.js'
 import { createSeedIdentity, type GhostThread, generateSeed } from '../../src/core/index.js'
 import { type GhostNode, startGhostNode } from '../../src/net/ghost-node.js'
 import { type FromWorker, SCALE_TAG, type ToWorker, wallClockMs } from './protocol.js'

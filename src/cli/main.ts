@@ -3,7 +3,6 @@
  * members and messages as they come, posts what is typed (see HELP). For people, bots and
  * ops; `--json` prints one JSON event per line for programs.
  */
-import '../net/node-polyfills.js'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import {

@@ -1,5 +1,4 @@
-import { takeInPosts } from './backlog-intake.js'
-import { fetchBacklog, pickPeers } from './backlog-request.js'
+import { pickPeers } from './backlog-request.js'
 import type { BacklogSource } from './backlog-server.js'
 import { RELAY_BACKLOG_POSTS } from './constants.js'
 import { sendDirect } from './direct-exchange.js'
@@ -7,12 +6,13 @@ import { DirectMessageFailedError, NotAMemberError, ThreadClosedError } from './
 import { heldWalletLink, type SpaceSigner } from './identity.js'
 import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
 import { type LinkedMember, MemberRegistry, memberClaim, type PeerRoute } from './members.js'
-import { comparePosts, type Post, toPost } from './post.js'
+import { type Post, toPost } from './post.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import { RecentPosts } from './recent-posts.js'
 import type { DirectResponse, MemberClaims } from './schema.js'
 import { assertDid, assertMayPost, assertPostCount, checkedMessage } from './thread-arguments.js'
+import { BacklogUpdates, ThreadBacklog } from './thread-backlog.js'
 import { ThreadCatchUp } from './thread-catch-up.js'
 import { ThreadPresence } from './thread-presence.js'
 import { ThreadSurface } from './thread-surface.js'
@@ -70,14 +70,10 @@ export class GhostThread extends ThreadSurface {
   private readonly onClose: GhostThreadInit['onClose']
   private readonly presence: ThreadPresence
   private readonly catchUp: ThreadCatchUp
+  private readonly backlog: ThreadBacklog
   private readonly postBudget: RateLimiter
   private closed = false
-  /** The second our join began: a post dated before it is backlog, however it reaches us. */
-  private joinedS = 0
-  /** Whether this join's first backlog update went out (also an empty one: 3box's lone joiner). */
-  private backlogAnnounced = false
-  /** Posts from before our join that reached us live, emitted together as backlog. */
-  private earlier: Post[] = []
+  private readonly updates: BacklogUpdates
   private stopWatchingSubscriptions: () => void = () => {}
 
   constructor(init: GhostThreadInit) {
@@ -95,6 +91,25 @@ export class GhostThread extends ThreadSurface {
     this.members = new MemberRegistry(this.did, this.transport.peerId, { now: this.now })
     this.posts = new RecentPosts(init.backlogLimit)
     this.postBudget = init.postBudget
+    this.updates = new BacklogUpdates({
+      emit: (message) => this.emit('backlog-received', { type: 'backlog', message }),
+      holds: (postId) => this.posts.has(postId),
+      timers: this.timers,
+      isClosed: () => this.closed,
+    })
+    this.backlog = new ThreadBacklog({
+      topic: this.topic,
+      transport: this.transport,
+      rules: this.rules,
+      posts: this.posts,
+      filters: this.filters,
+      timeoutMs: this.timings.requestTimeoutMs,
+      now: this.now,
+      isClosed: () => this.closed,
+      sign: (claims) => this.sign(claims),
+      memberSeen: (claims, jwt, account) => this.memberSeen(claims, jwt, 'answer', account),
+      shown: (post) => this.withAccount(post),
+    })
     this.catchUp = new ThreadCatchUp({
       topic: this.topic,
       transport: this.transport,
@@ -126,7 +141,7 @@ export class GhostThread extends ThreadSurface {
    * `join` and fetches the backlog when members answer.
    */
   async start(): Promise<void> {
-    this.joinedS = Math.floor(this.now() / 1000)
+    this.updates.joining(this.now())
     this.transport.subscribe(this.topic, (message) => this.receive(message))
     this.stopWatchingSubscriptions = this.transport.onSubscriptionChange((change) =>
       this.onSubscriptionChange(change),
@@ -225,14 +240,11 @@ export class GhostThread extends ThreadSurface {
     this.assertOpen()
     const members = this.membersToAsk({ asked: this.timings.backlogPeersAsked })
     const peers = [...this.catchUp.servers(), ...members]
-    const { received, answered } = await this.fetchBacklogOnce(peers, {
+    const { received, answered } = await this.backlog.ask(peers, {
       members: this.catchUp.membersWanted,
     })
     const backlog = received.slice(-this.posts.limit)
-    if (answered > 0 && !this.closed) {
-      this.backlogAnnounced = true
-      this.emit('backlog-received', { type: 'backlog', message: backlog })
-    }
+    if (answered > 0) this.updates.answered(backlog, { always: true })
     return backlog
   }
 
@@ -246,66 +258,13 @@ export class GhostThread extends ThreadSurface {
     options: { members: boolean; sinceS?: number; avoid?: ReadonlySet<string> },
   ) {
     const peers = servers.length > 0 ? servers : this.membersToAsk(options)
-    const result = await this.fetchBacklogOnce(peers, options)
-    const first = !this.backlogAnnounced && result.answered > 0 && options.sinceS === undefined
-    if ((result.kept.length > 0 || first) && !this.closed) {
-      this.backlogAnnounced = true
-      this.emit('backlog-received', { type: 'backlog', message: result.kept })
-    }
+    const result = await this.backlog.ask(peers, options)
+    // Answers about latecomers (`sinceS`) carry no posts: they are no backlog update.
+    if (result.answered > 0 && options.sinceS === undefined) this.updates.answered(result.kept)
     // A complete relay answer short of RELAY_BACKLOG_POSTS is the whole room; a full one
     // is the newest RELAY_BACKLOG_POSTS, enough unless we keep more.
     const enough = result.posts < RELAY_BACKLOG_POSTS || result.posts >= this.posts.limit
     return { ...result, complete: servers.length > 0 && result.complete && enough }
-  }
-
-  /**
-   * One backlog request to `peers`: `answered` is how many of them answered, `complete`
-   * whether one said its posts were all of the room's (relayed-posts.ts), `received` the
-   * posts they sent, `kept` those we keep that we did not hold.
-   */
-  private async fetchBacklogOnce(
-    peers: PeerRoute[],
-    options: { members: boolean; sinceS?: number },
-  ): Promise<{
-    received: Post[]
-    kept: Post[]
-    posts: number
-    answered: number
-    complete: boolean
-    asked: string[]
-  }> {
-    const { members, sinceS } = options
-    const asked = peers.map((route) => route.peer)
-    const none = { received: [], kept: [], posts: 0, answered: 0, complete: false, asked }
-    if (peers.length === 0) return none
-    const { jwt, claims } = await this.sign({
-      type: 'request_backlog',
-      room: this.topic,
-      ...(members ? {} : { members: false }),
-      ...(sinceS === undefined ? {} : { since: sinceS }),
-    })
-    const { accepted, answered, complete } = await fetchBacklog({
-      peers,
-      request: jwt,
-      requestId: claims.jti,
-      transport: this.transport,
-      rules: this.rules,
-      topic: this.topic,
-      timeoutMs: this.timings.requestTimeoutMs,
-    })
-    if (this.closed) return { ...none, answered }
-    for (const { jwt: entry, claims: entryClaims, account } of accepted) {
-      if (entryClaims.type === 'join' || entryClaims.type === 'presence')
-        this.memberSeen(entryClaims, entry, 'answer', account)
-    }
-    const posts = accepted.filter((entry) => entry.claims.type === 'chat').length
-    const { received, kept } = await takeInPosts(accepted, {
-      posts: this.posts,
-      filters: this.filters,
-      nowMs: this.now(),
-      shown: (post) => this.withAccount(post),
-    })
-    return { received, kept, posts, answered, complete, asked }
   }
 
   /** `asked` members at random, not those to `avoid` (they did not answer) while others are left. */
@@ -328,7 +287,7 @@ export class GhostThread extends ThreadSurface {
     this.transport.unsubscribe(this.topic)
     this.members.clear()
     this.posts.clear()
-    this.earlier = []
+    this.updates.clear()
     this.removeAllListeners()
     this.forgetRegistered()
     this.onClose?.(this)
@@ -390,10 +349,8 @@ export class GhostThread extends ThreadSurface {
         const post = this.withAccount(await toPost(jwt, claims))
         if (!this.filters.pass(post) || this.posts.has(post.postId)) return
         const kept = this.posts.add({ post, jwt }, this.now())
-        // Gossipsub hands a newcomer the last seconds' messages (its message cache): a
-        // post dated before our join is backlog, not news, and only kept ones count.
-        if (claims.iat < this.joinedS) {
-          if (kept) this.earlierPost(post)
+        if (this.updates.isFromBeforeJoin(claims.iat)) {
+          if (kept) this.updates.earlier(post)
           return
         }
         // Delivered even when the store does not keep it: live posts always reach the page.
@@ -403,19 +360,6 @@ export class GhostThread extends ThreadSurface {
       case 'request_backlog':
         break
     }
-  }
-
-  /** Posts from before our join that came live leave together, as one backlog update. */
-  private earlierPost(post: Post): void {
-    this.earlier.push(post)
-    if (this.earlier.length > 1) return
-    this.timers.after(0, () => {
-      const message = this.earlier.filter((held) => this.posts.has(held.postId))
-      this.earlier = []
-      if (message.length === 0 || this.closed) return
-      this.backlogAnnounced = true
-      this.emit('backlog-received', { type: 'backlog', message: message.sort(comparePosts) })
-    })
   }
 
   private memberSeen(

@@ -7,10 +7,10 @@ import {
   MAX_JWT_BYTES,
   OWN_POST_RATE,
 } from './constants.js'
-import { InvalidArgumentError, WalletLinkError } from './errors.js'
+import { WalletLinkError } from './errors.js'
 import { GhostThread } from './ghost-thread.js'
 import { heldWalletLink, type Identity, type SpaceSigner } from './identity.js'
-import { checkedJoinOptions, type JoinThreadOptions } from './join-options.js'
+import { assertNoSpaceOptions, checkedJoinOptions, type JoinThreadOptions } from './join-options.js'
 import { peekRoom } from './jwt.js'
 import { RateLimiter } from './rate-limit.js'
 import { ReceiptRules } from './receipt-rules.js'
@@ -169,19 +169,6 @@ export class GhostThreads {
     const thread = this.threads.get(room)
     return thread === undefined ? { error: 'not-in-room' } : { jwt, thread }
   }
-}
-
-/**
- * The engine's openSpace takes a name only (the user's consent and the site's relays are
- * the extension's and the page's business): an options object is refused, not ignored.
- */
-function assertNoSpaceOptions(options: unknown): void {
-  if (options === undefined) return
-  const names = typeof options === 'object' && options !== null ? Object.keys(options) : undefined
-  if (names?.length === 0) return
-  throw new InvalidArgumentError(
-    `openSpace(name) takes no options here${names === undefined ? '' : ` (got ${names.join(', ')})`}: the node's relays are startGhostNode({ relays }), and there is no consent to ask for`,
-  )
 }
 
 /** A space (3IP-9): one DID, many rooms. */

@@ -1,5 +1,6 @@
 /**
- * The options of `space.joinThread(name, options)`, declared once for the engine and the
+ * The options of `space.joinThread(name, options)` (and the engine's `openSpace`, which
+ * has none), declared once for the engine and the
  * page (the provider checks them before anything crosses to the extension; the wire
  * schema in shared/dapp-methods.ts carries the ones that travel). An option is honoured or
  * refused by name, never ignored: a 3box-era dapp that passes one we lack learns so at
@@ -101,4 +102,17 @@ function unknownOption(name: string, side: JoinSide): InvalidArgumentError {
       ? 'it is applied where pages meet rooms (the extension and the in-page SDK), which know the page’s site; here, filter posts with addFilter()'
       : `the options are ${Object.keys(SCHEMAS[side].shape).join(', ')}`)
   return new InvalidArgumentError(`joinThread does not take the option ${name}: ${why}`)
+}
+
+/**
+ * The engine's openSpace takes a name only (the user's consent and a site's relays are the
+ * extension's and the page's business): an options object is refused, not ignored.
+ */
+export function assertNoSpaceOptions(options: unknown): void {
+  if (options === undefined) return
+  const names = typeof options === 'object' && options !== null ? Object.keys(options) : undefined
+  if (names?.length === 0) return
+  throw new InvalidArgumentError(
+    `openSpace(name) takes no options here${names === undefined ? '' : ` (got ${names.join(', ')})`}: the node's relays are startGhostNode({ relays }), and there is no consent to ask for`,
+  )
 }

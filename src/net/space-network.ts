@@ -18,6 +18,7 @@
 
 import type { GhostThread } from '../core/ghost-thread.js'
 import { GhostSpace } from '../core/ghost-threads.js'
+import { assertNoSpaceOptions } from '../core/join-options.js'
 import { assertValidName } from '../core/room-name.js'
 import { SPACE_IDLE_STOP_MS } from './constants.js'
 import { type GhostNode, type GhostNodeInit, startGhostNode } from './ghost-node.js'
@@ -43,8 +44,9 @@ export class SpaceNetwork {
   }
 
   /** The space; its node starts with its first room. */
-  async openSpace(name: string): Promise<GhostSpace> {
+  async openSpace(name: string, options?: Record<string, never>): Promise<GhostSpace> {
     assertValidName('space', name)
+    assertNoSpaceOptions(options)
     const signer = await this.init.identity.signerForSpace(name)
     return new GhostSpace(name, signer, {
       join: async (space, spaceSigner, room, options) =>

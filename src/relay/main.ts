@@ -12,7 +12,6 @@
  *   --history-warmup-seconds N    after starting, how long rooms it begins to carry are not
  *                                 vouched for as complete to newcomers (default 30)
  */
-import '../net/node-polyfills.js'
 import { parseArgs } from 'node:util'
 import {
   MAX_RESERVATIONS_PER_IP,

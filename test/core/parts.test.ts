@@ -42,6 +42,29 @@ describe('RecentPosts', () => {
     expect(backlog.add({ post: post('d', t - 5), jwt: 'd' }, NOW)).toBe(false) // known already
   })
 
+  it('places posts of one second in the order of the answer that brought them, over arrival', () => {
+    const store = new RecentPosts(10)
+    const t = NOW / 1000
+    // m2..m5 came live first; the answer [m1..m5] brings m1, which goes before m2.
+    for (const id of ['m2', 'm3', 'm4', 'm5']) store.add({ post: post(id, t), jwt: id }, NOW)
+    expect(store.add({ post: post('m1', t), jwt: 'm1' }, NOW, { before: 'm2' })).toBe(true)
+    // A post the answer placed after a held one goes right after it.
+    expect(
+      store.add({ post: post('m3b', t), jwt: 'm3b' }, NOW, { after: 'm3', before: 'm4' }),
+    ).toBe(true)
+    expect(store.recent(NOW).map((p) => p.postId)).toEqual(['m1', 'm2', 'm3', 'm3b', 'm4', 'm5'])
+    // A neighbour of another second does not move it out of its own second.
+    expect(
+      store.add({ post: post('later', t + 1), jwt: 'later' }, NOW + 1000, { before: 'm1' }),
+    ).toBe(true)
+    expect(store.recent(NOW + 1000).at(-1)?.postId).toBe('later')
+    // Full: the answer's oldest, placed first, is not kept.
+    const small = new RecentPosts(2)
+    for (const id of ['m4', 'm5']) small.add({ post: post(id, t), jwt: id }, NOW)
+    expect(small.add({ post: post('m3', t), jwt: 'm3' }, NOW, { before: 'm4' })).toBe(false)
+    expect(small.recent(NOW).map((p) => p.postId)).toEqual(['m4', 'm5'])
+  })
+
   it('forgets posts older than 12 hours and refuses to take them', () => {
     const backlog = new RecentPosts(10)
     const t = NOW / 1000

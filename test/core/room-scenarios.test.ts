@@ -339,6 +339,42 @@ describe('backlog answers', () => {
   })
 })
 
+describe('posts from before a join', () => {
+  it('reach a newcomer live (gossip’s message cache) as backlog, within its limit, not as messages', async () => {
+    const hub = new MemoryHub()
+    const [alice] = (await room(hub, 1)) as [TestPeer]
+    const carol = await joinPeer(hub, { backlogLimit: 2 })
+    peers.push(carol)
+    await waitFor(() => carol.events.joined.includes(alice.did))
+    const mallory = edKey()
+    const earlierS = Math.floor(Date.now() / 1000) - 3
+    // One gossip answer (IWANT) brings them together.
+    await Promise.all(
+      ['e1', 'e2', 'e3'].map((message) =>
+        hub.inject(
+          ROOM,
+          new TextEncoder().encode(
+            forge(mallory, claims(mallory, 'chat', ROOM, { message, iat: earlierS })),
+          ),
+        ),
+      ),
+    )
+    await waitFor(() => carol.events.backlogs.flat().some((p) => p.message === 'e3'), {
+      what: 'the earlier posts as backlog',
+    })
+    expect(carol.events.messages).toEqual([])
+    // Each update within the limit (on a busy machine the checks may finish a moment apart).
+    const earlier = carol.events.backlogs.filter((posts) => posts.length > 0)
+    expect(earlier.every((posts) => posts.length <= 2)).toBe(true)
+    expect(earlier.at(-1)?.map((p) => p.message)).toEqual(['e2', 'e3'])
+    expect((await carol.thread.getPosts()).map((p) => p.message)).toEqual(['e2', 'e3'])
+    // A post made now is news.
+    await alice.thread.post('now')
+    await waitFor(() => carol.events.messages.length === 1)
+    expect(carol.events.texts()).toEqual(['now'])
+  })
+})
+
 describe('posts dated ahead of the clock', () => {
   it('cannot silence a room: honest live posts are delivered and kept after them', async () => {
     const hub = new MemoryHub()

@@ -2,11 +2,11 @@
  * Ghost Threads peers on the real network, inside the test process: real libp2p nodes
  * dialling the relay over 127.0.0.1, with timings scaled down like the core's tests.
  */
-import '../../src/net/node-polyfills.js'
 import {
   createSeedIdentity,
   type GhostThread,
   generateSeed,
+  type JoinThreadOptions,
   ReceiptRules,
   type ReceiptRulesInit,
   type ThreadTimings,
@@ -39,6 +39,8 @@ export interface NetPeerInit {
   listen?: string[]
   /** Receipt-rule settings (e.g. a small replay window); refusals are recorded anyway. */
   rules?: Omit<ReceiptRulesInit, 'onVerdict'>
+  /** joinThread's options beside `ghost: true` (a backlog limit, ghostFilters). */
+  options?: Omit<JoinThreadOptions, 'ghost'>
 }
 
 export interface NetPeer {
@@ -67,7 +69,7 @@ export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
     }),
   })
   const space = await node.ghost.openSpace(init.space ?? 'netspace')
-  const thread = await space.joinThread(init.room ?? 'lobby', { ghost: true })
+  const thread = await space.joinThread(init.room ?? 'lobby', { ...init.options, ghost: true })
   const events = new EventLog()
   events.watch(thread)
   return { node, thread, did: space.did, events, refusals }

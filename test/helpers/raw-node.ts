@@ -2,7 +2,6 @@
  * A raw libp2p node with gossipsub — plain libraries, none of our code — as an outsider
  * (or a load generator) would run one against a relay.
  */
-import '../../src/net/node-polyfills.js'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'

@@ -3,7 +3,6 @@
  * an oversized frame is cut off without an answer, a malformed request gets a named
  * error, and the peer keeps serving afterwards.
  */
-import '../../src/net/node-polyfills.js'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { noise } from '@libp2p/noise'
 import { lpStream } from '@libp2p/utils'

@@ -7,7 +7,6 @@
  * honest message because its relay carried the flood (issue 12, item 5). A flood of joins
  * is listed only as fast as a room's newcomer budget allows (item 4).
  */
-import '../../src/net/node-polyfills.js'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { NEWCOMER_RATE, PEER_RATE_LIMIT } from '../../src/core/constants.js'
 import { RELAY_AGENT_PREFIX } from '../../src/net/constants.js'

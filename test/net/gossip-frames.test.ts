@@ -4,7 +4,6 @@
  * is one more frame per member per message, saving nothing (the relay forwards the message
  * to them right after). Ours are all under MAX_MESSAGE_BYTES and go without.
  */
-import '../../src/net/node-polyfills.js'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { multiaddr } from '@multiformats/multiaddr'
 import { type RawNode, rawGossipNode } from '../helpers/raw-node.js'

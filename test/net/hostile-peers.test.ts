@@ -5,7 +5,6 @@
  * fires. A correctly signed message from the same node gets through, so the refusals are
  * the receipt rules at work, not a broken path.
  */
-import '../../src/net/node-polyfills.js'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { MAX_CLOCK_SKEW_S } from '../../src/core/constants.js'
 import { claims, edKey, forge } from '../helpers/jwt-forge.js'

@@ -5,7 +5,6 @@
  * relay it knows (configured, or told by its own relay), never an address from a claim.
  * A "victim" TCP server on 127.0.0.1 counts every connection attempt.
  */
-import '../../src/net/node-polyfills.js'
 import { createServer, type Server } from 'node:net'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { multiaddr } from '@multiformats/multiaddr'

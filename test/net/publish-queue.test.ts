@@ -44,7 +44,6 @@ describe('PublishQueue', () => {
 
 describe('Libp2pTransport publishing with a queue', () => {
   it('sends what waited in the queue, then the new message, when a subscriber is known', async () => {
-    await import('../../src/net/node-polyfills.js')
     const { createPeerNode } = await import('../../src/net/create-peer-node.js')
     const { Libp2pTransport } = await import('../../src/net/libp2p-transport.js')
     const { waitFor } = await import('../helpers/wait.js')

@@ -5,7 +5,6 @@
  * capped per address; two relays on one key file, or a relay told to mesh with itself,
  * are refused with a clear message.
  */
-import '../../src/net/node-polyfills.js'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { multiaddr } from '@multiformats/multiaddr'
 import { topicFor } from '../../src/core/index.js'

@@ -3,7 +3,6 @@
  * (its relay connections go with it), a room opened meanwhile keeps it, and the same
  * space object starts a fresh node for its next room. Through the real relay process.
  */
-import '../../src/net/node-polyfills.js'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { createSeedIdentity, generateSeed } from '../../src/core/index.js'
 import { SpaceNetwork } from '../../src/net/space-network.js'

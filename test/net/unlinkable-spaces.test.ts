@@ -4,7 +4,6 @@
  * node in both rooms records every payload. The DIDs differ (per-space keys), and so do
  * the peers that host them: each space runs on its own libp2p node with its own peer id.
  */
-import '../../src/net/node-polyfills.js'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createSeedIdentity, generateSeed, topicFor } from '../../src/core/index.js'

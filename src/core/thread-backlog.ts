@@ -1,0 +1,197 @@
+/**
+ * A thread's side of the backlog protocol as a newcomer: one signed `request_backlog` to
+ * some peers (backlog-request.ts), the member claims of the answers to the thread, and
+ * their posts into its recent posts: each through its filters, kept when the store takes
+ * it, in the answering peer's order within a second (a post gossiped to us live can
+ * arrive before an older one of the same second in an answer). It says what the peers
+ * sent and what is new; the thread decides what to emit.
+ */
+import { fetchBacklog } from './backlog-request.js'
+import type { SignedClaims, UnsignedClaims } from './jwt.js'
+import type { PeerRoute } from './members.js'
+import { comparePosts, type Post, toPost } from './post.js'
+import type { PostFilters } from './post-filters.js'
+import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
+import type { RecentPosts } from './recent-posts.js'
+import type { ChatClaims, MemberClaims } from './schema.js'
+import type { TimerSet } from './timer-set.js'
+import type { PubSubTransport } from './transport.js'
+import type { LinkedAccount } from './wallet-link.js'
+
+export interface ThreadBacklogInit {
+  topic: string
+  transport: PubSubTransport
+  rules: ReceiptRules
+  posts: RecentPosts
+  filters: PostFilters
+  timeoutMs: number
+  now: () => number
+  isClosed: () => boolean
+  sign: <C extends UnsignedClaims>(claims: C) => Promise<{ jwt: string; claims: SignedClaims<C> }>
+  /** A member claim an answer held (verified; its account, where its link verified). */
+  memberSeen: (claims: MemberClaims, jwt: string, account?: LinkedAccount) => void
+  /** The post as the thread shows it (with its author's linked account). */
+  shown: (post: Post) => Post
+}
+
+export interface BacklogAnswers {
+  /** Every post the answers held that our filters let through, oldest first, once each. */
+  received: Post[]
+  /** Those we did not hold before and keep now, oldest first. */
+  kept: Post[]
+  /** Chat entries the answers held, filtered or not (a relay's full answer is 50). */
+  posts: number
+  /** How many of the peers answered our request. */
+  answered: number
+  /** Whether one said its posts were all of the room's (the caller decides whose counts). */
+  complete: boolean
+  /** The peers asked: one that did not answer is not asked again at once. */
+  asked: string[]
+}
+
+export class ThreadBacklog {
+  constructor(private readonly init: ThreadBacklogInit) {}
+
+  /** One request to `peers`, with the member list unless `members` is false (only latecomers with `sinceS`). */
+  async ask(
+    peers: PeerRoute[],
+    options: { members: boolean; sinceS?: number },
+  ): Promise<BacklogAnswers> {
+    const { members, sinceS } = options
+    const asked = peers.map((route) => route.peer)
+    const none = { received: [], kept: [], posts: 0, answered: 0, complete: false, asked }
+    if (peers.length === 0) return none
+    const { jwt, claims } = await this.init.sign({
+      type: 'request_backlog',
+      room: this.init.topic,
+      ...(members ? {} : { members: false }),
+      ...(sinceS === undefined ? {} : { since: sinceS }),
+    })
+    const { accepted, answered, complete } = await fetchBacklog({
+      peers,
+      request: jwt,
+      requestId: claims.jti,
+      transport: this.init.transport,
+      rules: this.init.rules,
+      topic: this.init.topic,
+      timeoutMs: this.init.timeoutMs,
+    })
+    if (this.init.isClosed()) return { ...none, answered }
+    for (const { jwt: entry, claims: entryClaims, account } of accepted) {
+      if (entryClaims.type === 'join' || entryClaims.type === 'presence')
+        this.init.memberSeen(entryClaims, entry, account)
+    }
+    const posts = accepted.filter((entry) => entry.claims.type === 'chat').length
+    const { received, kept } = await takeInPosts(accepted, {
+      posts: this.init.posts,
+      filters: this.init.filters,
+      nowMs: this.init.now(),
+      shown: this.init.shown,
+    })
+    return { received, kept, posts, answered, complete, asked }
+  }
+}
+
+/** The posts of verified answer entries, into `posts`: what they held, and what is new. */
+export async function takeInPosts(
+  entries: readonly VerifiedMessage[],
+  into: {
+    posts: RecentPosts
+    filters: PostFilters
+    nowMs: number
+    /** The post as this thread shows it (with its author's linked account). */
+    shown: (post: Post) => Post
+  },
+): Promise<Pick<BacklogAnswers, 'received' | 'kept'>> {
+  const chats = entries.filter(
+    (entry): entry is VerifiedMessage & { claims: ChatClaims } => entry.claims.type === 'chat',
+  )
+  const all = await Promise.all(
+    chats.map(async (entry) => ({
+      entry,
+      post: into.shown(await toPost(entry.jwt, entry.claims)),
+    })),
+  )
+  const seen = new Set<string>()
+  const passing = all.filter(({ post }) => {
+    if (seen.has(post.postId) || !into.filters.pass(post)) return false
+    seen.add(post.postId)
+    return true
+  })
+  const added = new Set<string>()
+  passing.forEach(({ entry, post }, i) => {
+    const beside = { after: passing[i - 1]?.post.postId, before: passing[i + 1]?.post.postId }
+    if (into.posts.add({ post, jwt: entry.jwt }, into.nowMs, beside)) added.add(post.postId)
+  })
+  const received = passing.map(({ post }) => post).sort(comparePosts)
+  // Older posts may have been pushed out again by newer ones when the store is full.
+  const kept = received.filter((post) => added.has(post.postId) && into.posts.has(post.postId))
+  return { received, kept }
+}
+
+/**
+ * How long posts from before our join that came live are gathered into one update: one
+ * gossip answer brings several, each checked on its own turn.
+ */
+const EARLIER_BATCH_MS = 50
+
+export interface BacklogUpdatesInit {
+  emit: (posts: Post[]) => void
+  /** Whether the thread still holds a post (a full store may have pushed it out again). */
+  holds: (postId: string) => boolean
+  timers: TimerSet
+  isClosed: () => boolean
+}
+
+/**
+ * When a thread tells its page about backlog (`backlog-received`): what an answer brought
+ * that is new, the join's first answer even when it brought nothing (3box's lone joiner
+ * learns the room is quiet), and posts from before the join that reached us live.
+ */
+export class BacklogUpdates {
+  /** The second our join began: a post dated before it is backlog, however it reaches us. */
+  private joinedS = 0
+  /** Whether this join's first backlog update went out. */
+  private announced = false
+  /** Posts from before our join that came live, emitted together. */
+  private earlierPosts: Post[] = []
+
+  constructor(private readonly init: BacklogUpdatesInit) {}
+
+  joining(nowMs: number): void {
+    this.joinedS = Math.floor(nowMs / 1000)
+  }
+
+  /**
+   * Gossipsub hands a newcomer the last seconds' messages (its message cache), and a
+   * member's queue may flush posts made before anyone listened: a post dated before our
+   * join is backlog, not news (and only kept ones are shown). `iat` has whole seconds:
+   * one dated in our join's own second is news, since most such posts answer our join
+   * (counted as backlog until a first update came, fast rooms showed live posts late).
+   */
+  isFromBeforeJoin(iatS: number): boolean {
+    return iatS < this.joinedS
+  }
+
+  /** An answer's new posts (`always`: what `_requestBacklog` resolves to, new or not). */
+  answered(posts: Post[], { always = false } = {}): void {
+    if (this.init.isClosed() || (posts.length === 0 && this.announced && !always)) return
+    this.announced = true
+    this.init.emit(posts)
+  }
+
+  /** A post from before our join that came live: those of a moment leave as one update. */
+  earlier(post: Post): void {
+    this.earlierPosts.push(post)
+    if (this.earlierPosts.length > 1) return
+    this.init.timers.after(EARLIER_BATCH_MS, () => {
+      const posts = this.earlierPosts.filter((held) => this.init.holds(held.postId))
+      this.earlierPosts = []
+      if (posts.length > 0) this.answered(posts.sort(comparePosts))
+    })
+  }
+
+  clear(): void {
+    this.earlierPosts = []
+  }
+}

@@ -1,7 +1,7 @@
 # The Ghost Threads relay. Build: docker build -t ghost-threads-relay .
 # Run:   docker run -p 4040:4040 -p 4041:4041 -v ghost-relay:/data ghost-threads-relay
 # Put a TLS proxy in front of port 4040 for wss:// (README, "Deploying a relay").
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json .npmrc ./

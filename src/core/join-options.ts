@@ -1,12 +1,11 @@
 /**
  * The options of `space.joinThread(name, options)` (and the engine's `openSpace`, which
- * has none), declared once for the engine and the
- * page (the provider checks them before anything crosses to the extension; the wire
- * schema in shared/dapp-methods.ts carries the ones that travel). An option is honoured or
- * refused by name, never ignored: a 3box-era dapp that passes one we lack learns so at
- * once instead of meeting a room that behaves otherwise (issue 21).
+ * has none), declared once for the engine and the page (the provider checks them before
+ * anything crosses to the extension; the wire schema in shared/dapp-methods.ts checks
+ * again the ones that travel). An option is honoured or refused by name, never ignored:
+ * a 3box-era dapp that passes one we lack learns so at once instead of meeting a room
+ * that behaves otherwise (issue 21).
  */
-import { z } from 'zod'
 import { MAX_BACKLOG_LIMIT } from './constants.js'
 import { InvalidArgumentError, UnsupportedOperationError } from './errors.js'
 import type { PostFilter } from './post-filters.js'
@@ -43,34 +42,21 @@ const THREEBOX_ONLY: Record<string, string> = {
   noAutoSub: 'ghost threads keep no subscription to store: leave it out',
 }
 
-const Filter = z.custom<PostFilter>((value) => typeof value === 'function', {
-  message: 'must be a function (post, author) => boolean',
-})
-
-const JoinOptionsSchema = z.strictObject({
-  ghost: z.boolean().optional(),
-  ghostBacklogLimit: z
-    .number({ message: `must be a whole number from 1 to ${MAX_BACKLOG_LIMIT}` })
-    .int({ message: `must be a whole number from 1 to ${MAX_BACKLOG_LIMIT}` })
-    .min(1, { message: `must be a whole number from 1 to ${MAX_BACKLOG_LIMIT}` })
-    .max(MAX_BACKLOG_LIMIT, { message: `must be a whole number from 1 to ${MAX_BACKLOG_LIMIT}` })
-    .optional(),
-  ghostFilters: z.array(Filter, { message: 'must be an array of functions' }).optional(),
-  linkedOnly: z.boolean({ message: 'must be true or false' }).optional(),
-  linkChainId: z
-    .number()
-    .int({ message: 'must be a positive whole number (an EIP-155 chain id)' })
-    .positive({ message: 'must be a positive whole number (an EIP-155 chain id)' })
-    .max(Number.MAX_SAFE_INTEGER)
-    .optional(),
-})
-
-/** The options only a page has: they need the page's site, which the engine does not know. */
-const PAGE_ONLY = { linkedOnly: true, linkChainId: true } as const
-const SCHEMAS = { page: JoinOptionsSchema, engine: JoinOptionsSchema.omit(PAGE_ONLY) }
+/**
+ * Each option and who has it: the page only where it needs the page's site, which the
+ * engine does not know. Checked by hand rather than with zod: the page's provider runs
+ * this in every page (inpage.js, 30 KiB budget), and zod/mini alone added 24 KiB there.
+ */
+const JOIN_OPTIONS: Record<keyof JoinThreadOptions, 'page' | 'both'> = {
+  ghost: 'both',
+  ghostBacklogLimit: 'both',
+  ghostFilters: 'both',
+  linkedOnly: 'page',
+  linkChainId: 'page',
+}
 
 /** Where the join is made: pages have every option, the engine all but the page-only ones. */
-export type JoinSide = keyof typeof SCHEMAS
+export type JoinSide = 'page' | 'engine'
 
 /**
  * The options, checked: unknown ones and wrong values fail with InvalidArgumentError
@@ -80,27 +66,49 @@ export function checkedJoinOptions(options: unknown, side: JoinSide): JoinThread
   const given = options ?? {}
   if (typeof given !== 'object' || Array.isArray(given))
     throw new InvalidArgumentError('joinThread(name, options) takes an object as its options')
-  const parsed = SCHEMAS[side].safeParse(given)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    if (issue?.code === 'unrecognized_keys') throw unknownOption(issue.keys[0] ?? '', side)
-    const name = issue?.path.join('.') || 'options'
-    throw new InvalidArgumentError(`joinThread option ${name} ${issue?.message ?? 'is malformed'}`)
-  }
-  if (parsed.data.ghost !== true) {
+  const unknown = Object.keys(given).find((name) => !knownOptions(side).includes(name))
+  if (unknown !== undefined) throw unknownOption(unknown, side)
+  const checked = given as JoinThreadOptions
+  if (checked.ghost !== true) {
     throw new UnsupportedOperationError(
       'Only ghost threads are supported: call joinThread(name, { ghost: true }); persistent threads would store messages, which this extension never does',
     )
   }
-  return parsed.data
+  const { ghostBacklogLimit: limit, ghostFilters: filters, linkedOnly, linkChainId } = checked
+  if (limit !== undefined && !isWholeIn(limit, 1, MAX_BACKLOG_LIMIT))
+    throw invalid('ghostBacklogLimit', `must be a whole number from 1 to ${MAX_BACKLOG_LIMIT}`)
+  if (filters !== undefined && !Array.isArray(filters))
+    throw invalid('ghostFilters', 'must be an array of functions')
+  const notAFunction = filters?.findIndex((filter) => typeof filter !== 'function') ?? -1
+  if (notAFunction !== -1)
+    throw invalid(`ghostFilters.${notAFunction}`, 'must be a function (post, author) => boolean')
+  if (linkedOnly !== undefined && typeof linkedOnly !== 'boolean')
+    throw invalid('linkedOnly', 'must be true or false')
+  if (linkChainId !== undefined && !isWholeIn(linkChainId, 1, Number.MAX_SAFE_INTEGER))
+    throw invalid('linkChainId', 'must be a positive whole number (an EIP-155 chain id)')
+  return checked
+}
+
+function knownOptions(side: JoinSide): string[] {
+  return Object.entries(JOIN_OPTIONS).flatMap(([name, who]) =>
+    side === 'page' || who === 'both' ? [name] : [],
+  )
+}
+
+function isWholeIn(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+}
+
+function invalid(name: string, rule: string): InvalidArgumentError {
+  return new InvalidArgumentError(`joinThread option ${name} ${rule}`)
 }
 
 function unknownOption(name: string, side: JoinSide): InvalidArgumentError {
   const why =
     THREEBOX_ONLY[name] ??
-    (Object.hasOwn(PAGE_ONLY, name)
+    (JOIN_OPTIONS[name as keyof JoinThreadOptions] === 'page'
       ? 'it is applied where pages meet rooms (the extension and the in-page SDK), which know the page’s site; here, filter posts with addFilter()'
-      : `the options are ${Object.keys(SCHEMAS[side].shape).join(', ')}`)
+      : `the options are ${knownOptions(side).join(', ')}`)
   return new InvalidArgumentError(`joinThread does not take the option ${name}: ${why}`)
 }
 

@@ -65,14 +65,7 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
    */
   onUpdate(callback: (update: Post | BacklogEvent) => void): () => void {
     assertCallback('onUpdate', callback)
-    return this.register('update', () => {
-      this.on('message', callback)
-      this.on('backlog-received', callback)
-      return () => {
-        this.off('message', callback)
-        this.off('backlog-received', callback)
-      }
-    })
+    return this.register('update', { message: callback, 'backlog-received': callback })
   }
 
   /**
@@ -81,15 +74,9 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
    */
   onNewCapabilities(callback: (event: 'joined' | 'left', did: string) => void): () => void {
     assertCallback('onNewCapabilities', callback)
-    const joined = (did: string) => callback('joined', did)
-    const left = (did: string) => callback('left', did)
-    return this.register('capabilities', () => {
-      this.on('user-joined', joined)
-      this.on('user-left', left)
-      return () => {
-        this.off('user-joined', joined)
-        this.off('user-left', left)
-      }
+    return this.register('capabilities', {
+      'user-joined': (did) => callback('joined', did),
+      'user-left': (did) => callback('left', did),
     })
   }
 
@@ -123,17 +110,22 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
     this.registered.clear()
   }
 
-  private register(slot: 'update' | 'capabilities', attach: () => () => void): () => void {
+  /** Adds `listeners` in `slot`'s place, removing what an earlier call put there. */
+  private register(slot: 'update' | 'capabilities', listeners: Listeners): () => void {
     this.registered.get(slot)?.()
-    const detach = attach()
+    // Each entry pairs an event with its own listener type (Listeners); the map loses that.
+    const entries = Object.entries(listeners) as [keyof GhostThreadEvents, never][]
+    for (const [event, listener] of entries) this.on(event, listener)
     const remove = () => {
-      detach()
+      for (const [event, listener] of entries) this.off(event, listener)
       if (this.registered.get(slot) === remove) this.registered.delete(slot)
     }
     this.registered.set(slot, remove)
     return remove
   }
 }
+
+type Listeners = { [E in keyof GhostThreadEvents]?: (...args: GhostThreadEvents[E]) => void }
 
 function assertCallback(method: string, callback: unknown): void {
   if (typeof callback !== 'function')

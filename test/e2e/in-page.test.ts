@@ -11,11 +11,12 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Wallet } from 'ethers'
-import { type Browser, type BrowserContext, devices, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, devices } from 'playwright-core'
 import { launchPlainChromium, launchPlainProfile } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
-import { type DrivenBrowser, PageDriver } from './page-driver.js'
+import { demoDriver, openDemo } from './demo-visitor.js'
+import type { DrivenBrowser, PageDriver } from './page-driver.js'
 import { textFoundOnDisk } from './profile-scan.js'
 import { browserSet, postedTexts, STEP_MS } from './session.js'
 import { linkWithoutPrompt, walletTraces } from './wallet.js'
@@ -30,13 +31,6 @@ let plain: Browser
 const contexts: BrowserContext[] = []
 const extensionBrowsers = browserSet(() => relay.address)
 
-/** What the page got from connect(); the driver then uses it as `window.ghostThreads`. */
-interface Connected {
-  kind: 'extension' | 'page'
-  webrtc?: boolean
-  status: string
-}
-
 /** Opens the demo in a fresh context (a person) and waits for its connect(). */
 async function visitor(options: Parameters<Browser['newContext']>[0] = {}, init?: () => void) {
   const context = await plain.newContext(options)
@@ -48,23 +42,8 @@ async function visitor(options: Parameters<Browser['newContext']>[0] = {}, init?
 /** The demo opened in `context`, driven through the provider its connect() gave. */
 async function visitorIn(context: BrowserContext) {
   const page = await context.newPage()
-  const connected = await openDemo(page)
-  // The driver's page functions call window.ghostThreads: give them the page's provider.
-  await page.evaluate(() => {
-    const w = window as unknown as {
-      ghostThreads?: unknown
-      trollbox: { connection: { provider: unknown } }
-    }
-    w.ghostThreads ??= w.trollbox.connection.provider
-  })
-  const driver = new PageDriver(
-    {
-      name: 'page host',
-      answerPrompt: () => Promise.reject(new Error('no prompt without the extension')),
-      hostStatus: () => Promise.reject(new Error('no host status without the extension')),
-    },
-    page,
-  )
+  const connected = await openDemo(page, site.url, relay.address)
+  const driver = await demoDriver(page)
   return { driver, connected, page, context }
 }
 
@@ -82,26 +61,6 @@ async function joinsAndChatsWith(
   const back = text(`to-${label}`)
   await member.post(back)
   await newcomer.waitForMessage(back)
-}
-
-async function openDemo(page: Page): Promise<Connected> {
-  await page.goto(`${site.url}/index.html?relay=${encodeURIComponent(relay.address)}`)
-  await page.waitForFunction(
-    () =>
-      'trollbox' in window || /\(\d+\)/.test(document.getElementById('status')?.textContent ?? ''),
-  )
-  return page.evaluate(() => {
-    const w = window as unknown as {
-      trollbox?: { connection: { kind: 'extension' | 'page'; webrtc?: boolean } }
-    }
-    return {
-      kind: w.trollbox?.connection.kind ?? 'page',
-      ...(w.trollbox?.connection.webrtc === undefined
-        ? {}
-        : { webrtc: w.trollbox.connection.webrtc }),
-      status: document.getElementById('status')?.textContent ?? '',
-    }
-  })
 }
 
 beforeAll(async () => {
@@ -152,7 +111,7 @@ describe('the same API without the extension (connect() from ghost-threads/web)'
       )
       // The same identity for the site after a reload: the seed is in the site's storage.
       await alice.page.reload()
-      await openDemo(alice.page)
+      await openDemo(alice.page, site.url, relay.address)
       await alice.page.evaluate(() => {
         const w = window as unknown as {
           ghostThreads?: unknown

@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { type ExtensionBrowser, launchPlainChromium } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
+import { demoDriver, openDemo } from './demo-visitor.js'
 import { type DrivenBrowser, PageDriver } from './page-driver.js'
 import { browserSet, postedTexts, STEP_MS } from './session.js'
 
@@ -32,39 +33,26 @@ const ext: { alice?: PageDriver; bob?: PageDriver; aliceBrowser?: ExtensionBrows
 const web: { alice?: PageDriver<DrivenBrowser>; bob?: PageDriver<DrivenBrowser> } = {}
 const bobSaid = { ext: [] as string[], web: [] as string[] }
 
-/** The demo in a fresh context without the extension, driven through its connect() provider. */
+/** The demo in a fresh context (a person) without the extension. */
 async function pageVisitor(): Promise<PageDriver<DrivenBrowser>> {
   const context = await plain.newContext()
   contexts.push(context)
   const page = await context.newPage()
-  await page.goto(`${site.url}/index.html?relay=${encodeURIComponent(relay.address)}`)
-  await page.waitForFunction(() => 'trollbox' in window)
-  await page.evaluate(() => {
-    const w = window as unknown as {
-      ghostThreads?: unknown
-      trollbox: { connection: { provider: unknown } }
-    }
-    w.ghostThreads ??= w.trollbox.connection.provider
-  })
-  return new PageDriver(
-    {
-      name: 'page host',
-      answerPrompt: () => Promise.reject(new Error('no prompt without the extension')),
-      hostStatus: () => Promise.reject(new Error('no host status without the extension')),
-    },
-    page,
-  )
+  await openDemo(page, site.url, relay.address)
+  return demoDriver(page)
 }
 
+type Driver = PageDriver<DrivenBrowser, Page>
+
 /** Closes the page's thread, as a dapp leaving the room's view. */
-function closeThread(driver: PageDriver<DrivenBrowser, Page>): Promise<void> {
+function closeThread(driver: Driver): Promise<void> {
   return driver.page.evaluate(async () => {
     await (window as unknown as { __thread: { close(): Promise<void> } }).__thread.close()
   })
 }
 
 /** Until the page's log holds a backlog event with every one of `texts`. */
-function untilBacklogHolds(driver: PageDriver<DrivenBrowser, Page>, texts: string[]) {
+function untilBacklogHolds(driver: Driver, texts: string[]) {
   return driver.waitForLog(
     `a backlog with ${texts.join(', ')}`,
     (entry) => entry[0] === 'backlog' && texts.every((said) => entry[1].includes(said)),
@@ -92,25 +80,36 @@ afterAll(async () => {
 }, STEP_MS)
 
 describe('a rejoin keeps the room’s history, in real Chromium', () => {
+  /** Both in `room`, bob posts three times, alice hears each; bob's DID and texts. */
+  async function bobPostsTo(alice: Driver, bob: Driver, room: string, label: string) {
+    const bobDid = ((await bob.openSpace(SPACE)) as { did: string }).did
+    await alice.join(room)
+    await bob.join(room)
+    await alice.waitForLog('bob', (entry) => entry[0] === 'joined' && entry[1] === bobDid)
+    const said = [1, 2, 3].map((n) => text(`${label}-${n}`))
+    for (const post of said) await bob.post(post)
+    for (const post of said) await alice.waitForMessage(post)
+    return { bobDid, said }
+  }
+
+  /** Alice closes her thread and joins again: bob's posts come back as backlog, not as news. */
+  async function rejoinSees(alice: Driver, room: string, said: string[]) {
+    await closeThread(alice)
+    await alice.join(room)
+    await untilBacklogHolds(alice, said)
+    expect(await alice.getPosts()).toEqual(said)
+    expect((await alice.log()).some((entry) => entry[0] === 'message')).toBe(false)
+  }
+
   it(
     'with the extension: close, join again within the minute, and bob’s posts come back; a second tab gets them too',
     async () => {
       const [alice, bob] = [ext.alice as PageDriver, ext.bob as PageDriver]
       await alice.openSpaceWithPrompt(SPACE, true)
-      const { outcome } = await bob.openSpaceWithPrompt(SPACE, true)
-      const bobDid = (outcome as { did: string }).did
-      await alice.join(ROOM.ext)
-      await bob.join(ROOM.ext)
-      await alice.waitForLog('bob', (entry) => entry[0] === 'joined' && entry[1] === bobDid)
-      bobSaid.ext = [text('ext-1'), text('ext-2'), text('ext-3')]
-      for (const said of bobSaid.ext) await bob.post(said)
-      for (const said of bobSaid.ext) await alice.waitForMessage(said)
-
-      await closeThread(alice)
-      await alice.join(ROOM.ext)
-      await untilBacklogHolds(alice, bobSaid.ext)
-      expect(await alice.getPosts()).toEqual(bobSaid.ext)
-      expect((await alice.log()).some((entry) => entry[0] === 'message')).toBe(false)
+      await bob.openSpaceWithPrompt(SPACE, true)
+      const { bobDid, said } = await bobPostsTo(alice, bob, ROOM.ext, 'ext')
+      bobSaid.ext = said
+      await rejoinSees(alice, ROOM.ext, said)
       expect(await alice.members()).toContain(bobDid)
 
       // A second tab of alice's joins the room her first tab holds: the same backlog and bob.
@@ -118,7 +117,7 @@ describe('a rejoin keeps the room’s history, in real Chromium', () => {
       const second = await PageDriver.open(browser, `${site.url}/index.html`)
       await second.openSpace(SPACE)
       await second.join(ROOM.ext)
-      await untilBacklogHolds(second, bobSaid.ext)
+      await untilBacklogHolds(second, said)
       await second.waitForLog('bob in the second tab', (e) => e[0] === 'joined' && e[1] === bobDid)
       await second.page.close()
     },
@@ -128,24 +127,11 @@ describe('a rejoin keeps the room’s history, in real Chromium', () => {
   it(
     'with the in-page SDK: close, join again within the minute, and bob’s posts come back',
     async () => {
-      const [alice, bob] = [
-        web.alice as PageDriver<DrivenBrowser>,
-        web.bob as PageDriver<DrivenBrowser>,
-      ]
+      const [alice, bob] = [web.alice as Driver, web.bob as Driver]
       await alice.openSpace(SPACE)
-      const bobDid = ((await bob.openSpace(SPACE)) as { did: string }).did
-      await alice.join(ROOM.web)
-      await bob.join(ROOM.web)
-      await alice.waitForLog('bob', (entry) => entry[0] === 'joined' && entry[1] === bobDid)
-      bobSaid.web = [text('web-1'), text('web-2'), text('web-3')]
-      for (const said of bobSaid.web) await bob.post(said)
-      for (const said of bobSaid.web) await alice.waitForMessage(said)
-
-      await closeThread(alice)
-      await alice.join(ROOM.web)
-      await untilBacklogHolds(alice, bobSaid.web)
-      expect(await alice.getPosts()).toEqual(bobSaid.web)
-      expect((await alice.log()).some((entry) => entry[0] === 'message')).toBe(false)
+      const { said } = await bobPostsTo(alice, bob, ROOM.web, 'web')
+      bobSaid.web = said
+      await rejoinSees(alice, ROOM.web, said)
     },
     STEP_MS,
   )

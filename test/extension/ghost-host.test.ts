@@ -74,8 +74,10 @@ function memoryHost(
   return { host, delivered, eventsOf }
 }
 
-const join = (host: GhostHost, owner: Owner, room = 'lobby') =>
-  host.call(owner, 'joinThread', { space: 'chat', room }, ['chat']) as Promise<JoinedThread>
+const join = (host: GhostHost, owner: Owner, room = 'lobby', extra: object = {}) =>
+  host.call(owner, 'joinThread', { space: 'chat', room, ...extra }, [
+    'chat',
+  ]) as Promise<JoinedThread>
 
 describe('the host', () => {
   it('answers every message of its protocol and serves every thread method', async () => {
@@ -150,21 +152,11 @@ describe('the host', () => {
     for (let i = 1; i <= 6; i++)
       await other.host.call(tab(9), 'post', { thread: bob.thread, message: `m${i}` }, ['chat'])
     const [small, large] = [tab(1), tab(2)]
-    const three = (await host.call(
-      small,
-      'joinThread',
-      { space: 'chat', room: 'lobby', ghostBacklogLimit: 3 },
-      ['chat'],
-    )) as JoinedThread
+    const three = await join(host, small, 'lobby', { ghostBacklogLimit: 3 })
     await waitFor(() => eventsOf(small).some((e) => e.kind === 'backlog-received'), {
       what: 'backlog',
     })
-    const five = (await host.call(
-      large,
-      'joinThread',
-      { space: 'chat', room: 'lobby', ghostBacklogLimit: 5 },
-      ['chat'],
-    )) as JoinedThread
+    const five = await join(host, large, 'lobby', { ghostBacklogLimit: 5 })
     const texts = async (owner: Owner, thread: string, n?: number) =>
       (
         (await host.call(owner, 'getPosts', n === undefined ? { thread } : { thread, n }, [

@@ -241,6 +241,37 @@ describe('the inpage provider over a fake extension', () => {
     expect(ext.requests.filter(([method]) => method === 'joinThread')).toEqual([])
   })
 
+  it('reports every failure of a promise-returning method by rejecting, never by throwing (audit of the page API)', async () => {
+    const { provider, space, thread } = await joined()
+    // (post's message and getPosts' count are checked by the content gate, which this fake
+    // extension lacks; test/e2e/page-fuzz.test.ts sends them bad ones through the real one.)
+    const bad = Symbol('not an argument') as never
+    const calls: [string, () => unknown][] = [
+      ['provider.request', () => provider.request(bad)],
+      ['provider.openSpace', () => provider.openSpace(bad, bad)],
+      ['space.joinThread', () => space.joinThread(bad, bad)],
+      [
+        'space.linkWallet',
+        () => space.linkWallet({ request: () => Promise.reject(new Error('no')) }),
+      ],
+      ['thread.deletePost', () => thread.deletePost(bad)],
+      ['thread.addModerator', () => thread.addModerator(bad)],
+      ['thread.listModerators', () => thread.listModerators()],
+      ['thread.addMember', () => thread.addMember(bad)],
+    ]
+    for (const [name, call] of calls) {
+      let result: unknown
+      expect(() => {
+        result = call()
+      }).not.toThrow()
+      expect([name, result instanceof Promise]).toEqual([name, true])
+      await expect(result as Promise<unknown>).rejects.toBeDefined()
+    }
+    // What returns no promise may throw at once: a wrong callback is a bug to see now.
+    expect(() => thread.onUpdate(bad)).toThrow(/onUpdate takes a function/)
+    expect(() => thread.addFilter(bad)).toThrow(/addFilter takes a function/)
+  })
+
   it('rejects with the 3IP-9 errors for what ghost threads cannot do (a dapp’s .catch runs), and close is final', async () => {
     const { ext, thread } = await joined()
     for (const call of [

@@ -217,10 +217,13 @@ export class ReceiptRules {
     const limited = expect.channel !== 'backlog-entry'
     // A full replay window forgets nothing early: new live messages wait instead.
     if (limited && this.seen.isFull(nowS)) return this.replayWindowFull()
-    // More than an honest peer sends: the sender's doing, so it costs score (`reject`).
+    // More than we take from one peer: dropped before any crypto, and never scored. An
+    // honest forwarder can pass on that much (a member holding two unmeshed relays
+    // forwards one's whole room into the other): scored, it was graylisted and the room
+    // split for good (issue 22). A rate limit is back-pressure, not a verdict.
     const peerLimited = limited && expect.from !== undefined && expect.fromRelay !== true
     if (peerLimited && !this.peerLimiter.take(expect.from as string)) {
-      return { action: 'reject', reason: 'rate-limited-peer', detail: `peer ${expect.from}` }
+      return { action: 'ignore', reason: 'rate-limited-peer', detail: `peer ${expect.from}` }
     }
 
     try {

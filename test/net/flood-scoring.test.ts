@@ -131,7 +131,7 @@ describe('a peer flooding valid messages from fresh DIDs', () => {
     for (const message of messages) await node.services.pubsub.publish(topic, message)
 
     const limited = () =>
-      net.relay.metric('ghost_relay_messages_total{verdict="reject",reason="rate-limited-peer"}')
+      net.relay.metric('ghost_relay_messages_total{verdict="ignore",reason="rate-limited-peer"}')
     await waitFor(async () => (await limited()) > 0, {
       timeoutMs: 5_000,
       what: 'the per-peer limit',

@@ -40,8 +40,11 @@ describe('a room over two relays that are not meshed, bridged by a member', () =
 
   it('stays whole through a valid flood over the bridge’s limit: nobody honest is pruned or graylisted', async () => {
     const [relayA, relayB] = [a as RelayProcess, b as RelayProcess]
-    const start = (relays: string[]) =>
-      startNetPeer({ relays, room: 'bridged' }).then((peer) => (peers.push(peer), peer))
+    const start = async (relays: string[]) => {
+      const peer = await startNetPeer({ relays, room: 'bridged' })
+      peers.push(peer)
+      return peer
+    }
     const alice = await start([relayA.address])
     const bob = await start([relayB.address])
     const bridge = await start([relayA.address, relayB.address])

@@ -125,6 +125,20 @@ export const REQUEST_TIMEOUT_MS = 5_000
 /** Members one thread (or a relay, per room) keeps; more are not listed until some leave. */
 export const MAX_ROOM_MEMBERS = 5_000
 /**
+ * Peers one DID may be listed on in a room: one node per space per device, so a person
+ * with a phone, a laptop and a few browsers. Past it the peer heard from longest ago goes
+ * (one DID claiming a fresh peer in every presence grew a relay's roster without bound).
+ */
+export const MAX_PEERS_PER_DID = 8
+/**
+ * A `join` or `presence` JWT, in bytes: ours with a wallet link are ~1.5 KiB, and the
+ * largest the schema lets through honestly (a 2,048-character link with a newline every
+ * other character, four relays, the longest topic, base64url's 4/3) is 5.1 KiB. Padded to
+ * the 16 KiB of MAX_JWT_BYTES, presences took a relay from 189 to 719 MiB in 56 s
+ * (issue 22).
+ */
+export const MAX_MEMBER_CLAIM_BYTES = 8 * 1024
+/**
  * New members a thread lists from live claims, per room: a 1,000-member room filling
  * within 10 s fits. 14,000 joins from throw-away DIDs in 22 s were 14,000 `user-joined`
  * events for every page in the room (issue 12); now at most 1,600. A newcomer past it is

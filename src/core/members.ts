@@ -1,4 +1,9 @@
-import { MAX_PRESENCE_TTL_S, MAX_ROOM_MEMBERS, NEWCOMER_RATE } from './constants.js'
+import {
+  MAX_PEERS_PER_DID,
+  MAX_PRESENCE_TTL_S,
+  MAX_ROOM_MEMBERS,
+  NEWCOMER_RATE,
+} from './constants.js'
 import { type RateLimit, RateLimiter } from './rate-limit.js'
 import type { MemberClaims } from './schema.js'
 import type { LinkedAccount, LinkScope } from './wallet-link.js'
@@ -122,6 +127,14 @@ export class MemberRegistry {
       this.members.set(did, peers)
     }
     const known = peers.get(peer)
+    if (known === undefined && peers.size >= MAX_PEERS_PER_DID) {
+      // One DID naming a new peer in every presence grew a relay's roster without bound
+      // (issue 22): the peer heard from longest ago makes room.
+      let oldest: [string, { lastSeenMs: number }] | undefined
+      for (const entry of peers)
+        if (oldest === undefined || entry[1].lastSeenMs < oldest[1].lastSeenMs) oldest = entry
+      if (oldest !== undefined) peers.delete(oldest[0])
+    }
     if (known === undefined || known.lastSeenMs <= atMs) {
       peers.set(peer, {
         lastSeenMs: atMs,

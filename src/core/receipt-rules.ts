@@ -6,6 +6,7 @@ import {
   MAX_CLOCK_SKEW_S,
   MAX_JSON_DEPTH,
   MAX_JWT_BYTES,
+  MAX_MEMBER_CLAIM_BYTES,
   MAX_MESSAGE_BYTES,
   PEER_RATE_LIMIT,
   REPLAY_WINDOW_S,
@@ -193,6 +194,14 @@ export class ReceiptRules {
       return refuse('future-iat', `iat ${claims.iat} is ahead of ${nowS}`)
     if (claims.iat < nowS - maxAgeS) return refuse('too-old', `older than ${maxAgeS} s`)
 
+    if (
+      (claims.type === 'join' || claims.type === 'presence') &&
+      bytes.length > MAX_MEMBER_CLAIM_BYTES
+    )
+      return refuse(
+        'oversized',
+        `${claims.type} of ${bytes.length} bytes, limit ${MAX_MEMBER_CLAIM_BYTES}`,
+      )
     if (claims.type === 'chat') {
       const size = encodeUtf8(JSON.stringify(claims.message)).length
       if (size > MAX_MESSAGE_BYTES)

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
 import { base32 } from 'multiformats/bases/base32'
 import { answerFrom } from '../../src/core/backlog-server.js'
-import { MAX_PRESENCE_TTL_S, RELAY_BACKLOG_POSTS } from '../../src/core/constants.js'
+import {
+  MAX_PEERS_PER_DID,
+  MAX_PRESENCE_TTL_S,
+  RELAY_BACKLOG_POSTS,
+} from '../../src/core/constants.js'
 import { MemoryHub, PeerUnreachableError, type Post, postIdOf } from '../../src/core/index.js'
 import { MemberRegistry } from '../../src/core/members.js'
 import { nextHeartbeat, ttlFor } from '../../src/core/presence-pacing.js'
@@ -22,6 +26,26 @@ const NOW = 1_700_000_000_000
 function post(id: string, timestamp: number, extra: Partial<Post> = {}): Post {
   return { type: 'chat', author: 'did:key:zTest', message: id, timestamp, postId: id, ...extra }
 }
+
+describe('MemberRegistry: peers per DID', () => {
+  it('lists one DID on at most MAX_PEERS_PER_DID peers; a new one replaces the one heard from longest ago', () => {
+    const registry = new MemberRegistry('did:key:zOwn', 'own-peer')
+    const claimOn = (peer: string) => ({
+      did: 'did:key:zMany',
+      peer,
+      ttlMs: 60_000,
+      relays: [],
+      jwt: `jwt-${peer}`,
+    })
+    for (let i = 0; i < MAX_PEERS_PER_DID + 5; i++) registry.seen(claimOn(`peer-${i}`), NOW + i)
+    const peers = registry.peersOf('did:key:zMany')
+    expect(peers).toHaveLength(MAX_PEERS_PER_DID)
+    expect(peers.map((route) => route.peer)).toEqual(
+      Array.from({ length: MAX_PEERS_PER_DID }, (_, i) => `peer-${i + 5}`),
+    )
+    expect(registry.presenceJwts()).toHaveLength(MAX_PEERS_PER_DID)
+  })
+})
 
 describe('RecentPosts', () => {
   it('keeps the newest `limit` posts oldest first, and an old arrival finds its place', () => {

@@ -8,6 +8,7 @@ import {
   MAX_CLOCK_SKEW_S,
   MAX_JSON_DEPTH,
   MAX_JWT_BYTES,
+  MAX_MEMBER_CLAIM_BYTES,
   MAX_MESSAGE_BYTES,
   MAX_PRESENCE_TTL_S,
   REPLAY_WINDOW_S,
@@ -301,6 +302,44 @@ describe('receipt rules: each bad JWT is refused with its own reason', () => {
       await rules().check(dm, { topic: ROOM, channel: 'direct', audience: alice.did }),
       'wrong-audience',
     )
+  })
+})
+
+describe('receipt rules: member claims are bounded in bytes', () => {
+  it('take the largest honest presence (longest topic, four relays, a 2,048-character link) and refuse a padded one', async () => {
+    const topic = `3box.chat.v2.${'s'.repeat(64)}.${'r'.repeat(64)}`
+    const peer = `12D3KooW${'x'.repeat(44)}`
+    const largest = forge(
+      alice,
+      claims(alice, 'presence', topic, {
+        peer,
+        relays: [peer, peer, peer, peer],
+        ttl: MAX_PRESENCE_TTL_S,
+        link: {
+          message: `${'a\n'.repeat(1_024)}`.slice(0, 2_048),
+          signature: `0x${'1'.repeat(130)}`,
+        },
+      }),
+    )
+    expect(new TextEncoder().encode(largest).length).toBeLessThanOrEqual(MAX_MEMBER_CLAIM_BYTES)
+    // Within the size, the fake link is what is refused, not the bytes.
+    expectRefused(
+      await rules().check(largest, { topic, channel: 'pubsub', from: TEST_PEER }),
+      'malformed-link',
+    )
+    // Padded (member claims are not strict: a newer release may add fields): refused by size.
+    const padded = forge(
+      alice,
+      claims(alice, 'presence', ROOM, { padding: 'p'.repeat(7_000) }, now),
+    )
+    expectRefused(await rules().check(padded, live), 'oversized')
+    expectRefused(
+      await rules().check(padded, { topic: ROOM, channel: 'backlog-entry' }),
+      'oversized',
+    )
+    // A chat may still be as large as MAX_JWT_BYTES allows.
+    const chat = forge(alice, claims(alice, 'chat', ROOM, { message: 'c'.repeat(7_000) }, now))
+    expect((await rules().check(chat, live)).action).toBe('accept')
   })
 })
 

@@ -13,6 +13,7 @@
  *                                 vouched for as complete to newcomers (default 30)
  */
 import { parseArgs } from 'node:util'
+import { multiaddr } from '@multiformats/multiaddr'
 import {
   MAX_RESERVATIONS_PER_IP,
   MAX_ROOMS_PER_CONNECTION,
@@ -54,6 +55,9 @@ if (values.help) {
   process.exit(0)
 }
 
+for (const peer of values.peer) addressFlag('peer', peer, true)
+for (const announce of values.announce) addressFlag('announce', announce, false)
+
 const relay = await startRelay({
   host: values.host,
   port: portFlag('port', values.port),
@@ -66,8 +70,7 @@ const relay = await startRelay({
   maxRoomsPerConnection: countFlag('max-rooms-per-connection', values['max-rooms-per-connection']),
   historyWarmupMs: secondsFlag('history-warmup-seconds', values['history-warmup-seconds']) * 1000,
 }).catch((err: unknown) => {
-  if (!(err instanceof RelayConfigError)) throw err
-  console.error(`relay not started: ${err.message}`)
+  console.error(`relay not started: ${startFailure(err)}`)
   process.exit(2)
 })
 for (const address of relay.addresses) console.log(`relay listening on ${address}`)
@@ -117,4 +120,39 @@ function secondsFlag(name: string, value: string): number {
     process.exit(2)
   }
   return seconds
+}
+
+/** A --peer or --announce address, or one line saying what one looks like and exit 2. */
+function addressFlag(name: string, value: string, needsPeerId: boolean): void {
+  const example = needsPeerId
+    ? '/ip4/10.0.0.2/tcp/4050/ws/p2p/12D3KooW…'
+    : '/dns4/relay.example.com/tcp/443/wss'
+  let valid: boolean
+  try {
+    const parsed = multiaddr(value)
+    valid = !needsPeerId || parsed.getComponents().some((part) => part.name === 'p2p')
+  } catch {
+    valid = false
+  }
+  if (valid) return
+  console.error(
+    `relay not started: --${name} takes a multiaddr${needsPeerId ? " ending in the relay's /p2p/<peer id>" : ''}, e.g. ${example}, not "${value}"`,
+  )
+  process.exit(2)
+}
+
+/**
+ * Why the relay could not start, in one line of our words: a port someone else holds,
+ * another relay's key, or the first line of anything else (never a stack trace).
+ */
+function startFailure(err: unknown): string {
+  if (err instanceof RelayConfigError) return err.message
+  const text = err instanceof Error ? err.message : String(err)
+  const taken = /EADDRINUSE[^\n]*?(\d{1,3}(?:\.\d{1,3}){3}|\[[^\]]+\]|[\w.-]+):(\d+)/.exec(text)
+  if (taken !== undefined && taken !== null) {
+    const [, host, port] = taken
+    const which = port === values['http-port'] ? '--http-port' : '--port'
+    return `${host}:${port} is already in use (another relay, or another program): stop it, or choose another with ${which}`
+  }
+  return text.split('\n')[0] ?? 'unknown error'
 }

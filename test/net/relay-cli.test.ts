@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
@@ -33,6 +34,12 @@ describe('the relay command line', () => {
     [['--http-port', '-1'], /relay not started: .*--http-port/],
     [['--no-such-flag'], /relay not started: Unknown option '--no-such-flag'/],
     [['--http-port', 'eighty'], /--http-port must be a port number .*"off" turns it off/],
+    [
+      ['--peer', 'garbage'],
+      /--peer takes a multiaddr ending in the relay's \/p2p\/<peer id>, e\.g\. \/ip4\//,
+    ],
+    [['--peer', '/ip4/127.0.0.1/tcp/1/ws'], /--peer takes a multiaddr ending in the relay's/],
+    [['--announce', 'relay.example.com'], /--announce takes a multiaddr, e\.g\. \/dns4\//],
   ])(
     'refuses %j with one plain message and exit 2',
     (flags, message) => {
@@ -46,6 +53,28 @@ describe('the relay command line', () => {
     },
     40_000,
   )
+
+  it('says in one line which port is taken, WebSockets or HTTP, and exits 2', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    const port = String((holder.address() as AddressInfo).port)
+    try {
+      for (const [flags, which] of [
+        [['--port', port, '--http-port', '0'], '--port'],
+        [['--http-port', port], '--http-port'],
+      ] as const) {
+        // The later --port wins over relayArgs' own `--port 0`.
+        const args = relayArgs(...flags)
+        const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 })
+        expect(run.status).toBe(2)
+        expect(run.stderr.trim().split('\n')).toEqual([
+          `relay not started: 127.0.0.1:${port} is already in use (another relay, or another program): stop it, or choose another with ${which}`,
+        ])
+      }
+    } finally {
+      holder.close()
+    }
+  }, 60_000)
 
   it('serves no HTTP with --http-port off', async () => {
     const child = spawn(process.execPath, relayArgs('--http-port', 'off'))

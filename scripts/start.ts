@@ -40,10 +40,12 @@ const relay = await startRelayChild([
   process.exit(1)
 })
 console.log(`relay: ${relay.address}`)
-const demo = await serveDemo(Number(values['demo-port'])).catch((err: Error) => {
+const demo = await serveDemo(Number(values['demo-port'])).catch(async (err: Error) => {
   console.error(
     `The demo page could not be served (${err.message}); use --demo-port to pick another port.`,
   )
+  // The relay started already: it goes with us.
+  await relay.stop()
   process.exit(1)
 })
 console.log(`demo dapp: ${demo.url}/`)

@@ -17,11 +17,24 @@ export async function startRelayChild(
   args: string[] = [],
   timeoutMs = 20_000,
 ): Promise<RelayChild> {
+  // Its own process group, ended when this process exits however it exits: a start that
+  // failed after the relay came up (the demo's port taken) left it running under pid 1,
+  // and the next start stopped at its key lock (issue 22).
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', '--no-warnings', 'src/relay/main.ts', ...args],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   )
+  const endGroup = () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
+      try {
+        process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // Gone already.
+      }
+  }
+  process.once('exit', endGroup)
+  child.once('exit', () => process.off('exit', endGroup))
   let output = ''
   const collect = (chunk: Buffer) => {
     output += chunk.toString()
@@ -29,10 +42,10 @@ export async function startRelayChild(
   child.stdout?.on('data', collect)
   child.stderr?.on('data', collect)
   const address = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`the relay did not start in time:\n${output}`)),
-      timeoutMs,
-    )
+    const timer = setTimeout(() => {
+      endGroup()
+      fail(new Error(`the relay did not start in time:\n${output}`))
+    }, timeoutMs)
     const check = () => {
       const found = /relay listening on (\S+)/.exec(output)?.[1]
       if (found !== undefined && output.includes('health and metrics')) {

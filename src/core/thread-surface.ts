@@ -41,6 +41,33 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
   /** The callbacks onUpdate and onNewCapabilities registered last: a later call replaces them (3box). */
   private readonly registered = new Map<'update' | 'capabilities', () => void>()
 
+  /** Listens to one of the thread's events; a name it never emits is refused, not ignored. */
+  override on<E extends EventEmitter.EventNames<GhostThreadEvents>>(
+    event: E,
+    listener: EventEmitter.EventListener<GhostThreadEvents, E>,
+    context?: unknown,
+  ): this {
+    assertEvent('on', event)
+    return super.on(event, listener, context)
+  }
+
+  override once<E extends EventEmitter.EventNames<GhostThreadEvents>>(
+    event: E,
+    listener: EventEmitter.EventListener<GhostThreadEvents, E>,
+    context?: unknown,
+  ): this {
+    assertEvent('once', event)
+    return super.once(event, listener, context)
+  }
+
+  override addListener<E extends EventEmitter.EventNames<GhostThreadEvents>>(
+    event: E,
+    listener: EventEmitter.EventListener<GhostThreadEvents, E>,
+    context?: unknown,
+  ): this {
+    return this.on(event, listener, context)
+  }
+
   /** 3box's `space.js` branches on it: every thread here is a ghost thread. */
   get isGhost(): true {
     return true
@@ -126,6 +153,24 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
 }
 
 type Listeners = { [E in keyof GhostThreadEvents]?: (...args: GhostThreadEvents[E]) => void }
+
+/**
+ * Every event a thread emits, checked against GhostThreadEvents by the compiler:
+ * `on('bogus')` once listened for nothing, silently (issue 22).
+ */
+const THREAD_EVENTS: Record<keyof GhostThreadEvents, true> = {
+  message: true,
+  'user-joined': true,
+  'user-left': true,
+  'backlog-received': true,
+}
+
+function assertEvent(method: string, event: unknown): void {
+  if (typeof event === 'string' && Object.hasOwn(THREAD_EVENTS, event)) return
+  throw new InvalidArgumentError(
+    `thread.${method} takes one of the thread's events: ${Object.keys(THREAD_EVENTS).join(', ')}; got ${JSON.stringify(String(event)).slice(0, 60)}`,
+  )
+}
 
 function assertCallback(method: string, callback: unknown): void {
   if (typeof callback !== 'function')

@@ -3,7 +3,7 @@
  * page's own world, so it holds nothing secret: requests go out with our tag, and only
  * replies and events from this very window with the gate's tag come back in.
  */
-import type { ErrorData } from '../shared/errors.js'
+import { type ErrorData, InvalidRequestError } from '../shared/errors.js'
 import { type PageRequest, TO_EXTENSION, TO_PAGE, type ToPage } from '../shared/page-wire.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 
@@ -27,7 +27,7 @@ export class ProviderRpcError extends Error {
 
 interface Pending {
   resolve: (value: unknown) => void
-  reject: (reason: ProviderRpcError) => void
+  reject: (reason: Error) => void
 }
 
 export function createPageChannel(win: Window): ProviderTransport {
@@ -59,7 +59,18 @@ export function createPageChannel(win: Window): ProviderTransport {
       const request: PageRequest = { tag: TO_EXTENSION, id, method, params }
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject })
-        win.postMessage(request, win.location.origin)
+        try {
+          win.postMessage(request, win.location.origin)
+        } catch {
+          // A function, a symbol or a DOM object in the params: the browser cannot copy it
+          // (its DataCloneError says nothing a dapp developer can act on).
+          pending.delete(id)
+          reject(
+            new InvalidRequestError(
+              `The params of ${method} cannot be sent to Ghost Threads: use JSON values only (strings, numbers, booleans, null, arrays and plain objects), not functions, symbols or DOM objects`,
+            ),
+          )
+        }
       })
     },
     onEvents: (listener) => void eventListeners.push(listener),

@@ -19,7 +19,21 @@ export const SpaceName = z.string().regex(NAME_PATTERN, `the space name ${NAME_R
 export const RoomName = z.string().regex(NAME_PATTERN, `the room name ${NAME_RULE}`)
 /** A handle the host gave out for one page's lease on a thread. */
 export const ThreadHandle = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a thread handle')
-const PostCount = z.number().int().min(1).max(MAX_BACKLOG_LIMIT)
+const COUNT_RULE = { error: `must be a whole number from 1 to ${MAX_BACKLOG_LIMIT}` }
+const PostCount = z
+  .number(COUNT_RULE)
+  .int(COUNT_RULE)
+  .min(1, COUNT_RULE)
+  .max(MAX_BACKLOG_LIMIT, COUNT_RULE)
+/** A post's message; zod's own words ("Invalid input") said nothing of what is allowed. */
+const JsonMessage = z.json()
+const Message = z.custom<z.infer<typeof JsonMessage>>(
+  (value) => JsonMessage.safeParse(value).success,
+  {
+    error:
+      'must be a JSON value (a string, a finite number, true/false, null, an array or a plain object); undefined, NaN, Infinity, dates and functions are not',
+  },
+)
 
 /** Relays a dapp may name for its rooms (the user sees them in the prompt). */
 export const MAX_DAPP_RELAYS = 4
@@ -40,7 +54,7 @@ export const DAPP_METHODS = {
     /** Count only wallet links made on this chain (EIP-155 id); default any chain. */
     linkChainId: ChainId.optional(),
   }),
-  post: z.strictObject({ thread: ThreadHandle, message: z.json(), to: DidKey.optional() }),
+  post: z.strictObject({ thread: ThreadHandle, message: Message, to: DidKey.optional() }),
   getPosts: z.strictObject({ thread: ThreadHandle, n: PostCount.optional() }),
   listMembers: z.strictObject({ thread: ThreadHandle }),
   requestBacklog: z.strictObject({ thread: ThreadHandle }),

@@ -209,6 +209,19 @@ describe('GhostThread with two peers', () => {
     expect(alice.thread.isGhost).toBe(true)
   })
 
+  it('refuses to listen for an event it never emits, by name', async () => {
+    const [alice] = await pair()
+    for (const listen of [
+      () => alice.thread.on('bogus' as never, () => {}),
+      () => alice.thread.once('messages' as never, () => {}),
+      () => alice.thread.addListener('user-join' as never, () => {}),
+    ])
+      expect(listen).toThrow(
+        /takes one of the thread's events: message, user-joined, user-left, backlog-received/,
+      )
+    expect(() => alice.thread.once('message', () => {})).not.toThrow()
+  })
+
   it('onNewCapabilities reports joined and left with the DID', async () => {
     const hub = new MemoryHub()
     const alice = await joinPeer(hub)

@@ -163,6 +163,32 @@ describe('two people in real Chromium with the extension', () => {
         code: -32602,
         message: expect.stringContaining('nest at most'),
       })
+      // What a page may hand post() that is no JSON: said in our words, never the browser's
+      // DataCloneError or the validation library's "Invalid input".
+      const notJson = await alice.page.evaluate(async () => {
+        const thread = (window as unknown as { __thread: { post(m: unknown): Promise<string> } })
+          .__thread
+        const said: string[] = []
+        for (const message of [() => 1, undefined, Number.NaN, new Date(0)])
+          await thread.post(message).catch((err: Error) => said.push(`${err.name}: ${err.message}`))
+        let bogus = ''
+        try {
+          ;(thread as unknown as { on(e: string, f: () => void): void }).on('bogus', () => {})
+        } catch (err) {
+          bogus = `${(err as Error).name}: ${(err as Error).message}`
+        }
+        return { said, bogus }
+      })
+      expect(notJson.said).toHaveLength(4)
+      expect(notJson.said[0]).toMatch(
+        /^InvalidRequestError: The params of post cannot be sent to Ghost Threads: use JSON values only/,
+      )
+      for (const said of notJson.said.slice(1))
+        expect(said).toMatch(/params.message for post: must be a JSON value/)
+      expect(notJson.said.join(' ')).not.toMatch(/DataCloneError|Invalid input/)
+      expect(notJson.bogus).toMatch(
+        /^InvalidArgumentError: thread.on takes one of the thread's events: message, user-joined, user-left, backlog-received; got "bogus"/,
+      )
       expect(await alice.request('joinThread', { space: SPACE, room: 'bad room!' })).toMatchObject({
         code: -32602,
         message: expect.stringContaining('room name'),

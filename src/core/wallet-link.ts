@@ -159,6 +159,11 @@ interface SignedLink {
 export class LinkVerifier {
   private readonly verified = new QuickLRU<string, SignedLink>({ maxSize: 10_000 })
 
+  /** Whether `link` was checked before (its verdict is cached: checking it again is cheap). */
+  has(link: WalletLink): boolean {
+    return this.verified.has(`${link.signature}|${link.message}`)
+  }
+
   /** Whether `link` binds `did` in `space` to the address it names, at `nowMs`. */
   async check(
     link: WalletLink,

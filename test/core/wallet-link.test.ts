@@ -1,8 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { Wallet } from 'ethers'
+import { LINK_CHECK_RATE } from '../../src/core/constants.js'
 import { GhostSpace } from '../../src/core/ghost-threads.js'
 import { createSeedIdentity, heldWalletLink } from '../../src/core/identity.js'
 import { MemoryHub } from '../../src/core/memory-transport.js'
+import { ReceiptRules } from '../../src/core/receipt-rules.js'
+import { topicFor } from '../../src/core/room-name.js'
 import {
   composeLinkMessage,
   type LinkRequest,
@@ -12,7 +15,7 @@ import {
   siteOf,
   type WalletLink,
 } from '../../src/core/wallet-link.js'
-import { claims, edKey, forge } from '../helpers/jwt-forge.js'
+import { claims, edKey, forge, type TestKey } from '../helpers/jwt-forge.js'
 import { closeAll, joinPeer } from '../helpers/room.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -146,6 +149,61 @@ describe('wallet links (EIP-4361 messages signed with EIP-191)', () => {
       'malformed-link',
     ])
   })
+})
+
+describe('fresh links are a budgeted cost (issue 22)', () => {
+  it('checks at most a few new links per DID and per peer; a link checked once costs nothing after; a relay is not held per peer', async () => {
+    const rules = new ReceiptRules({ now: () => NOW })
+    const topic = topicFor('chat', 'lobby')
+    const presence = (key: TestKey, linked: WalletLink) =>
+      forge(key, claims(key, 'presence', topic, { link: linked }, NOW))
+    const forDid = (key: TestKey) => ({ did: key.did, nonce: `n${Math.random()}`.replace('.', '') })
+    const live = (from: string, fromRelay = false) => ({
+      topic,
+      channel: 'pubsub' as const,
+      from,
+      fromRelay,
+    })
+    // One DID, a new link in each presence: the first LINK_CHECK_RATE.perDid.burst are checked.
+    const alice = edKey()
+    const verdicts: string[] = []
+    for (let i = 0; i < LINK_CHECK_RATE.perDid.burst + 2; i++) {
+      const signer = Wallet.createRandom()
+      const fresh = await link({ ...forDid(alice), address: signer.address }, signer)
+      const verdict = await rules.check(presence(alice, fresh), live(`QmPeerA${i}`.padEnd(30, '0')))
+      verdicts.push(verdict.action === 'accept' ? 'accept' : `${verdict.action}:${verdict.reason}`)
+    }
+    expect(verdicts).toEqual([
+      ...Array(LINK_CHECK_RATE.perDid.burst).fill('accept'),
+      'ignore:rate-limited-link',
+      'ignore:rate-limited-link',
+    ])
+    // A link checked before is cheap: never budgeted, however often it comes.
+    const bob = edKey()
+    const bobs = await link(forDid(bob))
+    expect((await rules.check(presence(bob, bobs), live('QmPeerB'.padEnd(30, '0')))).action).toBe(
+      'accept',
+    )
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await rules.check(presence(bob, bobs), live(`QmPeerB${i}`.padEnd(30, '0')))).action,
+      ).toBe('accept')
+    // One peer handing on fresh DIDs with fresh links: held to LINK_CHECK_RATE.perPeer.
+    const flooder = 'QmFlooder'.padEnd(30, '0')
+    const fromFlooder: string[] = []
+    for (let i = 0; i < LINK_CHECK_RATE.perPeer.burst + 1; i++) {
+      const key = edKey()
+      const verdict = await rules.check(presence(key, await link(forDid(key))), live(flooder))
+      fromFlooder.push(verdict.action === 'accept' ? 'accept' : String(verdict.reason))
+    }
+    expect(fromFlooder.at(-1)).toBe('rate-limited-link')
+    expect(fromFlooder.filter((v) => v === 'accept')).toHaveLength(LINK_CHECK_RATE.perPeer.burst)
+    // The same from a relay: it held its own clients to that budget.
+    const key = edKey()
+    expect(
+      (await rules.check(presence(key, await link(forDid(key))), live(flooder, true))).action,
+    ).toBe('accept')
+  }, 30_000)
 })
 
 describe('a linked member in a room (in-memory network)', () => {

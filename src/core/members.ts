@@ -1,3 +1,4 @@
+import type { ByteBudget } from './byte-budget.js'
 import {
   MAX_PEERS_PER_DID,
   MAX_PRESENCE_TTL_S,
@@ -76,14 +77,22 @@ export class MemberRegistry {
 
   private readonly newcomers: RateLimiter
   private readonly capacity: number
+  /** Bytes of claims held, shared with other registries (a relay's rooms), when given. */
+  private readonly budget: ByteBudget | undefined
 
   constructor(
     readonly ownDid: string,
     readonly ownPeer: string,
-    init: { capacity?: number; newcomerRate?: RateLimit; now?: () => number } = {},
+    init: {
+      capacity?: number
+      newcomerRate?: RateLimit
+      now?: () => number
+      budget?: ByteBudget
+    } = {},
   ) {
     this.capacity = init.capacity ?? MAX_ROOM_MEMBERS
     this.newcomers = new RateLimiter(init.newcomerRate ?? NEWCOMER_RATE, init.now ?? Date.now, 1)
+    this.budget = init.budget
   }
 
   /**
@@ -121,20 +130,28 @@ export class MemberRegistry {
     if (left !== undefined && signedAtMs !== undefined && signedAtMs < left) return false
     let peers = this.members.get(did)
     if (peers === undefined && this.members.size >= this.capacity) return false
+    const known = peers?.get(peer)
+    // A new entry needs room in the shared budget; a newer claim of a known one replaces it.
+    if (known === undefined && this.budget !== undefined && !this.budget.take(claim.jwt.length))
+      return false
     const isNew = peers === undefined && did !== this.ownDid
     if (peers === undefined) {
       peers = new Map()
       this.members.set(did, peers)
     }
-    const known = peers.get(peer)
     if (known === undefined && peers.size >= MAX_PEERS_PER_DID) {
       // One DID naming a new peer in every presence grew a relay's roster without bound
       // (issue 22): the peer heard from longest ago makes room.
-      let oldest: [string, { lastSeenMs: number }] | undefined
+      let oldest: [string, PeerPresence] | undefined
       for (const entry of peers)
         if (oldest === undefined || entry[1].lastSeenMs < oldest[1].lastSeenMs) oldest = entry
-      if (oldest !== undefined) peers.delete(oldest[0])
+      if (oldest !== undefined) {
+        peers.delete(oldest[0])
+        this.budget?.give(oldest[1].jwt.length)
+      }
     }
+    if (known !== undefined && known.lastSeenMs <= atMs)
+      this.budget?.force(claim.jwt.length - known.jwt.length)
     if (known === undefined || known.lastSeenMs <= atMs) {
       peers.set(peer, {
         lastSeenMs: atMs,
@@ -150,7 +167,10 @@ export class MemberRegistry {
   /** Forgets one peer of `did` as of `atMs`; true when that was its last peer (a `user-left`). */
   removePeer(did: string, peer: string, atMs: number): boolean {
     const peers = this.members.get(did)
-    if (peers === undefined || !peers.delete(peer)) return false
+    const presence = peers?.get(peer)
+    if (peers === undefined || presence === undefined) return false
+    peers.delete(peer)
+    this.budget?.give(presence.jwt.length)
     this.departed.set(`${did}|${peer}`, atMs)
     if (peers.size > 0) return false
     this.members.delete(did)
@@ -231,6 +251,8 @@ export class MemberRegistry {
   }
 
   clear(): void {
+    for (const peers of this.members.values())
+      for (const presence of peers.values()) this.budget?.give(presence.jwt.length)
     this.members.clear()
     this.departed.clear()
   }

@@ -1,4 +1,5 @@
 import type { BacklogSource } from './backlog-server.js'
+import type { ByteBudget } from './byte-budget.js'
 import { MemberRegistry, memberClaim } from './members.js'
 import type { VerifiedMessage } from './receipt-rules.js'
 import { RelayedPosts } from './relayed-posts.js'
@@ -11,13 +12,22 @@ import { RelayedPosts } from './relayed-posts.js'
  * newcomer verifies each one itself. The relay's backlog server answers from it.
  */
 export class RoomRoster implements BacklogSource {
-  // A relay hosts no member itself: no own DID or peer to leave out.
-  private readonly members = new MemberRegistry('', '')
+  private readonly members: MemberRegistry
   readonly relayed: RelayedPosts
 
-  /** `complete`: whether the relay has heard this room from its start (room-mirror.ts). */
-  constructor(complete = false) {
+  /**
+   * `complete`: whether the relay has heard this room from its start (room-mirror.ts);
+   * `budget`: the bytes all the relay's rosters share (RELAY_ROSTER_BUDGET_BYTES).
+   */
+  constructor(complete = false, budget?: ByteBudget) {
     this.relayed = new RelayedPosts(complete)
+    // A relay hosts no member itself: no own DID or peer to leave out.
+    this.members = new MemberRegistry('', '', budget === undefined ? {} : { budget })
+  }
+
+  /** The room is no longer served here: its claims give their bytes back. */
+  forget(): void {
+    this.members.clear()
   }
 
   /**

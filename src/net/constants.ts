@@ -105,6 +105,14 @@ export const RELAY_HISTORY_WARMUP_MS = 30_000
  * lose their posts first.
  */
 export const RELAY_POSTS_BUDGET_BYTES = 128 * 1024 * 1024
+/**
+ * Members' claims a relay holds for newcomers, all rooms together. Honest ones are ~0.6–
+ * 1.5 KiB, so this is ~250,000 members. Past it no room takes a new entry (a newer claim
+ * of a listed member still replaces its own) until entries expire: newcomers then learn
+ * later members from the members themselves. Unbounded, one connection's throw-away DIDs
+ * could make a relay hold 100/s × 1,000 s × 8 KiB ≈ 800 MiB (issue 22).
+ */
+export const RELAY_ROSTER_BUDGET_BYTES = 256 * 1024 * 1024
 
 /** How often a relay forgets members whose presence ran out. */
 export const ROSTER_SWEEP_MS = 5_000

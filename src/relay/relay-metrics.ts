@@ -23,6 +23,13 @@ export class RelayMetrics {
     registers: [this.registry],
   })
   /** Read when /metrics is scraped (set by the relay once its rooms exist). */
+  heldRosterBytesOf: () => number = () => 0
+  readonly heldRosterBytes: Gauge = new Gauge({
+    name: 'ghost_relay_held_roster_bytes',
+    help: "Bytes of members' signed claims held for newcomers, all rooms together",
+    registers: [this.registry],
+    collect: (): void => this.heldRosterBytes.set(this.heldRosterBytesOf()),
+  })
   heldPostBytesOf: () => number = () => 0
   readonly heldPostBytes: Gauge = new Gauge({
     name: 'ghost_relay_held_post_bytes',

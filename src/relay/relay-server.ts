@@ -138,6 +138,7 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
   })
   relays.mirror = mirror
   metrics.heldPostBytesOf = () => mirror.heldPostBytes
+  metrics.heldRosterBytesOf = () => mirror.heldRosterBytes
   mirror.start()
   // Newcomers ask their relay who is in a room and what it said lately (room-mirror.ts).
   transport.handle(BACKLOG_PROTOCOL, async (data, from) =>

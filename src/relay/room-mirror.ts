@@ -21,6 +21,7 @@ import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { BacklogAnswerBudget } from '../core/backlog-answer-budget.js'
 import { BacklogServer } from '../core/backlog-server.js'
+import { ByteBudget } from '../core/byte-budget.js'
 import type { ReceiptRules } from '../core/receipt-rules.js'
 import { isTopic } from '../core/room-name.js'
 import { RoomRoster } from '../core/room-roster.js'
@@ -30,6 +31,7 @@ import {
   RELAY_AGENT_PREFIX,
   RELAY_HISTORY_WARMUP_MS,
   RELAY_POSTS_BUDGET_BYTES,
+  RELAY_ROSTER_BUDGET_BYTES,
   ROSTER_SWEEP_MS,
 } from '../net/constants.js'
 import type { Libp2pTransport } from '../net/libp2p-transport.js'
@@ -53,6 +55,8 @@ export interface RoomMirrorInit {
   historyWarmupMs?: number
   /** Bytes of posts held for newcomers, all rooms together (RELAY_POSTS_BUDGET_BYTES). */
   postsBudgetBytes?: number
+  /** Bytes of members' claims held, all rooms together (RELAY_ROSTER_BUDGET_BYTES). */
+  rosterBudgetBytes?: number
 }
 
 export class RoomMirror {
@@ -73,6 +77,8 @@ export class RoomMirror {
   private readonly maxRooms: number
   private readonly now: () => number
   private readonly backlog: BacklogServer
+  /** Bytes of members' claims held, all rooms together (RELAY_ROSTER_BUDGET_BYTES). */
+  private readonly rosterBudget: ByteBudget
   private sweep: ReturnType<typeof setInterval> | undefined
   private stopped = false
 
@@ -82,6 +88,7 @@ export class RoomMirror {
     this.maxRooms = init.maxRoomsPerConnection ?? MAX_ROOMS_PER_CONNECTION
     this.now = init.now ?? Date.now
     this.startedMs = this.now()
+    this.rosterBudget = new ByteBudget(init.rosterBudgetBytes ?? RELAY_ROSTER_BUDGET_BYTES)
     this.backlog = new BacklogServer({
       rules: init.rules,
       budget: new BacklogAnswerBudget(this.now),
@@ -161,6 +168,11 @@ export class RoomMirror {
    */
   answerBacklog(data: Uint8Array, from: string): Promise<BacklogResponse> {
     return this.backlog.answer(data, from)
+  }
+
+  /** Bytes of members' claims held for newcomers, all rooms together. */
+  get heldRosterBytes(): number {
+    return this.rosterBudget.used
   }
 
   /** Bytes of posts held for newcomers, all rooms together. */
@@ -243,7 +255,7 @@ export class RoomMirror {
     if (this.stopped || !isTopic(topic)) return
     const wanted = this.transport.subscribers(topic).some((peer) => this.isWantedBy(peer))
     if (wanted && !this.mirrored.has(topic)) {
-      const roster = new RoomRoster(this.hearsFromStart(topic))
+      const roster = new RoomRoster(this.hearsFromStart(topic), this.rosterBudget)
       this.mirrored.set(topic, roster)
       this.transport.subscribe(topic, async (message) => {
         const arrival = ++this.arrivals
@@ -264,7 +276,9 @@ export class RoomMirror {
         return verdict.action
       })
     } else if (!wanted && this.mirrored.has(topic)) {
-      this.postBytes -= this.mirrored.get(topic)?.relayed.evict() ?? 0
+      const roster = this.mirrored.get(topic)
+      this.postBytes -= roster?.relayed.evict() ?? 0
+      roster?.forget()
       this.mirrored.delete(topic)
       this.transport.unsubscribe(topic)
     } else return

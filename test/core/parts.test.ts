@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
 import { base32 } from 'multiformats/bases/base32'
 import { answerFrom } from '../../src/core/backlog-server.js'
+import { ByteBudget } from '../../src/core/byte-budget.js'
 import {
   MAX_PEERS_PER_DID,
   MAX_PRESENCE_TTL_S,
@@ -18,7 +19,7 @@ import type { Claims } from '../../src/core/schema.js'
 import { ThreadCatchUp } from '../../src/core/thread-catch-up.js'
 import { DEFAULT_TIMINGS } from '../../src/core/thread-timings.js'
 import { TimerSet } from '../../src/core/timer-set.js'
-import { claims, edKey, ROOM } from '../helpers/jwt-forge.js'
+import { claims, edKey, ROOM, type TestKey } from '../helpers/jwt-forge.js'
 import { sleep } from '../helpers/wait.js'
 
 const NOW = 1_700_000_000_000
@@ -298,6 +299,33 @@ describe("RoomRoster (a relay's view of one room)", () => {
       Claims,
       { type: 'request_backlog' }
     >
+
+  it('shares one byte budget with the relay’s other rosters: no new entry past it, a known member’s newer claim still replaces its own, and a forgotten room gives its bytes back', () => {
+    const budget = new ByteBudget(3 * 100)
+    const [lobby, other] = [new RoomRoster(true, budget), new RoomRoster(true, budget)]
+    const member = (room: RoomRoster, who: TestKey, peer: string, at = NOW) =>
+      room.observe(
+        {
+          jwt: `${peer}`.padEnd(100, '.'),
+          claims: claims(who, 'presence', ROOM, { peer }, at) as unknown as Claims,
+        },
+        at,
+      )
+    const [a, b, c, d] = [edKey(), edKey(), edKey(), edKey()]
+    member(lobby, a, 'peer-a')
+    member(lobby, b, 'peer-b')
+    member(other, c, 'peer-c')
+    expect(budget.used).toBe(300)
+    member(other, d, 'peer-d') // no room left
+    expect(other.size).toBe(1)
+    member(lobby, a, 'peer-a', NOW + 1_000) // a's newer claim replaces its own
+    expect(lobby.size).toBe(2)
+    expect(budget.used).toBe(300)
+    lobby.forget()
+    expect(budget.used).toBe(100)
+    member(other, d, 'peer-d')
+    expect(other.size).toBe(2)
+  })
 
   it('answers the presences and the newest RELAY_BACKLOG_POSTS posts, vouching for them only when it heard the room from its start', () => {
     const whole = new RoomRoster(true)

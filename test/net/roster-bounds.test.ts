@@ -63,5 +63,9 @@ describe('a room’s roster at the relay process', () => {
     expect(routes.length).toBeLessThanOrEqual(MAX_PEERS_PER_DID)
     for (const padder of padders)
       expect(await newcomer.thread.listMembers()).not.toContain(padder.did)
+    // What the relay holds for rosters is counted, and within what it lists.
+    const held = await net.relay.metric('ghost_relay_held_roster_bytes')
+    expect(held).toBeGreaterThan(0)
+    expect(held).toBeLessThanOrEqual((3 + MAX_PEERS_PER_DID) * MAX_MEMBER_CLAIM_BYTES)
   }, 60_000)
 })

@@ -18,7 +18,21 @@ export const HELP = [
   '/quit              leave the room and exit',
 ].join('\n')
 
-export function parseChatLine(line: string): ChatCommand {
+/** The longest line a terminal in canonical mode passes on (4,096 with its newline). */
+export const TERMINAL_LINE_LIMIT = 4_095
+
+/**
+ * `typed`: the line came from a terminal, which ends a line at TERMINAL_LINE_LIMIT and
+ * drops the rest unsaid (issue 22): a line that long was most likely cut, so it is refused
+ * rather than posted as if whole.
+ */
+export function parseChatLine(line: string, { typed = false } = {}): ChatCommand {
+  if (typed && line.length >= TERMINAL_LINE_LIMIT) {
+    return {
+      kind: 'error',
+      message: `not sent: the terminal cuts a typed line at ${TERMINAL_LINE_LIMIT.toLocaleString('en')} characters, so this one may be cut; send it in parts, or pipe it in (echo "…" | ghost-threads chat …)`,
+    }
+  }
   const text = line.trim()
   if (text === '') return { kind: 'none' }
   if (!text.startsWith('/')) return { kind: 'post', text }

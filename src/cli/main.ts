@@ -12,6 +12,7 @@ import {
   type Post,
   siteOf,
 } from '../core/index.js'
+import { addressProblem } from '../net/address-flag.js'
 import { RELAY_CONNECT_WAIT_MS } from '../net/constants.js'
 import { startGhostNode } from '../net/ghost-node.js'
 import { HELP, parseChatLine } from './chat-commands.js'
@@ -51,6 +52,12 @@ if (values.help || command !== 'chat' || spaceName === undefined || roomName ===
 }
 if (values.relay.length === 0) {
   console.error('ghost-threads: give at least one --relay ADDR (start one with `npm run relay`)')
+  process.exit(2)
+}
+for (const relay of values.relay) {
+  const problem = addressProblem('relay', relay, true)
+  if (problem === undefined) continue
+  console.error(`ghost-threads: ${problem}`)
   process.exit(2)
 }
 
@@ -172,7 +179,7 @@ async function quit(code = 0): Promise<never> {
 
 const input = createInterface({ input: process.stdin, terminal: false })
 input.on('line', (line) => {
-  const command = parseChatLine(line)
+  const command = parseChatLine(line, { typed: process.stdin.isTTY === true })
   const run = async (): Promise<void> => {
     switch (command.kind) {
       case 'post':

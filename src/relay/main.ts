@@ -13,7 +13,7 @@
  *                                 vouched for as complete to newcomers (default 30)
  */
 import { parseArgs } from 'node:util'
-import { multiaddr } from '@multiformats/multiaddr'
+import { addressProblem } from '../net/address-flag.js'
 import {
   MAX_RESERVATIONS_PER_IP,
   MAX_ROOMS_PER_CONNECTION,
@@ -124,20 +124,9 @@ function secondsFlag(name: string, value: string): number {
 
 /** A --peer or --announce address, or one line saying what one looks like and exit 2. */
 function addressFlag(name: string, value: string, needsPeerId: boolean): void {
-  const example = needsPeerId
-    ? '/ip4/10.0.0.2/tcp/4050/ws/p2p/12D3KooW…'
-    : '/dns4/relay.example.com/tcp/443/wss'
-  let valid: boolean
-  try {
-    const parsed = multiaddr(value)
-    valid = !needsPeerId || parsed.getComponents().some((part) => part.name === 'p2p')
-  } catch {
-    valid = false
-  }
-  if (valid) return
-  console.error(
-    `relay not started: --${name} takes a multiaddr${needsPeerId ? " ending in the relay's /p2p/<peer id>" : ''}, e.g. ${example}, not "${value}"`,
-  )
+  const problem = addressProblem(name, value, needsPeerId)
+  if (problem === undefined) return
+  console.error(`relay not started: ${problem}`)
   process.exit(2)
 }
 

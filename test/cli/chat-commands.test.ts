@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseChatLine } from '../../src/cli/chat-commands.js'
+import { parseChatLine, TERMINAL_LINE_LIMIT } from '../../src/cli/chat-commands.js'
 
 describe('parseChatLine', () => {
   it('posts plain lines, trimmed', () => {
@@ -31,5 +31,20 @@ describe('parseChatLine', () => {
     expect(parseChatLine('/members').kind).toBe('members')
     expect(parseChatLine('/help').kind).toBe('help')
     expect(parseChatLine('/quit').kind).toBe('quit')
+  })
+
+  it('refuses a typed line the terminal may have cut (4,095 characters), but not a piped one', () => {
+    const long = 'x'.repeat(TERMINAL_LINE_LIMIT)
+    expect(parseChatLine(long, { typed: true })).toEqual({
+      kind: 'error',
+      message: expect.stringMatching(
+        /^not sent: the terminal cuts a typed line at 4,095 characters/,
+      ),
+    })
+    expect(parseChatLine('x'.repeat(TERMINAL_LINE_LIMIT - 1), { typed: true })).toEqual({
+      kind: 'post',
+      text: 'x'.repeat(TERMINAL_LINE_LIMIT - 1),
+    })
+    expect(parseChatLine(long)).toEqual({ kind: 'post', text: long })
   })
 })

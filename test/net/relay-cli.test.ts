@@ -36,7 +36,7 @@ describe('the relay command line', () => {
     [['--http-port', 'eighty'], /--http-port must be a port number .*"off" turns it off/],
     [
       ['--peer', 'garbage'],
-      /--peer takes a multiaddr ending in the relay's \/p2p\/<peer id>, e\.g\. \/ip4\//,
+      /--peer takes a multiaddr ending in the relay's \/p2p\/<peer id> \(the relay prints it\), e\.g\. \/ip4\//,
     ],
     [['--peer', '/ip4/127.0.0.1/tcp/1/ws'], /--peer takes a multiaddr ending in the relay's/],
     [['--announce', 'relay.example.com'], /--announce takes a multiaddr, e\.g\. \/dns4\//],

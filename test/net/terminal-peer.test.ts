@@ -174,6 +174,16 @@ describe('npx ghost-threads chat', () => {
     expect(await cli.exited).toBe(2)
     expect(cli.stderr).toMatch(/--relay ADDR.*npm run relay/)
   })
+
+  it('refuses a relay address that is no multiaddr with a correct example, in one line', async () => {
+    for (const wrong of ['ws://127.0.0.1:4040', '/ip4/127.0.0.1/tcp/4040/ws']) {
+      const cli = TerminalPeer.chat('terminal', '--relay', wrong)
+      expect(await cli.exited).toBe(2)
+      expect(cli.stderr.trim().split('\n')).toEqual([
+        `ghost-threads: --relay takes a multiaddr ending in the relay's /p2p/<peer id> (the relay prints it), e.g. /ip4/127.0.0.1/tcp/4040/ws/p2p/12D3KooW…, not "${wrong}"`,
+      ])
+    }
+  })
 })
 
 describe('npx ghost-threads chat --wallet-key', () => {

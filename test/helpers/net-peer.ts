@@ -50,11 +50,14 @@ export interface NetPeer {
   events: EventLog
   /** `channel:reason` of every message this peer's receipt rules refused. */
   refusals: string[]
+  /** Those of them refused as `reject`: what costs the peer that handed it over score. */
+  rejected: string[]
 }
 
 export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
   const timings = { ...NET_TIMINGS, ...init.timings }
   const refusals: string[] = []
+  const rejected: string[] = []
   const node = await startGhostNode({
     relays: init.relays,
     identity: createSeedIdentity(init.seed ?? generateSeed()),
@@ -65,6 +68,7 @@ export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
       ...init.rules,
       onVerdict: (verdict, reason, channel) => {
         if (verdict !== 'accept') refusals.push(`${channel}:${reason}`)
+        if (verdict === 'reject') rejected.push(`${channel}:${reason}`)
       },
     }),
   })
@@ -72,7 +76,7 @@ export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
   const thread = await space.joinThread(init.room ?? 'lobby', { ...init.options, ghost: true })
   const events = new EventLog()
   events.watch(thread)
-  return { node, thread, did: space.did, events, refusals }
+  return { node, thread, did: space.did, events, refusals, rejected }
 }
 
 /** Until `a` and `b` have each seen the other join (waitFor's options: deadline, what). */

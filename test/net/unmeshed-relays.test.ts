@@ -131,10 +131,10 @@ describe('a room over two relays that are not meshed, bridged by a member', () =
       expect(await relay.metric('ghost_relay_penalized_peers{standing="graylisted"}')).toBe(0)
       expect(await relay.metric('ghost_relay_penalized_peers{standing="pruned"}')).toBe(0)
     }
-    // Nor at the members: whatever they dropped was ignored (copies, rates), never scored.
-    const ignoredKinds = /:(duplicate|rate-limited-peer|rate-limited-did)$/
+    // Nor at the members: whatever they dropped (copies, rates, a claim that ran out on a
+    // busy machine) was ignored, never scored.
     for (const peer of [alice, bob, bridge]) {
-      expect(peer.refusals.filter((reason) => !ignoredKinds.test(reason))).toEqual([])
+      expect(peer.rejected).toEqual([])
       const pubsub = peer.node.libp2p.services.pubsub as unknown as { getScore(p: string): number }
       for (const relay of peer.node.transport.subscribers(topic))
         expect(pubsub.getScore(relay)).toBeGreaterThanOrEqual(0)

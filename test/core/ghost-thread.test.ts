@@ -153,19 +153,23 @@ describe('GhostThread with two peers', () => {
 
   it('onUpdate sees posts and backlog arrivals; its remover stops it', async () => {
     const [alice, bob] = await pair()
-    const updates: unknown[] = []
+    const updates: (Post | BacklogEvent)[] = []
     const stop = bob.thread.onUpdate((update) => updates.push(update))
+    // Bob's own join may still bring its first (empty) backlog update, on a busy machine
+    // after this registration: the post is looked for, not counted on as update one.
+    const chats = () => updates.filter((update) => update.type === 'chat')
     await alice.thread.post('first')
-    await waitFor(() => updates.length === 1)
-    expect(updates[0]).toMatchObject({ type: 'chat', message: 'first' })
+    await waitFor(() => chats().length === 1)
+    expect(chats()[0]).toMatchObject({ type: 'chat', message: 'first' })
     // 3IP-9: _requestBacklog resolves to (and emits) what the peers sent, also posts bob holds.
     const backlog = await bob.thread._requestBacklog()
     expect(backlog.map((post) => post.message)).toEqual(['first'])
-    expect(updates[1]).toEqual({ type: 'backlog', message: backlog })
+    expect(updates.at(-1)).toEqual({ type: 'backlog', message: backlog })
     stop()
+    const seen = updates.length
     await alice.thread.post('second')
     await waitFor(() => bob.events.messages.length === 2)
-    expect(updates).toHaveLength(2)
+    expect(updates).toHaveLength(seen)
   })
 
   it('onUpdate and onNewCapabilities replace the callback an earlier call registered (3box), while on() adds listeners', async () => {

@@ -289,7 +289,6 @@ export class GhostThread extends ThreadSurface {
     this.posts.clear()
     this.updates.clear()
     this.removeAllListeners()
-    this.forgetRegistered()
     this.onClose?.(this)
   }
 

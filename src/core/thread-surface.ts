@@ -132,9 +132,10 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
     throw refusal('addMember')
   }
 
-  /** Forgets what onUpdate and onNewCapabilities registered (close() removes every listener). */
-  protected forgetRegistered(): void {
-    this.registered.clear()
+  /** With no event named (a thread closing), what onUpdate and onNewCapabilities registered goes too. */
+  override removeAllListeners(event?: EventEmitter.EventNames<GhostThreadEvents>): this {
+    if (event === undefined) this.registered.clear()
+    return super.removeAllListeners(event)
   }
 
   /** Adds `listeners` in `slot`'s place, removing what an earlier call put there. */

@@ -87,7 +87,6 @@ export class PageThread extends ThreadSurface {
       // Already gone at the extension's side: closed is closed.
     }
     this.removeAllListeners()
-    this.forgetRegistered()
   }
 
   /** @internal an event from the extension for this thread. */
@@ -120,7 +119,6 @@ export class PageThread extends ThreadSurface {
     this.revoked = reason === REVOKED_REASON
     this.closedReason = reason
     this.removeAllListeners()
-    this.forgetRegistered()
   }
 
   private async call<M extends HeldThreadMethod>(

@@ -50,6 +50,8 @@ export interface LaunchOptions {
   extensionDir?: string
   /** Relay multiaddrs to put in the extension's settings before any page uses it. */
   relays?: string[]
+  /** The setting "Sites may name relays on this computer or network" (with `relays`). */
+  localSiteRelays?: boolean
   /** Opened as soon as the browser runs, before waiting for the service worker. */
   firstPage?: string
 }
@@ -133,6 +135,7 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
       await sw.evaluate((settings) => chrome.storage.local.set({ settings }), {
         relays,
         allowPrivateAddresses: true,
+        localSiteRelays: options.localSiteRelays ?? false,
       })
     },
     async stopServiceWorker() {

@@ -10,6 +10,7 @@
 import { InvalidArgumentError } from '../core/errors.js'
 import { requireDappRequest } from '../shared/dapp-methods.js'
 import {
+  LocalRelayError,
   type Outcome,
   outcomeOf,
   PromptPendingError,
@@ -18,6 +19,7 @@ import {
   UnauthorizedError,
   UserRejectedError,
 } from '../shared/errors.js'
+import { isLocalAddress, localRelays } from '../shared/local-relays.js'
 import {
   BlockRequest,
   PhraseImport,
@@ -284,13 +286,24 @@ export class Router {
     })
   }
 
-  /** What the host needs with a join: the site's relays and wallet link for the space. */
+  /**
+   * What the host needs with a join: the site's relays and wallet link for the space. A
+   * local relay allowed while the user let sites name them is left out once they do not.
+   */
   private async joinExtras(origin: string, space: string) {
-    const { relays: spaceRelays, link: walletLink } = await this.init.permissions.grant(
-      origin,
-      space,
-    )
+    const { relays, link: walletLink } = await this.init.permissions.grant(origin, space)
+    const { localSiteRelays } = await this.init.settings()
+    const spaceRelays = localSiteRelays ? relays : relays.filter((r) => !isLocalAddress(r))
     return { spaceRelays, ...(walletLink === undefined ? {} : { walletLink }) }
+  }
+
+  /** A site may name relays on the user's computer or network only if the user lets it. */
+  private async assertSiteRelaysAllowed(origin: string, relays: string[]): Promise<void> {
+    const local = localRelays(relays)
+    if (local.length === 0 || (await this.init.settings()).localSiteRelays) return
+    throw new LocalRelayError(
+      `${origin} named ${local.length === 1 ? 'a relay' : 'relays'} on this computer or its local network (${local.join(', ')}); Ghost Threads lets sites use those only when the user turns on "Sites may name relays on this computer or network" in its Settings. Name public wss:// relays instead, or none to use the user's own`,
+    )
   }
 
   /**
@@ -302,6 +315,7 @@ export class Router {
     space: string,
     relays: string[] = [],
   ): Promise<{ space: string; did: string }> {
+    await this.assertSiteRelaysAllowed(origin, relays)
     const decision = await this.init.permissions.decision(origin, space)
     if (decision === 'deny') {
       throw new UserRejectedError(

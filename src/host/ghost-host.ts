@@ -6,7 +6,8 @@
  */
 
 import { DEFAULT_BACKLOG_LIMIT } from '../core/constants.js'
-import type { GhostThreads } from '../core/ghost-threads.js'
+import type { GhostThread } from '../core/ghost-thread.js'
+import type { GhostSpace, GhostThreads } from '../core/ghost-threads.js'
 import type { Identity } from '../core/identity.js'
 import type { Post } from '../core/post.js'
 import type { WalletLink } from '../core/schema.js'
@@ -47,8 +48,11 @@ export interface HostNetwork {
   directSubscribers(topic: string): number
   /** Dials every relay that is not connected now, instead of at its next backoff step. */
   redial(): void
-  /** Relays a site named for a space (and the user allowed), beside the user's own. */
-  addSpaceRelays?(space: string, relays: string[]): Promise<void>
+  /**
+   * The space for a site that named relays (and the user allowed them): its rooms run
+   * through those beside the user's own, and no other site's rooms do.
+   */
+  openSpaceWith?(space: string, siteRelays: string[]): Promise<GhostSpace>
   stop(): Promise<void>
 }
 
@@ -76,7 +80,8 @@ export class GhostHost {
   private readonly leases: ThreadLeases
   private readonly outbox: OwnerOutbox
   private readonly blocked = new BlockedAuthors()
-  private readonly feeds = new Map<string, RoomFeed>()
+  /** One per open thread; a room open on two nodes (two sites' relays) has two. */
+  private readonly feeds = new Map<GhostThread, RoomFeed>()
   private identity: Identity
   private network: Promise<HostNetwork>
   private settingsApplied = false
@@ -120,9 +125,8 @@ export class GhostHost {
     const call = threadCall(method, params)
     if (call.method === 'joinThread') {
       if (!allowedSpaces.includes(call.params.space)) throw new UnauthorizedError()
-      if (spaceRelays.length > 0)
-        await (await this.network).addSpaceRelays?.(call.params.space, spaceRelays)
       if (walletLink !== undefined) await this.restoreLink(call.params.space, walletLink)
+      return this.join(owner, call.params, spaceRelays)
     } else {
       const lease = this.leases.get(call.params.thread, owner)
       if (!allowedSpaces.includes(lease.thread.space)) {
@@ -216,7 +220,7 @@ export class GhostHost {
     feed.markRead(after)
     const tabs = this.leases
       .all()
-      .filter((lease) => lease.thread === feed.thread)
+      .filter((lease) => lease.thread.topic === feed.thread.topic)
       .map((lease) => ({ origin: lease.owner.origin, tabId: lease.owner.tabId }))
     return {
       space,
@@ -240,7 +244,7 @@ export class GhostHost {
   /** Leaves a room for every tab in it; their threads close, and say why. */
   async leaveRoom(ref: RoomRef): Promise<number> {
     const feed = this.feedOf(ref)
-    const leases = this.leases.all().filter((lease) => lease.thread === feed.thread)
+    const leases = this.leases.all().filter((lease) => lease.thread.topic === feed.thread.topic)
     await Promise.all(leases.map((lease) => this.leases.release(lease, LEFT_IN_POPUP_REASON)))
     this.pruneFeeds()
     return leases.length
@@ -282,7 +286,7 @@ export class GhostHost {
         members: (await lease.thread.listMembers()).length,
         direct: network.directSubscribers(lease.thread.topic),
         owners: [...owners],
-        unread: this.feeds.get(lease.thread.topic)?.unread((did) => this.blocked.has(did)) ?? 0,
+        unread: this.feeds.get(lease.thread)?.unread((did) => this.blocked.has(did)) ?? 0,
       })),
     )
     const heap = (performance as { memory?: { usedJSHeapSize?: number } }).memory?.usedJSHeapSize
@@ -347,41 +351,48 @@ export class GhostHost {
 
   /** Feeds of rooms that closed (left by the last tab, or the network stopped) go. */
   private pruneFeeds(): void {
-    for (const [topic, feed] of this.feeds) {
-      if (feed.thread.isOpen) continue
+    for (const [thread, feed] of this.feeds) {
+      if (thread.isOpen) continue
       feed.dispose()
-      this.feeds.delete(topic)
+      this.feeds.delete(thread)
     }
   }
 
+  /** A page joins a room; through the relays its site named, when it named some. */
+  private async join(
+    owner: Owner,
+    { space, room, ghostBacklogLimit, linkedOnly, linkChainId }: DappParams<'joinThread'>,
+    siteRelays: string[] = [],
+  ): Promise<JoinedThread> {
+    const network = await this.network
+    const opened =
+      siteRelays.length > 0 && network.openSpaceWith !== undefined
+        ? await network.openSpaceWith(space, siteRelays)
+        : await network.ghost.openSpace(space)
+    const limit = ghostBacklogLimit ?? DEFAULT_BACKLOG_LIMIT
+    const thread = await opened.joinThread(room, { ghost: true, ghostBacklogLimit: limit })
+    const heldBefore = this.leases.all().some((held) => held.thread === thread)
+    let lease: Lease
+    try {
+      lease = this.leases.open(
+        owner,
+        thread,
+        linkViewOf(owner.origin, thread.did, { linkedOnly, linkChainId }),
+        limit,
+      )
+    } catch (err) {
+      // Refused a handle: a room this page alone had just joined is left again.
+      if (!heldBefore) await thread.close()
+      throw err
+    }
+    if (!this.feeds.has(thread)) this.feeds.set(thread, new RoomFeed(thread))
+    // A room another tab holds caught up long ago: this tab is told what the first one was.
+    if (heldBefore) void this.greet(lease)
+    return { thread: lease.handle, did: thread.did, space, room }
+  }
+
   private readonly handlers: ThreadHandlers = {
-    joinThread: async (
-      owner,
-      { space, room, ghostBacklogLimit, linkedOnly, linkChainId },
-    ): Promise<JoinedThread> => {
-      const { ghost } = await this.network
-      const opened = await ghost.openSpace(space)
-      const limit = ghostBacklogLimit ?? DEFAULT_BACKLOG_LIMIT
-      const thread = await opened.joinThread(room, { ghost: true, ghostBacklogLimit: limit })
-      const heldBefore = this.leases.all().some((held) => held.thread === thread)
-      let lease: Lease
-      try {
-        lease = this.leases.open(
-          owner,
-          thread,
-          linkViewOf(owner.origin, thread.did, { linkedOnly, linkChainId }),
-          limit,
-        )
-      } catch (err) {
-        // Refused a handle: a room this page alone had just joined is left again.
-        if (!heldBefore) await thread.close()
-        throw err
-      }
-      if (!this.feeds.has(thread.topic)) this.feeds.set(thread.topic, new RoomFeed(thread))
-      // A room another tab holds caught up long ago: this tab is told what the first one was.
-      if (heldBefore) void this.greet(lease)
-      return { thread: lease.handle, did: thread.did, space, room }
-    },
+    joinThread: (owner, params) => this.join(owner, params),
     getPosts: async (owner, { thread, n }) => {
       const lease = this.leases.get(thread, owner)
       // Blocked and unlinked posts go first, so the page gets its whole count of the rest.

@@ -20,11 +20,13 @@ export async function startLibp2pNetwork(
     relays: settings.relays,
     webrtc,
     allowPrivateAddresses: settings.allowPrivateAddresses,
+    localSiteRelays: settings.localSiteRelays,
   })
   const nodes = () => [...network.nodes().values()]
   return {
     ghost: network,
-    applySettings: (next) => network.setRelays(next.relays),
+    openSpaceWith: (space, siteRelays) => network.openSpaceWith(space, siteRelays),
+    applySettings: (next) => network.setRelays(next.relays, next.localSiteRelays),
     status: () => ({
       peerIds: nodes().map((node) => node.libp2p.peerId.toString()),
       relays: network.relayList(),
@@ -37,7 +39,6 @@ export async function startLibp2pNetwork(
         return sum + node.transport.subscribers(topic).filter((peer) => direct.has(peer)).length
       }, 0),
     redial: () => network.redialNow(),
-    addSpaceRelays: (space, relays) => network.addSpaceRelays(space, relays),
     stop: () => network.stop(),
   }
 }

@@ -9,9 +9,11 @@ import { identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
+import { isPrivate } from '@libp2p/utils'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { PEER_PING_INTERVAL_MS, PING_TIMEOUT_MS } from './constants.js'
 import { gossipsubOptions } from './gossip-options.js'
@@ -37,8 +39,20 @@ export interface PeerNodeInit {
   /**
    * Browsers refuse `ws://` and private addresses by default; tests on loopback (and
    * a relay on a LAN) need them. Production relays use `wss://` with a public address.
+   * A function allows `ws://` and the private addresses it says yes to (a site's node:
+   * the user's own local relays only, space-network.ts).
    */
-  allowPrivateAddresses?: boolean
+  allowPrivateAddresses?: boolean | ((address: Multiaddr) => boolean)
+}
+
+function privateAddressGater(allow: PeerNodeInit['allowPrivateAddresses']) {
+  if (allow === true) return { connectionGater: { denyDialMultiaddr: () => false } }
+  if (typeof allow !== 'function') return {}
+  return {
+    connectionGater: {
+      denyDialMultiaddr: (address: Multiaddr) => isPrivate(address) && !allow(address),
+    },
+  }
 }
 
 export async function createPeerNode(init: PeerNodeInit): Promise<GossipNode> {
@@ -57,9 +71,7 @@ export async function createPeerNode(init: PeerNodeInit): Promise<GossipNode> {
     connectionEncrypters: [noise()],
     connectionMonitor: { pingInterval: PEER_PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS },
     streamMuxers: [yamux()],
-    ...(init.allowPrivateAddresses === true
-      ? { connectionGater: { denyDialMultiaddr: () => false } }
-      : {}),
+    ...privateAddressGater(init.allowPrivateAddresses),
     // No peer discovery: RelayKeeper dials the relays, and members are reached through the
     // relays they name in their signed claims. v1 ran pubsub-peer-discovery, where every
     // peer announced itself to every other every 3 s (traffic growing with the square of

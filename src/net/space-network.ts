@@ -10,22 +10,55 @@
  * closed; the space object stays good, and its next room starts a node again (with a
  * new peer id, as every start has).
  *
+ * A site's own relays (`openSpace(name, { relays })`, allowed by the user) carry that
+ * site's rooms only: gossipsub tells every connected peer every topic its node is in, so
+ * a relay on the node of the whole space heard the rooms of every other site in it, and
+ * the user's DID and address with them (issue 22). Rooms joined with site relays run on a
+ * node of their own for that space and relay set (the user's relays beside the site's),
+ * and that node stops as soon as its last room closes: when the site's grant goes, its
+ * rooms close, and its relays go with them. The site's relays may not reach into the
+ * user's network (loopback, LAN, link-local) unless `localSiteRelays` allows it; the
+ * user's own local relays stay reachable from every node.
+ *
  * @example
  * const network = new SpaceNetwork({ relays, identity, webrtc: true })
  * const space = await network.openSpace('my-dapp')
  * const lobby = await space.joinThread('lobby', { ghost: true }) // starts the space's node
  */
 
+import { getNetConfig } from '@libp2p/utils'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { GhostThread } from '../core/ghost-thread.js'
 import { GhostSpace } from '../core/ghost-threads.js'
 import { assertNoSpaceOptions } from '../core/join-options.js'
 import { assertValidName } from '../core/room-name.js'
+import { isLocalAddress } from '../shared/local-relays.js'
 import { SPACE_IDLE_STOP_MS } from './constants.js'
 import { type GhostNode, type GhostNodeInit, startGhostNode } from './ghost-node.js'
 
-export interface SpaceNetworkInit extends Omit<GhostNodeInit, 'privateKey' | 'onIdle'> {
+export interface SpaceNetworkInit
+  extends Omit<GhostNodeInit, 'privateKey' | 'onIdle' | 'allowPrivateAddresses'> {
   /** How long a space's node outlives its last room (default SPACE_IDLE_STOP_MS). */
   idleStopMs?: number
+  /** Loopback and LAN relays of the user's own list may be dialled (development, tests). */
+  allowPrivateAddresses?: boolean
+  /** A site's relays may be loopback, LAN or link-local too (the user turned it on). */
+  localSiteRelays?: boolean
+}
+
+/** Which node a room runs on: the space's own, or the space's with one site's relays. */
+function nodeKey(space: string, siteRelays: readonly string[]): string {
+  return siteRelays.length === 0 ? space : `${space}\n${[...siteRelays].sort().join('\n')}`
+}
+
+/** `host:port` of an address, to know a dialled (resolved) address for one of ours. */
+function hostPort(address: Multiaddr): string | undefined {
+  try {
+    const config = getNetConfig(address)
+    return 'port' in config ? `${config.host}:${config.port}` : undefined
+  } catch {
+    return undefined
+  }
 }
 
 export class SpaceNetwork {
@@ -35,26 +68,37 @@ export class SpaceNetwork {
   private readonly idleTimers = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly stopping = new Set<Promise<void>>()
   private relays: string[]
-  /** Relays sites named for a space (allowed by the user), beside `relays`. */
-  private readonly spaceRelays = new Map<string, string[]>()
+  /** The relays of each site node (its key's), beside the user's `relays`. */
+  private readonly siteRelays = new Map<string, string[]>()
+  private localSiteRelays: boolean
   private stopped = false
 
   constructor(private readonly init: SpaceNetworkInit) {
     this.relays = init.relays
+    this.localSiteRelays = init.localSiteRelays ?? false
   }
 
   /** The space; its node starts with its first room. */
   async openSpace(name: string, options?: Record<string, never>): Promise<GhostSpace> {
-    assertValidName('space', name)
     assertNoSpaceOptions(options)
+    return this.openSpaceWith(name, [])
+  }
+
+  /**
+   * The space as one site sees it: its rooms run through the relays the site named (and
+   * the user allowed) beside the user's, on a node no other site's rooms use.
+   */
+  async openSpaceWith(name: string, siteRelays: readonly string[]): Promise<GhostSpace> {
+    assertValidName('space', name)
     const signer = await this.init.identity.signerForSpace(name)
+    const key = nodeKey(name, siteRelays)
     return new GhostSpace(name, signer, {
       join: async (space, spaceSigner, room, options) =>
-        (await this.nodeFor(space)).ghost.join(space, spaceSigner, room, options),
+        (await this.nodeFor(key, siteRelays)).ghost.join(space, spaceSigner, room, options),
     })
   }
 
-  /** Nodes running now, by space. */
+  /** Nodes running now: by space, and by space and site relays for sites that named some. */
   nodes(): Map<string, GhostNode> {
     return new Map(this.started)
   }
@@ -68,33 +112,46 @@ export class SpaceNetwork {
     const connected = new Set<string>()
     for (const node of this.started.values())
       for (const relay of node.relays.list()) if (relay.connected) connected.add(relay.address)
-    const named = [...this.spaceRelays.keys()].flatMap((space) => this.relaysOf(space))
+    const named = [...this.started.keys()].flatMap((key) => this.relaysOf(key))
     return [...new Set([...this.relays, ...named])].map((address) => ({
       address,
       connected: connected.has(address),
     }))
   }
 
-  async setRelays(relays: string[]): Promise<void> {
+  async setRelays(relays: string[], localSiteRelays = this.localSiteRelays): Promise<void> {
     this.relays = relays
+    this.localSiteRelays = localSiteRelays
     await Promise.all(
-      [...this.started].map(([space, node]) => node.relays.setRelays(this.relaysOf(space))),
+      [...this.started].map(([key, node]) => node.relays.setRelays(this.relaysOf(key))),
     )
   }
 
-  /** A site's relays for `space`: its node holds them beside the user's own from now on. */
-  async addSpaceRelays(space: string, relays: string[]): Promise<void> {
-    const known = this.spaceRelays.get(space) ?? []
-    const added = relays.filter((relay) => !known.includes(relay))
-    if (added.length === 0) return
-    this.spaceRelays.set(space, [...known, ...added])
-    await this.started.get(space)?.relays.setRelays(this.relaysOf(space))
+  /** The user's relays, then those of the node's site (its local ones only if allowed). */
+  private relaysOf(key: string): string[] {
+    const extra = (this.siteRelays.get(key) ?? []).filter(
+      (relay) => !this.relays.includes(relay) && (this.localSiteRelays || !isLocalAddress(relay)),
+    )
+    return [...this.relays, ...extra]
   }
 
-  /** The user's relays, then those sites named for `space`. */
-  private relaysOf(space: string): string[] {
-    const extra = (this.spaceRelays.get(space) ?? []).filter((r) => !this.relays.includes(r))
-    return [...this.relays, ...extra]
+  /**
+   * Which private addresses a node may dial. The space's own node: any, if the user allows
+   * private addresses at all. A site's node: also any if the user lets sites name local
+   * relays; else only the user's own relays' (checked on the dialled, resolved address,
+   * so a site's DNS name that resolves into the LAN is refused too).
+   */
+  private privateDials(site: boolean): boolean | ((address: Multiaddr) => boolean) {
+    if (this.init.allowPrivateAddresses !== true) return false
+    if (!site) return true
+    return (address) => {
+      if (this.localSiteRelays) return true
+      const wanted = hostPort(address)
+      return this.relays.some((relay) => {
+        const own = multiaddr(relay)
+        return isLocalAddress(own) && hostPort(own) === wanted
+      })
+    }
   }
 
   redialNow(): void {
@@ -114,43 +171,57 @@ export class SpaceNetwork {
     this.started.clear()
   }
 
-  private nodeFor(space: string): Promise<GhostNode> {
+  private nodeFor(key: string, siteRelays: readonly string[]): Promise<GhostNode> {
     if (this.stopped) throw new Error('the network has stopped')
-    clearTimeout(this.idleTimers.get(space))
-    this.idleTimers.delete(space)
-    let node = this.starting.get(space)
+    clearTimeout(this.idleTimers.get(key))
+    this.idleTimers.delete(key)
+    let node = this.starting.get(key)
     if (node === undefined) {
-      // No privateKey: libp2p makes a fresh one, so the peer id is this space's alone.
-      const { idleStopMs: _, ...init } = this.init
+      const site = siteRelays.length > 0
+      if (site) this.siteRelays.set(key, [...siteRelays])
+      // No privateKey: libp2p makes a fresh one, so the peer id is this node's alone.
+      const { idleStopMs: _, localSiteRelays: _local, ...init } = this.init
       node = startGhostNode({
         ...init,
-        relays: this.relaysOf(space),
-        onIdle: () => this.idle(space),
+        relays: this.relaysOf(key),
+        allowPrivateAddresses: this.privateDials(site),
+        onIdle: () => this.idle(key, site),
       })
-      this.starting.set(space, node)
+      this.starting.set(key, node)
       node.then(
-        (running) => this.started.set(space, running),
-        () => this.starting.delete(space),
+        (running) => this.started.set(key, running),
+        () => {
+          this.starting.delete(key)
+          this.siteRelays.delete(key)
+        },
       )
     }
     return node
   }
 
-  /** The space's last room closed: stop its node unless a room opens again meanwhile. */
-  private idle(space: string): void {
+  /**
+   * A node's last room closed: stop it unless a room opens again meanwhile. A site's node
+   * stops at once: its rooms closing is its grant going (or its last tab), and its relays
+   * must not outlive that.
+   */
+  private idle(key: string, site: boolean): void {
     if (this.stopped) return
-    clearTimeout(this.idleTimers.get(space))
-    const timer = setTimeout(() => {
-      this.idleTimers.delete(space)
-      const node = this.started.get(space)
-      if (node === undefined || node.ghost.openThreads().length > 0) return
-      // Forgotten first, so that a room opened while it stops starts a fresh node.
-      this.starting.delete(space)
-      this.started.delete(space)
-      const stopping = node.stop().catch(() => undefined)
-      this.stopping.add(stopping)
-      void stopping.then(() => this.stopping.delete(stopping))
-    }, this.init.idleStopMs ?? SPACE_IDLE_STOP_MS)
-    this.idleTimers.set(space, timer)
+    clearTimeout(this.idleTimers.get(key))
+    const timer = setTimeout(
+      () => {
+        this.idleTimers.delete(key)
+        const node = this.started.get(key)
+        if (node === undefined || node.ghost.openThreads().length > 0) return
+        // Forgotten first, so that a room opened while it stops starts a fresh node.
+        this.starting.delete(key)
+        this.started.delete(key)
+        this.siteRelays.delete(key)
+        const stopping = node.stop().catch(() => undefined)
+        this.stopping.add(stopping)
+        void stopping.then(() => this.stopping.delete(stopping))
+      },
+      site ? 0 : (this.init.idleStopMs ?? SPACE_IDLE_STOP_MS),
+    )
+    this.idleTimers.set(key, timer)
   }
 }

@@ -64,14 +64,14 @@ export function createPopupStore(api: PopupApi) {
   }
 
   /** Saves relay addresses typed one per line; resolves to an error message, or undefined. */
-  async function saveRelays(text: string): Promise<Failure> {
+  async function saveRelays(text: string, localSiteRelays: boolean): Promise<Failure> {
     const relays = text
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '')
     const current = settings.value
     if (current === undefined) return 'Settings are still loading; try again in a moment'
-    const outcome = await api.saveSettings({ ...current, relays })
+    const outcome = await api.saveSettings({ ...current, relays, localSiteRelays })
     if (!outcome.ok) return outcome.error.message
     settings.value = outcome.result
     return undefined

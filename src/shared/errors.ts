@@ -126,6 +126,16 @@ export class TooManyThreadsError extends GhostThreadsError {
   }
 }
 
+/** A site named relays on the user's computer or network, which the user has not allowed. */
+export class LocalRelayError extends GhostThreadsError {
+  static override name = 'LocalRelayError'
+  constructor(
+    message = 'This site named a relay on this computer or its local network; sites may do so only when the user allows it in the Ghost Threads settings',
+  ) {
+    super(message, ErrorCode.unauthorized)
+  }
+}
+
 export class PromptPendingError extends GhostThreadsError {
   static override name = 'PromptPendingError'
   constructor(

@@ -23,8 +23,14 @@ export const MAX_BLOCKED = 1_000
 
 export const Settings = z.object({
   relays: z.array(RelayAddress).max(8),
-  /** Loopback and LAN relays over ws:// (development, and the tests). */
+  /** Loopback and LAN relays over ws:// in the user's own list (development, and the tests). */
   allowPrivateAddresses: z.boolean(),
+  /**
+   * Sites may name relays on this computer or its network (loopback, LAN, link-local).
+   * Off by default: a site could otherwise make the browser open connections into the
+   * user's network (shared/local-relays.ts). A dapp developer turns it on for a local relay.
+   */
+  localSiteRelays: z.boolean(),
   /** Authors whose posts are hidden in every room and tab (DIDs only, never their text). */
   blocked: z.array(DidKey).max(MAX_BLOCKED),
 })
@@ -33,6 +39,7 @@ export type Settings = z.infer<typeof Settings>
 export const DEFAULT_SETTINGS: Settings = {
   relays: DEFAULT_RELAYS,
   allowPrivateAddresses: true,
+  localSiteRelays: false,
   blocked: [],
 }
 

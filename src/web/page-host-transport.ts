@@ -60,6 +60,8 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
     ...DEFAULT_SETTINGS,
     relays: options.relays ?? DEFAULT_SETTINGS.relays,
     allowPrivateAddresses: options.allowPrivateAddresses ?? DEFAULT_SETTINGS.allowPrivateAddresses,
+    // The site is the host here: the relays it names are its own choice, as its page is.
+    localSiteRelays: options.allowPrivateAddresses ?? DEFAULT_SETTINGS.allowPrivateAddresses,
   }
   const identity = createSeedIdentity(await loadOrCreateSeed())
   const listeners: ((events: ThreadEvent[]) => void)[] = []

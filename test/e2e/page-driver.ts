@@ -24,7 +24,7 @@ export type Recorded =
   | ['left', string]
   | ['backlog', unknown[], string[]]
 
-interface PageGlobals {
+export interface PageGlobals {
   ghostThreads: {
     openSpace(
       name: string,

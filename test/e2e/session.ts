@@ -26,11 +26,12 @@ export function browserSet(relay: () => string | string[]) {
   const browsers: ExtensionBrowser[] = []
   return {
     browsers,
-    async launch(name: string): Promise<ExtensionBrowser> {
+    async launch(name: string, localSiteRelays = false): Promise<ExtensionBrowser> {
       const relays = relay()
       const browser = await launchExtensionBrowser({
         name,
         relays: typeof relays === 'string' ? [relays] : relays,
+        localSiteRelays,
       })
       browsers.push(browser)
       return browser

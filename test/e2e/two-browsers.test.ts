@@ -120,6 +120,9 @@ describe('two people in real Chromium with the extension', () => {
       await popup.getByRole('button', { name: 'Settings' }).click()
       await popup.getByText(site.url).waitFor()
       expect(await popup.getByLabel(/Relay addresses/).inputValue()).toBe(relay.address)
+      // Off unless the user turns it on: sites may not name relays inside the user's network.
+      const local = popup.getByRole('checkbox', { name: /Sites may name relays on this computer/ })
+      expect(await local.isChecked()).toBe(false)
       await popup.screenshot({ path: join(SCREENSHOTS, 'popup-settings.png') })
       await popup.close()
     },

@@ -164,6 +164,36 @@ describe('openSpace and permissions', () => {
     expect(windows.opened).toHaveLength(2)
   })
 
+  it("refuses a site's relays on this computer or network by name unless the user allows them, and leaves them out of joins once they do not", async () => {
+    const LOCAL = '/ip4/192.168.1.20/tcp/4040/ws'
+    const PUBLIC = '/dns4/r1.example.com/tcp/443/wss'
+    for (const relays of [
+      [LOCAL],
+      [PUBLIC, '/dns4/relay.local/tcp/4040/ws'],
+      ['/ip4/127.0.0.1/tcp/1/ws'],
+    ]) {
+      expect(failure(await call('openSpace', { space: 'chat', relays }))).toMatchObject({
+        name: 'LocalRelayError',
+        code: 4100,
+        message: expect.stringContaining('Sites may name relays on this computer or network'),
+      })
+    }
+    // Refused before any prompt, and nothing granted.
+    expect(windows.opened).toHaveLength(0)
+    expect(await permissions.decision(A, 'chat')).toBeUndefined()
+    // The user allows local site relays: the site may name them (and is asked).
+    stored = { ...DEFAULT_SETTINGS, localSiteRelays: true }
+    const opening = call('openSpace', { space: 'chat', relays: [PUBLIC, LOCAL] })
+    await answer(true)
+    expect(await opening).toMatchObject({ ok: true })
+    await call('joinThread', { space: 'chat', room: 'lobby' })
+    expect(host.calls.at(-1)).toMatchObject({ method: 'joinThread', spaceRelays: [PUBLIC, LOCAL] })
+    // Turned off again: the grant stands, its local relay is no longer handed to the host.
+    stored = DEFAULT_SETTINGS
+    await call('joinThread', { space: 'chat', room: 'lobby' })
+    expect(host.calls.at(-1)).toMatchObject({ method: 'joinThread', spaceRelays: [PUBLIC] })
+  })
+
   it('links a wallet: the prompt shows the account, the message names the site, the signature is checked, the grant keeps it', async () => {
     const wallet = Wallet.createRandom()
     await permissions.decide(A, 'chat', 'allow')
@@ -475,6 +505,7 @@ describe('settings', () => {
     const next = {
       relays: ['/dns4/relay.example.com/tcp/443/wss'],
       allowPrivateAddresses: false,
+      localSiteRelays: true,
       blocked: [],
     }
     expect(await router.handlers['manage:saveSettings'](next, popup)).toEqual({
@@ -489,6 +520,7 @@ describe('settings', () => {
       {
         relays: ['/ip4/127.0.0.1/tcp/4040/ws', 'https://relay.example.com'],
         allowPrivateAddresses: true,
+        localSiteRelays: false,
         blocked: [],
       },
       popup,

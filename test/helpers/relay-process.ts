@@ -34,6 +34,11 @@ export class RelayProcess {
   private port: number
   private httpPort: number
 
+  /** The relay's peer id (its address ends in `/p2p/<id>`). */
+  get peerId(): string {
+    return this.address.slice(this.address.lastIndexOf('/p2p/') + 5)
+  }
+
   constructor(private readonly init: RelayProcessInit = {}) {
     this.keyFile = init.keyFile ?? join(mkdtempSync(join(tmpdir(), 'ghost-relay-')), 'peer.key')
     this.port = init.port ?? 0

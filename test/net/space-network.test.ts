@@ -4,10 +4,12 @@
  * space object starts a fresh node for its next room. Through the real relay process.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { multiaddr } from '@multiformats/multiaddr'
 import { createSeedIdentity, generateSeed } from '../../src/core/index.js'
 import { SpaceNetwork } from '../../src/net/space-network.js'
 import { NET_TIMINGS } from '../helpers/net-peer.js'
 import { useRelay } from '../helpers/relay-fixture.js'
+import { RelayProcess } from '../helpers/relay-process.js'
 import { waitFor } from '../helpers/wait.js'
 
 const IDLE_STOP_MS = 300
@@ -87,17 +89,19 @@ describe("a space's node", () => {
     expect(poker.isOpen).toBe(true)
   }, 30_000)
 
-  it("uses the relays a site named for a space beside the user's (none here), and only for that space", async () => {
+  it("carries a site's rooms through the relays it named, and no other site's rooms of the space", async () => {
     const spaces = new SpaceNetwork({
       relays: [],
       webrtc: false,
       identity: createSeedIdentity(generateSeed()),
       timings: NET_TIMINGS,
       idleStopMs: IDLE_STOP_MS,
+      allowPrivateAddresses: true,
+      localSiteRelays: true,
     })
     networks.push(spaces)
-    await spaces.addSpaceRelays('named', [net.relay.address])
-    const named = await (await spaces.openSpace('named')).joinThread('lobby', { ghost: true })
+    const site = await spaces.openSpaceWith('named', [net.relay.address])
+    const named = await site.joinThread('lobby', { ghost: true })
     const other = await net.join('lobby', { space: 'named' })
     await waitFor(() => other.events.joined.includes(named.did), {
       timeoutMs: 10_000,
@@ -109,8 +113,63 @@ describe("a space's node", () => {
       what: 'the post through the named relay',
     })
     expect(spaces.relayList()).toEqual([{ address: net.relay.address, connected: true }])
-    // Another space of the same network has no relays: its node reaches nobody.
-    await (await spaces.openSpace('unnamed')).joinThread('lobby', { ghost: true })
-    expect(spaces.nodes().get('unnamed')?.relays.connected()).toEqual([])
+    // The same space for another site (no relays of its own): another node, and that node
+    // holds no connection to the first site's relay, so the relay never hears its rooms.
+    const plain = await (await spaces.openSpace('named')).joinThread('elsewhere', { ghost: true })
+    const plainNode = spaces.nodes().get('named')
+    const siteNode = [...spaces.nodes().values()].find((node) => node !== plainNode)
+    expect(plainNode?.ghost.openThreads()).toEqual([plain])
+    expect(siteNode?.ghost.openThreads()).toEqual([named])
+    const relayId = net.relay.peerId
+    expect(plainNode?.libp2p.getConnections().map((c) => c.remotePeer.toString())).not.toContain(
+      relayId,
+    )
+    // The site's last room closes (its grant went, or its last tab): its relays go at once.
+    await named.close()
+    await waitFor(() => spaces.nodes().size === 1 && spaces.relayList().length === 0, {
+      timeoutMs: 10_000,
+      what: "the site's node and relay to go with its last room",
+    })
+    expect(siteNode?.libp2p.status).toBe('stopped')
+    expect(spaces.nodes().get('named')).toBe(plainNode)
+  }, 40_000)
+
+  it("refuses a site's relay on this computer unless local site relays are allowed; the user's own stay reachable", async () => {
+    const spaces = new SpaceNetwork({
+      relays: [net.relay.address],
+      webrtc: false,
+      identity: createSeedIdentity(generateSeed()),
+      timings: NET_TIMINGS,
+      idleStopMs: IDLE_STOP_MS,
+      allowPrivateAddresses: true,
+    })
+    networks.push(spaces)
+    const siteRelay = await RelayProcess.start()
+    try {
+      const site = await spaces.openSpaceWith('local', [siteRelay.address])
+      const thread = await site.joinThread('lobby', { ghost: true })
+      const node = [...spaces.nodes().values()][0]
+      if (node === undefined) throw new Error('the site node should run')
+      // The user's own loopback relay is dialled from the site's node...
+      await waitFor(() => node.relays.connected().length === 1, {
+        timeoutMs: 10_000,
+        what: "the site's node to reach the user's own relay",
+      })
+      expect(node.relays.connected()[0]?.toString()).toContain(net.relay.peerId)
+      // ...the site's loopback relay is not: the gater refuses it by its dialled address.
+      await expect(node.libp2p.dial(multiaddr(siteRelay.address))).rejects.toThrow(/gater/i)
+      expect(node.libp2p.getConnections().map((c) => c.remotePeer.toString())).not.toContain(
+        siteRelay.peerId,
+      )
+      // The user allows local site relays: the same node reaches it now.
+      await spaces.setRelays([net.relay.address], true)
+      await waitFor(() => node.relays.connected().length === 2, {
+        timeoutMs: 15_000,
+        what: "the site's local relay once allowed",
+      })
+      await thread.close()
+    } finally {
+      await siteRelay.stop()
+    }
   }, 40_000)
 })

@@ -1,4 +1,7 @@
-/** Relay addresses, one multiaddr per line; checked by the router and applied at once. */
+/**
+ * Relay addresses, one multiaddr per line, and whether sites may name relays on this
+ * computer or network; checked by the router and applied at once.
+ */
 import { useState } from 'preact/hooks'
 import type { Settings } from '../../shared/settings.js'
 
@@ -7,18 +10,20 @@ export function RelaySettings({
   onSave,
 }: {
   settings: Settings | undefined
-  onSave: (text: string) => Promise<string | undefined>
+  onSave: (text: string, localSiteRelays: boolean) => Promise<string | undefined>
 }) {
   const [text, setText] = useState<string | undefined>(undefined)
+  const [local, setLocal] = useState<boolean | undefined>(undefined)
   const [message, setMessage] = useState<{ error: boolean; text: string } | undefined>()
   if (settings === undefined) return <p>Loading…</p>
   const shown = text ?? settings.relays.join('\n')
+  const localShown = local ?? settings.localSiteRelays
   return (
     <form
       class="relays"
       onSubmit={async (event) => {
         event.preventDefault()
-        const error = await onSave(shown)
+        const error = await onSave(shown, localShown)
         setMessage(
           error === undefined
             ? { error: false, text: 'Saved and applied.' }
@@ -33,6 +38,14 @@ export function RelaySettings({
         value={shown}
         onInput={(event) => setText((event.target as HTMLTextAreaElement).value)}
       />
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={localShown}
+          onChange={(event) => setLocal((event.target as HTMLInputElement).checked)}
+        />
+        Sites may name relays on this computer or network (for developers)
+      </label>
       <button type="submit">Save relays</button>
       {message && (
         <p class={message.error ? 'error' : 'ok'} role={message.error ? 'alert' : 'status'}>

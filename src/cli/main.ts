@@ -13,7 +13,7 @@ import {
   siteOf,
 } from '../core/index.js'
 import { addressProblem } from '../net/address-flag.js'
-import { RELAY_CONNECT_WAIT_MS } from '../net/constants.js'
+import { PUBLISH_QUEUE_MAX_AGE_MS, RELAY_CONNECT_WAIT_MS } from '../net/constants.js'
 import { startGhostNode } from '../net/ghost-node.js'
 import { HELP, parseChatLine } from './chat-commands.js'
 import { loadOrCreateSeed } from './identity-file.js'
@@ -134,12 +134,17 @@ try {
   process.exit(1)
 }
 
-// Say when no relay has answered for RELAY_CONNECT_WAIT_MS: without one nobody hears us,
-// and "joined" alone let a user wait for a room that could not reach them. The node keeps
-// redialling meanwhile; a relay that answers later is announced too.
+// Say when no relay has answered for RELAY_CONNECT_WAIT_MS: without one only members we
+// reach directly hear us, and "joined" alone let a user wait for a room that could not
+// reach them. The node keeps redialling meanwhile (and falls back on the relays ours told
+// us about); a relay that answers later is announced too. Posts made while nobody hears
+// us wait in the publish queue: we say so, and whether they went out or were dropped.
 let downSinceMs: number | undefined = Date.now()
 let warned = false
+let queuedShown = false
+let droppedBefore = node.transport.queue.dropped
 setInterval(() => {
+  reportQueued()
   if (node.relays.connected().length > 0) {
     downSinceMs = undefined
     if (warned) print({ event: 'relay-connected' }, '* connected to a relay: the room can hear you')
@@ -149,11 +154,41 @@ setInterval(() => {
   downSinceMs ??= Date.now()
   if (warned || Date.now() - downSinceMs < RELAY_CONNECT_WAIT_MS) return
   warned = true
+  const direct = node.transport.subscribers(thread.topic).length
+  const which = `${values.relay.length > 1 ? 'any of the relays' : 'the relay'} ${values.relay.join(', ')}`
   print(
-    { event: 'relay-unreachable', relays: values.relay },
-    `* cannot reach ${values.relay.length > 1 ? 'any of the relays' : 'the relay'} ${values.relay.join(', ')}: nobody hears you until one answers; still trying (is \`npm run relay\` running there, and is the address right?)`,
+    { event: 'relay-unreachable', relays: values.relay, directPeers: direct },
+    direct > 0
+      ? `* cannot reach ${which}: only the ${direct} member${direct === 1 ? '' : 's'} connected to you directly hear you; still trying`
+      : `* cannot reach ${which}: nobody hears you until one answers; still trying (is \`npm run relay\` running there, and is the address right?)`,
   )
 }, 1_000).unref()
+
+/** Says when posts went out of the publish queue, or were dropped from it. */
+function reportQueued(): void {
+  const { queue } = node.transport
+  if (queuedShown && !queue.has(thread.topic)) {
+    const dropped = queue.dropped - droppedBefore
+    queuedShown = false
+    print(
+      { event: dropped > 0 ? 'queued-dropped' : 'queued-sent', dropped },
+      dropped > 0
+        ? `* ${dropped} queued post${dropped === 1 ? ' was' : 's were'} dropped: nobody could be reached within ${PUBLISH_QUEUE_MAX_AGE_MS / 1000} s`
+        : '* queued posts went out',
+    )
+  }
+}
+
+/** After a post: if nobody could take it, it waits in the queue, and the user is told. */
+function afterPost(): void {
+  if (queuedShown || !node.transport.queue.has(thread.topic)) return
+  queuedShown = true
+  droppedBefore = node.transport.queue.dropped
+  print(
+    { event: 'queued' },
+    `* queued: nobody in the room can be reached yet; it goes out when a relay or member answers (within ${PUBLISH_QUEUE_MAX_AGE_MS / 1000} s)`,
+  )
+}
 
 thread.on('user-joined', (did, address, linkedOn) => {
   const linked = account(address, linkedOn)
@@ -184,6 +219,7 @@ input.on('line', (line) => {
     switch (command.kind) {
       case 'post':
         await thread.post(command.text)
+        afterPost()
         break
       case 'dm':
         await thread.post(command.text, command.to)

@@ -18,8 +18,8 @@ export type BacklogRequest = Extract<Claims, { type: 'request_backlog' }>
 export interface BacklogSource {
   /** Each member's newest claim, of those heard from at or after `sinceMs`. */
   presences(sinceMs: number): string[]
-  /** The recent posts, oldest first. */
-  posts(nowMs: number): string[]
+  /** The recent posts, oldest first (only those dated from `sinceS` on, if given). */
+  posts(nowMs: number, sinceS?: number): string[]
   /** Whether `posts` are all of the room's (a relay that heard it from its start). */
   readonly complete: boolean
 }
@@ -65,9 +65,12 @@ export class BacklogServer {
 }
 
 /**
- * The answer `source` gives `request`: every member's newest presence (only of those heard
- * from since `since`, when the request asks for latecomers: then no posts), and the newest
- * posts that fit, saying whether they are all of the room's.
+ * The answer `source` gives `request`: every member's newest presence, and the newest
+ * posts that fit, saying whether they are all of the room's. A request for latecomers
+ * (`since`, a join's follow-ups) gets only what is dated from then on: the members heard
+ * from since, and the posts made since. Those posts close the gap of a (re)join: what was
+ * published after the first answer and before the relay's mesh held us reached nobody's
+ * queue for us (a member back through another relay missed every post of that second).
  */
 export function answerFrom(
   source: BacklogSource,
@@ -75,7 +78,11 @@ export function answerFrom(
   nowMs: number,
 ): BacklogResponse {
   const presences = request.members === false ? [] : source.presences((request.since ?? 0) * 1000)
-  if (request.since !== undefined) return { request: request.jti, entries: presences }
+  if (request.since !== undefined)
+    return {
+      request: request.jti,
+      entries: fitAnswer(presences, source.posts(nowMs, request.since)),
+    }
   const posts = source.posts(nowMs)
   const entries = fitAnswer(presences, posts)
   // Posts cut to fit the answer are not "all of the room's" any more.

@@ -259,8 +259,9 @@ export class GhostThread extends ThreadSurface {
   ) {
     const peers = servers.length > 0 ? servers : this.membersToAsk(options)
     const result = await this.backlog.ask(peers, options)
-    // Answers about latecomers (`sinceS`) carry no posts: they are no backlog update.
-    if (result.answered > 0 && options.sinceS === undefined) this.updates.answered(result.kept)
+    // Answers about latecomers (`sinceS`) are a backlog update only when they bring posts.
+    if (result.answered > 0 && (options.sinceS === undefined || result.kept.length > 0))
+      this.updates.answered(result.kept)
     // A complete relay answer short of RELAY_BACKLOG_POSTS is the whole room; a full one
     // is the newest RELAY_BACKLOG_POSTS, enough unless we keep more.
     const enough = result.posts < RELAY_BACKLOG_POSTS || result.posts >= this.posts.limit
@@ -314,7 +315,7 @@ export class GhostThread extends ThreadSurface {
       ...(this.presence.newest === undefined ? [] : [this.presence.newest]),
       ...this.members.presenceJwts(sinceMs),
     ],
-    posts: (nowMs) => this.posts.jwts(nowMs),
+    posts: (nowMs, sinceS) => this.posts.jwts(nowMs, sinceS),
     // A member cannot know what was said before it joined: only a relay vouches.
     complete: false,
   }

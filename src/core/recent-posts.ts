@@ -82,9 +82,10 @@ export class RecentPosts {
     return this.entries.slice(Math.max(0, this.entries.length - n)).map((entry) => entry.post)
   }
 
-  jwts(nowMs: number): string[] {
+  /** The held posts' JWTs, oldest first; only those dated from `sinceS` on, if given. */
+  jwts(nowMs: number, sinceS = Number.NEGATIVE_INFINITY): string[] {
     this.prune(nowMs)
-    return this.entries.map((entry) => entry.jwt)
+    return this.entries.filter((entry) => entry.post.timestamp >= sinceS).map((entry) => entry.jwt)
   }
 
   clear(): void {

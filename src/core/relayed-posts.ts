@@ -41,9 +41,11 @@ export class RelayedPosts {
   }
 
   /** The posts still young enough to serve, oldest first (receivers sort them by `iat`). */
-  jwts(nowMs: number): string[] {
+  jwts(nowMs: number, sinceS = Number.NEGATIVE_INFINITY): string[] {
     const oldestS = nowMs / 1000 - BACKLOG_MAX_AGE_S
-    return this.held.filter((post) => post.iatS >= oldestS).map((post) => post.jwt)
+    return this.held
+      .filter((post) => post.iatS >= Math.max(oldestS, sinceS))
+      .map((post) => post.jwt)
   }
 
   /** Forgets every post (the relay needs the memory): the room is no longer complete. */

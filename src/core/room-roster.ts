@@ -61,8 +61,8 @@ export class RoomRoster implements BacklogSource {
     return this.members.presenceJwts(sinceMs)
   }
 
-  posts(nowMs: number): string[] {
-    return this.relayed.jwts(nowMs)
+  posts(nowMs: number, sinceS?: number): string[] {
+    return this.relayed.jwts(nowMs, sinceS)
   }
 
   get complete(): boolean {

@@ -8,6 +8,8 @@
  * const space = await peer.ghost.openSpace('my-dapp')
  * const thread = await space.joinThread('lobby', { ghost: true })
  */
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { GhostThread } from '../core/ghost-thread.js'
 import { GhostThreads } from '../core/ghost-threads.js'
 import type { Identity } from '../core/identity.js'
 import type { ReceiptRules } from '../core/receipt-rules.js'
@@ -57,6 +59,7 @@ function whenServed(transport: Libp2pTransport, topic: string): Promise<void> {
 export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
   const penalties = new PeerPenalties()
   const libp2p = await createPeerNode({ ...init, penalties })
+  const rejoining = new Set<GhostThread>()
   const relays = new RelayKeeper(libp2p, {
     relays: init.relays,
     // The relay forgot our subscriptions and presence: announce again and catch up on
@@ -65,9 +68,17 @@ export async function startGhostNode(init: GhostNodeInit): Promise<GhostNode> {
     // everything published before the relay could forward to us.
     // (Called only after relays.start() below, once `threads` exists.)
     onConnect: (relayId) => void directory.learnFrom(relayId),
+    fallbacks: (): Multiaddr[] => directory.told(),
     onReconnect: () => {
-      for (const thread of threads.openThreads())
-        void whenServed(transport, thread.topic).then(() => thread.reannounce())
+      for (const thread of threads.openThreads()) {
+        // Several relays coming back at once make one rejoin, not one each: each rejoin
+        // asks every relay again, and a member's answer budget there is small.
+        if (rejoining.has(thread)) continue
+        rejoining.add(thread)
+        void whenServed(transport, thread.topic)
+          .then(() => thread.reannounce())
+          .finally(() => rejoining.delete(thread))
+      }
     },
   })
   const directory = new RelayDirectory(libp2p, {

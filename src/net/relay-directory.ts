@@ -23,7 +23,7 @@ export interface RelayDirectoryInit {
 }
 
 export class RelayDirectory {
-  private readonly told = new Map<string, Multiaddr>()
+  private readonly toldRelays = new Map<string, Multiaddr>()
   private lastAskedMs = Number.NEGATIVE_INFINITY
   private readonly now: () => number
 
@@ -36,10 +36,15 @@ export class RelayDirectory {
 
   /** A known relay's address; an unknown one makes us ask our relays again (not too often). */
   addressOf(relayId: string): Multiaddr | undefined {
-    const known = this.init.configured(relayId) ?? this.told.get(relayId)
+    const known = this.init.configured(relayId) ?? this.toldRelays.get(relayId)
     if (known === undefined && this.now() - this.lastAskedMs > RELAY_DIRECTORY_REFRESH_MS)
       void this.refresh()
     return known
+  }
+
+  /** Every relay our relays told us they mesh with (a fallback when ours are gone). */
+  told(): Multiaddr[] {
+    return [...this.toldRelays.values()]
   }
 
   /** Asks each connected relay which relays it is meshed with. */
@@ -64,7 +69,7 @@ export class RelayDirectory {
       )
       for (const address of toldAddresses(answer).slice(0, MAX_TOLD_RELAYS)) {
         const id = peerOf(address)
-        if (id !== undefined && id !== relayId) this.told.set(id, address)
+        if (id !== undefined && id !== relayId) this.toldRelays.set(id, address)
       }
     } catch {
       // An older relay, or one going away: members behind it stay out of reach for now.

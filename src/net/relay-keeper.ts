@@ -13,6 +13,12 @@
  * into the settings): the id is then learnt from the first connection and pinned.
  * `setRelays` swaps the list while running, so a settings change needs no restart.
  *
+ * When every relay we hold is gone and no configured spare is ready, we fall back on the
+ * relays ours told us they mesh with (`fallbacks`, RelayDirectory): a fresh install knows
+ * one relay, and a dapp may name one, so a member whose only relay stopped was left out
+ * of a room that went on through the other relays (issue 22: 91% of deliveries after a
+ * stop). A told relay is held like a spare of ours until the settings change.
+ *
  * Redials follow libp2p's connect and disconnect events, and a periodic check catches what
  * the events miss: in a 300-peer room over 3 relays on a loaded machine, peers were left
  * holding no relay at all, their relays marked active with no connection, no dial in
@@ -33,6 +39,8 @@ export interface RelayKeeperInit {
   onReconnect?: (relay: Multiaddr) => void
   /** Called on every connection to one of our relays, with its peer id. */
   onConnect?: (relayId: string) => void
+  /** Relays our relays said they mesh with (each ending in `/p2p/<id>`): used when ours are gone. */
+  fallbacks?: () => Multiaddr[]
   random?: () => number
 }
 
@@ -46,6 +54,8 @@ interface KeptRelay {
   failures: number
   /** A spare that failed is not tried again before this. */
   retryAtMs: number
+  /** Told by one of our relays, not configured: a fallback (see above). */
+  told?: true
 }
 
 /** The peer id an address ends in (`…/p2p/<id>`), if any. */
@@ -155,7 +165,7 @@ export class RelayKeeper {
     }
   }
 
-  private add(addresses: string[]): void {
+  private add(addresses: string[], told = false): void {
     for (const address of addresses.map((text) => multiaddr(text))) {
       const key = address.toString()
       this.relays.set(key, {
@@ -164,8 +174,25 @@ export class RelayKeeper {
         active: false,
         failures: 0,
         retryAtMs: 0,
+        ...(told ? { told: true as const } : {}),
       })
     }
+  }
+
+  /**
+   * None of our relays is up: the relays they told us about become spares (those we hold
+   * already, by address or peer id, are not added twice).
+   */
+  private adoptFallbacks(): void {
+    if (this.connected().length > 0) return
+    const peers = new Set([...this.relays.values()].map((relay) => relay.peer))
+    const fresh = (this.init.fallbacks?.() ?? []).filter(
+      (address) => !this.relays.has(address.toString()) && !peers.has(peerOf(address)),
+    )
+    this.add(
+      fresh.map((address) => address.toString()),
+      true,
+    )
   }
 
   /** Makes random spares active until we hold `perPeer` relays (or run out of spares). */
@@ -189,6 +216,7 @@ export class RelayKeeper {
    */
   private failed(key: string, relay: KeptRelay): void {
     relay.failures++
+    this.adoptFallbacks()
     const delay = Math.min(this.maxDelayMs, this.minDelayMs * 2 ** (relay.failures - 1))
     const spareReady = [...this.relays.values()].some(
       (other) => !other.active && other.retryAtMs <= Date.now(),

@@ -359,18 +359,27 @@ describe("RoomRoster (a relay's view of one room)", () => {
     expect(answerFrom(roster, ask, NOW).entries).toEqual(['one', 'two', 'three'])
   })
 
-  it('answers "who came since" with presences only, and `members: false` with posts only', () => {
+  it('answers "who came since" with the presences and posts dated since, and `members: false` with posts only', () => {
     const roster = new RoomRoster(true)
+    const earlier = {
+      jwt: 'jwt-earlier-chat',
+      claims: claims(key, 'chat', ROOM, {}, NOW - 10_000) as unknown as Claims,
+    }
     const join = verified('join')
     const post = verified('chat')
+    roster.observe(earlier, NOW)
     roster.observe(join, NOW)
     roster.observe(post, NOW)
     const since = request({ since: Math.floor(NOW / 1000) - 1 })
-    expect(answerFrom(roster, since, NOW)).toEqual({ request: since.jti, entries: [join.jwt] })
+    // The post made before `since` is not news to a rejoining member: left out.
+    expect(answerFrom(roster, since, NOW)).toEqual({
+      request: since.jti,
+      entries: [post.jwt, join.jwt],
+    })
     const postsOnly = request({ members: false })
     expect(answerFrom(roster, postsOnly, NOW)).toEqual({
       request: postsOnly.jti,
-      entries: [post.jwt],
+      entries: [earlier.jwt, post.jwt],
       complete: true,
     })
   })

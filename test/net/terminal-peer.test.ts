@@ -146,6 +146,11 @@ describe('npx ghost-threads chat', () => {
       )
       const unreachable = await cli.next('relay-unreachable', () => true, 30_000)
       expect(unreachable.relays).toEqual([`/ip4/127.0.0.1/tcp/${port}/ws/p2p/${relayId}`])
+      expect(unreachable.directPeers).toBe(0)
+      // A line typed now reaches nobody: it is shown as queued, not as sent.
+      const listener = await net.join('unreachable', { space: 'netspace' })
+      cli.type('typed while nobody hears')
+      await cli.next('queued')
       await sleep(5_000) // a few redials into the hang-ups
       expect(cli.child.exitCode).toBe(null)
       // The address starts to lead to the real relay (a proxy on the same port): it says so.
@@ -160,6 +165,12 @@ describe('npx ghost-threads chat', () => {
       })
       await new Promise<void>((resolve) => proxy?.listen(port, '127.0.0.1', resolve))
       await cli.next('relay-connected', () => true, 15_000)
+      // The queued line goes out once the relay answers, and the terminal says so.
+      await cli.next('queued-sent', () => true, 15_000)
+      await waitFor(() => listener.events.allTexts().includes('typed while nobody hears'), {
+        timeoutMs: 15_000,
+        what: 'the queued line at a member once the relay answered',
+      })
       cli.type('/quit')
       expect(await cli.exited).toBe(0)
     } finally {

@@ -150,8 +150,8 @@ export class ReceiptRules {
   }
 
   /** Remembers a JWT we made ourselves, so a copy of it coming back counts as a duplicate. */
-  markSeen(claims: Pick<Claims, 'iss' | 'jti' | 'iat'>): void {
-    this.seen.add(seenKey(claims), claims.iat, this.now() / 1000)
+  markSeen(claims: Pick<Claims, 'iss' | 'jti' | 'iat' | 'room'>): void {
+    this.seen.add(claims.room, this.seen.idOf(seenKey(claims)), claims.iat, this.now() / 1000)
   }
 
   private replayWindowFull(): Verdict {
@@ -223,15 +223,15 @@ export class ReceiptRules {
     // refused as duplicates, a rejoin showed no posts). The thread's post store and member
     // registry drop what they already hold, by postId and by claim date.
     const duplicateAction = expect.channel === 'pubsub' ? 'ignore' : 'reject'
-    const key = seenKey(claims)
+    const key = this.seen.idOf(seenKey(claims))
     const resent = expect.channel === 'backlog-entry'
-    if (!resent && this.seen.has(key))
+    if (!resent && this.seen.has(claims.room, key))
       return { action: duplicateAction, reason: 'duplicate', detail: `jti ${claims.jti}` }
 
     // Backlog entries are old by nature and arrive in one batch: they are not rate-limited.
     const limited = expect.channel !== 'backlog-entry'
-    // A full replay window forgets nothing early: new live messages wait instead.
-    if (limited && this.seen.isFull(nowS)) return this.replayWindowFull()
+    // A full replay window forgets nothing early: new live messages of its room wait instead.
+    if (limited && this.seen.isFull(claims.room, nowS)) return this.replayWindowFull()
     // More than we take from one peer: dropped before any crypto, and never scored. An
     // honest forwarder can pass on that much (a member holding two unmeshed relays
     // forwards one's whole room into the other): scored, it was graylisted and the room
@@ -261,10 +261,10 @@ export class ReceiptRules {
       return { action: 'ignore', reason: 'rate-limited-did', detail: claims.iss }
     }
     // Checked again: another copy may have been verified while we awaited the signature.
-    const seenBefore = this.seen.has(key)
+    const seenBefore = this.seen.has(claims.room, key)
     if (!resent && seenBefore)
       return { action: duplicateAction, reason: 'duplicate', detail: `jti ${claims.jti}` }
-    if (!seenBefore && !this.seen.add(key, claims.iat, this.now() / 1000))
+    if (!seenBefore && !this.seen.add(claims.room, key, claims.iat, this.now() / 1000))
       return this.replayWindowFull()
     const account = await this.linkedAccount(claims, nowS, expect)
     if (account !== undefined && 'action' in account) return account

@@ -169,10 +169,12 @@ export const MESH_POLL_MS = 20
  */
 export const SPACE_IDLE_STOP_MS = 60_000
 /**
- * `iss|jti` pairs a relay remembers at once (REPLAY_WINDOW_S each): ~3,800 messages a
- * second sustained, ~60 MiB at most. 10,000 small rooms beat ~1,100 a second.
+ * `iss|jti` pairs a relay remembers at once (REPLAY_WINDOW_S each): ~7,700 messages a
+ * second sustained, beyond what one relay process verifies; ~100 MiB at most (hashed pairs,
+ * seen-jtis.ts; 500,000 string pairs took ~94 MiB). A flooded room fills its own share;
+ * the other rooms go on.
  */
-export const RELAY_SEEN_JTI_CAPACITY = 500_000
+export const RELAY_SEEN_JTI_CAPACITY = 1_000_000
 
 /**
  * What a refused message costs the peer that handed it to us (peer-penalties.ts), as its

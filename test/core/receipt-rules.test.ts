@@ -127,7 +127,7 @@ describe('receipt rules: each bad JWT is refused with its own reason', () => {
   })
 
   it('a replay is caught however many messages came between, while it could be accepted live', async () => {
-    // A window of 3 pairs stands in for 100,000; the clock moves as the test says.
+    // A window of 3 pairs stands in for 300,000; the clock moves as the test says.
     let nowMs = now
     const r = new ReceiptRules({ now: () => nowMs, seenCapacity: 3 })
     const chat = (key = alice) => forge(key, claims(key, 'chat', ROOM, {}, nowMs))
@@ -143,6 +143,33 @@ describe('receipt rules: each bad JWT is refused with its own reason', () => {
     nowMs += (REPLAY_WINDOW_S + 1) * 1000
     expectRefused(await r.check(recorded, live), 'too-old', 'ignore')
     expect((await r.check(chat(), live)).action).toBe('accept')
+  })
+
+  it('a full window silences its own room only: another room still takes its fair share, up to the reserve, and replays stay caught in both', async () => {
+    // A window of 8 pairs stands in for 300,000; the reserve is a quarter more (10 in all).
+    let nowMs = now
+    const r = new ReceiptRules({ now: () => nowMs, seenCapacity: 8 })
+    const QUIET = `${ROOM}-quiet`
+    const quiet = { ...live, topic: QUIET }
+    const post = (room = ROOM, key = edKey()) => forge(key, claims(key, 'chat', room, {}, nowMs))
+    const first = post()
+    expect((await r.check(first, live)).action).toBe('accept')
+    for (let i = 1; i < 8; i++) expect((await r.check(post(), live)).action).toBe('accept')
+    // The flooded room is full...
+    expectRefused(await r.check(post(), live), 'replay-window-full', 'ignore')
+    // ...the quiet one is not: it holds less than its share (8 ÷ 2), within the reserve.
+    const quietFirst = post(QUIET)
+    expect((await r.check(quietFirst, quiet)).action).toBe('accept')
+    expect((await r.check(post(QUIET), quiet)).action).toBe('accept')
+    // The reserve is spent (10 pairs held): nothing more fits anywhere.
+    expectRefused(await r.check(post(QUIET), quiet), 'replay-window-full', 'ignore')
+    // Copies are still copies, in both rooms.
+    expectRefused(await r.check(first, live), 'duplicate', 'ignore')
+    expectRefused(await r.check(quietFirst, quiet), 'duplicate', 'ignore')
+    // The span passes: both rooms take new messages again.
+    nowMs += (REPLAY_WINDOW_S + 1) * 1000
+    expect((await r.check(post(), live)).action).toBe('accept')
+    expect((await r.check(post(QUIET), quiet)).action).toBe('accept')
   })
 
   it('a replay is caught even when both copies are checked at the same time', async () => {

@@ -1,7 +1,8 @@
 /**
- * `npm run bench:attack` — the attacks of issue 12 against the relay process and an honest
- * room of four real peers, two of them talking (10 posts a second in all) through every
- * attack. Prints one table: the attack, what it did before the fix (the issue's figures),
+ * `npm run bench:attack` — the attacks of issues 12 and 22 against the relay process and
+ * an honest room of four real peers, two of them talking (10 posts a second in all)
+ * through every attack (those of issue 22 that need a shape of their own, attacks-22.ts,
+ * report their own honest figures too). Prints one table: the attack, what it did before the fix (the issue's figures),
  * what it does now, and what the honest members met meanwhile. Targets from the issue:
  * every bad message refused and none forwarded; a 10× flood from fresh DIDs leaves honest
  * delivery ≥ 99% with p99 ≤ 250 ms; a forged-signature flood is pruned within 10 s.
@@ -18,6 +19,14 @@ import {
   silencing,
   validFlood,
 } from './attack/attacks.js'
+import {
+  bridgeSplit,
+  freshLinkPresences,
+  freshLinks,
+  relayStops,
+  replayWindowFlood,
+  rosterPadding,
+} from './attack/attacks-22.js'
 import { BAD_KINDS } from './attack/bad-messages.js'
 import { HonestRoom, type HonestTraffic } from './attack/honest-room.js'
 import { cpuPercent, readProc } from './scale/proc-stats.js'
@@ -36,6 +45,11 @@ const BEFORE: Record<string, string> = {
   backlog: 'every request answered: 0.3 KB → 3.5 MiB',
   silencing: 'honest posts hidden ~29 s per batch',
   replay: 'accepted again once 100k–200k messages came between',
+  bridge: 'bridge graylisted in 5 s; 0 of 5 posts crossed either way, split 60 s on',
+  roster: 'relay RSS 189 → 719 MiB in 56 s, held',
+  links: 'relay 39% of a core (8% without links); every member the same',
+  window: 'a full window refused every room on the node',
+  stops: '91% of later deliveries; no post after the stop reached all 60 in 10 s',
 }
 
 const rows: string[][] = []
@@ -55,8 +69,10 @@ async function during(
     room.talk(seconds * 1000, HONEST_PER_SECOND),
     attack(),
   ])
-  const relayCpu = Math.round(cpuPercent(relayBefore, readProc(relay.pid as number)))
-  rows.push(row(name, before, outcome, honest, relayCpu, strict))
+  const relayAfter = readProc(relay.pid as number)
+  const relayCpu = Math.round(cpuPercent(relayBefore, relayAfter))
+  const rss = `${Math.round(relayAfter.rssBytes / 2 ** 20)} MiB (${relayAfter.rssBytes >= relayBefore.rssBytes ? '+' : ''}${Math.round((relayAfter.rssBytes - relayBefore.rssBytes) / 2 ** 20)})`
+  rows.push(row(name, before, outcome, honest, relayCpu, rss, strict))
 }
 
 function row(
@@ -65,6 +81,7 @@ function row(
   outcome: Outcome,
   honest: HonestTraffic,
   relayCpu: number,
+  rss: string,
   strict: boolean,
 ) {
   const delivery = honest.expected === 0 ? 1 : honest.delivered / honest.expected
@@ -78,6 +95,7 @@ function row(
     `${(delivery * 100).toFixed(1)}% (${honest.delivered}/${honest.expected})`,
     `${p50} / ${p99} ms`,
     `${relayCpu}%`,
+    rss,
     outcome.ok && honestOk ? 'yes' : 'NO',
   ]
 }
@@ -120,6 +138,35 @@ try {
     5,
     replayAfterFilling,
   )
+  // Issue 22.
+  await during(
+    'a member bridging two unmeshed relays; 3 × 90/s valid posts at one (own relays)',
+    BEFORE.bridge as string,
+    6,
+    () => bridgeSplit(6),
+  )
+  await during(
+    'presences padded to just under the 16 KiB JWT cap, fresh DIDs and peers, 4 × 95/s',
+    BEFORE.roster as string,
+    10,
+    () => rosterPadding(relay, room, 10),
+  )
+  const linked = await freshLinkPresences(room.topic, 2, 95 * 8)
+  await during('presences with fresh valid wallet links, 2 × 95/s', BEFORE.links as string, 8, () =>
+    freshLinks(relay, room, linked),
+  )
+  await during(
+    "a member's replay window filled in one of its rooms (own relay)",
+    BEFORE.window as string,
+    5,
+    replayWindowFlood,
+  )
+  await during(
+    'a relay stops: 60 members, one relay each, 3 meshed relays (own relays)',
+    BEFORE.stops as string,
+    20,
+    () => relayStops(60),
+  )
 } finally {
   await room.stop()
   await relay.stop()
@@ -129,11 +176,12 @@ printColumns(
   `bench:attack — relay process + 4 honest peers (2 talking, ${HONEST_PER_SECOND} posts/s), ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}; honest targets (baseline and 10× flood): delivery ≥ 99%, p99 ≤ ${P99_TARGET_MS} ms`,
   [
     'attack',
-    'before the fix (issue 12)',
+    'before the fix (issues 12, 22)',
     'now',
     'honest delivered',
     'honest p50 / p99',
     'relay CPU',
+    'relay RSS',
     'ok?',
   ],
   rows,

@@ -29,7 +29,12 @@ export interface Outcome {
 }
 
 /** Publishes `messages` at `perSecond`, in batches every 50 ms. */
-async function publishAt(node: RawNode, topic: string, messages: Uint8Array[], perSecond: number) {
+export async function publishAt(
+  node: RawNode,
+  topic: string,
+  messages: Uint8Array[],
+  perSecond: number,
+) {
   const started = Date.now()
   const perBatch = Math.max(1, Math.round(perSecond / 20))
   for (let i = 0; i < messages.length; i += perBatch) {
@@ -51,7 +56,11 @@ export function validFromFreshDids(topic: string, count: number, perDid = 5): Ui
   return messages
 }
 
-async function relayCount(relay: RelayProcess, reasons: string[], verdicts = ['reject', 'ignore']) {
+export async function relayCount(
+  relay: RelayProcess,
+  reasons: string[],
+  verdicts = ['reject', 'ignore'],
+) {
   let total = 0
   for (const verdict of verdicts)
     for (const reason of reasons)

@@ -3,6 +3,7 @@
  * into the table. All peers talk through the relay child process on 127.0.0.1.
  */
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { GhostNode } from '../../src/net/ghost-node.js'
@@ -120,13 +121,31 @@ export async function roomLatencies(
  * From one client everything past 100/s is dropped by design, and with the senders in
  * this process the harness ran out first (issue 22).
  */
+export interface SustainedRun {
+  sent: number
+  received: number
+  achieved: number
+  /** CPU each process used while the posts were sent and received, in % of one core. */
+  cpu: { relay: number; senders: number; receiver: number }
+  /** Relay CPU per message: what one relay core costs per post it validated and forwarded. */
+  relayUsPerMessage: number
+}
+
+/** CPU time of a process so far (ms), from /proc: user + system. */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1000
+}
+
 export async function sustainedRate(
   relay: string,
+  relayPid: number,
   receiver: GhostNode,
   clients: number,
   perSecond: number,
   seconds: number,
-): Promise<{ sent: number; received: number; achieved: number }> {
+): Promise<SustainedRun> {
   const room = `rate-${perSecond}`
   const count = perSecond * seconds
   const to = await joinRoom(receiver, room)
@@ -168,12 +187,33 @@ export async function sustainedRate(
         senders.once('exit', (code) => reject(new Error(`the senders exited (${code})`)))
       })
     await said('ready')
+    const sendersPid = senders.pid as number
+    const before = {
+      atMs: Date.now(),
+      relay: cpuMsOf(relayPid),
+      senders: cpuMsOf(sendersPid),
+      receiver: process.cpuUsage(),
+    }
     senders.stdin?.write('go\n')
     const done = await said('sent ')
     const sendMs = Number(done.split(' ')[3])
     await until(() => seen.size === count, 10_000)
+    const spentMs = Date.now() - before.atMs
+    const receiverUs = process.cpuUsage(before.receiver)
+    const relayMs = cpuMsOf(relayPid) - before.relay
+    const cpu = {
+      relay: Math.round((100 * relayMs) / spentMs),
+      senders: Math.round((100 * (cpuMsOf(sendersPid) - before.senders)) / spentMs),
+      receiver: Math.round((receiverUs.user + receiverUs.system) / 10 / spentMs),
+    }
     await new Promise((resolve) => senders.once('exit', resolve))
-    return { sent: count, received: seen.size, achieved: Math.round((count / sendMs) * 1000) }
+    return {
+      sent: count,
+      received: seen.size,
+      achieved: Math.round((count / sendMs) * 1000),
+      cpu,
+      relayUsPerMessage: Math.round((relayMs * 1000) / count),
+    }
   } finally {
     end()
     process.off('exit', end)

@@ -221,6 +221,29 @@ describe('the same API without the extension (connect() from ghost-threads/web)'
   )
 
   it(
+    "the demo's own Join: a visitor without a wallet is offered no Link button, one with a wallet is",
+    async () => {
+      const walletless = await visitor()
+      await walletless.page.click('#join')
+      await walletless.page.locator('#status', { hasText: 'In ' }).waitFor({ timeout: 20_000 })
+      // The join is done (the composer is on): now the button's state is final.
+      await walletless.page.locator('#send:not([disabled])').waitFor({ timeout: 5_000 })
+      expect(await walletless.page.locator('#link').isHidden()).toBe(true)
+      expect(await walletless.page.locator('#link').isDisabled()).toBe(true)
+      // The same page with an EIP-1193 wallet in it: the button is offered.
+      const withWallet = await visitor({}, () => {
+        ;(window as unknown as { ethereum: unknown }).ethereum = {
+          request: () => Promise.reject(new Error('not used here')),
+        }
+      })
+      await withWallet.page.click('#join')
+      await withWallet.page.locator('#link:not([hidden])').waitFor({ timeout: 20_000 })
+      expect(await withWallet.page.locator('#link').isEnabled()).toBe(true)
+    },
+    STEP_MS,
+  )
+
+  it(
     'a browser with the extension installed gets the extension, not a page host',
     async () => {
       const withExtension = await extensionBrowsers.launch('web-extension')

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
+import { get } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -145,8 +146,24 @@ export class RelayProcess {
     return code
   }
 
-  async metrics(): Promise<string> {
-    return (await fetch(`${this.httpUrl}/metrics`)).text()
+  /**
+   * The relay's `/metrics` text, over a connection of its own: fetch reuses idle sockets,
+   * and one the relay closed as idle (5 s) while the next request was on its way failed a
+   * loaded benchmark run with "other side closed".
+   */
+  metrics(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const request = get(`${this.httpUrl}/metrics`, { agent: false }, (response) => {
+        let text = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => {
+          text += chunk
+        })
+        response.on('end', () => resolve(text))
+        response.on('error', reject)
+      })
+      request.on('error', reject)
+    })
   }
 
   /** One sample of a metric, by name and labels as written in the exposition text. */

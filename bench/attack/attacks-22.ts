@@ -12,9 +12,10 @@ import { claims, edKey, forge } from '../../test/helpers/jwt-forge.js'
 import { type NetPeer, startNetPeer, stopAll } from '../../test/helpers/net-peer.js'
 import { type RawNode, rawNodeInRoom } from '../../test/helpers/raw-node.js'
 import { RelayProcess } from '../../test/helpers/relay-process.js'
+import { freshDidPosts, publishPaced } from '../../test/helpers/valid-flood.js'
 import { sleep, waitFor } from '../../test/helpers/wait.js'
 import { readProc } from '../scale/proc-stats.js'
-import { type Outcome, publishAt, relayCount, validFromFreshDids } from './attacks.js'
+import { type Outcome, relayCount } from './attacks.js'
 import type { HonestRoom } from './honest-room.js'
 
 const utf8 = new TextEncoder()
@@ -63,7 +64,7 @@ export async function rosterPadding(relay: RelayProcess, room: HonestRoom, secon
       }),
     )
     await Promise.all(
-      raws.map((raw, r) => publishAt(raw, room.topic, batches[r] ?? [], perConnection)),
+      raws.map((raw, r) => publishPaced(raw, room.topic, batches[r] ?? [], perConnection)),
     )
     await sleep(1_000)
     const rss = readProc(relay.pid as number).rssBytes
@@ -94,7 +95,7 @@ export async function freshLinks(
   const limitedBefore = await relayCount(relay, ['rate-limited-link'])
   return withRaws(relay.address, room.topic, batches.length, async (raws) => {
     await Promise.all(
-      raws.map((raw, r) => publishAt(raw, room.topic, batches[r] ?? [], perConnection)),
+      raws.map((raw, r) => publishPaced(raw, room.topic, batches[r] ?? [], perConnection)),
     )
     await sleep(1_000)
     const limited = (await relayCount(relay, ['rate-limited-link'])) - limitedBefore
@@ -171,7 +172,7 @@ export async function bridgeSplit(seconds: number): Promise<Outcome> {
     await withRaws(a.address, topic, 3, (raws) =>
       Promise.all(
         raws.map((raw) =>
-          publishAt(raw, topic, validFromFreshDids(topic, perConnection * seconds), perConnection),
+          publishPaced(raw, topic, freshDidPosts(topic, perConnection * seconds, 5), perConnection),
         ),
       ),
     )
@@ -235,7 +236,7 @@ export async function replayWindowFlood(): Promise<Outcome> {
     })
     const topic = victim.thread.topic
     await withRaws(relay.address, topic, 1, ([raw]) =>
-      publishAt(raw as RawNode, topic, validFromFreshDids(topic, capacity + 200), 150),
+      publishPaced(raw as RawNode, topic, freshDidPosts(topic, capacity + 200, 5), 150),
     )
     await sleep(1_000)
     const full = victim.refusals.filter((r) => r.endsWith('replay-window-full')).length

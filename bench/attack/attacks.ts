@@ -8,15 +8,11 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { BACKLOG_PROTOCOL, DIRECT_PROTOCOL, NEWCOMER_RATE } from '../../src/core/constants.js'
 import { decodeUtf8 } from '../../src/core/utf8.js'
 import { sendRequest } from '../../src/net/stream-request.js'
-import { claims, edKey, forge, type TestKey } from '../../test/helpers/jwt-forge.js'
+import { claims, edKey, forge } from '../../test/helpers/jwt-forge.js'
 import { startNetPeer } from '../../test/helpers/net-peer.js'
-import {
-  meshPeersOf,
-  type RawNode,
-  rawGossipNode,
-  rawNodeInRoom,
-} from '../../test/helpers/raw-node.js'
+import { meshPeersOf, rawGossipNode, rawNodeInRoom } from '../../test/helpers/raw-node.js'
 import type { RelayProcess } from '../../test/helpers/relay-process.js'
+import { freshDidPosts, publishPaced } from '../../test/helpers/valid-flood.js'
 import { sleep, waitFor } from '../../test/helpers/wait.js'
 import type { BadKind } from './bad-messages.js'
 import type { HonestRoom } from './honest-room.js'
@@ -26,34 +22,6 @@ const utf8 = new TextEncoder()
 export interface Outcome {
   now: string
   ok: boolean
-}
-
-/** Publishes `messages` at `perSecond`, in batches every 50 ms. */
-export async function publishAt(
-  node: RawNode,
-  topic: string,
-  messages: Uint8Array[],
-  perSecond: number,
-) {
-  const started = Date.now()
-  const perBatch = Math.max(1, Math.round(perSecond / 20))
-  for (let i = 0; i < messages.length; i += perBatch) {
-    for (const message of messages.slice(i, i + perBatch))
-      await node.services.pubsub.publish(topic, message).catch(() => undefined)
-    const next = started + ((i + perBatch) / perSecond) * 1000
-    await sleep(Math.max(0, next - Date.now()))
-  }
-}
-
-/** Valid chat posts from fresh DIDs, `perDid` from each (within a DID's own limit). */
-export function validFromFreshDids(topic: string, count: number, perDid = 5): Uint8Array[] {
-  const messages: Uint8Array[] = []
-  let key: TestKey = edKey()
-  for (let i = 0; i < count; i++) {
-    if (i % perDid === 0) key = edKey()
-    messages.push(utf8.encode(forge(key, claims(key, 'chat', topic, { message: `flood ${i}` }))))
-  }
-  return messages
 }
 
 export async function relayCount(
@@ -82,7 +50,7 @@ export async function badKind(
     const refusedBefore = await relayCount(relay, kind.reasons)
     const marks = room.refusalMarks()
     const textsBefore = room.peers.map((peer) => peer.events.texts().length)
-    await publishAt(raw, room.topic, messages, 200)
+    await publishPaced(raw, room.topic, messages, 200)
     await sleep(1_500)
     const refused = (await relayCount(relay, kind.reasons)) - refusedBefore
     // Anything a member's rules saw came through the relay: members hold no other link.
@@ -116,11 +84,13 @@ export async function validFlood(
   )
   try {
     const each = Math.round((perSecond * durationS) / connections)
-    const batches = raws.map(() => validFromFreshDids(room.topic, each))
+    const batches = raws.map(() => freshDidPosts(room.topic, each, 5))
     const accepted = await relayCount(relay, ['ok'], ['accept'])
     const limited = await relayCount(relay, ['rate-limited-peer'])
     await Promise.all(
-      raws.map((raw, i) => publishAt(raw, room.topic, batches[i] ?? [], perSecond / connections)),
+      raws.map((raw, i) =>
+        publishPaced(raw, room.topic, batches[i] ?? [], perSecond / connections),
+      ),
     )
     await sleep(1_000)
     const graylisted = await relay.metric('ghost_relay_penalized_peers{standing="graylisted"}')
@@ -167,7 +137,7 @@ export async function forgedFlood(
     }
   })()
   const validated = await relayCount(relay, ['bad-signature'])
-  await publishAt(raw, room.topic, forged, perSecond)
+  await publishPaced(raw, room.topic, forged, perSecond)
   await watching
   const checked = (await relayCount(relay, ['bad-signature'])) - validated
   await raw.stop()
@@ -195,7 +165,7 @@ export async function joinFlood(relay: RelayProcess, room: HonestRoom): Promise<
     })
   const batches = [joins(0), joins(1_000)]
   const started = Date.now()
-  await Promise.all(raws.map((raw, i) => publishAt(raw, room.topic, batches[i] ?? [], 80)))
+  await Promise.all(raws.map((raw, i) => publishPaced(raw, room.topic, batches[i] ?? [], 80)))
   await sleep(1_000)
   const seconds = (Date.now() - started) / 1000
   const seen = (watcher?.events.joined.length ?? 0) - before
@@ -242,7 +212,7 @@ export async function silencing(relay: RelayProcess, room: HonestRoom): Promise<
       forge(mallory, claims(mallory, 'chat', room.topic, { iat: ahead, message: `ahead ${i}` })),
     ),
   )
-  await publishAt(raw, room.topic, posts, 50)
+  await publishPaced(raw, room.topic, posts, 50)
   await sleep(1_000)
   const [speaker, ...listeners] = room.peers
   const text = `still heard ${Date.now()}`
@@ -298,7 +268,7 @@ export async function replayAfterFilling(): Promise<Outcome> {
         error?: string
       }
     const first = await send()
-    await publishAt(raw, topic, validFromFreshDids(topic, capacity + 20), 200)
+    await publishPaced(raw, topic, freshDidPosts(topic, capacity + 20, 5), 200)
     await sleep(1_000)
     const windowFull = victim.refusals.filter((r) => r.endsWith('replay-window-full')).length
     const again = await send()

@@ -88,6 +88,43 @@ export function untilMet(
   return waitFor(() => a.events.joined.includes(b.did) && b.events.joined.includes(a.did), options)
 }
 
+/**
+ * `a` and `b` post in turn, `rounds` times each, every post waited for at the other (and at
+ * `also`) before the next: the room carries each way, one post at a time (a burst would
+ * test the rate limits instead).
+ */
+export async function tradePosts(
+  a: NetPeer,
+  b: NetPeer,
+  {
+    rounds = 5,
+    also = [],
+    timeoutMs = 10_000,
+  }: { rounds?: number; also?: NetPeer[]; timeoutMs?: number } = {},
+): Promise<void> {
+  const names = new Map([
+    [a, 'a'],
+    [b, 'b'],
+  ])
+  for (let n = 1; n <= rounds; n++) {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const text = `${names.get(from)} after ${n}`
+      await from.thread.post(text)
+      const given = (peer: NetPeer) => peer.events.allTexts().includes(text)
+      await explainingFailure(
+        [from, to, ...also],
+        waitFor(() => given(to) && also.every(given), {
+          timeoutMs,
+          what: `"${text}" at the other side`,
+        }),
+      )
+    }
+  }
+}
+
 export async function stopAll(peers: Array<NetPeer | undefined>): Promise<void> {
   await Promise.all(peers.map((peer) => peer?.node.stop()))
 }

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, expect } from '@jest/globals'
 import { type NetPeer, type NetPeerInit, startNetPeer, stopAll } from './net-peer.js'
+import type { RawNode } from './raw-node.js'
 import { RelayProcess, type RelayProcessInit } from './relay-process.js'
 
 export interface RelayFixture {
@@ -37,4 +38,29 @@ export function useRelay(init: RelayProcessInit = {}): RelayFixture {
       return peer
     },
   }
+}
+
+export interface RelaysFixture {
+  /** The relay processes, started before the file's tests (not meshed with each other). */
+  readonly relays: RelayProcess[]
+  /** Peers and raw attacker nodes a test starts: stopped after the file, before the relays. */
+  readonly peers: NetPeer[]
+  readonly raws: RawNode[]
+}
+
+/** `count` relay processes for a file, and what its tests start on them, all ended after it. */
+export function useRelays(count: number): RelaysFixture {
+  const relays: RelayProcess[] = []
+  const peers: NetPeer[] = []
+  const raws: RawNode[] = []
+  beforeAll(async () => {
+    relays.push(...(await Promise.all(Array.from({ length: count }, () => RelayProcess.start()))))
+  })
+  afterAll(async () => {
+    await Promise.all(raws.map((raw) => raw.stop()))
+    await stopAll(peers)
+    // A relay a test stopped on purpose has exited already; every one must have exited cleanly.
+    expect(await Promise.all(relays.map((relay) => relay.stop()))).toEqual(relays.map(() => 0))
+  })
+  return { relays, peers, raws }
 }

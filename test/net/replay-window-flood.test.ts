@@ -8,13 +8,12 @@
  * few seconds fills it, through the real relay process and a raw attacker node.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { claims, edKey, forge } from '../helpers/jwt-forge.js'
 import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
 import { type RawNode, rawNodeInRoom } from '../helpers/raw-node.js'
 import { RelayProcess } from '../helpers/relay-process.js'
-import { sleep, waitFor } from '../helpers/wait.js'
+import { freshDidPosts, publishPaced } from '../helpers/valid-flood.js'
+import { waitFor } from '../helpers/wait.js'
 
-const utf8 = new TextEncoder()
 const CAPACITY = 400
 
 describe("a flood that fills a member's replay window", () => {
@@ -56,16 +55,7 @@ describe("a flood that fills a member's replay window", () => {
     const topic = victim.thread.topic
     const raw = await rawNodeInRoom(address, topic)
     raws.push(raw)
-    const flood = Array.from({ length: CAPACITY + 200 }, (_, i) => {
-      const key = edKey()
-      return utf8.encode(forge(key, claims(key, 'chat', topic, { message: `flood ${i}` })))
-    })
-    const started = Date.now()
-    for (let i = 0; i < flood.length; i++) {
-      const due = started + (i * 1_000) / 150
-      if (due > Date.now()) await sleep(due - Date.now())
-      await raw.services.pubsub.publish(topic, flood[i] as Uint8Array)
-    }
+    await publishPaced(raw, topic, freshDidPosts(topic, CAPACITY + 200), 150)
     await waitFor(() => victim.refusals.some((r) => r.endsWith('replay-window-full')), {
       timeoutMs: 15_000,
       what: "the victim's window for the flooded room to fill",

@@ -6,40 +6,20 @@
  * bridge's at the second. Before, the second relay scored its excess as `reject`,
  * graylisted the bridge within seconds, and the room stayed split.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { PEER_RATE_LIMIT } from '../../src/core/constants.js'
-import { claims, edKey, forge } from '../helpers/jwt-forge.js'
-import {
-  explainingFailure,
-  type NetPeer,
-  startNetPeer,
-  stopAll,
-  untilMet,
-} from '../helpers/net-peer.js'
-import { type RawNode, rawNodeInRoom } from '../helpers/raw-node.js'
-import { RelayProcess } from '../helpers/relay-process.js'
-import { sleep, waitFor } from '../helpers/wait.js'
-
-const utf8 = new TextEncoder()
+import { type NetPeer, startNetPeer, tradePosts, untilMet } from '../helpers/net-peer.js'
+import { rawNodeInRoom } from '../helpers/raw-node.js'
+import { useRelays } from '../helpers/relay-fixture.js'
+import type { RelayProcess } from '../helpers/relay-process.js'
+import { freshDidPosts, publishPaced } from '../helpers/valid-flood.js'
+import { waitFor } from '../helpers/wait.js'
 
 describe('a room over two relays that are not meshed, bridged by a member', () => {
-  let a: RelayProcess | undefined
-  let b: RelayProcess | undefined
-  const peers: NetPeer[] = []
-  const raws: RawNode[] = []
-
-  beforeAll(async () => {
-    ;[a, b] = await Promise.all([RelayProcess.start(), RelayProcess.start()])
-  })
-
-  afterAll(async () => {
-    await Promise.all(raws.map((raw) => raw.stop()))
-    await stopAll(peers)
-    expect(await Promise.all([a?.stop(), b?.stop()])).toEqual([0, 0])
-  })
+  const { relays, peers, raws } = useRelays(2)
 
   it('stays whole through a valid flood over the bridge’s limit: nobody honest is pruned or graylisted', async () => {
-    const [relayA, relayB] = [a as RelayProcess, b as RelayProcess]
+    const [relayA, relayB] = relays as [RelayProcess, RelayProcess]
     const start = async (relays: string[]) => {
       const peer = await startNetPeer({ relays, room: 'bridged' })
       peers.push(peer)
@@ -63,25 +43,11 @@ describe('a room over two relays that are not meshed, bridged by a member', () =
         Array.from({ length: connections }, () => rawNodeInRoom(relayA.address, topic)),
       )),
     )
-    const batches = raws.map(() =>
-      Array.from({ length: perConnection * seconds }, (_, i) => {
-        const key = edKey()
-        return utf8.encode(forge(key, claims(key, 'chat', topic, { message: `flood ${i}` })))
-      }),
-    )
+    const batches = raws.map(() => freshDidPosts(topic, perConnection * seconds))
     const limitedAtB = () =>
       relayB.metric('ghost_relay_messages_total{verdict="ignore",reason="rate-limited-peer"}')
     await Promise.all(
-      raws.map(async (raw, r) => {
-        const batch = batches[r] ?? []
-        const started = Date.now()
-        for (let i = 0; i < batch.length; i++) {
-          // Paced: message i leaves at i / perConnection seconds.
-          const due = started + (i * 1_000) / perConnection
-          if (due > Date.now()) await sleep(due - Date.now())
-          await raw.services.pubsub.publish(topic, batch[i] as Uint8Array)
-        }
-      }),
+      raws.map((raw, r) => publishPaced(raw, topic, batches[r] ?? [], perConnection)),
     )
     // The flood did go over the bridge's limit at B (else this test proves nothing).
     await waitFor(async () => (await limitedAtB()) > 0, {
@@ -110,23 +76,7 @@ describe('a room over two relays that are not meshed, bridged by a member', () =
     await probe(bob, alice, 'bob')
     // and each side hears every one of the other's posts (one at a time: right after the
     // flood B's budget for the bridge refills at 100 a second, and a burst would test that).
-    const heard = (peer: NetPeer, text: string) => peer.events.allTexts().includes(text)
-    for (let n = 1; n <= 5; n++) {
-      for (const [from, to, label] of [
-        [alice, bob, 'alice'],
-        [bob, alice, 'bob'],
-      ] as const) {
-        const text = `${label} after ${n}`
-        await from.thread.post(text)
-        await explainingFailure(
-          [from, to],
-          waitFor(() => heard(to, text) && heard(bridge, text), {
-            timeoutMs: 5_000,
-            what: `${text} on the other side`,
-          }),
-        )
-      }
-    }
+    await tradePosts(alice, bob, { also: [bridge], timeoutMs: 5_000 })
     for (const relay of [relayA, relayB]) {
       expect(await relay.metric('ghost_relay_penalized_peers{standing="graylisted"}')).toBe(0)
       expect(await relay.metric('ghost_relay_penalized_peers{standing="pruned"}')).toBe(0)

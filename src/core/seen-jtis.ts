@@ -69,13 +69,13 @@ export class SeenJtis {
   add(room: string, id: number, iatS: number, nowS: number): boolean {
     if (iatS < nowS - this.spanS) return true // too old to be accepted live again
     if (this.isFull(room, nowS)) return false
-    let window = this.rooms.get(room)
-    if (window === undefined) {
-      window = new Map()
-      this.rooms.set(room, window)
+    let held = this.rooms.get(room)
+    if (held === undefined) {
+      held = new Map()
+      this.rooms.set(room, held)
     }
-    if (!window.has(id)) this.total++
-    window.set(id, Math.round(iatS - this.baseS))
+    if (!held.has(id)) this.total++
+    held.set(id, Math.round(iatS - this.baseS))
     return true
   }
 
@@ -94,14 +94,14 @@ export class SeenJtis {
   }
 
   private pruneRoom(room: string, oldestS: number): void {
-    const window = this.rooms.get(room)
-    if (window === undefined) return
+    const held = this.rooms.get(room)
+    if (held === undefined) return
     // Arrival order is close to `iat` order: stop at the first pair still in the span.
-    for (const [hashed, iatS] of window) {
+    for (const [hashed, iatS] of held) {
       if (iatS >= oldestS) break
-      window.delete(hashed)
+      held.delete(hashed)
       this.total--
     }
-    if (window.size === 0) this.rooms.delete(room)
+    if (held.size === 0) this.rooms.delete(room)
   }
 }

@@ -26,6 +26,7 @@ import {
   relayStops,
   replayWindowFlood,
   rosterPadding,
+  siteRelayScope,
 } from './attack/attacks-22.js'
 import { BAD_KINDS } from './attack/bad-messages.js'
 import { HonestRoom, type HonestTraffic } from './attack/honest-room.js'
@@ -50,6 +51,7 @@ const BEFORE: Record<string, string> = {
   links: 'relay 39% of a core (8% without links); every member the same',
   window: 'a full window refused every room on the node',
   stops: '91% of later deliveries; no post after the stop reached all 60 in 10 s',
+  site: "the site's relay heard every room of the space, and outlived the site",
 }
 
 const rows: string[][] = []
@@ -160,6 +162,12 @@ try {
     BEFORE.window as string,
     5,
     replayWindowFlood,
+  )
+  await during(
+    "a site's relay beside the user's: another site's room in the same space (own relays)",
+    BEFORE.site as string,
+    3,
+    siteRelayScope,
   )
   await during(
     'a relay stops: 60 members, one relay each, 3 meshed relays (own relays)',

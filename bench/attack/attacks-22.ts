@@ -6,8 +6,9 @@
  */
 import { Wallet } from 'ethers'
 import { PEER_RATE_LIMIT } from '../../src/core/constants.js'
-import { DEFAULT_TIMINGS } from '../../src/core/index.js'
+import { createSeedIdentity, DEFAULT_TIMINGS, generateSeed } from '../../src/core/index.js'
 import { composeLinkMessage } from '../../src/core/wallet-link.js'
+import { SpaceNetwork } from '../../src/net/space-network.js'
 import { claims, edKey, forge } from '../../test/helpers/jwt-forge.js'
 import { type NetPeer, startNetPeer, stopAll } from '../../test/helpers/net-peer.js'
 import { type RawNode, rawNodeInRoom } from '../../test/helpers/raw-node.js'
@@ -307,5 +308,50 @@ export async function relayStops(members: number): Promise<Outcome> {
   } finally {
     await stopAll(peers)
     await Promise.all(relays.slice(1).map((relay) => relay.stop()))
+  }
+}
+
+/**
+ * A site's relay beside the user's in one space, and another site's room of the same
+ * space: before, the site's relay served the whole space (it heard the other site's room,
+ * the user's DID and address) and stayed after the site's grant went. Now the other site's
+ * rooms run on a node that never connects to it, and the site's node stops with its last
+ * room (what a revoked grant does). Node's SpaceNetwork, as the extension's host runs it.
+ */
+export async function siteRelayScope(): Promise<Outcome> {
+  const [own, site] = await Promise.all([RelayProcess.start(), RelayProcess.start()])
+  const network = new SpaceNetwork({
+    relays: [own.address],
+    webrtc: false,
+    identity: createSeedIdentity(generateSeed()),
+    allowPrivateAddresses: true,
+    localSiteRelays: true,
+  })
+  try {
+    const named = await (await network.openSpaceWith('shared', [site.address])).joinThread(
+      'site-room',
+      { ghost: true },
+    )
+    await (await network.openSpace('shared')).joinThread('other-room', { ghost: true })
+    await waitFor(async () => (await own.metric('ghost_relay_rooms')) === 2, {
+      timeoutMs: 15_000,
+      what: "both rooms at the user's relay",
+    })
+    const heard = await site.metric('ghost_relay_rooms')
+    const closedAt = Date.now()
+    await named.close()
+    const gone = await waitFor(async () => (await site.metric('ghost_relay_peers')) === 0, {
+      timeoutMs: 15_000,
+    }).then(
+      () => Date.now() - closedAt,
+      () => undefined,
+    )
+    return {
+      now: `the site's relay heard ${heard} of the space's 2 rooms; hung up ${gone === undefined ? 'NEVER' : `${gone} ms`} after the site's last room closed`,
+      ok: heard === 1 && gone !== undefined,
+    }
+  } finally {
+    await network.stop()
+    await Promise.all([own.stop(), site.stop()])
   }
 }

@@ -200,6 +200,10 @@ export const OWN_POST_RATE = {
  * messages are refused and other rooms go on. 100,000 (~770/s) was cheap to fill (issue 22).
  */
 export const SEEN_JTI_CAPACITY = 300_000
+/** Share of the capacity that rooms under their fair share may still use once it is full. */
+export const SEEN_JTI_RESERVE = 0.25
+/** How often every room's replay window is swept of pairs out of the span (rooms not touched meanwhile). */
+export const SEEN_JTI_SWEEP_S = 5
 export const KEY_CACHE_CAPACITY = 10_000
 export const RATE_LIMIT_KEYS = 10_000
 

@@ -21,12 +21,8 @@
  *   others on the node (or, at a relay, the other rooms it carries).
  */
 import { sha256 } from '@noble/hashes/sha2'
+import { SEEN_JTI_RESERVE, SEEN_JTI_SWEEP_S } from './constants.js'
 import { encodeUtf8 } from './utf8.js'
-
-/** Share of the capacity that rooms under their fair share may still use once it is full. */
-const RESERVE = 0.25
-/** How often every room's window is swept of pairs out of the span (rooms not touched meanwhile). */
-const SWEEP_EVERY_S = 5
 
 export class SeenJtis {
   /** Room → (hashed pair → `iat` in seconds since `baseS`), each in arrival order. */
@@ -62,7 +58,7 @@ export class SeenJtis {
     if (this.total < this.capacity) return false
     const held = this.rooms.get(room)?.size ?? 0
     const fairShare = this.capacity / Math.max(1, this.rooms.size + (held === 0 ? 1 : 0))
-    return held >= fairShare || this.total >= this.capacity * (1 + RESERVE)
+    return held >= fairShare || this.total >= this.capacity * (1 + SEEN_JTI_RESERVE)
   }
 
   /** Remembers pair `id` while its `iat` is in the span; false when the room's window is full. */
@@ -87,7 +83,7 @@ export class SeenJtis {
   /** Drops `room`'s pairs out of the span (every room's, now and then). */
   private prune(room: string, nowS: number): void {
     const oldestS = nowS - this.spanS - this.baseS
-    if (nowS - this.sweptAtS >= SWEEP_EVERY_S) {
+    if (nowS - this.sweptAtS >= SEEN_JTI_SWEEP_S) {
       this.sweptAtS = nowS
       for (const name of this.rooms.keys()) this.pruneRoom(name, oldestS)
     } else this.pruneRoom(room, oldestS)

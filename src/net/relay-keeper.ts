@@ -54,8 +54,6 @@ interface KeptRelay {
   failures: number
   /** A spare that failed is not tried again before this. */
   retryAtMs: number
-  /** Told by one of our relays, not configured: a fallback (see above). */
-  told?: true
 }
 
 /** The peer id an address ends in (`…/p2p/<id>`), if any. */
@@ -165,7 +163,7 @@ export class RelayKeeper {
     }
   }
 
-  private add(addresses: string[], told = false): void {
+  private add(addresses: string[]): void {
     for (const address of addresses.map((text) => multiaddr(text))) {
       const key = address.toString()
       this.relays.set(key, {
@@ -174,7 +172,6 @@ export class RelayKeeper {
         active: false,
         failures: 0,
         retryAtMs: 0,
-        ...(told ? { told: true as const } : {}),
       })
     }
   }
@@ -189,10 +186,7 @@ export class RelayKeeper {
     const fresh = (this.init.fallbacks?.() ?? []).filter(
       (address) => !this.relays.has(address.toString()) && !peers.has(peerOf(address)),
     )
-    this.add(
-      fresh.map((address) => address.toString()),
-      true,
-    )
+    this.add(fresh.map((address) => address.toString()))
   }
 
   /** Makes random spares active until we hold `perPeer` relays (or run out of spares). */

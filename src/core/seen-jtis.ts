@@ -57,7 +57,8 @@ export class SeenJtis {
     this.prune(room, nowS)
     if (this.total < this.capacity) return false
     const held = this.rooms.get(room)?.size ?? 0
-    const fairShare = this.capacity / Math.max(1, this.rooms.size + (held === 0 ? 1 : 0))
+    // A room holding nothing yet is not among `rooms`: it counts as one more.
+    const fairShare = this.capacity / (this.rooms.size + (held === 0 ? 1 : 0))
     return held >= fairShare || this.total >= this.capacity * (1 + SEEN_JTI_RESERVE)
   }
 

@@ -24,6 +24,17 @@ export interface BacklogSource {
   readonly complete: boolean
 }
 
+/**
+ * What a request asked for: the member list and posts (a join's first question), who came
+ * `since` (its follow-ups), or posts only.
+ */
+export type BacklogQuestion = 'members' | 'latecomers' | 'posts'
+
+export function questionOf(request: BacklogRequest): BacklogQuestion {
+  if (request.since !== undefined) return 'latecomers'
+  return request.members === false ? 'posts' : 'members'
+}
+
 /** "Cannot answer": not in that room, or not for this requester now. */
 export const NO_BACKLOG: BacklogResponse = { request: '', entries: [] }
 
@@ -35,6 +46,8 @@ export interface BacklogServerInit {
   now?: () => number
   /** A requester past its budget was refused an answer (for metrics). */
   onRefused?: (peer: string) => void
+  /** A request was answered (for metrics). */
+  onAnswered?: (question: BacklogQuestion) => void
 }
 
 export class BacklogServer {
@@ -60,7 +73,10 @@ export class BacklogServer {
     }
     // Looked up again: the room may have been left while the signature was checked.
     const still = this.init.sourceFor(topic)
-    return still === undefined ? NO_BACKLOG : answerFrom(still, request, this.now())
+    if (still === undefined) return NO_BACKLOG
+    const answer = answerFrom(still, request, this.now())
+    this.init.onAnswered?.(questionOf(request))
+    return answer
   }
 }
 

@@ -5,7 +5,13 @@ import { sendDirect } from './direct-exchange.js'
 import { DirectMessageFailedError, NotAMemberError, ThreadClosedError } from './errors.js'
 import { heldWalletLink, type SpaceSigner } from './identity.js'
 import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
-import { type LinkedMember, MemberRegistry, memberClaim, type PeerRoute } from './members.js'
+import {
+  type ClaimArrival,
+  type LinkedMember,
+  MemberRegistry,
+  memberClaim,
+  type PeerRoute,
+} from './members.js'
 import { type Post, toPost } from './post.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
@@ -107,7 +113,7 @@ export class GhostThread extends ThreadSurface {
       now: this.now,
       isClosed: () => this.closed,
       sign: (claims) => this.sign(claims),
-      memberSeen: (claims, jwt, account) => this.memberSeen(claims, jwt, 'answer', account),
+      memberSeen: (claims, jwt, came, account) => this.memberSeen(claims, jwt, came, account),
       shown: (post) => this.withAccount(post),
     })
     this.catchUp = new ThreadCatchUp({
@@ -365,7 +371,7 @@ export class GhostThread extends ThreadSurface {
   private memberSeen(
     claims: MemberClaims,
     jwt: string,
-    came: 'join' | 'presence' | 'answer',
+    came: ClaimArrival,
     account?: LinkedAccount,
   ) {
     const hadPeers = this.members.hasRemotePeers()

@@ -51,6 +51,12 @@ export interface LinkedMember {
   linkedOn?: LinkScope
 }
 
+/**
+ * How a member claim reached a thread: live as a `join` or `presence`, in a join's first
+ * backlog answer (the member list), or in a follow-up answer ("who came since?").
+ */
+export type ClaimArrival = 'join' | 'presence' | 'answer' | 'follow-up'
+
 /** A member's peer and the relays it says it can be reached through. */
 export interface PeerRoute {
   peer: string
@@ -99,17 +105,30 @@ export class MemberRegistry {
    * A verified `join` or `presence` signed at `iatS`, as it `came`; true for a
    * `user-joined`. Live, a DID not listed yet also takes one place from the room's
    * newcomer budget and is not listed while it is spent (its next presence tries again).
-   * One in a backlog answer (bounded by the answer itself) counts from the end of its
-   * `iat` second, so it expires on time; one already run out is left for the next beat.
+   * One in an answer counts from the end of its `iat` second, so it expires on time; one
+   * already run out is left for the next beat. A join's first answer (the member list) is
+   * bounded by the answer itself; a follow-up's newcomers take the budget like live ones:
+   * a join flood landing between our join and a follow-up reached the page as every
+   * flooding DID (1,000 of 1,000 against a budget of ~840, issue 22).
    */
-  heard(claim: MemberClaim, iatS: number, came: 'join' | 'presence' | 'answer', nowMs: number) {
-    if (came === 'answer') {
+  heard(claim: MemberClaim, iatS: number, came: ClaimArrival, nowMs: number): boolean {
+    if (came === 'answer' || came === 'follow-up') {
       const signedAtMs = Math.min(nowMs, iatS * 1000 + 999)
-      return signedAtMs + claim.ttlMs > nowMs && this.seen(claim, signedAtMs, iatS * 1000)
+      if (signedAtMs + claim.ttlMs <= nowMs) return false
+      if (came === 'follow-up' && !this.admits(claim)) return false
+      return this.seen(claim, signedAtMs, iatS * 1000)
     }
-    const listed = this.members.has(claim.did) || claim.peer === this.ownPeer
-    if (!listed && !this.newcomers.take('')) return false
+    if (!this.admits(claim)) return false
     return this.seen(claim, nowMs, came === 'presence' ? iatS * 1000 : undefined)
+  }
+
+  /**
+   * Whether `claim` may be listed now: a listed member's or our own always; a newcomer's
+   * while the room's newcomer budget lasts (it takes one place).
+   */
+  private admits(claim: MemberClaim): boolean {
+    const listed = this.members.has(claim.did) || claim.peer === this.ownPeer
+    return listed || this.newcomers.take('')
   }
 
   /**

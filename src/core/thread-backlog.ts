@@ -8,7 +8,7 @@
  */
 import { fetchBacklog } from './backlog-request.js'
 import type { SignedClaims, UnsignedClaims } from './jwt.js'
-import type { PeerRoute } from './members.js'
+import type { ClaimArrival, PeerRoute } from './members.js'
 import { comparePosts, type Post, toPost } from './post.js'
 import type { PostFilters } from './post-filters.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
@@ -28,8 +28,16 @@ export interface ThreadBacklogInit {
   now: () => number
   isClosed: () => boolean
   sign: <C extends UnsignedClaims>(claims: C) => Promise<{ jwt: string; claims: SignedClaims<C> }>
-  /** A member claim an answer held (verified; its account, where its link verified). */
-  memberSeen: (claims: MemberClaims, jwt: string, account?: LinkedAccount) => void
+  /**
+   * A member claim an answer held (verified; its account, where its link verified): one of
+   * the member list (`answer`), or of an answer about latecomers (`follow-up`).
+   */
+  memberSeen: (
+    claims: MemberClaims,
+    jwt: string,
+    came: Extract<ClaimArrival, 'answer' | 'follow-up'>,
+    account?: LinkedAccount,
+  ) => void
   /** The post as the thread shows it (with its author's linked account). */
   shown: (post: Post) => Post
 }
@@ -77,9 +85,10 @@ export class ThreadBacklog {
       timeoutMs: this.init.timeoutMs,
     })
     if (this.init.isClosed()) return { ...none, answered }
+    const came = sinceS === undefined ? 'answer' : 'follow-up'
     for (const { jwt: entry, claims: entryClaims, account } of accepted) {
       if (entryClaims.type === 'join' || entryClaims.type === 'presence')
-        this.init.memberSeen(entryClaims, entry, account)
+        this.init.memberSeen(entryClaims, entry, came, account)
     }
     const posts = accepted.filter((entry) => entry.claims.type === 'chat').length
     const { received, kept } = await takeInPosts(accepted, {

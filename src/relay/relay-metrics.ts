@@ -61,6 +61,12 @@ export class RelayMetrics {
     labelNames: ['verdict', 'reason'] as const,
     registers: [this.registry],
   })
+  readonly backlogAnswers = new Counter({
+    name: 'ghost_relay_backlog_answers_total',
+    help: "Backlog requests answered, by what they asked: the member list and posts (a join), who came since (a join's follow-ups), or posts only",
+    labelNames: ['question'] as const,
+    registers: [this.registry],
+  })
   readonly bytes = new Counter({
     name: 'ghost_relay_message_bytes_total',
     help: 'Bytes of room messages validated',

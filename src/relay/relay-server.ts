@@ -134,6 +134,7 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     onRoomsChanged: (rooms) => metrics.rooms.set(rooms),
     onRoomCapHit: () => metrics.refused.inc({ why: 'rooms-per-connection' }),
     onAnswerRefused: () => metrics.refused.inc({ why: 'backlog-answers' }),
+    onAnswered: (question) => metrics.backlogAnswers.inc({ question }),
     ...(init.historyWarmupMs === undefined ? {} : { historyWarmupMs: init.historyWarmupMs }),
   })
   relays.mirror = mirror

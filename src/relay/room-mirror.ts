@@ -20,7 +20,7 @@
 import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { BacklogAnswerBudget } from '../core/backlog-answer-budget.js'
-import { BacklogServer } from '../core/backlog-server.js'
+import { type BacklogQuestion, BacklogServer } from '../core/backlog-server.js'
 import { ByteBudget } from '../core/byte-budget.js'
 import type { ReceiptRules } from '../core/receipt-rules.js'
 import { isTopic } from '../core/room-name.js'
@@ -51,6 +51,8 @@ export interface RoomMirrorInit {
   onRoomCapHit?: (peer: string) => void
   /** A requester past its backlog answers (BACKLOG_ANSWER_RATE) was refused one. */
   onAnswerRefused?: (peer: string) => void
+  /** A backlog request was answered, asking for `question`. */
+  onAnswered?: (question: BacklogQuestion) => void
   /** How long after starting this relay vouches for no room's history (RELAY_HISTORY_WARMUP_MS). */
   historyWarmupMs?: number
   /** Bytes of posts held for newcomers, all rooms together (RELAY_POSTS_BUDGET_BYTES). */
@@ -95,6 +97,7 @@ export class RoomMirror {
       sourceFor: (topic) => this.mirrored.get(topic),
       now: this.now,
       ...(init.onAnswerRefused === undefined ? {} : { onRefused: init.onAnswerRefused }),
+      ...(init.onAnswered === undefined ? {} : { onAnswered: init.onAnswered }),
     })
   }
 

@@ -194,6 +194,36 @@ describe('MemberRegistry', () => {
     now += 1_000
     expect(members.heard(claim('did:key:zC', 'peer-c'), iatS + 1, 'presence', now)).toBe(true)
   })
+
+  it("holds a follow-up answer's newcomers to the budget; a join's member list is not", () => {
+    const now = NOW
+    const members = new MemberRegistry('did:key:zMe', 'peer-me', {
+      newcomerRate: { burst: 1, perSecond: 1 },
+      now: () => now,
+    })
+    const iatS = NOW / 1000
+    const listed = (did: string, came: 'answer' | 'follow-up') =>
+      members.heard(claim(did, `peer-${did}`, 'jwt', 60_000), iatS, came, now)
+    // The first answer lists everyone it holds.
+    expect(['did:key:zA', 'did:key:zB', 'did:key:zC'].map((did) => listed(did, 'answer'))).toEqual([
+      true,
+      true,
+      true,
+    ])
+    // A run-out claim in a follow-up is left for its next beat and takes no place...
+    expect(members.heard(claim('did:key:zF', 'peer-f', 'jwt', 0), iatS, 'follow-up', now)).toBe(
+      false,
+    )
+    // ...so the budget still has its one place: a follow-up spends it like a live join.
+    expect(listed('did:key:zD', 'follow-up')).toBe(true)
+    expect(listed('did:key:zE', 'follow-up')).toBe(false)
+    expect(members.isMember('did:key:zE')).toBe(false)
+    // A listed member in a follow-up takes nothing and stays listed.
+    expect(
+      members.heard(claim('did:key:zA', 'peer-a2', 'jwt', 60_000), iatS, 'follow-up', now),
+    ).toBe(false)
+    expect(members.peersOf('did:key:zA')).toHaveLength(2)
+  })
 })
 
 describe('RateLimiter', () => {

@@ -158,49 +158,68 @@ describe('a peer flooding valid messages from fresh DIDs', () => {
 
 describe('a flood of joins from fresh DIDs', () => {
   const net = useRelay()
-  let raw: RawNode | undefined
+  const raws: RawNode[] = []
 
   afterAll(async () => {
-    await raw?.stop()
+    await Promise.all(raws.map((node) => node.stop()))
   })
 
-  it("lists newcomers only within the room's budget: the page sees that many user-joined", async () => {
+  it("lists newcomers only within the room's budget, live and in its join's follow-ups", async () => {
+    const joinStarted = Date.now()
     const alice = await net.join('joined-en-masse')
     const topic = alice.thread.topic
-    raw = await rawNodeInRoom(net.relay.address, topic)
-    const node = raw
-    // A thousand signed joins from a thousand DIDs, paced under the relay's per-peer
-    // limit so that the relay forwards them all and the members' own budget is what counts.
-    const joins: Uint8Array[] = []
-    for (let i = 0; i < 1_000; i++) {
+    // More joins than the budget holds by alice's last follow-up (8 s after her join:
+    // 500 + 50/s), landing before it, so that it finds hundreds the live budget left out.
+    // Its answer listed them all before (1,000 of 1,000 in a loaded run, issue 22). Three
+    // connections, each paced within the relay's per-peer limit, so it forwards every one.
+    const senders = 3
+    const perSender = 600
+    raws.push(
+      ...(await Promise.all(
+        Array.from({ length: senders }, () => rawNodeInRoom(net.relay.address, topic)),
+      )),
+    )
+    const joins = Array.from({ length: senders * perSender }, (_, i) => {
       const key = edKey()
-      joins.push(
-        utf8.encode(
-          forge(
-            key,
-            claims(key, 'join', topic, { peer: `12D3KooWFakePeer${String(i).padStart(8, '0')}` }),
-          ),
-        ),
-      )
-    }
-    const started = Date.now()
-    for (let i = 0; i < joins.length; i += 50) {
-      for (const join of joins.slice(i, i + 50)) await node.services.pubsub.publish(topic, join)
-      await sleep(250)
-    }
+      const peer = `12D3KooWFakePeer${String(i).padStart(8, '0')}`
+      return utf8.encode(forge(key, claims(key, 'join', topic, { peer })))
+    })
+    await Promise.all(
+      raws.map(async (node, n) => {
+        const own = joins.slice(n * perSender, (n + 1) * perSender)
+        for (let i = 0; i < own.length; i += 50) {
+          for (const join of own.slice(i, i + 50)) await node.services.pubsub.publish(topic, join)
+          await sleep(250)
+        }
+      }),
+    )
     const accepted = () =>
       net.relay.metric('ghost_relay_messages_total{verdict="accept",reason="ok"}')
-    await waitFor(async () => (await accepted()) >= 1_000, {
-      timeoutMs: 10_000,
+    await waitFor(async () => (await accepted()) >= joins.length, {
+      timeoutMs: 15_000,
       what: 'the relay to forward every join',
     })
-    await sleep(500)
-    const elapsedS = (Date.now() - started) / 1000
-    const listed = alice.events.joined.length
+    // Alice's two follow-ups ("who came since my join?") are answered...
+    await waitFor(
+      async () =>
+        (await net.relay.metric('ghost_relay_backlog_answers_total{question="latecomers"}')) >= 2,
+      { timeoutMs: 30_000, intervalMs: 200, what: "alice's follow-ups to be answered" },
+    )
+    // ...and taken in: her list stops growing (each answer is verified as a whole).
+    let listed = -1
+    await waitFor(
+      async () => {
+        const before = listed
+        listed = (await alice.thread.listMembers()).length - 1
+        return listed === before
+      },
+      { timeoutMs: 15_000, intervalMs: 1_000, what: "alice's member list to settle" },
+    )
+    const elapsedS = (Date.now() - joinStarted) / 1000
     const budget = NEWCOMER_RATE.burst + NEWCOMER_RATE.perSecond * (elapsedS + 1)
+    expect(alice.events.joined.length).toBe(listed)
     expect(listed).toBeLessThanOrEqual(budget)
-    expect(listed).toBeLessThan(1_000)
+    expect(listed).toBeLessThan(joins.length)
     expect(listed).toBeGreaterThanOrEqual(NEWCOMER_RATE.burst)
-    expect((await alice.thread.listMembers()).length).toBe(listed + 1)
-  }, 60_000)
+  }, 90_000)
 })

@@ -136,10 +136,19 @@ export const GOSSIP_STREAM_WATCH_MS = 2_000
 export const RELAY_REDIAL_MIN_MS = 250
 export const RELAY_REDIAL_MAX_MS = 5_000
 
-/** WebRTC dials to room peers: first dials often time out ("signal timed out"), so retry. */
+/**
+ * WebRTC dials to room peers: first dials often time out ("signal timed out"), so retry
+ * quickly this many times, waiting WEBRTC_RETRY_DELAY_MS longer after each failure...
+ */
 export const WEBRTC_DIAL_ATTEMPTS = 5
 export const WEBRTC_DIAL_TIMEOUT_MS = 10_000
 export const WEBRTC_RETRY_DELAY_MS = 1_000
+/**
+ * ...then once per this while the peer shares a room with us. The dialer used to give up
+ * after the quick tries: with both cores busy they all timed out (5 dials of 10 s) in 2 of
+ * 5 suite runs, and those two members never linked directly for the rest of the session.
+ */
+export const WEBRTC_SLOW_RETRY_MS = 30_000
 /** How often the dialer looks for room peers it is not directly connected to. */
 export const WEBRTC_SCAN_INTERVAL_MS = 2_000
 /** Direct connections kept at most; beyond that, traffic goes through the relay mesh. */

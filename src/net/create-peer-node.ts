@@ -15,7 +15,7 @@ import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { PEER_PING_INTERVAL_MS, PING_TIMEOUT_MS } from './constants.js'
+import { PEER_PING_INTERVAL_MS, PING_TIMEOUT_MS, RELAYS_PER_PEER } from './constants.js'
 import { gossipsubOptions } from './gossip-options.js'
 import { openGossipStreamsConcurrently } from './gossip-outbound-streams.js'
 import type { GossipNode } from './libp2p-transport.js'
@@ -58,10 +58,17 @@ function privateAddressGater(allow: PeerNodeInit['allowPrivateAddresses']) {
 export async function createPeerNode(init: PeerNodeInit): Promise<GossipNode> {
   const useWebRTC = init.webrtc ?? true
   const iceServers = init.iceServers ?? []
+  // One circuit reservation per `/p2p-circuit` listen address, on a relay we hold: one per
+  // relay we hold at once. Our claims name every relay we hold as a way to reach us, and
+  // with a single reservation a member holding R and S was unreachable through the one it
+  // had not reserved on: a peer sharing only that relay never linked to it over WebRTC
+  // (NO_RESERVATION, 2 of 5 loaded suite runs, 2026-12-04).
+  const reservations = Math.min(Math.max(init.relays.length, 1), RELAYS_PER_PEER)
+  const circuits = Array.from({ length: reservations }, () => '/p2p-circuit')
   const node = (await createLibp2p({
     ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
     addresses: {
-      listen: ['/p2p-circuit', ...(useWebRTC ? ['/webrtc'] : []), ...(init.listen ?? [])],
+      listen: [...circuits, ...(useWebRTC ? ['/webrtc'] : []), ...(init.listen ?? [])],
     },
     transports: [
       webSockets(),

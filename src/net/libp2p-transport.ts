@@ -278,13 +278,16 @@ export class Libp2pTransport implements PubSubTransport {
    */
   relaysToward(named: readonly string[]): Multiaddr[] {
     const ours = new Map(this.relays().map((relay) => [peerOf(relay) ?? '', relay]))
-    const via: Multiaddr[] = []
-    for (const relayId of named) {
-      const address = ours.get(relayId) ?? this.relayAddress(relayId)
-      if (address !== undefined) via.push(address)
-    }
-    for (const [relayId, address] of ours) if (!named.includes(relayId)) via.push(address)
-    return via
+    // A dial tries these in turn within one timeout: a relay we would first have to
+    // connect to goes after those we hold.
+    const held = named.flatMap((relayId) => ours.get(relayId) ?? [])
+    const known = named.flatMap((relayId) =>
+      ours.has(relayId) ? [] : (this.relayAddress(relayId) ?? []),
+    )
+    const others = [...ours].flatMap(([relayId, address]) =>
+      named.includes(relayId) ? [] : [address],
+    )
+    return [...held, ...known, ...others]
   }
 
   private async flush(topic: string): Promise<void> {

@@ -3,7 +3,8 @@
  * rooms, so chat keeps flowing when the relay goes away. Only room peers are dialled, not
  * everybody the relay knows, at `<relay>/p2p-circuit/webrtc/p2p/<peer>` for the relays
  * the member named in its signed claims (and ours). Of each pair only the lower peer id
- * dials, so two peers do not race each other into two connections.
+ * dials, so two peers do not race each other into two connections. A peer whose first
+ * dials fail is tried again slowly for as long as it shares a room with us.
  */
 import type { Libp2p } from '@libp2p/interface'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
@@ -15,6 +16,7 @@ import {
   WEBRTC_MAX_PEERS,
   WEBRTC_RETRY_DELAY_MS,
   WEBRTC_SCAN_INTERVAL_MS,
+  WEBRTC_SLOW_RETRY_MS,
 } from './constants.js'
 
 export interface WebRTCDialerInit {
@@ -23,25 +25,45 @@ export interface WebRTCDialerInit {
   /** The relays to signal through toward a member (Libp2pTransport.relaysToward). */
   relaysToward: (named: readonly string[]) => Multiaddr[]
   scanIntervalMs?: number
+  /** Quick tries before the slow pace (WEBRTC_DIAL_ATTEMPTS). */
   attempts?: number
+  /** The wait between slow tries (WEBRTC_SLOW_RETRY_MS). */
+  slowRetryMs?: number
+  dialTimeoutMs?: number
+  now?: () => number
 }
 
 interface DialState {
   failures: number
   nextAtMs: number
   inFlight: boolean
+  /** Why the last dial failed, for a test or a bug report that asks. */
+  lastError?: string
+}
+
+/** A peer we are not linked to after failed dials, and why the last one failed. */
+export interface DialFailure {
+  peer: string
+  failures: number
+  lastError: string
 }
 
 export class WebRTCDialer {
   private readonly states = new Map<string, DialState>()
   private timer: ReturnType<typeof setInterval> | undefined
   private readonly attempts: number
+  private readonly slowRetryMs: number
+  private readonly dialTimeoutMs: number
+  private readonly now: () => number
 
   constructor(
-    private readonly node: Libp2p,
+    private readonly node: Pick<Libp2p, 'peerId' | 'getConnections' | 'dial'>,
     private readonly init: WebRTCDialerInit,
   ) {
     this.attempts = init.attempts ?? WEBRTC_DIAL_ATTEMPTS
+    this.slowRetryMs = init.slowRetryMs ?? WEBRTC_SLOW_RETRY_MS
+    this.dialTimeoutMs = init.dialTimeoutMs ?? WEBRTC_DIAL_TIMEOUT_MS
+    this.now = init.now ?? Date.now
   }
 
   start(): void {
@@ -68,6 +90,13 @@ export class WebRTCDialer {
       .map((connection) => connection.remotePeer.toString())
   }
 
+  /** Room peers whose last dial failed, and why. */
+  failures(): DialFailure[] {
+    return [...this.states].flatMap(([peer, { failures, lastError }]) =>
+      failures > 0 && lastError !== undefined ? [{ peer, failures, lastError }] : [],
+    )
+  }
+
   async scan(): Promise<void> {
     const own = this.node.peerId.toString()
     const direct = new Set(this.directPeers())
@@ -81,7 +110,7 @@ export class WebRTCDialer {
       if (peer === own || direct.has(peer) || own > peer) continue
       const state = this.states.get(peer) ?? { failures: 0, nextAtMs: 0, inFlight: false }
       this.states.set(peer, state)
-      if (state.inFlight || state.failures >= this.attempts || Date.now() < state.nextAtMs) continue
+      if (state.inFlight || this.now() < state.nextAtMs) continue
       const addresses = this.init
         .relaysToward(relays)
         .map((relay) => multiaddr(`${relay.toString()}/p2p-circuit/webrtc/p2p/${peer}`))
@@ -94,13 +123,17 @@ export class WebRTCDialer {
   private async dial(addresses: Multiaddr[], state: DialState): Promise<void> {
     state.inFlight = true
     try {
-      await this.node.dial(addresses, { signal: AbortSignal.timeout(WEBRTC_DIAL_TIMEOUT_MS) })
-      // Connected: a later drop starts a fresh round of attempts.
+      await this.node.dial(addresses, { signal: AbortSignal.timeout(this.dialTimeoutMs) })
+      // Connected: a later drop starts a fresh round of quick tries.
       state.failures = 0
-    } catch {
+      delete state.lastError
+    } catch (err) {
       // Many first WebRTC dials time out ("signal timed out") and succeed on retry.
       state.failures++
-      state.nextAtMs = Date.now() + WEBRTC_RETRY_DELAY_MS * state.failures
+      state.lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+      state.nextAtMs =
+        this.now() +
+        (state.failures < this.attempts ? WEBRTC_RETRY_DELAY_MS * state.failures : this.slowRetryMs)
     } finally {
       state.inFlight = false
     }

@@ -2,6 +2,8 @@
  * Ghost Threads peers on the real network, inside the test process: real libp2p nodes
  * dialling the relay over 127.0.0.1, with timings scaled down like the core's tests.
  */
+
+import type { PrivateKey } from '@libp2p/interface'
 import {
   createSeedIdentity,
   type GhostThread,
@@ -37,6 +39,8 @@ export interface NetPeerInit {
   timings?: Partial<ThreadTimings>
   seed?: Uint8Array
   listen?: string[]
+  /** The node's key, and so its peer id (e.g. to choose which of two peers dials). */
+  privateKey?: PrivateKey
   /** Receipt-rule settings (e.g. a small replay window); refusals are recorded anyway. */
   rules?: Omit<ReceiptRulesInit, 'onVerdict'>
   /** joinThread's options beside `ghost: true` (a backlog limit, ghostFilters). */
@@ -63,6 +67,7 @@ export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
     identity: createSeedIdentity(init.seed ?? generateSeed()),
     webrtc: init.webrtc ?? false,
     ...(init.listen === undefined ? {} : { listen: init.listen }),
+    ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
     timings,
     rules: new ReceiptRules({
       ...init.rules,
@@ -146,6 +151,12 @@ export async function describePeer(peer: NetPeer): Promise<string> {
       .join(' ')}`,
     `  refused: ${[...new Set(peer.refusals)].map((reason) => `${reason} ×${peer.refusals.filter((r) => r === reason).length}`).join(', ') || 'none'}`,
     `  members: ${(await peer.thread.listMembers()).length} (joined events ${peer.events.joined.length}, left ${peer.events.left.length}), mesh: ${meshPeersOf(peer.node.libp2p.services.pubsub, topic).length}, messages: ${JSON.stringify(peer.events.texts())}`,
+    `  direct: ${peer.node.dialer.directPeers().length}, failed dials: ${
+      peer.node.dialer
+        .failures()
+        .map(({ peer: to, failures, lastError }) => `${to.slice(-6)} ×${failures} (${lastError})`)
+        .join(', ') || 'none'
+    }`,
   ].join('\n')
 }
 

@@ -160,6 +160,31 @@ export async function describePeer(peer: NetPeer): Promise<string> {
   ].join('\n')
 }
 
+/**
+ * Until nothing more reaches `peer` (neither an event nor a refusal) for `quietMs`: a
+ * flood has drained, not only been sent. Under load its tail crossed a direct link for
+ * seconds after the last send, and an honest post made meanwhile was dropped with it.
+ */
+export async function untilDrained(
+  peer: NetPeer,
+  { quietMs = 1_500, timeoutMs = 30_000 } = {},
+): Promise<void> {
+  const heard = () => peer.events.allTexts().length + peer.refusals.length
+  let last = heard()
+  let since = Date.now()
+  await waitFor(
+    () => {
+      const now = heard()
+      if (now !== last) {
+        last = now
+        since = Date.now()
+      }
+      return Date.now() - since >= quietMs
+    },
+    { timeoutMs, intervalMs: 100, what: 'the flood to drain' },
+  )
+}
+
 /** Runs `wait`; on failure, adds each peer's view of the network to the error. */
 export async function explainingFailure<T>(
   peers: NetPeer[] | (() => NetPeer[]),

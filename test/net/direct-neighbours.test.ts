@@ -14,7 +14,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { multiaddr } from '@multiformats/multiaddr'
 import { PEER_RATE_LIMIT } from '../../src/core/constants.js'
-import { explainingFailure, startNetPeer, tradePosts } from '../helpers/net-peer.js'
+import { explainingFailure, startNetPeer, tradePosts, untilDrained } from '../helpers/net-peer.js'
 import { rawNodeInRoom } from '../helpers/raw-node.js'
 import { useRelays } from '../helpers/relay-fixture.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
@@ -65,6 +65,7 @@ describe('a flood over a direct link between two members', () => {
       what: 'Bob to drop some of what Alice forwarded',
     })
     // Once it has passed, Alice's posts reach Bob and his reach her, one after another.
+    await untilDrained(bob)
     await tradePosts(alice, bob)
     expect(bob.rejected).toEqual([])
     const pubsub = bob.node.libp2p.services.pubsub as unknown as { getScore(p: string): number }

@@ -16,6 +16,14 @@ const nameOf = (did, address) => (address ? shortAccount(address) : short(did))
 let space
 let thread
 let myDid
+/** What the visitor reads when the room ends without them leaving here (its `closed` reason). */
+const ENDED_BECAUSE = {
+  'left-in-popup': 'You left this room in Ghost Threads. Join again to keep chatting.',
+  revoked: "This site's access to Ghost Threads was removed. Join again to ask for it.",
+  'identity-changed': 'Your Ghost Threads identity changed. Join again to chat as the new one.',
+  'host-restarted': 'Ghost Threads restarted and could not rejoin this room. Join again.',
+  closed: 'You left the room.',
+}
 /** The account each listed member showed with, to notice a link made since. */
 const listed = new Map()
 
@@ -97,9 +105,11 @@ async function join() {
       line(`${short(did)} left`, 'system')
       void refreshMembers()
     })
+    thread.on('closed', ended)
     for (const post of await thread.getPosts()) showPost(post)
     await refreshMembers()
     $('status').textContent = `In ${SPACE} / ${ROOM} as ${short(myDid)}`
+    $('join').hidden = true
     $('text').disabled = false
     $('send').disabled = false
     // Linking needs a wallet in the page (EIP-1193).
@@ -110,6 +120,19 @@ async function join() {
     $('status').textContent = `${err.name} (${err.code}): ${err.message}`
     $('join').disabled = false
   }
+}
+
+/** The room ended (the popup's Leave, a revoked site, a new identity): say so, offer Join. */
+function ended(reason) {
+  thread = undefined
+  $('status').textContent = ENDED_BECAUSE[reason] ?? ENDED_BECAUSE.closed
+  line(ENDED_BECAUSE[reason] ?? ENDED_BECAUSE.closed, 'system')
+  $('members').replaceChildren()
+  $('text').disabled = true
+  $('send').disabled = true
+  $('link').hidden = true
+  $('join').hidden = false
+  $('join').disabled = false
 }
 
 $('composer').addEventListener('submit', async (event) => {

@@ -4,6 +4,7 @@
  * -32602 invalid params) because dapps branch on numbers. Each default message says what
  * the caller can do about it.
  */
+import { CLOSED_BECAUSE, type ClosedReason } from './closed-reason.js'
 
 export const ErrorCode = {
   userRejected: 4001,
@@ -71,8 +72,17 @@ export class UnsupportedOperationError extends GhostThreadsError {
 
 export class ThreadClosedError extends GhostThreadsError {
   static override name = 'ThreadClosedError'
-  constructor(message = 'This thread was closed; join the room again to keep chatting') {
-    super(message, ErrorCode.disconnected)
+  /** Why the thread ended, when known (the thread's `closed` event said the same). */
+  readonly reason: ClosedReason | undefined
+
+  constructor(reason?: ClosedReason) {
+    super(
+      reason === undefined
+        ? 'This thread was closed; join the room again to keep chatting'
+        : CLOSED_BECAUSE[reason],
+      ErrorCode.disconnected,
+    )
+    this.reason = reason
   }
 }
 

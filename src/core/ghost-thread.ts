@@ -1,5 +1,6 @@
 import { pickPeers } from './backlog-request.js'
 import type { BacklogSource } from './backlog-server.js'
+import type { ClosedReason } from './closed-reason.js'
 import { RELAY_BACKLOG_POSTS } from './constants.js'
 import { sendDirect } from './direct-exchange.js'
 import { DirectMessageFailedError, NotAMemberError, ThreadClosedError } from './errors.js'
@@ -281,9 +282,13 @@ export class GhostThread extends ThreadSurface {
     return pickPeers(fresh.length > 0 ? fresh : all, asked)
   }
 
+  get closedReason(): ClosedReason | undefined {
+    return this.closed ? 'closed' : undefined
+  }
+
   /** 3IP-9: leaves the room with a signed `leave`. Calling it again does nothing. */
-  async close(): Promise<void> {
-    if (this.closed) return
+  async close(): Promise<ClosedReason> {
+    if (this.closed) return 'closed'
     const leave = this.sign({ type: 'leave', room: this.topic, peer: this.transport.peerId })
       .then(({ jwt }) => this.transport.publish(this.topic, encodeUtf8(jwt)))
       .catch(() => undefined)
@@ -295,8 +300,9 @@ export class GhostThread extends ThreadSurface {
     this.members.clear()
     this.posts.clear()
     this.updates.clear()
-    this.removeAllListeners()
+    this.endWith('closed')
     this.onClose?.(this)
+    return 'closed'
   }
 
   /** @internal the direct-message protocol, routed here by the room's owner. */
@@ -429,6 +435,6 @@ export class GhostThread extends ThreadSurface {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new ThreadClosedError()
+    if (this.closed) throw new ThreadClosedError('closed')
   }
 }

@@ -5,6 +5,7 @@
  * messages in either, and each declares only how it posts, reads and closes.
  */
 import { EventEmitter } from 'eventemitter3'
+import type { ClosedReason } from './closed-reason.js'
 import { InvalidArgumentError, UnsupportedOperationError } from './errors.js'
 import type { Post } from './post.js'
 import { type PostFilter, PostFilters } from './post-filters.js'
@@ -21,6 +22,8 @@ export interface GhostThreadEvents {
   'user-joined': [did: string, address?: string, linkedOn?: LinkScope]
   'user-left': [did: string]
   'backlog-received': [event: BacklogEvent]
+  /** The thread ended, and why; its last event (closed-reason.ts). */
+  closed: [reason: ClosedReason]
 }
 
 const REFUSALS = {
@@ -81,8 +84,14 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
   abstract listMembers(): Promise<string[]>
   /** 3IP-9 `_requestBacklog()`: asks peers again; resolves to (and emits) what they sent. */
   abstract _requestBacklog(): Promise<Post[]>
-  /** 3IP-9 `close()`: leaves the room. Calling it again does nothing. */
-  abstract close(): Promise<void>
+  /**
+   * 3IP-9 `close()`: leaves the room, emitting `closed` with `'closed'`. Resolves to why
+   * the thread is closed: `'closed'`, or the reason it had ended for before (calling it
+   * again changes nothing).
+   */
+  abstract close(): Promise<ClosedReason>
+  /** Why the thread ended; undefined while it is open. */
+  abstract get closedReason(): ClosedReason | undefined
 
   /**
    * 3IP-9 `onUpdate`: posts and backlog arrivals, in one callback. As in 3box, a later call
@@ -132,6 +141,12 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
     throw refusal('addMember')
   }
 
+  /** Tells the listeners the thread ended, then lets them all go (its last event). */
+  protected endWith(reason: ClosedReason): void {
+    this.emit('closed', reason)
+    this.removeAllListeners()
+  }
+
   /** With no event named (a thread closing), what onUpdate and onNewCapabilities registered goes too. */
   override removeAllListeners(event?: EventEmitter.EventNames<GhostThreadEvents>): this {
     if (event === undefined) this.registered.clear()
@@ -164,6 +179,7 @@ const THREAD_EVENTS: Record<keyof GhostThreadEvents, true> = {
   'user-joined': true,
   'user-left': true,
   'backlog-received': true,
+  closed: true,
 }
 
 function assertEvent(method: string, event: unknown): void {

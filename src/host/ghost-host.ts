@@ -27,16 +27,12 @@ import type { HostStatus } from '../shared/messengers.js'
 import { type Owner, type OwnerSelector, ownerKey } from '../shared/owner.js'
 import type { RoomView } from '../shared/room-view.js'
 import type { Settings } from '../shared/settings.js'
-import {
-  IDENTITY_CHANGED_REASON,
-  LEFT_IN_POPUP_REASON,
-  withinLimit,
-} from '../shared/thread-events.js'
+import { withinLimit } from '../shared/thread-events.js'
 import { BlockedAuthors } from './blocked-authors.js'
 import { linkViewOf, viewEvent, viewMembers, viewPosts } from './link-view.js'
 import { type Deliver, OwnerOutbox } from './owner-outbox.js'
 import { RoomFeed } from './room-feed.js'
-import { type Lease, REVOKED, ThreadLeases } from './thread-leases.js'
+import { type Lease, type ReleaseReason, ThreadLeases } from './thread-leases.js'
 
 /** The network under the host: the real one is a libp2p node, tests may use a memory hub. */
 export interface HostNetwork {
@@ -130,7 +126,7 @@ export class GhostHost {
     } else {
       const lease = this.leases.get(call.params.thread, owner)
       if (!allowedSpaces.includes(lease.thread.space)) {
-        await this.leases.release(lease, REVOKED)
+        await this.leases.release(lease, 'revoked')
         throw new UnauthorizedError(
           `This site's permission for the space "${lease.thread.space}" was revoked; call openSpace() to ask the user again`,
         )
@@ -194,7 +190,7 @@ export class GhostHost {
     for (const thread of threads) if (thread.space === space) thread.reannounce()
   }
 
-  async release(selector: OwnerSelector, reason?: string): Promise<number> {
+  async release(selector: OwnerSelector, reason?: ReleaseReason): Promise<number> {
     return this.leases.releaseWhere(selector, reason)
   }
 
@@ -245,7 +241,7 @@ export class GhostHost {
   async leaveRoom(ref: RoomRef): Promise<number> {
     const feed = this.feedOf(ref)
     const leases = this.leases.all().filter((lease) => lease.thread.topic === feed.thread.topic)
-    await Promise.all(leases.map((lease) => this.leases.release(lease, LEFT_IN_POPUP_REASON)))
+    await Promise.all(leases.map((lease) => this.leases.release(lease, 'left-in-popup')))
     this.pruneFeeds()
     return leases.length
   }
@@ -260,7 +256,7 @@ export class GhostHost {
    */
   async importPhrase(phrase: string): Promise<void> {
     const next = await this.recovery().importPhrase(phrase)
-    await this.leases.releaseWhere({ all: true }, IDENTITY_CHANGED_REASON)
+    await this.leases.releaseWhere({ all: true }, 'identity-changed')
     this.pruneFeeds()
     const previous = this.network
     this.identity = next.identity

@@ -9,7 +9,6 @@ import { InvalidRequestError, type Outcome, outcomeOf } from '../shared/errors.j
 import { type HostEndpoint, type HostInvocation, isHostMethod } from '../shared/host-protocol.js'
 import type { HostProtocol } from '../shared/messengers.js'
 import type { GhostHost } from './ghost-host.js'
-import { REVOKED } from './thread-leases.js'
 
 export interface HostSender {
   id?: string
@@ -33,7 +32,7 @@ export function hostEndpoint(host: GhostHost): HostEndpoint {
     },
     did: ({ space }) => host.did(space),
     // An origin is released when the user revoked it; anything else when a page went away.
-    release: (selector) => host.release(selector, 'origin' in selector ? REVOKED : 'page-gone'),
+    release: (selector) => host.release(selector, 'origin' in selector ? 'revoked' : 'page-gone'),
     applySettings: async (settings) => {
       await host.applySettings(settings)
       return null

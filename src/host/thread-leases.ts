@@ -4,12 +4,14 @@
  * The thread is left when the last lease goes. A handle only works for the page it was
  * given to: another tab, or another origin, cannot use it.
  */
+
+import type { ClosedReason } from '../core/closed-reason.js'
 import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
 import type { LinkScope } from '../core/wallet-link.js'
 import { TooManyThreadsError, UnauthorizedError, UnknownThreadError } from '../shared/errors.js'
 import { type Owner, type OwnerSelector, ownerKey, selects } from '../shared/owner.js'
-import { REVOKED_REASON, type ThreadEvent } from '../shared/thread-events.js'
+import type { ThreadEvent } from '../shared/thread-events.js'
 import type { LinkView } from './link-view.js'
 
 export interface Lease {
@@ -46,7 +48,12 @@ export const MAX_HANDLES_PER_PAGE = 64
 
 /** Handles remembered as revoked, so their next use says 4100 rather than "closed". */
 const REVOKED_REMEMBERED = 1_000
-export const REVOKED = REVOKED_REASON
+
+/**
+ * Why a lease ends without its page asking: what the page is told (ClosedReason), or
+ * `page-gone` (its tab closed or navigated away: nobody is left to tell).
+ */
+export type ReleaseReason = ClosedReason | 'page-gone'
 
 export class ThreadLeases {
   private readonly leases = new Map<string, HeldLease>()
@@ -127,25 +134,25 @@ export class ThreadLeases {
    * Ends a lease; the thread is left when no page holds it any more. With a `reason`
    * the page did not ask for it, so it is told its thread closed.
    */
-  async release(lease: Lease, reason?: string): Promise<void> {
+  async release(lease: Lease, reason?: ReleaseReason): Promise<void> {
     const held = this.leases.get(lease.handle)
     if (held === undefined) return
     this.forget(held)
-    if (reason === REVOKED) {
+    if (reason === 'revoked') {
       this.revoked.set(held.handle, { owner: ownerKey(held.owner), space: held.thread.space })
       for (const oldest of this.revoked.keys()) {
         if (this.revoked.size <= REVOKED_REMEMBERED) break
         this.revoked.delete(oldest)
       }
     }
-    if (reason !== undefined)
+    if (reason !== undefined && reason !== 'page-gone')
       this.emit(held.owner, { thread: held.handle, kind: 'closed', reason }, held)
     const stillHeld = [...this.leases.values()].some((other) => other.thread === held.thread)
     if (!stillHeld) await held.thread.close()
   }
 
   /** Ends every lease the selector names; resolves to how many. */
-  async releaseWhere(selector: OwnerSelector, reason?: string): Promise<number> {
+  async releaseWhere(selector: OwnerSelector, reason?: ReleaseReason): Promise<number> {
     const chosen = [...this.leases.values()].filter((lease) =>
       selects(selector, lease.owner, lease.thread.space),
     )

@@ -2,26 +2,14 @@
  * A ghost thread as a dapp holds it: the 3IP-9 GhostThread API, backed by a lease in the
  * extension's host. Filters run here, in the page, so a dapp's functions never leave it.
  */
+import { CLOSED_BECAUSE, type ClosedReason } from '../core/closed-reason.js'
 import { ThreadClosedError } from '../core/errors.js'
 import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
 import { ThreadSurface } from '../core/thread-surface.js'
 import type { DappParams, DappResult, ThreadMethod } from '../shared/dapp-methods.js'
 import { UnauthorizedError } from '../shared/errors.js'
-import {
-  IDENTITY_CHANGED_REASON,
-  LEFT_IN_POPUP_REASON,
-  REVOKED_REASON,
-  type ThreadEvent,
-} from '../shared/thread-events.js'
-
-/** What a call on a thread the extension closed says, by the reason it gave. */
-const CLOSED_BECAUSE: Record<string, string> = {
-  [LEFT_IN_POPUP_REASON]:
-    'The user left this room in the Ghost Threads popup; call joinThread() to join it again',
-  [IDENTITY_CHANGED_REASON]:
-    'The user switched to another identity in Ghost Threads; call openSpace() and joinThread() again',
-}
+import type { ThreadEvent } from '../shared/thread-events.js'
 
 /** The calls a page makes on a thread it holds (the handle is added by the link). */
 export type HeldThreadMethod = Exclude<ThreadMethod, 'joinThread'>
@@ -35,10 +23,7 @@ export interface ThreadLink {
 }
 
 export class PageThread extends ThreadSurface {
-  private closed = false
-  /** Set when the extension ended the thread because the user revoked the site. */
-  private revoked = false
-  private closedReason: string | undefined
+  private reason: ClosedReason | undefined
 
   constructor(
     readonly space: string,
@@ -50,7 +35,11 @@ export class PageThread extends ThreadSurface {
   }
 
   get isOpen(): boolean {
-    return !this.closed
+    return this.reason === undefined
+  }
+
+  get closedReason(): ClosedReason | undefined {
+    return this.reason
   }
 
   async post(message: unknown, to?: string): Promise<string> {
@@ -78,20 +67,21 @@ export class PageThread extends ThreadSurface {
     return posts.filter((post) => this.filters.pass(post))
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
+  async close(): Promise<ClosedReason> {
+    if (this.reason !== undefined) return this.reason
+    this.reason = 'closed'
     try {
       await this.link.call('closeThread')
     } catch {
       // Already gone at the extension's side: closed is closed.
     }
-    this.removeAllListeners()
+    this.endWith('closed')
+    return 'closed'
   }
 
   /** @internal an event from the extension for this thread. */
   receive(event: ThreadEvent): void {
-    if (this.closed) return
+    if (this.reason !== undefined) return
     switch (event.kind) {
       case 'message':
         if (this.filters.pass(event.post)) this.emit('message', event.post)
@@ -113,27 +103,20 @@ export class PageThread extends ThreadSurface {
     }
   }
 
-  /** @internal the extension ended this thread without the page asking. */
-  markClosed(reason?: string): void {
-    this.closed = true
-    this.revoked = reason === REVOKED_REASON
-    this.closedReason = reason
-    this.removeAllListeners()
+  /** @internal the extension ended this thread without the page asking: the page hears why. */
+  markClosed(reason: ClosedReason): void {
+    if (this.reason !== undefined) return
+    this.reason = reason
+    this.endWith(reason)
   }
 
   private async call<M extends HeldThreadMethod>(
     method: M,
     params?: Omit<DappParams<M>, 'thread'>,
   ): Promise<DappResult<M>> {
-    if (this.revoked) {
-      throw new UnauthorizedError(
-        `The user revoked this site's permission for the space "${this.space}"; call openSpace() to ask again`,
-      )
-    }
-    if (this.closed) {
-      const because = CLOSED_BECAUSE[this.closedReason ?? '']
-      throw because === undefined ? new ThreadClosedError() : new ThreadClosedError(because)
-    }
+    // A revoked site is unauthorized (4100), as every other call of its would be.
+    if (this.reason === 'revoked') throw new UnauthorizedError(CLOSED_BECAUSE.revoked)
+    if (this.reason !== undefined) throw new ThreadClosedError(this.reason)
     return this.link.call(method, params)
   }
 }

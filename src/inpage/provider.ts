@@ -241,7 +241,7 @@ export class GhostThreadsProvider {
           entry.handle = joined.thread
           this.hold(entry)
         } catch {
-          entry.thread.markClosed()
+          entry.thread.markClosed('host-restarted')
         }
       }),
     )

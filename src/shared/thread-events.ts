@@ -1,8 +1,8 @@
 /**
  * What the host tells a page about its threads. Each event names the page's thread handle;
- * `closed` tells the page a thread ended without it asking (the host restarted, or the
- * user revoked the site's permission).
+ * `closed` tells the page a thread ended without it asking, and why (closed-reason.ts).
  */
+import type { ClosedReason } from '../core/closed-reason.js'
 import type { BacklogEvent } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
 import type { LinkScope } from '../core/wallet-link.js'
@@ -12,16 +12,9 @@ export type ThreadEvent =
   | { thread: string; kind: 'user-joined'; did: string; address?: string; linkedOn?: LinkScope }
   | { thread: string; kind: 'user-left'; did: string }
   | { thread: string; kind: 'backlog-received'; backlog: BacklogEvent }
-  | { thread: string; kind: 'closed'; reason: string }
+  | { thread: string; kind: 'closed'; reason: ClosedReason }
 
 export type ThreadEventKind = ThreadEvent['kind']
-
-/** The `closed` reason when the user revoked the site's permission for the space. */
-export const REVOKED_REASON = 'permission-revoked'
-/** The user left the room for every tab in the popup. */
-export const LEFT_IN_POPUP_REASON = 'left-in-popup'
-/** The user imported another identity: the thread's DID is no longer theirs. */
-export const IDENTITY_CHANGED_REASON = 'identity-changed'
 
 /**
  * The event with each post as `shown` gives it (undefined: left out): a message kept,

@@ -225,7 +225,7 @@ describe('GhostThread with two peers', () => {
       () => alice.thread.addListener('user-join' as never, () => {}),
     ])
       expect(listen).toThrow(
-        /takes one of the thread's events: message, user-joined, user-left, backlog-received/,
+        /takes one of the thread's events: message, user-joined, user-left, backlog-received, closed/,
       )
     expect(() => alice.thread.once('message', () => {})).not.toThrow()
   })
@@ -428,12 +428,22 @@ describe('GhostThread with two peers', () => {
 
   it('close() sends a signed leave: the other side sees user-left once, and the thread refuses further use', async () => {
     const [alice, bob] = await pair()
-    await alice.thread.close()
-    await alice.thread.close()
+    const closed: string[] = []
+    alice.thread.on('closed', (reason) => closed.push(reason))
+    expect(alice.thread.closedReason).toBeUndefined()
+    await expect(alice.thread.close()).resolves.toBe('closed')
+    await expect(alice.thread.close()).resolves.toBe('closed')
+    // Its last event, once; then no listener is left.
+    expect(closed).toEqual(['closed'])
+    expect(alice.thread.listenerCount('closed')).toBe(0)
+    expect(alice.thread.closedReason).toBe('closed')
     await waitFor(() => bob.events.left.length === 1)
     expect(bob.events.left).toEqual([alice.did])
     expect(await bob.thread.listMembers()).toEqual([bob.did])
-    await expect(alice.thread.post('hello?')).rejects.toThrow(ThreadClosedError)
+    await expect(alice.thread.post('hello?')).rejects.toMatchObject({
+      name: 'ThreadClosedError',
+      reason: 'closed',
+    })
     await expect(alice.thread.getPosts()).rejects.toThrow(ThreadClosedError)
     await expect(alice.thread.listMembers()).rejects.toThrow(ThreadClosedError)
     await expect(alice.thread._requestBacklog()).rejects.toThrow(ThreadClosedError)

@@ -23,6 +23,7 @@ export type Recorded =
   | ['joined', string]
   | ['left', string]
   | ['backlog', unknown[], string[]]
+  | ['closed', string]
 
 export interface PageGlobals {
   ghostThreads: {
@@ -135,6 +136,7 @@ export class PageDriver<
         w.__log.push(['message', post.author, post.message, post.to ?? null])) as never)
       thread.on('user-joined', ((did: string) => w.__log.push(['joined', did])) as never)
       thread.on('user-left', ((did: string) => w.__log.push(['left', did])) as never)
+      thread.on('closed', ((reason: string) => w.__log.push(['closed', reason])) as never)
       thread.on('backlog-received', ((event: { message: { message: unknown; author: string }[] }) =>
         w.__log.push([
           'backlog',
@@ -256,6 +258,18 @@ export class PageDriver<
     throw new Error(
       `${this.browser.name}: timed out after ${timeoutMs} ms waiting for ${what}; log: ${JSON.stringify(await this.log())}; host backlog: ${JSON.stringify(held)}; host status: ${JSON.stringify(status)}`,
     )
+  }
+
+  /** Waits until the page heard its thread close, and says why it closed. */
+  async waitForClosed(reason: string, timeoutMs = 15_000): Promise<void> {
+    await this.waitForLog(
+      `its thread to close (${reason})`,
+      (entry) => entry[0] === 'closed' && entry[1] === reason,
+      timeoutMs,
+    )
+    const closings = (await this.log()).filter((entry) => entry[0] === 'closed')
+    if (closings.length !== 1)
+      throw new Error(`${this.browser.name}: the page heard ${closings.length} closings, not one`)
   }
 
   /** Who posted `text`, as received live or in a backlog. */

@@ -214,6 +214,18 @@ describe('the popup in real Chromium', () => {
         .getByRole('list', { name: 'your DID per space' })
         .getByTitle(aliceDid)
         .waitFor()
+      // A room open while the identity is replaced ends, and its page hears why.
+      await page.join('replaced')
+      await restoredPopup.getByRole('button', { name: 'Import a recovery phrase' }).click()
+      await restoredPopup.getByLabel(/Recovery phrase/).fill(phrase)
+      await restoredPopup.getByRole('button', { name: 'Import', exact: true }).click()
+      await restoredPopup.getByRole('button', { name: 'Replace my identity' }).click()
+      await restoredPopup.getByText(/Identity replaced/).waitFor({ timeout: 15_000 })
+      await page.waitForClosed('identity-changed')
+      expect(await page.post(text('after-import'))).toMatchObject({
+        name: 'ThreadClosedError',
+        message: expect.stringContaining('another identity'),
+      })
     },
     STEP_MS * 2,
   )
@@ -225,10 +237,24 @@ describe('the popup in real Chromium', () => {
       await popup.getByRole('button', { name: 'Rooms', exact: true }).click()
       await popup.getByRole('button', { name: 'Back to rooms' }).waitFor()
       await popup.getByRole('button', { name: 'Rooms', exact: true }).click()
+      // The demo dapp in a second tab of the same room (its own Join, by ?autojoin).
+      const demo = await alice.context.newPage()
+      await demo.goto(`${siteB.url}/index.html?space=${OTHER_SPACE}&room=market&autojoin`)
+      await demo.getByText(`In ${OTHER_SPACE} / market as`).waitFor({ timeout: 15_000 })
+      expect(await demo.getByRole('button', { name: 'Join the room' }).isVisible()).toBe(false)
       await roomButton(popup, 'market').click()
       await popup.getByRole('button', { name: 'Leave', exact: true }).click()
       await popup.getByRole('button', { name: 'Leave for all tabs' }).click()
       await roomButton(popup, 'market').waitFor({ state: 'detached', timeout: 10_000 })
+      // The page is told at once, with the reason, before it tries anything...
+      await aliceMarket.waitForClosed('left-in-popup')
+      // ...and the demo says so in plain words and offers to join again.
+      const ended = 'You left this room in Ghost Threads. Join again to keep chatting.'
+      await demo.locator('#status', { hasText: ended }).waitFor({ timeout: 10_000 })
+      await demo.getByRole('button', { name: 'Join the room' }).waitFor()
+      expect(await demo.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true)
+      await demo.screenshot({ path: join(SCREENSHOTS, 'demo-room-ended.png') })
+      await demo.close()
       expect(await aliceMarket.post(text('after-leave'))).toMatchObject({
         name: 'ThreadClosedError',
         code: 4900,

@@ -190,7 +190,7 @@ describe('two people in real Chromium with the extension', () => {
         expect(said).toMatch(/params.message for post: must be a JSON value/)
       expect(notJson.said.join(' ')).not.toMatch(/DataCloneError|Invalid input/)
       expect(notJson.bogus).toMatch(
-        /^InvalidArgumentError: thread.on takes one of the thread's events: message, user-joined, user-left, backlog-received; got "bogus"/,
+        /^InvalidArgumentError: thread.on takes one of the thread's events: message, user-joined, user-left, backlog-received, closed; got "bogus"/,
       )
       expect(await alice.request('joinThread', { space: SPACE, room: 'bad room!' })).toMatchObject({
         code: -32602,
@@ -386,7 +386,7 @@ describe('two people in real Chromium with the extension', () => {
   )
 
   it(
-    "revoking the site in the popup ends its thread: the page's next call fails with 4100",
+    "revoking the site in the popup ends its thread: the page hears 'closed' (revoked) and its next call fails with 4100",
     async () => {
       const popup = await alice.browser.context.newPage()
       await popup.goto(`chrome-extension://${alice.browser.extensionId}/popup.html`)
@@ -396,6 +396,7 @@ describe('two people in real Chromium with the extension', () => {
       await forget.waitFor({ state: 'detached', timeout: 10_000 })
       // The other origin's denial stays listed: only the revoked decision went.
       expect(await popup.getByText(otherSite.url).isVisible()).toBe(true)
+      await alice.waitForClosed('revoked')
       expect(await alice.post(text('after-revoke'))).toMatchObject({
         name: 'UnauthorizedError',
         code: 4100,

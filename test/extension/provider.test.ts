@@ -3,6 +3,7 @@ import type { Post } from '../../src/core/post.js'
 import { ProviderRpcError, type ProviderTransport } from '../../src/inpage/page-channel.js'
 import { GhostThreadsProvider } from '../../src/inpage/provider.js'
 import type { ThreadEvent } from '../../src/shared/thread-events.js'
+import { waitFor } from '../helpers/wait.js'
 
 const DID = `did:key:z6Mk${'a'.repeat(44)}`
 const OTHER = `did:key:z6Mk${'b'.repeat(44)}`
@@ -139,33 +140,73 @@ describe('the inpage provider over a fake extension', () => {
     expect((await thread._requestBacklog()).map((p) => p.message)).toEqual(['kept'])
   })
 
-  it('a thread the extension closed refuses further calls: 4100 when revoked, else 4900', async () => {
+  it('a thread the extension closed tells the page why, once, and every later call says it: 4100 when revoked, else 4900', async () => {
     const revoked = await joined()
-    revoked.ext.emit([{ thread: H1, kind: 'closed', reason: 'permission-revoked' }])
+    const heard: string[] = []
+    revoked.thread.on('closed', (reason) => heard.push(reason))
+    revoked.ext.emit([{ thread: H1, kind: 'closed', reason: 'revoked' }])
+    // A second word from the host changes nothing: the page heard the first.
+    revoked.ext.emit([{ thread: H1, kind: 'closed', reason: 'left-in-popup' }])
+    expect(heard).toEqual(['revoked'])
     expect(revoked.thread.isOpen).toBe(false)
+    expect(revoked.thread.closedReason).toBe('revoked')
     await expect(revoked.thread.post('x')).rejects.toMatchObject({
       name: 'UnauthorizedError',
       code: 4100,
+      message: expect.stringMatching(
+        /revoked this site's permission for this space; call openSpace/,
+      ),
     })
-    const gone = await joined()
-    gone.ext.emit([{ thread: H1, kind: 'closed', reason: 'page-gone' }])
-    await expect(gone.thread.post('x')).rejects.toMatchObject({
-      name: 'ThreadClosedError',
-      code: 4900,
-    })
+    await expect(revoked.thread.close()).resolves.toBe('revoked')
     for (const [reason, says] of [
       ['left-in-popup', /left this room in the Ghost Threads popup; call joinThread/],
       ['identity-changed', /another identity/],
+      ['host-restarted', /restarted and could not join this room again/],
     ] as const) {
       const closed = await joined()
+      const told: string[] = []
+      closed.thread.on('closed', (why) => told.push(why))
       closed.ext.emit([{ thread: H1, kind: 'closed', reason }])
+      expect(told).toEqual([reason])
       await expect(closed.thread.getPosts()).rejects.toMatchObject({
         name: 'ThreadClosedError',
         code: 4900,
+        reason,
         message: expect.stringMatching(says),
       })
+      await expect(closed.thread.close()).resolves.toBe(reason)
+      // The page did not ask: nothing was sent to close it again.
+      expect(closed.ext.requests.filter(([method]) => method === 'closeThread')).toEqual([])
     }
     expect(revoked.ext.requests.filter(([method]) => method === 'post')).toEqual([])
+  })
+
+  it("close() emits 'closed' with 'closed', resolves to it, and later calls say the thread was closed", async () => {
+    const { ext, thread } = await joined()
+    const heard: string[] = []
+    thread.on('closed', (reason) => heard.push(reason))
+    await expect(thread.close()).resolves.toBe('closed')
+    await expect(thread.close()).resolves.toBe('closed')
+    expect(heard).toEqual(['closed'])
+    expect(ext.requests.filter(([method]) => method === 'closeThread')).toHaveLength(1)
+    await expect(thread.post('x')).rejects.toMatchObject({
+      name: 'ThreadClosedError',
+      reason: 'closed',
+      message: expect.stringMatching(/close\(\) was called\); call joinThread/),
+    })
+  })
+
+  it("a thread that cannot join again after the extension restarted closes with 'host-restarted'", async () => {
+    const { ext, thread } = await joined()
+    const heard: string[] = []
+    thread.on('closed', (reason) => heard.push(reason))
+    ext.answers.joinThread = () => {
+      throw new ProviderRpcError({ name: 'UnauthorizedError', code: 4100, message: 'no' })
+    }
+    ext.reset()
+    await waitFor(() => heard.length > 0, { what: 'the thread to close' })
+    expect(heard).toEqual(['host-restarted'])
+    expect(thread.closedReason).toBe('host-restarted')
   })
 
   it('joins again after a reset and keeps the same thread object and listeners', async () => {

@@ -37,7 +37,7 @@ const perTick = (perSecond * tickMs) / 1000
 const start = performance.now()
 for (let sent = 0; sent < count; ) {
   const due = Math.min(count, Math.floor(((performance.now() - start) / tickMs + 1) * perTick))
-  const batch: Promise<void>[] = []
+  const batch: Promise<unknown>[] = []
   // Message i goes out from sender i mod n: each carries perSecond / n.
   while (sent < due) {
     const node = nodes[sent % nodes.length]

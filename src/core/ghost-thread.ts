@@ -184,10 +184,11 @@ export class GhostThread extends ThreadSurface {
       room: this.topic,
       message: checked,
     })
-    await this.transport.publish(this.topic, encodeUtf8(jwt))
     const post = this.withAccount(await toPost(jwt, claims))
+    const delivery = await this.transport.publish(this.topic, encodeUtf8(jwt), post.postId)
     this.posts.add({ post, jwt }, this.now())
     this.emit('message', post)
+    this.emitDelivery(post.postId, delivery)
     return post.postId
   }
 
@@ -305,6 +306,11 @@ export class GhostThread extends ThreadSurface {
     return 'closed'
   }
 
+  /** @internal one of our queued posts went, or never will; routed here by the room's owner. */
+  delivered(postId: string, delivery: 'sent' | 'dropped'): void {
+    if (!this.closed) this.emitDelivery(postId, delivery)
+  }
+
   /** @internal the direct-message protocol, routed here by the room's owner. */
   async handleDirect(jwt: string, from: string): Promise<DirectResponse> {
     if (this.closed) return { ok: false, error: 'closed' }
@@ -409,6 +415,8 @@ export class GhostThread extends ThreadSurface {
     }
     const post = await toPost(jwt, claims)
     this.emit('message', post)
+    // A direct message reached its member, or post() rejected: it is never queued.
+    this.emitDelivery(post.postId, 'sent')
     return post.postId
   }
 

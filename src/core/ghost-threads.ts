@@ -63,6 +63,7 @@ export class GhostThreads {
   /** Our side of the backlog protocol: answers from our rooms, within each requester's budget. */
   private readonly backlog: BacklogServer
   private started = false
+  private stopRoutingDelivery: () => void = () => undefined
 
   constructor(init: GhostThreadsInit) {
     this.transport = init.transport
@@ -89,12 +90,18 @@ export class GhostThreads {
     this.transport.handle(BACKLOG_PROTOCOL, async (data, from) =>
       encodeUtf8(JSON.stringify(await this.answerBacklog(data, from))),
     )
+    // Our posts that waited for someone to reach: they went, or never will.
+    this.stopRoutingDelivery =
+      this.transport.onDelivery?.((topic, postId, delivery) =>
+        this.threads.get(topic)?.delivered(postId, delivery),
+      ) ?? (() => undefined)
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.threads.values()].map((thread) => thread.close()))
     this.transport.unhandle(DIRECT_PROTOCOL)
     this.transport.unhandle(BACKLOG_PROTOCOL)
+    this.stopRoutingDelivery()
     this.started = false
   }
 

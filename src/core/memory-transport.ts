@@ -112,11 +112,13 @@ export class MemoryTransport implements PubSubTransport {
     }
   }
 
-  async publish(topic: string, data: Uint8Array): Promise<void> {
+  /** Every subscriber is reached at once: nothing is ever queued. */
+  async publish(topic: string, data: Uint8Array): Promise<'sent'> {
     this.assertAttached()
     for (const receiver of this.hub.receiversOf(topic, this.peerId)) {
       void receiver.receive({ topic, data: data.slice(), from: this.peerId })
     }
+    return 'sent'
   }
 
   subscribers(topic: string): string[] {

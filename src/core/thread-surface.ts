@@ -9,6 +9,7 @@ import type { ClosedReason } from './closed-reason.js'
 import { InvalidArgumentError, UnsupportedOperationError } from './errors.js'
 import type { Post } from './post.js'
 import { type PostFilter, PostFilters } from './post-filters.js'
+import type { Delivery } from './transport.js'
 import type { LinkScope } from './wallet-link.js'
 
 export interface BacklogEvent {
@@ -22,6 +23,11 @@ export interface GhostThreadEvents {
   'user-joined': [did: string, address?: string, linkedOn?: LinkScope]
   'user-left': [did: string]
   'backlog-received': [event: BacklogEvent]
+  /**
+   * What became of one of our posts (transport.ts `Delivery`): `sent` or `queued` as
+   * post() hands it on, then `sent` or `dropped` for a queued one.
+   */
+  delivery: [postId: string, delivery: Delivery]
   /** The thread ended, and why; its last event (closed-reason.ts). */
   closed: [reason: ClosedReason]
 }
@@ -41,6 +47,8 @@ export function refusal(operation: keyof typeof REFUSALS): UnsupportedOperationE
 export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
   /** 3IP-9 client-side filters: a post any filter refuses is never emitted nor kept. */
   protected readonly filters = new PostFilters()
+  /** What became of our newest posts, by postId (the `delivery` events), oldest first. */
+  private readonly deliveries = new Map<string, Delivery>()
   /** The callbacks onUpdate and onNewCapabilities registered last: a later call replaces them (3box). */
   private readonly registered = new Map<'update' | 'capabilities', () => void>()
 
@@ -116,6 +124,26 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
     })
   }
 
+  /**
+   * What became of one of our recent posts: `sent`, `queued` (held while nobody in the
+   * room can be reached), or `dropped` (nobody could be reached in time); undefined for a
+   * post that is not ours or is long gone. Set by the time post() resolves.
+   */
+  deliveryOf(postId: string): Delivery | undefined {
+    return this.deliveries.get(postId)
+  }
+
+  /** Records what became of our post and tells the listeners. */
+  protected emitDelivery(postId: string, delivery: Delivery): void {
+    this.deliveries.delete(postId)
+    this.deliveries.set(postId, delivery)
+    for (const oldest of this.deliveries.keys()) {
+      if (this.deliveries.size <= DELIVERIES_KEPT) break
+      this.deliveries.delete(oldest)
+    }
+    this.emit('delivery', postId, delivery)
+  }
+
   addFilter(filter: PostFilter): () => boolean {
     return this.filters.add(filter)
   }
@@ -168,6 +196,9 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
   }
 }
 
+/** Posts whose delivery deliveryOf() remembers: more than a user sends in a minute (OWN_POST_RATE). */
+const DELIVERIES_KEPT = 500
+
 type Listeners = { [E in keyof GhostThreadEvents]?: (...args: GhostThreadEvents[E]) => void }
 
 /**
@@ -179,6 +210,7 @@ const THREAD_EVENTS: Record<keyof GhostThreadEvents, true> = {
   'user-joined': true,
   'user-left': true,
   'backlog-received': true,
+  delivery: true,
   closed: true,
 }
 

@@ -40,15 +40,31 @@ export interface RequestOptions {
   relays?: readonly string[]
 }
 
+/**
+ * What became of a published message, as a dapp hears it: `sent` (handed to the
+ * network), `queued` (held while nobody in the room can be reached), then `sent` or
+ * `dropped` (nobody could be reached in time).
+ */
+export type Delivery = 'sent' | 'queued' | 'dropped'
+
+export type DeliveryListener = (topic: string, id: string, delivery: 'sent' | 'dropped') => void
+
 export interface PubSubTransport {
   readonly peerId: string
   subscribe(topic: string, handler: TopicHandler): void
   unsubscribe(topic: string): void
   /**
-   * Publishes to a topic. Resolves once the message is handed to the network, also when
-   * no subscriber is known yet (the transport queues or the backlog covers late joiners).
+   * Publishes to a topic. Resolves to `sent` once the message is handed to the network,
+   * or to `queued` when no subscriber is known yet and the transport holds it; with an
+   * `id`, `onDelivery` later says whether a queued one was sent or dropped.
    */
-  publish(topic: string, data: Uint8Array): Promise<void>
+  publish(topic: string, data: Uint8Array, id?: string): Promise<'sent' | 'queued'>
+  /**
+   * What became of queued messages published with an id: sent once someone could be
+   * reached, or dropped (too old for receivers, or the queue was full). Returns the
+   * remover. Optional: a transport that never queues has nothing to tell.
+   */
+  onDelivery?(listener: DeliveryListener): () => void
   /** Peers we know to be subscribed to `topic`. */
   subscribers(topic: string): string[]
   /**

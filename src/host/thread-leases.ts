@@ -8,6 +8,7 @@
 import type { ClosedReason } from '../core/closed-reason.js'
 import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
+import type { Delivery } from '../core/transport.js'
 import type { LinkScope } from '../core/wallet-link.js'
 import { TooManyThreadsError, UnauthorizedError, UnknownThreadError } from '../shared/errors.js'
 import { type Owner, type OwnerSelector, ownerKey, selects } from '../shared/owner.js'
@@ -86,10 +87,13 @@ export class ThreadLeases {
     const onLeft = (did: string) => send({ thread: handle, kind: 'user-left', did })
     const onBacklog = (backlog: BacklogEvent) =>
       send({ thread: handle, kind: 'backlog-received', backlog })
+    const onDelivery = (postId: string, delivery: Delivery) =>
+      send({ thread: handle, kind: 'delivery', postId, delivery })
     thread.on('message', onMessage)
     thread.on('user-joined', onJoined)
     thread.on('user-left', onLeft)
     thread.on('backlog-received', onBacklog)
+    thread.on('delivery', onDelivery)
     const lease: HeldLease = {
       handle,
       owner,
@@ -101,6 +105,7 @@ export class ThreadLeases {
         thread.off('user-joined', onJoined)
         thread.off('user-left', onLeft)
         thread.off('backlog-received', onBacklog)
+        thread.off('delivery', onDelivery)
       },
     }
     this.leases.set(handle, lease)

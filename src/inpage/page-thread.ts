@@ -11,6 +11,13 @@ import type { DappParams, DappResult, ThreadMethod } from '../shared/dapp-method
 import { UnauthorizedError } from '../shared/errors.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 
+/**
+ * How long post() waits for the host's sent/queued word after its answer. The host sends
+ * it before answering, as an event on the page's event path, which may be overtaken by the
+ * answer; the wait bounds a host that never sends it (an older extension).
+ */
+const DELIVERY_WORD_WAIT_MS = 2_000
+
 /** The calls a page makes on a thread it holds (the handle is added by the link). */
 export type HeldThreadMethod = Exclude<ThreadMethod, 'joinThread'>
 
@@ -24,6 +31,8 @@ export interface ThreadLink {
 
 export class PageThread extends ThreadSurface {
   private reason: ClosedReason | undefined
+  /** post() calls waiting for their post's first delivery word, by postId. */
+  private readonly awaitingDelivery = new Map<string, () => void>()
 
   constructor(
     readonly space: string,
@@ -45,7 +54,14 @@ export class PageThread extends ThreadSurface {
   async post(message: unknown, to?: string): Promise<string> {
     // Any value a dapp passes goes on: the content gate checks it is JSON (and says why not).
     const json = message as DappParams<'post'>['message']
-    return this.call('post', to === undefined ? { message: json } : { message: json, to })
+    const postId = await this.call(
+      'post',
+      to === undefined ? { message: json } : { message: json, to },
+    )
+    // The host said sent or queued before it answered; the word travels as an event and
+    // may come just after the answer: post() resolves once deliveryOf(postId) can say it.
+    await this.firstDelivery(postId)
+    return postId
   }
 
   async getPosts(n?: number): Promise<Post[]> {
@@ -97,6 +113,10 @@ export class PageThread extends ThreadSurface {
         if (kept.length > 0) this.emit('backlog-received', { type: 'backlog', message: kept })
         break
       }
+      case 'delivery':
+        this.emitDelivery(event.postId, event.delivery)
+        this.awaitingDelivery.get(event.postId)?.()
+        break
       case 'closed':
         this.markClosed(event.reason)
         break
@@ -108,6 +128,20 @@ export class PageThread extends ThreadSurface {
     if (this.reason !== undefined) return
     this.reason = reason
     this.endWith(reason)
+  }
+
+  /** Until the host's word on `postId` arrived, or DELIVERY_WORD_WAIT_MS (a host that never says). */
+  private firstDelivery(postId: string): Promise<void> {
+    if (this.deliveryOf(postId) !== undefined) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.awaitingDelivery.delete(postId)
+        resolve()
+      }
+      const timer = setTimeout(done, DELIVERY_WORD_WAIT_MS)
+      this.awaitingDelivery.set(postId, done)
+    })
   }
 
   private async call<M extends HeldThreadMethod>(

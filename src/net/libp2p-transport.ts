@@ -11,6 +11,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { PeerUnreachableError } from '../core/errors.js'
 import type {
+  DeliveryListener,
   PubSubTransport,
   RequestHandler,
   RequestOptions,
@@ -56,7 +57,10 @@ export class Libp2pTransport implements PubSubTransport {
   private readonly expectsRelays: boolean
   private readonly isRelay: (peerId: string) => boolean
   private readonly penalties: PeerPenalties | undefined
-  readonly queue = new PublishQueue()
+  private readonly deliveryListeners = new Set<DeliveryListener>()
+  readonly queue = new PublishQueue({
+    onDropped: (topic, id) => this.delivered(topic, id, 'dropped'),
+  })
 
   constructor(
     private readonly node: GossipNode,
@@ -92,21 +96,29 @@ export class Libp2pTransport implements PubSubTransport {
     this.queue.clear(topic)
   }
 
-  async publish(topic: string, data: Uint8Array): Promise<void> {
+  async publish(topic: string, data: Uint8Array, id?: string): Promise<'sent' | 'queued'> {
     if (this.pubsub.getSubscribers(topic).length === 0) {
-      this.queue.add(topic, data)
-      return
+      this.queue.add(topic, data, id)
+      return 'queued'
     }
     // Queued messages go first, in order. They are flushed when a subscriber appears, but
     // one queued while a subscriber was already known again (a relay failing over) would
     // wait for the next subscription change, and everything after it too: a post made
     // right after a relay stopped reached nobody in one crowd test run.
     if (this.queue.has(topic)) {
-      this.queue.add(topic, data)
       await this.flush(topic)
-      return
     }
     await this.pubsub.publish(topic, data)
+    return 'sent'
+  }
+
+  onDelivery(listener: DeliveryListener): () => void {
+    this.deliveryListeners.add(listener)
+    return () => this.deliveryListeners.delete(listener)
+  }
+
+  private delivered(topic: string, id: string, delivery: 'sent' | 'dropped'): void {
+    for (const listener of this.deliveryListeners) listener(topic, id, delivery)
   }
 
   /**
@@ -292,9 +304,13 @@ export class Libp2pTransport implements PubSubTransport {
 
   private async flush(topic: string): Promise<void> {
     const pending = this.queue.take(topic)
-    for (const data of pending) {
-      // A publish can fail when the last subscriber left meanwhile; the backlog covers it.
-      await this.pubsub.publish(topic, data).catch(() => undefined)
+    for (const { data, id } of pending) {
+      // A publish can fail when the last subscriber left meanwhile: that one never went.
+      const went = await this.pubsub.publish(topic, data).then(
+        () => true,
+        () => false,
+      )
+      if (id !== undefined) this.delivered(topic, id, went ? 'sent' : 'dropped')
     }
   }
 }

@@ -5,6 +5,7 @@
 import type { ClosedReason } from '../core/closed-reason.js'
 import type { BacklogEvent } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
+import type { Delivery } from '../core/transport.js'
 import type { LinkScope } from '../core/wallet-link.js'
 
 export type ThreadEvent =
@@ -12,6 +13,7 @@ export type ThreadEvent =
   | { thread: string; kind: 'user-joined'; did: string; address?: string; linkedOn?: LinkScope }
   | { thread: string; kind: 'user-left'; did: string }
   | { thread: string; kind: 'backlog-received'; backlog: BacklogEvent }
+  | { thread: string; kind: 'delivery'; postId: string; delivery: Delivery }
   | { thread: string; kind: 'closed'; reason: ClosedReason }
 
 export type ThreadEventKind = ThreadEvent['kind']

@@ -16,6 +16,8 @@ function fakeExtension() {
   let handles = 0
   let emit: (events: ThreadEvent[]) => void = () => {}
   let reset: () => void = () => {}
+  /** What the fake host says of each post (undefined: nothing, as an older host). */
+  let deliveryWord: 'sent' | 'queued' | undefined = 'sent'
   const answers: Record<string, (params: Record<string, unknown>) => unknown> = {
     openSpace: (p) => ({ space: p.space, did: DID }),
     joinThread: (p) => ({
@@ -36,7 +38,16 @@ function fakeExtension() {
       const answer = answers[method]
       if (answer === undefined)
         throw new ProviderRpcError({ name: 'UnsupportedMethodError', code: 4200, message: method })
-      return answer(params as Record<string, unknown>)
+      const result = answer(params as Record<string, unknown>)
+      // As the host does: a post's first delivery word, on the event path, after the answer.
+      if (method === 'post' && deliveryWord !== undefined) {
+        const { thread } = params as { thread: string }
+        const word = deliveryWord
+        setTimeout(() =>
+          emit([{ thread, kind: 'delivery', postId: result as string, delivery: word }]),
+        )
+      }
+      return result
     },
     onEvents: (listener) => {
       emit = listener
@@ -45,7 +56,16 @@ function fakeExtension() {
       reset = listener
     },
   }
-  return { transport, requests, emit: (e: ThreadEvent[]) => emit(e), reset: () => reset(), answers }
+  return {
+    transport,
+    requests,
+    emit: (e: ThreadEvent[]) => emit(e),
+    reset: () => reset(),
+    answers,
+    saysOfPosts: (word: 'sent' | 'queued' | undefined) => {
+      deliveryWord = word
+    },
+  }
 }
 
 function post(message: string, author: string): Post {
@@ -179,6 +199,26 @@ describe('the inpage provider over a fake extension', () => {
       expect(closed.ext.requests.filter(([method]) => method === 'closeThread')).toEqual([])
     }
     expect(revoked.ext.requests.filter(([method]) => method === 'post')).toEqual([])
+  })
+
+  it('post() resolves once its delivery is known: sent, or queued and later sent or dropped', async () => {
+    const { ext, thread } = await joined()
+    const heard: [string, string][] = []
+    thread.on('delivery', (postId, delivery) => heard.push([postId, delivery]))
+    const sent = await thread.post('now')
+    expect(thread.deliveryOf(sent)).toBe('sent')
+    ext.saysOfPosts('queued')
+    ext.answers.post = () => 'bafyqueued'
+    const queued = await thread.post('later')
+    expect(thread.deliveryOf(queued)).toBe('queued')
+    ext.emit([{ thread: H1, kind: 'delivery', postId: queued, delivery: 'dropped' }])
+    expect(thread.deliveryOf(queued)).toBe('dropped')
+    expect(heard).toEqual([
+      [sent, 'sent'],
+      [queued, 'queued'],
+      [queued, 'dropped'],
+    ])
+    expect(thread.deliveryOf('bafynotours')).toBeUndefined()
   })
 
   it("close() emits 'closed' with 'closed', resolves to it, and later calls say the thread was closed", async () => {

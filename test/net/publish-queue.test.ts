@@ -1,44 +1,76 @@
 import { describe, expect, it } from '@jest/globals'
 import { PublishQueue } from '../../src/net/publish-queue.js'
+import { waitFor } from '../helpers/wait.js'
 
 const bytes = (n: number) => new Uint8Array([n])
 
 describe('PublishQueue', () => {
+  const data = (queued: { data: Uint8Array }[]) => queued.map((entry) => entry.data)
+
   it('returns a topic’s messages oldest first, once', () => {
     const queue = new PublishQueue()
     queue.add('a', bytes(1))
     queue.add('b', bytes(9))
     queue.add('a', bytes(2))
-    expect(queue.take('a')).toEqual([bytes(1), bytes(2)])
+    expect(data(queue.take('a'))).toEqual([bytes(1), bytes(2)])
     expect(queue.take('a')).toEqual([])
     expect(queue.has('b')).toBe(true)
     expect(queue.size).toBe(1)
+    queue.clear('b')
   })
 
-  it('drops the oldest beyond its limit and counts them', () => {
-    const queue = new PublishQueue({ limit: 2 })
-    for (const n of [1, 2, 3]) queue.add('a', bytes(n))
-    expect(queue.take('a')).toEqual([bytes(2), bytes(3)])
+  it('drops the oldest beyond its limit, counts them, and names each one that had an id', () => {
+    const dropped: string[] = []
+    const queue = new PublishQueue({
+      limit: 2,
+      onDropped: (topic, id) => dropped.push(`${topic}:${id}`),
+    })
+    queue.add('a', bytes(1), 'one')
+    queue.add('a', bytes(2))
+    queue.add('a', bytes(3), 'three')
+    expect(queue.take('a')).toEqual([
+      { data: bytes(2), atMs: expect.any(Number) },
+      { data: bytes(3), atMs: expect.any(Number), id: 'three' },
+    ])
     expect(queue.dropped).toBe(1)
+    expect(dropped).toEqual(['a:one'])
   })
 
   it('drops messages receivers would refuse as too old', () => {
     let now = 0
-    const queue = new PublishQueue({ maxAgeMs: 1_000, now: () => now })
-    queue.add('a', bytes(1))
+    const dropped: string[] = []
+    const queue = new PublishQueue({
+      maxAgeMs: 1_000,
+      now: () => now,
+      onDropped: (_, id) => dropped.push(id),
+    })
+    queue.add('a', bytes(1), 'old')
     now = 900
-    queue.add('a', bytes(2))
+    queue.add('a', bytes(2), 'fresh')
     now = 1_500
-    expect(queue.take('a')).toEqual([bytes(2)])
+    expect(data(queue.take('a'))).toEqual([bytes(2)])
     expect(queue.dropped).toBe(1)
+    expect(dropped).toEqual(['old'])
   })
 
-  it('forgets a topic on clear', () => {
-    const queue = new PublishQueue()
-    queue.add('a', bytes(1))
+  it('drops by itself what waited its age while nobody came, and says so', async () => {
+    const dropped: string[] = []
+    const queue = new PublishQueue({ maxAgeMs: 50, onDropped: (_, id) => dropped.push(id) })
+    queue.add('a', bytes(1), 'first')
+    queue.add('a', bytes(2), 'second')
+    await waitFor(() => dropped.length === 2, { what: 'both to be dropped' })
+    expect(dropped).toEqual(['first', 'second'])
+    expect(queue.has('a')).toBe(false)
+  })
+
+  it('forgets a topic on clear, each message with an id reported dropped', () => {
+    const dropped: string[] = []
+    const queue = new PublishQueue({ onDropped: (_, id) => dropped.push(id) })
+    queue.add('a', bytes(1), 'left-behind')
     queue.clear('a')
     expect(queue.has('a')).toBe(false)
     expect(queue.take('a')).toEqual([])
+    expect(dropped).toEqual(['left-behind'])
   })
 })
 
@@ -72,6 +104,40 @@ describe('Libp2pTransport publishing with a queue', () => {
       await waitFor(() => got.length === 2, { timeoutMs: 5_000, what: 'both messages' })
       expect(got).toEqual([1, 2])
       expect(sender.queue.has(topic)).toBe(false)
+    } finally {
+      await Promise.all([a.stop(), b.stop()])
+    }
+  }, 20_000)
+
+  it("says 'queued' while nobody can be reached, then 'sent' once a subscriber is known", async () => {
+    const { createPeerNode } = await import('../../src/net/create-peer-node.js')
+    const { Libp2pTransport } = await import('../../src/net/libp2p-transport.js')
+    const init = {
+      relays: [],
+      webrtc: false,
+      listen: ['/ip4/127.0.0.1/tcp/0/ws'],
+      allowPrivateAddresses: true,
+    }
+    const [a, b] = [await createPeerNode(init), await createPeerNode(init)]
+    try {
+      const [sender, receiver] = [new Libp2pTransport(a), new Libp2pTransport(b)]
+      const topic = '3box.chat.v2.queue.delivery'
+      const got: number[] = []
+      receiver.subscribe(topic, async ({ data }) => {
+        got.push(data[0] as number)
+        return 'accept'
+      })
+      sender.subscribe(topic, async () => 'accept')
+      const told: [string, string][] = []
+      sender.onDelivery((_, id, delivery) => told.push([id, delivery]))
+      expect(await sender.publish(topic, bytes(7), 'post-7')).toBe('queued')
+      await a.dial(b.getMultiaddrs())
+      await waitFor(() => told.length > 0 && got.includes(7), {
+        timeoutMs: 10_000,
+        what: 'the queued message to go out and be reported',
+      })
+      expect(told).toEqual([['post-7', 'sent']])
+      expect(await sender.publish(topic, bytes(8), 'post-8')).toBe('sent')
     } finally {
       await Promise.all([a.stop(), b.stop()])
     }

@@ -62,13 +62,28 @@ describe('rooms survive what happens to peers and relays', () => {
     const alice = await net.join('restart')
     const bob = await net.join('restart')
     await waitFor(() => alice.events.joined.includes(bob.did), { timeoutMs: 10_000 })
-    await alice.thread.post('before')
+    const deliveries: [string, string][] = []
+    alice.thread.on('delivery', (postId, delivery) => deliveries.push([postId, delivery]))
+    const before = await alice.thread.post('before')
+    expect(alice.thread.deliveryOf(before)).toBe('sent')
     await waitFor(() => bob.events.texts().includes('before'), { timeoutMs: 5_000 })
 
     expect(await net.relay.stop()).toBe(0)
     await waitFor(() => alice.node.relays.connected().length === 0, { what: 'alice to notice' })
-    await alice.thread.post('while the relay is down')
+    // Nobody can be reached: the post waits, and alice's page can say so...
+    const whileDown = await alice.thread.post('while the relay is down')
+    expect(alice.thread.deliveryOf(whileDown)).toBe('queued')
     await net.relay.start()
+    // ...and hears when it went.
+    await waitFor(() => alice.thread.deliveryOf(whileDown) === 'sent', {
+      timeoutMs: 15_000,
+      what: 'the queued post to go out once the relay is back',
+    })
+    expect(deliveries).toEqual([
+      [before, 'sent'],
+      [whileDown, 'queued'],
+      [whileDown, 'sent'],
+    ])
 
     await alice.thread.post('after')
     // Live or through the backlog bob asks for after reconnecting: bob's posts are whole.

@@ -74,28 +74,41 @@ describe('PublishQueue', () => {
   })
 })
 
+/**
+ * Two real libp2p nodes on 127.0.0.1, not yet connected: a sender and a receiver that
+ * records the first byte of each message on `topic`. `link()` connects them.
+ */
+async function senderAndReceiver(topic: string) {
+  const { createPeerNode } = await import('../../src/net/create-peer-node.js')
+  const { Libp2pTransport } = await import('../../src/net/libp2p-transport.js')
+  const init = {
+    relays: [],
+    webrtc: false,
+    listen: ['/ip4/127.0.0.1/tcp/0/ws'],
+    allowPrivateAddresses: true,
+  }
+  const [a, b] = [await createPeerNode(init), await createPeerNode(init)]
+  const [sender, receiver] = [new Libp2pTransport(a), new Libp2pTransport(b)]
+  const got: number[] = []
+  receiver.subscribe(topic, async ({ data }) => {
+    got.push(data[0] as number)
+    return 'accept'
+  })
+  sender.subscribe(topic, async () => 'accept')
+  return {
+    sender,
+    got,
+    link: () => a.dial(b.getMultiaddrs()),
+    stop: () => Promise.all([a.stop(), b.stop()]),
+  }
+}
+
 describe('Libp2pTransport publishing with a queue', () => {
   it('sends what waited in the queue, then the new message, when a subscriber is known', async () => {
-    const { createPeerNode } = await import('../../src/net/create-peer-node.js')
-    const { Libp2pTransport } = await import('../../src/net/libp2p-transport.js')
-    const { waitFor } = await import('../helpers/wait.js')
-    const init = {
-      relays: [],
-      webrtc: false,
-      listen: ['/ip4/127.0.0.1/tcp/0/ws'],
-      allowPrivateAddresses: true,
-    }
-    const [a, b] = [await createPeerNode(init), await createPeerNode(init)]
+    const topic = '3box.chat.v2.queue.test'
+    const { sender, got, link, stop } = await senderAndReceiver(topic)
     try {
-      const [sender, receiver] = [new Libp2pTransport(a), new Libp2pTransport(b)]
-      const topic = '3box.chat.v2.queue.test'
-      const got: number[] = []
-      receiver.subscribe(topic, async ({ data }) => {
-        got.push(data[0] as number)
-        return 'accept'
-      })
-      sender.subscribe(topic, async () => 'accept')
-      await a.dial(b.getMultiaddrs())
+      await link()
       await waitFor(() => sender.subscribers(topic).length === 1, { timeoutMs: 5_000 })
       await sender.receiving(topic)
       // Left in the queue while the subscriber was already known (a relay failing over).
@@ -105,33 +118,18 @@ describe('Libp2pTransport publishing with a queue', () => {
       expect(got).toEqual([1, 2])
       expect(sender.queue.has(topic)).toBe(false)
     } finally {
-      await Promise.all([a.stop(), b.stop()])
+      await stop()
     }
   }, 20_000)
 
   it("says 'queued' while nobody can be reached, then 'sent' once a subscriber is known", async () => {
-    const { createPeerNode } = await import('../../src/net/create-peer-node.js')
-    const { Libp2pTransport } = await import('../../src/net/libp2p-transport.js')
-    const init = {
-      relays: [],
-      webrtc: false,
-      listen: ['/ip4/127.0.0.1/tcp/0/ws'],
-      allowPrivateAddresses: true,
-    }
-    const [a, b] = [await createPeerNode(init), await createPeerNode(init)]
+    const topic = '3box.chat.v2.queue.delivery'
+    const { sender, got, link, stop } = await senderAndReceiver(topic)
     try {
-      const [sender, receiver] = [new Libp2pTransport(a), new Libp2pTransport(b)]
-      const topic = '3box.chat.v2.queue.delivery'
-      const got: number[] = []
-      receiver.subscribe(topic, async ({ data }) => {
-        got.push(data[0] as number)
-        return 'accept'
-      })
-      sender.subscribe(topic, async () => 'accept')
       const told: [string, string][] = []
       sender.onDelivery((_, id, delivery) => told.push([id, delivery]))
       expect(await sender.publish(topic, bytes(7), 'post-7')).toBe('queued')
-      await a.dial(b.getMultiaddrs())
+      await link()
       await waitFor(() => told.length > 0 && got.includes(7), {
         timeoutMs: 10_000,
         what: 'the queued message to go out and be reported',
@@ -139,7 +137,7 @@ describe('Libp2pTransport publishing with a queue', () => {
       expect(told).toEqual([['post-7', 'sent']])
       expect(await sender.publish(topic, bytes(8), 'post-8')).toBe('sent')
     } finally {
-      await Promise.all([a.stop(), b.stop()])
+      await stop()
     }
   }, 20_000)
 })

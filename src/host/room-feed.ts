@@ -6,6 +6,7 @@
  */
 import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
+import { wokenOrAfter } from '../core/woken-or-after.js'
 import { FEED_LIMIT, type FeedPost, type RoomMember } from '../shared/room-view.js'
 
 /** DIDs remembered per room to show offline members. */
@@ -78,14 +79,9 @@ export class RoomFeed {
   /** Resolves when a post newer than `after` is in the feed, after `ms`, or on dispose. */
   async newerThan(after: number, ms: number): Promise<void> {
     if (this.seq > after || ms <= 0) return
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        this.waiters.delete(done)
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      this.waiters.add(done)
+    await wokenOrAfter(ms, (wake) => {
+      this.waiters.add(wake)
+      return () => this.waiters.delete(wake)
     })
   }
 

@@ -7,6 +7,7 @@ import { ThreadClosedError } from '../core/errors.js'
 import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
 import { ThreadSurface } from '../core/thread-surface.js'
+import { wokenOrAfter } from '../core/woken-or-after.js'
 import type { DappParams, DappResult, ThreadMethod } from '../shared/dapp-methods.js'
 import { UnauthorizedError } from '../shared/errors.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
@@ -131,16 +132,11 @@ export class PageThread extends ThreadSurface {
   }
 
   /** Until the host's word on `postId` arrived, or DELIVERY_WORD_WAIT_MS (a host that never says). */
-  private firstDelivery(postId: string): Promise<void> {
-    if (this.deliveryOf(postId) !== undefined) return Promise.resolve()
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        this.awaitingDelivery.delete(postId)
-        resolve()
-      }
-      const timer = setTimeout(done, DELIVERY_WORD_WAIT_MS)
-      this.awaitingDelivery.set(postId, done)
+  private async firstDelivery(postId: string): Promise<void> {
+    if (this.deliveryOf(postId) !== undefined) return
+    await wokenOrAfter(DELIVERY_WORD_WAIT_MS, (wake) => {
+      this.awaitingDelivery.set(postId, wake)
+      return () => this.awaitingDelivery.delete(postId)
     })
   }
 

@@ -125,8 +125,9 @@ async function join() {
 /** The room ended (the popup's Leave, a revoked site, a new identity): say so, offer Join. */
 function ended(reason) {
   thread = undefined
-  $('status').textContent = ENDED_BECAUSE[reason] ?? ENDED_BECAUSE.closed
-  line(ENDED_BECAUSE[reason] ?? ENDED_BECAUSE.closed, 'system')
+  const because = ENDED_BECAUSE[reason] ?? ENDED_BECAUSE.closed
+  $('status').textContent = because
+  line(because, 'system')
   $('members').replaceChildren()
   $('text').disabled = true
   $('send').disabled = true

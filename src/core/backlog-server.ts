@@ -30,7 +30,7 @@ export interface BacklogSource {
  */
 export type BacklogQuestion = 'members' | 'latecomers' | 'posts'
 
-export function questionOf(request: BacklogRequest): BacklogQuestion {
+function questionOf(request: BacklogRequest): BacklogQuestion {
   if (request.since !== undefined) return 'latecomers'
   return request.members === false ? 'posts' : 'members'
 }

@@ -21,7 +21,3 @@ export const CLOSED_BECAUSE = {
 } as const
 
 export type ClosedReason = keyof typeof CLOSED_BECAUSE
-
-export function isClosedReason(value: unknown): value is ClosedReason {
-  return typeof value === 'string' && Object.hasOwn(CLOSED_BECAUSE, value)
-}

@@ -28,6 +28,7 @@ import { TimerSet } from './timer-set.js'
 import type {
   IncomingMessage,
   PubSubTransport,
+  Settled,
   SubscriptionChange,
   ValidationResult,
 } from './transport.js'
@@ -307,7 +308,7 @@ export class GhostThread extends ThreadSurface {
   }
 
   /** @internal one of our queued posts went, or never will; routed here by the room's owner. */
-  delivered(postId: string, delivery: 'sent' | 'dropped'): void {
+  delivered(postId: string, delivery: Settled): void {
     if (!this.closed) this.emitDelivery(postId, delivery)
   }
 

@@ -46,8 +46,12 @@ export interface RequestOptions {
  * `dropped` (nobody could be reached in time).
  */
 export type Delivery = 'sent' | 'queued' | 'dropped'
+/** What publish() did at once. */
+export type Published = Exclude<Delivery, 'dropped'>
+/** What became of a queued message later. */
+export type Settled = Exclude<Delivery, 'queued'>
 
-export type DeliveryListener = (topic: string, id: string, delivery: 'sent' | 'dropped') => void
+export type DeliveryListener = (topic: string, id: string, delivery: Settled) => void
 
 export interface PubSubTransport {
   readonly peerId: string
@@ -58,7 +62,7 @@ export interface PubSubTransport {
    * or to `queued` when no subscriber is known yet and the transport holds it; with an
    * `id`, `onDelivery` later says whether a queued one was sent or dropped.
    */
-  publish(topic: string, data: Uint8Array, id?: string): Promise<'sent' | 'queued'>
+  publish(topic: string, data: Uint8Array, id?: string): Promise<Published>
   /**
    * What became of queued messages published with an id: sent once someone could be
    * reached, or dropped (too old for receivers, or the queue was full). Returns the

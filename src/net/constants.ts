@@ -145,8 +145,9 @@ export const WEBRTC_DIAL_TIMEOUT_MS = 10_000
 export const WEBRTC_RETRY_DELAY_MS = 1_000
 /**
  * ...then once per this while the peer shares a room with us. The dialer used to give up
- * after the quick tries: with both cores busy they all timed out (5 dials of 10 s) in 2 of
- * 5 suite runs, and those two members never linked directly for the rest of the session.
+ * after the quick tries: a peer unreachable for a minute (in 2 of 5 suite runs, one with no
+ * reservation on the relay dialled through: create-peer-node.ts) was never linked directly
+ * for the rest of the session, even once it could be.
  */
 export const WEBRTC_SLOW_RETRY_MS = 30_000
 /** How often the dialer looks for room peers it is not directly connected to. */

@@ -12,9 +12,11 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { PeerUnreachableError } from '../core/errors.js'
 import type {
   DeliveryListener,
+  Published,
   PubSubTransport,
   RequestHandler,
   RequestOptions,
+  Settled,
   SubscriptionChange,
   TopicHandler,
 } from '../core/transport.js'
@@ -96,7 +98,7 @@ export class Libp2pTransport implements PubSubTransport {
     this.queue.clear(topic)
   }
 
-  async publish(topic: string, data: Uint8Array, id?: string): Promise<'sent' | 'queued'> {
+  async publish(topic: string, data: Uint8Array, id?: string): Promise<Published> {
     if (this.pubsub.getSubscribers(topic).length === 0) {
       this.queue.add(topic, data, id)
       return 'queued'
@@ -117,7 +119,7 @@ export class Libp2pTransport implements PubSubTransport {
     return () => this.deliveryListeners.delete(listener)
   }
 
-  private delivered(topic: string, id: string, delivery: 'sent' | 'dropped'): void {
+  private delivered(topic: string, id: string, delivery: Settled): void {
     for (const listener of this.deliveryListeners) listener(topic, id, delivery)
   }
 

@@ -53,9 +53,7 @@ export class PublishQueue {
     const queue = this.queues.get(topic)
     if (queue === undefined) return []
     this.forget(topic)
-    const oldest = this.now() - this.maxAgeMs
-    for (const stale of queue.filter((queued) => queued.atMs < oldest)) this.drop(topic, stale)
-    return queue.filter((queued) => queued.atMs >= oldest)
+    return this.fresh(topic, queue)
   }
 
   /** Drops what waited past its age while nobody came; checks again when the next one will have. */
@@ -63,12 +61,17 @@ export class PublishQueue {
     this.expiries.delete(topic)
     const queue = this.queues.get(topic)
     if (queue === undefined) return
-    const oldest = this.now() - this.maxAgeMs
-    for (const stale of queue.filter((queued) => queued.atMs < oldest)) this.drop(topic, stale)
-    const fresh = queue.filter((queued) => queued.atMs >= oldest)
+    const fresh = this.fresh(topic, queue)
     if (fresh.length === 0) return void this.queues.delete(topic)
     this.queues.set(topic, fresh)
     this.expireLater(topic, (fresh[0]?.atMs ?? 0) + this.maxAgeMs - this.now())
+  }
+
+  /** The messages of `queue` still young enough to send; each older one is dropped. */
+  private fresh(topic: string, queue: Queued[]): Queued[] {
+    const oldest = this.now() - this.maxAgeMs
+    for (const stale of queue.filter((queued) => queued.atMs < oldest)) this.drop(topic, stale)
+    return queue.filter((queued) => queued.atMs >= oldest)
   }
 
   private expireLater(topic: string, inMs: number): void {

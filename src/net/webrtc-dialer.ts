@@ -29,7 +29,6 @@ export interface WebRTCDialerInit {
   attempts?: number
   /** The wait between slow tries (WEBRTC_SLOW_RETRY_MS). */
   slowRetryMs?: number
-  dialTimeoutMs?: number
   now?: () => number
 }
 
@@ -53,7 +52,6 @@ export class WebRTCDialer {
   private timer: ReturnType<typeof setInterval> | undefined
   private readonly attempts: number
   private readonly slowRetryMs: number
-  private readonly dialTimeoutMs: number
   private readonly now: () => number
 
   constructor(
@@ -62,7 +60,6 @@ export class WebRTCDialer {
   ) {
     this.attempts = init.attempts ?? WEBRTC_DIAL_ATTEMPTS
     this.slowRetryMs = init.slowRetryMs ?? WEBRTC_SLOW_RETRY_MS
-    this.dialTimeoutMs = init.dialTimeoutMs ?? WEBRTC_DIAL_TIMEOUT_MS
     this.now = init.now ?? Date.now
   }
 
@@ -123,7 +120,7 @@ export class WebRTCDialer {
   private async dial(addresses: Multiaddr[], state: DialState): Promise<void> {
     state.inFlight = true
     try {
-      await this.node.dial(addresses, { signal: AbortSignal.timeout(this.dialTimeoutMs) })
+      await this.node.dial(addresses, { signal: AbortSignal.timeout(WEBRTC_DIAL_TIMEOUT_MS) })
       // Connected: a later drop starts a fresh round of quick tries.
       state.failures = 0
       delete state.lastError

@@ -16,7 +16,7 @@ import {
 import { type GhostNode, startGhostNode } from '../../src/net/ghost-node.js'
 import { meshPeersOf } from './raw-node.js'
 import { EventLog } from './room.js'
-import { waitFor } from './wait.js'
+import { untilSteady, waitFor } from './wait.js'
 
 /** Presence every 300 ms, expiry after 1.5 s: a crash is noticed within seconds. */
 export const NET_TIMINGS: ThreadTimings = {
@@ -169,20 +169,11 @@ export async function untilDrained(
   peer: NetPeer,
   { quietMs = 1_500, timeoutMs = 30_000 } = {},
 ): Promise<void> {
-  const heard = () => peer.events.allTexts().length + peer.refusals.length
-  let last = heard()
-  let since = Date.now()
-  await waitFor(
-    () => {
-      const now = heard()
-      if (now !== last) {
-        last = now
-        since = Date.now()
-      }
-      return Date.now() - since >= quietMs
-    },
-    { timeoutMs, intervalMs: 100, what: 'the flood to drain' },
-  )
+  await untilSteady(() => peer.events.allTexts().length + peer.refusals.length, {
+    quietMs,
+    timeoutMs,
+    what: 'the flood to drain',
+  })
 }
 
 /** Runs `wait`; on failure, adds each peer's view of the network to the error. */

@@ -14,7 +14,7 @@ import { b64, claims, edKey, forge } from '../helpers/jwt-forge.js'
 import { untilMet } from '../helpers/net-peer.js'
 import { meshPeersOf, type RawNode, rawNodeInRoom } from '../helpers/raw-node.js'
 import { useRelay } from '../helpers/relay-fixture.js'
-import { sleep, waitFor } from '../helpers/wait.js'
+import { sleep, untilSteady, waitFor } from '../helpers/wait.js'
 
 const utf8 = new TextEncoder()
 /** The bar: a forged-signature flood gets its sender pruned within this. */
@@ -206,15 +206,12 @@ describe('a flood of joins from fresh DIDs', () => {
       { timeoutMs: 30_000, intervalMs: 200, what: "alice's follow-ups to be answered" },
     )
     // ...and taken in: her list stops growing (each answer is verified as a whole).
-    let listed = -1
-    await waitFor(
-      async () => {
-        const before = listed
-        listed = (await alice.thread.listMembers()).length - 1
-        return listed === before
-      },
-      { timeoutMs: 15_000, intervalMs: 1_000, what: "alice's member list to settle" },
-    )
+    const listed = await untilSteady(async () => (await alice.thread.listMembers()).length - 1, {
+      quietMs: 1_000,
+      timeoutMs: 15_000,
+      intervalMs: 250,
+      what: "alice's member list to settle",
+    })
     const elapsedS = (Date.now() - joinStarted) / 1000
     const budget = NEWCOMER_RATE.burst + NEWCOMER_RATE.perSecond * (elapsedS + 1)
     expect(alice.events.joined.length).toBe(listed)

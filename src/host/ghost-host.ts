@@ -11,6 +11,7 @@ import type { GhostSpace, GhostThreads } from '../core/ghost-threads.js'
 import type { Identity } from '../core/identity.js'
 import type { Post } from '../core/post.js'
 import type { WalletLink } from '../core/schema.js'
+import type { RoomLink } from '../net/space-network.js'
 import {
   type DappParams,
   type DappResult,
@@ -32,6 +33,7 @@ import { BlockedAuthors } from './blocked-authors.js'
 import { linkViewOf, viewEvent, viewMembers, viewPosts } from './link-view.js'
 import { type Deliver, OwnerOutbox } from './owner-outbox.js'
 import { RoomFeed } from './room-feed.js'
+import { RoomStatusWatch } from './room-status-watch.js'
 import { type Lease, type ReleaseReason, ThreadLeases } from './thread-leases.js'
 
 /** The network under the host: the real one is a libp2p node, tests may use a memory hub. */
@@ -42,6 +44,8 @@ export interface HostNetwork {
   status(): Omit<HostStatus, 'threads'>
   /** Members' peers in `topic` that gossip with us over a direct (WebRTC) connection. */
   directSubscribers(topic: string): number
+  /** How one open room is connected now; undefined when no node runs it (it is closing). */
+  roomLink(thread: GhostThread): RoomLink | undefined
   /** Dials every relay that is not connected now, instead of at its next backoff step. */
   redial(): void
   /**
@@ -76,6 +80,7 @@ export class GhostHost {
   private readonly leases: ThreadLeases
   private readonly outbox: OwnerOutbox
   private readonly blocked = new BlockedAuthors()
+  private readonly statusWatch: RoomStatusWatch
   /** One per open thread; a room open on two nodes (two sites' relays) has two. */
   private readonly feeds = new Map<GhostThread, RoomFeed>()
   private identity: Identity
@@ -99,6 +104,11 @@ export class GhostHost {
       const unblocked = this.blocked.visibleEvent(event)
       const visible = unblocked === undefined ? undefined : viewEvent(lease.view, unblocked)
       if (visible !== undefined) this.outbox.push(owner, withinLimit(visible, lease.limit))
+    })
+    this.statusWatch = new RoomStatusWatch({
+      leases: () => this.leases.all(),
+      link: async (thread) => (await this.network).roomLink(thread),
+      tell: (lease, event) => this.leases.tell(lease, event),
     })
   }
 
@@ -290,6 +300,7 @@ export class GhostHost {
   }
 
   async stop(): Promise<void> {
+    this.statusWatch.stop()
     await this.leases.releaseWhere({ all: true })
     this.pruneFeeds()
     await (await this.network).stop()
@@ -384,6 +395,7 @@ export class GhostHost {
     if (!this.feeds.has(thread)) this.feeds.set(thread, new RoomFeed(thread))
     // A room another tab holds caught up long ago: this tab is told what the first one was.
     if (heldBefore) void this.greet(lease)
+    this.statusWatch.watch(thread)
     return { thread: lease.handle, did: thread.did, space, room }
   }
 

@@ -38,6 +38,7 @@ export async function startLibp2pNetwork(
         const direct = new Set(node.dialer.directPeers())
         return sum + node.transport.subscribers(topic).filter((peer) => direct.has(peer)).length
       }, 0),
+    roomLink: (thread) => network.roomLink(thread),
     redial: () => network.redialNow(),
     stop: () => network.stop(),
   }

@@ -4,9 +4,15 @@
  * checked here first, so a developer gets the precise error at once; the extension checks
  * them all again, since a page can bypass this object.
  */
+import { EventEmitter } from 'eventemitter3'
 import { InvalidArgumentError } from '../core/errors.js'
 import { checkedJoinOptions, type JoinThreadOptions } from '../core/join-options.js'
 import { assertValidName } from '../core/room-name.js'
+import {
+  type ConnectionStatus,
+  connectionStatusOf,
+  type RoomConnection,
+} from '../shared/connection-status.js'
 import type { DappMethod, DappParams, DappResult, JoinedThread } from '../shared/dapp-methods.js'
 import { InvalidRequestError, UserRejectedError, WalletUnavailableError } from '../shared/errors.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
@@ -36,6 +42,25 @@ interface HeldThread {
   options: JoinThreadOptions
   /** Events held until the dapp has had a turn to add its listeners (see hold()). */
   waiting?: ThreadEvent[]
+  /** The host's last word on how the room is connected. */
+  connection?: RoomConnection
+}
+
+/** What the provider emits: `status`, the page's connection, whenever it changes. */
+export interface ProviderEvents {
+  status: [status: ConnectionStatus]
+}
+const PROVIDER_EVENTS = ['status'] as const
+
+/** A room the host has not said anything of yet: its join has only just been answered. */
+const NOT_YET_TOLD: RoomConnection = {
+  state: 'connecting',
+  relays: { connected: 0, total: 0 },
+  siteRelays: [],
+  peers: 0,
+  directPeers: 0,
+  firstPeerMs: null,
+  posting: 'queued',
 }
 
 /**
@@ -113,6 +138,12 @@ export class GhostThreadsProvider {
   readonly version = PROVIDER_VERSION
   private readonly threads = new Map<string, HeldThread>()
   private readonly early = new Map<string, ThreadEvent[]>()
+  private readonly events = new EventEmitter<ProviderEvents>()
+  /**
+   * The status last emitted, as JSON: a room's unchanged word is not told twice. In an
+   * object of its own: the extension freezes the provider it gives the page.
+   */
+  private readonly emitted = { status: '' }
 
   constructor(private readonly transport: ProviderTransport) {
     transport.onEvents((events) => this.dispatch(events))
@@ -124,6 +155,35 @@ export class GhostThreadsProvider {
     if (typeof args !== 'object' || args === null || typeof args.method !== 'string')
       throw new InvalidRequestError('request() takes { method: string, params?: object }')
     return this.transport.request(args.method, args.params ?? {})
+  }
+
+  /**
+   * How the page's rooms are connected (shared/connection-status.ts): each open room's
+   * state, relays and peers as the host said last, and the worst of them as `state`
+   * (`idle` with no room open). No permission of its own: a page hears only of rooms it
+   * joined, and of the user's relays only how many are connected.
+   */
+  async status(): Promise<ConnectionStatus> {
+    return this.currentStatus()
+  }
+
+  /** Listens to `status`: called with the page's connection each time it changes. */
+  on<E extends keyof ProviderEvents>(
+    event: E,
+    listener: (...args: ProviderEvents[E]) => void,
+  ): this {
+    assertProviderEvent('on', event)
+    this.events.on(event, listener as never)
+    return this
+  }
+
+  off<E extends keyof ProviderEvents>(
+    event: E,
+    listener: (...args: ProviderEvents[E]) => void,
+  ): this {
+    assertProviderEvent('off', event)
+    this.events.off(event, listener as never)
+    return this
   }
 
   /**
@@ -150,7 +210,10 @@ export class GhostThreadsProvider {
       call: async (method, params) => {
         const withHandle = { ...params, thread: lease.handle } as DappParams<typeof method>
         const answer = await this.call(method, withHandle)
-        if (method === 'closeThread') this.threads.delete(lease.handle)
+        if (method === 'closeThread') {
+          this.threads.delete(lease.handle)
+          this.statusChanged()
+        }
         return answer
       },
     })
@@ -213,9 +276,35 @@ export class GhostThreadsProvider {
   }
 
   private deliver(held: HeldThread, event: ThreadEvent): void {
-    if (event.kind === 'closed' && this.threads.get(event.thread) === held)
+    if (event.kind === 'status') {
+      held.connection = event.connection
+      return this.statusChanged()
+    }
+    if (event.kind === 'closed' && this.threads.get(event.thread) === held) {
       this.threads.delete(event.thread)
+      this.statusChanged()
+    }
     held.thread.receive(event)
+  }
+
+  private currentStatus(): ConnectionStatus {
+    const open = [...this.threads.values()].filter((held) => held.thread.isOpen)
+    return connectionStatusOf(
+      open.map(({ thread, connection }) => ({
+        space: thread.space,
+        room: thread.name,
+        ...(connection ?? NOT_YET_TOLD),
+      })),
+    )
+  }
+
+  /** Emits `status` when what it says changed. */
+  private statusChanged(): void {
+    const status = this.currentStatus()
+    const shown = JSON.stringify(status)
+    if (shown === this.emitted.status) return
+    this.emitted.status = shown
+    this.events.emit('status', status)
   }
 
   private keepEarly(event: ThreadEvent): void {
@@ -236,6 +325,8 @@ export class GhostThreadsProvider {
     await Promise.all(
       held.map(async (entry) => {
         if (!entry.thread.isOpen) return
+        // The restarted host says anew how the room is connected.
+        entry.connection = undefined
         try {
           const joined = await this.join(entry.thread.space, entry.thread.name, entry.options)
           entry.handle = joined.thread
@@ -245,7 +336,15 @@ export class GhostThreadsProvider {
         }
       }),
     )
+    this.statusChanged()
   }
+}
+
+function assertProviderEvent(method: string, event: unknown): void {
+  if ((PROVIDER_EVENTS as readonly unknown[]).includes(event)) return
+  throw new InvalidArgumentError(
+    `ghostThreads.${method} takes one of the provider's events: ${PROVIDER_EVENTS.join(', ')}; got ${JSON.stringify(String(event)).slice(0, 60)} (a room's own events are on its thread)`,
+  )
 }
 
 function assertSpaceOptions(options: unknown): void {

@@ -46,6 +46,16 @@ export interface SpaceNetworkInit
   localSiteRelays?: boolean
 }
 
+/** A room's link as the network sees it now (SpaceNetwork.roomLink). */
+export interface RoomLink {
+  /** The relays the room's node holds or dials; `site`: named by the site, not the user. */
+  relays: { address: string; connected: boolean; site: boolean }[]
+  /** Peers subscribed to the room's topic: they carry its messages to and from us. */
+  peers: number
+  /** Of those, peers over a direct (WebRTC) connection. */
+  directPeers: number
+}
+
 /** Which node a room runs on: the space's own, or the space's with one site's relays. */
 function nodeKey(space: string, siteRelays: readonly string[]): string {
   return siteRelays.length === 0 ? space : `${space}\n${[...siteRelays].sort().join('\n')}`
@@ -117,6 +127,25 @@ export class SpaceNetwork {
       address,
       connected: connected.has(address),
     }))
+  }
+
+  /**
+   * How `thread` is connected: the relays of the node it runs on (those its site named
+   * marked), the peers subscribed to its room, and which of them are direct (WebRTC).
+   */
+  roomLink(thread: GhostThread): RoomLink | undefined {
+    for (const [key, node] of this.started) {
+      if (!node.ghost.openThreads().includes(thread)) continue
+      const site = new Set(this.siteRelays.get(key) ?? [])
+      const peers = node.transport.subscribers(thread.topic)
+      const direct = new Set(node.dialer.directPeers())
+      return {
+        relays: node.relays.list().map((relay) => ({ ...relay, site: site.has(relay.address) })),
+        peers: peers.length,
+        directPeers: peers.filter((peer) => direct.has(peer)).length,
+      }
+    }
+    return undefined
   }
 
   async setRelays(relays: string[], localSiteRelays = this.localSiteRelays): Promise<void> {

@@ -7,6 +7,7 @@ import type { BacklogEvent } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
 import type { Delivery } from '../core/transport.js'
 import type { LinkScope } from '../core/wallet-link.js'
+import type { RoomConnection } from './connection-status.js'
 
 export type ThreadEvent =
   | { thread: string; kind: 'message'; post: Post }
@@ -15,6 +16,8 @@ export type ThreadEvent =
   | { thread: string; kind: 'backlog-received'; backlog: BacklogEvent }
   | { thread: string; kind: 'delivery'; postId: string; delivery: Delivery }
   | { thread: string; kind: 'closed'; reason: ClosedReason }
+  /** How the room is connected now: told after the join and on every change. */
+  | { thread: string; kind: 'status'; connection: RoomConnection }
 
 export type ThreadEventKind = ThreadEvent['kind']
 

@@ -24,6 +24,10 @@ export type Recorded =
   | ['left', string]
   | ['backlog', unknown[], string[]]
   | ['closed', string]
+  /** A post's delivery word: its id and `sent`, `queued` or `dropped`. */
+  | ['delivery', string, string]
+  /** The provider's `status` event: the page's state, and when (the page's clock). */
+  | ['status', string, number]
 
 export interface PageGlobals {
   ghostThreads: {
@@ -32,7 +36,11 @@ export interface PageGlobals {
       options?: { relays?: string[] },
     ): Promise<{ did: string; joinThread(room: string, o: object): Promise<unknown> }>
     request(args: { method: string; params?: unknown }): Promise<unknown>
+    on?(event: 'status', listener: (status: { state: string }) => void): void
+    status?(): Promise<{ state: string; rooms: object[] }>
   }
+  /** Set once the page's `status` events are being recorded. */
+  __statusHeard?: true
   __space?: { did: string; joinThread(room: string, o: object): Promise<unknown> }
   __opening?: Promise<{ did: string } | CaughtError>
   __thread?: {
@@ -41,6 +49,7 @@ export interface PageGlobals {
     getPosts(n?: number): Promise<unknown[]>
     close(): Promise<void>
     on(event: string, listener: (...args: never[]) => void): void
+    deliveryOf(postId: string): string | undefined
   }
   __log: Recorded[]
 }
@@ -137,6 +146,13 @@ export class PageDriver<
       thread.on('user-joined', ((did: string) => w.__log.push(['joined', did])) as never)
       thread.on('user-left', ((did: string) => w.__log.push(['left', did])) as never)
       thread.on('closed', ((reason: string) => w.__log.push(['closed', reason])) as never)
+      thread.on('delivery', ((postId: string, delivery: string) =>
+        w.__log.push(['delivery', postId, delivery])) as never)
+      // An older provider has no status events (the Firefox build is the same one).
+      if (w.__statusHeard === undefined && w.ghostThreads.on !== undefined) {
+        w.__statusHeard = true
+        w.ghostThreads.on('status', (status) => w.__log.push(['status', status.state, Date.now()]))
+      }
       thread.on('backlog-received', ((event: { message: { message: unknown; author: string }[] }) =>
         w.__log.push([
           'backlog',
@@ -227,6 +243,24 @@ export class PageDriver<
         }
       },
       [method, params] as const,
+    )
+  }
+
+  /** What the page's thread says became of one of its posts. */
+  deliveryOf(postId: string): Promise<string | undefined> {
+    return this.page.evaluate(
+      (id) => (window as unknown as PageGlobals).__thread?.deliveryOf(id),
+      postId,
+    )
+  }
+
+  /** The provider's status(): the page's connection state and each room's. */
+  status(): Promise<{ state: string; rooms: Record<string, unknown>[] } | undefined> {
+    return this.page.evaluate(
+      () =>
+        (window as unknown as PageGlobals).ghostThreads.status?.() as Promise<
+          { state: string; rooms: Record<string, unknown>[] } | undefined
+        >,
     )
   }
 

@@ -40,12 +40,18 @@ afterEach(async () => {
 
 /** A host over the in-memory hub, recording what it delivers to each page. */
 function memoryNetwork(identity: Identity): HostNetwork {
-  const ghost = new GhostThreads({ transport: hub.createTransport(), identity })
+  const transport = hub.createTransport()
+  const ghost = new GhostThreads({ transport, identity })
   return {
     ghost,
     applySettings: async () => undefined,
     status: () => ({ peerIds: ['memory'], relays: [], connections: 0, directPeers: 0 }),
     directSubscribers: () => 0,
+    roomLink: (thread) => ({
+      relays: [],
+      peers: transport.subscribers(thread.topic).length,
+      directPeers: 0,
+    }),
     redial: () => undefined,
     stop: () => ghost.stop(),
   }
@@ -203,6 +209,47 @@ describe('the host', () => {
       ok: true,
       result: expect.stringMatching(/^did:key:/),
     })
+  })
+
+  it('tells each tab how its room is connected: right after the join, and again when it changes', async () => {
+    const { host, eventsOf } = memoryHost()
+    const other = memoryHost()
+    const [t1, t2] = [tab(1), tab(2)]
+    const statusOf = (owner: Owner) =>
+      eventsOf(owner).flatMap((e) => (e.kind === 'status' ? [e] : []))
+    const first = await join(host, t1)
+    await waitFor(() => statusOf(t1).length > 0, { what: "the first tab's first status" })
+    // Alone in the room, on a network without relays: nobody reached yet.
+    expect(statusOf(t1)[0]).toEqual({
+      thread: first.thread,
+      kind: 'status',
+      connection: {
+        state: 'connecting',
+        relays: { connected: 0, total: 0 },
+        siteRelays: [],
+        peers: 0,
+        directPeers: 0,
+        firstPeerMs: null,
+        posting: 'queued',
+      },
+    })
+    await join(other.host, tab(9))
+    await waitFor(() => statusOf(t1).at(-1)?.connection.state === 'online', {
+      what: 'the room online once bob is in it',
+    })
+    const online = statusOf(t1).at(-1)?.connection
+    expect(online).toMatchObject({ peers: 1, posting: 'sent' })
+    expect(online?.firstPeerMs).toEqual(expect.any(Number))
+    // A second tab of the room hears it too, on its own handle; the first is not told again.
+    const told = statusOf(t1).length
+    const second = await join(host, t2)
+    await waitFor(() => statusOf(t2).length > 0, { what: "the second tab's status" })
+    expect(statusOf(t2).at(-1)).toEqual({
+      thread: second.thread,
+      kind: 'status',
+      connection: online,
+    })
+    expect(statusOf(t1).length).toBe(told)
   })
 
   it('two tabs share one thread; each has its own handle and events; the last one out leaves', async () => {
@@ -496,7 +543,9 @@ describe('a wallet link counts only on the site (and chain) it was made for', ()
       expect(postOf(unlinkedAt)).not.toHaveProperty('post.address')
       expect(postOf(unlinkedAt)).not.toHaveProperty('post.linkedOn')
     }
-    expect(eventsOf(otherStrict).filter((e) => e.kind !== 'closed')).toEqual([])
+    expect(eventsOf(otherStrict).filter((e) => e.kind !== 'closed' && e.kind !== 'status')).toEqual(
+      [],
+    )
 
     const membersAt = (owner: Owner, thread: string) =>
       host.call(owner, 'listMembersWithAddresses', { thread }, ['chat'])

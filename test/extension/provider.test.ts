@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { Post } from '../../src/core/post.js'
 import { ProviderRpcError, type ProviderTransport } from '../../src/inpage/page-channel.js'
 import { GhostThreadsProvider } from '../../src/inpage/provider.js'
+import type { ConnectionStatus, RoomConnection } from '../../src/shared/connection-status.js'
 import type { ThreadEvent } from '../../src/shared/thread-events.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -65,6 +66,19 @@ function fakeExtension() {
     saysOfPosts: (word: 'sent' | 'queued' | undefined) => {
       deliveryWord = word
     },
+  }
+}
+
+function connection(over: Partial<RoomConnection>): RoomConnection {
+  return {
+    state: 'online',
+    relays: { connected: 1, total: 1 },
+    siteRelays: [],
+    peers: 1,
+    directPeers: 0,
+    firstPeerMs: 200,
+    posting: 'sent',
+    ...over,
   }
 }
 
@@ -234,6 +248,65 @@ describe('the inpage provider over a fake extension', () => {
       reason: 'closed',
       message: expect.stringMatching(/close\(\) was called\); call joinThread/),
     })
+  })
+
+  it("status() and 'status' sum up the rooms as the host tells them: idle, connecting, the worst room's state, a room gone", async () => {
+    const ext = fakeExtension()
+    // Frozen, as the extension gives it to the page (src/inpage/index.ts).
+    const provider = Object.freeze(new GhostThreadsProvider(ext.transport))
+    expect(await provider.status()).toEqual({ state: 'idle', rooms: [] })
+    const heard: ConnectionStatus[] = []
+    provider.on('status', (status) => heard.push(status))
+    const space = await provider.openSpace('chat')
+    const lobby = await space.joinThread('lobby', { ghost: true })
+    await nextTurn()
+    // The host has said nothing of the room yet.
+    expect((await provider.status()).rooms).toEqual([
+      expect.objectContaining({
+        space: 'chat',
+        room: 'lobby',
+        state: 'connecting',
+        posting: 'queued',
+      }),
+    ])
+    const online = connection({ state: 'online', peers: 2, posting: 'sent', firstPeerMs: 180 })
+    ext.emit([{ thread: H1, kind: 'status', connection: online }])
+    await nextTurn()
+    expect(heard.at(-1)).toEqual({
+      state: 'online',
+      rooms: [{ space: 'chat', room: 'lobby', ...online }],
+    })
+    const side = await space.joinThread('side', { ghost: true })
+    await nextTurn()
+    const offline = connection({ state: 'offline' })
+    ext.emit([{ thread: H2, kind: 'status', connection: offline }])
+    await nextTurn()
+    // One room offline: the page is offline, and says which room.
+    expect(await provider.status()).toEqual({
+      state: 'offline',
+      rooms: [
+        { space: 'chat', room: 'lobby', ...online },
+        { space: 'chat', room: 'side', ...offline },
+      ],
+    })
+    const told = heard.length
+    ext.emit([{ thread: H2, kind: 'status', connection: offline }])
+    await nextTurn()
+    expect(heard.length).toBe(told)
+    // The status event never reaches the thread's own listeners.
+    expect(side.listenerCount('message')).toBe(0)
+    await side.close()
+    expect(heard.at(-1)).toEqual({
+      state: 'online',
+      rooms: [{ space: 'chat', room: 'lobby', ...online }],
+    })
+    ext.emit([{ thread: H1, kind: 'closed', reason: 'left-in-popup' }])
+    await nextTurn()
+    expect(heard.at(-1)).toEqual({ state: 'idle', rooms: [] })
+    expect(lobby.isOpen).toBe(false)
+    expect(() => provider.on('statsu' as 'status', () => undefined)).toThrow(
+      /takes one of the provider's events: status; got "statsu"/,
+    )
   })
 
   it("a thread that cannot join again after the extension restarted closes with 'host-restarted'", async () => {

@@ -278,7 +278,8 @@ export class GhostThreadsProvider {
   private deliver(held: HeldThread, event: ThreadEvent): void {
     if (event.kind === 'status') {
       held.connection = event.connection
-      return this.statusChanged()
+      this.statusChanged()
+      return
     }
     if (event.kind === 'closed' && this.threads.get(event.thread) === held) {
       this.threads.delete(event.thread)

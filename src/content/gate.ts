@@ -1,18 +1,20 @@
 /**
  * The gate between a web page and the extension (hand-written on purpose: it is the
  * security boundary). It reads only messages that this very window posted with the
- * page's tag, from the page's own origin; checks each against the dapp contract and a
- * size cap; and answers only to the page's own origin. It decides nothing: permissions
+ * page's tag, from the page's own origin; checks that each is JSON, within a size cap and
+ * a nesting depth, and names a method of the dapp contract (its params are parsed where
+ * it is served); and answers only to the page's own origin. It decides nothing: permissions
  * are the router's, and the router takes the origin from the browser, not from us.
  */
 import { encodeUtf8 } from '../core/utf8.js'
-import { requireDappRequest } from '../shared/dapp-methods.js'
+import { earlyRefusal } from '../shared/dapp-method-names.js'
 import {
   DisconnectedError,
   type ErrorData,
   InvalidRequestError,
   type Outcome,
   toErrorData,
+  UnsupportedMethodError,
 } from '../shared/errors.js'
 import type { PageCall, PageProtocol } from '../shared/messengers.js'
 import {
@@ -119,12 +121,15 @@ export class ContentGate {
         ),
       )
     }
-    try {
-      requireDappRequest(method, params)
-      return undefined
-    } catch (err) {
-      return toErrorData(err)
-    }
+    // The params' shape is the router's and the host's to parse (they trust no content
+    // script, and say the same); what is refused here is cheap to tell without a schema.
+    const refused = earlyRefusal(method, params)
+    if (refused === undefined) return undefined
+    return toErrorData(
+      refused.unsupported
+        ? new UnsupportedMethodError(refused.message)
+        : new InvalidRequestError(refused.message),
+    )
   }
 
   private reply(id: number, outcome: Outcome): void {

@@ -6,11 +6,11 @@
  * the provider receives it, and neither restates it.
  */
 import { z } from 'zod'
-import { MAX_BACKLOG_LIMIT, MAX_JSON_DEPTH, NAME_PATTERN } from '../core/constants.js'
-import { nestsDeeperThan } from '../core/json-depth.js'
+import { MAX_BACKLOG_LIMIT, NAME_PATTERN } from '../core/constants.js'
 import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
 import { DidKey, WalletLinkClaim } from '../core/schema.js'
+import { type DappMethod, earlyRefusal } from './dapp-method-names.js'
 import { InvalidRequestError, UnsupportedMethodError } from './errors.js'
 import { RelayAddress } from './settings.js'
 
@@ -68,10 +68,13 @@ export const DAPP_METHODS = {
   }),
   completeLink: z.strictObject({ space: SpaceName, signature: WalletLinkClaim.shape.signature }),
   unlinkWallet: z.strictObject({ space: SpaceName }),
-} as const
+} as const satisfies Record<DappMethod, z.ZodType>
 
-export type DappMethod = keyof typeof DAPP_METHODS
-export const DAPP_METHOD_NAMES = Object.keys(DAPP_METHODS) as DappMethod[]
+export { DAPP_METHOD_NAMES, type DappMethod, isDappMethod } from './dapp-method-names.js'
+/** Fails to compile when a schema has no name in DAPP_METHOD_NAMES. */
+export const EVERY_SCHEMA_NAMED: Exclude<keyof typeof DAPP_METHODS, DappMethod> extends never
+  ? true
+  : never = true
 export type DappParams<M extends DappMethod> = z.infer<(typeof DAPP_METHODS)[M]>
 
 /** A page's handle on a thread it joined, with the DID it speaks as there. */
@@ -116,10 +119,6 @@ export function isSpaceMethod(method: DappMethod): method is SpaceMethod {
   return (SPACE_METHODS as readonly string[]).includes(method)
 }
 
-export function isDappMethod(value: unknown): value is DappMethod {
-  return typeof value === 'string' && Object.hasOwn(DAPP_METHODS, value)
-}
-
 /** A parsed call: the method and its own params type, told apart by `method`. */
 export type ParsedCall = {
   [M in DappMethod]: { ok: true; method: M; params: DappParams<M> }
@@ -145,29 +144,16 @@ export function requireDappRequest(method: unknown, params: unknown): ParsedCall
 
 /** Checks a method name and its params; the message says what was wrong, for the developer. */
 export function parseDappRequest(method: unknown, params: unknown): ParsedRequest {
-  if (!isDappMethod(method)) {
-    const shown = typeof method === 'string' ? JSON.stringify(method.slice(0, 40)) : typeof method
-    return {
-      ok: false,
-      unsupported: true,
-      message: `Unknown method ${shown}; supported: ${DAPP_METHOD_NAMES.join(', ')}`,
-    }
-  }
-  // Checked before the schema, which recurses (a request nested 2,500 deep was never answered).
-  if (nestsDeeperThan(params, MAX_JSON_DEPTH + 2)) {
-    return {
-      ok: false,
-      unsupported: false,
-      message: `Invalid params for ${method}: a message may nest at most ${MAX_JSON_DEPTH} arrays and objects; flatten it`,
-    }
-  }
-  const parsed = DAPP_METHODS[method].safeParse(params)
-  if (parsed.success) return { ok: true, method, params: parsed.data } as ParsedCall
+  const refused = earlyRefusal(method, params)
+  if (refused !== undefined) return { ok: false, ...refused }
+  const known = method as DappMethod
+  const parsed = DAPP_METHODS[known].safeParse(params)
+  if (parsed.success) return { ok: true, method: known, params: parsed.data } as ParsedCall
   const issue = parsed.error.issues[0]
   const where = issue?.path.length ? `params.${issue.path.join('.')}` : 'params'
   return {
     ok: false,
     unsupported: false,
-    message: `Invalid ${where} for ${method}: ${issue?.message ?? 'malformed'}`,
+    message: `Invalid ${where} for ${known}: ${issue?.message ?? 'malformed'}`,
   }
 }

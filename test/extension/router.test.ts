@@ -422,6 +422,15 @@ describe('bad calls get the right code and reach nothing', () => {
     ],
     ['a huge getPosts', 'getPosts', { thread: HANDLE, n: 10_000 }, 'InvalidRequestError', -32602],
     ['params that are no object', 'listMembers', 'thread', 'InvalidRequestError', -32602],
+    // The content gate leaves these to the router (it carries no schema).
+    ['a bad space name', 'openSpace', { space: '../etc' }, 'InvalidRequestError', -32602],
+    [
+      'an extra field',
+      'openSpace',
+      { space: 'chat', origin: 'https://a.example' },
+      'InvalidRequestError',
+      -32602,
+    ],
   ])('%s', async (_what, method, params, name, code) => {
     await permissions.decide(A, 'chat', 'allow')
     expect(failure(await call(method, params))).toMatchObject({ name, code })

@@ -41,6 +41,12 @@ const typescript = {
   },
 }
 
+/** zod's core without the Function constructor's text (tools/zod-jitless-loader.cjs). */
+const zodJitless = {
+  test: /[\\/]zod[\\/]v4[\\/]core[\\/](util|doc)\.js$/,
+  use: resolve(root, 'tools/zod-jitless-loader.cjs'),
+}
+
 const common = (mode) => ({
   mode,
   target: ['web', 'es2022'],
@@ -48,7 +54,10 @@ const common = (mode) => ({
   resolve: resolveOptions,
   // Dynamic imports inlined: an extension's service worker cannot load chunks (viem has a
   // few, for features we do not use).
-  module: { rules: [typescript], parser: { javascript: { dynamicImportMode: 'eager' } } },
+  module: {
+    rules: [typescript, zodJitless],
+    parser: { javascript: { dynamicImportMode: 'eager' } },
+  },
   performance: { hints: false },
   stats: 'errors-warnings',
 })
@@ -116,7 +125,12 @@ const extension = (browser, mode) => ({
         {
           from: 'extension',
           globOptions: {
-            ignore: ['**/*.js', '**/*.ts', ...(browser === 'chrome' ? [] : ['**/offscreen.html'])],
+            ignore: [
+              '**/*.js',
+              '**/*.ts',
+              '**/*.svg',
+              ...(browser === 'chrome' ? [] : ['**/offscreen.html']),
+            ],
           },
         },
       ],

@@ -9,3 +9,4 @@ export declare function firefoxManifest(pkg: {
   version: string
   description: string
 }): Record<string, unknown>
+export declare const ICONS: Record<string, string>

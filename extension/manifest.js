@@ -15,12 +15,18 @@ export const FIREFOX_EXTENSION_ID = 'ghost-threads@ghostthreads.org'
 
 const CONTENT_MATCHES = ['http://*/*', 'https://*/*']
 
+/** The icons the stores and the toolbar ask for (scripts/render-icons.ts draws them). */
+export const ICONS = Object.fromEntries(
+  [16, 32, 48, 128].map((size) => [String(size), `icons/icon-${size}.png`]),
+)
+
 const shared = (pkg) => ({
   manifest_version: 3,
   name: 'Ghost Threads',
   short_name: 'Ghost Threads',
   version: pkg.version,
   description: pkg.description,
+  icons: ICONS,
   content_scripts: [
     {
       matches: CONTENT_MATCHES,
@@ -31,7 +37,7 @@ const shared = (pkg) => ({
     },
     { matches: CONTENT_MATCHES, js: ['content.js'], run_at: 'document_start', all_frames: true },
   ],
-  action: { default_title: 'Ghost Threads', default_popup: 'popup.html' },
+  action: { default_title: 'Ghost Threads', default_popup: 'popup.html', default_icon: ICONS },
   content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
 })
 
@@ -63,8 +69,15 @@ export function firefoxManifest(pkg) {
     permissions: ['storage'],
     background: { scripts: ['background.js'], persistent: true },
     browser_specific_settings: {
-      // world MAIN content scripts arrived in Firefox 128.
-      gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' },
+      gecko: {
+        id: FIREFOX_EXTENSION_ID,
+        // world MAIN content scripts arrived in 128; the data consent below in 140 (desktop)
+        // and 142 (Android): AMO's linter refuses a key older versions do not know.
+        strict_min_version: '142.0',
+        // Firefox's consent for data sent off the computer (required of new add-ons since
+        // November 2025): the chat messages a user writes go to relays and other people.
+        data_collection_permissions: { required: ['personalCommunications'] },
+      },
     },
   }
 }

@@ -66,6 +66,18 @@ describe('source files', () => {
     },
   )
 
+  it('import core/zod-jitless.ts wherever they import zod (no Function constructor)', () => {
+    const unset = sourceFiles(join(root, 'src'))
+      .filter((file) => !file.endsWith(join('core', 'zod-jitless.ts')))
+      .filter((file) => {
+        const source = readFileSync(file, 'utf8')
+        const zod = importsOf(source).some((s) => s === 'zod' || s.startsWith('zod/'))
+        return zod && !/^import '\.{1,2}\/(core\/)?zod-jitless\.js'$/m.test(source)
+      })
+      .map((file) => relative(root, file))
+    expect(unset).toEqual([])
+  })
+
   it('use kebab-case file names (components excepted)', () => {
     for (const file of sourceFiles(join(root, 'src'))) {
       const name = file.split('/').pop() as string

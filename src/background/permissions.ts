@@ -3,10 +3,11 @@
  * are settings, not messages). A decision belongs to one origin and one space; a grant to
  * https://a.example is useless to https://b.example, and both tabs of one origin share it.
  */
-import { z } from 'zod'
 
 import { type WalletLink, WalletLinkClaim } from '../core/schema.js'
 import { linkedAddressOf } from '../core/wallet-link.js'
+import '../core/zod-jitless.js'
+import { z } from 'zod'
 import type { Decision, PermissionEntry } from '../shared/permission-entry.js'
 
 /** The storage the router has: chrome.storage.local in the extension, a Map in tests. */

@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import {
   MAX_CLAIMED_RELAYS,
   MAX_JTI_LENGTH,
@@ -6,6 +5,8 @@ import {
   MIN_JTI_LENGTH,
 } from './constants.js'
 import { TOPIC_PATTERN } from './room-name.js'
+import './zod-jitless.js'
+import { z } from 'zod'
 
 /**
  * The claims of every ghost-thread JWT (wire v2, DESIGN.md). Parsing strips unknown keys,

@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import { MAX_BACKLOG_LIMIT, MAX_JSON_DEPTH, MAX_MESSAGE_BYTES, OWN_POST_RATE } from './constants.js'
 import {
   InvalidArgumentError,
@@ -10,6 +9,8 @@ import { nestsDeeperThan } from './json-depth.js'
 import type { RateLimiter } from './rate-limit.js'
 import { DidKey, type JsonValue } from './schema.js'
 import { encodeUtf8 } from './utf8.js'
+import './zod-jitless.js'
+import { z } from 'zod'
 
 /** Checks of what a dapp hands to a thread, each failing with a named error. */
 

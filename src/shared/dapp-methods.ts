@@ -5,11 +5,13 @@
  * either. Each method's result is declared beside it (DappResults): the host produces it,
  * the provider receives it, and neither restates it.
  */
-import { z } from 'zod'
+
 import { MAX_BACKLOG_LIMIT, NAME_PATTERN } from '../core/constants.js'
 import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
 import { DidKey, WalletLinkClaim } from '../core/schema.js'
+import '../core/zod-jitless.js'
+import { z } from 'zod'
 import { type DappMethod, earlyRefusal } from './dapp-method-names.js'
 import { InvalidRequestError, UnsupportedMethodError } from './errors.js'
 import { RelayAddress } from './settings.js'

@@ -2,11 +2,13 @@
  * What the popup may ask of the router beyond reading: each request is parsed here, with
  * zod, before it reaches the host, so a malformed one is refused with the field it names.
  */
-import { z } from 'zod'
+
 import { MAX_JSON_DEPTH } from '../core/constants.js'
 import { InvalidArgumentError } from '../core/errors.js'
 import { nestsDeeperThan } from '../core/json-depth.js'
 import { DidKey } from '../core/schema.js'
+import '../core/zod-jitless.js'
+import { z } from 'zod'
 import { RoomName, SpaceName } from './dapp-methods.js'
 
 export const RoomRef = z.strictObject({ space: SpaceName, room: RoomName })

@@ -2,8 +2,9 @@
  * User settings the router keeps in extension storage. They never contain message text.
  */
 import { multiaddr } from '@multiformats/multiaddr'
-import { z } from 'zod'
 import { DidKey } from '../core/schema.js'
+import '../core/zod-jitless.js'
+import { z } from 'zod'
 
 /** `npm run relay` on this machine. Without `/p2p/…` the relay's id is learnt on connect. */
 export const DEFAULT_RELAYS = ['/ip4/127.0.0.1/tcp/4040/ws']

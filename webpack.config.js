@@ -142,6 +142,36 @@ const extension = (browser, mode) => ({
   ],
 })
 
+/**
+ * The relay as one plain JavaScript file for Node ≥ 22 (dist/relay/ghost-threads-relay.mjs):
+ * no tsx, no node_modules at run time (the Dockerfile ships this file alone). Tree-shaken:
+ * of ethers and viem only the signature checks a relay runs on wallet links stay.
+ */
+const relay = (mode) => ({
+  ...common(mode),
+  name: 'relay',
+  target: 'node22',
+  resolve: {
+    ...resolveOptions,
+    conditionNames: ['node', 'import', 'module', 'default'],
+    fallback: {},
+  },
+  entry: { 'ghost-threads-relay': './src/relay/main.ts' },
+  output: {
+    path: resolve(root, 'dist/relay'),
+    filename: '[name].mjs',
+    module: true,
+    chunkFormat: 'module',
+    library: { type: 'module' },
+    clean: true,
+  },
+  experiments: { outputModule: true },
+  optimization: { splitChunks: false, runtimeChunk: false, minimize: false },
+  // ws's optional native speed-ups: it runs without them (and a bundle cannot carry them).
+  externals: { bufferutil: 'commonjs bufferutil', 'utf-8-validate': 'commonjs utf-8-validate' },
+  externalsType: 'commonjs',
+})
+
 export default (_env, argv) => {
   const mode = argv.mode ?? 'production'
   return [
@@ -166,5 +196,6 @@ export default (_env, argv) => {
     },
     extension('chrome', mode),
     extension('firefox', mode),
+    relay(mode),
   ]
 }

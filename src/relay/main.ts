@@ -11,7 +11,11 @@
  *   --max-rooms-per-connection N  rooms one client may have the relay serve (default 256)
  *   --history-warmup-seconds N    after starting, how long rooms it begins to carry are not
  *                                 vouched for as complete to newcomers (default 30)
+ *   --health-file PATH  where to write the /healthz URL once serving ("off" when the HTTP
+ *                       side is off), removed on exit: a container's healthcheck reads it,
+ *                       so it follows --http-port and --http-host (docker/healthcheck.mjs)
  */
+import { rmSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { addressProblem } from '../net/address-flag.js'
 import {
@@ -23,7 +27,7 @@ import { RelayConfigError } from './key-lock.js'
 import { DEFAULT_HTTP_PORT, DEFAULT_RELAY_PORT, startRelay } from './relay-server.js'
 
 const USAGE =
-  'usage: npm run relay -- [--host H] [--port P] [--http-port P|off] [--http-host H] [--key-file F] [--peer ADDR]… [--announce ADDR]… [--max-reservations-per-ip N] [--max-rooms-per-connection N] [--history-warmup-seconds N]'
+  'usage: npm run relay -- [--host H] [--port P] [--http-port P|off] [--http-host H] [--key-file F] [--peer ADDR]… [--announce ADDR]… [--max-reservations-per-ip N] [--max-rooms-per-connection N] [--history-warmup-seconds N] [--health-file F]'
 
 const FLAGS = {
   host: { type: 'string', default: '127.0.0.1' },
@@ -36,6 +40,7 @@ const FLAGS = {
   'max-reservations-per-ip': { type: 'string', default: String(MAX_RESERVATIONS_PER_IP) },
   'max-rooms-per-connection': { type: 'string', default: String(MAX_ROOMS_PER_CONNECTION) },
   'history-warmup-seconds': { type: 'string', default: String(RELAY_HISTORY_WARMUP_MS / 1000) },
+  'health-file': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const
 
@@ -76,6 +81,11 @@ const relay = await startRelay({
 for (const address of relay.addresses) console.log(`relay listening on ${address}`)
 if (relay.httpUrl !== undefined)
   console.log(`health and metrics on ${relay.httpUrl}/healthz ${relay.httpUrl}/metrics`)
+const healthFile = values['health-file']
+if (healthFile !== undefined) {
+  writeFileSync(healthFile, relay.httpUrl === undefined ? 'off\n' : `${relay.httpUrl}/healthz\n`)
+  process.on('exit', () => rmSync(healthFile, { force: true }))
+}
 
 let stopping = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -24,6 +24,11 @@ export interface RelayProcessInit {
   keyFile?: string
   /** Node flags for the relay process, e.g. `--cpu-prof` for a benchmark's profile. */
   nodeArgs?: string[]
+  /**
+   * Run this built file (dist/relay/ghost-threads-relay.mjs, copied where you like) with
+   * plain Node instead of the sources through tsx; `cwd` is where it runs.
+   */
+  built?: { file: string; cwd: string }
 }
 
 export class RelayProcess {
@@ -78,16 +83,20 @@ export class RelayProcess {
   }
 
   async start(): Promise<void> {
+    const entry =
+      this.init.built === undefined ? [...TSX_ARGS, 'src/relay/main.ts'] : [this.init.built.file]
     const args = [
       ...(this.init.nodeArgs ?? []),
-      ...TSX_ARGS,
-      'src/relay/main.ts',
+      ...entry,
       ...['--port', String(this.port), '--http-port', String(this.httpPort)],
       ...['--key-file', this.keyFile],
       ...(this.init.peers ?? []).flatMap((peer) => ['--peer', peer]),
       ...(this.init.args ?? []),
     ]
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(this.init.built === undefined ? {} : { cwd: this.init.built.cwd }),
+    })
     this.child = child
     this.output = ''
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -88,6 +88,12 @@ class ExtensionPackage {
           for (const [name, source] of Object.entries(assets)) {
             files[name] = new Uint8Array(source.buffer())
           }
+          // The store package has no `key`: the Chrome Web Store refuses one (it gives the
+          // item its own id); the unpacked build keeps it to pin the development id.
+          const { key: _key, ...storeManifest } = this.manifest
+          files['manifest.json'] = new TextEncoder().encode(
+            `${JSON.stringify(storeManifest, null, 2)}\n`,
+          )
           const zip = zipSync(files, { level: 9, mtime: '2026-01-01' })
           compilation.emitAsset(
             `../ghost-threads-${this.browser}-${pkg.version}.zip`,

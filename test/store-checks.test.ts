@@ -8,9 +8,13 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
+import { unzipSync } from 'fflate'
 
 const root = join(import.meta.dirname, '..')
 const dist = join(root, 'dist')
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  version: string
+}
 
 interface LintMessage {
   code: string
@@ -89,6 +93,16 @@ describe('Chrome Web Store: what its review refuses', () => {
           width: Number(size),
           height: Number(size),
         })
+  })
+
+  it('the store zip has no key (the store refuses one); the unpacked build keeps it', () => {
+    const zip = unzipSync(readFileSync(join(dist, `ghost-threads-chrome-${version}.zip`)))
+    const packed = JSON.parse(new TextDecoder().decode(zip['manifest.json'])) as object
+    expect(packed).not.toHaveProperty('key')
+    expect(manifest).toHaveProperty('key')
+    const { key: _key, ...rest } = manifest as typeof manifest & { key?: string }
+    expect(packed).toEqual(rest)
+    for (const icon of Object.values(manifest.icons)) expect(zip[icon]).toBeDefined()
   })
 
   it('runs no remote code and builds none from strings', () => {

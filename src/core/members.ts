@@ -7,7 +7,7 @@ import {
 } from './constants.js'
 import { type RateLimit, RateLimiter } from './rate-limit.js'
 import type { MemberClaims } from './schema.js'
-import type { LinkedAccount, LinkScope } from './wallet-link.js'
+import type { LinkedAccount } from './wallet-link.js'
 
 /**
  * Who is in a room. A member is a DID; it is online while at least one peer hosting it
@@ -45,11 +45,7 @@ export function memberClaim(
 }
 
 /** A member as `listMembersWithAddresses()` gives it: the account (and where) when linked. */
-export interface LinkedMember {
-  did: string
-  address?: string
-  linkedOn?: LinkScope
-}
+export type { LinkedMember } from './link-scope.js'
 
 /**
  * How a member claim reached a thread: live as a `join` or `presence`, in a join's first

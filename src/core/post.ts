@@ -1,8 +1,9 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import type { ChatClaims, JsonValue } from './schema.js'
-import type { LinkScope } from './wallet-link.js'
+import type { JsonValue } from './json-value.js'
+import type { LinkScope } from './link-scope.js'
+import type { ChatClaims } from './schema.js'
 
 /**
  * What a dapp sees of a chat message: the shape of 3box threads, so 3box-era apps port
@@ -31,6 +32,7 @@ export async function postIdOf(jwt: string): Promise<string> {
   return CID.create(1, dagCbor.code, await sha256.digest(bytes)).toString()
 }
 
+/** @internal the engine makes posts of JWTs it checked. */
 export async function toPost(jwt: string, claims: ChatClaims): Promise<Post> {
   const post: Post = {
     type: 'chat',

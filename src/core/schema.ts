@@ -7,6 +7,7 @@ import {
 import { TOPIC_PATTERN } from './room-name.js'
 import './zod-jitless.js'
 import { z } from 'zod'
+import type { JsonValue } from './json-value.js'
 
 /**
  * The claims of every ghost-thread JWT (wire v2, DESIGN.md). Parsing strips unknown keys,
@@ -93,7 +94,13 @@ export const Claims = z.discriminatedUnion('type', [
 export type Claims = z.infer<typeof Claims>
 export type ChatClaims = z.infer<typeof ChatClaims>
 export type MemberClaims = z.infer<typeof JoinClaims> | z.infer<typeof PresenceClaims>
-export type JsonValue = z.infer<ReturnType<typeof z.json>>
+export type { JsonValue } from './json-value.js'
+/** Fails to compile when z.json() and the written-out JsonValue part ways. */
+export const JSON_VALUE_MATCHES: [z.infer<ReturnType<typeof z.json>>] extends [JsonValue]
+  ? [JsonValue] extends [z.infer<ReturnType<typeof z.json>>]
+    ? true
+    : never
+  : never = true
 
 export const JwtHeader = z.object({ alg: z.string(), typ: z.string().optional() })
 

@@ -7,10 +7,10 @@
 import { EventEmitter } from 'eventemitter3'
 import type { ClosedReason } from './closed-reason.js'
 import { InvalidArgumentError, UnsupportedOperationError } from './errors.js'
+import type { LinkScope } from './link-scope.js'
 import type { Post } from './post.js'
 import { type PostFilter, PostFilters } from './post-filters.js'
 import type { Delivery } from './transport.js'
-import type { LinkScope } from './wallet-link.js'
 
 export interface BacklogEvent {
   type: 'backlog'

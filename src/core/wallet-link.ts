@@ -104,11 +104,9 @@ export function siteOf(origin: string): string | undefined {
 
 export type LinkRefusal = 'malformed-link' | 'bad-link-signature' | 'link-mismatch' | 'link-expired'
 
-/** Where a link was made: the site it names (its EIP-4361 domain) and the chain. */
-export interface LinkScope {
-  domain: string
-  chainId: number
-}
+import type { LinkScope } from './link-scope.js'
+
+export type { LinkScope }
 
 /** The account a verified link names (checksummed), and where the link was made. */
 export interface LinkedAccount {

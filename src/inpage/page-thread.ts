@@ -4,7 +4,7 @@
  */
 import { CLOSED_BECAUSE, type ClosedReason } from '../core/closed-reason.js'
 import { ThreadClosedError } from '../core/errors.js'
-import type { LinkedMember } from '../core/members.js'
+import type { LinkedMember } from '../core/link-scope.js'
 import type { Post } from '../core/post.js'
 import { ThreadSurface } from '../core/thread-surface.js'
 import { wokenOrAfter } from '../core/woken-or-after.js'
@@ -19,10 +19,10 @@ import type { ThreadEvent } from '../shared/thread-events.js'
  */
 const DELIVERY_WORD_WAIT_MS = 2_000
 
-/** The calls a page makes on a thread it holds (the handle is added by the link). */
+/** @internal The calls a page makes on a thread it holds (the handle is added by the link). */
 export type HeldThreadMethod = Exclude<ThreadMethod, 'joinThread'>
 
-/** The extension's side of one thread: calls by method name, with the handle added. */
+/** @internal The extension's side of one thread: calls by method name, with the handle added. */
 export interface ThreadLink {
   call<M extends HeldThreadMethod>(
     method: M,
@@ -35,6 +35,7 @@ export class PageThread extends ThreadSurface {
   /** post() calls waiting for their post's first delivery word, by postId. */
   private readonly awaitingDelivery = new Map<string, () => void>()
 
+  /** @internal the provider makes threads (PageSpace.joinThread). */
   constructor(
     readonly space: string,
     readonly name: string,

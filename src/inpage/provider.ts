@@ -75,6 +75,7 @@ const EARLY_EVENTS_PER_HANDLE = 500
 const SPACE_OPTIONS = ['relays'] as const
 
 export class PageSpace {
+  /** @internal the provider makes spaces (openSpace). */
   constructor(
     readonly name: string,
     readonly did: string,
@@ -145,6 +146,7 @@ export class GhostThreadsProvider {
    */
   private readonly emitted = { status: '' }
 
+  /** @internal connect() (or the extension) makes the provider. */
   constructor(private readonly transport: ProviderTransport) {
     transport.onEvents((events) => this.dispatch(events))
     transport.onReset(() => void this.rejoinAll())

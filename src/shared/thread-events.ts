@@ -3,10 +3,10 @@
  * `closed` tells the page a thread ended without it asking, and why (closed-reason.ts).
  */
 import type { ClosedReason } from '../core/closed-reason.js'
-import type { BacklogEvent } from '../core/ghost-thread.js'
+import type { LinkScope } from '../core/link-scope.js'
 import type { Post } from '../core/post.js'
+import type { BacklogEvent } from '../core/thread-surface.js'
 import type { Delivery } from '../core/transport.js'
-import type { LinkScope } from '../core/wallet-link.js'
 import type { RoomConnection } from './connection-status.js'
 
 export type ThreadEvent =

@@ -184,12 +184,19 @@ export default (_env, argv) => {
     {
       ...common(mode),
       name: 'lib',
-      // The core alone, and `ghost-threads/web` (connect(): the extension's provider, or the
-      // host in the page).
+      // The core alone, `ghost-threads/web` (connect(): the extension's provider, or the
+      // host in the page) and `ghost-threads/widget` (<ghost-chat>), which imports the SDK
+      // from `ghost-threads/web` rather than carrying a second copy of the host.
       entry: {
         'ghost-threads-core': './src/core/index.ts',
         'ghost-threads-web': './src/web/index.ts',
+        'ghost-threads-widget': './src/widget/index.ts',
       },
+      externalsType: 'module',
+      externals: ({ context, request }, callback) =>
+        /[\\/]src[\\/]widget$/.test(context ?? '') && request === '../web/index.js'
+          ? callback(null, 'ghost-threads/web')
+          : callback(),
       output: {
         path: resolve(root, 'dist/lib'),
         filename: '[name].js',

@@ -1,0 +1,168 @@
+/**
+ * The widget's state: one small store of signals over the page's provider (connect()),
+ * the way the popup's store (src/popup/store.ts) is built. Components read the signals
+ * and call the actions; the words a person reads are in widget-words.ts.
+ */
+import { computed, signal } from '@preact/signals'
+import type { ClosedReason } from '../core/closed-reason.js'
+import type { LinkedMember } from '../core/link-scope.js'
+import type { Post } from '../core/post.js'
+import type { Delivery } from '../core/transport.js'
+import type { PageThread } from '../inpage/page-thread.js'
+import type { GhostThreadsProvider } from '../inpage/provider.js'
+import type { ConnectionStatus } from '../shared/connection-status.js'
+import { failureWords } from './widget-words.js'
+
+/** Where the widget is, from finding Ghost Threads to the room ending. */
+export type Phase =
+  | { name: 'looking' }
+  | { name: 'ready' }
+  | { name: 'asking' }
+  | { name: 'joining' }
+  | { name: 'denied' }
+  | { name: 'joined' }
+  | { name: 'ended'; reason: ClosedReason }
+  | { name: 'failed'; message: string }
+
+export interface ChatLine {
+  postId: string
+  author: string
+  text: string
+  /** Seconds since 1970, as posts carry it. */
+  timestamp: number
+  to?: string
+  mine: boolean
+  delivery?: Delivery
+}
+
+export interface ChatStoreInit {
+  space: string
+  room: string
+  /** The site's relays for its rooms (openSpace's `relays`). */
+  relays?: string[]
+  provider: () => Promise<Pick<GhostThreadsProvider, 'openSpace' | 'status' | 'on'>>
+}
+
+/** At most this many lines are kept (a busy room must not grow the page without end). */
+export const LINES_KEPT = 500
+
+function textOf(message: unknown): string {
+  return typeof message === 'string' ? message : JSON.stringify(message)
+}
+
+export function createChatStore(init: ChatStoreInit) {
+  const phase = signal<Phase>({ name: 'looking' })
+  const did = signal<string | undefined>(undefined)
+  const lines = signal<ChatLine[]>([])
+  const members = signal<LinkedMember[]>([])
+  const connection = signal<ConnectionStatus>({ state: 'idle', rooms: [] })
+  let provider: Awaited<ReturnType<ChatStoreInit['provider']>> | undefined
+  let thread: PageThread | undefined
+
+  const queued = computed(
+    () => lines.value.filter((line) => line.mine && line.delivery === 'queued').length,
+  )
+
+  function keep(next: ChatLine[]): void {
+    lines.value = next.length > LINES_KEPT ? next.slice(-LINES_KEPT) : next
+  }
+
+  function add(posts: Post[]): void {
+    const known = new Set(lines.value.map((line) => line.postId))
+    const fresh = posts.filter((post) => !known.has(post.postId))
+    if (fresh.length === 0) return
+    const added = fresh.map(
+      (post): ChatLine => ({
+        postId: post.postId,
+        author: post.author,
+        text: textOf(post.message),
+        timestamp: post.timestamp,
+        ...(post.to === undefined ? {} : { to: post.to }),
+        mine: post.author === did.value,
+        ...(thread?.deliveryOf(post.postId) === undefined
+          ? {}
+          : { delivery: thread.deliveryOf(post.postId) }),
+      }),
+    )
+    keep([...lines.value, ...added].sort((a, b) => a.timestamp - b.timestamp))
+    // A member who linked a wallet since the list was read: read it again.
+    if (fresh.some((post) => post.address !== undefined)) void refreshMembers()
+  }
+
+  async function refreshMembers(): Promise<void> {
+    if (thread === undefined) return
+    const listed = await thread.listMembersWithAddresses().catch(() => undefined)
+    if (listed !== undefined) members.value = listed
+  }
+
+  async function start(): Promise<void> {
+    try {
+      provider = await init.provider()
+    } catch (err) {
+      phase.value = { name: 'failed', message: failureWords(err) }
+      return
+    }
+    provider.on('status', (status) => {
+      connection.value = status
+    })
+    phase.value = { name: 'ready' }
+  }
+
+  async function join(): Promise<void> {
+    if (provider === undefined) return
+    phase.value = { name: 'asking' }
+    try {
+      const space = await provider.openSpace(
+        init.space,
+        init.relays === undefined ? {} : { relays: init.relays },
+      )
+      phase.value = { name: 'joining' }
+      did.value = space.did
+      const joined = await space.joinThread(init.room, { ghost: true })
+      thread = joined
+      lines.value = []
+      phase.value = { name: 'joined' }
+      joined.on('message', (post) => add([post]))
+      joined.on('backlog-received', (event) => add(event.message))
+      joined.on('user-joined', () => void refreshMembers())
+      joined.on('user-left', () => void refreshMembers())
+      joined.on('delivery', (postId, delivery) => {
+        lines.value = lines.value.map((line) =>
+          line.postId === postId ? { ...line, delivery } : line,
+        )
+      })
+      joined.on('closed', (reason) => {
+        thread = undefined
+        phase.value = { name: 'ended', reason }
+      })
+      await refreshMembers()
+      connection.value = await provider.status()
+    } catch (err) {
+      const code = (err as { code?: unknown }).code
+      phase.value =
+        code === 4001 ? { name: 'denied' } : { name: 'failed', message: failureWords(err) }
+    }
+  }
+
+  async function send(text: string, to?: string): Promise<boolean> {
+    const trimmed = text.trim()
+    if (trimmed === '') return false
+    if (thread === undefined)
+      throw Object.assign(new Error('not in the room'), { name: 'ThreadClosedError' })
+    const postId = await thread.post(trimmed, to)
+    const delivery = thread.deliveryOf(postId)
+    if (delivery !== undefined)
+      lines.value = lines.value.map((line) =>
+        line.postId === postId ? { ...line, delivery } : line,
+      )
+    return true
+  }
+
+  async function leave(): Promise<void> {
+    await thread?.close()
+  }
+
+  return { phase, did, lines, members, connection, queued, start, join, send, leave }
+}
+
+export type ChatStore = ReturnType<typeof createChatStore>

@@ -54,7 +54,7 @@ try {
     const browser = await launchExtensionBrowser({
       name,
       relays: [relay.address],
-      firstPage: `${demo.url}/`,
+      firstPage: `${demo.url}/trollbox.html`,
     })
     const page = browser.context.pages()[0]
     if (page === undefined) throw new Error('no first page')

@@ -81,7 +81,10 @@ async function interactive(): Promise<void> {
   })
   browsers.push(browser)
   await browser.open(`${demo.url}/`)
-  console.log('Chromium is open on the demo page: click "Join the room", then Allow.')
+  console.log('Chromium is open on the demo page: click "Join the chat", then Allow.')
+  console.log(
+    `The same room on the raw API (a reference for your own UI): ${demo.url}/trollbox.html`,
+  )
   console.log('Open the same address in a second profile, or run the terminal peer, to chat:')
   console.log(`  npx ghost-threads chat ghost-threads-demo trollbox --relay ${relay.address}`)
   console.log('Ctrl-C (or closing the browser) stops everything.')
@@ -104,14 +107,20 @@ async function twoBrowserDemo(): Promise<void> {
     ['alice', alicePage],
     ['bob', bobPage],
   ] as const) {
+    const chat = page.locator('ghost-chat')
     console.log(`\n── ${name}'s page ──`)
-    console.log(`status:  ${await page.locator('#status').textContent()}`)
-    console.log(`online:  ${(await page.locator('#members li').allTextContents()).join(', ')}`)
-    const lines = await page.$$eval('#messages li', (items) =>
+    const online = await chat.locator('.members li').evaluateAll((items) =>
       items.map((item) => {
-        const author = item.querySelector('.author')?.textContent
-        const text = item.lastChild?.textContent ?? ''
-        return author ? `${author}: ${text}` : text
+        const name = item.querySelector('.name')?.textContent ?? ''
+        return name === 'you' ? `${item.getAttribute('title')?.slice(8)} (you)` : name
+      }),
+    )
+    console.log(`online:  ${online.join(', ')}`)
+    const lines = await chat.locator('.line').evaluateAll((items) =>
+      items.map((item) => {
+        const name = item.querySelector('.name')
+        const who = name?.textContent === 'you' ? 'you' : name?.getAttribute('title')?.slice(8)
+        return `${who}: ${item.querySelector('.text')?.textContent ?? ''}`
       }),
     )
     for (const line of lines) console.log(`  ${line}`)
@@ -120,14 +129,14 @@ async function twoBrowserDemo(): Promise<void> {
   await stop(0)
 }
 
-/** Clicks the demo's own Join button and Allow in the extension's prompt window. */
+/** Clicks the widget's Join button and Allow in the extension's prompt window. */
 async function joinThroughThePage(browser: ExtensionBrowser): Promise<Page> {
   const page = await browser.open(`${demo.url}/`)
   const prompt = browser.context.waitForEvent('page', {
     predicate: (opened) => opened.url().includes('/prompt.html'),
     timeout: 15_000,
   })
-  await page.getByRole('button', { name: 'Join the room' }).click()
+  await page.locator('ghost-chat').getByRole('button', { name: 'Join the chat' }).click()
   const window = await prompt
   await window
     .getByRole('button', { name: 'Allow' })
@@ -135,17 +144,21 @@ async function joinThroughThePage(browser: ExtensionBrowser): Promise<Page> {
     .catch((err: unknown) => {
       if (!window.isClosed()) throw err
     })
-  await page.locator('#text:not([disabled])').waitFor({ timeout: 15_000 })
+  await page
+    .locator('ghost-chat')
+    .getByRole('textbox', { name: 'Message' })
+    .waitFor({ timeout: 15_000 })
   return page
 }
 
 async function say(page: Page, text: string): Promise<void> {
-  await page.locator('#text').fill(text)
-  await page.getByRole('button', { name: 'Send' }).click()
+  const chat = page.locator('ghost-chat')
+  await chat.getByRole('textbox', { name: 'Message' }).fill(text)
+  await chat.getByRole('button', { name: 'Send' }).click()
 }
 
 async function heard(page: Page, text: string): Promise<void> {
-  await page.locator('#messages li', { hasText: text }).waitFor({ timeout: 15_000 })
+  await page.locator('ghost-chat .line', { hasText: text }).waitFor({ timeout: 15_000 })
 }
 
 function ensureChromium(): void {

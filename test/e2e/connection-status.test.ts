@@ -53,7 +53,7 @@ beforeAll(async () => {
   site = await serveDemo()
   plain = await launchPlainChromium()
   const withExtension = (await session.launch('alice')) as ExtensionBrowser
-  alice = await PageDriver.open(withExtension, `${site.url}/index.html`)
+  alice = await PageDriver.open(withExtension, `${site.url}/trollbox.html`)
   context = await plain.newContext()
   await context.addInitScript(() => {
     for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection'])

@@ -29,8 +29,8 @@ beforeAll(async () => {
   site = await serveDemo()
   // The dapp's relay runs on 127.0.0.1: these two allow sites' local relays.
   const [a, b] = await Promise.all([session.launch('alice', true), session.launch('bob', true)])
-  alice = await PageDriver.open(a as ExtensionBrowser, `${site.url}/index.html`)
-  bob = await PageDriver.open(b as ExtensionBrowser, `${site.url}/index.html`)
+  alice = await PageDriver.open(a as ExtensionBrowser, `${site.url}/trollbox.html`)
+  bob = await PageDriver.open(b as ExtensionBrowser, `${site.url}/trollbox.html`)
 }, STEP_MS)
 
 afterAll(async () => {
@@ -74,7 +74,7 @@ describe("a dapp's own relays", () => {
     async () => {
       const carol = await PageDriver.open(
         (await session.launch('carol')) as ExtensionBrowser,
-        `${site.url}/index.html`,
+        `${site.url}/trollbox.html`,
       )
       const refused = await carol.page.evaluate(async (named) => {
         const w = window as unknown as PageGlobals
@@ -109,8 +109,8 @@ describe("a dapp's own relays", () => {
         session.browsers.push(browser)
         // Two sites of one space: the first names the relay, the second (another origin
         // on the same server) does not.
-        const named = await PageDriver.open(browser, `${site.url}/index.html`)
-        const other = await PageDriver.open(browser, `${otherOrigin()}/index.html`)
+        const named = await PageDriver.open(browser, `${site.url}/trollbox.html`)
+        const other = await PageDriver.open(browser, `${otherOrigin()}/trollbox.html`)
         await named.openSpaceWithPrompt(SPACE, true, [siteRelay.address])
         await other.openSpaceWithPrompt(SPACE, true)
         await named.join('lobby')

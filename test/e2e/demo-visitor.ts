@@ -15,7 +15,7 @@ export interface Connected {
 
 /** Opens the demo at `url` with `relay` for its in-page host and waits for its connect(). */
 export async function openDemo(page: Page, url: string, relay: string): Promise<Connected> {
-  await page.goto(`${url}/index.html?relay=${encodeURIComponent(relay)}`)
+  await page.goto(`${url}/trollbox.html?relay=${encodeURIComponent(relay)}`)
   await page.waitForFunction(
     () =>
       'trollbox' in window || /\(\d+\)/.test(document.getElementById('status')?.textContent ?? ''),

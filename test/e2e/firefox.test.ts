@@ -46,7 +46,7 @@ let aliceDid = ''
 let bobDid = ''
 
 async function openDapp(browser: FirefoxBrowser): Promise<FirefoxDriver> {
-  return new PageDriver(browser, evaluating(await browser.open(`${site.url}/index.html`)))
+  return new PageDriver(browser, evaluating(await browser.open(`${site.url}/trollbox.html`)))
 }
 
 beforeAll(async () => {

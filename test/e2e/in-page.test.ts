@@ -169,7 +169,7 @@ describe('the same API without the extension (connect() from ghost-threads/web)'
     'a second tab of the site is told by name why it gets no second node',
     async () => {
       const second = await bob.context.newPage()
-      await second.goto(`${site.url}/index.html?relay=${encodeURIComponent(relay.address)}`)
+      await second.goto(`${site.url}/trollbox.html?relay=${encodeURIComponent(relay.address)}`)
       await second.waitForFunction(() =>
         /\(-32002\)/.test(document.getElementById('status')?.textContent ?? ''),
       )
@@ -247,7 +247,7 @@ describe('the same API without the extension (connect() from ghost-threads/web)'
     'a browser with the extension installed gets the extension, not a page host',
     async () => {
       const withExtension = await extensionBrowsers.launch('web-extension')
-      const page = await withExtension.open(`${site.url}/index.html`)
+      const page = await withExtension.open(`${site.url}/trollbox.html`)
       await page.waitForFunction(() => 'trollbox' in window)
       expect(
         await page.evaluate(() => {

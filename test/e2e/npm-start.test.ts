@@ -77,6 +77,6 @@ describe('npm start without a display', () => {
     )
     expect(bobsPage).toMatch(/z6Mk\S+: hi bob, this went peer to peer/)
     expect(alicesPage).toMatch(/z6Mk\S+: hi alice! and nothing was stored/)
-    expect(alicesPage).toMatch(/online: {2}\S+ \(me\), \S+/)
+    expect(alicesPage).toMatch(/online: {2}z6Mk\S+ \(you\), z6Mk\S+/)
   }, 120_000)
 })

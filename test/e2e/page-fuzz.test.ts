@@ -32,7 +32,7 @@ beforeAll(async () => {
   site = await serveDemo()
   page = await PageDriver.open(
     (await session.launch('fuzz')) as ExtensionBrowser,
-    `${site.url}/index.html`,
+    `${site.url}/trollbox.html`,
   )
 }, STEP_MS)
 

@@ -53,9 +53,9 @@ beforeAll(async () => {
   siteB = await serveDemo()
   const [a, b] = await Promise.all([launch('alice'), launch('bob')])
   alice = a as ExtensionBrowser
-  aliceLobby = await PageDriver.open(alice, `${siteA.url}/index.html`)
-  aliceMarket = await PageDriver.open(alice, `${siteB.url}/index.html`)
-  bobLobby = await PageDriver.open(b as ExtensionBrowser, `${siteA.url}/index.html`)
+  aliceLobby = await PageDriver.open(alice, `${siteA.url}/trollbox.html`)
+  aliceMarket = await PageDriver.open(alice, `${siteB.url}/trollbox.html`)
+  bobLobby = await PageDriver.open(b as ExtensionBrowser, `${siteA.url}/trollbox.html`)
 }, STEP_MS)
 
 afterAll(async () => {
@@ -140,7 +140,7 @@ describe('the popup in real Chromium', () => {
   it(
     "blocking bob hides his posts in the popup and in every tab's message events; undo in settings",
     async () => {
-      aliceLobbyTwo = await PageDriver.open(alice, `${siteA.url}/index.html`)
+      aliceLobbyTwo = await PageDriver.open(alice, `${siteA.url}/trollbox.html`)
       expect(await aliceLobbyTwo.openSpace(SPACE)).toEqual({ did: aliceDid })
       await aliceLobbyTwo.join('lobby')
       const messages = popup.getByRole('list', { name: 'messages' })
@@ -205,7 +205,7 @@ describe('the popup in real Chromium', () => {
       await restoredPopup.getByRole('button', { name: 'Replace my identity' }).click()
       await restoredPopup.getByText(/Identity replaced/).waitFor({ timeout: 15_000 })
 
-      const page = await PageDriver.open(restored, `${siteA.url}/index.html`)
+      const page = await PageDriver.open(restored, `${siteA.url}/trollbox.html`)
       const { prompt } = await page.openSpaceWithPrompt(SPACE, true)
       expect(prompt.did).toBe(aliceDid)
       await restoredPopup.reload()
@@ -239,7 +239,7 @@ describe('the popup in real Chromium', () => {
       await popup.getByRole('button', { name: 'Rooms', exact: true }).click()
       // The demo dapp in a second tab of the same room (its own Join, by ?autojoin).
       const demo = await alice.context.newPage()
-      await demo.goto(`${siteB.url}/index.html?space=${OTHER_SPACE}&room=market&autojoin`)
+      await demo.goto(`${siteB.url}/trollbox.html?space=${OTHER_SPACE}&room=market&autojoin`)
       await demo.getByText(`In ${OTHER_SPACE} / market as`).waitFor({ timeout: 15_000 })
       expect(await demo.getByRole('button', { name: 'Join the room' }).isVisible()).toBe(false)
       await roomButton(popup, 'market').click()

@@ -65,8 +65,8 @@ beforeAll(async () => {
   plain = await launchPlainChromium()
   const [a, b] = await Promise.all([session.launch('alice'), session.launch('bob')])
   ext.aliceBrowser = a
-  ext.alice = await PageDriver.open(a, `${site.url}/index.html`)
-  ext.bob = await PageDriver.open(b, `${site.url}/index.html`)
+  ext.alice = await PageDriver.open(a, `${site.url}/trollbox.html`)
+  ext.bob = await PageDriver.open(b, `${site.url}/trollbox.html`)
   web.alice = await pageVisitor()
   web.bob = await pageVisitor()
 }, STEP_MS)
@@ -114,7 +114,7 @@ describe('a rejoin keeps the room’s history, in real Chromium', () => {
 
       // A second tab of alice's joins the room her first tab holds: the same backlog and bob.
       const browser = ext.aliceBrowser as ExtensionBrowser
-      const second = await PageDriver.open(browser, `${site.url}/index.html`)
+      const second = await PageDriver.open(browser, `${site.url}/trollbox.html`)
       await second.openSpace(SPACE)
       await second.join(ROOM.ext)
       await untilBacklogHolds(second, said)

@@ -33,8 +33,8 @@ beforeAll(async () => {
   site = await serveDemo()
   otherSite = await serveDemo()
   const [a, b] = await Promise.all([launch('alice'), launch('bob')])
-  alice = await PageDriver.open(a as ExtensionBrowser, `${site.url}/index.html`)
-  bob = await PageDriver.open(b as ExtensionBrowser, `${site.url}/index.html`)
+  alice = await PageDriver.open(a as ExtensionBrowser, `${site.url}/trollbox.html`)
+  bob = await PageDriver.open(b as ExtensionBrowser, `${site.url}/trollbox.html`)
 }, STEP_MS)
 
 afterAll(async () => {
@@ -221,7 +221,7 @@ describe('two people in real Chromium with the extension', () => {
   it(
     'another origin cannot use the grant: 4100 before asking, 4001 once denied, remembered',
     async () => {
-      const stranger = await PageDriver.open(alice.browser, `${otherSite.url}/index.html`)
+      const stranger = await PageDriver.open(alice.browser, `${otherSite.url}/trollbox.html`)
       expect(await stranger.request('joinThread', { space: SPACE, room: ROOM })).toMatchObject({
         name: 'UnauthorizedError',
         code: 4100,
@@ -245,7 +245,7 @@ describe('two people in real Chromium with the extension', () => {
   it(
     'a second tab of the allowed origin shares the grant and the room',
     async () => {
-      const secondTab = await PageDriver.open(alice.browser, `${site.url}/index.html`)
+      const secondTab = await PageDriver.open(alice.browser, `${site.url}/trollbox.html`)
       expect(await secondTab.openSpace(SPACE)).toEqual({ did: aliceDid })
       await secondTab.join(ROOM)
       const both = text('to-both-tabs')
@@ -266,7 +266,7 @@ describe('two people in real Chromium with the extension', () => {
     'a third person joining late receives the backlog, then a DM reaches only its target',
     async () => {
       const carolBrowser = await launch('carol')
-      const carol = await PageDriver.open(carolBrowser, `${site.url}/index.html`)
+      const carol = await PageDriver.open(carolBrowser, `${site.url}/trollbox.html`)
       const { prompt } = await carol.openSpaceWithPrompt(SPACE, true)
       const carolDid = prompt.did
       await carol.join(ROOM)

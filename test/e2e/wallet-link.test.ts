@@ -47,8 +47,8 @@ beforeAll(async () => {
   site = await serveDemo()
   otherSite = await serveDemo()
   const [a, b] = await Promise.all([session.launch('alice'), session.launch('bob')])
-  alice = await PageDriver.open(a as ExtensionBrowser, `${site.url}/index.html`)
-  bob = await PageDriver.open(b as ExtensionBrowser, `${site.url}/index.html`)
+  alice = await PageDriver.open(a as ExtensionBrowser, `${site.url}/trollbox.html`)
+  bob = await PageDriver.open(b as ExtensionBrowser, `${site.url}/trollbox.html`)
 }, STEP_MS)
 
 afterAll(async () => {
@@ -135,7 +135,7 @@ describe('a wallet-linked identity in real Chromium', () => {
   it(
     "bob's page on another site, in the same room, sees alice unlinked: her link names the site she made it on",
     async () => {
-      const elsewhere = await PageDriver.open(bob.browser, `${otherSite.url}/index.html`)
+      const elsewhere = await PageDriver.open(bob.browser, `${otherSite.url}/trollbox.html`)
       expect(new URL(otherSite.url).origin).not.toBe(new URL(site.url).origin)
       expect((await elsewhere.openSpaceWithPrompt(SPACE, true)).outcome).toMatchObject({
         did: bobDid,

@@ -98,3 +98,12 @@ export function pickPeers<T>(peers: readonly T[], count: number): T[] {
   }
   return pool.slice(0, count)
 }
+
+/** `asked` members at random, not those to `avoid` (they did not answer) while others are left. */
+export function membersToAsk<T extends { peer: string }>(
+  members: readonly T[],
+  { asked = 1, avoid }: { asked?: number; avoid?: ReadonlySet<string> },
+): T[] {
+  const fresh = avoid === undefined ? members : members.filter((route) => !avoid.has(route.peer))
+  return pickPeers(fresh.length > 0 ? fresh : members, asked)
+}

@@ -1,4 +1,4 @@
-import { pickPeers } from './backlog-request.js'
+import { membersToAsk } from './backlog-request.js'
 import type { BacklogSource } from './backlog-server.js'
 import type { ClosedReason } from './closed-reason.js'
 import { RELAY_BACKLOG_POSTS } from './constants.js'
@@ -13,6 +13,7 @@ import {
   memberClaim,
   type PeerRoute,
 } from './members.js'
+import { watchForWake } from './missed-posts.js'
 import { type Post, toPost } from './post.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
@@ -146,7 +147,7 @@ export class GhostThread extends ThreadSurface {
 
   /**
    * Subscribes; then, once the transport can hear the room, announces us with a signed
-   * `join` and fetches the backlog when members answer.
+   * `join` and fetches the backlog when members answer; again after a sleep (missed-posts.ts).
    */
   async start(): Promise<void> {
     this.updates.joining(this.now())
@@ -154,10 +155,9 @@ export class GhostThread extends ThreadSurface {
     this.stopWatchingSubscriptions = this.transport.onSubscriptionChange((change) =>
       this.onSubscriptionChange(change),
     )
-    this.timers.repeat(
-      () => this.expireMembers(),
-      Math.min(this.timings.presenceIntervalMs, this.timings.memberExpiryMs / 4),
-    )
+    const { presenceIntervalMs, memberExpiryMs } = this.timings
+    this.timers.repeat(() => this.expireMembers(), Math.min(presenceIntervalMs, memberExpiryMs / 4))
+    watchForWake({ timers: this.timers, now: this.now, onWake: () => void this.reannounce() })
     // Not awaited: hearing the room can take a gossip heartbeat, and members found
     // meanwhile must reach listeners the dapp attaches when joinThread resolves.
     void this.reannounce()
@@ -247,7 +247,9 @@ export class GhostThread extends ThreadSurface {
    */
   async _requestBacklog(): Promise<Post[]> {
     this.assertOpen()
-    const members = this.membersToAsk({ asked: this.timings.backlogPeersAsked })
+    const members = membersToAsk(this.members.remotePeers(), {
+      asked: this.timings.backlogPeersAsked,
+    })
     const peers = [...this.catchUp.servers(), ...members]
     const { received, answered } = await this.backlog.ask(peers, {
       members: this.catchUp.membersWanted,
@@ -259,14 +261,14 @@ export class GhostThread extends ThreadSurface {
 
   /**
    * One question of the catch-up (thread-catch-up.ts): to `servers` (our relays), or to
-   * members. What it brings that we did not hold is backlog; so is the first answer of a
-   * join, even when it brings nothing new (a lone joiner learns the room is quiet).
+   * members. What it brings that we did not hold is backlog; so is a join's first answer,
+   * even when it brings nothing new (a lone joiner learns the room is quiet).
    */
   private async catchUpOnce(
     servers: PeerRoute[],
     options: { members: boolean; sinceS?: number; avoid?: ReadonlySet<string> },
   ) {
-    const peers = servers.length > 0 ? servers : this.membersToAsk(options)
+    const peers = servers.length > 0 ? servers : membersToAsk(this.members.remotePeers(), options)
     const result = await this.backlog.ask(peers, options)
     // Answers about latecomers (`sinceS`) are a backlog update only when they bring posts.
     if (result.answered > 0 && (options.sinceS === undefined || result.kept.length > 0))
@@ -274,14 +276,10 @@ export class GhostThread extends ThreadSurface {
     // A complete relay answer short of RELAY_BACKLOG_POSTS is the whole room; a full one
     // is the newest RELAY_BACKLOG_POSTS, enough unless we keep more.
     const enough = result.posts < RELAY_BACKLOG_POSTS || result.posts >= this.posts.limit
-    return { ...result, complete: servers.length > 0 && result.complete && enough }
-  }
-
-  /** `asked` members at random, not those to `avoid` (they did not answer) while others are left. */
-  private membersToAsk({ asked = 1, avoid }: { asked?: number; avoid?: ReadonlySet<string> }) {
-    const all = this.members.remotePeers()
-    const fresh = avoid === undefined ? all : all.filter((route) => !avoid.has(route.peer))
-    return pickPeers(fresh.length > 0 ? fresh : all, asked)
+    const complete = servers.length > 0 && result.complete && enough
+    // Told once nobody else will be asked: a vouched relay answer, or a member's.
+    if (result.gap && (complete || !servers.length) && !this.closed) this.emit('missed', result.gap)
+    return { ...result, complete }
   }
 
   get closedReason(): ClosedReason | undefined {

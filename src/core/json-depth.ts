@@ -16,3 +16,28 @@ export function nestsDeeperThan(value: unknown, maxDepth = MAX_JSON_DEPTH): bool
   }
   return false
 }
+
+/**
+ * Where `value` holds something that is no JSON value (undefined, NaN or ±Infinity, a
+ * function, a symbol, a bigint, a Date or other class instance), as a path like
+ * `message.items.2`; undefined when it is all JSON. Checked before a value crosses a hop
+ * that serializes it as JSON (NaN would arrive as null, a Date as a string, and pass).
+ * Walks with its own stack, like nestsDeeperThan; call that first for deep values.
+ */
+export function notJsonAt(value: unknown, path = ''): string | undefined {
+  const pending: [unknown, string][] = [[value, path]]
+  while (pending.length > 0) {
+    const [next, at] = pending.pop() as [unknown, string]
+    if (next === null || typeof next === 'string' || typeof next === 'boolean') continue
+    if (typeof next === 'number') {
+      if (Number.isFinite(next)) continue
+      return at
+    }
+    if (typeof next !== 'object') return at
+    const plain = Array.isArray(next) || Object.getPrototypeOf(next) === Object.prototype
+    if (!plain || Object.getPrototypeOf(next) === null) return at
+    for (const [key, child] of Object.entries(next))
+      pending.push([child, at === '' ? key : `${at}.${key}`])
+  }
+  return undefined
+}

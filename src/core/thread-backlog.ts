@@ -7,8 +7,10 @@
  * sent and what is new; the thread decides what to emit.
  */
 import { fetchBacklog } from './backlog-request.js'
+import { RELAY_BACKLOG_POSTS } from './constants.js'
 import type { SignedClaims, UnsignedClaims } from './jwt.js'
 import type { ClaimArrival, PeerRoute } from './members.js'
+import { gapAfter, type MissedPosts } from './missed-posts.js'
 import { comparePosts, type Post, toPost } from './post.js'
 import type { PostFilters } from './post-filters.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
@@ -55,6 +57,8 @@ export interface BacklogAnswers {
   complete: boolean
   /** The peers asked: one that did not answer is not asked again at once. */
   asked: string[]
+  /** Posts that may be missing between what we held and what came (missed-posts.ts). */
+  gap?: MissedPosts
 }
 
 export class ThreadBacklog {
@@ -91,13 +95,16 @@ export class ThreadBacklog {
         this.init.memberSeen(entryClaims, entry, came, account)
     }
     const posts = accepted.filter((entry) => entry.claims.type === 'chat').length
+    const newestHeldS = this.init.posts.recent(this.init.now(), 1)[0]?.timestamp
     const { received, kept } = await takeInPosts(accepted, {
       posts: this.init.posts,
       filters: this.init.filters,
       nowMs: this.init.now(),
       shown: this.init.shown,
     })
-    return { received, kept, posts, answered, complete, asked }
+    const full = Math.min(RELAY_BACKLOG_POSTS, this.init.posts.limit)
+    const gap = gapAfter({ received, kept, posts }, newestHeldS, full)
+    return { received, kept, posts, answered, complete, asked, ...(gap ? { gap } : {}) }
   }
 }
 

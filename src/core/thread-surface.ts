@@ -8,6 +8,7 @@ import { EventEmitter } from 'eventemitter3'
 import type { ClosedReason } from './closed-reason.js'
 import { InvalidArgumentError, UnsupportedOperationError } from './errors.js'
 import type { LinkScope } from './link-scope.js'
+import type { MissedPosts } from './missed-posts.js'
 import type { Post } from './post.js'
 import { type PostFilter, PostFilters } from './post-filters.js'
 import type { Delivery } from './transport.js'
@@ -28,6 +29,11 @@ export interface GhostThreadEvents {
    * post() hands it on, then `sent` or `dropped` for a queued one.
    */
   delivery: [postId: string, delivery: Delivery]
+  /**
+   * Back from being away, the catch-up could not bring everything: posts dated between
+   * `after` and `before` (seconds) may be missing (missed-posts.ts).
+   */
+  missed: [gap: MissedPosts]
   /** The thread ended, and why; its last event (closed-reason.ts). */
   closed: [reason: ClosedReason]
 }
@@ -211,6 +217,7 @@ const THREAD_EVENTS: Record<keyof GhostThreadEvents, true> = {
   'user-left': true,
   'backlog-received': true,
   delivery: true,
+  missed: true,
   closed: true,
 }
 

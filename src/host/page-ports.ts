@@ -5,7 +5,7 @@
  * instead of two, and no dependence on the service worker being awake. The browser's
  * sender record says which page a port belongs to. A page without a port uses the router.
  */
-import { parseDappRequest } from '../shared/dapp-methods.js'
+import { requireDappRequest } from '../shared/dapp-methods.js'
 import { InvalidRequestError, type Outcome, outcomeOf } from '../shared/errors.js'
 import { type FromHost, isPortMethod, type PortMethod, type ToHost } from '../shared/host-port.js'
 import { type Owner, ownerFromSender, ownerKey } from '../shared/owner.js'
@@ -69,10 +69,10 @@ export class PagePorts {
     const call = (message as Partial<ToHost> | null)?.call
     if (typeof call?.id !== 'number') return
     const outcome: Outcome = await outcomeOf(async () => {
-      // The gate's own check (nesting first, then the contract), as the gate ran it.
-      const parsed = parseDappRequest(call.method, call.params)
-      if (!isPortMethod(call.method) || !parsed.ok)
-        throw new InvalidRequestError(`Malformed ${String(call.method)} call on the page port`)
+      // The page's call, parsed here: the content gate checks only what needs no schema.
+      if (!isPortMethod(call.method))
+        throw new InvalidRequestError(`${String(call.method)} is not a call on the page port`)
+      const parsed = requireDappRequest(call.method, call.params)
       return this.serve(owner, call.method, parsed.params)
     })
     try {

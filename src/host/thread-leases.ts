@@ -7,6 +7,7 @@
 
 import type { ClosedReason } from '../core/closed-reason.js'
 import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
+import type { MissedPosts } from '../core/missed-posts.js'
 import type { Post } from '../core/post.js'
 import type { Delivery } from '../core/transport.js'
 import type { LinkScope } from '../core/wallet-link.js'
@@ -89,11 +90,13 @@ export class ThreadLeases {
       send({ thread: handle, kind: 'backlog-received', backlog })
     const onDelivery = (postId: string, delivery: Delivery) =>
       send({ thread: handle, kind: 'delivery', postId, delivery })
+    const onMissed = (gap: MissedPosts) => send({ thread: handle, kind: 'missed', gap })
     thread.on('message', onMessage)
     thread.on('user-joined', onJoined)
     thread.on('user-left', onLeft)
     thread.on('backlog-received', onBacklog)
     thread.on('delivery', onDelivery)
+    thread.on('missed', onMissed)
     const lease: HeldLease = {
       handle,
       owner,
@@ -106,6 +109,7 @@ export class ThreadLeases {
         thread.off('user-left', onLeft)
         thread.off('backlog-received', onBacklog)
         thread.off('delivery', onDelivery)
+        thread.off('missed', onMissed)
       },
     }
     this.leases.set(handle, lease)

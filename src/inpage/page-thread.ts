@@ -119,6 +119,9 @@ export class PageThread extends ThreadSurface {
         this.emitDelivery(event.postId, event.delivery)
         this.awaitingDelivery.get(event.postId)?.()
         break
+      case 'missed':
+        this.emit('missed', event.gap)
+        break
       case 'closed':
         this.markClosed(event.reason)
         break

@@ -7,7 +7,7 @@
  * constructor among it).
  */
 import { MAX_JSON_DEPTH } from '../core/constants.js'
-import { nestsDeeperThan } from '../core/json-depth.js'
+import { nestsDeeperThan, notJsonAt } from '../core/json-depth.js'
 
 export const DAPP_METHOD_NAMES = [
   'openSpace',
@@ -29,6 +29,10 @@ export function isDappMethod(value: unknown): value is DappMethod {
   return typeof value === 'string' && (DAPP_METHOD_NAMES as readonly string[]).includes(value)
 }
 
+/** What a message may be, in the words every refusal of one uses. */
+export const JSON_VALUE_RULE =
+  'must be a JSON value (a string, a finite number, true/false, null, an array or a plain object); undefined, NaN, Infinity, dates and functions are not'
+
 /** Why a call is refused before its params' schema is read; undefined when it is not. */
 export interface EarlyRefusal {
   unsupported: boolean
@@ -49,6 +53,15 @@ export function earlyRefusal(method: unknown, params: unknown): EarlyRefusal | u
     return {
       unsupported: false,
       message: `Invalid params for ${method}: a message may nest at most ${MAX_JSON_DEPTH} arrays and objects; flatten it`,
+    }
+  }
+  // Before any hop that serializes as JSON: NaN would arrive as null and a Date as text.
+  const notJson = notJsonAt(params)
+  if (notJson !== undefined) {
+    const where = notJson === '' ? 'params' : `params.${notJson}`
+    return {
+      unsupported: false,
+      message: `Invalid ${where} for ${method}: ${JSON_VALUE_RULE}`,
     }
   }
   return undefined

@@ -12,7 +12,7 @@ import type { Post } from '../core/post.js'
 import { DidKey, WalletLinkClaim } from '../core/schema.js'
 import '../core/zod-jitless.js'
 import { z } from 'zod'
-import { type DappMethod, earlyRefusal } from './dapp-method-names.js'
+import { type DappMethod, earlyRefusal, JSON_VALUE_RULE } from './dapp-method-names.js'
 import { InvalidRequestError, UnsupportedMethodError } from './errors.js'
 import { RelayAddress } from './settings.js'
 
@@ -31,10 +31,7 @@ const PostCount = z
 const JsonMessage = z.json()
 const Message = z.custom<z.infer<typeof JsonMessage>>(
   (value) => JsonMessage.safeParse(value).success,
-  {
-    error:
-      'must be a JSON value (a string, a finite number, true/false, null, an array or a plain object); undefined, NaN, Infinity, dates and functions are not',
-  },
+  { error: JSON_VALUE_RULE },
 )
 
 /** Relays a dapp may name for its rooms (the user sees them in the prompt). */

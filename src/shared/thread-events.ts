@@ -4,6 +4,7 @@
  */
 import type { ClosedReason } from '../core/closed-reason.js'
 import type { LinkScope } from '../core/link-scope.js'
+import type { MissedPosts } from '../core/missed-posts.js'
 import type { Post } from '../core/post.js'
 import type { BacklogEvent } from '../core/thread-surface.js'
 import type { Delivery } from '../core/transport.js'
@@ -16,6 +17,7 @@ export type ThreadEvent =
   | { thread: string; kind: 'backlog-received'; backlog: BacklogEvent }
   | { thread: string; kind: 'delivery'; postId: string; delivery: Delivery }
   | { thread: string; kind: 'closed'; reason: ClosedReason }
+  | { thread: string; kind: 'missed'; gap: MissedPosts }
   /** How the room is connected now: told after the join and on every change. */
   | { thread: string; kind: 'status'; connection: RoomConnection }
 

@@ -15,6 +15,12 @@ export interface MessageRowProps {
 const DELIVERY_WORDS = { queued: 'not sent yet', dropped: 'not sent' } as const
 
 export function MessageRow({ line, members, colours, yourNames }: MessageRowProps) {
+  if (line.notice !== undefined)
+    return (
+      <li class="notice" role="note">
+        {line.notice}
+      </li>
+    )
   const name = line.mine ? 'you' : nameOf(line.author, members)
   const time = timeOf(line.timestamp)
   const colour = colours.of(line.author)

@@ -11,7 +11,7 @@ import type { Delivery } from '../core/transport.js'
 import type { PageThread } from '../inpage/page-thread.js'
 import type { GhostThreadsProvider } from '../inpage/provider.js'
 import type { ConnectionStatus } from '../shared/connection-status.js'
-import { failureWords } from './widget-words.js'
+import { failureWords, MISSED_WORDS } from './widget-words.js'
 
 /** Where the widget is, from finding Ghost Threads to the room ending. */
 export type Phase =
@@ -25,6 +25,7 @@ export type Phase =
   | { name: 'failed'; message: string }
 
 export interface ChatLine {
+  /** A post's id, or `missed-<n>` for a notice of posts that could not be fetched. */
   postId: string
   author: string
   text: string
@@ -33,6 +34,8 @@ export interface ChatLine {
   to?: string
   mine: boolean
   delivery?: Delivery
+  /** Set on a notice line (not a post): what the reader should know at this point. */
+  notice?: string
 }
 
 export interface ChatStoreInit {
@@ -130,6 +133,17 @@ export function createChatStore(init: ChatStoreInit) {
         lines.value = lines.value.map((line) =>
           line.postId === postId ? { ...line, delivery } : line,
         )
+      })
+      joined.on('missed', (gap) => {
+        const notice: ChatLine = {
+          postId: `missed-${gap.after}-${gap.before}`,
+          author: '',
+          text: '',
+          timestamp: gap.before,
+          mine: false,
+          notice: MISSED_WORDS,
+        }
+        keep([...lines.value, notice].sort((a, b) => a.timestamp - b.timestamp))
       })
       joined.on('closed', (reason) => {
         thread = undefined

@@ -46,6 +46,7 @@ button:focus-visible, input:focus-visible, select:focus-visible, ol:focus-visibl
 .room { flex: 1; min-height: 0; display: grid; grid-template-columns: 1fr 170px; grid-template-rows: 1fr auto; }
 .messages { position: relative; min-height: 0; }
 ol { list-style: none; margin: 0; padding: 8px 12px; height: 100%; overflow-y: auto; }
+.notice { margin: 6px 0; padding: 4px 8px; font-size: 12px; color: var(--gc-muted); text-align: center; border-top: 1px dashed var(--gc-border); border-bottom: 1px dashed var(--gc-border); }
 .empty { color: var(--gc-muted); padding: 24px 0; text-align: center; }
 .line { display: flex; gap: 8px; padding: 5px 0; }
 .line.direct .body { border-left: 3px solid var(--gc-accent); padding-left: 6px; }

@@ -15,6 +15,10 @@ export const ENDED_BECAUSE: Record<ClosedReason, string> = {
   'host-restarted': 'Ghost Threads restarted and could not rejoin this room.',
 }
 
+/** Where posts may be missing: more was said while the reader was away than could be fetched. */
+export const MISSED_WORDS =
+  'Some messages from while you were away could not be fetched: more was said than the room keeps.'
+
 /** The banner for a phase, or undefined when the chat speaks for itself. */
 export function phaseWords(phase: Phase): string | undefined {
   switch (phase.name) {

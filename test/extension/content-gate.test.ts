@@ -92,6 +92,25 @@ describe('the content gate', () => {
       'InvalidRequestError',
       -32602,
     ],
+    // JSON would carry these on as null and as text: refused before they cross.
+    [
+      'a NaN',
+      request('post', { thread: HANDLE, message: Number.NaN }),
+      'InvalidRequestError',
+      -32602,
+    ],
+    [
+      'a Date',
+      request('post', { thread: HANDLE, message: { at: new Date(0) } }),
+      'InvalidRequestError',
+      -32602,
+    ],
+    [
+      'an undefined',
+      request('post', { thread: HANDLE, message: undefined }),
+      'InvalidRequestError',
+      -32602,
+    ],
   ])('refuses %s with its code, without calling the router', async (_what, data, name, code) => {
     const { posted, calls, send } = gateWith()
     await send(data)

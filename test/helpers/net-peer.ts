@@ -1,3 +1,4 @@
+import type { Multiaddr } from '@multiformats/multiaddr'
 /**
  * Ghost Threads peers on the real network, inside the test process: real libp2p nodes
  * dialling the relay over 127.0.0.1, with timings scaled down like the core's tests.
@@ -45,6 +46,8 @@ export interface NetPeerInit {
   rules?: Omit<ReceiptRulesInit, 'onVerdict'>
   /** joinThread's options beside `ghost: true` (a backlog limit, ghostFilters). */
   options?: Omit<JoinThreadOptions, 'ghost'>
+  /** Which loopback and LAN addresses it may dial (a function: to cut a peer off at will). */
+  allowPrivateAddresses?: boolean | ((address: Multiaddr) => boolean)
 }
 
 export interface NetPeer {
@@ -68,6 +71,9 @@ export async function startNetPeer(init: NetPeerInit): Promise<NetPeer> {
     webrtc: init.webrtc ?? false,
     ...(init.listen === undefined ? {} : { listen: init.listen }),
     ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
+    ...(init.allowPrivateAddresses === undefined
+      ? {}
+      : { allowPrivateAddresses: init.allowPrivateAddresses }),
     timings,
     rules: new ReceiptRules({
       ...init.rules,

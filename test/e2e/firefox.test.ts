@@ -23,7 +23,7 @@ import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { PageDriver } from './page-driver.js'
 import { textFoundOnDisk } from './profile-scan.js'
-import { postedTexts, STEP_MS } from './session.js'
+import { postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
 import { linkThroughPrompt, walletTraces } from './wallet.js'
 
 const SPACE = 'firefox-space'
@@ -155,6 +155,64 @@ describe('two people in real Firefox with the extension', () => {
       await bob.waitForMessage(afterIdle)
     },
     IDLE_MS + STEP_MS,
+  )
+
+  it(
+    '<ghost-chat> in Firefox: joins the room through the extension and chats with the raw-API page',
+    async () => {
+      const page = await alice.browser.open(`${site.url}/index.html?space=${SPACE}&room=${ROOM}`)
+      // The widget's shadow root is open: the page's own scripts (and ours) may look in.
+      await poll(
+        () =>
+          page.evaluate(() => {
+            const root = document.querySelector('ghost-chat')?.shadowRoot
+            const join = root?.querySelector<HTMLButtonElement>('button.join')
+            join?.click()
+            return join === null || join === undefined ? undefined : true
+          }),
+        'the widget to offer Join',
+      )
+      // Alice allowed this site and space already: no prompt, straight in.
+      await poll(
+        () =>
+          page.evaluate(() =>
+            document.querySelector('ghost-chat')?.shadowRoot?.querySelector('form.composer')
+              ? true
+              : undefined,
+          ),
+        'the composer',
+      )
+      const fromWidget = text('widget')
+      await page.evaluate((message) => {
+        const root = document.querySelector('ghost-chat')?.shadowRoot
+        const input = root?.querySelector<HTMLInputElement>('input[aria-label="Message"]')
+        if (input === null || input === undefined) throw new Error('no message field')
+        input.value = message
+        input.dispatchEvent(new Event('input', { bubbles: true }))
+        root?.querySelector<HTMLFormElement>('form.composer')?.requestSubmit()
+      }, fromWidget)
+      await bob.waitForMessage(fromWidget)
+      const toWidget = text('to-widget')
+      await bob.post(toWidget)
+      await poll(
+        () =>
+          page.evaluate(
+            (message) =>
+              [
+                ...(document
+                  .querySelector('ghost-chat')
+                  ?.shadowRoot?.querySelectorAll('.line .text') ?? []),
+              ].some((line) => line.textContent === message)
+                ? true
+                : undefined,
+            toWidget,
+          ),
+        "bob's post in the widget",
+      )
+      await page.screenshot({ path: join(SCREENSHOTS, 'widget-firefox.png') })
+      await page.close()
+    },
+    STEP_MS,
   )
 
   it(

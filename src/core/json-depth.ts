@@ -34,10 +34,19 @@ export function notJsonAt(value: unknown, path = ''): string | undefined {
       return at
     }
     if (typeof next !== 'object') return at
-    const plain = Array.isArray(next) || Object.getPrototypeOf(next) === Object.prototype
-    if (!plain || Object.getPrototypeOf(next) === null) return at
+    if (!Array.isArray(next) && !isPlainObject(next)) return at
     for (const [key, child] of Object.entries(next))
       pending.push([child, at === '' ? key : `${at}.${key}`])
   }
   return undefined
+}
+
+/**
+ * An object literal's kind: its prototype is an Object.prototype (or none). Compared by
+ * shape, not identity: in Firefox a content script reads the page's messages as objects of
+ * the page's realm, whose Object.prototype is not the script's (every call was refused).
+ */
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value)
+  return proto === null || Object.getPrototypeOf(proto) === null
 }

@@ -9,7 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { freePort } from './free-port.js'
 
 const DRIVER = '/usr/bin/WebKitWebDriver'
 const XVFB_RUN = '/usr/bin/xvfb-run'
@@ -32,17 +32,6 @@ export interface WebKitPage {
   evaluate<A extends unknown[], T>(fn: (...args: A) => T | Promise<T>, ...args: A): Promise<T>
   screenshot(path: string): Promise<void>
   close(): Promise<void>
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 async function command(base: string, method: string, path: string, body?: unknown) {

@@ -25,6 +25,7 @@ import { PageDriver } from './page-driver.js'
 import { textFoundOnDisk } from './profile-scan.js'
 import { postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
 import { linkThroughPrompt, walletTraces } from './wallet.js'
+import { pressJoin, sendInWidget } from './widget-page.js'
 
 const SPACE = 'firefox-space'
 const ROOM = 'lobby'
@@ -163,13 +164,7 @@ describe('two people in real Firefox with the extension', () => {
       const page = await alice.browser.open(`${site.url}/index.html?space=${SPACE}&room=${ROOM}`)
       // The widget's shadow root is open: the page's own scripts (and ours) may look in.
       await poll(
-        () =>
-          page.evaluate(() => {
-            const root = document.querySelector('ghost-chat')?.shadowRoot
-            const join = root?.querySelector<HTMLButtonElement>('button.join')
-            join?.click()
-            return join === null || join === undefined ? undefined : true
-          }),
+        () => page.evaluate(pressJoin).then((pressed) => (pressed ? true : undefined)),
         'the widget to offer Join',
       )
       // Alice allowed this site and space already: no prompt, straight in.
@@ -183,14 +178,7 @@ describe('two people in real Firefox with the extension', () => {
         'the composer',
       )
       const fromWidget = text('widget')
-      await page.evaluate((message) => {
-        const root = document.querySelector('ghost-chat')?.shadowRoot
-        const input = root?.querySelector<HTMLInputElement>('input[aria-label="Message"]')
-        if (input === null || input === undefined) throw new Error('no message field')
-        input.value = message
-        input.dispatchEvent(new Event('input', { bubbles: true }))
-        root?.querySelector<HTMLFormElement>('form.composer')?.requestSubmit()
-      }, fromWidget)
+      await page.evaluate(sendInWidget, fromWidget)
       await bob.waitForMessage(fromWidget)
       const toWidget = text('to-widget')
       await bob.post(toWidget)

@@ -13,6 +13,7 @@ import { launchWebKit, type WebKitPage } from '../../tools/webkit-browser.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { waitFor } from '../helpers/wait.js'
 import { postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
+import { pressJoin, sendInWidget } from './widget-page.js'
 
 const { text } = postedTexts('webkit')
 
@@ -55,17 +56,10 @@ describe('<ghost-chat> in WebKitGTK', () => {
       const page = webkit as WebKitPage
       const url = `${site.url}/index.html?space=webkit-space&room=lobby&relay=${encodeURIComponent(relay.address)}`
       await page.goto(url)
-      await waitFor(
-        () =>
-          page.evaluate(() => {
-            const join = document
-              .querySelector('ghost-chat')
-              ?.shadowRoot?.querySelector<HTMLButtonElement>('button.join')
-            join?.click()
-            return join !== null && join !== undefined
-          }),
-        { timeoutMs: 30_000, what: 'the widget to offer Join in WebKit' },
-      )
+      await waitFor(() => page.evaluate(pressJoin), {
+        timeoutMs: 30_000,
+        what: 'the widget to offer Join in WebKit',
+      })
       await waitFor(async () => (await widgetState(page)).composer, {
         timeoutMs: 30_000,
         what: 'WebKit in the room',
@@ -83,14 +77,7 @@ describe('<ghost-chat> in WebKitGTK', () => {
       })
 
       const fromWebKit = text('from')
-      await page.evaluate((message: string) => {
-        const root = document.querySelector('ghost-chat')?.shadowRoot
-        const input = root?.querySelector<HTMLInputElement>('input[aria-label="Message"]')
-        if (input === null || input === undefined) throw new Error('no message field')
-        input.value = message
-        input.dispatchEvent(new Event('input', { bubbles: true }))
-        root?.querySelector<HTMLFormElement>('form.composer')?.requestSubmit()
-      }, fromWebKit)
+      await page.evaluate(sendInWidget, fromWebKit)
       await chat.locator('.line', { hasText: fromWebKit }).waitFor({ timeout: 30_000 })
 
       const toWebKit = text('to')

@@ -6,11 +6,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { get } from 'node:http'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { loadOrCreatePeerKey } from '../../src/relay/peer-key.js'
+import { freePort } from '../../tools/free-port.js'
 import { waitFor } from './wait.js'
 
 export const TSX_ARGS = ['--import', 'tsx', '--no-warnings']
@@ -180,18 +180,4 @@ export class RelayProcess {
     const line = (await this.metrics()).split('\n').find((row) => row.startsWith(`${series} `))
     return line === undefined ? 0 : Number(line.slice(series.length + 1))
   }
-}
-
-/** A TCP port on 127.0.0.1 nobody listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address !== null ? resolve(address.port) : reject(),
-      )
-    })
-  })
 }

@@ -71,7 +71,9 @@ describe('a frozen tab with the in-page host', () => {
       const after = text('after')
       await bob.driver.post(after)
       await alice.driver.waitForMessage(after)
-      expect((await bob.driver.messages()).filter((m) => said.includes(m as string))).toHaveLength(3)
+      expect((await bob.driver.messages()).filter((m) => said.includes(m as string))).toHaveLength(
+        3,
+      )
     },
     STEP_MS * 2,
   )

@@ -42,8 +42,6 @@ export interface HostNetwork {
   ghost: Pick<GhostThreads, 'openSpace'>
   applySettings(settings: Settings): Promise<void>
   status(): Omit<HostStatus, 'threads'>
-  /** Members' peers in `topic` that gossip with us over a direct (WebRTC) connection. */
-  directSubscribers(topic: string): number
   /** How one open room is connected now; undefined when no node runs it (it is closing). */
   roomLink(thread: GhostThread): RoomLink | undefined
   /** Dials every relay that is not connected now, instead of at its next backoff step. */
@@ -279,18 +277,29 @@ export class GhostHost {
   async status(): Promise<HostStatus> {
     this.pruneFeeds()
     const network = await this.network
-    const byThread = new Map<string, { lease: Lease; owners: Set<string> }>()
+    const byThread = new Map<
+      string,
+      { lease: Lease; owners: Set<string>; threads: Set<GhostThread> }
+    >()
     for (const lease of this.leases.all()) {
-      const entry = byThread.get(lease.thread.topic) ?? { lease, owners: new Set<string>() }
+      const entry = byThread.get(lease.thread.topic) ?? {
+        lease,
+        owners: new Set<string>(),
+        threads: new Set<GhostThread>(),
+      }
       entry.owners.add(lease.owner.origin)
+      entry.threads.add(lease.thread)
       byThread.set(lease.thread.topic, entry)
     }
+    const directOf = (threads: Set<GhostThread>) =>
+      [...threads].reduce((sum, thread) => sum + (network.roomLink(thread)?.directPeers ?? 0), 0)
     const threads = await Promise.all(
-      [...byThread.values()].map(async ({ lease, owners }) => ({
+      [...byThread.values()].map(async ({ lease, owners, threads }) => ({
         space: lease.thread.space,
         room: lease.thread.name,
         members: (await lease.thread.listMembers()).length,
-        direct: network.directSubscribers(lease.thread.topic),
+        // A room open on two nodes (two sites' relays): its direct peers on both.
+        direct: directOf(threads),
         owners: [...owners],
         unread: this.feeds.get(lease.thread)?.unread((did) => this.blocked.has(did)) ?? 0,
       })),

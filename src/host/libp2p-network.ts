@@ -33,11 +33,6 @@ export async function startLibp2pNetwork(
       connections: nodes().reduce((sum, node) => sum + node.libp2p.getConnections().length, 0),
       directPeers: nodes().reduce((sum, node) => sum + node.dialer.directPeers().length, 0),
     }),
-    directSubscribers: (topic) =>
-      nodes().reduce((sum, node) => {
-        const direct = new Set(node.dialer.directPeers())
-        return sum + node.transport.subscribers(topic).filter((peer) => direct.has(peer)).length
-      }, 0),
     roomLink: (thread) => network.roomLink(thread),
     redial: () => network.redialNow(),
     stop: () => network.stop(),

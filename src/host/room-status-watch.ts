@@ -35,6 +35,11 @@ interface RoomHistory {
   firstPeerMs: number | null
 }
 
+/** A relay of the room's node is connected, or a member's peer carries the room. */
+function reachesAnyone(link: RoomLink): boolean {
+  return link.peers > 0 || link.relays.some((relay) => relay.connected)
+}
+
 /** What a page is told of one room: from its link now and what came before. */
 export function roomConnection(
   link: RoomLink,
@@ -42,8 +47,7 @@ export function roomConnection(
   nowMs: number,
 ): RoomConnection {
   const connectedRelays = link.relays.filter((relay) => relay.connected).length
-  const reached = connectedRelays > 0 || link.peers > 0
-  const state = reached
+  const state = reachesAnyone(link)
     ? 'online'
     : history.firstPeerMs === null && nowMs - history.joinedAtMs < CONNECTING_GRACE_MS
       ? 'connecting'
@@ -118,7 +122,7 @@ export class RoomStatusWatch {
     const history = this.histories.get(thread)
     if (link === undefined || history === undefined || !thread.isOpen) return undefined
     const nowMs = this.now()
-    if (history.firstPeerMs === null && (link.peers > 0 || link.relays.some((r) => r.connected)))
+    if (history.firstPeerMs === null && reachesAnyone(link))
       history.firstPeerMs = nowMs - history.joinedAtMs
     return roomConnection(link, history, nowMs)
   }

@@ -46,7 +46,6 @@ function memoryNetwork(identity: Identity): HostNetwork {
     ghost,
     applySettings: async () => undefined,
     status: () => ({ peerIds: ['memory'], relays: [], connections: 0, directPeers: 0 }),
-    directSubscribers: () => 0,
     roomLink: (thread) => ({
       relays: [],
       peers: transport.subscribers(thread.topic).length,

@@ -1,5 +1,6 @@
 /** Who is online in the room: a count, then each member with their mark and name. */
 import type { LinkedMember } from '../core/link-scope.js'
+import { Avatar } from '../ui/Avatar.js'
 import type { MemberColours } from './member-colours.js'
 import { nameOf } from './widget-words.js'
 
@@ -21,13 +22,7 @@ export function MemberPanel({
             key={member.did}
             title={member.address ? `${member.did} (${member.address})` : member.did}
           >
-            <span
-              class="avatar small"
-              style={{ background: colours.of(member.did) }}
-              aria-hidden="true"
-            >
-              {member.did.slice(-2).toUpperCase()}
-            </span>
+            <Avatar did={member.did} colour={colours.of(member.did)} small />
             <span class="name">{member.did === you ? 'you' : nameOf(member.did, members)}</span>
           </li>
         ))}

@@ -1,5 +1,6 @@
 /** One message: the author's mark and name, the time, the text with safe links and mentions. */
 import type { LinkedMember } from '../core/link-scope.js'
+import { Avatar } from '../ui/Avatar.js'
 import type { ChatLine } from './chat-store.js'
 import type { MemberColours } from './member-colours.js'
 import { partsOf } from './message-text.js'
@@ -35,9 +36,7 @@ export function MessageRow({ line, members, colours, yourNames }: MessageRowProp
       class={`line${line.mine ? ' mine' : ''}${line.to ? ' direct' : ''}${mentionsYou ? ' mentioned' : ''}`}
       data-post-id={line.postId}
     >
-      <span class="avatar" style={{ background: colour }} aria-hidden="true">
-        {line.author.slice(-2).toUpperCase()}
-      </span>
+      <Avatar did={line.author} colour={colour} />
       <div class="body">
         <div class="meta">
           <span class="name" style={{ color: colour }} title={line.author}>

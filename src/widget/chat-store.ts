@@ -66,7 +66,9 @@ export function createChatStore(init: ChatStoreInit) {
     () => lines.value.filter((line) => line.mine && line.delivery === 'queued').length,
   )
 
-  function keep(next: ChatLine[]): void {
+  /** Adds lines in time order (a stable sort: a same-second line goes after), newest kept. */
+  function insert(added: ChatLine[]): void {
+    const next = [...lines.value, ...added].sort((a, b) => a.timestamp - b.timestamp)
     lines.value = next.length > LINES_KEPT ? next.slice(-LINES_KEPT) : next
   }
 
@@ -74,20 +76,20 @@ export function createChatStore(init: ChatStoreInit) {
     const known = new Set(lines.value.map((line) => line.postId))
     const fresh = posts.filter((post) => !known.has(post.postId))
     if (fresh.length === 0) return
-    const added = fresh.map(
-      (post): ChatLine => ({
+    const added = fresh.map((post): ChatLine => {
+      // Our own post's word may have come before its line (the `delivery` event).
+      const delivery = thread?.deliveryOf(post.postId)
+      return {
         postId: post.postId,
         author: post.author,
         text: textOf(post.message),
         timestamp: post.timestamp,
         ...(post.to === undefined ? {} : { to: post.to }),
         mine: post.author === did.value,
-        ...(thread?.deliveryOf(post.postId) === undefined
-          ? {}
-          : { delivery: thread.deliveryOf(post.postId) }),
-      }),
-    )
-    keep([...lines.value, ...added].sort((a, b) => a.timestamp - b.timestamp))
+        ...(delivery === undefined ? {} : { delivery }),
+      }
+    })
+    insert(added)
     // A member who linked a wallet since the list was read: read it again.
     if (fresh.some((post) => post.address !== undefined)) void refreshMembers()
   }
@@ -143,7 +145,7 @@ export function createChatStore(init: ChatStoreInit) {
           mine: false,
           notice: MISSED_WORDS,
         }
-        keep([...lines.value, notice].sort((a, b) => a.timestamp - b.timestamp))
+        insert([notice])
       })
       joined.on('closed', (reason) => {
         thread = undefined
@@ -163,12 +165,8 @@ export function createChatStore(init: ChatStoreInit) {
     if (trimmed === '') return false
     if (thread === undefined)
       throw Object.assign(new Error('not in the room'), { name: 'ThreadClosedError' })
-    const postId = await thread.post(trimmed, to)
-    const delivery = thread.deliveryOf(postId)
-    if (delivery !== undefined)
-      lines.value = lines.value.map((line) =>
-        line.postId === postId ? { ...line, delivery } : line,
-      )
+    // Its line and what became of it come as the thread's `message` and `delivery` events.
+    await thread.post(trimmed, to)
     return true
   }
 

@@ -31,7 +31,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 }
 
 /** Entry points: the bundle webpack wrote, and the declaration tsc wrote for its source. */
-export const SDK_ENTRIES = {
+const SDK_ENTRIES = {
   './web': { bundle: 'dist/lib/ghost-threads-web.js', file: 'web.js', types: 'web/index.d.ts' },
   './widget': {
     bundle: 'dist/lib/ghost-threads-widget.js',

@@ -20,6 +20,11 @@ export interface BacklogSource {
   presences(sinceMs: number): string[]
   /** The recent posts, oldest first (only those dated from `sinceS` on, if given). */
   posts(nowMs: number, sinceS?: number): string[]
+  /**
+   * The signed reactions standing on its recent posts (a newcomer's counts): a bounded
+   * number (the source's own limit), handed on after the posts when they fit.
+   */
+  reactions(): string[]
   /** Whether `posts` are all of the room's (a relay that heard it from its start). */
   readonly complete: boolean
 }
@@ -94,34 +99,45 @@ export function answerFrom(
   nowMs: number,
 ): BacklogResponse {
   const presences = request.members === false ? [] : source.presences((request.since ?? 0) * 1000)
-  if (request.since !== undefined)
-    return {
-      request: request.jti,
-      entries: fitAnswer(presences, source.posts(nowMs, request.since)),
-    }
+  const reactions = source.reactions()
+  if (request.since !== undefined) {
+    const fitted = fitAnswer(presences, source.posts(nowMs, request.since), reactions)
+    return { request: request.jti, entries: fitted.entries }
+  }
   const posts = source.posts(nowMs)
-  const entries = fitAnswer(presences, posts)
+  const { entries, postsLeftOut } = fitAnswer(presences, posts, reactions)
   // Posts cut to fit the answer are not "all of the room's" any more.
-  const complete = source.complete && entries.length === presences.length + posts.length
+  const complete = source.complete && postsLeftOut === 0
   return complete ? { request: request.jti, entries, complete } : { request: request.jti, entries }
 }
 
 /**
  * A backlog answer within MAX_BACKLOG_RESPONSE_BYTES: every presence (the member list is
- * what a newcomer needs most), then the newest posts that still fit.
+ * what a newcomer needs most), then the newest posts that still fit, then the newest
+ * reactions that still fit.
  */
-export function fitAnswer(presences: string[], posts: string[]): string[] {
+export function fitAnswer(
+  presences: string[],
+  posts: string[],
+  reactions: string[] = [],
+): { entries: string[]; postsLeftOut: number } {
   let budget = MAX_BACKLOG_RESPONSE_BYTES - 64
-  const entries: string[] = []
+  const members: string[] = []
   for (const jwt of presences) {
     budget -= jwt.length + 3
-    if (budget < 0) return entries
-    entries.push(jwt)
+    if (budget < 0) return { entries: members, postsLeftOut: posts.length }
+    members.push(jwt)
   }
-  let first = posts.length
-  while (first > 0 && budget - ((posts[first - 1]?.length ?? 0) + 3) >= 0) {
-    first--
-    budget -= (posts[first]?.length ?? 0) + 3
+  const newestThatFit = (jwts: string[]) => {
+    let first = jwts.length
+    while (first > 0 && budget - ((jwts[first - 1]?.length ?? 0) + 3) >= 0) {
+      first--
+      budget -= (jwts[first]?.length ?? 0) + 3
+    }
+    return first
   }
-  return [...posts.slice(first), ...entries]
+  const firstPost = newestThatFit(posts)
+  const firstReaction = newestThatFit(reactions)
+  const entries = [...posts.slice(firstPost), ...members, ...reactions.slice(firstReaction)]
+  return { entries, postsLeftOut: firstPost }
 }

@@ -218,3 +218,50 @@ export const MAX_JTI_LENGTH = 64
 
 /** How long a wallet link made in a browser holds (receivers refuse it after; issue 14). */
 export const LINK_VALID_DAYS = 30
+
+/**
+ * Live signals (wire 2.1: `typing`, `react`, `seen`; issue 24). Each is a signed JWT on the
+ * room's topic like a post, never kept in a post store, never on disk, and paced so that a
+ * room's signal traffic does not grow with its size.
+ *
+ * A member repeats `typing` at most this often while its user types...
+ */
+export const TYPING_REPEAT_MS = 3_000
+/** ...and others show it typing for this long after its newest signal (two repeats may be lost). */
+export const TYPING_SHOWN_MS = 7_000
+/**
+ * A member stays silent while this many others are typing: everyone already reads "several
+ * people are typing", so a crowd's typing costs the room about this many signals per repeat.
+ */
+export const TYPING_CROWD = 3
+/**
+ * `seen` marks of the whole room per second: each member waits `members / this` seconds
+ * (at least SEEN_MIN_INTERVAL_MS) between marks, and sends one only when its newest post
+ * changed. At ~450 bytes a mark a member receives ≤ ~450 B/s of them at any room size.
+ */
+export const ROOM_SEEN_PER_SECOND = 1
+export const SEEN_MIN_INTERVAL_MS = 2_000
+/**
+ * What receivers take from one DID, per signal (checked after the signature): a little over
+ * what an honest member sends (typing every 3 s, seen every 2 s at most, a burst of clicks).
+ */
+export const SIGNAL_RATE_LIMITS = {
+  typing: { burst: 2, perSecond: 0.5 },
+  seen: { burst: 2, perSecond: 0.5 },
+  react: { burst: 20, perSecond: 2 },
+} as const
+/**
+ * Reactions a thread keeps: the posts with any (the most recently reacted to stay), the
+ * distinct emoji per post, the emoji one member may put on one post, and the reactors a
+ * post's summary names per emoji (its count is exact).
+ */
+export const MAX_REACTED_POSTS = 500
+export const MAX_EMOJI_PER_POST = 20
+export const MAX_EMOJI_PER_MEMBER_POST = 5
+export const REACTORS_NAMED = 20
+/** A relay keeps at most this many reactions per room (~0.5 KB each): its posts' only. */
+export const RELAY_REACTIONS_PER_ROOM = 2_000
+/** A reaction is one emoji: at most this many UTF-8 bytes (a family with skin tones fits). */
+export const MAX_EMOJI_BYTES = 32
+/** The `members` event waits this long after a change, so a crowd's joins make one event. */
+export const MEMBER_COUNT_BATCH_MS = 1_000

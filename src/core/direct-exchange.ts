@@ -1,5 +1,8 @@
 import { DIRECT_PROTOCOL } from './constants.js'
+import { DirectMessageFailedError, NotAMemberError } from './errors.js'
+import type { SignedClaims, UnsignedClaims } from './jwt.js'
 import type { PeerRoute } from './members.js'
+import { type Post, toPost } from './post.js'
 import { requestEach } from './request-each.js'
 import { DirectResponse } from './schema.js'
 import type { PubSubTransport } from './transport.js'
@@ -16,6 +19,40 @@ export interface SendDirectInit {
   jwt: string
   transport: PubSubTransport
   timeoutMs: number
+}
+
+export interface PostDirectlyInit {
+  topic: string
+  /** The recipient's peers (none: it is not a member). */
+  peers: readonly PeerRoute[]
+  transport: PubSubTransport
+  timeoutMs: number
+  sign: <C extends UnsignedClaims>(claims: C) => Promise<{ jwt: string; claims: SignedClaims<C> }>
+}
+
+/**
+ * A thread's direct message to `to` (a DID checked by the caller): signed, sent to each of
+ * its peers, and the post it made, or a named error when no peer took it.
+ */
+export async function postDirectly(
+  message: Post['message'],
+  to: string,
+  init: PostDirectlyInit,
+): Promise<Post> {
+  if (init.peers.length === 0) throw new NotAMemberError()
+  const { jwt, claims } = await init.sign({
+    type: 'chat' as const,
+    room: init.topic,
+    message,
+    to,
+  })
+  const outcomes = await sendDirect({ ...init, jwt })
+  if (!outcomes.includes('ok')) {
+    throw new DirectMessageFailedError(
+      `The direct message was not delivered (${outcomes.join('; ')}); the member may have just left, try again`,
+    )
+  }
+  return toPost(jwt, claims)
 }
 
 /** One outcome per peer: 'ok', or why that peer did not take the message. */

@@ -1,9 +1,7 @@
-import { membersToAsk } from './backlog-request.js'
 import type { BacklogSource } from './backlog-server.js'
 import type { ClosedReason } from './closed-reason.js'
-import { RELAY_BACKLOG_POSTS } from './constants.js'
-import { sendDirect } from './direct-exchange.js'
-import { DirectMessageFailedError, NotAMemberError, ThreadClosedError } from './errors.js'
+import { postDirectly } from './direct-exchange.js'
+import { ThreadClosedError } from './errors.js'
 import { heldWalletLink, type SpaceSigner } from './identity.js'
 import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
 import {
@@ -20,9 +18,11 @@ import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import { RecentPosts } from './recent-posts.js'
 import type { DirectResponse, MemberClaims } from './schema.js'
 import { assertDid, assertMayPost, assertPostCount, checkedMessage } from './thread-arguments.js'
-import { BacklogUpdates, ThreadBacklog } from './thread-backlog.js'
-import { ThreadCatchUp } from './thread-catch-up.js'
+import type { BacklogUpdates } from './thread-backlog.js'
+import type { ThreadCatchUp } from './thread-catch-up.js'
+import { ThreadHistory } from './thread-history.js'
 import { ThreadPresence } from './thread-presence.js'
+import { ThreadSignals } from './thread-signals.js'
 import { ThreadSurface } from './thread-surface.js'
 import { DEFAULT_TIMINGS, type ThreadTimings } from './thread-timings.js'
 import { TimerSet } from './timer-set.js'
@@ -79,10 +79,12 @@ export class GhostThread extends ThreadSurface {
   private readonly onClose: GhostThreadInit['onClose']
   private readonly presence: ThreadPresence
   private readonly catchUp: ThreadCatchUp
-  private readonly backlog: ThreadBacklog
+  private readonly history: ThreadHistory
   private readonly postBudget: RateLimiter
   private closed = false
   private readonly updates: BacklogUpdates
+  /** Typing, reactions, seen marks and the member count (thread-signals.ts). */
+  private readonly roomSignals: ThreadSignals
   private stopWatchingSubscriptions: () => void = () => {}
 
   constructor(init: GhostThreadInit) {
@@ -100,43 +102,43 @@ export class GhostThread extends ThreadSurface {
     this.members = new MemberRegistry(this.did, this.transport.peerId, { now: this.now })
     this.posts = new RecentPosts(init.backlogLimit)
     this.postBudget = init.postBudget
-    this.updates = new BacklogUpdates({
-      emit: (message) => this.emit('backlog-received', { type: 'backlog', message }),
-      holds: (postId) => this.posts.has(postId),
-      timers: this.timers,
-      isClosed: () => this.closed,
-    })
-    this.backlog = new ThreadBacklog({
+    // What every part of the thread is given.
+    const parts = {
       topic: this.topic,
       transport: this.transport,
+      timings: this.timings,
+      timers: this.timers,
+      now: this.now,
+      isClosed: () => this.closed,
+      sign: <C extends UnsignedClaims>(claims: C) => this.sign(claims),
+    }
+    this.roomSignals = new ThreadSignals({
+      ...parts,
+      did: this.did,
+      roomSize: () => this.members.size + 1,
+      isMember: (did) => this.members.peersOf(did).length > 0,
+      show: this.display,
+    })
+    this.history = new ThreadHistory({
+      ...parts,
       rules: this.rules,
       posts: this.posts,
       filters: this.filters,
-      timeoutMs: this.timings.requestTimeoutMs,
-      now: this.now,
-      isClosed: () => this.closed,
-      sign: (claims) => this.sign(claims),
+      remotePeers: () => this.members.remotePeers(),
       memberSeen: (claims, jwt, came, account) => this.memberSeen(claims, jwt, came, account),
       shown: (post) => this.withAccount(post),
+      reactionsCame: (reactions) => this.roomSignals.reactionsCame(reactions),
+      emitBacklog: (message) => {
+        this.emit('backlog-received', { type: 'backlog', message })
+        this.roomSignals.reached(message)
+      },
+      emitMissed: (gap) => this.emit('missed', gap),
     })
-    this.catchUp = new ThreadCatchUp({
-      topic: this.topic,
-      transport: this.transport,
-      timings: this.timings,
-      timers: this.timers,
-      isClosed: () => this.closed,
-      hasMembers: () => this.members.hasRemotePeers(),
-      now: this.now,
-      fetch: (servers, options) => this.catchUpOnce(servers, options),
-    })
+    this.updates = this.history.updates
+    this.catchUp = this.history.catchUp
     this.presence = new ThreadPresence({
-      topic: this.topic,
-      transport: this.transport,
-      timings: this.timings,
-      timers: this.timers,
+      ...parts,
       roomSize: () => this.members.size + 1,
-      isClosed: () => this.closed,
-      sign: (claims) => this.sign(claims),
       link: () => heldWalletLink(this.signer, this.now())?.link,
     })
   }
@@ -158,6 +160,7 @@ export class GhostThread extends ThreadSurface {
     const { presenceIntervalMs, memberExpiryMs } = this.timings
     this.timers.repeat(() => this.expireMembers(), Math.min(presenceIntervalMs, memberExpiryMs / 4))
     watchForWake({ timers: this.timers, now: this.now, onWake: () => void this.reannounce() })
+    this.roomSignals.membersChanged()
     // Not awaited: hearing the room can take a gossip heartbeat, and members found
     // meanwhile must reach listeners the dapp attaches when joinThread resolves.
     void this.reannounce()
@@ -188,9 +191,31 @@ export class GhostThread extends ThreadSurface {
     const post = this.withAccount(await toPost(jwt, claims))
     const delivery = await this.transport.publish(this.topic, encodeUtf8(jwt), post.postId)
     this.posts.add({ post, jwt }, this.now())
+    this.roomSignals.posted(this.did)
     this.emit('message', post)
+    this.roomSignals.reached([post])
     this.emitDelivery(post.postId, delivery)
     return post.postId
+  }
+
+  async typing(): Promise<boolean> {
+    this.assertOpen()
+    return this.roomSignals.typing()
+  }
+
+  async react(postId: string, emoji: string): Promise<void> {
+    this.assertOpen()
+    await this.roomSignals.react(postId, emoji, true)
+  }
+
+  async unreact(postId: string, emoji: string): Promise<void> {
+    this.assertOpen()
+    await this.roomSignals.react(postId, emoji, false)
+  }
+
+  async memberCount(): Promise<number> {
+    this.assertOpen()
+    return this.members.size + 1
   }
 
   /** 3IP-9 `getPosts(n?)`: the newest `n` posts held in memory (default: the backlog limit), oldest first. */
@@ -239,47 +264,10 @@ export class GhostThread extends ThreadSurface {
     return this.closed ? [] : this.members.remotePeers()
   }
 
-  /**
-   * 3IP-9 `_requestBacklog()`: asks our relays and a few members for their recent posts;
-   * resolves to the backlog they sent (each post once, through our filters, oldest first,
-   * the newest `ghostBacklogLimit`), also posts we held already, and emits it as
-   * `backlog-received` when anyone answered (an empty one too: "nothing was said").
-   */
+  /** 3IP-9 `_requestBacklog()`: asks our relays and a few members again (thread-history.ts). */
   async _requestBacklog(): Promise<Post[]> {
     this.assertOpen()
-    const members = membersToAsk(this.members.remotePeers(), {
-      asked: this.timings.backlogPeersAsked,
-    })
-    const peers = [...this.catchUp.servers(), ...members]
-    const { received, answered } = await this.backlog.ask(peers, {
-      members: this.catchUp.membersWanted,
-    })
-    const backlog = received.slice(-this.posts.limit)
-    if (answered > 0) this.updates.answered(backlog, { always: true })
-    return backlog
-  }
-
-  /**
-   * One question of the catch-up (thread-catch-up.ts): to `servers` (our relays), or to
-   * members. What it brings that we did not hold is backlog; so is a join's first answer,
-   * even when it brings nothing new (a lone joiner learns the room is quiet).
-   */
-  private async catchUpOnce(
-    servers: PeerRoute[],
-    options: { members: boolean; sinceS?: number; avoid?: ReadonlySet<string> },
-  ) {
-    const peers = servers.length > 0 ? servers : membersToAsk(this.members.remotePeers(), options)
-    const result = await this.backlog.ask(peers, options)
-    // Answers about latecomers (`sinceS`) are a backlog update only when they bring posts.
-    if (result.answered > 0 && (options.sinceS === undefined || result.kept.length > 0))
-      this.updates.answered(result.kept)
-    // A complete relay answer short of RELAY_BACKLOG_POSTS is the whole room; a full one
-    // is the newest RELAY_BACKLOG_POSTS, enough unless we keep more.
-    const enough = result.posts < RELAY_BACKLOG_POSTS || result.posts >= this.posts.limit
-    const complete = servers.length > 0 && result.complete && enough
-    // Told once nobody else will be asked: a vouched relay answer, or a member's.
-    if (result.gap && (complete || !servers.length) && !this.closed) this.emit('missed', result.gap)
-    return { ...result, complete }
+    return this.history.request()
   }
 
   get closedReason(): ClosedReason | undefined {
@@ -300,6 +288,7 @@ export class GhostThread extends ThreadSurface {
     this.members.clear()
     this.posts.clear()
     this.updates.clear()
+    this.roomSignals.clear()
     this.endWith('closed')
     this.onClose?.(this)
     return 'closed'
@@ -333,6 +322,7 @@ export class GhostThread extends ThreadSurface {
       ...this.members.presenceJwts(sinceMs),
     ],
     posts: (nowMs, sinceS) => this.posts.jwts(nowMs, sinceS),
+    reactions: () => this.roomSignals.reactionJwts(),
     // A member cannot know what was said before it joined: only a relay vouches.
     complete: false,
   }
@@ -359,8 +349,7 @@ export class GhostThread extends ThreadSurface {
         this.memberSeen(claims, jwt, 'presence', account)
         break
       case 'leave':
-        if (this.members.removePeer(claims.iss, claims.peer, this.now()))
-          this.emit('user-left', claims.iss)
+        if (this.members.removePeer(claims.iss, claims.peer, this.now())) this.left(claims.iss)
         break
       case 'chat': {
         const post = this.withAccount(await toPost(jwt, claims))
@@ -371,9 +360,16 @@ export class GhostThread extends ThreadSurface {
           return
         }
         // Delivered even when the store does not keep it: live posts always reach the page.
+        this.roomSignals.posted(post.author)
         this.emit('message', post)
+        this.roomSignals.reached([post])
         break
       }
+      case 'typing':
+      case 'react':
+      case 'seen':
+        this.roomSignals.receive(claims, jwt)
+        break
       case 'request_backlog':
         break
     }
@@ -386,33 +382,22 @@ export class GhostThread extends ThreadSurface {
     account?: LinkedAccount,
   ) {
     const hadPeers = this.members.hasRemotePeers()
-    if (this.members.heard(memberClaim(claims, jwt, account), claims.iat, came, this.now()))
+    if (this.members.heard(memberClaim(claims, jwt, account), claims.iat, came, this.now())) {
       this.emit('user-joined', claims.iss, account?.address, account?.linkedOn)
+      this.roomSignals.membersChanged()
+    }
     if (!hadPeers && this.members.hasRemotePeers()) this.catchUp.memberFound()
   }
 
   private async postDirect(message: Post['message'], to: string): Promise<string> {
     assertDid(to)
-    const peers = this.members.peersOf(to)
-    if (peers.length === 0) throw new NotAMemberError()
-    const { jwt, claims } = await this.sign({
-      type: 'chat' as const,
-      room: this.topic,
-      message,
-      to,
-    })
-    const outcomes = await sendDirect({
-      peers,
-      jwt,
+    const post = await postDirectly(message, to, {
+      topic: this.topic,
+      peers: this.members.peersOf(to),
       transport: this.transport,
       timeoutMs: this.timings.requestTimeoutMs,
+      sign: (claims) => this.sign(claims),
     })
-    if (!outcomes.includes('ok')) {
-      throw new DirectMessageFailedError(
-        `The direct message was not delivered (${outcomes.join('; ')}); the member may have just left, try again`,
-      )
-    }
-    const post = await toPost(jwt, claims)
     this.emit('message', post)
     // A direct message reached its member, or post() rejected: it is never queued.
     this.emitDelivery(post.postId, 'sent')
@@ -420,7 +405,7 @@ export class GhostThread extends ThreadSurface {
   }
 
   private expireMembers(): void {
-    for (const did of this.members.expire(this.now())) this.emit('user-left', did)
+    for (const did of this.members.expire(this.now())) this.left(did)
   }
 
   private onSubscriptionChange(change: SubscriptionChange): void {
@@ -429,8 +414,12 @@ export class GhostThread extends ThreadSurface {
       this.catchUp.serverAppeared(change.peerId)
       return
     }
-    for (const did of this.members.removePeerEverywhere(change.peerId, this.now()))
-      this.emit('user-left', did)
+    for (const did of this.members.removePeerEverywhere(change.peerId, this.now())) this.left(did)
+  }
+
+  private left(did: string): void {
+    this.emit('user-left', did)
+    this.roomSignals.left(did)
   }
 
   private async sign<C extends UnsignedClaims>(

@@ -12,6 +12,7 @@ import {
   PEER_RATE_LIMIT,
   REPLAY_WINDOW_S,
   SEEN_JTI_CAPACITY,
+  SIGNAL_RATE_LIMITS,
 } from './constants.js'
 import { UnsupportedDidError } from './did-key.js'
 import { nestsDeeperThan } from './json-depth.js'
@@ -63,6 +64,7 @@ export type RejectReason =
   | 'rate-limited-did'
   | 'replay-window-full'
   | 'rate-limited-link'
+  | 'rate-limited-signal'
   | LinkRefusal
 
 export interface VerifiedMessage {
@@ -111,6 +113,8 @@ export class ReceiptRules {
   private readonly links = new LinkVerifier()
   private readonly linkChecksByDid: RateLimiter
   private readonly linkChecksByPeer: RateLimiter
+  /** Per DID and signal type (SIGNAL_RATE_LIMITS): a typing or seen flood goes no further. */
+  private readonly signalLimiters: Record<keyof typeof SIGNAL_RATE_LIMITS, RateLimiter>
   private readonly maxAgeS: Record<Channel, Partial<Record<MessageType, number>>>
   private readonly onVerdict: ReceiptRulesInit['onVerdict']
 
@@ -121,6 +125,11 @@ export class ReceiptRules {
     this.peerLimiter = new RateLimiter(init.peerRateLimit ?? PEER_RATE_LIMIT, this.now)
     this.linkChecksByDid = new RateLimiter(LINK_CHECK_RATE.perDid, this.now)
     this.linkChecksByPeer = new RateLimiter(LINK_CHECK_RATE.perPeer, this.now)
+    this.signalLimiters = {
+      typing: new RateLimiter(SIGNAL_RATE_LIMITS.typing, this.now),
+      seen: new RateLimiter(SIGNAL_RATE_LIMITS.seen, this.now),
+      react: new RateLimiter(SIGNAL_RATE_LIMITS.react, this.now),
+    }
     this.onVerdict = init.onVerdict
     this.maxAgeS = {
       pubsub: {
@@ -128,11 +137,20 @@ export class ReceiptRules {
         presence: LIVE_MAX_AGE_S,
         leave: LIVE_MAX_AGE_S,
         chat: LIVE_MAX_AGE_S,
+        typing: LIVE_MAX_AGE_S,
+        react: LIVE_MAX_AGE_S,
+        seen: LIVE_MAX_AGE_S,
       },
       direct: { chat: LIVE_MAX_AGE_S },
       'backlog-request': { request_backlog: BACKLOG_REQUEST_MAX_AGE_S },
-      // Member claims in a backlog answer hold for their own `ttl` (below).
-      'backlog-entry': { chat: BACKLOG_MAX_AGE_S, join: Infinity, presence: Infinity },
+      // Member claims in a backlog answer hold for their own `ttl` (below). Reactions come
+      // with the posts they are on (a newcomer's counts); typing and seen never do.
+      'backlog-entry': {
+        chat: BACKLOG_MAX_AGE_S,
+        react: BACKLOG_MAX_AGE_S,
+        join: Infinity,
+        presence: Infinity,
+      },
     }
   }
 
@@ -260,6 +278,14 @@ export class ReceiptRules {
     if (limited && !this.didLimiter.take(claims.iss)) {
       return { action: 'ignore', reason: 'rate-limited-did', detail: claims.iss }
     }
+    const kind = claims.type
+    if (limited && isSignalType(kind) && !this.signalLimiters[kind].take(claims.iss)) {
+      return {
+        action: 'ignore',
+        reason: 'rate-limited-signal',
+        detail: `${claims.type} of ${claims.iss}`,
+      }
+    }
     // Checked again: another copy may have been verified while we awaited the signature.
     const seenBefore = this.seen.has(claims.room, key)
     if (!resent && seenBefore)
@@ -327,6 +353,12 @@ const HONEST_FORWARDER_MAY_PASS: ReadonlySet<RejectReason> = new Set([
 
 function refuse(reason: RejectReason, detail: string): Verdict {
   return { action: HONEST_FORWARDER_MAY_PASS.has(reason) ? 'ignore' : 'reject', reason, detail }
+}
+
+type SignalType = keyof typeof SIGNAL_RATE_LIMITS
+
+function isSignalType(type: MessageType): type is SignalType {
+  return Object.hasOwn(SIGNAL_RATE_LIMITS, type)
 }
 
 /** Keyed by issuer too, so nobody can burn another author's `jti` by reusing it. */

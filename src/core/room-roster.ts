@@ -1,6 +1,8 @@
 import type { BacklogSource } from './backlog-server.js'
 import type { ByteBudget } from './byte-budget.js'
+import { RELAY_BACKLOG_POSTS, RELAY_REACTIONS_PER_ROOM } from './constants.js'
 import { MemberRegistry, memberClaim } from './members.js'
+import { ReactionBook } from './reaction-book.js'
 import type { VerifiedMessage } from './receipt-rules.js'
 import { RelayedPosts } from './relayed-posts.js'
 
@@ -14,6 +16,11 @@ import { RelayedPosts } from './relayed-posts.js'
 export class RoomRoster implements BacklogSource {
   private readonly members: MemberRegistry
   readonly relayed: RelayedPosts
+  /** The reactions on the room's recent posts, handed to newcomers with them. */
+  private readonly reactionBook = new ReactionBook({
+    maxPosts: 2 * RELAY_BACKLOG_POSTS,
+    maxReactions: RELAY_REACTIONS_PER_ROOM,
+  })
 
   /**
    * `complete`: whether the relay has heard this room from its start (room-mirror.ts);
@@ -32,7 +39,8 @@ export class RoomRoster implements BacklogSource {
 
   /**
    * Takes in a message that passed the receipt rules (`arrival`: its place in the order
-   * messages reached the relay); returns the post bytes it now holds more.
+   * messages reached the relay); returns the bytes of posts and reactions it now holds
+   * more. Typing and seen pass through and are never kept.
    */
   observe({ jwt, claims }: VerifiedMessage, nowMs: number, arrival = 0): number {
     switch (claims.type) {
@@ -51,6 +59,11 @@ export class RoomRoster implements BacklogSource {
         // Direct messages never travel on the topic; a `to` here would be refused earlier.
         if (claims.to === undefined) return this.relayed.add(jwt, claims.iat, arrival)
         break
+      case 'react': {
+        const before = this.reactionBook.bytes
+        this.reactionBook.take(claims, jwt)
+        return this.reactionBook.bytes - before
+      }
       default:
         break
     }
@@ -63,6 +76,15 @@ export class RoomRoster implements BacklogSource {
 
   posts(nowMs: number, sinceS?: number): string[] {
     return this.relayed.jwts(nowMs, sinceS)
+  }
+
+  reactions(): string[] {
+    return this.reactionBook.jwtsOn(this.reactionBook.postIds())
+  }
+
+  /** Forgets the room's posts and reactions (the relay needs the memory); returns the bytes freed. */
+  evict(): number {
+    return this.relayed.evict() + this.reactionBook.clear()
   }
 
   get complete(): boolean {

@@ -1,9 +1,11 @@
 import {
   MAX_CLAIMED_RELAYS,
+  MAX_EMOJI_BYTES,
   MAX_JTI_LENGTH,
   MAX_PRESENCE_TTL_S,
   MIN_JTI_LENGTH,
 } from './constants.js'
+import { isReactionEmoji } from './emoji.js'
 import { TOPIC_PATTERN } from './room-name.js'
 import './zod-jitless.js'
 import { z } from 'zod'
@@ -14,7 +16,16 @@ import type { JsonValue } from './json-value.js'
  * so later versions can add optional claims without old peers rejecting them.
  */
 
-export const MESSAGE_TYPES = ['join', 'presence', 'leave', 'chat', 'request_backlog'] as const
+export const MESSAGE_TYPES = [
+  'join',
+  'presence',
+  'leave',
+  'chat',
+  'request_backlog',
+  'typing',
+  'react',
+  'seen',
+] as const
 export type MessageType = (typeof MESSAGE_TYPES)[number]
 
 export function isMessageType(value: unknown): value is MessageType {
@@ -83,7 +94,39 @@ export const RequestBacklogClaims = z.object({
   since: z.number().int().nonnegative().optional(),
 })
 
+/** A post's id as posts carry it (post.ts): a CIDv1, base32. */
+export const PostIdText = z.string().regex(/^b[a-z2-7]{20,100}$/, 'not a post id')
+/** One emoji (emoji.ts says what counts), within MAX_EMOJI_BYTES. */
+export const EmojiText = z.string().refine(isReactionEmoji, {
+  error: `must be one emoji of at most ${MAX_EMOJI_BYTES} bytes`,
+})
+
+/**
+ * Signals (wire 2.1, issue 24): ephemeral, never in a post store or on disk. `typing`: the
+ * member is typing now; `react`: its reaction `emoji` to `post` is on or taken back (the
+ * newest per member, post and emoji holds; of one second, taking back wins); `seen`: the
+ * newest post it has seen, and that post's `iat` (`at`), so a receiver that does not hold
+ * the post can still place it.
+ */
+export const TypingClaims = z.object({ ...base, type: z.literal('typing') })
+export const ReactClaims = z.object({
+  ...base,
+  type: z.literal('react'),
+  post: PostIdText,
+  emoji: EmojiText,
+  on: z.boolean(),
+})
+export const SeenClaims = z.object({
+  ...base,
+  type: z.literal('seen'),
+  post: PostIdText,
+  at: z.number().int().nonnegative(),
+})
+
 export const Claims = z.discriminatedUnion('type', [
+  TypingClaims,
+  ReactClaims,
+  SeenClaims,
   JoinClaims,
   PresenceClaims,
   LeaveClaims,
@@ -93,6 +136,9 @@ export const Claims = z.discriminatedUnion('type', [
 
 export type Claims = z.infer<typeof Claims>
 export type ChatClaims = z.infer<typeof ChatClaims>
+export type ReactClaims = z.infer<typeof ReactClaims>
+export type SeenClaims = z.infer<typeof SeenClaims>
+export type SignalClaims = z.infer<typeof TypingClaims> | ReactClaims | SeenClaims
 export type MemberClaims = z.infer<typeof JoinClaims> | z.infer<typeof PresenceClaims>
 export type { JsonValue } from './json-value.js'
 /** Fails to compile when z.json() and the written-out JsonValue part ways. */

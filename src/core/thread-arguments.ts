@@ -1,4 +1,11 @@
-import { MAX_BACKLOG_LIMIT, MAX_JSON_DEPTH, MAX_MESSAGE_BYTES, OWN_POST_RATE } from './constants.js'
+import {
+  MAX_BACKLOG_LIMIT,
+  MAX_EMOJI_BYTES,
+  MAX_JSON_DEPTH,
+  MAX_MESSAGE_BYTES,
+  OWN_POST_RATE,
+} from './constants.js'
+import { isReactionEmoji } from './emoji.js'
 import {
   InvalidArgumentError,
   InvalidMessageError,
@@ -7,7 +14,7 @@ import {
 } from './errors.js'
 import { nestsDeeperThan } from './json-depth.js'
 import type { RateLimiter } from './rate-limit.js'
-import { DidKey, type JsonValue } from './schema.js'
+import { DidKey, type JsonValue, PostIdText } from './schema.js'
 import { encodeUtf8 } from './utf8.js'
 import './zod-jitless.js'
 import { z } from 'zod'
@@ -60,6 +67,22 @@ export function assertPostCount(n: unknown): asserts n is number | undefined {
       `getPosts(n) takes a whole number from 1 to ${MAX_BACKLOG_LIMIT}, got ${describe(n)}`,
     )
   }
+}
+
+/** A reaction names a post by its `postId` and is one emoji (emoji.ts). */
+export function checkedReaction(
+  postId: unknown,
+  emoji: unknown,
+): { postId: string; emoji: string } {
+  if (typeof postId !== 'string' || !PostIdText.safeParse(postId).success)
+    throw new InvalidArgumentError(
+      `A reaction goes on a post by its postId (a CID, "bafy…", from the post), got ${describe(postId)}`,
+    )
+  if (!isReactionEmoji(emoji))
+    throw new InvalidArgumentError(
+      `A reaction is one emoji (up to ${MAX_EMOJI_BYTES} bytes, no text), got ${describe(emoji)}`,
+    )
+  return { postId, emoji }
 }
 
 function describe(value: unknown): string {

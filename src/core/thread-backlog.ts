@@ -15,7 +15,7 @@ import { comparePosts, type Post, toPost } from './post.js'
 import type { PostFilters } from './post-filters.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import type { RecentPosts } from './recent-posts.js'
-import type { ChatClaims, MemberClaims } from './schema.js'
+import type { ChatClaims, MemberClaims, ReactClaims } from './schema.js'
 import type { TimerSet } from './timer-set.js'
 import type { PubSubTransport } from './transport.js'
 import type { LinkedAccount } from './wallet-link.js'
@@ -42,6 +42,8 @@ export interface ThreadBacklogInit {
   ) => void
   /** The post as the thread shows it (with its author's linked account). */
   shown: (post: Post) => Post
+  /** The reactions an answer held (verified), for the posts' counts. */
+  reactionsCame: (reactions: { claims: ReactClaims; jwt: string }[]) => void
 }
 
 export interface BacklogAnswers {
@@ -90,10 +92,13 @@ export class ThreadBacklog {
     })
     if (this.init.isClosed()) return { ...none, answered }
     const came = sinceS === undefined ? 'answer' : 'follow-up'
+    const reactions: { claims: ReactClaims; jwt: string }[] = []
     for (const { jwt: entry, claims: entryClaims, account } of accepted) {
       if (entryClaims.type === 'join' || entryClaims.type === 'presence')
         this.init.memberSeen(entryClaims, entry, came, account)
+      else if (entryClaims.type === 'react') reactions.push({ claims: entryClaims, jwt: entry })
     }
+    if (reactions.length > 0) this.init.reactionsCame(reactions)
     const posts = accepted.filter((entry) => entry.claims.type === 'chat').length
     const newestHeldS = this.init.posts.recent(this.init.now(), 1)[0]?.timestamp
     const { received, kept } = await takeInPosts(accepted, {

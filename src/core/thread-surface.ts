@@ -11,6 +11,8 @@ import type { LinkScope } from './link-scope.js'
 import type { MissedPosts } from './missed-posts.js'
 import type { Post } from './post.js'
 import { type PostFilter, PostFilters } from './post-filters.js'
+import type { PostReactions } from './reaction-book.js'
+import { type SeenMark, type SignalDisplay, SignalView } from './signal-view.js'
 import type { Delivery } from './transport.js'
 
 export interface BacklogEvent {
@@ -34,6 +36,17 @@ export interface GhostThreadEvents {
    * `after` and `before` (seconds) may be missing (missed-posts.ts).
    */
   missed: [gap: MissedPosts]
+  /**
+   * A member started (`true`) or stopped typing: stopped when its signals stop for a few
+   * seconds (TYPING_SHOWN_MS), when it posts, or when it leaves.
+   */
+  typing: [did: string, typing: boolean]
+  /** A post's reactions changed (or came with the backlog): all of them, as they stand now. */
+  reactions: [postId: string, reactions: PostReactions]
+  /** A member's newest seen post: `seenBy(post)` counts the members whose mark is at or past it. */
+  seen: [did: string, mark: SeenMark]
+  /** How many members are online now, us included (batched: one event for a crowd's joins). */
+  members: [count: number]
   /** The thread ended, and why; its last event (closed-reason.ts). */
   closed: [reason: ClosedReason]
 }
@@ -55,6 +68,8 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
   protected readonly filters = new PostFilters()
   /** What became of our newest posts, by postId (the `delivery` events), oldest first. */
   private readonly deliveries = new Map<string, Delivery>()
+  /** The room's signals as this thread emitted them (signal-view.ts). */
+  protected readonly signals = new SignalView()
   /** The callbacks onUpdate and onNewCapabilities registered last: a later call replaces them (3box). */
   private readonly registered = new Map<'update' | 'capabilities', () => void>()
 
@@ -106,6 +121,35 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
   abstract close(): Promise<ClosedReason>
   /** Why the thread ended; undefined while it is open. */
   abstract get closedReason(): ClosedReason | undefined
+  /**
+   * Says the user is typing; call it on every keystroke. A signal goes out at most every
+   * few seconds (and not while several others type already); resolves to whether one went.
+   */
+  abstract typing(): Promise<boolean>
+  /** Puts one emoji on a post (a `postId`); everyone sees the counts (`reactions` event). */
+  abstract react(postId: string, emoji: string): Promise<void>
+  /** Takes our emoji off a post again. */
+  abstract unreact(postId: string, emoji: string): Promise<void>
+  /** How many members are online, us included: exact at any size (listMembers() is capped). */
+  abstract memberCount(): Promise<number>
+
+  /** The DIDs typing now (each `typing` event keeps it current). */
+  typingNow(): string[] {
+    return this.signals.typingNow()
+  }
+
+  /** A post's reactions as they stand (empty when it has none, or is long gone). */
+  reactionsOf(postId: string): PostReactions {
+    return this.signals.reactionsOf(postId)
+  }
+
+  /** How many members besides its author and us have seen the post. */
+  seenBy(post: Pick<Post, 'postId' | 'timestamp' | 'author'>): number {
+    return this.signals.seenBy(post, this.did)
+  }
+
+  /** Our DID in this room's space. */
+  abstract readonly did: string
 
   /**
    * 3IP-9 `onUpdate`: posts and backlog arrivals, in one callback. As in 3box, a later call
@@ -175,8 +219,32 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
     throw refusal('addMember')
   }
 
+  /**
+   * Records a signal in the view and tells the listeners (a typing word or a count that
+   * changes nothing is not told): how either thread shows what its room signals.
+   */
+  protected readonly display: SignalDisplay = {
+    typing: (did, typing) => {
+      if (this.signals.typing(did, typing)) this.emit('typing', did, typing)
+    },
+    reactions: (postId, reactions) => {
+      this.signals.reacted(postId, reactions)
+      this.emit('reactions', postId, reactions)
+    },
+    seen: (did, mark) => {
+      this.signals.seen(did, mark)
+      this.emit('seen', did, mark)
+    },
+    memberCount: (count) => {
+      if (this.signals.count === count) return
+      this.signals.count = count
+      this.emit('members', count)
+    },
+  }
+
   /** Tells the listeners the thread ended, then lets them all go (its last event). */
   protected endWith(reason: ClosedReason): void {
+    this.signals.clear()
     this.emit('closed', reason)
     this.removeAllListeners()
   }
@@ -218,6 +286,10 @@ const THREAD_EVENTS: Record<keyof GhostThreadEvents, true> = {
   'backlog-received': true,
   delivery: true,
   missed: true,
+  typing: true,
+  reactions: true,
+  seen: true,
+  members: true,
   closed: true,
 }
 

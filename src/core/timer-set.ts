@@ -38,6 +38,15 @@ export class TimerSet {
     this.keyed.set(key, timer)
   }
 
+  /** Cancels the pending timer of `key`, if any. */
+  cancel(key: string): void {
+    const pending = this.keyed.get(key)
+    if (pending === undefined) return
+    clearTimeout(pending)
+    this.timers.delete(pending)
+    this.keyed.delete(key)
+  }
+
   stop(): void {
     this.stopped = true
     for (const timer of this.timers) clearTimeout(timer)

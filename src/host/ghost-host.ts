@@ -424,6 +424,13 @@ export class GhostHost {
     listMembers: async (owner, { thread }) =>
       (await this.members(owner, thread)).map((member) => member.did),
     listMembersWithAddresses: async (owner, { thread }) => this.members(owner, thread),
+    typing: async (owner, { thread }) => this.thread(owner, thread).typing(),
+    react: async (owner, { thread, postId, emoji, remove }) => {
+      const held = this.thread(owner, thread)
+      await (remove === true ? held.unreact(postId, emoji) : held.react(postId, emoji))
+      return null
+    },
+    memberCount: async (owner, { thread }) => this.thread(owner, thread).memberCount(),
     closeThread: async (owner, { thread }) => {
       await this.leases.release(this.leases.get(thread, owner))
       return null

@@ -6,15 +6,12 @@
  */
 
 import type { ClosedReason } from '../core/closed-reason.js'
-import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
-import type { MissedPosts } from '../core/missed-posts.js'
-import type { Post } from '../core/post.js'
-import type { Delivery } from '../core/transport.js'
-import type { LinkScope } from '../core/wallet-link.js'
+import type { GhostThread } from '../core/ghost-thread.js'
 import { TooManyThreadsError, UnauthorizedError, UnknownThreadError } from '../shared/errors.js'
 import { type Owner, type OwnerSelector, ownerKey, selects } from '../shared/owner.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 import type { LinkView } from './link-view.js'
+import { forwardEvents } from './thread-event-forwarding.js'
 
 export interface Lease {
   handle: string
@@ -30,7 +27,8 @@ export interface Lease {
 }
 
 interface HeldLease extends Lease {
-  stopListening: () => void
+  /** Aborted when the lease ends: its listeners on the thread go. */
+  stop: AbortController
 }
 
 function newHandle(): string {
@@ -76,42 +74,9 @@ export class ThreadLeases {
       )
     }
     const handle = newHandle()
-    const send = (event: ThreadEvent): void => this.emit(owner, event, lease)
-    const onMessage = (post: Post) => send({ thread: handle, kind: 'message', post })
-    const onJoined = (did: string, address?: string, linkedOn?: LinkScope) =>
-      send({
-        thread: handle,
-        kind: 'user-joined',
-        did,
-        ...(address === undefined || linkedOn === undefined ? {} : { address, linkedOn }),
-      })
-    const onLeft = (did: string) => send({ thread: handle, kind: 'user-left', did })
-    const onBacklog = (backlog: BacklogEvent) =>
-      send({ thread: handle, kind: 'backlog-received', backlog })
-    const onDelivery = (postId: string, delivery: Delivery) =>
-      send({ thread: handle, kind: 'delivery', postId, delivery })
-    const onMissed = (gap: MissedPosts) => send({ thread: handle, kind: 'missed', gap })
-    thread.on('message', onMessage)
-    thread.on('user-joined', onJoined)
-    thread.on('user-left', onLeft)
-    thread.on('backlog-received', onBacklog)
-    thread.on('delivery', onDelivery)
-    thread.on('missed', onMissed)
-    const lease: HeldLease = {
-      handle,
-      owner,
-      thread,
-      view,
-      limit,
-      stopListening: () => {
-        thread.off('message', onMessage)
-        thread.off('user-joined', onJoined)
-        thread.off('user-left', onLeft)
-        thread.off('backlog-received', onBacklog)
-        thread.off('delivery', onDelivery)
-        thread.off('missed', onMissed)
-      },
-    }
+    const stop = new AbortController()
+    forwardEvents(thread, (event) => this.emit(owner, event, lease), handle, stop.signal)
+    const lease: HeldLease = { handle, owner, thread, view, limit, stop }
     this.leases.set(handle, lease)
     return lease
   }
@@ -174,7 +139,7 @@ export class ThreadLeases {
   }
 
   private forget(lease: HeldLease): void {
-    lease.stopListening()
+    lease.stop.abort()
     this.leases.delete(lease.handle)
   }
 }

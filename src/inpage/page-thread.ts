@@ -3,6 +3,7 @@
  * extension's host. Filters run here, in the page, so a dapp's functions never leave it.
  */
 import { CLOSED_BECAUSE, type ClosedReason } from '../core/closed-reason.js'
+import { TYPING_REPEAT_MS } from '../core/constants.js'
 import { ThreadClosedError } from '../core/errors.js'
 import type { LinkedMember } from '../core/link-scope.js'
 import type { Post } from '../core/post.js'
@@ -32,6 +33,7 @@ export interface ThreadLink {
 
 export class PageThread extends ThreadSurface {
   private reason: ClosedReason | undefined
+  private lastTypingMs = Number.NEGATIVE_INFINITY
   /** post() calls waiting for their post's first delivery word, by postId. */
   private readonly awaitingDelivery = new Map<string, () => void>()
 
@@ -56,6 +58,8 @@ export class PageThread extends ThreadSurface {
   async post(message: unknown, to?: string): Promise<string> {
     // Any value a dapp passes goes on: the content gate checks it is JSON (and says why not).
     const json = message as DappParams<'post'>['message']
+    // A post ends our typing at the others': the next keystroke may say so again at once.
+    this.lastTypingMs = Number.NEGATIVE_INFINITY
     const postId = await this.call(
       'post',
       to === undefined ? { message: json } : { message: json, to },
@@ -78,6 +82,26 @@ export class PageThread extends ThreadSurface {
   /** The members, with the account each linked on this site (and where), when it did. */
   async listMembersWithAddresses(): Promise<LinkedMember[]> {
     return this.call('listMembersWithAddresses')
+  }
+
+  /** Asks the host only every TYPING_REPEAT_MS: a dapp calls this on every keystroke. */
+  async typing(): Promise<boolean> {
+    const nowMs = Date.now()
+    if (nowMs - this.lastTypingMs < TYPING_REPEAT_MS) return false
+    this.lastTypingMs = nowMs
+    return this.call('typing')
+  }
+
+  async react(postId: string, emoji: string): Promise<void> {
+    await this.call('react', { postId, emoji })
+  }
+
+  async unreact(postId: string, emoji: string): Promise<void> {
+    await this.call('react', { postId, emoji, remove: true })
+  }
+
+  async memberCount(): Promise<number> {
+    return this.call('memberCount')
   }
 
   async _requestBacklog(): Promise<Post[]> {
@@ -121,6 +145,18 @@ export class PageThread extends ThreadSurface {
         break
       case 'missed':
         this.emit('missed', event.gap)
+        break
+      case 'typing':
+        this.display.typing(event.did, event.typing)
+        break
+      case 'reactions':
+        this.display.reactions(event.postId, event.reactions)
+        break
+      case 'seen':
+        this.display.seen(event.did, event.mark)
+        break
+      case 'members':
+        this.display.memberCount(event.count)
         break
       case 'closed':
         this.markClosed(event.reason)

@@ -202,7 +202,7 @@ export class RoomMirror {
     const budget = this.init.postsBudgetBytes ?? RELAY_POSTS_BUDGET_BYTES
     for (const quiet of this.mirrored.values()) {
       if (this.postBytes <= budget) break
-      this.postBytes -= quiet.relayed.evict()
+      this.postBytes -= quiet.evict()
     }
   }
 
@@ -273,14 +273,15 @@ export class RoomMirror {
           const bytes = roster.observe(verdict.message, this.now(), arrival)
           // Still ours: the room may have been left while the signature was checked. Any
           // post counts as activity, also one that only took the place of the oldest.
-          const post = verdict.message.claims.type === 'chat'
-          if (post && this.mirrored.get(topic) === roster) this.held(topic, roster, bytes)
+          const { type } = verdict.message.claims
+          const kept = type === 'chat' || type === 'react'
+          if (kept && this.mirrored.get(topic) === roster) this.held(topic, roster, bytes)
         }
         return verdict.action
       })
     } else if (!wanted && this.mirrored.has(topic)) {
       const roster = this.mirrored.get(topic)
-      this.postBytes -= roster?.relayed.evict() ?? 0
+      this.postBytes -= roster?.evict() ?? 0
       roster?.forget()
       this.mirrored.delete(topic)
       this.transport.unsubscribe(topic)

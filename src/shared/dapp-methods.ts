@@ -9,7 +9,7 @@
 import { MAX_BACKLOG_LIMIT, NAME_PATTERN } from '../core/constants.js'
 import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
-import { DidKey, WalletLinkClaim } from '../core/schema.js'
+import { DidKey, EmojiText, PostIdText, WalletLinkClaim } from '../core/schema.js'
 import '../core/zod-jitless.js'
 import { z } from 'zod'
 import { type DappMethod, earlyRefusal, JSON_VALUE_RULE } from './dapp-method-names.js'
@@ -59,6 +59,15 @@ export const DAPP_METHODS = {
   requestBacklog: z.strictObject({ thread: ThreadHandle }),
   closeThread: z.strictObject({ thread: ThreadHandle }),
   listMembersWithAddresses: z.strictObject({ thread: ThreadHandle }),
+  /** Live signals (issue 24): the user types; an emoji on a post, or off again (`remove`). */
+  typing: z.strictObject({ thread: ThreadHandle }),
+  react: z.strictObject({
+    thread: ThreadHandle,
+    postId: PostIdText,
+    emoji: EmojiText,
+    remove: z.boolean().optional(),
+  }),
+  memberCount: z.strictObject({ thread: ThreadHandle }),
   /** Wallet links (issue 14): the extension composes the message, the page's wallet signs. */
   prepareLink: z.strictObject({
     space: SpaceName,
@@ -94,6 +103,10 @@ export interface DappResults {
   requestBacklog: Post[]
   closeThread: null
   listMembersWithAddresses: LinkedMember[]
+  /** Whether a typing signal went out (at most one every few seconds). */
+  typing: boolean
+  react: null
+  memberCount: number
   /** The EIP-4361 text for the page's wallet to sign. */
   prepareLink: { message: string }
   completeLink: { address: string }

@@ -18,6 +18,8 @@ export const PORT_METHODS = [
   'listMembers',
   'requestBacklog',
   'closeThread',
+  'typing',
+  'react',
 ] as const
 export type PortMethod = (typeof PORT_METHODS)[number] & DappMethod
 

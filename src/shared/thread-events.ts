@@ -6,6 +6,8 @@ import type { ClosedReason } from '../core/closed-reason.js'
 import type { LinkScope } from '../core/link-scope.js'
 import type { MissedPosts } from '../core/missed-posts.js'
 import type { Post } from '../core/post.js'
+import type { PostReactions } from '../core/reaction-book.js'
+import type { SeenMark } from '../core/signal-view.js'
 import type { BacklogEvent } from '../core/thread-surface.js'
 import type { Delivery } from '../core/transport.js'
 import type { RoomConnection } from './connection-status.js'
@@ -18,6 +20,10 @@ export type ThreadEvent =
   | { thread: string; kind: 'delivery'; postId: string; delivery: Delivery }
   | { thread: string; kind: 'closed'; reason: ClosedReason }
   | { thread: string; kind: 'missed'; gap: MissedPosts }
+  | { thread: string; kind: 'typing'; did: string; typing: boolean }
+  | { thread: string; kind: 'reactions'; postId: string; reactions: PostReactions }
+  | { thread: string; kind: 'seen'; did: string; mark: SeenMark }
+  | { thread: string; kind: 'members'; count: number }
   /** How the room is connected now: told after the join and on every change. */
   | { thread: string; kind: 'status'; connection: RoomConnection }
 

@@ -123,6 +123,25 @@ async function until(condition: () => boolean, limitMs: number): Promise<boolean
 
 const liveWorkers = () => workers.filter((worker) => worker.connected).length
 
+/** Bytes the peers took in by message type, all workers' reports together. */
+function sumBytes(from: Extract<FromWorker, { type: 'report' }>[]): Record<string, number> {
+  const sum: Record<string, number> = {}
+  for (const report of from)
+    for (const [type, bytes] of Object.entries(report.bytesByType))
+      sum[type] = (sum[type] ?? 0) + bytes
+  return sum
+}
+
+/** Asks every worker for a report now: what its peers took in so far, by type. */
+async function takenIn(): Promise<Record<string, number>> {
+  reports.length = 0
+  for (const worker of workers) tell(worker, { type: 'report' })
+  await until(() => reports.length >= liveWorkers(), 10_000)
+  const sum = sumBytes(reports)
+  reports.length = 0
+  return sum
+}
+
 /** A worker that died (a crash takes its peers with it) is reported, not told anything. */
 function tell(worker: ChildProcess, message: ToWorker): void {
   if (worker.connected) worker.send(message)
@@ -296,7 +315,10 @@ try {
     ),
   )
 
-  // The room talks: post i from peer (i × 7) mod N, at its time.
+  // What the peers took in so far, by type: the talk's signals are what comes after.
+  const bytesBeforeTalk = await takenIn()
+  // The room talks: post i from peer (i × 7) mod N, at its time, typed first; every fifth
+  // post gets a reaction; every member says now and then which post it saw last.
   const talkStart = wallClockMs() + 500
   const schedule = Array.from({ length: POSTS }, (_, i) => ({
     peer: (i * 7) % PEERS,
@@ -324,6 +346,15 @@ try {
   for (const worker of workers) tell(worker, { type: 'report' })
   await until(() => reports.length >= liveWorkers(), 10_000)
 
+  const talkSeconds = POSTS / RATE + DELIVERY_LIMIT_MS / 1000
+  const bytesAfterTalk = sumBytes(reports)
+  for (const type of ['typing', 'react', 'seen', 'presence', 'chat']) {
+    const bytes = (bytesAfterTalk[type] ?? 0) - (bytesBeforeTalk[type] ?? 0)
+    rows.push({
+      measure: `${type === 'chat' ? 'posts' : `${type} signals`} taken in per member while talking (${talkSeconds} s)`,
+      ...atMost(Math.round(bytes / Math.max(1, joinedAt.size) / talkSeconds), 0, 'B/s'),
+    })
+  }
   const byPost = new Map<number, number[]>()
   for (const report of reports)
     for (const [post, delays] of Object.entries(report.latencies))

@@ -30,6 +30,8 @@ export type FromWorker =
       latencies: Record<number, number[]>
       /** Members each peer lists now, us included. */
       members: number[]
+      /** Bytes this worker's peers took in since they joined, by message type (each message once per peer). */
+      bytesByType: Record<string, number>
     }
   | { type: 'stopped' }
 

@@ -11,6 +11,33 @@ import { type FromWorker, SCALE_TAG, type ToWorker, wallClockMs } from './protoc
 const nodes: GhostNode[] = []
 const threads = new Map<number, { node: GhostNode; thread: GhostThread }>()
 const latencies: Record<number, number[]> = {}
+/** Bytes of the messages each peer took in, by type (each message once: gossipsub drops copies first). */
+const bytesByType: Record<string, number> = {}
+/** Every this many posts, one member reacts (what a lively room does). */
+const REACT_EVERY = 5
+
+/** Counts what the room's validator sees, by the JWT's type, then lets it decide. */
+function countIncoming(node: GhostNode, topic: string): void {
+  const pubsub = node.libp2p.services.pubsub as unknown as {
+    topicValidators: Map<string, (peer: unknown, message: { data: Uint8Array }) => Promise<unknown>>
+  }
+  const validate = pubsub.topicValidators.get(topic)
+  if (validate === undefined) return
+  pubsub.topicValidators.set(topic, async (peer, message) => {
+    const type = typeOf(message.data)
+    bytesByType[type] = (bytesByType[type] ?? 0) + message.data.length
+    return validate(peer, message)
+  })
+}
+
+function typeOf(data: Uint8Array): string {
+  try {
+    const payload = new TextDecoder().decode(data).split('.')[1] ?? ''
+    return String(JSON.parse(Buffer.from(payload, 'base64url').toString()).type)
+  } catch {
+    return 'other'
+  }
+}
 
 function send(message: FromWorker): void {
   process.send?.(message)
@@ -32,12 +59,16 @@ async function joinOne(peer: number, init: Extract<ToWorker, { type: 'join' }>):
     const space = await node.ghost.openSpace('scale')
     const thread = await space.joinThread(init.room, { ghost: true })
     threads.set(peer, { node, thread })
+    countIncoming(node, thread.topic)
     send({ type: 'joined', peer, atMs: wallClockMs() })
     thread.on('message', (post) => {
       const body = post.message as { tag?: unknown; i?: unknown; at?: unknown }
       if (body?.tag !== SCALE_TAG || typeof body.i !== 'number' || typeof body.at !== 'number')
         return
       if (post.author === thread.did) return
+      // Every REACT_EVERY-th post gets a reaction, from one member chosen by its number.
+      if (body.i % REACT_EVERY === 0 && (body.i * 13 + 1) % init.roomSize === peer)
+        void thread.react(post.postId, '👍').catch(() => undefined)
       const delays = latencies[body.i] ?? []
       delays.push(wallClockMs() - body.at)
       latencies[body.i] = delays
@@ -59,6 +90,8 @@ async function postAll(posts: Extract<ToWorker, { type: 'post' }>['posts']): Pro
   for (const { peer, post, atMs } of posts) {
     await sleepUntil(atMs)
     const thread = threads.get(peer)?.thread
+    // Its author typed it first (a signal, unless several others type already).
+    await thread?.typing().catch(() => false)
     // A post that cannot be sent counts as undelivered everywhere; nothing to report here.
     await thread?.post({ tag: SCALE_TAG, i: post, at: wallClockMs() }).catch(() => undefined)
   }
@@ -77,7 +110,7 @@ process.on('message', (message: ToWorker) => {
         (lists) => {
           const counts = lists.map((members) => members.length)
           if (process.env.SCALE_DIAG !== undefined) diagnose(counts)
-          send({ type: 'report', latencies, members: counts })
+          send({ type: 'report', latencies, members: counts, bytesByType: { ...bytesByType } })
         },
       )
       break

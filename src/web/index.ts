@@ -4,4 +4,5 @@
  * the page (see connect.ts).
  */
 export { type Connection, type ConnectOptions, connect } from './connect.js'
+export { type Eip1193Provider, EnsNames } from './ens-names.js'
 export { PAGE_HOST_LOCK } from './page-host-transport.js'

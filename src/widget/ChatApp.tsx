@@ -10,7 +10,7 @@ import { MemberPanel } from './MemberPanel.js'
 import { MessageRow } from './MessageRow.js'
 import { MemberColours } from './member-colours.js'
 import { WidgetComposer } from './WidgetComposer.js'
-import { connectionWords, mentionNames, phaseWords } from './widget-words.js'
+import { connectionWords, mentionNames, nameOf, phaseWords, typingWords } from './widget-words.js'
 
 /** How near the bottom (px) still counts as reading the newest message. */
 const AT_BOTTOM_PX = 24
@@ -20,6 +20,9 @@ export function ChatApp({ store, title }: { store: ChatStore; title: string }) {
   const lines = store.lines.value
   const members = store.members.value
   const you = store.did.value
+  const names = store.names.value
+  const online = store.online.value ?? members.length
+  const typing = typingWords(store.typing.value.map((did) => nameOf(did, members, names)))
   const colours = useMemo(() => new MemberColours(), [])
   const list = useRef<HTMLOListElement>(null)
   const [atBottom, setAtBottom] = useState(true)
@@ -28,7 +31,7 @@ export function ChatApp({ store, title }: { store: ChatStore; title: string }) {
   const banner = joined
     ? connectionWords(store.connection.value.state, store.queued.value)
     : phaseWords(phase)
-  const yourNames = you === undefined ? [] : mentionNames(you, members)
+  const yourNames = you === undefined ? [] : mentionNames(you, members, names)
   const newest = lines.at(-1)
 
   // The newest message comes into view when the reader is at the bottom, or wrote it.
@@ -60,6 +63,7 @@ export function ChatApp({ store, title }: { store: ChatStore; title: string }) {
     <section class={`chat phase-${phase.name}`} aria-label={`Chat: ${title}`}>
       <header>
         <h1>{title}</h1>
+        {joined && <span class="online">{online === 1 ? '1 online' : `${online} online`}</span>}
         {joined && (
           <button type="button" class="leave" onClick={() => void store.leave()}>
             Leave
@@ -101,6 +105,13 @@ export function ChatApp({ store, title }: { store: ChatStore; title: string }) {
                   members={members}
                   colours={colours}
                   yourNames={yourNames}
+                  names={names}
+                  you={you}
+                  reactions={store.reactions.value.get(line.postId)}
+                  {...(line === newest && !line.notice ? { seen: store.seenBy(line) } : {})}
+                  onReact={(postId, emoji) =>
+                    void store.toggleReaction(postId, emoji).catch(() => undefined)
+                  }
                 />
               ))}
             </ol>
@@ -110,8 +121,23 @@ export function ChatApp({ store, title }: { store: ChatStore; title: string }) {
               </button>
             )}
           </div>
-          <MemberPanel members={members} you={you} colours={colours} />
-          <WidgetComposer members={members} you={you} onSend={store.send} />
+          <MemberPanel
+            members={members}
+            you={you}
+            colours={colours}
+            names={names}
+            online={online}
+          />
+          <p class="typing" aria-live="polite">
+            {typing ?? ''}
+          </p>
+          <WidgetComposer
+            members={members}
+            you={you}
+            names={names}
+            onSend={store.send}
+            onType={store.typed}
+          />
         </div>
       )}
     </section>

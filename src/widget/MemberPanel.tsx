@@ -1,21 +1,29 @@
-/** Who is online in the room: a count, then each member with their mark and name. */
+/**
+ * Who is online in the room: the count (exact, from the thread), then each member listed
+ * (a page's list is capped in crowds: the rest are counted, not listed).
+ */
 import type { LinkedMember } from '../core/link-scope.js'
 import { Avatar } from '../ui/Avatar.js'
 import type { MemberColours } from './member-colours.js'
-import { nameOf } from './widget-words.js'
+import { type AccountNames, nameOf } from './widget-words.js'
 
 export function MemberPanel({
   members,
   you,
   colours,
+  names,
+  online,
 }: {
   members: readonly LinkedMember[]
   you: string | undefined
   colours: MemberColours
+  names: AccountNames
+  online: number
 }) {
+  const unlisted = online - members.length
   return (
     <aside class="members" aria-label="People in the room">
-      <h2>{members.length === 1 ? '1 online' : `${members.length} online`}</h2>
+      <h2>{online === 1 ? '1 online' : `${online} online`}</h2>
       <ul>
         {members.map((member) => (
           <li
@@ -23,9 +31,12 @@ export function MemberPanel({
             title={member.address ? `${member.did} (${member.address})` : member.did}
           >
             <Avatar did={member.did} colour={colours.of(member.did)} small />
-            <span class="name">{member.did === you ? 'you' : nameOf(member.did, members)}</span>
+            <span class="name">
+              {member.did === you ? 'you' : nameOf(member.did, members, names)}
+            </span>
           </li>
         ))}
+        {unlisted > 0 && <li class="unlisted">and {unlisted.toLocaleString()} more</li>}
       </ul>
     </aside>
   )

@@ -1,28 +1,47 @@
-/** One message: the author's mark and name, the time, the text with safe links and mentions. */
+/**
+ * One message: the author's mark and name, the time, the text with safe links and
+ * mentions, its reactions (press one to add or take back yours, or pick another), and
+ * under the newest, how many have seen it.
+ */
+import { useState } from 'preact/hooks'
 import type { LinkedMember } from '../core/link-scope.js'
+import type { PostReactions } from '../core/reaction-book.js'
 import { Avatar } from '../ui/Avatar.js'
 import type { ChatLine } from './chat-store.js'
 import type { MemberColours } from './member-colours.js'
 import { partsOf } from './message-text.js'
-import { nameOf, timeOf } from './widget-words.js'
+import { type AccountNames, nameOf, seenWords, timeOf } from './widget-words.js'
 
 export interface MessageRowProps {
   line: ChatLine
   members: readonly LinkedMember[]
   colours: MemberColours
   yourNames: readonly string[]
+  names: AccountNames
+  you: string | undefined
+  reactions: PostReactions | undefined
+  /** Others who have seen it; given for the newest message only. */
+  seen?: number
+  onReact: (postId: string, emoji: string) => void
 }
+
+/** The emoji offered when adding a reaction (any one emoji is accepted on the wire). */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '🙏'] as const
 
 const DELIVERY_WORDS = { queued: 'not sent yet', dropped: 'not sent' } as const
 
-export function MessageRow({ line, members, colours, yourNames }: MessageRowProps) {
+export function MessageRow(props: MessageRowProps) {
+  const { line, members, colours, yourNames, names } = props
+  const [picking, setPicking] = useState(false)
   if (line.notice !== undefined)
     return (
       <li class="notice" role="note">
         {line.notice}
       </li>
     )
-  const name = line.mine ? 'you' : nameOf(line.author, members)
+  const name = line.mine ? 'you' : nameOf(line.author, members, names)
+  const who = (did: string) => (did === props.you ? 'you' : nameOf(did, members, names))
+  const seen = props.seen === undefined ? undefined : seenWords(props.seen)
   const time = timeOf(line.timestamp)
   const colour = colours.of(line.author)
   const parts = partsOf(line.text, yourNames)
@@ -44,7 +63,7 @@ export function MessageRow({ line, members, colours, yourNames }: MessageRowProp
           </span>
           {line.to && (
             <span class="tag">
-              {line.mine ? `direct to ${nameOf(line.to, members)}` : 'direct to you'}
+              {line.mine ? `direct to ${nameOf(line.to, members, names)}` : 'direct to you'}
             </span>
           )}
           <time dateTime={new Date(line.timestamp * 1000).toISOString()} title={time.full}>
@@ -67,6 +86,55 @@ export function MessageRow({ line, members, colours, yourNames }: MessageRowProp
             ),
           )}
         </p>
+        {!line.to && (
+          <div class="reactions">
+            {props.reactions?.map((reaction) => {
+              const mine = props.you !== undefined && reaction.dids.includes(props.you)
+              const from = reaction.dids.map(who)
+              const more = reaction.count - from.length
+              const list = more > 0 ? `${from.join(', ')} and ${more} more` : from.join(', ')
+              return (
+                <button
+                  key={reaction.emoji}
+                  type="button"
+                  class={`reaction${mine ? ' mine' : ''}`}
+                  aria-pressed={mine}
+                  title={`${reaction.emoji} from ${list}`}
+                  aria-label={`${reaction.emoji} ${reaction.count}, from ${list}; press to ${mine ? 'take yours back' : 'add yours'}`}
+                  onClick={() => props.onReact(line.postId, reaction.emoji)}
+                >
+                  {reaction.emoji} {reaction.count}
+                </button>
+              )
+            })}
+            <button
+              type="button"
+              class="add-reaction"
+              aria-expanded={picking}
+              aria-label="Add a reaction"
+              title="Add a reaction"
+              onClick={() => setPicking(!picking)}
+            >
+              ☺+
+            </button>
+            {picking &&
+              QUICK_REACTIONS.map((emoji) => (
+                <button
+                  key={emoji}
+                  type="button"
+                  class="pick"
+                  aria-label={`React with ${emoji}`}
+                  onClick={() => {
+                    setPicking(false)
+                    props.onReact(line.postId, emoji)
+                  }}
+                >
+                  {emoji}
+                </button>
+              ))}
+          </div>
+        )}
+        {seen && <p class="seen">{seen}</p>}
       </div>
     </li>
   )

@@ -5,16 +5,21 @@
  */
 import { useRef, useState } from 'preact/hooks'
 import type { LinkedMember } from '../core/link-scope.js'
-import { nameOf, notSentWords } from './widget-words.js'
+import { type AccountNames, nameOf, notSentWords } from './widget-words.js'
 
 export function WidgetComposer({
   members,
   you,
+  names,
   onSend,
+  onType,
 }: {
   members: readonly LinkedMember[]
   you: string | undefined
+  names: AccountNames
   onSend: (text: string, to?: string) => Promise<unknown>
+  /** Every keystroke in a message to everyone (the room hears someone is typing). */
+  onType: () => void
 }) {
   const field = useRef<HTMLInputElement>(null)
   const [empty, setEmpty] = useState(true)
@@ -51,7 +56,7 @@ export function WidgetComposer({
         <option value="">everyone</option>
         {others.map((member) => (
           <option key={member.did} value={member.did}>
-            {nameOf(member.did, members)}
+            {nameOf(member.did, members, names)}
           </option>
         ))}
       </select>
@@ -61,7 +66,12 @@ export function WidgetComposer({
         placeholder={target === '' ? 'Say something' : 'A direct message'}
         autocomplete="off"
         maxLength={2000}
-        onInput={(event) => setEmpty((event.target as HTMLInputElement).value.trim() === '')}
+        onInput={(event) => {
+          const text = (event.target as HTMLInputElement).value
+          setEmpty(text.trim() === '')
+          // A direct message is nobody else's business: the room is not told of it.
+          if (text !== '' && target === '') onType()
+        }}
       />
       <button type="submit" disabled={empty}>
         Send

@@ -7,10 +7,12 @@ import { computed, signal } from '@preact/signals'
 import type { ClosedReason } from '../core/closed-reason.js'
 import type { LinkedMember } from '../core/link-scope.js'
 import type { Post } from '../core/post.js'
+import type { PostReactions } from '../core/reaction-book.js'
 import type { Delivery } from '../core/transport.js'
 import type { PageThread } from '../inpage/page-thread.js'
 import type { GhostThreadsProvider } from '../inpage/provider.js'
 import type { ConnectionStatus } from '../shared/connection-status.js'
+import type { EnsNames } from '../web/ens-names.js'
 import { failureWords, MISSED_WORDS } from './widget-words.js'
 
 /** Where the widget is, from finding Ghost Threads to the room ending. */
@@ -44,6 +46,8 @@ export interface ChatStoreInit {
   /** The site's relays for its rooms (openSpace's `relays`). */
   relays?: string[]
   provider: () => Promise<Pick<GhostThreadsProvider, 'openSpace' | 'status' | 'on'>>
+  /** Names linked accounts by ENS through the page's own wallet, when it has one. */
+  names?: EnsNames
 }
 
 /** At most this many lines are kept (a busy room must not grow the page without end). */
@@ -59,6 +63,16 @@ export function createChatStore(init: ChatStoreInit) {
   const lines = signal<ChatLine[]>([])
   const members = signal<LinkedMember[]>([])
   const connection = signal<ConnectionStatus>({ state: 'idle', rooms: [] })
+  /** Who is typing now (the thread ends each by itself). */
+  const typing = signal<string[]>([])
+  /** Each post's reactions as they stand. */
+  const reactions = signal<ReadonlyMap<string, PostReactions>>(new Map())
+  /** Members online, us included: exact, where the member list is capped. */
+  const online = signal<number | undefined>(undefined)
+  /** Bumped on every seen mark: seenBy() is read again. */
+  const seenMarks = signal(0)
+  /** ENS names of linked accounts (lower-case address → name) that resolved back to them. */
+  const names = signal<ReadonlyMap<string, string>>(new Map())
   let provider: Awaited<ReturnType<ChatStoreInit['provider']>> | undefined
   let thread: PageThread | undefined
 
@@ -97,7 +111,16 @@ export function createChatStore(init: ChatStoreInit) {
   async function refreshMembers(): Promise<void> {
     if (thread === undefined) return
     const listed = await thread.listMembersWithAddresses().catch(() => undefined)
-    if (listed !== undefined) members.value = listed
+    if (listed === undefined) return
+    members.value = listed
+    for (const { address } of listed) if (address !== undefined) void nameAccount(address)
+  }
+
+  /** Looks the account's ENS name up once (cached by EnsNames); shown only once it checks out. */
+  async function nameAccount(address: string): Promise<void> {
+    const name = await init.names?.nameOf(address)
+    if (name === undefined || names.value.get(address.toLowerCase()) === name) return
+    names.value = new Map([...names.value, [address.toLowerCase(), name]])
   }
 
   async function start(): Promise<void> {
@@ -131,6 +154,21 @@ export function createChatStore(init: ChatStoreInit) {
       joined.on('backlog-received', (event) => add(event.message))
       joined.on('user-joined', () => void refreshMembers())
       joined.on('user-left', () => void refreshMembers())
+      joined.on('typing', () => {
+        typing.value = joined.typingNow()
+      })
+      joined.on('reactions', (postId, now) => {
+        const next = new Map(reactions.value)
+        if (now.length === 0) next.delete(postId)
+        else next.set(postId, now)
+        reactions.value = next
+      })
+      joined.on('seen', () => {
+        seenMarks.value++
+      })
+      joined.on('members', (count) => {
+        online.value = count
+      })
       joined.on('delivery', (postId, delivery) => {
         lines.value = lines.value.map((line) =>
           line.postId === postId ? { ...line, delivery } : line,
@@ -149,6 +187,7 @@ export function createChatStore(init: ChatStoreInit) {
       })
       joined.on('closed', (reason) => {
         thread = undefined
+        typing.value = []
         phase.value = { name: 'ended', reason }
       })
       await refreshMembers()
@@ -174,7 +213,44 @@ export function createChatStore(init: ChatStoreInit) {
     await thread?.close()
   }
 
-  return { phase, did, lines, members, connection, queued, start, join, send, leave }
+  /** The reader types: the room hears it (the thread paces the signals). */
+  function typed(): void {
+    void thread?.typing().catch(() => undefined)
+  }
+
+  /** Puts the reader's emoji on a post, or takes it off when it is there already. */
+  async function toggleReaction(postId: string, emoji: string): Promise<void> {
+    if (thread === undefined || did.value === undefined) return
+    const mine = reactions.value.get(postId)?.find((reaction) => reaction.emoji === emoji)
+    if (mine?.dids.includes(did.value)) await thread.unreact(postId, emoji)
+    else await thread.react(postId, emoji)
+  }
+
+  /** How many members besides its author and the reader have seen the post. */
+  function seenBy(line: ChatLine): number {
+    void seenMarks.value
+    return thread?.seenBy(line) ?? 0
+  }
+
+  return {
+    phase,
+    did,
+    lines,
+    members,
+    connection,
+    queued,
+    typing,
+    reactions,
+    online,
+    names,
+    start,
+    join,
+    send,
+    leave,
+    typed,
+    toggleReaction,
+    seenBy,
+  }
 }
 
 export type ChatStore = ReturnType<typeof createChatStore>

@@ -6,10 +6,12 @@
  * (required); `relays`, the site's relays (space-separated WebSockets multiaddrs: given to
  * openSpace, where the user's prompt shows them, and to the in-page host); `page-relays`,
  * relays for the in-page host only (a local development relay, which the extension refuses
- * from sites); `title`, the header (default: the room's name).
+ * from sites); `title`, the header (default: the room's name). ENS names: the element's
+ * `ethereum` property (the page's EIP-1193 wallet; default `window.ethereum`) resolves
+ * linked accounts' primary names (web/ens-names.ts); `ens="off"` turns that off.
  */
 import { render } from 'preact'
-import { connect } from '../web/index.js'
+import { connect, type Eip1193Provider, EnsNames } from '../web/index.js'
 import { ChatApp } from './ChatApp.js'
 import { type ChatStore, createChatStore } from './chat-store.js'
 import { WIDGET_CSS } from './widget-styles.js'
@@ -19,6 +21,8 @@ export const GHOST_CHAT_TAG = 'ghost-chat'
 export class GhostChatElement extends HTMLElement {
   private store: ChatStore | undefined
   private mount: HTMLElement | undefined
+  /** The page's wallet, for ENS names (set it before the element is connected). */
+  ethereum: Eip1193Provider | undefined
 
   /** @internal the widget's state (tests read it). */
   get chat(): ChatStore | undefined {
@@ -38,7 +42,11 @@ export class GhostChatElement extends HTMLElement {
       (this.getAttribute(name) ?? '').split(/\s+/).filter((relay) => relay !== '')
     const relays = listed('relays')
     const hostRelays = [...relays, ...listed('page-relays')]
+    const wallet = this.ethereum ?? (window as { ethereum?: Eip1193Provider }).ethereum ?? undefined
+    const names =
+      wallet !== undefined && this.getAttribute('ens') !== 'off' ? new EnsNames(wallet) : undefined
     this.store = createChatStore({
+      ...(names === undefined ? {} : { names }),
       space,
       room,
       ...(relays.length > 0 ? { relays } : {}),

@@ -43,7 +43,7 @@ button:focus-visible, input:focus-visible, select:focus-visible, ol:focus-visibl
 .outside p { margin: 0; max-width: 32em; font-size: 15px; }
 .outside.state-ended p, .outside.state-denied p, .outside.state-failed p { color: #b45309; }
 .outside button.join { padding: 8px 20px; font-size: 15px; }
-.room { flex: 1; min-height: 0; display: grid; grid-template-columns: 1fr 170px; grid-template-rows: 1fr auto; }
+.room { flex: 1; min-height: 0; display: grid; grid-template-columns: 1fr 170px; grid-template-rows: 1fr auto auto; }
 .messages { position: relative; min-height: 0; }
 ol { list-style: none; margin: 0; padding: 8px 12px; height: 100%; overflow-y: auto; }
 .notice { margin: 6px 0; padding: 4px 8px; font-size: 12px; color: var(--gc-muted); text-align: center; border-top: 1px dashed var(--gc-border); border-bottom: 1px dashed var(--gc-border); }
@@ -77,6 +77,15 @@ mark.mention.you { background: color-mix(in srgb, #f59e0b 35%, transparent); fon
 .composer input { flex: 1; min-width: 120px; }
 input, select { font: inherit; color: inherit; background: var(--gc-bg); border: 1px solid var(--gc-border); border-radius: 6px; padding: 5px 8px; }
 select { max-width: 130px; }
+.online { font-size: 12px; color: var(--gc-muted); }
+.reactions { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 3px; }
+.reactions button { padding: 0 7px; font-size: 12px; line-height: 20px; border-radius: 10px; }
+.reaction.mine { background: color-mix(in srgb, var(--gc-accent) 16%, transparent); border-color: var(--gc-accent); }
+.add-reaction { color: var(--gc-muted); opacity: 0; }
+.line:hover .add-reaction, .line:focus-within .add-reaction, .add-reaction[aria-expanded="true"] { opacity: 1; }
+.seen { margin: 2px 0 0; font-size: 11px; color: var(--gc-muted); }
+.typing { grid-column: 1 / -1; margin: 0; padding: 0 12px; min-height: 18px; font-size: 12px; font-style: italic; color: var(--gc-muted); }
+.members li.unlisted { color: var(--gc-muted); }
 .problem { flex-basis: 100%; margin: 0; font-size: 12px; color: #b91c1c; }
 @media (max-width: 480px) {
   .room { grid-template-columns: 1fr; }

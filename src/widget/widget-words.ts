@@ -52,16 +52,47 @@ export function connectionWords(state: string, queued: number): string | undefin
   return queued > 0 ? `Sending…${waiting}` : undefined
 }
 
-/** A member's name: the account its wallet link names here, else its short DID. */
-export function nameOf(did: string, members: readonly LinkedMember[]): string {
+/** ENS names by lower-case address (only those that resolved back to their account). */
+export type AccountNames = ReadonlyMap<string, string>
+
+/**
+ * A member's name: the ENS name of the account its wallet link names here, else that
+ * account shortened, else its short DID.
+ */
+export function nameOf(
+  did: string,
+  members: readonly LinkedMember[],
+  names: AccountNames = new Map(),
+): string {
   const address = members.find((member) => member.did === did)?.address
-  return address === undefined ? shortDid(did) : shortAddress(address)
+  if (address === undefined) return shortDid(did)
+  return names.get(address.toLowerCase()) ?? shortAddress(address)
+}
+
+/** Who is typing, in words: names for one or two, "several people" for a crowd. */
+export function typingWords(typers: readonly string[]): string | undefined {
+  if (typers.length === 0) return undefined
+  if (typers.length === 1) return `${typers[0]} is typing…`
+  if (typers.length === 2) return `${typers[0]} and ${typers[1]} are typing…`
+  return 'Several people are typing…'
+}
+
+/** Under a post: how many others have seen it. */
+export function seenWords(count: number): string | undefined {
+  if (count === 0) return undefined
+  return count === 1 ? 'Seen by 1' : `Seen by ${count}`
 }
 
 /** Names a mention of `did` may use (`@name`), compared without case. */
-export function mentionNames(did: string, members: readonly LinkedMember[]): string[] {
+export function mentionNames(
+  did: string,
+  members: readonly LinkedMember[],
+  names: AccountNames = new Map(),
+): string[] {
   const address = members.find((member) => member.did === did)?.address
-  return [shortDid(did), ...(address === undefined ? [] : [shortAddress(address), address])]
+  if (address === undefined) return [shortDid(did)]
+  const ens = names.get(address.toLowerCase())
+  return [shortDid(did), shortAddress(address), address, ...(ens === undefined ? [] : [ens])]
 }
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })

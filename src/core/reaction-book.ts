@@ -4,18 +4,8 @@ import {
   MAX_REACTED_POSTS,
   REACTORS_NAMED,
 } from './constants.js'
+import type { PostReactions } from './post-reactions.js'
 import type { ReactClaims } from './schema.js'
-
-/** One emoji on one post: how many members put it there, and some of them (ours first). */
-export interface ReactionCount {
-  emoji: string
-  count: number
-  /** Up to REACTORS_NAMED of the members who reacted so (the viewer first, if it did). */
-  dids: string[]
-}
-
-/** A post's reactions, most given first (then the emoji given first). */
-export type PostReactions = ReactionCount[]
 
 /** A member's newest word on one emoji of one post, as it signed it. */
 interface Stance {

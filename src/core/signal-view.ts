@@ -1,6 +1,6 @@
 import { MAX_REACTED_POSTS, MAX_ROOM_MEMBERS } from './constants.js'
 import type { Post } from './post.js'
-import type { PostReactions } from './reaction-book.js'
+import type { PostReactions } from './post-reactions.js'
 
 /** A member's newest `seen`: the post, and that post's `iat` (seconds). */
 export interface SeenMark {

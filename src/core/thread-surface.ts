@@ -11,7 +11,7 @@ import type { LinkScope } from './link-scope.js'
 import type { MissedPosts } from './missed-posts.js'
 import type { Post } from './post.js'
 import { type PostFilter, PostFilters } from './post-filters.js'
-import type { PostReactions } from './reaction-book.js'
+import type { PostReactions } from './post-reactions.js'
 import { type SeenMark, type SignalDisplay, SignalView } from './signal-view.js'
 import type { Delivery } from './transport.js'
 

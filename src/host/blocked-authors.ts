@@ -5,7 +5,7 @@
  * change too. Presence is not hidden: a blocked member is still in the room.
  */
 import type { Post } from '../core/post.js'
-import type { PostReactions } from '../core/reaction-book.js'
+import type { PostReactions } from '../core/post-reactions.js'
 import { eventWithPosts, type ThreadEvent } from '../shared/thread-events.js'
 
 export class BlockedAuthors {

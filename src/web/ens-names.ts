@@ -2,13 +2,18 @@
  * Names people know (issue 24): the primary ENS name of a linked account, resolved by the
  * viewer's own page through that page's own EIP-1193 provider (its wallet), never through
  * a third-party RPC, so nobody learns who looks at whom. A name counts only when it
- * resolves back to the account (the forward check) and is already in ENS's normal form
- * (a lookalike name is not normalised, and is not shown). A name is a display hint, never
+ * resolves back to the account (the forward check). A name is a display hint, never
  * a basis for trust: the DID and the verified wallet link are what a room trusts.
+ *
+ * Only names of lowercase ASCII letters, digits and hyphens are shown: a name that looks
+ * like another (a Cyrillic "а" for a Latin "a", an invisible joiner) must not pass for
+ * it, and ENS's full normalisation (UTS-46 with its confusable tables) would cost every
+ * page ~100 KiB; a name outside that set shows as the short account, as with no name.
  */
-import { createPublicClient, custom, getAddress, isAddress } from 'viem'
+const PLAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/
+import { createClient, custom, getAddress, isAddress } from 'viem'
 import { mainnet } from 'viem/chains'
-import { getEnsAddress, getEnsName, normalize } from 'viem/ens'
+import { getEnsAddress, getEnsName } from 'viem/ens'
 
 /** What the page's wallet offers (EIP-1193): calls only, never a signature. */
 export interface Eip1193Provider {
@@ -33,7 +38,7 @@ export class EnsNames {
     private readonly provider: Eip1193Provider,
     private readonly now: () => number = Date.now,
   ) {
-    this.client = createPublicClient({ chain: mainnet, transport: custom(provider) })
+    this.client = createClient({ chain: mainnet, transport: custom(provider) })
   }
 
   /** The account's primary name, checked both ways, or undefined; asked once per account per hour. */
@@ -61,7 +66,7 @@ export class EnsNames {
     const chainId = await this.provider.request({ method: 'eth_chainId' })
     if (typeof chainId !== 'string' || Number.parseInt(chainId, 16) !== mainnet.id) return undefined
     const name = await getEnsName(this.client, { address })
-    if (name === null || name === '' || normalize(name) !== name) return undefined
+    if (name === null || name.length > 255 || !PLAIN_NAME.test(name)) return undefined
     const back = await getEnsAddress(this.client, { name })
     return back !== null && back.toLowerCase() === address.toLowerCase() ? name : undefined
   }

@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks'
 import type { LinkedMember } from '../core/link-scope.js'
-import type { PostReactions } from '../core/reaction-book.js'
+import type { PostReactions } from '../core/post-reactions.js'
 import { Avatar } from '../ui/Avatar.js'
 import type { ChatLine } from './chat-store.js'
 import type { MemberColours } from './member-colours.js'
@@ -70,6 +70,18 @@ export function MessageRow(props: MessageRowProps) {
             {time.short}
           </time>
           {delivery && <span class={`delivery ${line.delivery}`}>{delivery}</span>}
+          {!line.to && (
+            <button
+              type="button"
+              class="add-reaction"
+              aria-expanded={picking}
+              aria-label="Add a reaction"
+              title="Add a reaction"
+              onClick={() => setPicking(!picking)}
+            >
+              ☺+
+            </button>
+          )}
         </div>
         <p class="text">
           {parts.map((part, i) =>
@@ -86,7 +98,7 @@ export function MessageRow(props: MessageRowProps) {
             ),
           )}
         </p>
-        {!line.to && (
+        {!line.to && (picking || (props.reactions?.length ?? 0) > 0) && (
           <div class="reactions">
             {props.reactions?.map((reaction) => {
               const mine = props.you !== undefined && reaction.dids.includes(props.you)
@@ -107,16 +119,6 @@ export function MessageRow(props: MessageRowProps) {
                 </button>
               )
             })}
-            <button
-              type="button"
-              class="add-reaction"
-              aria-expanded={picking}
-              aria-label="Add a reaction"
-              title="Add a reaction"
-              onClick={() => setPicking(!picking)}
-            >
-              ☺+
-            </button>
             {picking &&
               QUICK_REACTIONS.map((emoji) => (
                 <button

@@ -81,7 +81,7 @@ select { max-width: 130px; }
 .reactions { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 3px; }
 .reactions button { padding: 0 7px; font-size: 12px; line-height: 20px; border-radius: 10px; }
 .reaction.mine { background: color-mix(in srgb, var(--gc-accent) 16%, transparent); border-color: var(--gc-accent); }
-.add-reaction { color: var(--gc-muted); opacity: 0; }
+.add-reaction { padding: 0 6px; font-size: 12px; line-height: 18px; border-radius: 9px; color: var(--gc-muted); opacity: 0; }
 .line:hover .add-reaction, .line:focus-within .add-reaction, .add-reaction[aria-expanded="true"] { opacity: 1; }
 .seen { margin: 2px 0 0; font-size: 11px; color: var(--gc-muted); }
 .typing { grid-column: 1 / -1; margin: 0; padding: 0 12px; min-height: 18px; font-size: 12px; font-style: italic; color: var(--gc-muted); }

@@ -7,7 +7,7 @@ import {
   TYPING_REPEAT_MS,
   TYPING_SHOWN_MS,
 } from '../../src/core/index.js'
-import type { PostReactions } from '../../src/core/reaction-book.js'
+import type { PostReactions } from '../../src/core/post-reactions.js'
 import { closeAll, joinPeer, type TestPeer } from '../helpers/room.js'
 import { waitFor } from '../helpers/wait.js'
 

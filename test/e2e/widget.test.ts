@@ -12,14 +12,18 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { Wallet } from 'ethers'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import { encodeAbiParameters, encodeFunctionResult, parseAbi, toFunctionSelector } from 'viem'
 import webpack from 'webpack'
+import { linkFor } from '../../src/cli/wallet-key.js'
 import {
   answerPrompt,
   type ExtensionBrowser,
   launchPlainChromium,
 } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
+import { type NetPeer, startNetPeer, stopAll } from '../helpers/net-peer.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { waitFor } from '../helpers/wait.js'
 import { browserSet, postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
@@ -27,12 +31,15 @@ import { browserSet, postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
 const root = join(import.meta.dirname, '../..')
 const SPACE = 'widget-space'
 const ROOM = 'widget-room'
+/** The room of the "alive" test: its own page, so the first test's visitors are not in it. */
+const ALIVE_ROOM = 'alive-room'
 const { text } = postedTexts('widget')
 
 let relay: RelayProcess
 let site: StaticServer
 let plain: Browser
 const contexts: BrowserContext[] = []
+const netPeers: NetPeer[] = []
 const session = browserSet(() => relay.address)
 let dapp = ''
 
@@ -86,13 +93,17 @@ void connect({ bogus: true })
     }),
   )
   mkdirSync(join(dir, 'dist'))
-  writeFileSync(
-    join(dir, 'dist/index.html'),
-    `<!doctype html>
+  for (const [file, room] of [
+    ['index.html', ROOM],
+    ['alive.html', ALIVE_ROOM],
+  ] as const)
+    writeFileSync(
+      join(dir, `dist/${file}`),
+      `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sample dapp</title>
 <style>body{font:20px Georgia,serif;color:crimson;margin:16px auto;max-width:760px} ghost-chat{--ghost-chat-height:460px}</style>
 </head><body><h1>Sample dapp</h1>
-<ghost-chat space="${SPACE}" room="${ROOM}" title="Sample room"></ghost-chat>
+<ghost-chat space="${SPACE}" room="${room}" title="Sample room"></ghost-chat>
 <script>
   // The in-page host's relay for this test (a widget reads its attributes once, at start).
   const relays = new URLSearchParams(location.search).getAll('relay').join(' ')
@@ -100,7 +111,7 @@ void connect({ bogus: true })
 </script>
 <script src="main.js"></script></body></html>
 `,
-  )
+    )
   execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], {
     cwd: dir,
     stdio: 'pipe',
@@ -127,17 +138,18 @@ async function buildSampleDapp(dir: string): Promise<void> {
 /** The widget on a page (Playwright's locators reach into its open shadow root). */
 const chatOf = (page: Page): Locator => page.locator('ghost-chat')
 
-async function visitor(): Promise<Page> {
+async function visitor(page = 'index.html', wallet?: EnsWallet): Promise<Page> {
   const context = await plain.newContext({ viewport: { width: 800, height: 620 } })
   contexts.push(context)
+  if (wallet !== undefined) await context.addInitScript(ensWalletScript, wallet)
   // No WebRTC: the two visitors meet only through the relay (so stopping it cuts them off).
   await context.addInitScript(() => {
     for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection'])
       Reflect.deleteProperty(window, name)
   })
-  const page = await context.newPage()
-  await page.goto(`${site.url}/index.html?relay=${encodeURIComponent(relay.address)}`)
-  return page
+  const opened = await context.newPage()
+  await opened.goto(`${site.url}/${page}?relay=${encodeURIComponent(relay.address)}`)
+  return opened
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -179,6 +191,7 @@ afterAll(async () => {
   await Promise.all(contexts.map((context) => context.close().catch(() => undefined)))
   await plain?.close()
   await session.closeAll()
+  await stopAll(netPeers)
   await site?.close()
   await relay?.stop()
 }, STEP_MS)
@@ -320,6 +333,129 @@ describe('ghost-threads from its packed tarball, in a dapp built with webpack', 
     2 * STEP_MS,
   )
 })
+
+describe('a room that feels alive, in <ghost-chat>', () => {
+  it(
+    "typing, reactions, seen by N, the online count, and an ENS name from the page's own wallet",
+    async () => {
+      // Alice: a linked member (a Node peer through the same relay), linked on this site.
+      const account = Wallet.createRandom()
+      const alice = await startNetPeer({
+        relays: [relay.address],
+        space: SPACE,
+        room: ALIVE_ROOM,
+      })
+      netPeers.push(alice)
+      const space = await alice.node.ghost.openSpace(SPACE)
+      await space.linkWallet(await linkFor(account, alice.did, SPACE, site.url))
+      // Bob's page has a wallet that knows alice.eth (offline: it answers ENS's calls itself).
+      const bob = await visitor('alive.html', ensWalletFor(account.address, 'alice.eth'))
+      const carol = await visitor('alive.html')
+      for (const page of [bob, carol])
+        await chatOf(page).getByRole('button', { name: 'Join the chat' }).click()
+      await chatOf(bob).getByRole('heading', { name: '3 online' }).waitFor({ timeout: 30_000 })
+      await chatOf(carol).getByRole('heading', { name: '3 online' }).waitFor({ timeout: 30_000 })
+      // The name is the page's own finding: Carol's page has no wallet, and sees the account.
+      await chatOf(bob).locator('.members .name', { hasText: 'alice.eth' }).waitFor()
+      const short = `${account.address.slice(0, 6)}…${account.address.slice(-4)}`
+      await chatOf(carol).locator('.members .name', { hasText: short }).waitFor()
+
+      // Carol types: Bob reads it, and it ends when she sends.
+      const field = chatOf(carol).getByRole('textbox', { name: 'Message' })
+      await field.pressSequentially('hel')
+      const typing = chatOf(bob).locator('.typing')
+      await typing.getByText(/is typing…/).waitFor({ timeout: 15_000 })
+      await shot(bob, 'alive-typing')
+      const hello = text('alive-hello')
+      await field.fill(hello)
+      await field.press('Enter')
+      await line(bob, hello).waitFor({ timeout: 30_000 })
+      await waitFor(async () => ((await typing.textContent()) ?? '') === '', {
+        timeoutMs: 15_000,
+        what: "carol's post to end her typing",
+      })
+
+      // Alice says something; Bob reacts from the picker, Carol adds hers to his.
+      const fromAlice = text('from-alice')
+      const fromAliceId = await alice.thread.post(fromAlice)
+      await line(bob, fromAlice).waitFor({ timeout: 30_000 })
+      expect(await line(bob, fromAlice).locator('.name').textContent()).toBe('alice.eth')
+      await line(bob, fromAlice).hover()
+      await line(bob, fromAlice).getByRole('button', { name: 'Add a reaction' }).click()
+      await shot(bob, 'alive-picking')
+      await line(bob, fromAlice).getByRole('button', { name: 'React with 🎉' }).click()
+      const atCarol = line(carol, fromAlice).getByRole('button', { name: /^🎉 1,/ })
+      await atCarol.waitFor({ timeout: 15_000 })
+      expect(await atCarol.getAttribute('aria-pressed')).toBe('false')
+      await atCarol.click()
+      const atBob = line(bob, fromAlice).getByRole('button', { name: /^🎉 2, from you,/ })
+      await atBob.waitFor({ timeout: 15_000 })
+      expect(await atBob.getAttribute('aria-pressed')).toBe('true')
+      // The member who posted counts the same, from the wire.
+      await waitFor(() => alice.thread.reactionsOf(fromAliceId)[0]?.count === 2, {
+        timeoutMs: 15_000,
+        what: "alice's own count of two 🎉",
+      })
+
+      // Bob writes; the newest message says how many others have seen it.
+      const seen = text('seen')
+      await say(bob, seen)
+      await line(bob, seen).getByText('Seen by 2').waitFor({ timeout: 30_000 })
+      await shot(bob, 'alive')
+      await shot(carol, 'alive-other')
+    },
+    4 * STEP_MS,
+  )
+})
+
+/** What a test wallet answers to ENS's two calls: hex results, precomputed here. */
+interface EnsWallet {
+  reverseSelector: string
+  reverseResult: string
+  resolveSelector: string
+  resolveResult: string
+}
+
+/** A wallet (no network) whose ENS knows `address` as `name`, both ways. */
+function ensWalletFor(address: string, name: string): EnsWallet {
+  const resolver = '0x231b0Ee14048e9dCcD1d247744d114a4EB5E8E63'
+  return {
+    reverseSelector: toFunctionSelector(universalResolverReverse[0]),
+    reverseResult: encodeFunctionResult({
+      abi: universalResolverReverse,
+      functionName: 'reverseWithGateways',
+      result: [name, resolver, resolver],
+    }),
+    resolveSelector: toFunctionSelector(universalResolverResolve[0]),
+    resolveResult: encodeFunctionResult({
+      abi: universalResolverResolve,
+      functionName: 'resolveWithGateways',
+      result: [encodeAbiParameters([{ type: 'address' }], [address as `0x${string}`]), resolver],
+    }),
+  }
+}
+
+const universalResolverReverse = parseAbi([
+  'function reverseWithGateways(bytes reverseName, uint256 coinType, string[] gateways) view returns (string, address, address)',
+])
+const universalResolverResolve = parseAbi([
+  'function resolveWithGateways(bytes name, bytes data, string[] gateways) view returns (bytes, address)',
+])
+
+/** Runs in the page before its scripts: `window.ethereum` answering mainnet's ENS calls. */
+function ensWalletScript(wallet: EnsWallet): void {
+  ;(window as unknown as { ethereum: unknown }).ethereum = {
+    request: async ({ method, params }: { method: string; params?: unknown[] }) => {
+      if (method === 'eth_chainId') return '0x1'
+      if (method === 'eth_call') {
+        const data = String((params?.[0] as { data?: string } | undefined)?.data ?? '')
+        if (data.startsWith(wallet.reverseSelector)) return wallet.reverseResult
+        if (data.startsWith(wallet.resolveSelector)) return wallet.resolveResult
+      }
+      throw Object.assign(new Error(`not in this test wallet: ${method}`), { code: 4200 })
+    },
+  }
+}
 
 /** How Alice's widget names Bob (for her "Send to" choice). */
 async function nameAtAlice(bob: Page, alice: Page): Promise<string> {

@@ -17,7 +17,7 @@ import {
 } from '../../src/core/index.js'
 import { sendRequest } from '../../src/net/stream-request.js'
 import { textFoundOnDisk } from '../e2e/profile-scan.js'
-import { type NetPeer, startNetPeer, untilMet } from '../helpers/net-peer.js'
+import { type NetPeer, untilMet } from '../helpers/net-peer.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { waitFor } from '../helpers/wait.js'
 

@@ -22,11 +22,10 @@ import {
 import { isLocalAddress, localRelays } from '../shared/local-relays.js'
 import {
   BlockRequest,
-  PhraseImport,
-  PopupPost,
+  POPUP_HOST_REQUEST_NAMES,
+  type PopupHostRequest,
   parseManage,
-  RoomRef,
-  RoomViewRequest,
+  parsePopupRequest,
   TabRef,
 } from '../shared/manage-requests.js'
 import type {
@@ -82,6 +81,10 @@ export type RouterHandlers = { 'page:call': Handler<PageProtocol, 'page:call'> }
   [K in keyof ManageProtocol]: Handler<ManageProtocol, K>
 }
 
+type ForwardedHandlers = {
+  [K in PopupHostRequest as `manage:${K}`]: Handler<ManageProtocol, `manage:${K}`>
+}
+
 export class SenderRefusedError extends Error {
   static override name = 'SenderRefusedError'
   override name = SenderRefusedError.name
@@ -95,6 +98,7 @@ export class Router {
   }
 
   readonly handlers: RouterHandlers = {
+    ...this.forwardedToHost(),
     'page:call': (call, sender) => this.pageCall(call, sender),
     'router:deliver': async ({ owner, events }, sender) => {
       this.assertExtensionPage(sender)
@@ -123,10 +127,6 @@ export class Router {
         return null
       })
     },
-    'manage:status': async (_none, sender) => {
-      this.assertExtensionPage(sender)
-      return this.init.host.status()
-    },
     'manage:settings': async (_none, sender) => {
       this.assertExtensionPage(sender)
       return outcomeOf(() => this.init.settings())
@@ -143,39 +143,9 @@ export class Router {
       this.assertExtensionPage(sender)
       return outcomeOf(() => this.block(parseManage(BlockRequest, request, 'block')))
     },
-    'manage:roomView': async (request, sender) => {
-      this.assertExtensionPage(sender)
-      return this.forward(() =>
-        this.init.host.roomView(parseManage(RoomViewRequest, request, 'room')),
-      )
-    },
-    'manage:postFromPopup': async (request, sender) => {
-      this.assertExtensionPage(sender)
-      return this.forward(() =>
-        this.init.host.postFromPopup(parseManage(PopupPost, request, 'post')),
-      )
-    },
-    'manage:leaveRoom': async (request, sender) => {
-      this.assertExtensionPage(sender)
-      return this.forward(() => this.init.host.leaveRoom(parseManage(RoomRef, request, 'room')))
-    },
-    'manage:redial': async (_none, sender) => {
-      this.assertExtensionPage(sender)
-      return this.init.host.redial()
-    },
     'manage:identities': async (_none, sender) => {
       this.assertExtensionPage(sender)
       return outcomeOf(() => this.identities())
-    },
-    'manage:exportPhrase': async (_none, sender) => {
-      this.assertExtensionPage(sender)
-      return this.init.host.exportPhrase()
-    },
-    'manage:importPhrase': async (request, sender) => {
-      this.assertExtensionPage(sender)
-      return this.forward(() =>
-        this.init.host.importPhrase(parseManage(PhraseImport, request, 'phrase')),
-      )
     },
     'manage:showTab': async (request, sender) => {
       this.assertExtensionPage(sender)
@@ -184,6 +154,23 @@ export class Router {
         return null
       })
     },
+  }
+
+  /**
+   * The popup's requests the host serves (manage-requests.ts POPUP_HOST_REQUESTS), each
+   * from an extension page only, parsed with its schema and forwarded under its name.
+   */
+  private forwardedToHost(): ForwardedHandlers {
+    const entries = POPUP_HOST_REQUEST_NAMES.map((name) => {
+      const handler = async (request: unknown, sender: Sender) => {
+        this.assertExtensionPage(sender)
+        // Each name pairs its schema with the host method of that name; the map loses that.
+        const call = this.init.host[name] as (arg: unknown) => Promise<Outcome<unknown>>
+        return this.forward(() => call(parsePopupRequest(name, request)))
+      }
+      return [`manage:${name}`, handler] as const
+    })
+    return Object.fromEntries(entries) as ForwardedHandlers
   }
 
   /** Parses in `request` and passes the host's outcome on; a parse failure is an outcome too. */

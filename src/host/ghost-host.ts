@@ -32,7 +32,7 @@ import { withinLimit } from '../shared/thread-events.js'
 import { BlockedAuthors } from './blocked-authors.js'
 import { linkViewOf, viewEvent, viewMembers, viewPosts } from './link-view.js'
 import { type Deliver, OwnerOutbox } from './owner-outbox.js'
-import { RoomFeed } from './room-feed.js'
+import { PopupRooms } from './popup-rooms.js'
 import { RoomStatusWatch } from './room-status-watch.js'
 import { type Lease, type ReleaseReason, ThreadLeases } from './thread-leases.js'
 
@@ -79,8 +79,8 @@ export class GhostHost {
   private readonly outbox: OwnerOutbox
   private readonly blocked = new BlockedAuthors()
   private readonly statusWatch: RoomStatusWatch
-  /** One per open thread; a room open on two nodes (two sites' relays) has two. */
-  private readonly feeds = new Map<GhostThread, RoomFeed>()
+  /** The rooms as the popup sees and acts on them (popup-rooms.ts). */
+  readonly popup: PopupRooms
   private identity: Identity
   private network: Promise<HostNetwork>
   private settingsApplied = false
@@ -102,6 +102,11 @@ export class GhostHost {
       const unblocked = this.blocked.visibleEvent(event)
       const visible = unblocked === undefined ? undefined : viewEvent(lease.view, unblocked)
       if (visible !== undefined) this.outbox.push(owner, withinLimit(visible, lease.limit))
+    })
+    this.popup = new PopupRooms({
+      leases: this.leases,
+      blocked: this.blocked,
+      network: () => this.network,
     })
     this.statusWatch = new RoomStatusWatch({
       leases: () => this.leases.all(),
@@ -212,48 +217,6 @@ export class GhostHost {
     ;(await this.network).redial()
   }
 
-  /** The popup's view of a room: posts after `after`, members, tabs; read up to `after`. */
-  async roomView({ space, room, after, waitMs = 0 }: RoomViewRequest): Promise<RoomView> {
-    await this.feedOf({ space, room }).newerThan(after, waitMs)
-    // Looked up again: the room may have closed while the request waited.
-    const feed = this.feedOf({ space, room })
-    const hide = (did: string) => this.blocked.has(did)
-    const posts = feed.postsAfter(after, hide)
-    // Read is what the popup already showed: a reply that reaches a closed room view
-    // (the user went back to the list meanwhile) must not clear the unread count.
-    feed.markRead(after)
-    const tabs = this.leases
-      .all()
-      .filter((lease) => lease.thread.topic === feed.thread.topic)
-      .map((lease) => ({ origin: lease.owner.origin, tabId: lease.owner.tabId }))
-    return {
-      space,
-      room,
-      did: feed.thread.did,
-      posts,
-      latest: feed.latest,
-      hidden: feed.hiddenCount(hide),
-      members: await feed.members(hide),
-      tabs: tabs.filter(
-        (tab, i) => tabs.findIndex((t) => t.tabId === tab.tabId && t.origin === tab.origin) === i,
-      ),
-    }
-  }
-
-  /** A post written in the popup: the same room and DID the pages use. */
-  async postFromPopup({ space, room, message, to }: PopupPost): Promise<string> {
-    return this.feedOf({ space, room }).thread.post(message, to)
-  }
-
-  /** Leaves a room for every tab in it; their threads close, and say why. */
-  async leaveRoom(ref: RoomRef): Promise<number> {
-    const feed = this.feedOf(ref)
-    const leases = this.leases.all().filter((lease) => lease.thread.topic === feed.thread.topic)
-    await Promise.all(leases.map((lease) => this.leases.release(lease, 'left-in-popup')))
-    this.pruneFeeds()
-    return leases.length
-  }
-
   async exportPhrase(): Promise<string> {
     return this.recovery().exportPhrase()
   }
@@ -265,7 +228,7 @@ export class GhostHost {
   async importPhrase(phrase: string): Promise<void> {
     const next = await this.recovery().importPhrase(phrase)
     await this.leases.releaseWhere({ all: true }, 'identity-changed')
-    this.pruneFeeds()
+    this.popup.prune()
     const previous = this.network
     this.identity = next.identity
     this.network = next.network
@@ -274,44 +237,10 @@ export class GhostHost {
     await this.network
   }
 
-  async status(): Promise<HostStatus> {
-    this.pruneFeeds()
-    const network = await this.network
-    const byThread = new Map<
-      string,
-      { lease: Lease; owners: Set<string>; threads: Set<GhostThread> }
-    >()
-    for (const lease of this.leases.all()) {
-      const entry = byThread.get(lease.thread.topic) ?? {
-        lease,
-        owners: new Set<string>(),
-        threads: new Set<GhostThread>(),
-      }
-      entry.owners.add(lease.owner.origin)
-      entry.threads.add(lease.thread)
-      byThread.set(lease.thread.topic, entry)
-    }
-    const directOf = (threads: Set<GhostThread>) =>
-      [...threads].reduce((sum, thread) => sum + (network.roomLink(thread)?.directPeers ?? 0), 0)
-    const threads = await Promise.all(
-      [...byThread.values()].map(async ({ lease, owners, threads }) => ({
-        space: lease.thread.space,
-        room: lease.thread.name,
-        members: (await lease.thread.listMembers()).length,
-        // A room open on two nodes (two sites' relays): its direct peers on both.
-        direct: directOf(threads),
-        owners: [...owners],
-        unread: this.feeds.get(lease.thread)?.unread((did) => this.blocked.has(did)) ?? 0,
-      })),
-    )
-    const heap = (performance as { memory?: { usedJSHeapSize?: number } }).memory?.usedJSHeapSize
-    return { ...network.status(), threads, ...(heap === undefined ? {} : { jsHeapBytes: heap }) }
-  }
-
   async stop(): Promise<void> {
     this.statusWatch.stop()
     await this.leases.releaseWhere({ all: true })
-    this.pruneFeeds()
+    this.popup.prune()
     await (await this.network).stop()
   }
 
@@ -356,24 +285,6 @@ export class GhostHost {
     return this.init.recovery
   }
 
-  private feedOf({ space, room }: RoomRef): RoomFeed {
-    this.pruneFeeds()
-    for (const feed of this.feeds.values())
-      if (feed.thread.space === space && feed.thread.name === room) return feed
-    throw new RoomNotOpenError(
-      `No tab is in the room "${room}" of "${space}" any more; join it from a page to chat in it again`,
-    )
-  }
-
-  /** Feeds of rooms that closed (left by the last tab, or the network stopped) go. */
-  private pruneFeeds(): void {
-    for (const [thread, feed] of this.feeds) {
-      if (thread.isOpen) continue
-      feed.dispose()
-      this.feeds.delete(thread)
-    }
-  }
-
   /** A page joins a room; through the relays its site named, when it named some. */
   private async join(
     owner: Owner,
@@ -401,7 +312,7 @@ export class GhostHost {
       if (!heldBefore) await thread.close()
       throw err
     }
-    if (!this.feeds.has(thread)) this.feeds.set(thread, new RoomFeed(thread))
+    this.popup.opened(thread)
     // A room another tab holds caught up long ago: this tab is told what the first one was.
     if (heldBefore) void this.greet(lease)
     this.statusWatch.watch(thread)

@@ -9,6 +9,7 @@ import { InvalidRequestError, type Outcome, outcomeOf } from '../shared/errors.j
 import { type HostEndpoint, type HostInvocation, isHostMethod } from '../shared/host-protocol.js'
 import type { HostProtocol } from '../shared/messengers.js'
 import type { GhostHost } from './ghost-host.js'
+import { POPUP_ROOM_METHODS } from './popup-rooms.js'
 
 export interface HostSender {
   id?: string
@@ -37,10 +38,7 @@ export function hostEndpoint(host: GhostHost): HostEndpoint {
       await host.applySettings(settings)
       return null
     },
-    status: () => host.status(),
-    roomView: (request) => host.roomView(request),
-    postFromPopup: (request) => host.postFromPopup(request),
-    leaveRoom: (request) => host.leaveRoom(request),
+    ...served(host.popup, POPUP_ROOM_METHODS),
     redial: async () => {
       await host.redial()
       return null
@@ -51,6 +49,13 @@ export function hostEndpoint(host: GhostHost): HostEndpoint {
       return null
     },
   }
+}
+
+/** The named methods of `part`, bound to it: a part of the host serving its share as it is. */
+function served<T extends object, K extends keyof T>(part: T, names: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(
+    names.map((name) => [name, (part[name] as (...args: unknown[]) => unknown).bind(part)]),
+  ) as Pick<T, K>
 }
 
 /** Serves one invocation: a method of the contract, answered as an Outcome. */

@@ -1,13 +1,21 @@
 /**
  * The popup's view of one room, kept in the host's memory while the room is open: the
  * newest posts with sequence numbers (live, backlog and our own, once each), everyone seen
- * in the room, and how many posts arrived since the user last looked. It goes when the
+ * in the room, and how many posts arrived since the user last looked; the room's signals
+ * (who types, reactions, seen marks) it reads from the thread when asked. It goes when the
  * room is left; nothing of it is written anywhere.
  */
-import type { BacklogEvent, GhostThread } from '../core/ghost-thread.js'
+import type { GhostThread } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
+import type { PostReactions } from '../core/post-reactions.js'
 import { wokenOrAfter } from '../core/woken-or-after.js'
-import { FEED_LIMIT, type FeedPost, type RoomMember } from '../shared/room-view.js'
+import { listenUntil } from '../shared/listen-until.js'
+import {
+  FEED_LIMIT,
+  type FeedPost,
+  type RoomMember,
+  type RoomSignals,
+} from '../shared/room-view.js'
 
 /** DIDs remembered per room to show offline members. */
 const SEEN_LIMIT = 500
@@ -18,7 +26,8 @@ export class RoomFeed {
   private readonly seen = new Set<string>()
   private seq = 0
   private readSeq = 0
-  private readonly stop: () => void
+  /** Aborted on dispose: every listener on the thread goes with it. */
+  private readonly stop = new AbortController()
   /** Requests waiting for a post newer than what they have (the popup's long poll). */
   private readonly waiters = new Set<() => void>()
 
@@ -26,19 +35,20 @@ export class RoomFeed {
     readonly thread: GhostThread,
     private readonly limit = FEED_LIMIT,
   ) {
-    const onMessage = (post: Post) => this.add(post)
-    const onBacklog = (backlog: BacklogEvent) => {
-      for (const post of backlog.message) this.add(post)
-    }
-    const onJoined = (did: string) => this.see(did)
-    thread.on('message', onMessage)
-    thread.on('backlog-received', onBacklog)
-    thread.on('user-joined', onJoined)
-    this.stop = () => {
-      thread.off('message', onMessage)
-      thread.off('backlog-received', onBacklog)
-      thread.off('user-joined', onJoined)
-    }
+    const { signal } = this.stop
+    listenUntil(thread, 'message', (post) => this.add(post), signal)
+    listenUntil(
+      thread,
+      'backlog-received',
+      (backlog) => {
+        for (const post of backlog.message) this.add(post)
+      },
+      signal,
+    )
+    listenUntil(thread, 'user-joined', (did) => this.see(did), signal)
+    // A signal changes what the open view shows: its long poll answers at once.
+    for (const event of ['typing', 'reactions', 'seen', 'members'] as const)
+      listenUntil(thread, event, () => this.wake(), signal)
     // What the room held before the popup's feed began: the backlog the join fetched.
     void thread.getPosts().then(
       (posts) => {
@@ -102,8 +112,35 @@ export class RoomFeed {
     ]
   }
 
+  /**
+   * The room's signals as the popup shows them: who types and each post's reactions,
+   * blocked members left out, and how many have seen the newest post.
+   */
+  signals(
+    hide: (did: string) => boolean,
+    visible: (reactions: PostReactions) => PostReactions,
+  ): RoomSignals {
+    const reactions: Record<string, PostReactions> = {}
+    for (const { post } of this.entries) {
+      const now = visible(this.thread.reactionsOf(post.postId))
+      if (now.length > 0) reactions[post.postId] = now
+    }
+    const newest = this.entries.at(-1)?.post
+    return {
+      typing: this.thread.typingNow().filter((did) => !hide(did)),
+      reactions,
+      ...(newest === undefined
+        ? {}
+        : { seen: { postId: newest.postId, count: this.thread.seenBy(newest) } }),
+    }
+  }
+
   dispose(): void {
-    this.stop()
+    this.stop.abort()
+    this.wake()
+  }
+
+  private wake(): void {
     for (const wake of [...this.waiters]) wake()
   }
 
@@ -116,7 +153,7 @@ export class RoomFeed {
       const dropped = this.entries.shift() as FeedPost
       this.ids.delete(dropped.post.postId)
     }
-    for (const wake of [...this.waiters]) wake()
+    this.wake()
   }
 
   private see(did: string): void {

@@ -7,7 +7,14 @@
  */
 import type { WalletLink } from '../core/schema.js'
 import type { Outcome } from './errors.js'
-import type { PhraseImport, PopupPost, RoomRef, RoomViewRequest } from './manage-requests.js'
+import type {
+  PhraseImport,
+  PopupHostRequest,
+  PopupPost,
+  PopupReaction,
+  RoomRef,
+  RoomViewRequest,
+} from './manage-requests.js'
 import type { HostCall, HostStatus } from './messengers.js'
 import type { OwnerSelector } from './owner.js'
 import type { RoomView } from './room-view.js'
@@ -24,6 +31,9 @@ export interface HostMethods {
   status(request: undefined): HostStatus
   roomView(request: RoomViewRequest): RoomView
   postFromPopup(request: PopupPost): string
+  reactFromPopup(request: PopupReaction): null
+  /** Whether a typing signal went out (at most one every few seconds). */
+  typingFromPopup(request: RoomRef): boolean
   leaveRoom(request: RoomRef): number
   redial(request: undefined): null
   exportPhrase(request: undefined): string
@@ -46,6 +56,8 @@ export const HOST_METHODS = [
   'status',
   'roomView',
   'postFromPopup',
+  'reactFromPopup',
+  'typingFromPopup',
   'leaveRoom',
   'redial',
   'exportPhrase',
@@ -53,6 +65,11 @@ export const HOST_METHODS = [
   'linkWallet',
   'unlinkWallet',
 ] as const satisfies readonly HostMethod[]
+
+/** Fails to compile when a popup request (manage-requests.ts) has no host method of its name. */
+export const EVERY_POPUP_REQUEST_SERVED: [Exclude<PopupHostRequest, HostMethod>] extends [never]
+  ? true
+  : never = true
 
 /** Fails to compile when a method is added to HostMethods but not to HOST_METHODS. */
 export const EVERY_HOST_METHOD_LISTED: [
@@ -83,7 +100,7 @@ export type HostClient = {
 }
 
 /** A method whose argument is `undefined` is called without one. */
-type ArgOf<K extends HostMethod> = HostArg<K> extends undefined ? [] : [arg: HostArg<K>]
+export type ArgOf<K extends HostMethod> = HostArg<K> extends undefined ? [] : [arg: HostArg<K>]
 
 /** The host as it serves: every method resolves to its result or throws a named error. */
 export type HostEndpoint = {

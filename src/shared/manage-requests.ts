@@ -6,7 +6,7 @@
 import { MAX_JSON_DEPTH } from '../core/constants.js'
 import { InvalidArgumentError } from '../core/errors.js'
 import { nestsDeeperThan } from '../core/json-depth.js'
-import { DidKey } from '../core/schema.js'
+import { DidKey, EmojiText, PostIdText } from '../core/schema.js'
 import '../core/zod-jitless.js'
 import { z } from 'zod'
 import { RoomName, SpaceName } from './dapp-methods.js'
@@ -30,6 +30,14 @@ export type RoomViewRequest = z.infer<typeof RoomViewRequest>
 export const PopupPost = RoomRef.extend({ message: z.json(), to: DidKey.optional() })
 export type PopupPost = z.infer<typeof PopupPost>
 
+/** A reaction given in the popup (or taken back: `remove`), as the user's DID in that space. */
+export const PopupReaction = RoomRef.extend({
+  postId: PostIdText,
+  emoji: EmojiText,
+  remove: z.boolean().optional(),
+})
+export type PopupReaction = z.infer<typeof PopupReaction>
+
 export const TabRef = z.strictObject({ tabId: z.number().int().min(0) })
 export type TabRef = z.infer<typeof TabRef>
 
@@ -39,6 +47,32 @@ export type BlockRequest = z.infer<typeof BlockRequest>
 /** BIP-39 phrases are 12–24 words of at most 8 letters. */
 export const PhraseImport = z.strictObject({ phrase: z.string().min(1).max(400) })
 export type PhraseImport = z.infer<typeof PhraseImport>
+
+/**
+ * The popup's requests the host serves, declared once: the router parses each with its
+ * schema here and forwards it under the same name (`manage:roomView` → the host's
+ * `roomView`); the message types, the router's handlers and the popup's client are all
+ * derived from this table (messengers.ts, router.ts, popup/store.ts), and host-protocol.ts
+ * says what each resolves to. Requests the router answers itself are declared there.
+ */
+export const POPUP_HOST_REQUESTS = {
+  status: z.undefined(),
+  roomView: RoomViewRequest,
+  postFromPopup: PopupPost,
+  reactFromPopup: PopupReaction,
+  typingFromPopup: RoomRef,
+  leaveRoom: RoomRef,
+  redial: z.undefined(),
+  exportPhrase: z.undefined(),
+  importPhrase: PhraseImport,
+} as const
+export type PopupHostRequest = keyof typeof POPUP_HOST_REQUESTS
+export const POPUP_HOST_REQUEST_NAMES = Object.keys(POPUP_HOST_REQUESTS) as PopupHostRequest[]
+
+/** A popup request for the host, parsed with its own schema (the table loses the pairing). */
+export function parsePopupRequest(name: PopupHostRequest, data: unknown): unknown {
+  return parseManage<unknown>(POPUP_HOST_REQUESTS[name] as z.ZodType<unknown>, data, name)
+}
 
 /** The parsed request, or an InvalidArgumentError naming the first wrong field. */
 export function parseManage<T>(schema: z.ZodType<T>, data: unknown, what: string): T {

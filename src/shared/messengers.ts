@@ -13,18 +13,15 @@ import { defineExtensionMessaging } from '@webext-core/messaging'
 import type { WalletLink } from '../core/schema.js'
 import type { DappMethod, ThreadMethod } from './dapp-methods.js'
 import type { Outcome } from './errors.js'
-import type { HostInvocation } from './host-protocol.js'
-import type {
-  BlockRequest,
-  PhraseImport,
-  PopupPost,
-  RoomRef,
-  RoomViewRequest,
-  TabRef,
+import type { ArgOf, HostInvocation, HostResult } from './host-protocol.js'
+import {
+  type BlockRequest,
+  POPUP_HOST_REQUEST_NAMES,
+  type PopupHostRequest,
+  type TabRef,
 } from './manage-requests.js'
 import type { Owner } from './owner.js'
 import type { PermissionEntry } from './permission-entry.js'
-import type { RoomView } from './room-view.js'
 import type { Settings } from './settings.js'
 import type { ThreadEvent } from './thread-events.js'
 
@@ -95,24 +92,22 @@ export interface PromptDetails {
   link?: { address: string; chainId: number }
 }
 
+/** The popup's requests the router parses and forwards to the host (manage-requests.ts). */
+type ForwardedToHost = {
+  [K in PopupHostRequest as `manage:${K}`]: (...request: ArgOf<K>) => Outcome<HostResult<K>>
+}
+
 /** Extension pages (the popup, settings) → router: what a person may see and change. */
-export interface ManageProtocol {
+export interface ManageProtocol extends ForwardedToHost {
   'manage:permissions'(): Outcome<PermissionEntry[]>
   'manage:revoke'(request: { origin: string; space?: string }): Outcome<null>
-  'manage:status'(): Outcome<HostStatus>
   'manage:settings'(): Outcome<Settings>
   /** Validated, stored, and applied to the running host without a restart. */
   'manage:saveSettings'(settings: Settings): Outcome<Settings>
   /** Adds a DID to the block list or takes it off; resolves to the settings saved. */
   'manage:block'(request: BlockRequest): Outcome<Settings>
-  'manage:roomView'(request: RoomViewRequest): Outcome<RoomView>
-  'manage:postFromPopup'(request: PopupPost): Outcome<string>
-  'manage:leaveRoom'(request: RoomRef): Outcome<number>
-  'manage:redial'(): Outcome<null>
   /** The user's DID in each space a site may use. */
   'manage:identities'(): Outcome<{ space: string; did: string }[]>
-  'manage:exportPhrase'(): Outcome<string>
-  'manage:importPhrase'(request: PhraseImport): Outcome<null>
   /** Brings a tab that is in a room to the front. */
   'manage:showTab'(request: TabRef): Outcome<null>
 }
@@ -138,18 +133,12 @@ export const PROTOCOL_MESSAGES = {
   manage: [
     'manage:permissions',
     'manage:revoke',
-    'manage:status',
     'manage:settings',
     'manage:saveSettings',
     'manage:block',
-    'manage:roomView',
-    'manage:postFromPopup',
-    'manage:leaveRoom',
-    'manage:redial',
     'manage:identities',
-    'manage:exportPhrase',
-    'manage:importPhrase',
     'manage:showTab',
+    ...POPUP_HOST_REQUEST_NAMES.map((name) => `manage:${name}` as const),
   ],
 } as const satisfies {
   page: (keyof PageProtocol)[]

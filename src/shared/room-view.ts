@@ -4,6 +4,7 @@
  */
 import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
+import type { PostReactions } from '../core/post-reactions.js'
 
 /** Posts the host keeps per open room for the popup, and the popup shows at most. */
 export const FEED_LIMIT = 1_000
@@ -24,7 +25,17 @@ export interface RoomMember extends LinkedMember {
   blocked: boolean
 }
 
-export interface RoomView {
+/** The room's live signals as the popup shows them (issue 24). */
+export interface RoomSignals {
+  /** DIDs typing now, blocked members left out. */
+  typing: string[]
+  /** The reactions of the feed's posts that have any, by postId. */
+  reactions: Record<string, PostReactions>
+  /** How many besides its author and the user have seen the newest post. */
+  seen?: { postId: string; count: number }
+}
+
+export interface RoomView extends RoomSignals {
   space: string
   room: string
   /** The user's own DID in this space: the author of posts from the popup and the pages. */
@@ -36,6 +47,8 @@ export interface RoomView {
   /** Posts in the feed hidden because their author is blocked. */
   hidden: number
   members: RoomMember[]
+  /** Members online now, the user included (exact: the member list may be capped). */
+  online: number
   /** The tabs in this room, by site. */
   tabs: RoomTab[]
 }

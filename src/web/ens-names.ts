@@ -11,6 +11,7 @@
  * page ~100 KiB; a name outside that set shows as the short account, as with no name.
  */
 const PLAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/
+
 import { createClient, custom, getAddress, isAddress } from 'viem'
 import { mainnet } from 'viem/chains'
 import { getEnsAddress, getEnsName } from 'viem/ens'

@@ -77,12 +77,19 @@ export class FakeHost implements HostApi {
         latest: 0,
         hidden: 0,
         members: [],
+        online: 1,
+        typing: [],
+        reactions: {},
         tabs: [],
       },
       request,
     )
   postFromPopup: HostApi['postFromPopup'] = (request) =>
     this.popup('postFromPopup', 'bafypost', request)
+  reactFromPopup: HostApi['reactFromPopup'] = (request) =>
+    this.popup('reactFromPopup', null, request)
+  typingFromPopup: HostApi['typingFromPopup'] = (request) =>
+    this.popup('typingFromPopup', true, request)
   leaveRoom: HostApi['leaveRoom'] = (request) => this.popup('leaveRoom', 1, request)
   redial: HostApi['redial'] = () => this.popup('redial', null)
   exportPhrase: HostApi['exportPhrase'] = () => this.popup('exportPhrase', 'words')

@@ -101,19 +101,27 @@ describe('the host', () => {
     const methods = DAPP_METHOD_NAMES.filter(
       (m): m is ThreadMethod => !isSpaceMethod(m) && m !== 'joinThread' && m !== 'closeThread',
     ).concat(['closeThread'])
-    const params: Record<string, unknown> = { post: { thread, message: 'hello' } }
     const results: Record<string, unknown> = {}
+    const params = (method: string): unknown =>
+      method === 'post'
+        ? { thread, message: 'hello' }
+        : method === 'react'
+          ? { thread, postId: results.post, emoji: '👍' }
+          : { thread }
     for (const method of methods)
-      results[method] = await host.call(owner, method, params[method] ?? { thread }, ['chat'])
+      results[method] = await host.call(owner, method, params(method), ['chat'])
     // Each method's own answer; closeThread is last, so the others ran on an open thread.
     const did = await host.did('chat')
     expect(methods.at(-1)).toBe('closeThread')
     expect(results).toEqual({
-      post: expect.stringMatching(/^[A-Za-z0-9_-]{20,}$/),
+      post: expect.stringMatching(/^b[a-z2-7]{20,}$/),
       getPosts: [expect.objectContaining({ author: did, message: 'hello' })],
       listMembers: [did],
       requestBacklog: [], // nobody else in the room to ask
       listMembersWithAddresses: [{ did }],
+      typing: false, // nobody in the room to hear it
+      react: null,
+      memberCount: 1,
       closeThread: null,
     })
     await expect(host.call(owner, 'getPosts', { thread }, ['chat'])).rejects.toMatchObject({
@@ -278,7 +286,7 @@ describe('the host', () => {
     expect(eventsOf(t2).every((e) => e.thread === second.thread)).toBe(true)
 
     await host.call(t1, 'closeThread', { thread: first.thread }, ['chat'])
-    expect((await host.status()).threads).toEqual([
+    expect((await host.popup.status()).threads).toEqual([
       // Bob's post came after the room opened and the popup has not looked: one unread.
       { space: 'chat', room: 'lobby', members: 2, direct: 0, owners: [A], unread: 1 },
     ])
@@ -312,7 +320,7 @@ describe('the host', () => {
     await expect(join(host, page, 'one-too-many')).rejects.toMatchObject({
       name: 'TooManyThreadsError',
     })
-    const open = (await host.status()).threads.map((thread) => thread.room)
+    const open = (await host.popup.status()).threads.map((thread) => thread.room)
     expect(open).not.toContain('one-too-many')
     expect(open).toHaveLength(1 + rooms)
   })
@@ -572,7 +580,7 @@ describe('a wallet link counts only on the site (and chain) it was made for', ()
       expect.objectContaining({ message: 'mine', author: ownDid }),
     ])
     // The popup is the user's own view of every site: it shows the link and where it was made.
-    const view = await host.roomView({ space: 'chat', room: 'lobby', after: 0 })
+    const view = await host.popup.roomView({ space: 'chat', room: 'lobby', after: 0 })
     expect(view.members).toEqual(
       expect.arrayContaining([expect.objectContaining({ did: aliceDid, linkedOn })]),
     )
@@ -627,8 +635,8 @@ describe("the popup's view of rooms", () => {
     const bobJoin = await join(bob.host, bobTab)
     await waitFor(
       async () =>
-        (await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })).members.length ===
-        2,
+        (await alice.host.popup.roomView({ space: 'chat', room: 'lobby', after: 0 })).members
+          .length === 2,
       { what: 'bob in alice’s member list' },
     )
     return { alice, bob, aliceTab, bobTab, aliceJoin, bobJoin }
@@ -638,10 +646,10 @@ describe("the popup's view of rooms", () => {
     const { alice, bob, bobTab, bobJoin, aliceJoin } = await lobby()
     for (const message of ['one', 'two'])
       await bob.host.call(bobTab, 'post', { thread: bobJoin.thread, message }, ['chat'])
-    await waitFor(async () => (await alice.host.status()).threads[0]?.unread === 2, {
+    await waitFor(async () => (await alice.host.popup.status()).threads[0]?.unread === 2, {
       what: 'two unread',
     })
-    const first = await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })
+    const first = await alice.host.popup.roomView({ space: 'chat', room: 'lobby', after: 0 })
     expect(first.posts.map((p) => p.post.message)).toEqual(['one', 'two'])
     expect(first.did).toBe(aliceJoin.did)
     expect(first.members).toEqual([
@@ -650,15 +658,23 @@ describe("the popup's view of rooms", () => {
     ])
     expect(first.tabs).toEqual([{ origin: A, tabId: 1 }])
     // Fetched is not yet seen: read once the popup asks again after what it showed.
-    expect((await alice.host.status()).threads[0]?.unread).toBe(2)
-    await alice.host.roomView({ space: 'chat', room: 'lobby', after: first.latest - 1 })
-    expect((await alice.host.status()).threads[0]?.unread).toBe(1)
-    await alice.host.roomView({ space: 'chat', room: 'lobby', after: first.latest })
-    expect((await alice.host.status()).threads[0]?.unread).toBe(0)
+    expect((await alice.host.popup.status()).threads[0]?.unread).toBe(2)
+    await alice.host.popup.roomView({ space: 'chat', room: 'lobby', after: first.latest - 1 })
+    expect((await alice.host.popup.status()).threads[0]?.unread).toBe(1)
+    await alice.host.popup.roomView({ space: 'chat', room: 'lobby', after: first.latest })
+    expect((await alice.host.popup.status()).threads[0]?.unread).toBe(0)
     // Our own post is in the feed but never unread.
-    await alice.host.postFromPopup({ space: 'chat', room: 'lobby', message: 'from the popup' })
-    expect((await alice.host.status()).threads[0]?.unread).toBe(0)
-    const next = await alice.host.roomView({ space: 'chat', room: 'lobby', after: first.latest })
+    await alice.host.popup.postFromPopup({
+      space: 'chat',
+      room: 'lobby',
+      message: 'from the popup',
+    })
+    expect((await alice.host.popup.status()).threads[0]?.unread).toBe(0)
+    const next = await alice.host.popup.roomView({
+      space: 'chat',
+      room: 'lobby',
+      after: first.latest,
+    })
     expect(next.posts.map((p) => [p.post.message, p.post.author])).toEqual([
       ['from the popup', aliceJoin.did],
     ])
@@ -669,7 +685,7 @@ describe("the popup's view of rooms", () => {
     await bob.host.call(bobTab, 'closeThread', { thread: bobJoin.thread }, ['chat'])
     await waitFor(
       async () =>
-        (await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })).members[1]
+        (await alice.host.popup.roomView({ space: 'chat', room: 'lobby', after: 0 })).members[1]
           ?.online === false,
       { what: 'bob offline' },
     )
@@ -678,21 +694,21 @@ describe("the popup's view of rooms", () => {
   it('a waiting room request answers as soon as a post arrives, or when its time is up', async () => {
     const { alice, bob, bobTab, bobJoin } = await lobby()
     const lobbyRef = { space: 'chat', room: 'lobby' }
-    const { latest } = await alice.host.roomView({ ...lobbyRef, after: 0 })
+    const { latest } = await alice.host.popup.roomView({ ...lobbyRef, after: 0 })
     let started = Date.now()
-    const idle = await alice.host.roomView({ ...lobbyRef, after: latest, waitMs: 300 })
+    const idle = await alice.host.popup.roomView({ ...lobbyRef, after: latest, waitMs: 300 })
     expect(idle.posts).toEqual([])
     expect(Date.now() - started).toBeGreaterThanOrEqual(290)
 
     started = Date.now()
-    const waiting = alice.host.roomView({ ...lobbyRef, after: latest, waitMs: 8_000 })
+    const waiting = alice.host.popup.roomView({ ...lobbyRef, after: latest, waitMs: 8_000 })
     await bob.host.call(bobTab, 'post', { thread: bobJoin.thread, message: 'wake up' }, ['chat'])
     expect((await waiting).posts.map((p) => p.post.message)).toEqual(['wake up'])
     expect(Date.now() - started).toBeLessThan(4_000)
 
     // The room closing ends a waiting request with the reason, not a stale view.
-    const closing = alice.host.roomView({ ...lobbyRef, after: latest + 1, waitMs: 8_000 })
-    await alice.host.leaveRoom(lobbyRef)
+    const closing = alice.host.popup.roomView({ ...lobbyRef, after: latest + 1, waitMs: 8_000 })
+    await alice.host.popup.leaveRoom(lobbyRef)
     await expect(closing).rejects.toMatchObject({ name: 'RoomNotOpenError' })
   })
 
@@ -707,10 +723,10 @@ describe("the popup's view of rooms", () => {
     await alice.host.applySettings({ ...DEFAULT_SETTINGS, blocked: [bobJoin.did] })
     await bobSays('while blocked')
     await bobSays('also blocked')
-    const view = await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })
+    const view = await alice.host.popup.roomView({ space: 'chat', room: 'lobby', after: 0 })
     await waitFor(
       async () =>
-        (await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })).hidden === 3,
+        (await alice.host.popup.roomView({ space: 'chat', room: 'lobby', after: 0 })).hidden === 3,
       { what: 'all three of bob’s posts in the feed, hidden' },
     )
     expect(view.posts).toEqual([])
@@ -719,13 +735,13 @@ describe("the popup's view of rooms", () => {
     expect(
       await alice.host.call(aliceTab, 'getPosts', { thread: aliceJoin.thread }, ['chat']),
     ).toEqual([])
-    expect((await alice.host.status()).threads[0]?.unread).toBe(0)
+    expect((await alice.host.popup.status()).threads[0]?.unread).toBe(0)
     // Undo: new posts arrive again, and the popup shows the earlier ones too.
     await alice.host.applySettings({ ...DEFAULT_SETTINGS, blocked: [] })
     await bobSays('after the undo')
     await waitFor(() => messagesOf(alice.eventsOf(aliceTab)).includes('after the undo'))
     expect(messagesOf(alice.eventsOf(aliceTab))).toEqual(['before the block', 'after the undo'])
-    const after = await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })
+    const after = await alice.host.popup.roomView({ space: 'chat', room: 'lobby', after: 0 })
     expect(after.posts.map((p) => p.post.message)).toEqual([
       'before the block',
       'while blocked',
@@ -744,7 +760,7 @@ describe("the popup's view of rooms", () => {
     await bob.host.call(tab(9), 'post', { thread: bobJoin.thread, message: 'hidden' }, ['chat'])
     await waitFor(
       async () =>
-        (await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })).hidden === 1,
+        (await alice.host.popup.roomView({ space: 'chat', room: 'lobby', after: 0 })).hidden === 1,
     )
     expect(messagesOf(alice.eventsOf(tab(1)))).toEqual([])
     expect(
@@ -767,7 +783,7 @@ describe("the popup's view of rooms", () => {
     ])
     await waitFor(
       async () =>
-        (await alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 })).hidden === 1,
+        (await alice.host.popup.roomView({ space: 'chat', room: 'lobby', after: 0 })).hidden === 1,
     )
     expect(messagesOf(alice.eventsOf(tab(1)))).toEqual([])
   })
@@ -776,20 +792,20 @@ describe("the popup's view of rooms", () => {
     const { alice, aliceTab } = await lobby()
     const second = tab(2)
     const secondJoin = await join(alice.host, second)
-    expect(await alice.host.leaveRoom({ space: 'chat', room: 'lobby' })).toBe(2)
+    expect(await alice.host.popup.leaveRoom({ space: 'chat', room: 'lobby' })).toBe(2)
     for (const owner of [aliceTab, second])
       expect(alice.eventsOf(owner).at(-1)).toMatchObject({
         kind: 'closed',
         reason: 'left-in-popup',
       })
-    expect((await alice.host.status()).threads).toEqual([])
+    expect((await alice.host.popup.status()).threads).toEqual([])
     await expect(
       alice.host.call(second, 'post', { thread: secondJoin.thread, message: 'x' }, ['chat']),
     ).rejects.toMatchObject({ name: 'UnknownThreadError' })
     for (const request of [
-      () => alice.host.roomView({ space: 'chat', room: 'lobby', after: 0 }),
-      () => alice.host.postFromPopup({ space: 'chat', room: 'lobby', message: 'x' }),
-      () => alice.host.leaveRoom({ space: 'chat', room: 'lobby' }),
+      () => alice.host.popup.roomView({ space: 'chat', room: 'lobby', after: 0 }),
+      () => alice.host.popup.postFromPopup({ space: 'chat', room: 'lobby', message: 'x' }),
+      () => alice.host.popup.leaveRoom({ space: 'chat', room: 'lobby' }),
     ])
       await expect(request()).rejects.toMatchObject({ name: 'RoomNotOpenError', code: 4900 })
   })
@@ -814,7 +830,7 @@ describe("the popup's view of rooms", () => {
       name: 'InvalidRecoveryPhraseError',
     })
     expect(await alice.host.did('chat')).toBe(aliceJoin.did)
-    expect((await alice.host.status()).threads).toHaveLength(1)
+    expect((await alice.host.popup.status()).threads).toHaveLength(1)
 
     await alice.host.importPhrase('good words')
     const expected = (await createSeedIdentity(seed).signerForSpace('chat')).did

@@ -2,7 +2,7 @@
 import type { Post } from '../../src/core/post.js'
 import type { PopupApi } from '../../src/popup/store.js'
 import type { HostStatus } from '../../src/shared/messengers.js'
-import type { FeedPost } from '../../src/shared/room-view.js'
+import type { FeedPost, RoomView } from '../../src/shared/room-view.js'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings.js'
 
 export const SELF = `did:key:z6Mk${'s'.repeat(44)}`
@@ -42,6 +42,8 @@ export function fakePopupApi() {
   const saved: Settings[] = []
   const revoked: string[] = []
   const add = (p: Post) => feed.push({ seq: feed.length + 1, post: p })
+  /** The room's signals as the host would report them; tests set them. */
+  const signals: Pick<RoomView, 'typing' | 'reactions' | 'seen'> = { typing: [], reactions: {} }
   const api: PopupApi = {
     version: '9.9.9',
     status: async () => ({
@@ -110,6 +112,8 @@ export function fakePopupApi() {
               blocked: settings.blocked.includes(did),
             }))
             .concat([{ did: CAROL, online: false, blocked: settings.blocked.includes(CAROL) }]),
+          online: 2,
+          ...signals,
           tabs: [{ origin: 'https://a.example', tabId: 4 }],
         },
       }
@@ -118,6 +122,14 @@ export function fakePopupApi() {
       if (message === 'too long') return fail('The message is too large; send less text')
       add(post(SELF, message, to === undefined ? {} : { to }))
       return { ok: true, result: 'bafy' }
+    },
+    reactFromPopup: async ({ postId, emoji, remove }) => {
+      calls.push(`${remove === true ? 'unreact' : 'react'} ${emoji} ${postId}`)
+      return { ok: true, result: null }
+    },
+    typingFromPopup: async () => {
+      calls.push('typing')
+      return { ok: true, result: true }
     },
     leaveRoom: async () => {
       calls.push('leave')
@@ -144,5 +156,5 @@ export function fakePopupApi() {
       return { ok: true, result: null }
     },
   }
-  return { api, add, calls, saved, revoked }
+  return { api, add, calls, saved, revoked, signals }
 }

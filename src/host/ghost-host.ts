@@ -21,12 +21,10 @@ import {
   requireDappRequest,
   type ThreadMethod,
 } from '../shared/dapp-methods.js'
-import { InvalidRequestError, RoomNotOpenError, UnauthorizedError } from '../shared/errors.js'
+import { InvalidRequestError, UnauthorizedError } from '../shared/errors.js'
 import type { PortMethod } from '../shared/host-port.js'
-import type { PopupPost, RoomRef, RoomViewRequest } from '../shared/manage-requests.js'
 import type { HostStatus } from '../shared/messengers.js'
 import { type Owner, type OwnerSelector, ownerKey } from '../shared/owner.js'
-import type { RoomView } from '../shared/room-view.js'
 import type { Settings } from '../shared/settings.js'
 import { withinLimit } from '../shared/thread-events.js'
 import { BlockedAuthors } from './blocked-authors.js'

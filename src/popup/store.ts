@@ -4,6 +4,7 @@
  * about `chrome`, so tests give the store a fake API.
  */
 import { signal } from '@preact/signals'
+import { TYPING_REPEAT_MS } from '../core/constants.js'
 import type { Outcome } from '../shared/errors.js'
 import type { RoomRef } from '../shared/manage-requests.js'
 import type { HostStatus, ManageProtocol } from '../shared/messengers.js'
@@ -30,6 +31,30 @@ export type PopupApi = {
 }
 
 export type PopupStore = ReturnType<typeof createPopupStore>
+
+/** Rooms come and go as tabs join and leave; the popup looks again this often. */
+export const STATUS_EVERY_MS = 1_000
+/** A waiting room request answers after this long without news, so members stay current. */
+export const ROOM_WAIT_MS = 2_000
+/** After a failed request (the room closed, the host restarting): this long till the next. */
+const ROOM_RETRY_MS = 1_000
+/** An answer with nothing new that came sooner than this is not followed by another at once. */
+const MIN_POLL_MS = 250
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        resolve()
+      },
+      { once: true },
+    )
+  })
+}
 
 /** An action's result for the component that started it: an error message, or none. */
 type Failure = string | undefined
@@ -128,6 +153,54 @@ export function createPopupStore(api: PopupApi) {
     return posts.length > 0
   }
 
+  /**
+   * Keeps the status (rooms, relays, unread) current until `signal` aborts: what the popup
+   * shows while it is open.
+   */
+  async function watchStatus(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await refresh().catch(() => undefined)
+      await pause(STATUS_EVERY_MS, signal)
+    }
+  }
+
+  /**
+   * Keeps the open room current until `signal` aborts: a long poll the host answers as soon
+   * as a post or a signal (typing, a reaction, a seen mark) comes, or after ROOM_WAIT_MS
+   * with the members and tabs as they are.
+   */
+  async function watchRoom(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const started = Date.now()
+      const gotPosts = await refreshRoom(false, ROOM_WAIT_MS)
+      if (roomError.value !== undefined || room.value === undefined)
+        await pause(ROOM_RETRY_MS, signal)
+      else if (!gotPosts && Date.now() - started < MIN_POLL_MS) await pause(MIN_POLL_MS, signal)
+    }
+  }
+
+  /** Puts the user's emoji on a post of the open room, or takes it off when it is there. */
+  async function react(postId: string, emoji: string): Promise<Failure> {
+    const ref = selected.value
+    const shown = room.value
+    if (ref === undefined || shown === undefined) return 'Open a room first'
+    const mine = shown.reactions[postId]?.find((reaction) => reaction.emoji === emoji)
+    const remove = mine?.dids.includes(shown.did) === true
+    const outcome = await api.reactFromPopup({ ...ref, postId, emoji, remove })
+    if (outcome.ok) await refreshRoom()
+    return failureOf(outcome)
+  }
+
+  let lastTypingMs = Number.NEGATIVE_INFINITY
+  /** The user types in the open room: the room hears it (asked at most every few seconds). */
+  function typed(): void {
+    const ref = selected.value
+    const nowMs = Date.now()
+    if (ref === undefined || nowMs - lastTypingMs < TYPING_REPEAT_MS) return
+    lastTypingMs = nowMs
+    void api.typingFromPopup(ref)
+  }
+
   async function post(message: string, to?: string): Promise<Failure> {
     const ref = selected.value
     if (ref === undefined) return 'Open a room first'
@@ -136,6 +209,8 @@ export function createPopupStore(api: PopupApi) {
       message,
       ...(to === undefined ? {} : { to }),
     })
+    // Sent: the user's next keystroke may say it types again at once.
+    if (outcome.ok) lastTypingMs = Number.NEGATIVE_INFINITY
     if (outcome.ok) await refreshRoom()
     return failureOf(outcome)
   }
@@ -192,6 +267,10 @@ export function createPopupStore(api: PopupApi) {
     redial,
     openRoom,
     refreshRoom,
+    watchStatus,
+    watchRoom,
+    react,
+    typed,
     post,
     leaveRoom,
     block,

@@ -5,10 +5,10 @@
  * unless the reader scrolled up; then new ones are counted on a button that jumps down.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { MemberColours } from '../ui/member-colours.js'
 import type { ChatStore } from './chat-store.js'
 import { MemberPanel } from './MemberPanel.js'
 import { MessageRow } from './MessageRow.js'
-import { MemberColours } from './member-colours.js'
 import { WidgetComposer } from './WidgetComposer.js'
 import { connectionWords, mentionNames, nameOf, phaseWords, typingWords } from './widget-words.js'
 

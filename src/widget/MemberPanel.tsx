@@ -4,7 +4,7 @@
  */
 import type { LinkedMember } from '../core/link-scope.js'
 import { Avatar } from '../ui/Avatar.js'
-import type { MemberColours } from './member-colours.js'
+import type { MemberColours } from '../ui/member-colours.js'
 import { type AccountNames, nameOf } from './widget-words.js'
 
 export function MemberPanel({

@@ -7,9 +7,9 @@ import { useState } from 'preact/hooks'
 import type { LinkedMember } from '../core/link-scope.js'
 import type { PostReactions } from '../core/post-reactions.js'
 import { Avatar } from '../ui/Avatar.js'
+import type { MemberColours } from '../ui/member-colours.js'
+import { partsOf } from '../ui/message-text.js'
 import type { ChatLine } from './chat-store.js'
-import type { MemberColours } from './member-colours.js'
-import { partsOf } from './message-text.js'
 import { type AccountNames, nameOf, seenWords, timeOf } from './widget-words.js'
 
 export interface MessageRowProps {

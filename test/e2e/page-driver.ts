@@ -28,6 +28,11 @@ export type Recorded =
   | ['delivery', string, string]
   /** The provider's `status` event: the page's state, and when (the page's clock). */
   | ['status', string, number]
+  /** Live signals (issue 24): who types, a post's reactions as `emoji count`, seen marks, the count. */
+  | ['typing', string, boolean]
+  | ['reactions', string, string[]]
+  | ['seen', string, string]
+  | ['members', number]
 
 export interface PageGlobals {
   ghostThreads: {
@@ -50,6 +55,8 @@ export interface PageGlobals {
     close(): Promise<void>
     on(event: string, listener: (...args: never[]) => void): void
     deliveryOf(postId: string): string | undefined
+    typing(): Promise<boolean>
+    react(postId: string, emoji: string): Promise<void>
   }
   __log: Recorded[]
 }
@@ -148,6 +155,17 @@ export class PageDriver<
       thread.on('closed', ((reason: string) => w.__log.push(['closed', reason])) as never)
       thread.on('delivery', ((postId: string, delivery: string) =>
         w.__log.push(['delivery', postId, delivery])) as never)
+      thread.on('typing', ((did: string, typing: boolean) =>
+        w.__log.push(['typing', did, typing])) as never)
+      thread.on('reactions', ((postId: string, reactions: { emoji: string; count: number }[]) =>
+        w.__log.push([
+          'reactions',
+          postId,
+          reactions.map((reaction) => `${reaction.emoji} ${reaction.count}`),
+        ])) as never)
+      thread.on('seen', ((did: string, mark: { postId: string }) =>
+        w.__log.push(['seen', did, mark.postId])) as never)
+      thread.on('members', ((count: number) => w.__log.push(['members', count])) as never)
       // An older provider has no status events (the Firefox build is the same one).
       if (w.__statusHeard === undefined && w.ghostThreads.on !== undefined) {
         w.__statusHeard = true
@@ -273,6 +291,25 @@ export class PageDriver<
    * post that reaches a newcomer through its backlog request before gossip delivers it
    * live is emitted once, as part of `backlog-received` (the core delivers each post once).
    */
+  /** Says the page's user types (window.ghostThreads' thread.typing()). */
+  typing(): Promise<boolean> {
+    return this.page.evaluate(() => {
+      const w = window as unknown as PageGlobals
+      return (w.__thread as NonNullable<PageGlobals['__thread']>).typing()
+    })
+  }
+
+  /** Puts an emoji on a post from the page. */
+  react(postId: string, emoji: string): Promise<void> {
+    return this.page.evaluate(
+      ([id, e]) => {
+        const w = window as unknown as PageGlobals
+        return (w.__thread as NonNullable<PageGlobals['__thread']>).react(id as string, e as string)
+      },
+      [postId, emoji],
+    )
+  }
+
   async messages(): Promise<unknown[]> {
     return (await this.log()).flatMap((entry) =>
       entry[0] === 'message' ? [entry[2]] : entry[0] === 'backlog' ? entry[1] : [],

@@ -10,6 +10,7 @@ import { shortDid } from '../../src/ui/did-display.js'
 import type { ExtensionBrowser } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
+import { waitFor } from '../helpers/wait.js'
 import { PageDriver } from './page-driver.js'
 import { textFoundOnDisk } from './profile-scan.js'
 import { browserSet, postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
@@ -33,6 +34,10 @@ let popup: Page
 let aliceDid = ''
 let bobDid = ''
 let phrase = ''
+/** The ids of posts reacted to: no signal may be found in a profile afterwards either. */
+const signalTraces: string[] = []
+/** Bob's posts in the lobby so far (what blocking him hides). */
+let bobPosts = 0
 
 async function openPopup(browser: ExtensionBrowser): Promise<Page> {
   const page = await browser.context.newPage()
@@ -95,7 +100,7 @@ describe('the popup in real Chromium', () => {
       await tabs.waitFor()
       expect(await tabs.getByRole('button').allTextContents()).toEqual([siteA.url])
       await popup.getByRole('tab', { name: /Members/ }).click()
-      const members = popup.getByRole('list', { name: 'members' })
+      const members = popup.getByRole('list', { name: 'members online' })
       await members.getByTitle(bobDid).waitFor()
       expect(await members.textContent()).toContain(`${shortDid(aliceDid)} (you)`)
       expect(await members.locator('li.online').count()).toBe(2)
@@ -111,6 +116,7 @@ describe('the popup in real Chromium', () => {
       const [one, two] = [text('unread-one'), text('unread-two')]
       await bobLobby.post(one)
       await bobLobby.post(two)
+      bobPosts += 2
       await aliceLobby.waitForMessage(two)
       await popup.getByRole('button', { name: 'Open lobby, 2 unread' }).waitFor({ timeout: 10_000 })
       await popup.getByRole('button', { name: 'Open lobby, 2 unread' }).click()
@@ -138,6 +144,82 @@ describe('the popup in real Chromium', () => {
   )
 
   it(
+    'the room is alive in the popup and the page: typing, reactions both ways, seen by, new messages while scrolled up',
+    async () => {
+      const messages = popup.getByRole('list', { name: 'messages' })
+      const typing = popup.locator('.room-view .typing')
+      // Bob's page says he types: the popup names him.
+      expect(await bobLobby.typing()).toBe(true)
+      await typing.getByText(`${shortDid(bobDid)} is typing…`).waitFor({ timeout: 15_000 })
+      await popup.screenshot({ path: join(SCREENSHOTS, 'popup-typing.png') })
+      const alive = text('alive')
+      const postId = (await bobLobby.post(alive)) as string
+      signalTraces.push(postId)
+      bobPosts++
+      await messages.getByText(alive).waitFor({ timeout: 15_000 })
+      // His post ends his typing.
+      await typing.getByText(/typing/).waitFor({ state: 'detached', timeout: 15_000 })
+
+      // Bob reacts on his page; the popup shows it and adds one from its picker.
+      await bobLobby.react(postId, '🎉')
+      const row = messages.locator('li.message', { hasText: alive })
+      await row.getByRole('button', { name: /^🎉 1, from z6Mk/ }).waitFor({ timeout: 15_000 })
+      await row.hover()
+      await row.getByRole('button', { name: 'Add a reaction' }).click()
+      await row.getByRole('button', { name: 'React with 👍' }).click()
+      await row.getByRole('button', { name: /^👍 1, from you;/ }).waitFor({ timeout: 15_000 })
+      await bobLobby.waitForLog(
+        "alice's 👍 from the popup",
+        (entry) =>
+          entry[0] === 'reactions' &&
+          entry[1] === postId &&
+          JSON.stringify(entry[2]) === JSON.stringify(['🎉 1', '👍 1']),
+      )
+      // Alice's host marked bob's post seen: bob's page hears it.
+      await bobLobby.waitForLog(
+        "alice's seen mark",
+        (entry) => entry[0] === 'seen' && entry[1] === aliceDid,
+      )
+
+      // A post from the popup: under it, how many others have seen it (bob).
+      const seenMe = text('seen-me')
+      const composer = popup.getByRole('textbox', { name: 'Message' })
+      await composer.fill(seenMe)
+      await composer.press('Enter')
+      await messages
+        .locator('li.message', { hasText: seenMe })
+        .getByText('Seen by 1')
+        .waitFor({ timeout: 20_000 })
+      await popup.screenshot({ path: join(SCREENSHOTS, 'popup-alive.png') })
+
+      // Scrolled up, new posts are counted on a button; one of the user's own brings it down.
+      for (let i = 0; i < 14; i++) await bobLobby.post(text(`filler-${i}`))
+      bobPosts += 14
+      await messages.getByText(said.at(-1) as string).waitFor({ timeout: 15_000 })
+      await messages.evaluate((list) => {
+        list.scrollTop = 0
+        list.dispatchEvent(new Event('scroll'))
+      })
+      const later = text('later')
+      await bobLobby.post(later)
+      bobPosts++
+      const jump = popup.getByRole('button', { name: /1 new message/ })
+      await jump.waitFor({ timeout: 15_000 })
+      await popup.screenshot({ path: join(SCREENSHOTS, 'popup-new-messages.png') })
+      const mine = text('mine-while-up')
+      await composer.fill(mine)
+      await composer.press('Enter')
+      await messages.getByText(mine).waitFor()
+      await waitFor(async () => await messages.getByText(mine).isVisible(), {
+        timeoutMs: 5_000,
+        what: 'the list to come down to the post just sent',
+      })
+      expect(await jump.count()).toBe(0)
+    },
+    STEP_MS,
+  )
+
+  it(
     "blocking bob hides his posts in the popup and in every tab's message events; undo in settings",
     async () => {
       aliceLobbyTwo = await PageDriver.open(alice, `${siteA.url}/trollbox.html`)
@@ -149,13 +231,17 @@ describe('the popup in real Chromium', () => {
         .first()
         .click()
       await hiddenNote(popup).waitFor()
-      expect(await hiddenNote(popup).textContent()).toBe('2 messages from blocked people hidden')
+      expect(await hiddenNote(popup).textContent()).toBe(
+        `${bobPosts} messages from blocked people hidden`,
+      )
       expect(await messages.getByText(said[0] as string).count()).toBe(0)
 
       const whileBlocked = text('while-blocked')
       await bobLobby.post(whileBlocked)
       // The host received it (the popup counts it as hidden) and no tab was given it.
-      await popup.getByText('3 messages from blocked people hidden').waitFor({ timeout: 15_000 })
+      await popup
+        .getByText(`${bobPosts + 1} messages from blocked people hidden`)
+        .waitFor({ timeout: 15_000 })
       for (const tab of [aliceLobby, aliceLobbyTwo])
         expect(await tab.messages()).not.toContain(whileBlocked)
       expect(await aliceLobby.getPosts()).not.toContain(whileBlocked)
@@ -277,7 +363,7 @@ describe('the popup in real Chromium', () => {
       expect(
         await textFoundOnDisk(
           browsers.map((browser) => browser.profileDir),
-          [...said, phrase],
+          [...said, phrase, ...signalTraces],
         ),
       ).toEqual([])
     },

@@ -13,6 +13,7 @@ import { StatusBar } from '../../src/popup/components/StatusBar.js'
 import { createPopupStore } from '../../src/popup/store.js'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings.js'
 import { colourOf, shortDid } from '../../src/ui/did-display.js'
+import { MemberColours } from '../../src/ui/member-colours.js'
 import { PermissionPrompt } from '../../src/ui/PermissionPrompt.js'
 import { BOB, CAROL, fakePopupApi, post, SELF, status } from './fake-popup-api.js'
 
@@ -30,7 +31,8 @@ const IN_A_ROOM = {
 
 describe('StatusBar', () => {
   it('shows relay, peers and direct peers when connected', () => {
-    render(<StatusBar status={status()} onRetry={noRetry} />)
+    const open = { space: 'dao', room: 'lobby', members: 2, direct: 1, owners: [], unread: 0 }
+    render(<StatusBar status={status({ threads: [open] })} onRetry={noRetry} />)
     expect(screen.getByRole('status').textContent).toContain('relay connected · 3 peers · 1 direct')
   })
 
@@ -179,7 +181,7 @@ describe('PermissionList', () => {
         onRevoke={(origin, space) => revoked.push(`${origin} ${space}`)}
       />,
     )
-    fireEvent.click(screen.getByRole('button', { name: 'Forget https://a.example in dao' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Revoke https://a.example in dao' }))
     expect(revoked).toEqual(['https://a.example dao'])
     expect(screen.getByText('denied')).toBeTruthy()
   })
@@ -269,6 +271,16 @@ describe('PermissionPrompt', () => {
   })
 })
 
+/** What a message list needs beside its posts: a room's colours, no reactions, no seen mark. */
+function listParts() {
+  return {
+    colours: new MemberColours(),
+    reactions: {},
+    seen: undefined,
+    onReact: () => {},
+  }
+}
+
 describe('MessageList', () => {
   const feed = (...posts: ReturnType<typeof post>[]) =>
     posts.map((p, i) => ({ seq: i + 1, post: p }))
@@ -277,6 +289,7 @@ describe('MessageList', () => {
     const address = '0x9D21Fb2781857480B2bfDBe39d7434AbE1561Bf2'
     const { container } = render(
       <MessageList
+        {...listParts()}
         posts={feed(
           post(BOB, 'linked', { address, linkedOn: { domain: 'dapp.example', chainId: 1 } }),
           post(CAROL, 'not linked'),
@@ -295,7 +308,7 @@ describe('MessageList', () => {
   })
 
   it('says when the room has no messages yet', () => {
-    render(<MessageList posts={[]} ownDid={SELF} hidden={0} onBlock={() => {}} />)
+    render(<MessageList {...listParts()} posts={[]} ownDid={SELF} hidden={0} onBlock={() => {}} />)
     expect(screen.getByText(/No messages yet/)).toBeTruthy()
   })
 
@@ -303,6 +316,7 @@ describe('MessageList', () => {
     const blocked: string[] = []
     const { container } = render(
       <MessageList
+        {...listParts()}
         posts={feed(
           post(BOB, HOSTILE),
           post(SELF, 'mine'),
@@ -347,7 +361,7 @@ describe('MessageList', () => {
       ...Array.from({ length: 1_000 }, (_, i) => post(i % 2 ? BOB : CAROL, `m${i}`)),
     )
     const { container } = render(
-      <MessageList posts={posts} ownDid={SELF} hidden={0} onBlock={() => {}} />,
+      <MessageList {...listParts()} posts={posts} ownDid={SELF} hidden={0} onBlock={() => {}} />,
     )
     expect(container.querySelectorAll('li.message')).toHaveLength(1_000)
     expect(container.querySelector('li.message:last-child .text')?.textContent).toBe('m999')
@@ -359,6 +373,7 @@ describe('MemberList', () => {
     const changes: string[] = []
     const { container } = render(
       <MemberList
+        colours={new MemberColours()}
         members={[
           { did: SELF, online: true, blocked: false },
           {
@@ -393,6 +408,137 @@ describe('MemberList', () => {
   })
 })
 
+describe('the popup, polished (issue 24)', () => {
+  it('gives two members of a room two colours, always (the DID hash can collide)', () => {
+    // Sixty authors: a hash of 360 hues collides among them; the room's colours never do.
+    const authors = Array.from(
+      { length: 60 },
+      (_, i) => `did:key:z6Mk${String(i).padStart(44, 'q')}`,
+    )
+    const { container } = render(
+      <MessageList
+        {...listParts()}
+        posts={authors.map((did, i) => ({ seq: i + 1, post: post(did, `m${i}`) }))}
+        ownDid={SELF}
+        hidden={0}
+        onBlock={() => {}}
+      />,
+    )
+    const colours = [...container.querySelectorAll('li.message .avatar')].map(
+      (mark) => (mark as HTMLElement).style.background,
+    )
+    expect(new Set(authors.map(colourOf)).size).toBeLessThan(60)
+    expect(new Set(colours).size).toBe(60)
+  })
+
+  it('makes http(s) links clickable, opening a new tab without a referrer; nothing else', () => {
+    const { container } = render(
+      <MessageList
+        {...listParts()}
+        posts={[{ seq: 1, post: post(BOB, 'see https://example.com/a. or javascript:alert(1)') }]}
+        ownDid={SELF}
+        hidden={0}
+        onBlock={() => {}}
+      />,
+    )
+    const links = [...container.querySelectorAll('.text a')]
+    expect(
+      links.map((a) => [a.getAttribute('href'), a.getAttribute('rel'), a.getAttribute('target')]),
+    ).toEqual([['https://example.com/a', 'noopener noreferrer', '_blank']])
+  })
+
+  it('shows reactions with counts and who, adds one from the picker, and seen by N under the newest', () => {
+    const reacted: string[] = []
+    const first = post(BOB, 'react to me')
+    const newest = post(SELF, 'newest')
+    render(
+      <MessageList
+        {...listParts()}
+        posts={[
+          { seq: 1, post: first },
+          { seq: 2, post: newest },
+        ]}
+        reactions={{ [first.postId]: [{ emoji: '🎉', count: 2, dids: [SELF, CAROL] }] }}
+        seen={{ postId: newest.postId, count: 3 }}
+        ownDid={SELF}
+        hidden={0}
+        onBlock={() => {}}
+        onReact={(postId, emoji) => reacted.push(`${emoji} ${postId === first.postId}`)}
+      />,
+    )
+    const chip = screen.getByRole('button', { name: /^🎉 2, from you, z6Mk/ })
+    expect(chip.getAttribute('aria-pressed')).toBe('true')
+    fireEvent.click(chip)
+    fireEvent.click(screen.getAllByRole('button', { name: 'Add a reaction' })[0] as HTMLElement)
+    fireEvent.click(screen.getByRole('button', { name: 'React with 👍' }))
+    expect(reacted).toEqual(['🎉 true', '👍 true'])
+    expect(screen.getByText('Seen by 3')).toBeTruthy()
+  })
+
+  it('says "unlinked" only in a room where someone linked a wallet', () => {
+    const plain = render(
+      <MemberList
+        members={[
+          { did: SELF, online: true, blocked: false },
+          { did: BOB, online: true, blocked: false },
+        ]}
+        ownDid={SELF}
+        colours={new MemberColours()}
+        onBlock={() => {}}
+      />,
+    )
+    expect(plain.container.textContent).not.toContain('unlinked')
+    plain.unmount()
+    const mixed = render(
+      <MemberList
+        members={[
+          { did: SELF, online: true, blocked: false },
+          {
+            did: BOB,
+            online: true,
+            blocked: false,
+            address: '0x9D21Fb2781857480B2bfDBe39d7434AbE1561Bf2',
+            linkedOn: { domain: 'dapp.example', chainId: 1 },
+          },
+          { did: CAROL, online: false, blocked: false },
+        ]}
+        ownDid={SELF}
+        colours={new MemberColours()}
+        onBlock={() => {}}
+      />,
+    )
+    expect(mixed.container.textContent).toContain('unlinked')
+    // Each group under its own count: the counts add up to what is listed.
+    expect(screen.getByText('Online (2)')).toBeTruthy()
+    expect(screen.getByText('Seen earlier (1)')).toBeTruthy()
+  })
+
+  it('says no room is open when none is, whatever the relays and peers', () => {
+    render(
+      <StatusBar
+        status={status({ connections: 3, threads: [] })}
+        onRetry={async () => undefined}
+      />,
+    )
+    expect(screen.getByRole('status').textContent).toContain('No room open')
+    expect(screen.queryByText(/3 peers/)).toBeNull()
+  })
+
+  it('names the Revoke button Revoke (and Forget only where it forgets a refusal)', () => {
+    render(
+      <PermissionList
+        entries={[
+          { origin: 'https://a.example', space: 'dao', decision: 'allow', at: 1 },
+          { origin: 'https://b.example', space: 'dao', decision: 'deny', at: 1 },
+        ]}
+        onRevoke={() => {}}
+      />,
+    )
+    expect(screen.getByRole('button', { name: 'Revoke https://a.example in dao' })).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Forget https://b.example in dao' })).toBeTruthy()
+  })
+})
+
 describe('MemberList, long', () => {
   it('lists sixty members, online first, each once', () => {
     const members = Array.from({ length: 60 }, (_, i) => ({
@@ -401,7 +547,12 @@ describe('MemberList, long', () => {
       blocked: i % 10 === 0,
     }))
     const { container } = render(
-      <MemberList members={members} ownDid={members[0]?.did as string} onBlock={() => {}} />,
+      <MemberList
+        members={members}
+        ownDid={members[0]?.did as string}
+        colours={new MemberColours()}
+        onBlock={() => {}}
+      />,
     )
     expect(container.querySelectorAll('li.online')).toHaveLength(45)
     expect(container.querySelectorAll('li.offline')).toHaveLength(15)
@@ -507,7 +658,7 @@ describe('the popup over a fake router', () => {
     expect(saved).toEqual([
       { ...DEFAULT_SETTINGS, relays: ['/dns4/relay.example.com/tcp/443/wss'] },
     ])
-    fireEvent.click(screen.getByRole('button', { name: 'Forget https://a.example in dao' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Revoke https://a.example in dao' }))
     await waitFor(() => expect(revoked).toEqual(['https://a.example dao']))
     expect(screen.getByText(/Ghost Threads 9\.9\.9/)).toBeTruthy()
   })
@@ -535,7 +686,9 @@ describe('the popup over a fake router', () => {
     expect(screen.getByText('2 messages from blocked people hidden')).toBeTruthy()
 
     fireEvent.click(screen.getByRole('tab', { name: /Members/ }))
-    expect(screen.getByRole('list', { name: 'members' }).textContent).toContain('online · blocked')
+    expect(screen.getByRole('list', { name: 'members online' }).textContent).toContain(
+      'online · blocked',
+    )
 
     fireEvent.click(screen.getByRole('button', { name: 'Settings' }))
     fireEvent.click(await screen.findByRole('button', { name: `Unblock ${BOB}` }))
@@ -550,7 +703,8 @@ describe('the popup over a fake router', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Leave' }))
     fireEvent.click(screen.getByRole('button', { name: 'Leave for all tabs' }))
     await screen.findByText(/No rooms open/, {}, { timeout: 2_000 })
-    expect(calls).toEqual(['show 4', `block ${BOB}`, `unblock ${BOB}`, 'leave'])
+    // Typing in the popup's composer tells the room, once for the message.
+    expect(calls).toEqual(['show 4', 'typing', `block ${BOB}`, `unblock ${BOB}`, 'leave'])
   })
 
   it('says so when the open room closed, and Escape goes back to the list', async () => {

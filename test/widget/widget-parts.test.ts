@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { MemberColours } from '../../src/widget/member-colours.js'
-import { partsOf, safeHref } from '../../src/widget/message-text.js'
+import { MemberColours } from '../../src/ui/member-colours.js'
+import { partsOf, safeHref } from '../../src/ui/message-text.js'
 import { connectionWords, notSentWords, phaseWords } from '../../src/widget/widget-words.js'
 
 describe("the widget's message text", () => {

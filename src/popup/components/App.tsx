@@ -9,16 +9,13 @@ import { RoomList } from './RoomList.js'
 import { RoomView } from './RoomView.js'
 import { StatusBar } from './StatusBar.js'
 
-/** Rooms come and go as tabs join and leave; the popup looks again this often. */
-const REFRESH_MS = 1_000
-
 export function App({ store }: { store: PopupStore }) {
   const [view, setView] = useState<'rooms' | 'settings'>('rooms')
   useEffect(() => {
-    void store.refresh()
+    const watching = new AbortController()
+    void store.watchStatus(watching.signal)
     void store.loadSettings()
-    const timer = setInterval(() => void store.refresh(), REFRESH_MS)
-    return () => clearInterval(timer)
+    return () => watching.abort()
   }, [store])
   const inRoom = view === 'rooms' && store.selected.value !== undefined
   const settings = store.settings.value

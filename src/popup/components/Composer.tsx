@@ -6,9 +6,12 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 
 export function Composer({
   onSend,
+  onType,
   disabled,
 }: {
   onSend: (text: string) => Promise<string | undefined>
+  /** Every keystroke: the room hears the user is typing (the store paces it). */
+  onType?: () => void
   disabled?: boolean
 }) {
   const [text, setText] = useState('')
@@ -42,7 +45,11 @@ export function Composer({
         ref={box}
         value={text}
         disabled={disabled}
-        onInput={(event) => setText((event.target as HTMLTextAreaElement).value)}
+        onInput={(event) => {
+          const next = (event.target as HTMLTextAreaElement).value
+          setText(next)
+          if (next !== '') onType?.()
+        }}
         onKeyDown={(event) => {
           if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault()

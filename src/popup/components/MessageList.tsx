@@ -1,19 +1,26 @@
 /**
- * A room's messages, oldest first. Each row has a fixed shape (avatar, author, time, text)
- * and the browser skips laying out rows that are off screen (`content-visibility`), so a
- * thousand posts stay fast; a row renders once (its post never changes). The list follows new posts only while the user is at the
- * bottom: reading older ones is never interrupted.
+ * A room's messages, oldest first. Each row has a fixed shape (avatar, author, time, text,
+ * reactions) and the browser skips laying out rows that are off screen
+ * (`content-visibility`), so a thousand posts stay fast; a row renders again only when
+ * its reactions change. The list follows new posts while the user is at the bottom, and
+ * always for the user's own post; scrolled up, new posts are counted on a button that
+ * jumps down, and reading older ones is never interrupted.
  */
 import { Component } from 'preact'
-import { useLayoutEffect, useRef } from 'preact/hooks'
-import type { FeedPost } from '../../shared/room-view.js'
+import { useLayoutEffect, useRef, useState } from 'preact/hooks'
+import type { PostReactions } from '../../core/post-reactions.js'
+import type { FeedPost, RoomSignals } from '../../shared/room-view.js'
 import { AccountLabel } from '../../ui/AccountLabel.js'
 import { Avatar } from '../../ui/Avatar.js'
 import { DidLabel } from '../../ui/DidLabel.js'
 import { shortDid } from '../../ui/did-display.js'
+import type { MemberColours } from '../../ui/member-colours.js'
+import { partsOf } from '../../ui/message-text.js'
 
 /** Within this many pixels of the bottom counts as "at the bottom". */
 const STICK_PX = 48
+/** The emoji offered when adding a reaction (any one emoji is accepted on the wire). */
+const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '🙏'] as const
 
 function textOf(message: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(message)
@@ -27,67 +34,122 @@ export function MessageList({
   posts,
   ownDid,
   hidden,
+  colours,
+  reactions,
+  seen,
   onBlock,
+  onReact,
 }: {
   posts: FeedPost[]
   ownDid: string
   hidden: number
+  colours: MemberColours
+  reactions: RoomSignals['reactions']
+  seen: RoomSignals['seen']
   onBlock: (did: string) => void
+  onReact: (postId: string, emoji: string) => void
 }) {
   const list = useRef<HTMLOListElement>(null)
   const atBottom = useRef(true)
-  const newest = posts.at(-1)?.seq
-  // Before paint, so a new post never shows the list jumping up and back down.
+  /** The newest sequence number the user has had in view. */
+  const [readUpTo, setReadUpTo] = useState(posts.at(-1)?.seq ?? 0)
+  const newest = posts.at(-1)
+  // Before paint, so a new post never shows the list jumping up and back down. The user's
+  // own post comes into view wherever they were reading: they just sent it.
   useLayoutEffect(() => {
     const element = list.current
-    if (element !== null && atBottom.current) element.scrollTop = element.scrollHeight
-  }, [newest])
+    if (element === null || newest === undefined) return
+    if (atBottom.current || newest.post.author === ownDid) {
+      element.scrollTop = element.scrollHeight
+      atBottom.current = true
+      setReadUpTo(newest.seq)
+    }
+  }, [newest?.seq])
+  const unseen = posts.filter((entry) => entry.seq > readUpTo).length
+  const jumpDown = () => {
+    const element = list.current
+    if (element !== null) element.scrollTop = element.scrollHeight
+    atBottom.current = true
+    setReadUpTo(newest?.seq ?? 0)
+  }
   return (
-    <ol
-      class="messages"
-      ref={list}
-      aria-label="messages"
-      aria-live="polite"
-      onScroll={(event) => {
-        const element = event.currentTarget
-        atBottom.current =
-          element.scrollHeight - element.scrollTop - element.clientHeight <= STICK_PX
-      }}
-    >
-      {posts.length === 0 && (
-        <li class="empty">No messages yet. Say hello: it reaches everyone in the room.</li>
+    <div class="message-pane">
+      <ol
+        class="messages"
+        ref={list}
+        aria-label="messages"
+        aria-live="polite"
+        onScroll={(event) => {
+          const element = event.currentTarget
+          atBottom.current =
+            element.scrollHeight - element.scrollTop - element.clientHeight <= STICK_PX
+          if (atBottom.current) setReadUpTo(newest?.seq ?? 0)
+        }}
+      >
+        {posts.length === 0 && (
+          <li class="empty">No messages yet. Say hello: it reaches everyone in the room.</li>
+        )}
+        {hidden > 0 && (
+          <li class="hidden-note">
+            {hidden} {hidden === 1 ? 'message' : 'messages'} from blocked people hidden
+          </li>
+        )}
+        {posts.map((entry) => (
+          <MessageRow
+            key={entry.seq}
+            entry={entry}
+            ownDid={ownDid}
+            colour={colours.of(entry.post.author)}
+            reactions={reactions[entry.post.postId]}
+            seenBy={seen?.postId === entry.post.postId ? seen.count : undefined}
+            onBlock={onBlock}
+            onReact={onReact}
+          />
+        ))}
+      </ol>
+      {unseen > 0 && (
+        <button type="button" class="jump" onClick={jumpDown}>
+          {unseen === 1 ? '1 new message' : `${unseen} new messages`} ↓
+        </button>
       )}
-      {hidden > 0 && (
-        <li class="hidden-note">
-          {hidden} {hidden === 1 ? 'message' : 'messages'} from blocked people hidden
-        </li>
-      )}
-      {posts.map((entry) => (
-        <MessageRow key={entry.seq} entry={entry} ownDid={ownDid} onBlock={onBlock} />
-      ))}
-    </ol>
+    </div>
   )
 }
 
 interface RowProps {
   entry: FeedPost
   ownDid: string
+  colour: string
+  reactions: PostReactions | undefined
+  /** How many others have seen it: given for the newest post only. */
+  seenBy: number | undefined
   onBlock: (did: string) => void
+  onReact: (postId: string, emoji: string) => void
 }
 
-/** One post. Rendered again only if it is another post or the user's DID changed. */
-class MessageRow extends Component<RowProps> {
-  override shouldComponentUpdate(next: RowProps): boolean {
-    return next.entry !== this.props.entry || next.ownDid !== this.props.ownDid
+/** One post. Rendered again only when it is another post, its reactions or seen count changed. */
+class MessageRow extends Component<RowProps, { picking: boolean }> {
+  override state = { picking: false }
+
+  override shouldComponentUpdate(next: RowProps, nextState: { picking: boolean }): boolean {
+    return (
+      next.entry !== this.props.entry ||
+      next.ownDid !== this.props.ownDid ||
+      next.colour !== this.props.colour ||
+      next.seenBy !== this.props.seenBy ||
+      nextState.picking !== this.state.picking ||
+      JSON.stringify(next.reactions) !== JSON.stringify(this.props.reactions)
+    )
   }
 
   override render() {
-    const { entry, ownDid } = this.props
+    const { entry, ownDid, colour, reactions, seenBy } = this.props
     const { post } = entry
     const mine = post.author === ownDid
+    const react = (emoji: string) => this.props.onReact(post.postId, emoji)
     return (
       <li class={`message${mine ? ' mine' : ''}${post.to ? ' direct' : ''}`}>
-        <Avatar did={post.author} />
+        <Avatar did={post.author} colour={colour} />
         <div class="head">
           <DidLabel did={post.author} you={mine} />
           <AccountLabel address={post.address} linkedOn={post.linkedOn} />
@@ -95,6 +157,18 @@ class MessageRow extends Component<RowProps> {
             <span class="dm" title={post.to}>
               DM → {post.to === ownDid ? 'you' : shortDid(post.to)}
             </span>
+          )}
+          {post.to === undefined && (
+            <button
+              type="button"
+              class="add-reaction"
+              aria-expanded={this.state.picking}
+              aria-label="Add a reaction"
+              title="Add a reaction"
+              onClick={() => this.setState({ picking: !this.state.picking })}
+            >
+              ☺+
+            </button>
           )}
           <time dateTime={new Date(post.timestamp * 1000).toISOString()}>
             {timeOf(post.timestamp)}
@@ -112,7 +186,56 @@ class MessageRow extends Component<RowProps> {
             </button>
           )}
         </div>
-        <p class="text">{textOf(post.message)}</p>
+        <p class="text">
+          {partsOf(textOf(post.message), []).map((part, i) =>
+            part.kind === 'link' ? (
+              <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
+                {part.text}
+              </a>
+            ) : (
+              part.text
+            ),
+          )}
+        </p>
+        {(this.state.picking || (reactions?.length ?? 0) > 0) && (
+          <div class="reactions">
+            {reactions?.map((reaction) => {
+              const yours = reaction.dids.includes(ownDid)
+              const who = reaction.dids.map((did) => (did === ownDid ? 'you' : shortDid(did)))
+              const more = reaction.count - who.length
+              const list = more > 0 ? `${who.join(', ')} and ${more} more` : who.join(', ')
+              return (
+                <button
+                  key={reaction.emoji}
+                  type="button"
+                  class={`reaction${yours ? ' mine' : ''}`}
+                  aria-pressed={yours}
+                  title={`${reaction.emoji} from ${list}`}
+                  aria-label={`${reaction.emoji} ${reaction.count}, from ${list}; press to ${yours ? 'take yours back' : 'add yours'}`}
+                  onClick={() => react(reaction.emoji)}
+                >
+                  {reaction.emoji} {reaction.count}
+                </button>
+              )
+            })}
+            {this.state.picking &&
+              QUICK_REACTIONS.map((emoji) => (
+                <button
+                  key={emoji}
+                  type="button"
+                  class="pick"
+                  aria-label={`React with ${emoji}`}
+                  onClick={() => {
+                    this.setState({ picking: false })
+                    react(emoji)
+                  }}
+                >
+                  {emoji}
+                </button>
+              ))}
+          </div>
+        )}
+        {seenBy !== undefined && seenBy > 0 && <p class="seen">Seen by {seenBy}</p>}
       </li>
     )
   }

@@ -37,7 +37,7 @@ export function PermissionList({
           <button
             type="button"
             onClick={() => onRevoke(entry.origin, entry.space)}
-            aria-label={`Forget ${entry.origin} in ${entry.space}`}
+            aria-label={`${entry.decision === 'allow' ? 'Revoke' : 'Forget'} ${entry.origin} in ${entry.space}`}
           >
             {entry.decision === 'allow' ? 'Revoke' : 'Forget'}
           </button>

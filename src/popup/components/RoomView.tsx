@@ -1,23 +1,24 @@
 /**
- * One open room: its tabs, its messages or members, and a composer. While open it asks the
- * host for what is new in a long poll: the host answers as soon as a post arrives, or after
- * ROOM_WAIT_MS with the members and tabs as they are (the host keeps the feed, the popup
- * only a view).
+ * One open room: its tabs, its messages or members, who is typing, and a composer. While
+ * open, the store keeps it current (watchRoom: a long poll the host answers as soon as
+ * something changes); the host keeps the feed, the popup only a view.
  */
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useMemo, useState } from 'preact/hooks'
+import { shortDid } from '../../ui/did-display.js'
+import { MemberColours } from '../../ui/member-colours.js'
 import type { PopupStore } from '../store.js'
 import { Composer } from './Composer.js'
 import { MemberList } from './MemberList.js'
 import { MessageList } from './MessageList.js'
 
-/** A waiting request answers after this long without posts, so members stay current. */
-export const ROOM_WAIT_MS = 2_000
-/** After a failed request (the room closed, the host restarting): this long till the next. */
-const RETRY_MS = 1_000
-/** An answer with nothing new that came sooner than this is not followed by another at once. */
-const MIN_POLL_MS = 250
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** Who is typing, in words (the popup names members by their short DID). */
+export function typingWords(dids: readonly string[]): string {
+  if (dids.length === 0) return ''
+  if (dids.length === 1) return `${shortDid(dids[0] as string)} is typing…`
+  if (dids.length === 2)
+    return `${shortDid(dids[0] as string)} and ${shortDid(dids[1] as string)} are typing…`
+  return 'Several people are typing…'
+}
 
 export function RoomView({ store }: { store: PopupStore }) {
   const [pane, setPane] = useState<'messages' | 'members'>('messages')
@@ -27,20 +28,12 @@ export function RoomView({ store }: { store: PopupStore }) {
   const room = store.room.value
   const error = store.roomError.value
   useEffect(() => {
-    let open = true
-    void (async () => {
-      while (open) {
-        const started = Date.now()
-        const gotPosts = await store.refreshRoom(false, ROOM_WAIT_MS)
-        if (store.roomError.value !== undefined || store.room.value === undefined)
-          await sleep(RETRY_MS)
-        else if (!gotPosts && Date.now() - started < MIN_POLL_MS) await sleep(MIN_POLL_MS)
-      }
-    })()
-    return () => {
-      open = false
-    }
+    const watching = new AbortController()
+    void store.watchRoom(watching.signal)
+    return () => watching.abort()
   }, [store])
+  // A colour per member of this room, no two alike, kept while the room is shown.
+  const colours = useMemo(() => new MemberColours(), [ref?.space, ref?.room])
   if (ref === undefined) return null
   const block = async (did: string, blocked = true) => {
     const failure = await store.block(did, blocked)
@@ -129,7 +122,7 @@ export function RoomView({ store }: { store: PopupStore }) {
           aria-selected={pane === 'members'}
           onClick={() => setPane('members')}
         >
-          Members {room === undefined ? '' : `(${room.members.filter((m) => m.online).length})`}
+          {room === undefined ? 'Members' : `Members · ${room.online} online`}
         </button>
       </div>
       {room === undefined ? (
@@ -139,16 +132,31 @@ export function RoomView({ store }: { store: PopupStore }) {
           posts={room.posts}
           ownDid={room.did}
           hidden={room.hidden}
+          colours={colours}
+          reactions={room.reactions}
+          seen={room.seen}
           onBlock={(did) => void block(did)}
+          onReact={async (postId, emoji) => {
+            const failure = await store.react(postId, emoji)
+            if (failure !== undefined) setNotice(failure)
+          }}
         />
       ) : (
         <MemberList
           members={room.members}
           ownDid={room.did}
+          colours={colours}
           onBlock={(did, blocked) => void block(did, blocked)}
         />
       )}
-      <Composer onSend={(text) => store.post(text)} disabled={room === undefined} />
+      <p class="typing" aria-live="polite">
+        {room === undefined ? '' : typingWords(room.typing)}
+      </p>
+      <Composer
+        onSend={(text) => store.post(text)}
+        onType={store.typed}
+        disabled={room === undefined}
+      />
     </section>
   )
 }

@@ -34,8 +34,9 @@ export function StatusBar({
     )
   if (status === undefined) return <div class="status">Connecting…</div>
   const connected = status.relays.filter((relay) => relay.connected).length
-  // Each space connects on its own once a page joins one of its rooms (space-network.ts).
-  if (connected === 0 && status.threads.length === 0)
+  // Each space connects on its own once a page joins one of its rooms (space-network.ts);
+  // peers counted with no room open are the last room's, closing: nothing to report.
+  if (status.threads.length === 0)
     return (
       <div class="status" role="status">
         <span class="dot" aria-hidden="true" /> No room open · the extension connects to a relay

@@ -1,5 +1,5 @@
 /**
- * A message's text as the widget shows it: plain runs, links and mentions. Links are made
+ * A message's text as the widget and the popup show it: plain runs, links and mentions. Links are made
  * only of http(s) URLs the URL parser accepts (no `javascript:`, `data:` or look-alikes
  * with other schemes); everything is rendered as text nodes, never as HTML.
  */

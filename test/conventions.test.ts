@@ -88,3 +88,60 @@ describe('source files', () => {
     }
   })
 })
+
+/** Source without comments and string contents, for rules about code only. */
+function codeOf(source: string): string {
+  return source
+    .replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')
+    .replace(/'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`/g, "''")
+}
+
+describe('house rules (issue 24)', () => {
+  const files = sourceFiles(join(root, 'src'))
+
+  it('every error class extends the project base error (GhostThreadsError: a name, a code, a message)', () => {
+    const bare = files.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/class (\w+) extends Error\b/g)]
+        .map((m) => `${relative(root, file)}: ${m[1]}`)
+        .filter((found) => found !== 'src/core/errors.ts: GhostThreadsError'),
+    )
+    expect(bare).toEqual([])
+  })
+
+  /** The files webpack and the package start from: they wire, and decide nothing. */
+  const ENTRY_FILES = [
+    'src/background/chrome-main.ts',
+    'src/background/firefox-main.ts',
+    'src/host/offscreen-main.ts',
+    'src/content/index.ts',
+    'src/inpage/index.ts',
+    'src/popup/main.tsx',
+    'src/prompt/main.tsx',
+    'src/web/index.ts',
+    'src/widget/index.ts',
+  ]
+
+  it.each(ENTRY_FILES)(
+    '%s only wires (no branching inside; guards at the top level only)',
+    (file) => {
+      const code = codeOf(readFileSync(join(root, file), 'utf8'))
+      // `||`, `&&`, `??`, a ternary or a switch is a routing choice: it belongs in a module.
+      expect(code.match(/\|\||&&|\?\?|\sswitch\s*\(|[^?.\s]\s\?\s[^?]/g) ?? []).toEqual([])
+      // An `if` is allowed only as a guard of the whole file (mount only where there is a
+      // root, define only once), not inside a function.
+      expect(code.match(/^[ \t]+if \(/gm) ?? []).toEqual([])
+    },
+  )
+
+  it('class docs sit on their class (no blank line or other code between)', () => {
+    const detached = files.flatMap((file) => {
+      const source = readFileSync(file, 'utf8')
+      return [
+        ...source.matchAll(
+          /\/\*\*(?:(?!\*\/)[\s\S])*\*\/\n\s*\n((?:export )?(?:abstract )?class (\w+))/g,
+        ),
+      ].map((m) => `${relative(root, file)}: ${m[2]}`)
+    })
+    expect(detached).toEqual([])
+  })
+})

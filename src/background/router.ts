@@ -7,7 +7,7 @@
  * Every page's origin comes from the browser's sender record, never from the page.
  */
 
-import { InvalidArgumentError } from '../core/errors.js'
+import { ErrorCode, GhostThreadsError, InvalidArgumentError } from '../core/errors.js'
 import { requireDappRequest } from '../shared/dapp-methods.js'
 import {
   LocalRelayError,
@@ -85,9 +85,11 @@ type ForwardedHandlers = {
   [K in PopupHostRequest as `manage:${K}`]: Handler<ManageProtocol, `manage:${K}`>
 }
 
-export class SenderRefusedError extends Error {
+export class SenderRefusedError extends GhostThreadsError {
   static override name = 'SenderRefusedError'
-  override name = SenderRefusedError.name
+  constructor(message: string) {
+    super(message, ErrorCode.unauthorized)
+  }
 }
 
 export class Router {

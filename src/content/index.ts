@@ -3,9 +3,8 @@
  * wired to the window, to the router (one-shot calls, and a port for the page's lifetime)
  * and to the host (a port for events and calls on held threads).
  */
-import { isPortMethod } from '../shared/host-port.js'
-import { pageMessenger } from '../shared/messengers.js'
 import { registerHandlers } from '../shared/register-handlers.js'
+import { afterRestore, routeCalls } from './call-routes.js'
 import { ContentGate, contentHandlers, newSession } from './gate.js'
 import { HostLink } from './host-link.js'
 import { RouterPort } from './router-port.js'
@@ -19,20 +18,14 @@ const gate = new ContentGate({
   window,
   origin: location.origin,
   postToPage: (message) => window.postMessage(message, location.origin),
-  callRouter: (call) => {
-    routerPort.keep()
-    host.keep()
-    if (host.ready && isPortMethod(call.method)) return host.call({ ...call, method: call.method })
-    return pageMessenger.sendMessage('page:call', call)
-  },
+  callRouter: routeCalls(host, routerPort),
 })
 
 if (gate.serves) {
   window.addEventListener('message', (event) => void gate.onWindowMessage(event))
   registerHandlers(contentHandlers(gate))
-  window.addEventListener('pageshow', (event) => {
-    if (!event.persisted || !routerPort.usedOnce) return
-    routerPort.reopen()
-    gate.onRestored()
-  })
+  window.addEventListener(
+    'pageshow',
+    afterRestore(routerPort, () => gate.onRestored()),
+  )
 }

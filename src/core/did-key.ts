@@ -1,5 +1,6 @@
 import { varint } from 'multiformats'
 import { base58btc } from 'multiformats/bases/base58'
+import { ErrorCode, GhostThreadsError } from './errors.js'
 
 /**
  * did:key (https://w3c-ccg.github.io/did-method-key/) for the two key types we accept:
@@ -21,11 +22,10 @@ export interface DidKey {
   publicKey: Uint8Array
 }
 
-export class UnsupportedDidError extends Error {
+export class UnsupportedDidError extends GhostThreadsError {
   static override name = 'UnsupportedDidError'
   constructor(message = 'Only did:key issuers with Ed25519 or secp256k1 keys are accepted') {
-    super(message)
-    this.name = 'UnsupportedDidError'
+    super(message, ErrorCode.invalidParams)
   }
 }
 

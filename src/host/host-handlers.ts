@@ -5,6 +5,8 @@
  * own background (a content script can send runtime messages too, and must never reach
  * the host directly); in Firefox the router calls the same dispatcher in-process.
  */
+
+import { ErrorCode, GhostThreadsError } from '../core/errors.js'
 import { InvalidRequestError, type Outcome, outcomeOf } from '../shared/errors.js'
 import { type HostEndpoint, type HostInvocation, isHostMethod } from '../shared/host-protocol.js'
 import type { HostProtocol } from '../shared/messengers.js'
@@ -17,9 +19,11 @@ export interface HostSender {
   tab?: unknown
 }
 
-export class HostSenderRefusedError extends Error {
+export class HostSenderRefusedError extends GhostThreadsError {
   static override name = 'HostSenderRefusedError'
-  override name = HostSenderRefusedError.name
+  constructor(message: string) {
+    super(message, ErrorCode.unauthorized)
+  }
 }
 
 export function hostEndpoint(host: GhostHost): HostEndpoint {
@@ -73,6 +77,14 @@ type Handlers = {
     data: Parameters<HostProtocol[K]>[0],
     sender: HostSender,
   ) => Promise<ReturnType<HostProtocol[K]>>
+}
+
+/** Whether a message came from this extension's own background (the router), by its URL. */
+export function fromBackground(
+  extensionId: string,
+  backgroundUrl: string,
+): (sender: HostSender) => boolean {
+  return (sender) => sender.id === extensionId && sender.url === backgroundUrl
 }
 
 /** The offscreen host's message handlers: the router's calls only. */

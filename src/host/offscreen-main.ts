@@ -2,7 +2,8 @@
 import { routerMessenger } from '../shared/messengers.js'
 import { registerHandlers } from '../shared/register-handlers.js'
 import { createHost } from './create-host.js'
-import { hostEndpoint, hostHandlers } from './host-handlers.js'
+import { fromBackground, hostEndpoint, hostHandlers } from './host-handlers.js'
+import { deliverToPages } from './page-delivery.js'
 import { PagePorts } from './page-ports.js'
 
 const pagePorts: PagePorts = new PagePorts((owner, method, params) =>
@@ -12,15 +13,14 @@ chrome.runtime.onConnect.addListener((port) => void pagePorts.accept(port as nev
 
 const host = createHost({
   settings: () => routerMessenger.sendMessage('router:settings'),
-  deliver: async (owner, events) =>
-    pagePorts.send(owner, events) ||
+  deliver: deliverToPages(pagePorts, (owner, events) =>
     routerMessenger.sendMessage('router:deliver', { owner, events }),
+  ),
 })
 
-const background = chrome.runtime.getURL('background.js')
 registerHandlers(
   hostHandlers(
     hostEndpoint(host),
-    (sender) => sender.id === chrome.runtime.id && sender.url === background,
+    fromBackground(chrome.runtime.id, chrome.runtime.getURL('background.js')),
   ),
 )

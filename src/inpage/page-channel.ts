@@ -3,6 +3,8 @@
  * page's own world, so it holds nothing secret: requests go out with our tag, and only
  * replies and events from this very window with the gate's tag come back in.
  */
+
+import { type ErrorCodeValue, GhostThreadsError } from '../core/errors.js'
 import { type ErrorData, InvalidRequestError } from '../shared/errors.js'
 import { type PageRequest, TO_EXTENSION, TO_PAGE, type ToPage } from '../shared/page-wire.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
@@ -16,12 +18,12 @@ export interface ProviderTransport {
 }
 
 /** A failure as the dapp sees it: `name`, EIP-1193 `code` and an actionable message. */
-export class ProviderRpcError extends Error {
-  readonly code: number
+export class ProviderRpcError extends GhostThreadsError {
+  static override name = 'ProviderRpcError'
   constructor(data: ErrorData) {
-    super(data.message)
+    // The code as the extension sent it: one of ErrorCode, or a newer release's.
+    super(data.message, data.code as ErrorCodeValue)
     this.name = data.name
-    this.code = data.code
   }
 }
 

@@ -1,36 +1,10 @@
-/** The prompt window's page: asks the router what is pending and reports the click. */
+/** The prompt window's page: mounts the prompt (PromptWindow.tsx). */
 import { render } from 'preact'
-import { useEffect, useState } from 'preact/hooks'
-import { type PromptDetails, promptMessenger } from '../shared/messengers.js'
-import { PermissionPrompt } from '../ui/PermissionPrompt.js'
-
-/** While the user reads, keep asking: that also keeps Chrome's service worker awake. */
-const KEEP_ALIVE_MS = 10_000
-
-const requestId = new URLSearchParams(location.search).get('request') ?? ''
-
-function PromptWindow() {
-  const [details, setDetails] = useState<PromptDetails | null | undefined>(undefined)
-  const [busy, setBusy] = useState(false)
-  useEffect(() => {
-    const load = () =>
-      promptMessenger
-        .sendMessage('prompt:details', { id: requestId })
-        .then(setDetails, () => setDetails(null))
-    void load()
-    const timer = setInterval(load, KEEP_ALIVE_MS)
-    return () => clearInterval(timer)
-  }, [])
-  const decide = async (allow: boolean) => {
-    setBusy(true)
-    const waiting = await promptMessenger
-      .sendMessage('prompt:decide', { id: requestId, allow })
-      .catch(() => false)
-    if (waiting) window.close()
-    else setDetails(null)
-  }
-  return <PermissionPrompt details={details} onDecide={(allow) => void decide(allow)} busy={busy} />
-}
+import { PromptWindow } from './PromptWindow.js'
 
 const root = document.getElementById('root')
-if (root !== null) render(<PromptWindow />, root)
+if (root !== null)
+  render(
+    <PromptWindow requestId={new URLSearchParams(location.search).get('request') ?? ''} />,
+    root,
+  )

@@ -5,10 +5,10 @@
  * runs; a lock whose process is gone is taken over.
  */
 import { readFile, unlink, writeFile } from 'node:fs/promises'
+import { GhostThreadsError } from '../core/errors.js'
 
-export class RelayConfigError extends Error {
+export class RelayConfigError extends GhostThreadsError {
   static override name = 'RelayConfigError'
-  override name = RelayConfigError.name
 }
 
 export async function lockKeyFile(keyFile: string): Promise<() => Promise<void>> {

@@ -6,10 +6,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import { GhostThreadsError } from '../core/errors.js'
 
-export class RelayKeyFileError extends Error {
+export class RelayKeyFileError extends GhostThreadsError {
   static override name = 'RelayKeyFileError'
-  override name = RelayKeyFileError.name
 }
 
 export async function loadOrCreatePeerKey(

@@ -3,8 +3,4 @@ import { render } from 'preact'
 import { PromptWindow } from './PromptWindow.js'
 
 const root = document.getElementById('root')
-if (root !== null)
-  render(
-    <PromptWindow requestId={new URLSearchParams(location.search).get('request') ?? ''} />,
-    root,
-  )
+if (root !== null) render(<PromptWindow search={location.search} />, root)

@@ -22,7 +22,6 @@ import {
   type ThreadMethod,
 } from '../shared/dapp-methods.js'
 import { InvalidRequestError, UnauthorizedError } from '../shared/errors.js'
-import type { PortMethod } from '../shared/host-port.js'
 import type { HostStatus } from '../shared/messengers.js'
 import { type Owner, type OwnerSelector, ownerKey } from '../shared/owner.js'
 import type { Settings } from '../shared/settings.js'
@@ -30,6 +29,7 @@ import { withinLimit } from '../shared/thread-events.js'
 import { BlockedAuthors } from './blocked-authors.js'
 import { linkViewOf, viewEvent, viewMembers, viewPosts } from './link-view.js'
 import { type Deliver, OwnerOutbox } from './owner-outbox.js'
+import type { PortCall } from './page-ports.js'
 import { PopupRooms } from './popup-rooms.js'
 import { RoomStatusWatch } from './room-status-watch.js'
 import { type Lease, type ReleaseReason, ThreadLeases } from './thread-leases.js'
@@ -147,12 +147,13 @@ export class GhostHost {
   }
 
   /**
-   * A page's call on a thread it holds, from its own port (see shared/host-port.ts). The
-   * lease is the authority: it was made after the router's permission check, and a
-   * revoked permission ends it (later calls on it fail with 4100).
+   * A page's call on a thread it holds, from its own port (see shared/host-port.ts), as
+   * the port parsed it (page-ports.ts). The lease is the authority: it was made after the
+   * router's permission check, and a revoked permission ends it (later calls on it fail
+   * with 4100).
    */
-  async callOnLease(owner: Owner, method: PortMethod, params: unknown): Promise<unknown> {
-    return this.serve(owner, threadCall(method, params))
+  async callOnLease(owner: Owner, call: PortCall): Promise<unknown> {
+    return this.serve(owner, call)
   }
 
   /** The one place a parsed call meets its handler (TypeScript cannot pair the union). */

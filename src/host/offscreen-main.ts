@@ -6,9 +6,7 @@ import { fromBackground, hostEndpoint, hostHandlers } from './host-handlers.js'
 import { deliverToPages } from './page-delivery.js'
 import { PagePorts } from './page-ports.js'
 
-const pagePorts: PagePorts = new PagePorts((owner, method, params) =>
-  host.callOnLease(owner, method, params),
-)
+const pagePorts: PagePorts = new PagePorts((owner, call) => host.callOnLease(owner, call))
 chrome.runtime.onConnect.addListener((port) => void pagePorts.accept(port as never))
 
 const host = createHost({

@@ -5,7 +5,7 @@
  * instead of two, and no dependence on the service worker being awake. The browser's
  * sender record says which page a port belongs to. A page without a port uses the router.
  */
-import { requireDappRequest } from '../shared/dapp-methods.js'
+import { type ParsedCall, requireDappRequest } from '../shared/dapp-methods.js'
 import { InvalidRequestError, type Outcome, outcomeOf } from '../shared/errors.js'
 import { type FromHost, isPortMethod, type PortMethod, type ToHost } from '../shared/host-port.js'
 import { type Owner, ownerFromSender, ownerKey } from '../shared/owner.js'
@@ -20,12 +20,11 @@ export interface HostPort {
   onDisconnect: { addListener(listener: () => void): void }
 }
 
+/** A page's call on a thread it holds, parsed: the host serves it as it is. */
+export type PortCall = Extract<ParsedCall, { method: PortMethod }>
+
 /** Serves a page's thread call; the lease the call names must be that page's. */
-export type PageCallHandler = (
-  owner: Owner,
-  method: PortMethod,
-  params: unknown,
-) => Promise<unknown>
+export type PageCallHandler = (owner: Owner, call: PortCall) => Promise<unknown>
 
 export class PagePorts {
   private readonly ports = new Map<string, { port: HostPort; owner: Owner }>()
@@ -69,11 +68,11 @@ export class PagePorts {
     const call = (message as Partial<ToHost> | null)?.call
     if (typeof call?.id !== 'number') return
     const outcome: Outcome = await outcomeOf(async () => {
-      // The page's call, parsed here: the content gate checks only what needs no schema.
+      // The page's call, parsed here and only here in this context: the content gate
+      // checks only what needs no schema, and the host serves what this parse gives it.
       if (!isPortMethod(call.method))
         throw new InvalidRequestError(`${String(call.method)} is not a call on the page port`)
-      const parsed = requireDappRequest(call.method, call.params)
-      return this.serve(owner, call.method, parsed.params)
+      return this.serve(owner, requireDappRequest(call.method, call.params) as PortCall)
     })
     try {
       port.postMessage({ reply: { id: call.id, outcome } })

@@ -357,11 +357,11 @@ describe('the host', () => {
     await expect(
       host.call(owner, 'post', { thread, message: 'x' }, ['chat']),
     ).rejects.toMatchObject({ name: 'UnauthorizedError', code: 4100 })
-    await expect(host.callOnLease(owner, 'listMembers', { thread })).rejects.toMatchObject({
+    await expect(host.callOnLease(owner, { ok: true, method: 'listMembers', params: { thread } })).rejects.toMatchObject({
       code: 4100,
     })
     // ...and means nothing to another page.
-    await expect(host.callOnLease(tab(2), 'listMembers', { thread })).rejects.toMatchObject({
+    await expect(host.callOnLease(tab(2), { ok: true, method: 'listMembers', params: { thread } })).rejects.toMatchObject({
       name: 'UnknownThreadError',
       code: 4900,
     })

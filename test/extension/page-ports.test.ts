@@ -74,10 +74,10 @@ describe("pages' ports to the host", () => {
     expect(accepted).toEqual(owned)
   })
 
-  it("serves a page's thread calls as that page, parsed again, and answers by id", async () => {
+  it("serves a page's thread calls as that page, parsed once here, and answers by id", async () => {
     const served: [Owner, string, unknown][] = []
-    const ports = new PagePorts(async (who, method, params) => {
-      served.push([who, method, params])
+    const ports = new PagePorts(async (who, call) => {
+      served.push([who, call.method, call.params])
       return 'bafyanswer'
     })
     const page = fakePort(`ghost-threads-events/${SESSION}`, pageSender)

@@ -32,6 +32,7 @@ import { type Deliver, OwnerOutbox } from './owner-outbox.js'
 import type { PortCall } from './page-ports.js'
 import { PopupRooms } from './popup-rooms.js'
 import { RoomStatusWatch } from './room-status-watch.js'
+import { SpaceLinks } from './space-links.js'
 import { type Lease, type ReleaseReason, ThreadLeases } from './thread-leases.js'
 
 /** The network under the host: the real one is a libp2p node, tests may use a memory hub. */
@@ -79,6 +80,8 @@ export class GhostHost {
   private readonly statusWatch: RoomStatusWatch
   /** The rooms as the popup sees and acts on them (popup-rooms.ts). */
   readonly popup: PopupRooms
+  /** Each space's wallet link (space-links.ts). */
+  readonly links: SpaceLinks
   private identity: Identity
   private network: Promise<HostNetwork>
   private settingsApplied = false
@@ -100,6 +103,10 @@ export class GhostHost {
       const unblocked = this.blocked.visibleEvent(event)
       const visible = unblocked === undefined ? undefined : viewEvent(lease.view, unblocked)
       if (visible !== undefined) this.outbox.push(owner, withinLimit(visible, lease.limit))
+    })
+    this.links = new SpaceLinks({
+      network: () => this.network,
+      threads: () => this.leases.all().map((lease) => lease.thread),
     })
     this.popup = new PopupRooms({
       leases: this.leases,
@@ -132,7 +139,7 @@ export class GhostHost {
     const call = threadCall(method, params)
     if (call.method === 'joinThread') {
       if (!allowedSpaces.includes(call.params.space)) throw new UnauthorizedError()
-      if (walletLink !== undefined) await this.restoreLink(call.params.space, walletLink)
+      if (walletLink !== undefined) await this.links.restore(call.params.space, walletLink)
       return this.join(owner, call.params, spaceRelays)
     } else {
       const lease = this.leases.get(call.params.thread, owner)
@@ -160,46 +167,6 @@ export class GhostHost {
   private serve<M extends ThreadMethod>(owner: Owner, call: ParsedCall & { method: M }) {
     const handler = this.handlers[call.method] as ThreadHandlers[M]
     return handler(owner, call.params as DappParams<M>)
-  }
-
-  /**
-   * Links the DID of `space` to the account `link` names: its rooms' next claims carry it.
-   * A space holds one link; this one replaces another site's (which then sees it unlinked).
-   */
-  async linkWallet(space: string, link: WalletLink): Promise<string> {
-    const opened = await (await this.network).ghost.openSpace(space)
-    const held = opened.holdsLink(link) ? opened.walletAccount : undefined
-    if (held !== undefined) return held.address
-    const { address } = await opened.linkWallet(link)
-    this.reannounce(space)
-    return address
-  }
-
-  /** Ends the link of `space` if it was made for the site `domain`; another site's stays. */
-  async unlinkWallet(space: string, domain: string): Promise<void> {
-    const opened = await (await this.network).ghost.openSpace(space)
-    if (opened.unlinkWallet(domain)) this.reannounce(space)
-  }
-
-  /**
-   * A join of a page whose grant keeps a link hands it over again (the host may have
-   * restarted). It is taken only when the space holds no link: one the user made on
-   * another site since is newer, and two sites' joins must not swap it back and forth.
-   */
-  private async restoreLink(space: string, link: WalletLink): Promise<void> {
-    const opened = await (await this.network).ghost.openSpace(space)
-    if (opened.walletAccount !== undefined) return
-    // An expired or otherwise refused link is left off: the room joins unlinked.
-    await opened.linkWallet(link).then(
-      () => this.reannounce(space),
-      () => undefined,
-    )
-  }
-
-  /** The space's open rooms say who it is now, not at their next heartbeat (up to minutes). */
-  private reannounce(space: string): void {
-    const threads = new Set(this.leases.all().map((lease) => lease.thread))
-    for (const thread of threads) if (thread.space === space) thread.reannounce()
   }
 
   async release(selector: OwnerSelector, reason?: ReleaseReason): Promise<number> {

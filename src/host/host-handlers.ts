@@ -12,6 +12,7 @@ import { type HostEndpoint, type HostInvocation, isHostMethod } from '../shared/
 import type { HostProtocol } from '../shared/messengers.js'
 import type { GhostHost } from './ghost-host.js'
 import { POPUP_ROOM_METHODS } from './popup-rooms.js'
+import { SPACE_LINK_METHODS } from './space-links.js'
 
 export interface HostSender {
   id?: string
@@ -30,11 +31,7 @@ export function hostEndpoint(host: GhostHost): HostEndpoint {
   return {
     call: ({ owner, method, params, allowedSpaces, spaceRelays, walletLink }) =>
       host.call(owner, method, params, allowedSpaces, spaceRelays, walletLink),
-    linkWallet: ({ space, link }) => host.linkWallet(space, link),
-    unlinkWallet: async ({ space, domain }) => {
-      await host.unlinkWallet(space, domain)
-      return null
-    },
+    ...served(host.links, SPACE_LINK_METHODS),
     did: ({ space }) => host.did(space),
     // An origin is released when the user revoked it; anything else when a page went away.
     release: (selector) => host.release(selector, 'origin' in selector ? 'revoked' : 'page-gone'),

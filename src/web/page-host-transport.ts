@@ -106,12 +106,15 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
       const { space, signature } = call.params
       const { message } = drafts.awaiting(location.origin, space)
       // The host checks the link as every receiver will; a refused one leaves the draft.
-      const address = await host.linkWallet(space, { message, signature })
+      const address = await host.links.linkWallet({ space, link: { message, signature } })
       drafts.done(location.origin, space)
       return { address }
     }
     if (call.method === 'unlinkWallet') {
-      await host.unlinkWallet(call.params.space, siteOf(location.origin) ?? '')
+      await host.links.unlinkWallet({
+        space: call.params.space,
+        domain: siteOf(location.origin) ?? '',
+      })
       return null
     }
     const spaceRelays = call.method === 'joinThread' ? named.get(call.params.space) : undefined

@@ -357,11 +357,15 @@ describe('the host', () => {
     await expect(
       host.call(owner, 'post', { thread, message: 'x' }, ['chat']),
     ).rejects.toMatchObject({ name: 'UnauthorizedError', code: 4100 })
-    await expect(host.callOnLease(owner, { ok: true, method: 'listMembers', params: { thread } })).rejects.toMatchObject({
+    await expect(
+      host.callOnLease(owner, { ok: true, method: 'listMembers', params: { thread } }),
+    ).rejects.toMatchObject({
       code: 4100,
     })
     // ...and means nothing to another page.
-    await expect(host.callOnLease(tab(2), { ok: true, method: 'listMembers', params: { thread } })).rejects.toMatchObject({
+    await expect(
+      host.callOnLease(tab(2), { ok: true, method: 'listMembers', params: { thread } }),
+    ).rejects.toMatchObject({
       name: 'UnknownThreadError',
       code: 4900,
     })
@@ -450,9 +454,12 @@ describe('a page that asked for linked members only', () => {
     const wallet = Wallet.createRandom()
     // Alice links her DID in the space, then joins; Carol joins unlinked.
     const aliceDid = await linked.host.did('chat')
-    expect(await linked.host.linkWallet('chat', await linkOn(wallet, aliceDid, 'a.example'))).toBe(
-      wallet.address,
-    )
+    expect(
+      await linked.host.links.linkWallet({
+        space: 'chat',
+        link: await linkOn(wallet, aliceDid, 'a.example'),
+      }),
+    ).toBe(wallet.address)
     const alice = await join(linked.host, tab(2))
     const carol = await join(unlinked.host, tab(3))
     const strict = tab(1)
@@ -508,7 +515,10 @@ describe('a wallet link counts only on the site (and chain) it was made for', ()
     const alice = memoryHost()
     const wallet = Wallet.createRandom()
     const aliceDid = await alice.host.did('chat')
-    await alice.host.linkWallet('chat', await linkOn(wallet, aliceDid, 'a.example', 10))
+    await alice.host.links.linkWallet({
+      space: 'chat',
+      link: await linkOn(wallet, aliceDid, 'a.example', 10),
+    })
     // Four tabs of one browser in the same room: its own site, another site, its own site
     // on another chain, and another site asking for linked members only.
     const own = tab(1)
@@ -592,8 +602,8 @@ describe('a wallet link counts only on the site (and chain) it was made for', ()
     const did = await host.did('chat')
     const onA = await linkOn(wallet, did, 'a.example')
     const onB = await linkOn(wallet, did, 'b.example')
-    await host.linkWallet('chat', onA)
-    await host.unlinkWallet('chat', 'b.example')
+    await host.links.linkWallet({ space: 'chat', link: onA })
+    await host.links.unlinkWallet({ space: 'chat', domain: 'b.example' })
     const own = await join(host, tab(1))
     const ownAccount = async () =>
       (
@@ -613,7 +623,7 @@ describe('a wallet link counts only on the site (and chain) it was made for', ()
       onB,
     )
     expect(await ownAccount()).toMatchObject({ address: wallet.address })
-    await host.unlinkWallet('chat', 'a.example')
+    await host.links.unlinkWallet({ space: 'chat', domain: 'a.example' })
     expect(await ownAccount()).toEqual({ did })
     // With no link held, a join's stored link is taken again (the host restarted, say).
     await host.call(tab(3), 'joinThread', { space: 'chat', room: 'lobby' }, ['chat'], [], onA)

@@ -10,16 +10,13 @@
 import { ErrorCode, GhostThreadsError, InvalidArgumentError } from '../core/errors.js'
 import { requireDappRequest } from '../shared/dapp-methods.js'
 import {
-  LocalRelayError,
   type Outcome,
   outcomeOf,
-  PromptPendingError,
   resultOf,
   toErrorData,
   UnauthorizedError,
-  UserRejectedError,
 } from '../shared/errors.js'
-import { isLocalAddress, localRelays } from '../shared/local-relays.js'
+import { isLocalAddress } from '../shared/local-relays.js'
 import {
   BlockRequest,
   POPUP_HOST_REQUEST_NAMES,
@@ -39,8 +36,9 @@ import { type Owner, ownerFromSender, ownerKey } from '../shared/owner.js'
 import { MAX_BLOCKED, Settings } from '../shared/settings.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 import type { HostApi } from './host-api.js'
+import { OpenSpaceFlow } from './open-space-flow.js'
 import type { PermissionStore } from './permissions.js'
-import { PROMPT_DISMISSED_MS, type PromptBroker } from './prompt-broker.js'
+import type { PromptBroker } from './prompt-broker.js'
 import { WalletLinks } from './wallet-links.js'
 
 /** The part of chrome.runtime.MessageSender the router trusts. */
@@ -94,9 +92,11 @@ export class SenderRefusedError extends GhostThreadsError {
 
 export class Router {
   private readonly links: WalletLinks
+  private readonly spaces: OpenSpaceFlow
 
   constructor(private readonly init: RouterInit) {
     this.links = new WalletLinks(init)
+    this.spaces = new OpenSpaceFlow(init)
   }
 
   readonly handlers: RouterHandlers = {
@@ -247,7 +247,7 @@ export class Router {
       const owner = this.ownerOf(sender, call?.session)
       const parsed = requireDappRequest(call.method, call.params)
       if (parsed.method === 'openSpace')
-        return this.openSpace(owner.origin, parsed.params.space, parsed.params.relays)
+        return this.spaces.open(owner.origin, parsed.params.space, parsed.params.relays)
       if (parsed.method === 'prepareLink') return this.links.prepare(owner.origin, parsed.params)
       if (parsed.method === 'completeLink') return this.links.complete(owner.origin, parsed.params)
       if (parsed.method === 'unlinkWallet') return this.links.unlink(owner.origin, parsed.params)
@@ -284,62 +284,6 @@ export class Router {
     const { localSiteRelays } = await this.init.settings()
     const spaceRelays = localSiteRelays ? relays : relays.filter((r) => !isLocalAddress(r))
     return { spaceRelays, ...(walletLink === undefined ? {} : { walletLink }) }
-  }
-
-  /** A site may name relays on the user's computer or network only if the user lets it. */
-  private async assertSiteRelaysAllowed(origin: string, relays: string[]): Promise<void> {
-    const local = localRelays(relays)
-    if (local.length === 0 || (await this.init.settings()).localSiteRelays) return
-    throw new LocalRelayError(
-      `${origin} named ${local.length === 1 ? 'a relay' : 'relays'} on this computer or its local network (${local.join(', ')}); Ghost Threads lets sites use those only when the user turns on "Sites may name relays on this computer or network" in its Settings. Name public wss:// relays instead, or none to use the user's own`,
-    )
-  }
-
-  /**
-   * Asks the user once per origin and space, and again when the site names relays the
-   * user has not allowed it yet (like a wallet asked to add a chain).
-   */
-  private async openSpace(
-    origin: string,
-    space: string,
-    relays: string[] = [],
-  ): Promise<{ space: string; did: string }> {
-    await this.assertSiteRelaysAllowed(origin, relays)
-    const decision = await this.init.permissions.decision(origin, space)
-    if (decision === 'deny') {
-      throw new UserRejectedError(
-        `The user denied ${origin} the space "${space}"; they can change this in the Ghost Threads popup`,
-      )
-    }
-    const did = await resultOf(this.init.host.did({ space }))
-    const granted = (await this.init.permissions.grant(origin, space)).relays
-    const unseen = relays.filter((relay) => !granted.includes(relay))
-    if (decision === 'allow' && unseen.length === 0) return { space, did }
-    const asked = [...granted, ...unseen]
-    const answer = await this.init.prompts.ask({ origin, space, did, relays: asked })
-    if (answer === 'busy') {
-      throw new PromptPendingError(
-        `${origin} already has a permission prompt open; wait for the user's answer to it before asking for "${space}"`,
-      )
-    }
-    if (answer === 'dismissed') {
-      throw new UserRejectedError(
-        `The user closed the prompt without allowing the space "${space}"; it counts as a refusal for ${PROMPT_DISMISSED_MS / 1000} s, ask again after that (best from a user's click)`,
-      )
-    }
-    if (answer === 'deny' && decision === 'allow') {
-      // Allowed before, without these relays: the grant stands, the relays do not.
-      throw new UserRejectedError(
-        `The user did not allow ${origin} the relays ${unseen.join(', ')}; call openSpace("${space}") without them to chat through the user's own relays`,
-      )
-    }
-    await this.init.permissions.decide(origin, space, answer, answer === 'allow' ? asked : [])
-    if (answer === 'deny') {
-      throw new UserRejectedError(
-        `The user denied ${origin} the space "${space}"; they can change this in the Ghost Threads popup`,
-      )
-    }
-    return { space, did }
   }
 
   private isExtensionUrl(url: string | undefined): boolean {

@@ -10,6 +10,7 @@ import { DidKey, EmojiText, PostIdText } from '../core/schema.js'
 import '../core/zod-jitless.js'
 import { z } from 'zod'
 import { RoomName, SpaceName } from './dapp-methods.js'
+import type { PopupHostRequest } from './popup-request-names.js'
 
 export const RoomRef = z.strictObject({ space: SpaceName, room: RoomName })
 export type RoomRef = z.infer<typeof RoomRef>
@@ -65,9 +66,14 @@ export const POPUP_HOST_REQUESTS = {
   redial: z.undefined(),
   exportPhrase: z.undefined(),
   importPhrase: PhraseImport,
-} as const
-export type PopupHostRequest = keyof typeof POPUP_HOST_REQUESTS
-export const POPUP_HOST_REQUEST_NAMES = Object.keys(POPUP_HOST_REQUESTS) as PopupHostRequest[]
+} as const satisfies Record<PopupHostRequest, z.ZodType>
+export { POPUP_HOST_REQUEST_NAMES, type PopupHostRequest } from './popup-request-names.js'
+/** Fails to compile when a named request has no schema here, or a schema no name. */
+export const EVERY_POPUP_REQUEST_PARSED: [
+  Exclude<keyof typeof POPUP_HOST_REQUESTS, PopupHostRequest>,
+] extends [never]
+  ? true
+  : never = true
 
 /** A popup request for the host, parsed with its own schema (the table loses the pairing). */
 export function parsePopupRequest(name: PopupHostRequest, data: unknown): unknown {

@@ -14,14 +14,10 @@ import type { WalletLink } from '../core/schema.js'
 import type { DappMethod, ThreadMethod } from './dapp-methods.js'
 import type { Outcome } from './errors.js'
 import type { ArgOf, HostInvocation, HostResult } from './host-protocol.js'
-import {
-  type BlockRequest,
-  POPUP_HOST_REQUEST_NAMES,
-  type PopupHostRequest,
-  type TabRef,
-} from './manage-requests.js'
+import type { BlockRequest, TabRef } from './manage-requests.js'
 import type { Owner } from './owner.js'
 import type { PermissionEntry } from './permission-entry.js'
+import { POPUP_HOST_REQUEST_NAMES, type PopupHostRequest } from './popup-request-names.js'
 import type { Settings } from './settings.js'
 import type { ThreadEvent } from './thread-events.js'
 

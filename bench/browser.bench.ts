@@ -3,11 +3,12 @@
  * process and the demo page. Prints one table; run `npm run build` first (`npm test` and
  * `npm start` do). Figures are one run on this machine: noisy, compare runs side by side.
  */
+
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { Page } from 'playwright-core'
-import { FEED_LIMIT } from '../src/shared/room-view.js'
+import { FEED_LIMIT } from '../src/shared/constants.js'
 import {
   answerPrompt,
   CHROME_DIST,

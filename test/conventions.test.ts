@@ -133,6 +133,19 @@ describe('house rules (issue 24)', () => {
     },
   )
 
+  it('tuning numbers are named in one constants.ts per area (src/<area>/constants.ts)', () => {
+    const elsewhere = files
+      .filter((file) => !file.endsWith('/constants.ts'))
+      .flatMap((file) =>
+        [
+          ...readFileSync(file, 'utf8').matchAll(
+            /^(?:export )?const ([A-Z][A-Z0-9_]+)(?: *: *\w+)? = [-0-9(]/gm,
+          ),
+        ].map((m) => `${relative(root, file)}: ${m[1]}`),
+      )
+    expect(elsewhere).toEqual([])
+  })
+
   it('class docs sit on their class (no blank line or other code between)', () => {
     const detached = files.flatMap((file) => {
       const source = readFileSync(file, 'utf8')

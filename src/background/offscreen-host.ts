@@ -3,15 +3,14 @@
  * which a service worker lacks, and it is not stopped when idle). Created on demand and
  * again whenever it is missing; each call is one message to it.
  */
+
 import { DisconnectedError, type Outcome, toErrorData } from '../shared/errors.js'
 import { hostClient, ONLY_IF_RUNNING } from '../shared/host-protocol.js'
 import { hostMessenger } from '../shared/messengers.js'
+import { DELIVERY_ATTEMPTS, DELIVERY_RETRY_DELAY_MS } from './constants.js'
 import type { HostApi } from './host-api.js'
 
 const OFFSCREEN_PAGE = 'offscreen.html'
-/** Its script registers its listeners as it loads; a call may arrive a moment before. */
-const DELIVERY_ATTEMPTS = 5
-const RETRY_DELAY_MS = 60
 
 export class OffscreenHost {
   private creating: Promise<void> | undefined
@@ -77,7 +76,7 @@ export class OffscreenHost {
               ),
             ),
           }
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS))
+        await new Promise((resolve) => setTimeout(resolve, DELIVERY_RETRY_DELAY_MS))
       }
     }
   }

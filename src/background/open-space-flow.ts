@@ -5,6 +5,7 @@
  * chain); a Deny is remembered, a dismissed prompt counts as a refusal for a while, and a
  * site may name relays on the user's own computer or network only when the user lets it.
  */
+
 import {
   LocalRelayError,
   PromptPendingError,
@@ -12,7 +13,7 @@ import {
   UserRejectedError,
 } from '../shared/errors.js'
 import { localRelays } from '../shared/local-relays.js'
-import { PROMPT_DISMISSED_MS } from './prompt-broker.js'
+import { PROMPT_DISMISSED_MS } from './constants.js'
 import type { RouterInit } from './router.js'
 
 export class OpenSpaceFlow {

@@ -7,12 +7,11 @@
  * `busy`), and a prompt the user closed counts as a refusal for PROMPT_DISMISSED_MS: 30
  * `openSpace` calls used to open 30 windows, and a page could reopen a closed one forever.
  */
+
 import type { PromptDetails } from '../shared/messengers.js'
+import { PROMPT_DISMISSED_MS } from './constants.js'
 
 export type PromptAnswer = 'allow' | 'deny' | 'dismissed' | 'busy'
-
-/** How long a prompt the user closed counts as a refusal for its site and space. */
-export const PROMPT_DISMISSED_MS = 60_000
 
 export interface PromptWindows {
   /** Opens the prompt page; resolves to its window id. */

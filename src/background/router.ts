@@ -8,6 +8,7 @@
  */
 
 import { ErrorCode, GhostThreadsError, InvalidArgumentError } from '../core/errors.js'
+import { MAX_BLOCKED } from '../shared/constants.js'
 import { requireDappRequest } from '../shared/dapp-methods.js'
 import {
   type Outcome,
@@ -33,7 +34,7 @@ import type {
   RouterProtocol,
 } from '../shared/messengers.js'
 import { type Owner, ownerFromSender, ownerKey } from '../shared/owner.js'
-import { MAX_BLOCKED, Settings } from '../shared/settings.js'
+import { Settings } from '../shared/settings.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 import type { HostApi } from './host-api.js'
 import { OpenSpaceFlow } from './open-space-flow.js'

@@ -2,6 +2,7 @@
  * What a typed line means in the terminal peer: a post, or one of the slash commands.
  * Pure parsing, so it is tested without a network.
  */
+import { TERMINAL_LINE_LIMIT } from './constants.js'
 export type ChatCommand =
   | { kind: 'post'; text: string }
   | { kind: 'dm'; to: string; text: string }
@@ -17,9 +18,6 @@ export const HELP = [
   '/members           list who is online',
   '/quit              leave the room and exit',
 ].join('\n')
-
-/** The longest line a terminal in canonical mode passes on (4,096 with its newline). */
-export const TERMINAL_LINE_LIMIT = 4_095
 
 /**
  * `typed`: the line came from a terminal, which ends a line at TERMINAL_LINE_LIMIT and

@@ -4,16 +4,16 @@
  * space with a signed EIP-4361 message. Only the key is written, never the link or a
  * message.
  */
+
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Wallet } from 'ethers'
 import { WalletLinkError } from '../core/errors.js'
 import { newLinkMessage, type WalletLink } from '../core/index.js'
+import { TERMINAL_LINK_DAYS } from './constants.js'
 
 /** A terminal without `--origin` has no site: its links name this one. */
 export const TERMINAL_LINK_ORIGIN = 'http://localhost'
-/** How long a terminal's link holds (receivers refuse it after). */
-export const TERMINAL_LINK_DAYS = 7
 
 export async function loadOrCreateWallet(path: string): Promise<Wallet> {
   let text: string | undefined

@@ -6,7 +6,9 @@
  * it is served); and answers only to the page's own origin. It decides nothing: permissions
  * are the router's, and the router takes the origin from the browser, not from us.
  */
+
 import { encodeUtf8 } from '../core/utf8.js'
+import { MAX_PAGE_REQUEST_BYTES } from '../shared/constants.js'
 import { earlyRefusal } from '../shared/dapp-method-names.js'
 import {
   DisconnectedError,
@@ -17,13 +19,7 @@ import {
   UnsupportedMethodError,
 } from '../shared/errors.js'
 import type { PageCall, PageProtocol } from '../shared/messengers.js'
-import {
-  MAX_PAGE_REQUEST_BYTES,
-  MAX_REQUEST_ID,
-  TO_EXTENSION,
-  TO_PAGE,
-  type ToPage,
-} from '../shared/page-wire.js'
+import { MAX_REQUEST_ID, TO_EXTENSION, TO_PAGE, type ToPage } from '../shared/page-wire.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 
 export interface GateEnvironment {

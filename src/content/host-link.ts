@@ -4,13 +4,13 @@
  * go over it too (see shared/host-port.ts). Where nobody answers it (Firefox), `ready`
  * stays false and the router does everything. Reconnects when the host document returns.
  */
+
 import { DisconnectedError, type Outcome, toErrorData } from '../shared/errors.js'
 import type { FromHost, PortMethod, ToHost } from '../shared/host-port.js'
 import type { PageCall } from '../shared/messengers.js'
 import { EVENTS_PORT_PREFIX } from '../shared/ports.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
-
-const RECONNECT_MS = 500
+import { HOST_RECONNECT_MS } from './constants.js'
 
 export class HostLink {
   private port: chrome.runtime.Port | undefined
@@ -44,7 +44,7 @@ export class HostLink {
       if (this.port !== opened) return
       this.port = undefined
       this.ready = false
-      setTimeout(() => this.keep(), RECONNECT_MS)
+      setTimeout(() => this.keep(), HOST_RECONNECT_MS)
     })
   }
 

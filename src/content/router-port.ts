@@ -4,9 +4,9 @@
  * so the page's rooms are left at once; its pings keep Firefox's background page awake.
  * When the router restarts (Chrome stops idle service workers) it breaks and is reopened.
  */
-import { PAGE_PORT_PREFIX, PORT_PING_MS } from '../shared/ports.js'
-
-const RECONNECT_MS = 100
+import { PORT_PING_MS } from '../shared/constants.js'
+import { PAGE_PORT_PREFIX } from '../shared/ports.js'
+import { ROUTER_RECONNECT_MS } from './constants.js'
 
 export class RouterPort {
   private port: chrome.runtime.Port | undefined
@@ -28,7 +28,7 @@ export class RouterPort {
       if (this.port !== opened) return
       this.port = undefined
       // The router restarted (or the extension was updated, then runtime.id is gone).
-      setTimeout(() => this.keep(), RECONNECT_MS)
+      setTimeout(() => this.keep(), ROUTER_RECONNECT_MS)
     })
   }
 

@@ -265,3 +265,33 @@ export const RELAY_REACTIONS_PER_ROOM = 2_000
 export const MAX_EMOJI_BYTES = 32
 /** The `members` event waits this long after a change, so a crowd's joins make one event. */
 export const MEMBER_COUNT_BATCH_MS = 1_000
+
+// missed-posts.ts
+/** How often a thread looks at the clock, and how late a look means we were away. */
+export const WAKE_CHECK_MS = 5_000
+export const WAKE_LATE_MS = 15_000
+
+// thread-catch-up.ts
+/** Tries of each request a (re)join makes by itself, and the first wait between them. */
+export const CATCH_UP_ATTEMPTS = 4
+export const CATCH_UP_RETRY_MS = 500
+/**
+ * How long our join waits for the relays' member list (see beforeJoin). A relay busy with
+ * a crowd joining answered 13 of 80 newcomers after 2 s: their joins went out believing
+ * the room small, and each beat again within 20 s.
+ */
+export const MEMBERS_BEFORE_JOIN_MS = 5_000
+
+// thread-surface.ts
+/** Posts whose delivery deliveryOf() remembers: more than a user sends in a minute (OWN_POST_RATE). */
+export const DELIVERIES_KEPT = 500
+
+// identity.ts
+export const SEED_BYTES = 32
+
+// thread-backlog.ts
+/**
+ * How long posts from before our join that came live are gathered into one update: one
+ * gossip answer brings several, each checked on its own turn.
+ */
+export const EARLIER_BATCH_MS = 50

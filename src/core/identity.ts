@@ -1,6 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519'
 import { hkdf } from '@noble/hashes/hkdf'
 import { sha256 } from '@noble/hashes/sha2'
+import { SEED_BYTES } from './constants.js'
 import { encodeDidKey, type SigningAlg } from './did-key.js'
 import { InvalidSeedError } from './errors.js'
 import { assertValidName } from './room-name.js'
@@ -15,7 +16,6 @@ import type { LinkedAccount } from './wallet-link.js'
  * space-3id"). Signing sits behind `SpaceSigner` so the key can stay in the host context.
  */
 
-export const SEED_BYTES = 32
 const HKDF_SALT = encodeUtf8('ghost-threads/space-key/v1')
 
 /** Signs for one DID. The private key never leaves the object that implements this. */

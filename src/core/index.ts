@@ -32,7 +32,6 @@ export {
   ed25519Signer,
   generateSeed,
   type Identity,
-  SEED_BYTES,
   type SpaceSigner,
 } from './identity.js'
 export { decodeCompactJwt, signClaims, type UnsignedClaims } from './jwt.js'

@@ -5,6 +5,7 @@
  * a post we held: posts between our newest and the answer's oldest may be missing, and
  * the page is told (`missed`) rather than left to believe it saw everything.
  */
+import { WAKE_CHECK_MS, WAKE_LATE_MS } from './constants.js'
 import type { Post } from './post.js'
 import type { TimerSet } from './timer-set.js'
 
@@ -30,10 +31,6 @@ export function gapAfter(
   const joins = answer.kept[0]?.postId !== oldest.postId
   return joins ? undefined : { after: newestHeldS, before: oldest.timestamp }
 }
-
-/** How often a thread looks at the clock, and how late a look means we were away. */
-export const WAKE_CHECK_MS = 5_000
-export const WAKE_LATE_MS = 15_000
 
 /**
  * Calls `onWake` when the clock jumped: a check `WAKE_CHECK_MS` apart that runs more than

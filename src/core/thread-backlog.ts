@@ -6,8 +6,9 @@
  * arrive before an older one of the same second in an answer). It says what the peers
  * sent and what is new; the thread decides what to emit.
  */
+
 import { fetchBacklog } from './backlog-request.js'
-import { RELAY_BACKLOG_POSTS } from './constants.js'
+import { EARLIER_BATCH_MS, RELAY_BACKLOG_POSTS } from './constants.js'
 import type { SignedClaims, UnsignedClaims } from './jwt.js'
 import type { ClaimArrival, PeerRoute } from './members.js'
 import { gapAfter, type MissedPosts } from './missed-posts.js'
@@ -149,12 +150,6 @@ export async function takeInPosts(
   const kept = received.filter((post) => added.has(post.postId) && into.posts.has(post.postId))
   return { received, kept }
 }
-
-/**
- * How long posts from before our join that came live are gathered into one update: one
- * gossip answer brings several, each checked on its own turn.
- */
-const EARLIER_BATCH_MS = 50
 
 export interface BacklogUpdatesInit {
   emit: (posts: Post[]) => void

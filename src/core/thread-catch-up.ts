@@ -1,11 +1,9 @@
+import { CATCH_UP_ATTEMPTS, CATCH_UP_RETRY_MS, MEMBERS_BEFORE_JOIN_MS } from './constants.js'
 import type { PeerRoute } from './members.js'
 import type { ThreadTimings } from './thread-timings.js'
 import type { TimerSet } from './timer-set.js'
 import type { PubSubTransport } from './transport.js'
 
-/** Tries of each request a (re)join makes by itself, and the first wait between them. */
-const ATTEMPTS = 4
-const RETRY_MS = 500
 /**
  * The relay's answer is a snapshot of the members whose `join` it has seen; in a crowd
  * joining at once, many have subscribed and not yet announced themselves, and a few of
@@ -14,12 +12,6 @@ const RETRY_MS = 500
  * next heartbeat). Two small questions later ("who came since?") close that gap.
  */
 const FOLLOW_UPS_MS = [2_000, 8_000]
-/**
- * How long our join waits for the relays' member list (see beforeJoin). A relay busy with
- * a crowd joining answered 13 of 80 newcomers after 2 s: their joins went out believing
- * the room small, and each beat again within 20 s.
- */
-const MEMBERS_BEFORE_JOIN_MS = 5_000
 const NO_ANSWER: FetchResult = { answered: 0, complete: false, asked: [] }
 
 /**
@@ -130,13 +122,15 @@ export class ThreadCatchUp {
     this.firstAnswer = undefined
     this.askingRelays = true
     let answer: FetchResult = NO_ANSWER
-    for (let attempt = 1; attempt <= ATTEMPTS && !this.init.isClosed(); attempt++) {
+    for (let attempt = 1; attempt <= CATCH_UP_ATTEMPTS && !this.init.isClosed(); attempt++) {
       if (attempt === 1 && first !== undefined) answer = await first
       else if (this.servers().length === 0) break
       else answer = await this.askRelaysOnce()
       if (answer.answered > 0) break
       // A relay busy with a crowd joining may not answer in time: ask again, a few times.
-      await new Promise<void>((resolve) => this.init.timers.after(RETRY_MS * attempt, resolve))
+      await new Promise<void>((resolve) =>
+        this.init.timers.after(CATCH_UP_RETRY_MS * attempt, resolve),
+      )
     }
     this.askingRelays = false
     // A relay that heard the room from its start gave us every post: nothing to ask members.
@@ -187,10 +181,10 @@ export class ThreadCatchUp {
     const { answered, asked } = await this.init
       .fetch([], { members: this.membersWanted, avoid })
       .catch(() => NO_ANSWER)
-    if (answered > 0 || attempt >= ATTEMPTS || this.init.isClosed()) return
+    if (answered > 0 || attempt >= CATCH_UP_ATTEMPTS || this.init.isClosed()) return
     for (const peer of asked) avoid.add(peer)
     this.init.timers.after(
-      Math.max(this.init.timings.backlogGatherMs, RETRY_MS) * attempt,
+      Math.max(this.init.timings.backlogGatherMs, CATCH_UP_RETRY_MS) * attempt,
       () => void this.askMembers(attempt + 1, avoid),
     )
   }

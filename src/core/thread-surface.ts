@@ -4,8 +4,10 @@
  * page's `PageThread` (src/inpage) both extend it, so a dapp meets the same behaviour and
  * messages in either, and each declares only how it posts, reads and closes.
  */
+
 import { EventEmitter } from 'eventemitter3'
 import type { ClosedReason } from './closed-reason.js'
+import { DELIVERIES_KEPT } from './constants.js'
 import { InvalidArgumentError, UnsupportedOperationError } from './errors.js'
 import type { LinkScope } from './link-scope.js'
 import type { MissedPosts } from './missed-posts.js'
@@ -269,9 +271,6 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
     return remove
   }
 }
-
-/** Posts whose delivery deliveryOf() remembers: more than a user sends in a minute (OWN_POST_RATE). */
-const DELIVERIES_KEPT = 500
 
 type Listeners = { [E in keyof GhostThreadEvents]?: (...args: GhostThreadEvents[E]) => void }
 

@@ -4,13 +4,11 @@
  * round trip, not one per post. A page that cannot be reached (closed, navigated away)
  * is reported once, so its threads can be left.
  */
+
 import { type Owner, ownerKey } from '../shared/owner.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
+import { MAX_WAITING_EVENTS, REDELIVERY_DELAY_MS } from './constants.js'
 
-/** A page that is slow to take its events keeps at most this many waiting. */
-export const MAX_WAITING_EVENTS = 2_000
-
-const REDELIVERY_DELAY_MS = 250
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export type Deliver = (owner: Owner, events: ThreadEvent[]) => Promise<boolean>

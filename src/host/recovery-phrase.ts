@@ -3,8 +3,9 @@
  * 24 English words with a checksum, so a mistyped word is caught before it replaces anyone's
  * identity. Only the host turns a seed into words and back.
  */
+
 import { Mnemonic, wordlists } from 'ethers'
-import { SEED_BYTES } from '../core/identity.js'
+import { SEED_BYTES } from '../core/constants.js'
 import { InvalidRecoveryPhraseError } from '../shared/errors.js'
 
 export function seedToPhrase(seed: Uint8Array): string {

@@ -5,20 +5,15 @@
  * (who types, reactions, seen marks) it reads from the thread when asked. It goes when the
  * room is left; nothing of it is written anywhere.
  */
+
 import type { GhostThread } from '../core/ghost-thread.js'
 import type { Post } from '../core/post.js'
 import type { PostReactions } from '../core/post-reactions.js'
 import { wokenOrAfter } from '../core/woken-or-after.js'
+import { FEED_LIMIT } from '../shared/constants.js'
 import { listenUntil } from '../shared/listen-until.js'
-import {
-  FEED_LIMIT,
-  type FeedPost,
-  type RoomMember,
-  type RoomSignals,
-} from '../shared/room-view.js'
-
-/** DIDs remembered per room to show offline members. */
-const SEEN_LIMIT = 500
+import type { FeedPost, RoomMember, RoomSignals } from '../shared/room-view.js'
+import { SEEN_LIMIT } from './constants.js'
 
 export class RoomFeed {
   private readonly entries: FeedPost[] = []

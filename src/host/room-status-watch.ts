@@ -6,20 +6,13 @@
  * depends on relays, gossipsub subscriptions and WebRTC links together, and a one-second
  * read of those is cheap and keeps "offline" within a few seconds of a relay going.
  */
+
 import type { GhostThread } from '../core/ghost-thread.js'
 import type { RoomLink } from '../net/space-network.js'
 import type { RoomConnection } from '../shared/connection-status.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
+import { CONNECTING_GRACE_MS, STATUS_CHECK_MS } from './constants.js'
 import type { Lease } from './thread-leases.js'
-
-/** How often the rooms' links are read. */
-export const STATUS_CHECK_MS = 1_000
-/**
- * How long a room that never reached anyone is `connecting` before it is `offline`: a
- * relay that answers takes ~0.2 s idle and up to ~3 s on a busy machine (FIELD-NOTES);
- * one that is down fails its dial within the relay keeper's first backoff steps.
- */
-export const CONNECTING_GRACE_MS = 10_000
 
 export interface RoomStatusWatchInit {
   leases: () => Lease[]

@@ -3,8 +3,10 @@
  * and the pages never see the seed, only DIDs. Created on the host's first start (which
  * the router triggers on install).
  */
+
 import { createStore, get, set } from 'idb-keyval'
-import { assertValidSeed, generateSeed, SEED_BYTES } from '../core/identity.js'
+import { SEED_BYTES } from '../core/constants.js'
+import { assertValidSeed, generateSeed } from '../core/identity.js'
 
 const store = () => createStore('ghost-threads-identity', 'seed')
 const SEED_KEY = 'master-seed'

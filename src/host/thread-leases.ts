@@ -10,6 +10,7 @@ import type { GhostThread } from '../core/ghost-thread.js'
 import { TooManyThreadsError, UnauthorizedError, UnknownThreadError } from '../shared/errors.js'
 import { type Owner, type OwnerSelector, ownerKey, selects } from '../shared/owner.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
+import { MAX_HANDLES_PER_PAGE, MAX_HANDLES_PER_PAGE_ROOM, REVOKED_REMEMBERED } from './constants.js'
 import type { LinkView } from './link-view.js'
 import { forwardEvents } from './thread-event-forwarding.js'
 
@@ -38,16 +39,6 @@ function newHandle(): string {
     .replaceAll('/', '_')
     .replace(/=+$/, '')
 }
-
-/**
- * Handles one page may hold in one room, and in all: each handle gets every event of its
- * room, so 2,000 joins of one room made one post 2,000 events for that page.
- */
-export const MAX_HANDLES_PER_PAGE_ROOM = 8
-export const MAX_HANDLES_PER_PAGE = 64
-
-/** Handles remembered as revoked, so their next use says 4100 rather than "closed". */
-const REVOKED_REMEMBERED = 1_000
 
 /**
  * Why a lease ends without its page asking: what the page is told (ClosedReason), or

@@ -2,6 +2,7 @@
  * A ghost thread as a dapp holds it: the 3IP-9 GhostThread API, backed by a lease in the
  * extension's host. Filters run here, in the page, so a dapp's functions never leave it.
  */
+
 import { CLOSED_BECAUSE, type ClosedReason } from '../core/closed-reason.js'
 import { TYPING_REPEAT_MS } from '../core/constants.js'
 import { ThreadClosedError } from '../core/errors.js'
@@ -12,13 +13,7 @@ import { wokenOrAfter } from '../core/woken-or-after.js'
 import type { DappParams, DappResult, ThreadMethod } from '../shared/dapp-methods.js'
 import { UnauthorizedError } from '../shared/errors.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
-
-/**
- * How long post() waits for the host's sent/queued word after its answer. The host sends
- * it before answering, as an event on the page's event path, which may be overtaken by the
- * answer; the wait bounds a host that never sends it (an older extension).
- */
-const DELIVERY_WORD_WAIT_MS = 2_000
+import { DELIVERY_WORD_WAIT_MS } from './constants.js'
 
 /** @internal The calls a page makes on a thread it holds (the handle is added by the link). */
 export type HeldThreadMethod = Exclude<ThreadMethod, 'joinThread'>

@@ -4,6 +4,7 @@
  * checked here first, so a developer gets the precise error at once; the extension checks
  * them all again, since a page can bypass this object.
  */
+
 import { EventEmitter } from 'eventemitter3'
 import { InvalidArgumentError } from '../core/errors.js'
 import { checkedJoinOptions, type JoinThreadOptions } from '../core/join-options.js'
@@ -16,6 +17,7 @@ import {
 import type { DappMethod, DappParams, DappResult, JoinedThread } from '../shared/dapp-methods.js'
 import { InvalidRequestError, UserRejectedError, WalletUnavailableError } from '../shared/errors.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
+import { EARLY_EVENTS_PER_HANDLE, EARLY_HANDLES } from './constants.js'
 import type { ProviderTransport } from './page-channel.js'
 import { PageThread } from './page-thread.js'
 
@@ -62,14 +64,6 @@ const NOT_YET_TOLD: RoomConnection = {
   firstPeerMs: null,
   posting: 'queued',
 }
-
-/**
- * Events for a handle the page does not know yet: the host may tell a thread's first
- * events (a second tab's greeting, a quick backlog) before the join's answer arrives,
- * on another path. Bounded: a handle never claimed does not hold memory for long.
- */
-const EARLY_HANDLES = 16
-const EARLY_EVENTS_PER_HANDLE = 500
 
 /** The options openSpace takes (checked here: a function cannot cross to the extension). */
 const SPACE_OPTIONS = ['relays'] as const

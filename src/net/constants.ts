@@ -203,3 +203,10 @@ export const PEER_PENALTY = {
   halfLifeMs: 60_000,
   thresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 },
 }
+
+// libp2p-transport.ts
+/** Longest one quick route (an open connection, a circuit) may take before the next is tried. */
+export const ROUTE_TIMEOUT_MS = 1_500
+/** Circuits refused because the peer has no reservation yet: how often, how far apart. */
+export const CIRCUIT_RETRIES = 8
+export const CIRCUIT_RETRY_MS = 250

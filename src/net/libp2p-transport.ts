@@ -4,6 +4,7 @@
  * that sent it loses score (peer-penalties.ts). Direct protocols run as one-frame request/response streams,
  * routed through the relays a member names in its own signed claims.
  */
+
 import type { GossipSub } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId } from '@libp2p/interface'
@@ -20,7 +21,14 @@ import type {
   SubscriptionChange,
   TopicHandler,
 } from '../core/transport.js'
-import { MESH_POLL_MS, MESH_WAIT_MS, RELAY_CONNECT_WAIT_MS } from './constants.js'
+import {
+  CIRCUIT_RETRIES,
+  CIRCUIT_RETRY_MS,
+  MESH_POLL_MS,
+  MESH_WAIT_MS,
+  RELAY_CONNECT_WAIT_MS,
+  ROUTE_TIMEOUT_MS,
+} from './constants.js'
 import type { PeerPenalties } from './peer-penalties.js'
 import { PublishQueue } from './publish-queue.js'
 import { peerOf } from './relay-keeper.js'
@@ -324,12 +332,6 @@ function parsePeerId(peer: string): PeerId | undefined {
     return undefined
   }
 }
-
-/** Longest one quick route (an open connection, a circuit) may take before the next is tried. */
-const ROUTE_TIMEOUT_MS = 1_500
-/** Circuits refused because the peer has no reservation yet: how often, how far apart. */
-const CIRCUIT_RETRIES = 8
-const CIRCUIT_RETRY_MS = 250
 
 function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {

@@ -3,14 +3,17 @@
  * `manage:*` contract. Components read signals and call the actions; nothing here knows
  * about `chrome`, so tests give the store a fake API.
  */
+
 import { signal } from '@preact/signals'
 import { TYPING_REPEAT_MS } from '../core/constants.js'
+import { FEED_LIMIT } from '../shared/constants.js'
 import type { Outcome } from '../shared/errors.js'
 import type { RoomRef } from '../shared/manage-requests.js'
 import type { HostStatus, ManageProtocol } from '../shared/messengers.js'
 import type { PermissionEntry } from '../shared/permission-entry.js'
-import { FEED_LIMIT, type RoomView } from '../shared/room-view.js'
+import type { RoomView } from '../shared/room-view.js'
 import type { Settings } from '../shared/settings.js'
+import { ROOM_MIN_POLL_MS, ROOM_RETRY_MS, ROOM_WAIT_MS, STATUS_EVERY_MS } from './constants.js'
 
 /** A `manage:*` message by its own name, as the popup calls it. */
 type ManageName = {
@@ -31,15 +34,6 @@ export type PopupApi = {
 }
 
 export type PopupStore = ReturnType<typeof createPopupStore>
-
-/** Rooms come and go as tabs join and leave; the popup looks again this often. */
-export const STATUS_EVERY_MS = 1_000
-/** A waiting room request answers after this long without news, so members stay current. */
-export const ROOM_WAIT_MS = 2_000
-/** After a failed request (the room closed, the host restarting): this long till the next. */
-const ROOM_RETRY_MS = 1_000
-/** An answer with nothing new that came sooner than this is not followed by another at once. */
-const MIN_POLL_MS = 250
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -175,7 +169,8 @@ export function createPopupStore(api: PopupApi) {
       const gotPosts = await refreshRoom(false, ROOM_WAIT_MS)
       if (roomError.value !== undefined || room.value === undefined)
         await pause(ROOM_RETRY_MS, signal)
-      else if (!gotPosts && Date.now() - started < MIN_POLL_MS) await pause(MIN_POLL_MS, signal)
+      else if (!gotPosts && Date.now() - started < ROOM_MIN_POLL_MS)
+        await pause(ROOM_MIN_POLL_MS, signal)
     }
   }
 

@@ -2,12 +2,11 @@
  * The prompt window: asks the router what is pending, shows it, and reports the click;
  * the window closes once the decision is taken.
  */
+
 import { useEffect, useState } from 'preact/hooks'
 import { type PromptDetails, promptMessenger } from '../shared/messengers.js'
 import { PermissionPrompt } from '../ui/PermissionPrompt.js'
-
-/** While the user reads, keep asking: that also keeps Chrome's service worker awake. */
-const KEEP_ALIVE_MS = 10_000
+import { KEEP_ALIVE_MS } from './constants.js'
 
 /** `search`: the window's query, naming the pending request (`?request=<id>`). */
 export function PromptWindow({ search }: { search: string }) {

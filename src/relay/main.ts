@@ -15,6 +15,7 @@
  *                       side is off), removed on exit: a container's healthcheck reads it,
  *                       so it follows --http-port and --http-host (docker/healthcheck.mjs)
  */
+
 import { rmSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { addressProblem } from '../net/address-flag.js'
@@ -23,8 +24,9 @@ import {
   MAX_ROOMS_PER_CONNECTION,
   RELAY_HISTORY_WARMUP_MS,
 } from '../net/constants.js'
+import { DEFAULT_HTTP_PORT, DEFAULT_RELAY_PORT } from './constants.js'
 import { RelayConfigError } from './key-lock.js'
-import { DEFAULT_HTTP_PORT, DEFAULT_RELAY_PORT, startRelay } from './relay-server.js'
+import { startRelay } from './relay-server.js'
 
 const USAGE =
   'usage: npm run relay -- [--host H] [--port P] [--http-port P|off] [--http-host H] [--key-file F] [--peer ADDR]… [--announce ADDR]… [--max-reservations-per-ip N] [--max-rooms-per-connection N] [--history-warmup-seconds N] [--health-file F]'

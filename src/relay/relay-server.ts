@@ -7,6 +7,7 @@
  * console.log(relay.addresses[0]) // give this to peers
  * await relay.stop()
  */
+
 import type { Server } from 'node:http'
 import type { PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -27,6 +28,7 @@ import { PeerPenalties } from '../net/peer-penalties.js'
 import { announceOnlyToMembers } from '../net/relay-announcements.js'
 import { meshedRelayAddresses } from '../net/relay-directory.js'
 import { peerOf, RelayKeeper } from '../net/relay-keeper.js'
+import { DEFAULT_HTTP_PORT, DEFAULT_RELAY_PORT } from './constants.js'
 import { startHttpEndpoints } from './http-endpoints.js'
 import { lockKeyFile, RelayConfigError } from './key-lock.js'
 import { loadOrCreatePeerKey } from './peer-key.js'
@@ -65,9 +67,6 @@ export interface Relay {
   mirror: RoomMirror
   stop(): Promise<void>
 }
-
-export const DEFAULT_RELAY_PORT = 4040
-export const DEFAULT_HTTP_PORT = 4041
 
 export async function startRelay(init: RelayInit): Promise<Relay> {
   const host = init.host ?? '127.0.0.1'

@@ -10,6 +10,7 @@ import { MAX_BACKLOG_LIMIT, NAME_PATTERN } from '../core/constants.js'
 import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
 import { DidKey, EmojiText, PostIdText, WalletLinkClaim } from '../core/schema.js'
+import { MAX_DAPP_RELAYS } from './constants.js'
 import '../core/zod-jitless.js'
 import { z } from 'zod'
 import { type DappMethod, earlyRefusal, JSON_VALUE_RULE } from './dapp-method-names.js'
@@ -33,9 +34,6 @@ const Message = z.custom<z.infer<typeof JsonMessage>>(
   (value) => JsonMessage.safeParse(value).success,
   { error: JSON_VALUE_RULE },
 )
-
-/** Relays a dapp may name for its rooms (the user sees them in the prompt). */
-export const MAX_DAPP_RELAYS = 4
 
 const ChainId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 

@@ -7,6 +7,7 @@ import { MAX_JSON_DEPTH } from '../core/constants.js'
 import { InvalidArgumentError } from '../core/errors.js'
 import { nestsDeeperThan } from '../core/json-depth.js'
 import { DidKey, EmojiText, PostIdText } from '../core/schema.js'
+import { MAX_ROOM_WAIT_MS } from './constants.js'
 import '../core/zod-jitless.js'
 import { z } from 'zod'
 import { RoomName, SpaceName } from './dapp-methods.js'
@@ -14,9 +15,6 @@ import type { PopupHostRequest } from './popup-request-names.js'
 
 export const RoomRef = z.strictObject({ space: SpaceName, room: RoomName })
 export type RoomRef = z.infer<typeof RoomRef>
-
-/** Longest a room view request may wait for a new post (then it answers anyway). */
-export const MAX_ROOM_WAIT_MS = 10_000
 
 /**
  * `after`: the newest feed sequence number the popup already shows (0 for none).

@@ -1,16 +1,9 @@
-/**
- * The window.postMessage envelope between the inpage provider (the page's world) and the
- * content gate (the extension's isolated world). Each side only reads messages with the
- * other side's tag, from its own window; the gate checks everything else.
- */
 import type { ErrorData } from './errors.js'
 import type { ThreadEvent } from './thread-events.js'
 
 export const TO_EXTENSION = 'ghost-threads:to-extension'
 export const TO_PAGE = 'ghost-threads:to-page'
 
-/** The largest request a page may post, as JSON; a chat message is at most 8 KiB of it. */
-export const MAX_PAGE_REQUEST_BYTES = 32 * 1024
 /** Request ids are counters; anything else is not ours. */
 export const MAX_REQUEST_ID = Number.MAX_SAFE_INTEGER
 

@@ -2,12 +2,10 @@
  * What the popup sees of one room: the host's in-memory feed of it, never stored. Posts
  * carry a sequence number so the popup asks only for what it does not show yet.
  */
+
 import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
 import type { PostReactions } from '../core/post-reactions.js'
-
-/** Posts the host keeps per open room for the popup, and the popup shows at most. */
-export const FEED_LIMIT = 1_000
 
 export interface FeedPost {
   seq: number

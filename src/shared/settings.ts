@@ -1,8 +1,10 @@
 /**
  * User settings the router keeps in extension storage. They never contain message text.
  */
+
 import { multiaddr } from '@multiformats/multiaddr'
 import { DidKey } from '../core/schema.js'
+import { MAX_BLOCKED } from './constants.js'
 import '../core/zod-jitless.js'
 import { z } from 'zod'
 
@@ -18,9 +20,6 @@ export const RelayAddress = z.string().refine((value) => {
     return false
   }
 }, 'a relay address is a WebSockets multiaddr, e.g. /dns4/relay.example.com/tcp/443/wss')
-
-/** More than anyone blocks by hand; it bounds the storage and each post's check. */
-export const MAX_BLOCKED = 1_000
 
 export const Settings = z.object({
   relays: z.array(RelayAddress).max(8),

@@ -1,10 +1,4 @@
-/**
- * A colour for each member of one room, no two alike. A hash of the DID (the popup's
- * colourOf) collides often enough in a room of twenty that two people look like one; here
- * each member gets the next free hue of a sequence that spreads around the circle (golden
- * angle steps), in the order they appeared, and keeps it while the room is open.
- */
-const GOLDEN_ANGLE = 137.508
+import { GOLDEN_ANGLE } from './constants.js'
 
 export class MemberColours {
   private readonly hues = new Map<string, number>()

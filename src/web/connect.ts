@@ -4,8 +4,10 @@
  * moment), else the same API with its host in this page (page-host-transport.ts), so a
  * mobile dapp browser that cannot install extensions still chats.
  */
+
 import { InvalidArgumentError } from '../core/errors.js'
 import { GhostThreadsProvider } from '../inpage/provider.js'
+import { DEFAULT_EXTENSION_WAIT_MS } from './constants.js'
 import { type PageHostOptions, startPageHost } from './page-host-transport.js'
 
 export interface ConnectOptions extends PageHostOptions {
@@ -22,8 +24,6 @@ export interface Connection {
   /** Page host only: whether peers link directly (WebRTC) or through relays only. */
   webrtc?: boolean
 }
-
-export const DEFAULT_EXTENSION_WAIT_MS = 300
 
 /** Every option connect() takes: another is refused, never ignored. */
 const CONNECT_OPTIONS: ReadonlyArray<keyof ConnectOptions> = [

@@ -15,18 +15,12 @@ const PLAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/
 import { createClient, custom, getAddress, isAddress } from 'viem'
 import { mainnet } from 'viem/chains'
 import { getEnsAddress, getEnsName } from 'viem/ens'
+import { ENS_MISS_KEPT_MS, ENS_NAME_KEPT_MS, ENS_NAMES_KEPT } from './constants.js'
 
 /** What the page's wallet offers (EIP-1193): calls only, never a signature. */
 export interface Eip1193Provider {
   request(args: { method: string; params?: unknown[] | object }): Promise<unknown>
 }
-
-/** How long an answer is kept: names change rarely, and each lookup is two calls to the wallet. */
-export const ENS_NAME_KEPT_MS = 60 * 60 * 1000
-/** A lookup that failed (no name, another chain, the wallet refused) is tried again after this. */
-export const ENS_MISS_KEPT_MS = 10 * 60 * 1000
-/** Accounts whose answer is kept at once. */
-export const ENS_NAMES_KEPT = 500
 
 export class EnsNames {
   private readonly answers = new Map<

@@ -4,16 +4,15 @@
  * messages, who is online, and the composer. The message list stays at the newest message
  * unless the reader scrolled up; then new ones are counted on a button that jumps down.
  */
+
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { MemberColours } from '../ui/member-colours.js'
 import type { ChatStore } from './chat-store.js'
+import { AT_BOTTOM_PX } from './constants.js'
 import { MemberPanel } from './MemberPanel.js'
 import { MessageRow } from './MessageRow.js'
 import { WidgetComposer } from './WidgetComposer.js'
 import { connectionWords, mentionNames, nameOf, phaseWords, typingWords } from './widget-words.js'
-
-/** How near the bottom (px) still counts as reading the newest message. */
-const AT_BOTTOM_PX = 24
 
 export function ChatApp({ store, title }: { store: ChatStore; title: string }) {
   const phase = store.phase.value

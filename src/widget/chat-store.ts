@@ -3,6 +3,7 @@
  * the way the popup's store (src/popup/store.ts) is built. Components read the signals
  * and call the actions; the words a person reads are in widget-words.ts.
  */
+
 import { computed, signal } from '@preact/signals'
 import type { ClosedReason } from '../core/closed-reason.js'
 import type { LinkedMember } from '../core/link-scope.js'
@@ -13,6 +14,7 @@ import type { PageThread } from '../inpage/page-thread.js'
 import type { GhostThreadsProvider } from '../inpage/provider.js'
 import type { ConnectionStatus } from '../shared/connection-status.js'
 import type { EnsNames } from '../web/ens-names.js'
+import { LINES_KEPT } from './constants.js'
 import { failureWords, MISSED_WORDS } from './widget-words.js'
 
 /** Where the widget is, from finding Ghost Threads to the room ending. */
@@ -49,9 +51,6 @@ export interface ChatStoreInit {
   /** Names linked accounts by ENS through the page's own wallet, when it has one. */
   names?: EnsNames
 }
-
-/** At most this many lines are kept (a busy room must not grow the page without end). */
-export const LINES_KEPT = 500
 
 function textOf(message: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(message)

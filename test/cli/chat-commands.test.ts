@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseChatLine, TERMINAL_LINE_LIMIT } from '../../src/cli/chat-commands.js'
+import { parseChatLine } from '../../src/cli/chat-commands.js'
+import { TERMINAL_LINE_LIMIT } from '../../src/cli/constants.js'
 
 describe('parseChatLine', () => {
   it('posts plain lines, trimmed', () => {

@@ -5,9 +5,10 @@
  * wake check allows (a 5 s check that ran 15 s late): what the room said meanwhile reaches
  * the page once it thaws, and the page keeps chatting.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Browser, BrowserContext } from 'playwright-core'
-import { WAKE_CHECK_MS, WAKE_LATE_MS } from '../../src/core/missed-posts.js'
+import { WAKE_CHECK_MS, WAKE_LATE_MS } from '../../src/core/constants.js'
 import { launchPlainChromium } from '../../tools/extension-browser.js'
 import { type StaticServer, serveDemo } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'

@@ -4,9 +4,9 @@ import { GhostThreads } from '../../src/core/ghost-threads.js'
 import { createSeedIdentity, generateSeed, type Identity } from '../../src/core/identity.js'
 import { MemoryHub } from '../../src/core/memory-transport.js'
 import { composeLinkMessage } from '../../src/core/wallet-link.js'
+import { MAX_HANDLES_PER_PAGE, MAX_HANDLES_PER_PAGE_ROOM } from '../../src/host/constants.js'
 import { GhostHost, type GhostHostInit, type HostNetwork } from '../../src/host/ghost-host.js'
 import { hostEndpoint, hostHandlers, invokeOn } from '../../src/host/host-handlers.js'
-import { MAX_HANDLES_PER_PAGE, MAX_HANDLES_PER_PAGE_ROOM } from '../../src/host/thread-leases.js'
 import {
   DAPP_METHOD_NAMES,
   isSpaceMethod,

@@ -1,10 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { GhostThread } from '../../src/core/ghost-thread.js'
-import {
-  CONNECTING_GRACE_MS,
-  RoomStatusWatch,
-  roomConnection,
-} from '../../src/host/room-status-watch.js'
+import { CONNECTING_GRACE_MS } from '../../src/host/constants.js'
+import { RoomStatusWatch, roomConnection } from '../../src/host/room-status-watch.js'
 import type { Lease } from '../../src/host/thread-leases.js'
 import type { RoomLink } from '../../src/net/space-network.js'
 import type { ThreadEvent } from '../../src/shared/thread-events.js'

@@ -1,11 +1,13 @@
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { Wallet } from 'ethers'
+import { PROMPT_DISMISSED_MS } from '../../src/background/constants.js'
 import { PermissionStore } from '../../src/background/permissions.js'
-import { PROMPT_DISMISSED_MS, PromptBroker } from '../../src/background/prompt-broker.js'
+import { PromptBroker } from '../../src/background/prompt-broker.js'
 import { Router, SenderRefusedError } from '../../src/background/router.js'
+import { MAX_BLOCKED } from '../../src/shared/constants.js'
 import type { Outcome } from '../../src/shared/errors.js'
 import type { Owner } from '../../src/shared/owner.js'
-import { DEFAULT_SETTINGS, MAX_BLOCKED, type Settings } from '../../src/shared/settings.js'
+import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings.js'
 import type { ThreadEvent } from '../../src/shared/thread-events.js'
 import {
   EXTENSION_BASE,

@@ -5,8 +5,9 @@
  * and catches up, as it does on waking (the wake itself: missed-posts unit tests below).
  */
 import { describe, expect, it, jest } from '@jest/globals'
+import { WAKE_CHECK_MS, WAKE_LATE_MS } from '../../src/core/constants.js'
 import type { MissedPosts } from '../../src/core/missed-posts.js'
-import { gapAfter, WAKE_CHECK_MS, WAKE_LATE_MS, watchForWake } from '../../src/core/missed-posts.js'
+import { gapAfter, watchForWake } from '../../src/core/missed-posts.js'
 import type { Post } from '../../src/core/post.js'
 import { TimerSet } from '../../src/core/timer-set.js'
 import { type NetPeer, untilMet } from '../helpers/net-peer.js'

@@ -6,6 +6,7 @@
  * always for the user's own post; scrolled up, new posts are counted on a button that
  * jumps down, and reading older ones is never interrupted.
  */
+
 import { Component } from 'preact'
 import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { PostReactions } from '../../core/post-reactions.js'
@@ -16,9 +17,8 @@ import { DidLabel } from '../../ui/DidLabel.js'
 import { shortDid } from '../../ui/did-display.js'
 import type { MemberColours } from '../../ui/member-colours.js'
 import { partsOf } from '../../ui/message-text.js'
+import { STICK_PX } from '../constants.js'
 
-/** Within this many pixels of the bottom counts as "at the bottom". */
-const STICK_PX = 48
 /** The emoji offered when adding a reaction (any one emoji is accepted on the wire). */
 const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '🙏'] as const
 

@@ -6,38 +6,30 @@
  * computer or network only when the user allows it. Real Chromium with the built
  * extension; the relays are real processes.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { type ExtensionBrowser, launchExtensionBrowser } from '../../tools/extension-browser.js'
-import { type StaticServer, serveDemo } from '../../tools/static-server.js'
+import type { StaticServer } from '../../tools/static-server.js'
 import { RelayProcess } from '../helpers/relay-process.js'
 import { waitFor } from '../helpers/wait.js'
 import { type CaughtError, PageDriver, type PageGlobals } from './page-driver.js'
-import { browserSet, postedTexts, STEP_MS } from './session.js'
+import { postedTexts, STEP_MS } from './session.js'
+import { useTwoVisitors } from './two-visitors.js'
 
 const SPACE = 'named-relays'
 const { text } = postedTexts('relays')
 
+// Their own relay list is empty: only the dapp's relay can connect them. The dapp's relay
+// runs on 127.0.0.1: these two allow sites' local relays.
+const visitors = useTwoVisitors({ ownRelays: 'none', localSiteRelays: true })
+const session = visitors.session
 let relay: RelayProcess
 let site: StaticServer
-// Their own relay list is empty: only the dapp's relay can connect them.
-const session = browserSet(() => [])
 let alice: PageDriver
 let bob: PageDriver
 
-beforeAll(async () => {
-  relay = await RelayProcess.start()
-  site = await serveDemo()
-  // The dapp's relay runs on 127.0.0.1: these two allow sites' local relays.
-  const [a, b] = await Promise.all([session.launch('alice', true), session.launch('bob', true)])
-  alice = await PageDriver.open(a as ExtensionBrowser, `${site.url}/trollbox.html`)
-  bob = await PageDriver.open(b as ExtensionBrowser, `${site.url}/trollbox.html`)
-}, STEP_MS)
-
-afterAll(async () => {
-  await session.closeAll()
-  await site?.close()
-  await relay?.stop()
-}, STEP_MS)
+beforeAll(() => {
+  ;({ relay, site, alice, bob } = visitors)
+})
 
 describe("a dapp's own relays", () => {
   it(
@@ -126,7 +118,7 @@ describe("a dapp's own relays", () => {
         const popup = await browser.context.newPage()
         await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`)
         await popup.getByRole('button', { name: 'Settings' }).click()
-        await popup.getByRole('button', { name: `Forget ${site.url} in ${SPACE}` }).click()
+        await popup.getByRole('button', { name: `Revoke ${site.url} in ${SPACE}` }).click()
         await waitFor(
           async () =>
             !(await browser.hostStatus()).relays.some((r) => r.address === siteRelay.address),

@@ -4,44 +4,35 @@
  * a real process. Steps run in order and share the browsers, as a person's session would.
  */
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { Page } from 'playwright-core'
-import { directRoomPeers, type ExtensionBrowser } from '../../tools/extension-browser.js'
-import { type StaticServer, serveDemo } from '../../tools/static-server.js'
-import { RelayProcess } from '../helpers/relay-process.js'
+import { directRoomPeers } from '../../tools/extension-browser.js'
+import type { StaticServer } from '../../tools/static-server.js'
+import type { RelayProcess } from '../helpers/relay-process.js'
 import { PageDriver } from './page-driver.js'
 import { textFoundOnDisk } from './profile-scan.js'
-import { browserSet, postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
+import { postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
+import { useTwoVisitors } from './two-visitors.js'
 
 const SPACE = 'e2e-space'
 const ROOM = 'lobby'
 /** Every text posted in this file: none may be found in a profile directory afterwards. */
 const { said, text } = postedTexts('gt')
 
+const visitors = useTwoVisitors({ otherSites: 1 })
+const { browsers, launch } = visitors.session
 let relay: RelayProcess
 let site: StaticServer
 let otherSite: StaticServer
-const session = browserSet(() => relay.address)
-const { browsers, launch } = session
 let alice: PageDriver
 let bob: PageDriver
 let aliceDid = ''
 let bobDid = ''
 
-beforeAll(async () => {
-  relay = await RelayProcess.start()
-  site = await serveDemo()
-  otherSite = await serveDemo()
-  const [a, b] = await Promise.all([launch('alice'), launch('bob')])
-  alice = await PageDriver.open(a as ExtensionBrowser, `${site.url}/trollbox.html`)
-  bob = await PageDriver.open(b as ExtensionBrowser, `${site.url}/trollbox.html`)
-}, STEP_MS)
-
-afterAll(async () => {
-  await session.closeAll()
-  await Promise.all([site?.close(), otherSite?.close()])
-  await relay?.stop()
-}, STEP_MS)
+beforeAll(() => {
+  ;({ relay, site, alice, bob } = visitors)
+  otherSite = visitors.otherSites[0] as StaticServer
+})
 
 describe('two people in real Chromium with the extension', () => {
   it('offers window.ghostThreads before the page runs, and announces it', async () => {
@@ -190,7 +181,7 @@ describe('two people in real Chromium with the extension', () => {
         expect(said).toMatch(/params.message for post: must be a JSON value/)
       expect(notJson.said.join(' ')).not.toMatch(/DataCloneError|Invalid input/)
       expect(notJson.bogus).toMatch(
-        /^InvalidArgumentError: thread.on takes one of the thread's events: message, user-joined, user-left, backlog-received, delivery, missed, closed; got "bogus"/,
+        /^InvalidArgumentError: thread.on takes one of the thread's events: message, user-joined, user-left, backlog-received, delivery, missed, typing, reactions, seen, members, closed; got "bogus"/,
       )
       expect(await alice.request('joinThread', { space: SPACE, room: 'bad room!' })).toMatchObject({
         code: -32602,
@@ -391,9 +382,9 @@ describe('two people in real Chromium with the extension', () => {
       const popup = await alice.browser.context.newPage()
       await popup.goto(`chrome-extension://${alice.browser.extensionId}/popup.html`)
       await popup.getByRole('button', { name: 'Settings' }).click()
-      const forget = popup.getByRole('button', { name: `Forget ${site.url} in ${SPACE}` })
-      await forget.click()
-      await forget.waitFor({ state: 'detached', timeout: 10_000 })
+      const revoke = popup.getByRole('button', { name: `Revoke ${site.url} in ${SPACE}` })
+      await revoke.click()
+      await revoke.waitFor({ state: 'detached', timeout: 10_000 })
       // The other origin's denial stays listed: only the revoked decision went.
       expect(await popup.getByText(otherSite.url).isVisible()).toBe(true)
       await alice.waitForClosed('revoked')

@@ -33,7 +33,12 @@ export interface TwoVisitors {
 }
 
 export function useTwoVisitors(init: TwoVisitorsInit = {}): TwoVisitors {
-  const held: Partial<Omit<TwoVisitors, 'session' | 'otherSites'>> = {}
+  const held: {
+    relay?: RelayProcess
+    site?: StaticServer
+    alice?: PageDriver
+    bob?: PageDriver
+  } = {}
   const otherSites: StaticServer[] = []
   const session = browserSet(() =>
     init.ownRelays === 'none' ? [] : (held.relay as RelayProcess).address,

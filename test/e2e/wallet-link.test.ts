@@ -10,14 +10,13 @@
  */
 
 import { sep } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { Wallet } from 'ethers'
-import type { ExtensionBrowser } from '../../tools/extension-browser.js'
-import { type StaticServer, serveDemo } from '../../tools/static-server.js'
-import { RelayProcess } from '../helpers/relay-process.js'
+import type { StaticServer } from '../../tools/static-server.js'
 import { PageDriver } from './page-driver.js'
 import { textFoundOnDisk } from './profile-scan.js'
-import { browserSet, postedTexts, STEP_MS } from './session.js'
+import { postedTexts, STEP_MS } from './session.js'
+import { useTwoVisitors } from './two-visitors.js'
 import {
   giveWallet,
   linkingOutcome,
@@ -30,11 +29,10 @@ import {
 const SPACE = 'linked-space'
 const { text } = postedTexts('wallet')
 
-let relay: RelayProcess
+const visitors = useTwoVisitors({ otherSites: 1 })
+const session = visitors.session
 let site: StaticServer
-/** Another origin (another port) serving the same demo. */
 let otherSite: StaticServer
-const session = browserSet(() => relay.address)
 let alice: PageDriver
 let bob: PageDriver
 const aliceWallet = Wallet.createRandom()
@@ -42,21 +40,10 @@ const bobWallet = Wallet.createRandom()
 /** What alice's wallet signed (her link), to search the disks for. */
 let aliceSignatures: string[] = []
 
-beforeAll(async () => {
-  relay = await RelayProcess.start()
-  site = await serveDemo()
-  otherSite = await serveDemo()
-  const [a, b] = await Promise.all([session.launch('alice'), session.launch('bob')])
-  alice = await PageDriver.open(a as ExtensionBrowser, `${site.url}/trollbox.html`)
-  bob = await PageDriver.open(b as ExtensionBrowser, `${site.url}/trollbox.html`)
-}, STEP_MS)
-
-afterAll(async () => {
-  await session.closeAll()
-  await site?.close()
-  await otherSite?.close()
-  await relay?.stop()
-}, STEP_MS)
+beforeAll(() => {
+  ;({ site, alice, bob } = visitors)
+  otherSite = visitors.otherSites[0] as StaticServer
+})
 
 describe('a wallet-linked identity in real Chromium', () => {
   let aliceDid = ''

@@ -287,6 +287,7 @@ export const MEMBERS_BEFORE_JOIN_MS = 5_000
 export const DELIVERIES_KEPT = 500
 
 // identity.ts
+/** A master seed: 256 random bits, from which HKDF derives each space's key. */
 export const SEED_BYTES = 32
 
 // thread-backlog.ts

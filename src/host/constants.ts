@@ -7,6 +7,7 @@ export const SEEN_LIMIT = 500
 // owner-outbox.ts
 /** A page that is slow to take its events keeps at most this many waiting. */
 export const MAX_WAITING_EVENTS = 2_000
+/** A page that did not take its events is tried again after this (the router may be waking). */
 export const REDELIVERY_DELAY_MS = 250
 
 // thread-leases.ts

@@ -9,7 +9,6 @@ import type { WalletLink } from '../core/schema.js'
 import type { Outcome } from './errors.js'
 import type {
   PhraseImport,
-  PopupHostRequest,
   PopupPost,
   PopupReaction,
   RoomRef,
@@ -17,6 +16,7 @@ import type {
 } from './manage-requests.js'
 import type { HostCall, HostStatus } from './messengers.js'
 import type { OwnerSelector } from './owner.js'
+import { POPUP_HOST_REQUEST_NAMES, type PopupHostRequest } from './popup-request-names.js'
 import type { RoomView } from './room-view.js'
 import type { Settings } from './settings.js'
 
@@ -48,22 +48,15 @@ export type HostMethod = keyof HostMethods
 export type HostArg<K extends HostMethod> = Parameters<HostMethods[K]>[0]
 export type HostResult<K extends HostMethod> = ReturnType<HostMethods[K]>
 
+/** Every method: the router's and pages' own, then the popup's (popup-request-names.ts). */
 export const HOST_METHODS = [
   'call',
   'did',
   'release',
   'applySettings',
-  'status',
-  'roomView',
-  'postFromPopup',
-  'reactFromPopup',
-  'typingFromPopup',
-  'leaveRoom',
-  'redial',
-  'exportPhrase',
-  'importPhrase',
   'linkWallet',
   'unlinkWallet',
+  ...POPUP_HOST_REQUEST_NAMES,
 ] as const satisfies readonly HostMethod[]
 
 /** Fails to compile when a popup request (manage-requests.ts) has no host method of its name. */

@@ -9,4 +9,5 @@ export const ENS_MISS_KEPT_MS = 10 * 60 * 1000
 export const ENS_NAMES_KEPT = 500
 
 // connect.ts
+/** How long connect() waits for the extension to announce itself before it hosts in the page. */
 export const DEFAULT_EXTENSION_WAIT_MS = 300

@@ -6,6 +6,7 @@
  */
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { JumpToNewest } from '../ui/JumpToNewest.js'
 import { MemberColours } from '../ui/member-colours.js'
 import type { ChatStore } from './chat-store.js'
 import { AT_BOTTOM_PX } from './constants.js'
@@ -114,11 +115,7 @@ export function ChatApp({ store, title }: { store: ChatStore; title: string }) {
                 />
               ))}
             </ol>
-            {unseen > 0 && (
-              <button type="button" class="jump" onClick={jumpDown}>
-                {unseen === 1 ? '1 new message' : `${unseen} new messages`} ↓
-              </button>
-            )}
+            <JumpToNewest unseen={unseen} onJump={jumpDown} />
           </div>
           <MemberPanel
             members={members}

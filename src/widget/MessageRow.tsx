@@ -7,8 +7,10 @@ import { useState } from 'preact/hooks'
 import type { LinkedMember } from '../core/link-scope.js'
 import type { PostReactions } from '../core/post-reactions.js'
 import { Avatar } from '../ui/Avatar.js'
+import { MessageText } from '../ui/MessageText.js'
 import type { MemberColours } from '../ui/member-colours.js'
 import { partsOf } from '../ui/message-text.js'
+import { Reactions } from '../ui/Reactions.js'
 import type { ChatLine } from './chat-store.js'
 import { type AccountNames, nameOf, seenWords, timeOf } from './widget-words.js'
 
@@ -25,9 +27,6 @@ export interface MessageRowProps {
   onReact: (postId: string, emoji: string) => void
 }
 
-/** The emoji offered when adding a reaction (any one emoji is accepted on the wire). */
-export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '🙏'] as const
-
 const DELIVERY_WORDS = { queued: 'not sent yet', dropped: 'not sent' } as const
 
 export function MessageRow(props: MessageRowProps) {
@@ -40,7 +39,6 @@ export function MessageRow(props: MessageRowProps) {
       </li>
     )
   const name = line.mine ? 'you' : nameOf(line.author, members, names)
-  const who = (did: string) => (did === props.you ? 'you' : nameOf(did, members, names))
   const seen = props.seen === undefined ? undefined : seenWords(props.seen)
   const time = timeOf(line.timestamp)
   const colour = colours.of(line.author)
@@ -83,58 +81,16 @@ export function MessageRow(props: MessageRowProps) {
             </button>
           )}
         </div>
-        <p class="text">
-          {parts.map((part, i) =>
-            part.kind === 'link' ? (
-              <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
-                {part.text}
-              </a>
-            ) : part.kind === 'mention' ? (
-              <mark key={i} class={part.you ? 'mention you' : 'mention'}>
-                {part.text}
-              </mark>
-            ) : (
-              part.text
-            ),
-          )}
-        </p>
-        {!line.to && (picking || (props.reactions?.length ?? 0) > 0) && (
-          <div class="reactions">
-            {props.reactions?.map((reaction) => {
-              const mine = props.you !== undefined && reaction.dids.includes(props.you)
-              const from = reaction.dids.map(who)
-              const more = reaction.count - from.length
-              const list = more > 0 ? `${from.join(', ')} and ${more} more` : from.join(', ')
-              return (
-                <button
-                  key={reaction.emoji}
-                  type="button"
-                  class={`reaction${mine ? ' mine' : ''}`}
-                  aria-pressed={mine}
-                  title={`${reaction.emoji} from ${list}`}
-                  aria-label={`${reaction.emoji} ${reaction.count}, from ${list}; press to ${mine ? 'take yours back' : 'add yours'}`}
-                  onClick={() => props.onReact(line.postId, reaction.emoji)}
-                >
-                  {reaction.emoji} {reaction.count}
-                </button>
-              )
-            })}
-            {picking &&
-              QUICK_REACTIONS.map((emoji) => (
-                <button
-                  key={emoji}
-                  type="button"
-                  class="pick"
-                  aria-label={`React with ${emoji}`}
-                  onClick={() => {
-                    setPicking(false)
-                    props.onReact(line.postId, emoji)
-                  }}
-                >
-                  {emoji}
-                </button>
-              ))}
-          </div>
+        <MessageText parts={parts} />
+        {!line.to && (
+          <Reactions
+            reactions={props.reactions}
+            viewer={props.you}
+            nameOf={(did) => nameOf(did, members, names)}
+            picking={picking}
+            onReact={(emoji) => props.onReact(line.postId, emoji)}
+            onPicked={() => setPicking(false)}
+          />
         )}
         {seen && <p class="seen">{seen}</p>}
       </div>

@@ -368,6 +368,17 @@ describe('MessageList', () => {
   })
 })
 
+/** Bob online, his wallet linked on dapp.example and `chainId`. */
+function linkedBob(chainId: number) {
+  return {
+    did: BOB,
+    online: true,
+    blocked: false,
+    address: '0x9D21Fb2781857480B2bfDBe39d7434AbE1561Bf2',
+    linkedOn: { domain: 'dapp.example', chainId },
+  }
+}
+
 describe('MemberList', () => {
   it('shows online and offline members, marks you, and blocks or unblocks', () => {
     const changes: string[] = []
@@ -376,13 +387,7 @@ describe('MemberList', () => {
         colours={new MemberColours()}
         members={[
           { did: SELF, online: true, blocked: false },
-          {
-            did: BOB,
-            online: true,
-            blocked: false,
-            address: '0x9D21Fb2781857480B2bfDBe39d7434AbE1561Bf2',
-            linkedOn: { domain: 'dapp.example', chainId: 10 },
-          },
+          linkedBob(10),
           { did: CAROL, online: false, blocked: true },
         ]}
         ownDid={SELF}
@@ -493,13 +498,7 @@ describe('the popup, polished (issue 24)', () => {
       <MemberList
         members={[
           { did: SELF, online: true, blocked: false },
-          {
-            did: BOB,
-            online: true,
-            blocked: false,
-            address: '0x9D21Fb2781857480B2bfDBe39d7434AbE1561Bf2',
-            linkedOn: { domain: 'dapp.example', chainId: 1 },
-          },
+          linkedBob(1),
           { did: CAROL, online: false, blocked: false },
         ]}
         ownDid={SELF}

@@ -15,12 +15,12 @@ import { AccountLabel } from '../../ui/AccountLabel.js'
 import { Avatar } from '../../ui/Avatar.js'
 import { DidLabel } from '../../ui/DidLabel.js'
 import { shortDid } from '../../ui/did-display.js'
+import { JumpToNewest } from '../../ui/JumpToNewest.js'
+import { MessageText } from '../../ui/MessageText.js'
 import type { MemberColours } from '../../ui/member-colours.js'
 import { partsOf } from '../../ui/message-text.js'
+import { Reactions } from '../../ui/Reactions.js'
 import { STICK_PX } from '../constants.js'
-
-/** The emoji offered when adding a reaction (any one emoji is accepted on the wire). */
-const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '🙏'] as const
 
 function textOf(message: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(message)
@@ -107,11 +107,7 @@ export function MessageList({
           />
         ))}
       </ol>
-      {unseen > 0 && (
-        <button type="button" class="jump" onClick={jumpDown}>
-          {unseen === 1 ? '1 new message' : `${unseen} new messages`} ↓
-        </button>
-      )}
+      <JumpToNewest unseen={unseen} onJump={jumpDown} />
     </div>
   )
 }
@@ -186,54 +182,16 @@ class MessageRow extends Component<RowProps, { picking: boolean }> {
             </button>
           )}
         </div>
-        <p class="text">
-          {partsOf(textOf(post.message), []).map((part, i) =>
-            part.kind === 'link' ? (
-              <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
-                {part.text}
-              </a>
-            ) : (
-              part.text
-            ),
-          )}
-        </p>
-        {(this.state.picking || (reactions?.length ?? 0) > 0) && (
-          <div class="reactions">
-            {reactions?.map((reaction) => {
-              const yours = reaction.dids.includes(ownDid)
-              const who = reaction.dids.map((did) => (did === ownDid ? 'you' : shortDid(did)))
-              const more = reaction.count - who.length
-              const list = more > 0 ? `${who.join(', ')} and ${more} more` : who.join(', ')
-              return (
-                <button
-                  key={reaction.emoji}
-                  type="button"
-                  class={`reaction${yours ? ' mine' : ''}`}
-                  aria-pressed={yours}
-                  title={`${reaction.emoji} from ${list}`}
-                  aria-label={`${reaction.emoji} ${reaction.count}, from ${list}; press to ${yours ? 'take yours back' : 'add yours'}`}
-                  onClick={() => react(reaction.emoji)}
-                >
-                  {reaction.emoji} {reaction.count}
-                </button>
-              )
-            })}
-            {this.state.picking &&
-              QUICK_REACTIONS.map((emoji) => (
-                <button
-                  key={emoji}
-                  type="button"
-                  class="pick"
-                  aria-label={`React with ${emoji}`}
-                  onClick={() => {
-                    this.setState({ picking: false })
-                    react(emoji)
-                  }}
-                >
-                  {emoji}
-                </button>
-              ))}
-          </div>
+        <MessageText parts={partsOf(textOf(post.message), [])} />
+        {post.to === undefined && (
+          <Reactions
+            reactions={reactions}
+            viewer={ownDid}
+            nameOf={shortDid}
+            picking={this.state.picking}
+            onReact={react}
+            onPicked={() => this.setState({ picking: false })}
+          />
         )}
         {seenBy !== undefined && seenBy > 0 && <p class="seen">Seen by {seenBy}</p>}
       </li>

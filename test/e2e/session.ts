@@ -2,12 +2,16 @@
  * What each browser test file keeps for its whole session: the texts it posted (none may
  * be found on disk afterwards) and the browsers it launched (closed, then searched).
  */
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type ExtensionBrowser, launchExtensionBrowser } from '../../tools/extension-browser.js'
 
 export const STEP_MS = 60_000
 /** Looked at by people: the popup at its real size (360 × 600). */
 export const SCREENSHOTS = join(import.meta.dirname, '../../test-results')
+// Made here, before any file's first screenshot: on a fresh clone the Firefox file ran
+// first, and its screenshot found no folder to go in.
+mkdirSync(SCREENSHOTS, { recursive: true })
 
 /** Unique texts for one file's posts, each remembered. */
 export function postedTexts(prefix: string) {

@@ -184,7 +184,6 @@ beforeAll(async () => {
   relay = await RelayProcess.start()
   site = await serveDemo(0, join(dapp, 'dist'))
   plain = await launchPlainChromium()
-  mkdirSync(SCREENSHOTS, { recursive: true })
 }, 3 * STEP_MS)
 
 afterAll(async () => {

@@ -132,14 +132,18 @@ function sumBytes(from: Extract<FromWorker, { type: 'report' }>[]): Record<strin
   return sum
 }
 
-/** Asks every worker for a report now: what its peers took in so far, by type. */
-async function takenIn(): Promise<Record<string, number>> {
+/**
+ * Asks every worker for a report now: what its peers took in so far, by type; undefined
+ * when a worker did not answer in time (a saturated machine), so no difference is made of
+ * a partial sum.
+ */
+async function takenIn(): Promise<Record<string, number> | undefined> {
   reports.length = 0
   for (const worker of workers) tell(worker, { type: 'report' })
-  await until(() => reports.length >= liveWorkers(), 10_000)
+  const all = await until(() => reports.length >= liveWorkers(), 10_000)
   const sum = sumBytes(reports)
   reports.length = 0
-  return sum
+  return all ? sum : undefined
 }
 
 /** A worker that died (a crash takes its peers with it) is reported, not told anything. */
@@ -347,11 +351,21 @@ try {
   await until(() => reports.length >= liveWorkers(), 10_000)
 
   const talkSeconds = POSTS / RATE + DELIVERY_LIMIT_MS / 1000
-  const bytesAfterTalk = sumBytes(reports)
+  const bytesAfterTalk = reports.length >= liveWorkers() ? sumBytes(reports) : undefined
   for (const type of ['typing', 'react', 'seen', 'presence', 'chat']) {
+    const measure = `${type === 'chat' ? 'posts' : `${type} signals`} taken in per member while talking (${talkSeconds} s)`
+    if (bytesBeforeTalk === undefined || bytesAfterTalk === undefined) {
+      rows.push({
+        measure,
+        result: 'not measured: a worker did not report',
+        target: '(reported)',
+        verdict: '-',
+      })
+      continue
+    }
     const bytes = (bytesAfterTalk[type] ?? 0) - (bytesBeforeTalk[type] ?? 0)
     rows.push({
-      measure: `${type === 'chat' ? 'posts' : `${type} signals`} taken in per member while talking (${talkSeconds} s)`,
+      measure,
       ...atMost(Math.round(bytes / Math.max(1, joinedAt.size) / talkSeconds), 0, 'B/s'),
     })
   }

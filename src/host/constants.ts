@@ -29,3 +29,11 @@ export const STATUS_CHECK_MS = 1_000
  * one that is down fails its dial within the relay keeper's first backoff steps.
  */
 export const CONNECTING_GRACE_MS = 10_000
+
+// ghost-host.ts
+/**
+ * Members a page is listed at most (listMembers, listMembersWithAddresses), ours first: a
+ * room of 5,000 made each call ~0.6 MB through the page's messaging; the count
+ * (`memberCount`, the `members` event) is of all of them.
+ */
+export const PAGE_MEMBERS_LISTED = 1_000

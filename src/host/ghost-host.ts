@@ -27,6 +27,7 @@ import { type Owner, type OwnerSelector, ownerKey } from '../shared/owner.js'
 import type { Settings } from '../shared/settings.js'
 import { withinLimit } from '../shared/thread-events.js'
 import { BlockedAuthors } from './blocked-authors.js'
+import { PAGE_MEMBERS_LISTED } from './constants.js'
 import { linkViewOf, viewEvent, viewMembers, viewPosts } from './link-view.js'
 import { type Deliver, OwnerOutbox } from './owner-outbox.js'
 import type { PortCall } from './page-ports.js'
@@ -239,10 +240,15 @@ export class GhostHost {
     return viewPosts(lease.view, this.blocked.visiblePosts(posts))
   }
 
-  /** The members this page sees, with accounts linked on its site (linkedOnly: only those). */
+  /**
+   * The members this page sees, with accounts linked on its site (linkedOnly: only
+   * those), ours first, at most PAGE_MEMBERS_LISTED: a crowd's whole list is megabytes
+   * on every call; `memberCount` says how many there are.
+   */
   private async members(owner: Owner, handle: string) {
     const lease = this.leases.get(handle, owner)
-    return viewMembers(lease.view, await lease.thread.listMembersWithAddresses())
+    const seen = viewMembers(lease.view, await lease.thread.listMembersWithAddresses())
+    return seen.slice(0, PAGE_MEMBERS_LISTED)
   }
 
   private recovery(): RecoveryPhrases {

@@ -1,10 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { Wallet } from 'ethers'
+import { GhostThread } from '../../src/core/ghost-thread.js'
 import { GhostThreads } from '../../src/core/ghost-threads.js'
 import { createSeedIdentity, generateSeed, type Identity } from '../../src/core/identity.js'
 import { MemoryHub } from '../../src/core/memory-transport.js'
 import { composeLinkMessage } from '../../src/core/wallet-link.js'
-import { MAX_HANDLES_PER_PAGE, MAX_HANDLES_PER_PAGE_ROOM } from '../../src/host/constants.js'
+import {
+  MAX_HANDLES_PER_PAGE,
+  MAX_HANDLES_PER_PAGE_ROOM,
+  PAGE_MEMBERS_LISTED,
+} from '../../src/host/constants.js'
 import { GhostHost, type GhostHostInit, type HostNetwork } from '../../src/host/ghost-host.js'
 import { hostEndpoint, hostHandlers, invokeOn } from '../../src/host/host-handlers.js'
 import {
@@ -127,6 +132,34 @@ describe('the host', () => {
     await expect(host.call(owner, 'getPosts', { thread }, ['chat'])).rejects.toMatchObject({
       name: 'UnknownThreadError',
     })
+  })
+
+  it('lists a page at most PAGE_MEMBERS_LISTED members, ours first; the count is of all of them', async () => {
+    const { host } = memoryHost()
+    const owner = tab(1)
+    const { thread, did } = await join(host, owner)
+    // A crowd as the engine would hold it (5,000 is its own cap): ours first, then others.
+    const crowd = [
+      did,
+      ...Array.from({ length: 2_500 }, (_, i) => `did:key:z6Mk${String(i).padStart(44, 'c')}`),
+    ]
+    const listed = jest
+      .spyOn(GhostThread.prototype, 'listMembersWithAddresses')
+      .mockResolvedValue(crowd.map((member) => ({ did: member })))
+    const counted = jest.spyOn(GhostThread.prototype, 'memberCount').mockResolvedValue(crowd.length)
+    try {
+      const dids = (await host.call(owner, 'listMembers', { thread }, ['chat'])) as string[]
+      expect(dids).toHaveLength(PAGE_MEMBERS_LISTED)
+      expect(dids[0]).toBe(did)
+      const members = (await host.call(owner, 'listMembersWithAddresses', { thread }, [
+        'chat',
+      ])) as unknown[]
+      expect(members).toHaveLength(PAGE_MEMBERS_LISTED)
+      expect(await host.call(owner, 'memberCount', { thread }, ['chat'])).toBe(2_501)
+    } finally {
+      listed.mockRestore()
+      counted.mockRestore()
+    }
   })
 
   it('a second tab joining a room its host already holds is told what the first was: members and backlog', async () => {

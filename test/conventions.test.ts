@@ -27,6 +27,8 @@ const CORE_PACKAGES = [
   'multiformats',
   '@ipld/dag-cbor',
   '@noble/curves',
+  // AEAD for private rooms (XChaCha20-Poly1305), pure JS: runs anywhere.
+  '@noble/ciphers',
   '@noble/hashes',
   'eventemitter3',
   'quick-lru',

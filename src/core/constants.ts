@@ -296,3 +296,23 @@ export const SEED_BYTES = 32
  * gossip answer brings several, each checked on its own turn.
  */
 export const EARLIER_BATCH_MS = 50
+
+/**
+ * Private rooms (issue 25, in progress): an invite is 32 random bytes; each message
+ * travels as an envelope padded to one of these plaintext sizes (bytes), so a relay learns
+ * a bucket, not a length (Waku pads to 256 B; our posts reach 8 KiB of JSON in a 16 KiB JWT).
+ */
+export const INVITE_BYTES = 32
+export const ENVELOPE_BUCKETS = [512, 2_048, 8_192, 20_480] as const
+/**
+ * The envelope format's version (its first byte), and its parts: the XChaCha20 nonce
+ * (random: 192 bits never repeat by chance), the Poly1305 tag, the room key's Ed25519
+ * signature, the plaintext's length prefix.
+ */
+export const ENVELOPE_VERSION = 1
+export const ENVELOPE_NONCE_BYTES = 24
+export const ENVELOPE_TAG_BYTES = 16
+export const ENVELOPE_SIGNATURE_BYTES = 64
+export const ENVELOPE_LENGTH_BYTES = 4
+/** Private rooms' topics: `3box.chat.v2.private.<room public key, base58btc>`; no space or room name. */
+export const PRIVATE_TOPIC_PREFIX = `${TOPIC_PREFIX}.private`

@@ -1,0 +1,171 @@
+/**
+ * Private rooms' keys and envelopes (issue 25, the first part): an invite link is the
+ * room. From its secret (32 random bytes, carried in a URL fragment, never sent to a
+ * server) HKDF derives the room's AEAD key and an Ed25519 room key whose public half names
+ * the topic, so nothing on the wire says which space or room it is. Every message (a JWT
+ * its author signed, as in public rooms) is padded to a fixed bucket, sealed with
+ * XChaCha20-Poly1305, and the envelope is signed with the room key: a relay that cannot
+ * read it can still check that an invitee made it (the topic holds the key to check with)
+ * and refuse an outsider's, and a member opens it and checks the JWT inside as always.
+ *
+ * Envelope: version (1 byte) ‖ nonce (24) ‖ ciphertext (bucket + 16) ‖ room signature (64)
+ * over everything before it and the topic.
+ */
+import { xchacha20poly1305 } from '@noble/ciphers/chacha'
+import { ed25519 } from '@noble/curves/ed25519'
+import { hkdf } from '@noble/hashes/hkdf'
+import { sha256 } from '@noble/hashes/sha2'
+import { base58btc } from 'multiformats/bases/base58'
+import { base64url } from 'multiformats/bases/base64'
+import {
+  ENVELOPE_BUCKETS,
+  ENVELOPE_LENGTH_BYTES,
+  ENVELOPE_NONCE_BYTES,
+  ENVELOPE_SIGNATURE_BYTES,
+  ENVELOPE_TAG_BYTES,
+  ENVELOPE_VERSION,
+  INVITE_BYTES,
+  PRIVATE_TOPIC_PREFIX,
+} from './constants.js'
+import { InvalidArgumentError } from './errors.js'
+import { encodeUtf8 } from './utf8.js'
+
+const SALT = encodeUtf8('ghost-threads private room v1')
+
+export interface PrivateRoomKeys {
+  /** The opaque topic: the room key's public half, nothing of the space or room. */
+  topic: string
+  /** What a relay needs to check envelopes, and nothing to read them. */
+  roomPublicKey: Uint8Array
+  /** @internal members only. */
+  roomSecretKey: Uint8Array
+  /** @internal members only. */
+  aeadKey: Uint8Array
+}
+
+/** A fresh invite: the room's secret, base64url (43 characters), for a URL fragment. */
+export function newInvite(): string {
+  return base64url.baseEncode(globalThis.crypto.getRandomValues(new Uint8Array(INVITE_BYTES)))
+}
+
+/** The secret an invite carries, or an InvalidArgumentError that says what an invite is. */
+export function inviteSecret(invite: unknown): Uint8Array {
+  const bytes = typeof invite === 'string' ? decodeInvite(invite) : undefined
+  if (bytes?.length !== INVITE_BYTES)
+    throw new InvalidArgumentError(
+      `An invite is the ${INVITE_BYTES}-byte secret of a private room in base64url (${Math.ceil((INVITE_BYTES * 4) / 3)} characters, from the invite link after #); ask whoever invited you for the link again`,
+    )
+  return bytes
+}
+
+/** Everything a member derives from the invite's secret. */
+export function privateRoomKeys(secret: Uint8Array): PrivateRoomKeys {
+  const derive = (label: string) => hkdf(sha256, secret, SALT, encodeUtf8(label), 32)
+  const roomSecretKey = derive('room signing key')
+  const roomPublicKey = ed25519.getPublicKey(roomSecretKey)
+  return {
+    topic: privateTopic(roomPublicKey),
+    roomPublicKey,
+    roomSecretKey,
+    aeadKey: derive('message key'),
+  }
+}
+
+export function privateTopic(roomPublicKey: Uint8Array): string {
+  return `${PRIVATE_TOPIC_PREFIX}.${base58btc.encode(roomPublicKey)}`
+}
+
+/** The room public key a private topic names, or undefined when it names none. */
+export function roomKeyOfTopic(topic: string): Uint8Array | undefined {
+  if (!topic.startsWith(`${PRIVATE_TOPIC_PREFIX}.`)) return undefined
+  try {
+    const key = base58btc.decode(topic.slice(PRIVATE_TOPIC_PREFIX.length + 1))
+    return key.length === 32 ? key : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The smallest bucket a message of `length` bytes fits in (with its length prefix). */
+export function bucketFor(length: number): number | undefined {
+  return ENVELOPE_BUCKETS.find((bucket) => bucket >= length + ENVELOPE_LENGTH_BYTES)
+}
+
+/** Pads, seals and signs one message for the room; a message past the largest bucket is refused. */
+export function seal(keys: PrivateRoomKeys, message: Uint8Array): Uint8Array {
+  const bucket = bucketFor(message.length)
+  if (bucket === undefined)
+    throw new InvalidArgumentError(
+      `A private room's message is at most ${(ENVELOPE_BUCKETS.at(-1) as number) - ENVELOPE_LENGTH_BYTES} bytes; send less`,
+    )
+  const padded = new Uint8Array(bucket)
+  new DataView(padded.buffer).setUint32(0, message.length)
+  padded.set(message, ENVELOPE_LENGTH_BYTES)
+  const nonce = globalThis.crypto.getRandomValues(new Uint8Array(ENVELOPE_NONCE_BYTES))
+  const header = Uint8Array.of(ENVELOPE_VERSION)
+  const ciphertext = xchacha20poly1305(keys.aeadKey, nonce, header).encrypt(padded)
+  const body = concat(header, nonce, ciphertext)
+  const signature = ed25519.sign(signedPart(body, keys.topic), keys.roomSecretKey)
+  return concat(body, signature)
+}
+
+/**
+ * What a relay checks without reading: the envelope has a known version, a bucket's size
+ * and the room key's signature (the topic names the key). False for anything else.
+ */
+export function isRoomEnvelope(topic: string, envelope: Uint8Array): boolean {
+  const key = roomKeyOfTopic(topic)
+  if (key === undefined || envelope[0] !== ENVELOPE_VERSION) return false
+  const sealed =
+    envelope.length - 1 - ENVELOPE_NONCE_BYTES - ENVELOPE_TAG_BYTES - ENVELOPE_SIGNATURE_BYTES
+  if (!(ENVELOPE_BUCKETS as readonly number[]).includes(sealed)) return false
+  const body = envelope.subarray(0, envelope.length - ENVELOPE_SIGNATURE_BYTES)
+  const signature = envelope.subarray(envelope.length - ENVELOPE_SIGNATURE_BYTES)
+  try {
+    return ed25519.verify(signature, signedPart(body, topic), key)
+  } catch {
+    return false
+  }
+}
+
+/** A member opens an envelope: the message inside, or undefined when it is not this room's. */
+export function open(keys: PrivateRoomKeys, envelope: Uint8Array): Uint8Array | undefined {
+  if (!isRoomEnvelope(keys.topic, envelope)) return undefined
+  const nonce = envelope.subarray(1, 1 + ENVELOPE_NONCE_BYTES)
+  const ciphertext = envelope.subarray(
+    1 + ENVELOPE_NONCE_BYTES,
+    envelope.length - ENVELOPE_SIGNATURE_BYTES,
+  )
+  let padded: Uint8Array
+  try {
+    padded = xchacha20poly1305(keys.aeadKey, nonce, envelope.subarray(0, 1)).decrypt(ciphertext)
+  } catch {
+    return undefined
+  }
+  const length = new DataView(padded.buffer, padded.byteOffset).getUint32(0)
+  if (length > padded.length - ENVELOPE_LENGTH_BYTES) return undefined
+  return padded.slice(ENVELOPE_LENGTH_BYTES, ENVELOPE_LENGTH_BYTES + length)
+}
+
+/** The room signature covers the topic too: an envelope is valid in one room only. */
+function signedPart(body: Uint8Array, topic: string): Uint8Array {
+  return concat(encodeUtf8(topic), body)
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
+}
+
+function decodeInvite(text: string): Uint8Array | undefined {
+  try {
+    return base64url.baseDecode(text)
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Private rooms' keys and envelopes (issue 25, first part): what a relay can check without
+ * reading, what a member opens, and what an outsider or a tamperer cannot do.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { ENVELOPE_BUCKETS, InvalidArgumentError, TOPIC_PREFIX } from '../../src/core/index.js'
+import {
+  bucketFor,
+  inviteSecret,
+  isRoomEnvelope,
+  newInvite,
+  open,
+  privateRoomKeys,
+  roomKeyOfTopic,
+  seal,
+} from '../../src/core/private-room.js'
+import { encodeUtf8 } from '../../src/core/utf8.js'
+
+const room = () => privateRoomKeys(inviteSecret(newInvite()))
+
+describe('private room keys', () => {
+  it('derives the same room from the same invite, and a topic that names no space or room', () => {
+    const invite = newInvite()
+    expect(invite).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const a = privateRoomKeys(inviteSecret(invite))
+    const b = privateRoomKeys(inviteSecret(invite))
+    expect(a.topic).toBe(b.topic)
+    expect(a.topic.startsWith(`${TOPIC_PREFIX}.private.z`)).toBe(true)
+    expect(roomKeyOfTopic(a.topic)).toEqual(a.roomPublicKey)
+    expect(room().topic).not.toBe(a.topic)
+  })
+
+  it('refuses what is not an invite, by name, saying what one is', () => {
+    for (const bad of ['', 'short', `${newInvite()}x`, 'not base64url!'.repeat(4), 42, null])
+      expect(() => inviteSecret(bad)).toThrow(InvalidArgumentError)
+    expect(() => inviteSecret('abc')).toThrow(/invite link after #/)
+  })
+})
+
+describe('envelopes', () => {
+  it('a member opens what another member sealed; a relay checks it without the key to read it', () => {
+    const keys = room()
+    const message = encodeUtf8('eyJhbGciOiJFZERTQSJ9.a-signed-jwt.sig')
+    const envelope = seal(keys, message)
+    expect(isRoomEnvelope(keys.topic, envelope)).toBe(true)
+    expect(open(keys, envelope)).toEqual(message)
+    // The text is nowhere in what travels.
+    expect(Buffer.from(envelope).includes(Buffer.from('signed-jwt'))).toBe(false)
+  })
+
+  it('pads to a bucket: messages of different lengths within one bucket travel the same size', () => {
+    const keys = room()
+    const sizes = [1, 100, 500].map((length) => seal(keys, new Uint8Array(length)).length)
+    expect(new Set(sizes).size).toBe(1)
+    expect(seal(keys, new Uint8Array(600)).length).toBeGreaterThan(sizes[0] as number)
+    expect(ENVELOPE_BUCKETS.map((bucket) => bucketFor(bucket - 4))).toEqual([...ENVELOPE_BUCKETS])
+    expect(() => seal(keys, new Uint8Array(ENVELOPE_BUCKETS.at(-1) as number))).toThrow(
+      /at most .* bytes; send less/,
+    )
+  })
+
+  it('an outsider who knows the topic makes nothing the relay or a member accepts', () => {
+    const keys = room()
+    const outsider = room()
+    const forged = seal(outsider, encodeUtf8('spam'))
+    // Sealed with another room's keys, sent to this topic: the room key does not sign it.
+    expect(isRoomEnvelope(keys.topic, forged)).toBe(false)
+    expect(open(keys, forged)).toBeUndefined()
+    // A member's envelope whose signature an outsider replaced with its own is refused too.
+    const genuine = seal(keys, encodeUtf8('hello'))
+    const resigned = new Uint8Array(genuine)
+    resigned.set(forged.subarray(forged.length - 64), genuine.length - 64)
+    expect(isRoomEnvelope(keys.topic, resigned)).toBe(false)
+    expect(open(keys, resigned)).toBeUndefined()
+  })
+
+  it('a changed byte anywhere is refused; an envelope is valid in its own room only', () => {
+    const keys = room()
+    const envelope = seal(keys, encodeUtf8('hello'))
+    for (const at of [0, 1, 30, envelope.length - 70, envelope.length - 1]) {
+      const changed = new Uint8Array(envelope)
+      changed[at] = (changed[at] as number) ^ 1
+      expect([at, isRoomEnvelope(keys.topic, changed), open(keys, changed)]).toEqual([
+        at,
+        false,
+        undefined,
+      ])
+    }
+    expect(isRoomEnvelope(room().topic, envelope)).toBe(false)
+    expect(isRoomEnvelope('3box.chat.v2.space.room', envelope)).toBe(false)
+    expect(isRoomEnvelope(keys.topic, envelope.subarray(0, 100))).toBe(false)
+  })
+})

@@ -18,8 +18,6 @@ import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import { RecentPosts } from './recent-posts.js'
 import type { DirectResponse, MemberClaims } from './schema.js'
 import { assertDid, assertMayPost, assertPostCount, checkedMessage } from './thread-arguments.js'
-import type { BacklogUpdates } from './thread-backlog.js'
-import type { ThreadCatchUp } from './thread-catch-up.js'
 import { ThreadHistory } from './thread-history.js'
 import { ThreadPresence } from './thread-presence.js'
 import { ThreadSignals } from './thread-signals.js'
@@ -78,11 +76,9 @@ export class GhostThread extends ThreadSurface {
   private readonly timers = new TimerSet()
   private readonly onClose: GhostThreadInit['onClose']
   private readonly presence: ThreadPresence
-  private readonly catchUp: ThreadCatchUp
   private readonly history: ThreadHistory
   private readonly postBudget: RateLimiter
   private closed = false
-  private readonly updates: BacklogUpdates
   /** Typing, reactions, seen marks and the member count (thread-signals.ts). */
   private readonly roomSignals: ThreadSignals
   private stopWatchingSubscriptions: () => void = () => {}
@@ -118,6 +114,7 @@ export class GhostThread extends ThreadSurface {
       roomSize: () => this.members.size + 1,
       isMember: (did) => this.members.peersOf(did).length > 0,
       show: this.display,
+      typingNow: () => this.typingNow(),
     })
     this.history = new ThreadHistory({
       ...parts,
@@ -134,8 +131,6 @@ export class GhostThread extends ThreadSurface {
       },
       emitMissed: (gap) => this.emit('missed', gap),
     })
-    this.updates = this.history.updates
-    this.catchUp = this.history.catchUp
     this.presence = new ThreadPresence({
       ...parts,
       roomSize: () => this.members.size + 1,
@@ -152,7 +147,7 @@ export class GhostThread extends ThreadSurface {
    * `join` and fetches the backlog when members answer; again after a sleep (missed-posts.ts).
    */
   async start(): Promise<void> {
-    this.updates.joining(this.now())
+    this.history.updates.joining(this.now())
     this.transport.subscribe(this.topic, (message) => this.receive(message))
     this.stopWatchingSubscriptions = this.transport.onSubscriptionChange((change) =>
       this.onSubscriptionChange(change),
@@ -171,10 +166,10 @@ export class GhostThread extends ThreadSurface {
     // Members answer a join at once, and post right after: be able to hear them first.
     await this.transport.receiving?.(this.topic).catch(() => undefined)
     if (this.closed) return
-    await this.catchUp.beforeJoin()
+    await this.history.catchUp.beforeJoin()
     if (this.closed) return
     await this.presence.join()
-    this.catchUp.joined()
+    this.history.catchUp.joined()
   }
 
   /** 3IP-9 `post(message, to?)`: broadcasts, or sends directly to the member `to` (a DID). */
@@ -287,7 +282,7 @@ export class GhostThread extends ThreadSurface {
     this.transport.unsubscribe(this.topic)
     this.members.clear()
     this.posts.clear()
-    this.updates.clear()
+    this.history.updates.clear()
     this.roomSignals.clear()
     this.endWith('closed')
     this.onClose?.(this)
@@ -355,8 +350,8 @@ export class GhostThread extends ThreadSurface {
         const post = this.withAccount(await toPost(jwt, claims))
         if (!this.filters.pass(post) || this.posts.has(post.postId)) return
         const kept = this.posts.add({ post, jwt }, this.now())
-        if (this.updates.isFromBeforeJoin(claims.iat)) {
-          if (kept) this.updates.earlier(post)
+        if (this.history.updates.isFromBeforeJoin(claims.iat)) {
+          if (kept) this.history.updates.earlier(post)
           return
         }
         // Delivered even when the store does not keep it: live posts always reach the page.
@@ -386,7 +381,7 @@ export class GhostThread extends ThreadSurface {
       this.emit('user-joined', claims.iss, account?.address, account?.linkedOn)
       this.roomSignals.membersChanged()
     }
-    if (!hadPeers && this.members.hasRemotePeers()) this.catchUp.memberFound()
+    if (!hadPeers && this.members.hasRemotePeers()) this.history.catchUp.memberFound()
   }
 
   private async postDirect(message: Post['message'], to: string): Promise<string> {
@@ -411,7 +406,7 @@ export class GhostThread extends ThreadSurface {
   private onSubscriptionChange(change: SubscriptionChange): void {
     if (change.topic !== this.topic) return
     if (change.subscribed) {
-      this.catchUp.serverAppeared(change.peerId)
+      this.history.catchUp.serverAppeared(change.peerId)
       return
     }
     for (const did of this.members.removePeerEverywhere(change.peerId, this.now())) this.left(did)

@@ -52,13 +52,16 @@ export class SignalView {
     return this.reactions.get(postId) ?? []
   }
 
-  seen(did: string, mark: SeenMark): void {
+  /** Keeps a member's newest mark; false for one that moves back (an old copy). */
+  seen(did: string, mark: SeenMark): boolean {
+    if ((this.marks.get(did)?.at ?? -1) > mark.at) return false
     this.marks.delete(did)
     this.marks.set(did, mark)
     for (const oldest of this.marks.keys()) {
       if (this.marks.size <= MAX_ROOM_MEMBERS) break
       this.marks.delete(oldest)
     }
+    return true
   }
 
   /**

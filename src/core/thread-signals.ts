@@ -7,7 +7,6 @@
  * receivers take each signal type from a DID only at its own rate (SIGNAL_RATE_LIMITS).
  */
 import {
-  MAX_ROOM_MEMBERS,
   MEMBER_COUNT_BATCH_MS,
   ROOM_SEEN_PER_SECOND,
   SEEN_MIN_INTERVAL_MS,
@@ -39,6 +38,8 @@ export interface ThreadSignalsInit {
   roomSize: () => number
   isMember: (did: string) => boolean
   show: SignalDisplay
+  /** Who the thread shows typing now (the view keeps it; each `show.typing` changes it). */
+  typingNow: () => readonly string[]
   /** For the first seen mark's place in its interval; injectable for tests. */
   random?: () => number
 }
@@ -47,14 +48,11 @@ export class ThreadSignals {
   private readonly reactionBook = new ReactionBook()
   private readonly ownReactions: RateLimiter
   private lastTypingMs = Number.NEGATIVE_INFINITY
-  private readonly typers = new Set<string>()
   /** Our newest seen post, and the one we last said. */
   private newestSeen: SeenMark | undefined
   private saidSeen: SeenMark | undefined
   private lastSeenMs = Number.NEGATIVE_INFINITY
   private firstMarkAtMs: number | undefined
-  /** Each member's newest mark's post date: a mark that moves back is an old copy. */
-  private readonly marksAt = new Map<string, number>()
 
   private readonly init: Required<ThreadSignalsInit>
 
@@ -70,7 +68,7 @@ export class ThreadSignals {
   async typing(): Promise<boolean> {
     const nowMs = this.init.now()
     if (nowMs - this.lastTypingMs < TYPING_REPEAT_MS) return false
-    if (this.typers.size >= TYPING_CROWD) return false
+    if (this.init.typingNow().length >= TYPING_CROWD) return false
     if (this.init.transport.subscribers(this.init.topic).length === 0) return false
     this.lastTypingMs = nowMs
     const { jwt } = await this.init.sign({ type: 'typing' as const, room: this.init.topic })
@@ -104,7 +102,6 @@ export class ThreadSignals {
     switch (claims.type) {
       case 'typing':
         if (!this.init.isMember(claims.iss)) return
-        this.typers.add(claims.iss)
         this.init.show.typing(claims.iss, true)
         this.init.timers.only(`typing ${claims.iss}`, TYPING_SHOWN_MS, () =>
           this.stopped(claims.iss),
@@ -113,17 +110,10 @@ export class ThreadSignals {
       case 'react':
         this.takeReaction(claims, jwt)
         break
-      case 'seen': {
-        if ((this.marksAt.get(claims.iss) ?? -1) > claims.at) return
-        this.marksAt.delete(claims.iss)
-        this.marksAt.set(claims.iss, claims.at)
-        for (const oldest of this.marksAt.keys()) {
-          if (this.marksAt.size <= MAX_ROOM_MEMBERS) break
-          this.marksAt.delete(oldest)
-        }
+      case 'seen':
+        // The view keeps each member's newest mark, and refuses one that moves back.
         this.init.show.seen(claims.iss, { postId: claims.post, at: claims.at })
         break
-      }
     }
   }
 
@@ -194,8 +184,6 @@ export class ThreadSignals {
 
   clear(): void {
     this.reactionBook.clear()
-    this.typers.clear()
-    this.marksAt.clear()
   }
 
   private async saySeen(): Promise<void> {
@@ -219,8 +207,9 @@ export class ThreadSignals {
       this.init.show.reactions(claims.post, this.reactionBook.of(claims.post, this.init.did))
   }
 
+  /** Its typing ends (told only if it was shown typing: the view says what changed). */
   private stopped(did: string): void {
     this.init.timers.cancel(`typing ${did}`)
-    if (this.typers.delete(did)) this.init.show.typing(did, false)
+    this.init.show.typing(did, false)
   }
 }

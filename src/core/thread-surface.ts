@@ -234,8 +234,7 @@ export abstract class ThreadSurface extends EventEmitter<GhostThreadEvents> {
       this.emit('reactions', postId, reactions)
     },
     seen: (did, mark) => {
-      this.signals.seen(did, mark)
-      this.emit('seen', did, mark)
+      if (this.signals.seen(did, mark)) this.emit('seen', did, mark)
     },
     memberCount: (count) => {
       if (this.signals.count === count) return

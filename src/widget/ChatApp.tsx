@@ -22,7 +22,7 @@ export function ChatApp({ store, title }: { store: ChatStore; title: string }) {
   const you = store.did.value
   const names = store.names.value
   const online = store.online.value ?? members.length
-  const typing = typingWords(store.typing.value.map((did) => nameOf(did, members, names)))
+  const typing = typingWords(store.typingNow().map((did) => nameOf(did, members, names)))
   const colours = useMemo(() => new MemberColours(), [])
   const list = useRef<HTMLOListElement>(null)
   const [atBottom, setAtBottom] = useState(true)
@@ -107,7 +107,7 @@ export function ChatApp({ store, title }: { store: ChatStore; title: string }) {
                   yourNames={yourNames}
                   names={names}
                   you={you}
-                  reactions={store.reactions.value.get(line.postId)}
+                  reactions={store.reactionsOf(line.postId)}
                   {...(line === newest && !line.notice ? { seen: store.seenBy(line) } : {})}
                   onReact={(postId, emoji) =>
                     void store.toggleReaction(postId, emoji).catch(() => undefined)

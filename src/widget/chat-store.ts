@@ -62,14 +62,13 @@ export function createChatStore(init: ChatStoreInit) {
   const lines = signal<ChatLine[]>([])
   const members = signal<LinkedMember[]>([])
   const connection = signal<ConnectionStatus>({ state: 'idle', rooms: [] })
-  /** Who is typing now (the thread ends each by itself). */
-  const typing = signal<string[]>([])
-  /** Each post's reactions as they stand. */
-  const reactions = signal<ReadonlyMap<string, PostReactions>>(new Map())
+  /**
+   * Bumped on every typing, reactions and seen event: the thread keeps those signals
+   * (typingNow, reactionsOf, seenBy), and what reads them here renders again.
+   */
+  const signalled = signal(0)
   /** Members online, us included: exact, where the member list is capped. */
   const online = signal<number | undefined>(undefined)
-  /** Bumped on every seen mark: seenBy() is read again. */
-  const seenMarks = signal(0)
   /** ENS names of linked accounts (lower-case address → name) that resolved back to them. */
   const names = signal<ReadonlyMap<string, string>>(new Map())
   let provider: Awaited<ReturnType<ChatStoreInit['provider']>> | undefined
@@ -153,18 +152,10 @@ export function createChatStore(init: ChatStoreInit) {
       joined.on('backlog-received', (event) => add(event.message))
       joined.on('user-joined', () => void refreshMembers())
       joined.on('user-left', () => void refreshMembers())
-      joined.on('typing', () => {
-        typing.value = joined.typingNow()
-      })
-      joined.on('reactions', (postId, now) => {
-        const next = new Map(reactions.value)
-        if (now.length === 0) next.delete(postId)
-        else next.set(postId, now)
-        reactions.value = next
-      })
-      joined.on('seen', () => {
-        seenMarks.value++
-      })
+      for (const event of ['typing', 'reactions', 'seen'] as const)
+        joined.on(event, () => {
+          signalled.value++
+        })
       joined.on('members', (count) => {
         online.value = count
       })
@@ -186,7 +177,7 @@ export function createChatStore(init: ChatStoreInit) {
       })
       joined.on('closed', (reason) => {
         thread = undefined
-        typing.value = []
+        signalled.value++
         phase.value = { name: 'ended', reason }
       })
       await refreshMembers()
@@ -220,15 +211,27 @@ export function createChatStore(init: ChatStoreInit) {
   /** Puts the reader's emoji on a post, or takes it off when it is there already. */
   async function toggleReaction(postId: string, emoji: string): Promise<void> {
     if (thread === undefined || did.value === undefined) return
-    const mine = reactions.value.get(postId)?.find((reaction) => reaction.emoji === emoji)
+    const mine = thread.reactionsOf(postId).find((reaction) => reaction.emoji === emoji)
     if (mine?.dids.includes(did.value)) await thread.unreact(postId, emoji)
     else await thread.react(postId, emoji)
   }
 
   /** How many members besides its author and the reader have seen the post. */
   function seenBy(line: ChatLine): number {
-    void seenMarks.value
+    void signalled.value
     return thread?.seenBy(line) ?? 0
+  }
+
+  /** Who is typing now (the thread ends each by itself). */
+  function typingNow(): readonly string[] {
+    void signalled.value
+    return thread?.typingNow() ?? []
+  }
+
+  /** A post's reactions as they stand. */
+  function reactionsOf(postId: string): PostReactions {
+    void signalled.value
+    return thread?.reactionsOf(postId) ?? []
   }
 
   return {
@@ -238,8 +241,6 @@ export function createChatStore(init: ChatStoreInit) {
     members,
     connection,
     queued,
-    typing,
-    reactions,
     online,
     names,
     start,
@@ -249,6 +250,8 @@ export function createChatStore(init: ChatStoreInit) {
     typed,
     toggleReaction,
     seenBy,
+    typingNow,
+    reactionsOf,
   }
 }
 

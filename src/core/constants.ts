@@ -314,5 +314,26 @@ export const ENVELOPE_NONCE_BYTES = 24
 export const ENVELOPE_TAG_BYTES = 16
 export const ENVELOPE_SIGNATURE_BYTES = 64
 export const ENVELOPE_LENGTH_BYTES = 4
-/** Private rooms' topics: `3box.chat.v2.private.<room public key, base58btc>`; no space or room name. */
-export const PRIVATE_TOPIC_PREFIX = `${TOPIC_PREFIX}.private`
+/**
+ * Private rooms' topics: `3box.chat.v2-private.<room public key, multibase base58btc>`; no
+ * space or room name. Not `3box.chat.v2.private.…`: that is a public room of a space named
+ * "private".
+ */
+export const PRIVATE_TOPIC_PREFIX = `${TOPIC_PREFIX}-private`
+/**
+ * A private room's newcomer asks its relays for the envelopes they kept with a request
+ * the room key signed for its own peer id (a relay cannot read a `request_backlog`).
+ */
+export const PRIVATE_BACKLOG_PROTOCOL = `/ghost-threads/private-backlog/${WIRE_VERSION}.0.0`
+/** How old a private backlog request's signature may be (clocks differ; a minute is plenty). */
+export const PRIVATE_REQUEST_MAX_AGE_S = 60
+/** A private backlog request is a topic, two numbers and a signature: well under this. */
+export const MAX_PRIVATE_REQUEST_BYTES = 1024
+/**
+ * What a relay keeps of a private room it cannot read (sealed-log.ts): every envelope of
+ * the last MAX_PRESENCE_INTERVAL_MS (so each member's newest presence is among them, as
+ * in a public room's roster), and at least the newest SEALED_LOG_MIN_ENTRIES (a quiet
+ * room's last posts), within SEALED_LOG_ROOM_BYTES (below the 4 MiB of one answer).
+ */
+export const SEALED_LOG_MIN_ENTRIES = 200
+export const SEALED_LOG_ROOM_BYTES = 3 * 1024 * 1024

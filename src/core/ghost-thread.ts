@@ -48,6 +48,8 @@ export interface GhostThreadInit {
   onClose?: (thread: GhostThread) => void
   /** Shared by the threads of a node: what their DIDs may post (OWN_POST_RATE). */
   postBudget: RateLimiter
+  /** A private room's invite (its transport seals what it sends): kept in memory only. */
+  invite?: string
 }
 
 /** The events and their payloads live with the surface both thread kinds share. */
@@ -66,6 +68,8 @@ export class GhostThread extends ThreadSurface {
   readonly name: string
   readonly topic: string
   readonly did: string
+  /** A private room's invite, to hand on (undefined in a public room). Memory only. */
+  readonly invite: string | undefined
   private readonly signer: SpaceSigner
   private readonly transport: PubSubTransport
   private readonly rules: ReceiptRules
@@ -90,6 +94,7 @@ export class GhostThread extends ThreadSurface {
     this.topic = init.topic
     this.signer = init.signer
     this.did = init.signer.did
+    this.invite = init.invite
     this.transport = init.transport
     this.rules = init.rules
     this.timings = { ...DEFAULT_TIMINGS, ...init.timings }

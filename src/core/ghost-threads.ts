@@ -7,15 +7,17 @@ import {
   MAX_JWT_BYTES,
   OWN_POST_RATE,
 } from './constants.js'
-import { WalletLinkError } from './errors.js'
+import { InvalidArgumentError, WalletLinkError } from './errors.js'
 import { GhostThread } from './ghost-thread.js'
 import { heldWalletLink, type Identity, type SpaceSigner } from './identity.js'
 import { assertNoSpaceOptions, checkedJoinOptions, type JoinThreadOptions } from './join-options.js'
 import { peekRoom } from './jwt.js'
+import { inviteSecret, newInvite, privateRoomKeys } from './private-room.js'
 import { RateLimiter } from './rate-limit.js'
 import { ReceiptRules } from './receipt-rules.js'
 import { assertValidName, topicFor } from './room-name.js'
 import type { BacklogResponse, DirectResponse, WalletLink } from './schema.js'
+import { SealedTransport } from './sealed-transport.js'
 import type { ThreadTimings } from './thread-timings.js'
 import type { PubSubTransport } from './transport.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
@@ -129,7 +131,12 @@ export class GhostThreads {
     options: JoinThreadOptions,
   ): Promise<GhostThread> {
     const checked = checkedJoinOptions(options, 'engine')
-    const topic = topicFor(space, room)
+    // A private room is its invite's: the topic and keys come from the secret (private-room.ts).
+    const keys =
+      checked.invite === undefined
+        ? undefined
+        : privateRoomKeys(inviteSecret(checked.invite), space)
+    const topic = keys?.topic ?? topicFor(space, room)
     const backlogLimit = checked.ghostBacklogLimit ?? DEFAULT_BACKLOG_LIMIT
     const existing = this.threads.get(topic)
     if (existing !== undefined) {
@@ -144,7 +151,9 @@ export class GhostThreads {
       topic,
       signer,
       backlogLimit,
-      transport: this.transport,
+      ...(keys === undefined ? {} : { invite: checked.invite }),
+      transport:
+        keys === undefined ? this.transport : new SealedTransport(this.transport, keys, this.now),
       rules: this.rules,
       timings: this.timings,
       now: this.now,
@@ -152,12 +161,14 @@ export class GhostThreads {
       onClose: (closed) => {
         if (this.threads.get(topic) !== closed) return
         this.threads.delete(topic)
+        this.rules.privateRoomClosed(topic)
         if (this.threads.size === 0) this.onIdle?.()
       },
     })
     // Before the thread starts: no backlog entry is shown that a filter would refuse.
     for (const filter of checked.ghostFilters ?? []) thread.addFilter(filter)
     this.threads.set(topic, thread)
+    if (keys !== undefined) this.rules.privateRoomOpened(topic, space)
     await thread.start()
     return thread
   }
@@ -235,6 +246,24 @@ export class GhostSpace {
       return false
     this.signer.wallet = undefined
     return true
+  }
+
+  /**
+   * A new private room (issue 25): its invite is a fresh secret, to hand on as an invite
+   * link's fragment (`#…`); whoever has it joins with joinThread(name, { ghost: true,
+   * invite }). `name` is what the room is called here; it never reaches the wire.
+   */
+  async createPrivateThread(
+    name = 'private',
+    options: Omit<JoinThreadOptions, 'invite' | 'ghost'> = {},
+  ): Promise<{ thread: GhostThread; invite: string }> {
+    if (typeof options === 'object' && options !== null && 'invite' in options)
+      throw new InvalidArgumentError(
+        'createPrivateThread makes a new invite; to join a room you were invited to, call joinThread(name, { ghost: true, invite })',
+      )
+    const invite = newInvite()
+    const thread = await this.joinThread(name, { ghost: true, ...options, invite })
+    return { thread, invite }
   }
 
   /** 3IP-9 `space.joinThread(name, { ghost: true, ghostBacklogLimit })`. */

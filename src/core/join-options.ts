@@ -8,6 +8,7 @@
  */
 import { MAX_BACKLOG_LIMIT } from './constants.js'
 import { InvalidArgumentError, UnsupportedOperationError } from './errors.js'
+import { inviteProblem } from './invite.js'
 import type { PostFilter } from './post-filters.js'
 
 export interface JoinThreadOptions {
@@ -20,6 +21,11 @@ export interface JoinThreadOptions {
    * entry is shown. Called as `(post, author)`; a post any filter refuses is never shown.
    */
   ghostFilters?: PostFilter[]
+  /**
+   * A private room's invite (from createPrivateThread, or the invite link after `#`): the
+   * room is then the invite's, opaque to relays; `name` is what it is called here.
+   */
+  invite?: string
   /**
    * Extension and in-page host: show this page only members whose wallet link counts on
    * its site (posts, events, member lists).
@@ -38,7 +44,8 @@ const THREEBOX_ONLY: Record<string, string> = {
     'relays keep each room’s recent posts and answer newcomers; name your relay with openSpace(name, { relays })',
   firstModerator: 'ghost threads have no moderators; use ghostFilters or addFilter() to hide posts',
   members: 'ghost threads are open rooms: anyone who joins is a member',
-  confidential: 'ghost threads are not encrypted rooms',
+  confidential:
+    'a ghost thread is made private by its invite: createPrivateThread(), or joinThread(name, { ghost: true, invite })',
   noAutoSub: 'ghost threads keep no subscription to store: leave it out',
 }
 
@@ -51,6 +58,7 @@ const JOIN_OPTIONS: Record<keyof JoinThreadOptions, 'page' | 'both'> = {
   ghost: 'both',
   ghostBacklogLimit: 'both',
   ghostFilters: 'both',
+  invite: 'both',
   linkedOnly: 'page',
   linkChainId: 'page',
 }
@@ -82,11 +90,17 @@ export function checkedJoinOptions(options: unknown, side: JoinSide): JoinThread
   const notAFunction = filters?.findIndex((filter) => typeof filter !== 'function') ?? -1
   if (notAFunction !== -1)
     throw invalid(`ghostFilters.${notAFunction}`, 'must be a function (post, author) => boolean')
+  if (checked.invite !== undefined) checkedInvite(checked.invite)
   if (linkedOnly !== undefined && typeof linkedOnly !== 'boolean')
     throw invalid('linkedOnly', 'must be true or false')
   if (linkChainId !== undefined && !isWholeIn(linkChainId, 1, Number.MAX_SAFE_INTEGER))
     throw invalid('linkChainId', 'must be a positive whole number (an EIP-155 chain id)')
   return checked
+}
+
+function checkedInvite(invite: unknown): void {
+  const problem = inviteProblem(invite)
+  if (problem !== undefined) throw invalid('invite', `is not an invite. ${problem}`)
 }
 
 function knownOptions(side: JoinSide): string[] {

@@ -91,8 +91,16 @@ export function decodeCompactJwt(jwt: string): DecodedJwt | DecodeFailure {
 
 /** The `room` claim of a JWT without verifying it: only to route a request to its thread. */
 export function peekRoom(jwt: string): string | undefined {
+  const room = peekPayload(jwt)?.room
+  return typeof room === 'string' ? room : undefined
+}
+
+/** A JWT's payload, its signature not checked: for routing and sorting, never for trust. */
+export function peekPayload(jwt: string): Record<string, unknown> | undefined {
   const decoded = decodeCompactJwt(jwt)
   if ('reason' in decoded) return undefined
-  const room = (decoded.payload as { room?: unknown } | null)?.room
-  return typeof room === 'string' ? room : undefined
+  const payload = decoded.payload
+  return typeof payload === 'object' && payload !== null
+    ? (payload as Record<string, unknown>)
+    : undefined
 }

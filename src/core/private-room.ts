@@ -25,9 +25,13 @@ import {
   ENVELOPE_TAG_BYTES,
   ENVELOPE_VERSION,
   INVITE_BYTES,
+  MAX_CLOCK_SKEW_S,
+  PRIVATE_REQUEST_MAX_AGE_S,
   PRIVATE_TOPIC_PREFIX,
 } from './constants.js'
 import { InvalidArgumentError } from './errors.js'
+import { inviteProblem } from './invite.js'
+import type { PrivateBacklogRequest } from './schema.js'
 import { encodeUtf8 } from './utf8.js'
 
 const SALT = encodeUtf8('ghost-threads private room v1')
@@ -50,17 +54,20 @@ export function newInvite(): string {
 
 /** The secret an invite carries, or an InvalidArgumentError that says what an invite is. */
 export function inviteSecret(invite: unknown): Uint8Array {
-  const bytes = typeof invite === 'string' ? decodeInvite(invite) : undefined
-  if (bytes?.length !== INVITE_BYTES)
-    throw new InvalidArgumentError(
-      `An invite is the ${INVITE_BYTES}-byte secret of a private room in base64url (${Math.ceil((INVITE_BYTES * 4) / 3)} characters, from the invite link after #); ask whoever invited you for the link again`,
-    )
-  return bytes
+  const problem = inviteProblem(invite)
+  if (problem !== undefined) throw new InvalidArgumentError(problem)
+  return base64url.baseDecode(invite as string)
 }
 
-/** Everything a member derives from the invite's secret. */
-export function privateRoomKeys(secret: Uint8Array): PrivateRoomKeys {
-  const derive = (label: string) => hkdf(sha256, secret, SALT, encodeUtf8(label), 32)
+/**
+ * Everything a member derives from the invite's secret, in `space`: the same invite opens
+ * another room in another space (a dapp's rooms are its space's; a link carried to another
+ * dapp opens nothing there), and receivers check wallet links against the space as in
+ * public rooms.
+ */
+export function privateRoomKeys(secret: Uint8Array, space: string): PrivateRoomKeys {
+  const derive = (label: string) =>
+    hkdf(sha256, secret, SALT, encodeUtf8(`${label} in space ${space}`), 32)
   const roomSecretKey = derive('room signing key')
   const roomPublicKey = ed25519.getPublicKey(roomSecretKey)
   return {
@@ -130,7 +137,18 @@ export function isRoomEnvelope(topic: string, envelope: Uint8Array): boolean {
 
 /** A member opens an envelope: the message inside, or undefined when it is not this room's. */
 export function open(keys: PrivateRoomKeys, envelope: Uint8Array): Uint8Array | undefined {
-  if (!isRoomEnvelope(keys.topic, envelope)) return undefined
+  return isRoomEnvelope(keys.topic, envelope) ? decrypt(keys, envelope) : undefined
+}
+
+/**
+ * The message inside an envelope whose room signature was checked already (by the relay
+ * that forwarded it) or need not be: the AEAD tag alone proves a holder of the secret
+ * sealed it. Undefined when it does not open.
+ */
+export function decrypt(keys: PrivateRoomKeys, envelope: Uint8Array): Uint8Array | undefined {
+  const sealed = envelope.length - 1 - ENVELOPE_NONCE_BYTES - ENVELOPE_SIGNATURE_BYTES
+  if (envelope[0] !== ENVELOPE_VERSION || sealed < ENVELOPE_TAG_BYTES + ENVELOPE_LENGTH_BYTES)
+    return undefined
   const nonce = envelope.subarray(1, 1 + ENVELOPE_NONCE_BYTES)
   const ciphertext = envelope.subarray(
     1 + ENVELOPE_NONCE_BYTES,
@@ -147,6 +165,40 @@ export function open(keys: PrivateRoomKeys, envelope: Uint8Array): Uint8Array | 
   return padded.slice(ENVELOPE_LENGTH_BYTES, ENVELOPE_LENGTH_BYTES + length)
 }
 
+/**
+ * A newcomer's question to a relay for the envelopes it kept (a relay cannot read a
+ * `request_backlog`): signed with the room key for the asking peer and the second it was
+ * made, so only an invitee asks, and a request seen once cannot be sent again by another.
+ */
+export function signRoomRequest(
+  keys: PrivateRoomKeys,
+  peer: string,
+  atS: number,
+  sinceS?: number,
+): PrivateBacklogRequest {
+  const request = { topic: keys.topic, at: atS, ...(sinceS === undefined ? {} : { since: sinceS }) }
+  const signature = ed25519.sign(requestBytes(request, peer), keys.roomSecretKey)
+  return { ...request, signature: base64url.baseEncode(signature) }
+}
+
+/** What a relay checks of a request: the room key signed it for `from`, within the last minute. */
+export function isRoomRequest(request: PrivateBacklogRequest, from: string, nowS: number): boolean {
+  const key = roomKeyOfTopic(request.topic)
+  const age = nowS - request.at
+  if (key === undefined || age > PRIVATE_REQUEST_MAX_AGE_S || age < -MAX_CLOCK_SKEW_S) return false
+  try {
+    const signature = base64url.baseDecode(request.signature)
+    return ed25519.verify(signature, requestBytes(request, from), key)
+  } catch {
+    return false
+  }
+}
+
+function requestBytes(request: Omit<PrivateBacklogRequest, 'signature'>, peer: string): Uint8Array {
+  const { topic, at, since } = request
+  return encodeUtf8(`ghost-threads private backlog\n${topic}\n${peer}\n${at}\n${since ?? ''}`)
+}
+
 /** The room signature covers the topic too: an envelope is valid in one room only. */
 function signedPart(body: Uint8Array, topic: string): Uint8Array {
   return concat(encodeUtf8(topic), body)
@@ -160,12 +212,4 @@ function concat(...parts: Uint8Array[]): Uint8Array {
     at += part.length
   }
   return out
-}
-
-function decodeInvite(text: string): Uint8Array | undefined {
-  try {
-    return base64url.baseDecode(text)
-  } catch {
-    return undefined
-  }
 }

@@ -117,6 +117,8 @@ export class ReceiptRules {
   private readonly signalLimiters: Record<keyof typeof SIGNAL_RATE_LIMITS, RateLimiter>
   private readonly maxAgeS: Record<Channel, Partial<Record<MessageType, number>>>
   private readonly onVerdict: ReceiptRulesInit['onVerdict']
+  /** The spaces of the private rooms open here: their topics do not say (private-room.ts). */
+  private readonly privateSpaces = new Map<string, string>()
 
   constructor(init: ReceiptRulesInit = {}) {
     this.now = init.now ?? Date.now
@@ -300,6 +302,15 @@ export class ReceiptRules {
     }
   }
 
+  /** A private room opened here, in `space`: its members' wallet links must name that space. */
+  privateRoomOpened(topic: string, space: string): void {
+    this.privateSpaces.set(topic, space)
+  }
+
+  privateRoomClosed(topic: string): void {
+    this.privateSpaces.delete(topic)
+  }
+
   /**
    * The account a join or presence is linked to; a link that does not hold refuses the
    * message by name (only an expired one is ignored: the sender's clock may differ).
@@ -325,7 +336,7 @@ export class ReceiptRules {
           detail: `fresh links of ${claims.iss}`,
         }
     }
-    const space = parseTopic(claims.room)?.space ?? ''
+    const space = parseTopic(claims.room)?.space ?? this.privateSpaces.get(claims.room) ?? ''
     const check = await this.links.check(claims.link, {
       did: claims.iss,
       space,

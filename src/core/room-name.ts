@@ -1,4 +1,4 @@
-import { NAME_PATTERN, TOPIC_PREFIX } from './constants.js'
+import { NAME_PATTERN, PRIVATE_TOPIC_PREFIX, TOPIC_PREFIX } from './constants.js'
 import { InvalidNameError } from './errors.js'
 
 export type NameKind = 'space' | 'room'
@@ -37,4 +37,22 @@ export function parseTopic(topic: string): { space: string; room: string } | und
 
 export function isTopic(topic: unknown): topic is string {
   return typeof topic === 'string' && TOPIC_PATTERN.test(topic)
+}
+
+/** A private room's topic: the room key's public half (multibase base58btc), nothing else. */
+export const PRIVATE_TOPIC_PATTERN = new RegExp(
+  `^${PRIVATE_TOPIC_PREFIX.replaceAll('.', '\\.')}\\.z[1-9A-HJ-NP-Za-km-z]{43,44}$`,
+)
+/** Any room's topic, public or private: what claims may name and relays serve. */
+export const ROOM_TOPIC_PATTERN = new RegExp(
+  `${TOPIC_PATTERN.source}|${PRIVATE_TOPIC_PATTERN.source}`,
+)
+
+export function isPrivateTopic(topic: unknown): topic is string {
+  return typeof topic === 'string' && PRIVATE_TOPIC_PATTERN.test(topic)
+}
+
+/** A public or a private room's topic. */
+export function isRoomTopic(topic: unknown): topic is string {
+  return isTopic(topic) || isPrivateTopic(topic)
 }

@@ -91,6 +91,11 @@ export class RoomRoster implements BacklogSource {
     return this.relayed.complete
   }
 
+  /** A meshed relay of the room went away: its posts may have missed us. */
+  vouchNoMore(): void {
+    this.relayed.complete = false
+  }
+
   /** Forgets members whose claims ran out; returns how many DIDs are left. */
   expire(nowMs: number): number {
     this.members.expire(nowMs)

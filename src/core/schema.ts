@@ -6,7 +6,7 @@ import {
   MIN_JTI_LENGTH,
 } from './constants.js'
 import { isReactionEmoji } from './emoji.js'
-import { TOPIC_PATTERN } from './room-name.js'
+import { PRIVATE_TOPIC_PATTERN, ROOM_TOPIC_PATTERN } from './room-name.js'
 import './zod-jitless.js'
 import { z } from 'zod'
 import type { JsonValue } from './json-value.js'
@@ -37,7 +37,7 @@ export const SIGNING_ALGS = ['EdDSA', 'ES256K'] as const
 export const DidKey = z.string().regex(/^did:key:z[1-9A-HJ-NP-Za-km-z]{40,64}$/, 'not a did:key')
 /** libp2p peer ids are base58btc multihashes or base36 CIDs. */
 export const PeerIdText = z.string().regex(/^[A-Za-z0-9]{20,128}$/, 'not a peer id')
-const topic = z.string().regex(TOPIC_PATTERN, 'not a room topic')
+const topic = z.string().regex(ROOM_TOPIC_PATTERN, 'not a room topic')
 
 const base = {
   iss: DidKey,
@@ -161,6 +161,34 @@ export const BacklogResponse = z.object({
   complete: z.boolean().optional(),
 })
 export type BacklogResponse = z.infer<typeof BacklogResponse>
+
+/**
+ * A private room's newcomer asks a relay for the envelopes it kept (private-room.ts
+ * signRoomRequest): the opaque topic, when it asked (unix seconds), only what came from
+ * `since` on if given, and the room key's signature over all that and the asking peer.
+ */
+export const PrivateBacklogRequest = z.strictObject({
+  topic: z.string().regex(PRIVATE_TOPIC_PATTERN, 'not a private room topic'),
+  at: z.number().int().nonnegative(),
+  since: z.number().int().nonnegative().optional(),
+  signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'not an Ed25519 signature in base64url'),
+})
+export type PrivateBacklogRequest = z.infer<typeof PrivateBacklogRequest>
+
+/**
+ * A relay's answer: the envelopes it kept, oldest first, in base64url; `complete` when it
+ * heard the room from its start and let none go (then they are all the room said). Or a
+ * refusal: a room it does not serve, a request the room key did not sign for the asker
+ * now, or an asker past its answers (BACKLOG_ANSWER_RATE).
+ */
+export const PrivateBacklogResponse = z.union([
+  z.strictObject({
+    entries: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/)),
+    complete: z.boolean().optional(),
+  }),
+  z.strictObject({ refused: z.enum(['not-served', 'not-signed', 'too-many']) }),
+])
+export type PrivateBacklogResponse = z.infer<typeof PrivateBacklogResponse>
 
 /** What a peer answers on the direct-message protocol. */
 export const DirectResponse = z.union([

@@ -11,7 +11,7 @@
 import type { Server } from 'node:http'
 import type { PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
-import { BACKLOG_PROTOCOL } from '../core/constants.js'
+import { BACKLOG_PROTOCOL, PRIVATE_BACKLOG_PROTOCOL } from '../core/constants.js'
 import { ReceiptRules } from '../core/receipt-rules.js'
 import { encodeUtf8 } from '../core/utf8.js'
 import {
@@ -143,6 +143,10 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
   // Newcomers ask their relay who is in a room and what it said lately (room-mirror.ts).
   transport.handle(BACKLOG_PROTOCOL, async (data, from) =>
     encodeUtf8(JSON.stringify(await mirror.answerBacklog(data, from))),
+  )
+  // A private room's newcomers ask for the envelopes kept, which the relay cannot read.
+  transport.handle(PRIVATE_BACKLOG_PROTOCOL, async (data, from) =>
+    encodeUtf8(JSON.stringify(mirror.answerPrivateBacklog(data, from))),
   )
   // Peers ask where the relays we are meshed with are (relay-directory.ts).
   transport.handle(RELAYS_PROTOCOL, async () =>

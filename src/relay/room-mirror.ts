@@ -16,16 +16,34 @@
  *
  * One connection may make the relay mirror at most MAX_ROOMS_PER_CONNECTION rooms: a
  * client past it is hung up on, so nobody alone fills the relay with rooms.
+ *
+ * A private room (issue 25) is mirrored too, without being read: an envelope passes when
+ * the room key its topic names signed it (so an outsider who knows the topic sends nothing
+ * on), within each client's rate; the envelopes are kept as they are (sealed-log.ts) and
+ * handed to a newcomer whose request the room key signed.
  */
 import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { BacklogAnswerBudget } from '../core/backlog-answer-budget.js'
 import { type BacklogQuestion, BacklogServer } from '../core/backlog-server.js'
 import { ByteBudget } from '../core/byte-budget.js'
+import {
+  MAX_BACKLOG_RESPONSE_BYTES,
+  MAX_PRIVATE_REQUEST_BYTES,
+  PEER_RATE_LIMIT,
+} from '../core/constants.js'
+import { isRoomEnvelope, isRoomRequest } from '../core/private-room.js'
+import { RateLimiter } from '../core/rate-limit.js'
 import type { ReceiptRules } from '../core/receipt-rules.js'
-import { isTopic } from '../core/room-name.js'
+import { isPrivateTopic, isRoomTopic } from '../core/room-name.js'
 import { RoomRoster } from '../core/room-roster.js'
-import type { BacklogResponse } from '../core/schema.js'
+import {
+  type BacklogResponse,
+  PrivateBacklogRequest,
+  type PrivateBacklogResponse,
+} from '../core/schema.js'
+import { SealedLog, sealedAnswer } from '../core/sealed-log.js'
+import { decodeUtf8 } from '../core/utf8.js'
 import {
   MAX_ROOMS_PER_CONNECTION,
   RELAY_AGENT_PREFIX,
@@ -61,9 +79,12 @@ export interface RoomMirrorInit {
   rosterBudgetBytes?: number
 }
 
+/** What the relay keeps of a room: a public room's roster, or a private room's envelopes. */
+type MirroredRoom = RoomRoster | SealedLog
+
 export class RoomMirror {
   /** Rooms in order of their last post, quietest first (the first to lose their posts). */
-  private readonly mirrored = new Map<string, RoomRoster>()
+  private readonly mirrored = new Map<string, MirroredRoom>()
   private postBytes = 0
   /** Messages received, counted before their signatures are checked (relayed-posts.ts). */
   private arrivals = 0
@@ -79,6 +100,9 @@ export class RoomMirror {
   private readonly maxRooms: number
   private readonly now: () => number
   private readonly backlog: BacklogServer
+  private readonly answerBudget: BacklogAnswerBudget
+  /** Envelopes each client may hand us, private rooms together (a relay cannot count per DID). */
+  private readonly envelopeRate: RateLimiter
   /** Bytes of members' claims held, all rooms together (RELAY_ROSTER_BUDGET_BYTES). */
   private readonly rosterBudget: ByteBudget
   private sweep: ReturnType<typeof setInterval> | undefined
@@ -91,10 +115,15 @@ export class RoomMirror {
     this.now = init.now ?? Date.now
     this.startedMs = this.now()
     this.rosterBudget = new ByteBudget(init.rosterBudgetBytes ?? RELAY_ROSTER_BUDGET_BYTES)
+    this.answerBudget = new BacklogAnswerBudget(this.now)
+    this.envelopeRate = new RateLimiter(PEER_RATE_LIMIT, this.now)
     this.backlog = new BacklogServer({
       rules: init.rules,
-      budget: new BacklogAnswerBudget(this.now),
-      sourceFor: (topic) => this.mirrored.get(topic),
+      budget: this.answerBudget,
+      sourceFor: (topic) => {
+        const room = this.mirrored.get(topic)
+        return room instanceof RoomRoster ? room : undefined
+      },
       now: this.now,
       ...(init.onAnswerRefused === undefined ? {} : { onRefused: init.onAnswerRefused }),
       ...(init.onAnswered === undefined ? {} : { onAnswered: init.onAnswered }),
@@ -103,7 +132,7 @@ export class RoomMirror {
 
   start(): void {
     this.transport.onSubscriptionChange(({ topic, peerId, subscribed }) => {
-      if (!isTopic(topic)) return
+      if (!isRoomTopic(topic)) return
       const known = this.roomsOf.get(peerId)?.has(topic) ?? false
       this.track(peerId, topic, subscribed)
       // A room we already serve: the member must hear so at once (its posts wait for a
@@ -136,7 +165,10 @@ export class RoomMirror {
       this.reconcileAll()
     })
     this.sweep = setInterval(() => {
-      for (const roster of this.mirrored.values()) roster.expire(this.now())
+      for (const room of this.mirrored.values()) {
+        if (room instanceof SealedLog) this.postBytes -= room.expire(this.now())
+        else room.expire(this.now())
+      }
     }, ROSTER_SWEEP_MS)
     ;(this.sweep as { unref?: () => void }).unref?.()
   }
@@ -173,6 +205,25 @@ export class RoomMirror {
     return this.backlog.answer(data, from)
   }
 
+  /**
+   * The private backlog protocol: a request the room key signed for `from` within the last
+   * minute is answered with the room's envelopes (sealed-log.ts); the relay reads none.
+   */
+  answerPrivateBacklog(data: Uint8Array, from: string): PrivateBacklogResponse {
+    const request = parsePrivateRequest(data)
+    if (request === undefined || !isRoomRequest(request, from, Math.floor(this.now() / 1000)))
+      return { refused: 'not-signed' }
+    const log = this.mirrored.get(request.topic)
+    if (!(log instanceof SealedLog)) return { refused: 'not-served' }
+    // A private room's requester has no DID we can see: its peer id stands for it.
+    if (!this.answerBudget.allows(request.topic, from, from)) {
+      this.init.onAnswerRefused?.(from)
+      return { refused: 'too-many' }
+    }
+    this.init.onAnswered?.(request.since === undefined ? 'members' : 'latecomers')
+    return sealedAnswer(log, request.since, MAX_BACKLOG_RESPONSE_BYTES)
+  }
+
   /** Bytes of members' claims held for newcomers, all rooms together. */
   get heldRosterBytes(): number {
     return this.rosterBudget.used
@@ -188,14 +239,11 @@ export class RoomMirror {
    * no longer vouched for: their newcomers ask a member too.
    */
   private relayLeft(peer: string): void {
-    for (const topic of this.roomsOf.get(peer) ?? []) {
-      const roster = this.mirrored.get(topic)
-      if (roster !== undefined) roster.relayed.complete = false
-    }
+    for (const topic of this.roomsOf.get(peer) ?? []) this.mirrored.get(topic)?.vouchNoMore()
   }
 
   /** A post was held in `topic`: the room moves to the busy end; the quietest pay for the budget. */
-  private held(topic: string, roster: RoomRoster, bytes: number): void {
+  private held(topic: string, roster: MirroredRoom, bytes: number): void {
     this.mirrored.delete(topic)
     this.mirrored.set(topic, roster)
     this.postBytes += bytes
@@ -255,9 +303,10 @@ export class RoomMirror {
   }
 
   private reconcile(topic: string): void {
-    if (this.stopped || !isTopic(topic)) return
+    if (this.stopped || !isRoomTopic(topic)) return
     const wanted = this.transport.subscribers(topic).some((peer) => this.isWantedBy(peer))
-    if (wanted && !this.mirrored.has(topic)) {
+    if (wanted && !this.mirrored.has(topic) && isPrivateTopic(topic)) this.mirrorSealed(topic)
+    else if (wanted && !this.mirrored.has(topic)) {
       const roster = new RoomRoster(this.hearsFromStart(topic), this.rosterBudget)
       this.mirrored.set(topic, roster)
       this.transport.subscribe(topic, async (message) => {
@@ -280,12 +329,41 @@ export class RoomMirror {
         return verdict.action
       })
     } else if (!wanted && this.mirrored.has(topic)) {
-      const roster = this.mirrored.get(topic)
-      this.postBytes -= roster?.evict() ?? 0
-      roster?.forget()
+      const room = this.mirrored.get(topic)
+      this.postBytes -= room?.evict() ?? 0
+      room?.forget()
       this.mirrored.delete(topic)
       this.transport.unsubscribe(topic)
     } else return
     this.init.onRoomsChanged?.(this.mirrored.size)
+  }
+
+  /**
+   * Mirrors a private room: an envelope the room key signed passes (and is kept for
+   * newcomers), within each client's rate; what the key did not sign is refused and costs
+   * its sender score, as the relay checked it. Nothing inside is read.
+   */
+  private mirrorSealed(topic: string): void {
+    const log = new SealedLog(this.hearsFromStart(topic))
+    this.mirrored.set(topic, log)
+    this.transport.subscribe(topic, async (message) => {
+      this.init.onMessage?.(message.data.length)
+      const limited = message.fromRelay !== true && !this.relays.has(message.from)
+      if (limited && !this.envelopeRate.take(message.from)) return 'ignore'
+      if (!isRoomEnvelope(topic, message.data)) return 'reject'
+      const bytes = log.add(message.data, this.now())
+      if (this.mirrored.get(topic) === log) this.held(topic, log, bytes)
+      return 'accept'
+    })
+  }
+}
+
+function parsePrivateRequest(data: Uint8Array): PrivateBacklogRequest | undefined {
+  if (data.length > MAX_PRIVATE_REQUEST_BYTES) return undefined
+  try {
+    const parsed = PrivateBacklogRequest.safeParse(JSON.parse(decodeUtf8(data) ?? ''))
+    return parsed.success ? parsed.data : undefined
+  } catch {
+    return undefined
   }
 }

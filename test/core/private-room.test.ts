@@ -8,31 +8,44 @@ import {
   bucketFor,
   inviteSecret,
   isRoomEnvelope,
+  isRoomRequest,
   newInvite,
   open,
   privateRoomKeys,
   roomKeyOfTopic,
   seal,
+  signRoomRequest,
 } from '../../src/core/private-room.js'
+import { isTopic, PRIVATE_TOPIC_PATTERN } from '../../src/core/room-name.js'
 import { encodeUtf8 } from '../../src/core/utf8.js'
 
-const room = () => privateRoomKeys(inviteSecret(newInvite()))
+const room = () => privateRoomKeys(inviteSecret(newInvite()), 'testspace')
 
 describe('private room keys', () => {
   it('derives the same room from the same invite, and a topic that names no space or room', () => {
     const invite = newInvite()
     expect(invite).toMatch(/^[A-Za-z0-9_-]{43}$/)
-    const a = privateRoomKeys(inviteSecret(invite))
-    const b = privateRoomKeys(inviteSecret(invite))
+    const a = privateRoomKeys(inviteSecret(invite), 'testspace')
+    const b = privateRoomKeys(inviteSecret(invite), 'testspace')
     expect(a.topic).toBe(b.topic)
-    expect(a.topic.startsWith(`${TOPIC_PREFIX}.private.z`)).toBe(true)
+    expect(a.topic).toMatch(PRIVATE_TOPIC_PATTERN)
+    expect(a.topic.startsWith(`${TOPIC_PREFIX}-private.z`)).toBe(true)
+    expect(a.topic).not.toContain('testspace')
+    // Not a public room of some space, either (a space may be called "private").
+    expect(isTopic(a.topic)).toBe(false)
+    // The same invite carried to another dapp's space opens another room there.
+    expect(privateRoomKeys(inviteSecret(invite), 'other-dapp').topic).not.toBe(a.topic)
     expect(roomKeyOfTopic(a.topic)).toEqual(a.roomPublicKey)
     expect(room().topic).not.toBe(a.topic)
   })
 
   it('refuses what is not an invite, by name, saying what one is', () => {
-    for (const bad of ['', 'short', `${newInvite()}x`, 'not base64url!'.repeat(4), 42, null])
+    const good = newInvite()
+    // 43 characters whose last one carries bits past the 32 bytes is no invite either.
+    const extraBits = `${good.slice(0, 42)}B`
+    for (const bad of ['', 'short', `${good}x`, 'not base64url!'.repeat(4), extraBits, 42, null])
       expect(() => inviteSecret(bad)).toThrow(InvalidArgumentError)
+    expect(inviteSecret(good)).toHaveLength(32)
     expect(() => inviteSecret('abc')).toThrow(/invite link after #/)
   })
 })
@@ -89,5 +102,30 @@ describe('envelopes', () => {
     expect(isRoomEnvelope(room().topic, envelope)).toBe(false)
     expect(isRoomEnvelope('3box.chat.v2.space.room', envelope)).toBe(false)
     expect(isRoomEnvelope(keys.topic, envelope.subarray(0, 100))).toBe(false)
+  })
+})
+
+describe("a newcomer's request to its relay", () => {
+  const peer = '12D3KooWAskingPeer000000000000000000000000000000000'
+  const nowS = 1_800_000_000
+
+  it('holds for the peer it was signed for, in its room, for a minute', () => {
+    const keys = room()
+    const request = signRoomRequest(keys, peer, nowS, nowS - 5)
+    expect(isRoomRequest(request, peer, nowS)).toBe(true)
+    expect(isRoomRequest(request, peer, nowS + 60)).toBe(true)
+    // Sent again later, or by another peer that saw it: refused.
+    expect(isRoomRequest(request, peer, nowS + 61)).toBe(false)
+    expect(isRoomRequest(request, `${peer.slice(0, -1)}1`, nowS)).toBe(false)
+    // Dated ahead of the relay's clock by more than the skew allowed.
+    expect(isRoomRequest(request, peer, nowS - 11)).toBe(false)
+    // Its `since` or topic changed, or signed with another room's key.
+    expect(isRoomRequest({ ...request, since: 0 }, peer, nowS)).toBe(false)
+    const other = room()
+    expect(isRoomRequest({ ...request, topic: other.topic }, peer, nowS)).toBe(false)
+    expect(
+      isRoomRequest({ ...signRoomRequest(other, peer, nowS), topic: keys.topic }, peer, nowS),
+    ).toBe(false)
+    expect(isRoomRequest({ ...request, signature: 'A'.repeat(86) }, peer, nowS)).toBe(false)
   })
 })

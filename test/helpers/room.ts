@@ -31,6 +31,8 @@ export interface PeerInit {
   backlogLimit?: number
   timings?: Partial<ThreadTimings>
   rules?: ReceiptRulesInit
+  /** A private room's invite: the peer joins that room (named `room` here). */
+  invite?: string
 }
 
 export interface TestPeer {
@@ -55,6 +57,7 @@ export async function joinPeer(hub: MemoryHub, init: PeerInit = {}): Promise<Tes
   const thread = await space.joinThread(init.room ?? 'lobby', {
     ghost: true,
     ghostBacklogLimit: init.backlogLimit,
+    ...(init.invite === undefined ? {} : { invite: init.invite }),
   })
   // Attached as a dapp would, right after joining: answers to our join wait for a timer.
   events.watch(thread)

@@ -1,0 +1,18 @@
+/**
+ * What an invite looks like, checked without decoding it: pages check a join's options
+ * before anything crosses to the extension, and the page's script carries no crypto.
+ * private-room.ts decodes it.
+ */
+import { INVITE_BYTES } from './constants.js'
+
+/**
+ * The 32-byte secret in base64url without padding: 43 characters, the last one carrying
+ * 2 bits that must be zero.
+ */
+const INVITE_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
+
+/** Undefined for an invite; otherwise what an invite is, in words a caller can act on. */
+export function inviteProblem(invite: unknown): string | undefined {
+  if (typeof invite === 'string' && INVITE_PATTERN.test(invite)) return undefined
+  return `An invite is the ${INVITE_BYTES}-byte secret of a private room in base64url (${Math.ceil((INVITE_BYTES * 4) / 3)} characters, from the invite link after #); ask whoever invited you for the link again`
+}

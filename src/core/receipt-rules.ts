@@ -145,14 +145,7 @@ export class ReceiptRules {
       },
       direct: { chat: LIVE_MAX_AGE_S },
       'backlog-request': { request_backlog: BACKLOG_REQUEST_MAX_AGE_S },
-      // Member claims in a backlog answer hold for their own `ttl` (below). Reactions come
-      // with the posts they are on (a newcomer's counts); typing and seen never do.
-      'backlog-entry': {
-        chat: BACKLOG_MAX_AGE_S,
-        react: BACKLOG_MAX_AGE_S,
-        join: Infinity,
-        presence: Infinity,
-      },
+      'backlog-entry': BACKLOG_ENTRY_MAX_AGE_S,
     }
   }
 
@@ -349,6 +342,23 @@ export class ReceiptRules {
       detail: check.detail,
     }
   }
+}
+
+/**
+ * What a backlog answer may hold, and how old. Member claims hold for their own `ttl`
+ * (checked apart). Reactions come with the posts they are on (a newcomer's counts);
+ * typing, seen and leaves never do.
+ */
+const BACKLOG_ENTRY_MAX_AGE_S: Partial<Record<MessageType, number>> = {
+  chat: BACKLOG_MAX_AGE_S,
+  react: BACKLOG_MAX_AGE_S,
+  join: Infinity,
+  presence: Infinity,
+}
+
+/** Whether a backlog answer may hold a message of `type`. */
+export function isBacklogEntryType(type: unknown): boolean {
+  return typeof type === 'string' && Object.hasOwn(BACKLOG_ENTRY_MAX_AGE_S, type)
 }
 
 /**

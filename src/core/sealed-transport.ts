@@ -23,6 +23,7 @@ import {
   seal,
   signRoomRequest,
 } from './private-room.js'
+import { isBacklogEntryType } from './receipt-rules.js'
 import { PrivateBacklogResponse } from './schema.js'
 import type {
   DeliveryListener,
@@ -166,27 +167,27 @@ export class SealedTransport implements PubSubTransport {
   }
 
   /**
-   * The JWTs inside a relay's envelopes, in the order it heard them. A relay cannot tell
-   * a join from a leave, so it keeps both: a member's join or presence followed by its
-   * leave is left out here, as a relay's roster would have dropped it.
+   * The JWTs inside a relay's envelopes that a backlog may hold, in the order it heard
+   * them. A relay cannot tell a post from a typing signal or a join from a leave, so it
+   * keeps all: typing, seen and leaves are left out here, and so is a member's join or
+   * presence followed by its leave, as a public relay's roster would have dropped it.
    */
   private openedEntries(envelopes: string[]): string[] {
-    const jwts: { jwt: string; member?: string; type?: unknown }[] = []
-    for (const envelope of envelopes) {
+    const opened = envelopes.flatMap((envelope) => {
       const inside = decodeEnvelope(envelope, this.keys)
       const jwt = inside === undefined ? undefined : decodeUtf8(inside)
-      if (jwt === undefined) continue
-      const claims = peekPayload(jwt) ?? {}
-      jwts.push({ jwt, member: `${String(claims.iss)} ${String(claims.peer)}`, type: claims.type })
-    }
-    const left = new Map<string, number>()
-    jwts.forEach((entry, at) => {
-      if (entry.type === 'leave' && entry.member !== undefined) left.set(entry.member, at)
+      const claims = jwt === undefined ? undefined : peekPayload(jwt)
+      if (jwt === undefined || claims === undefined) return []
+      return [{ jwt, type: claims.type, member: `${String(claims.iss)} ${String(claims.peer)}` }]
     })
-    return jwts.flatMap((entry, at) => {
-      const member = entry.type === 'join' || entry.type === 'presence'
-      const leftAfter = member && (left.get(entry.member ?? '') ?? -1) > at
-      return leftAfter ? [] : [entry.jwt]
+    const leftAt = new Map<string, number>()
+    opened.forEach((entry, at) => {
+      if (entry.type === 'leave') leftAt.set(entry.member, at)
+    })
+    return opened.flatMap((entry, at) => {
+      const isClaim = entry.type === 'join' || entry.type === 'presence'
+      const leftSince = isClaim && (leftAt.get(entry.member) ?? -1) > at
+      return isBacklogEntryType(entry.type) && !leftSince ? [entry.jwt] : []
     })
   }
 }

@@ -130,6 +130,7 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     announcer,
     maxRoomsPerConnection: init.maxRoomsPerConnection ?? MAX_ROOMS_PER_CONNECTION,
     onMessage: (bytes) => metrics.bytes.inc(bytes),
+    onEnvelope: (verdict, reason) => metrics.messages.inc({ verdict, reason }),
     onRoomsChanged: (rooms) => metrics.rooms.set(rooms),
     onRoomCapHit: () => metrics.refused.inc({ why: 'rooms-per-connection' }),
     onAnswerRefused: () => metrics.refused.inc({ why: 'backlog-answers' }),

@@ -64,6 +64,11 @@ export interface RoomMirrorInit {
   maxRoomsPerConnection?: number
   now?: () => number
   onMessage?: (bytes: number) => void
+  /**
+   * A private room's envelope was judged (the relay reads none): `sealed` when the room
+   * key signed it, `not-room-key` when not, `rate-limited-peer` past its sender's rate.
+   */
+  onEnvelope?: (verdict: 'accept' | 'reject' | 'ignore', reason: EnvelopeReason) => void
   onRoomsChanged?: (rooms: number) => void
   /** A client was hung up on for subscribing to too many rooms. */
   onRoomCapHit?: (peer: string) => void
@@ -78,6 +83,8 @@ export interface RoomMirrorInit {
   /** Bytes of members' claims held, all rooms together (RELAY_ROSTER_BUDGET_BYTES). */
   rosterBudgetBytes?: number
 }
+
+export type EnvelopeReason = 'sealed' | 'not-room-key' | 'rate-limited-peer'
 
 /** What the relay keeps of a room: a public room's roster, or a private room's envelopes. */
 type MirroredRoom = RoomRoster | SealedLog
@@ -349,11 +356,16 @@ export class RoomMirror {
     this.transport.subscribe(topic, async (message) => {
       this.init.onMessage?.(message.data.length)
       const limited = message.fromRelay !== true && !this.relays.has(message.from)
-      if (limited && !this.envelopeRate.take(message.from)) return 'ignore'
-      if (!isRoomEnvelope(topic, message.data)) return 'reject'
+      const verdict = (action: 'accept' | 'reject' | 'ignore', reason: EnvelopeReason) => {
+        this.init.onEnvelope?.(action, reason)
+        return action
+      }
+      if (limited && !this.envelopeRate.take(message.from))
+        return verdict('ignore', 'rate-limited-peer')
+      if (!isRoomEnvelope(topic, message.data)) return verdict('reject', 'not-room-key')
       const bytes = log.add(message.data, this.now())
       if (this.mirrored.get(topic) === log) this.held(topic, log, bytes)
-      return 'accept'
+      return verdict('accept', 'sealed')
     })
   }
 }

@@ -4,7 +4,7 @@
  * started again on the same port and key, so peers see the same address come back.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { get } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -29,6 +29,8 @@ export interface RelayProcessInit {
    * plain Node instead of the sources through tsx; `cwd` is where it runs.
    */
   built?: { file: string; cwd: string }
+  /** Let heapSnapshot() ask for the relay's heap (Node writes it on SIGUSR2, into a temporary folder). */
+  heapSnapshots?: boolean
 }
 
 export class RelayProcess {
@@ -37,6 +39,8 @@ export class RelayProcess {
   output = ''
   private child: ChildProcess | undefined
   readonly keyFile: string
+  /** Where the relay writes its heap snapshots, when it may (init.heapSnapshots). */
+  private readonly diagnosticDir: string | undefined
   private port: number
   private httpPort: number
 
@@ -49,6 +53,8 @@ export class RelayProcess {
     this.keyFile = init.keyFile ?? join(mkdtempSync(join(tmpdir(), 'ghost-relay-')), 'peer.key')
     this.port = init.port ?? 0
     this.httpPort = init.httpPort ?? 0
+    this.diagnosticDir =
+      init.heapSnapshots === true ? mkdtempSync(join(tmpdir(), 'ghost-relay-heap-')) : undefined
   }
 
   /**
@@ -85,7 +91,12 @@ export class RelayProcess {
   async start(): Promise<void> {
     const entry =
       this.init.built === undefined ? [...TSX_ARGS, 'src/relay/main.ts'] : [this.init.built.file]
+    const heap =
+      this.diagnosticDir === undefined
+        ? []
+        : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${this.diagnosticDir}`]
     const args = [
+      ...heap,
       ...(this.init.nodeArgs ?? []),
       ...entry,
       ...['--port', String(this.port), '--http-port', String(this.httpPort)],
@@ -153,6 +164,31 @@ export class RelayProcess {
     const code = await exited
     clearTimeout(timer)
     return code
+  }
+
+  /**
+   * The relay's whole JavaScript heap as Node writes a snapshot (every string it holds is
+   * in it), for tests that look for what a relay must never hold. Needs init.heapSnapshots.
+   */
+  async heapSnapshot(): Promise<string> {
+    const dir = this.diagnosticDir
+    const pid = this.pid
+    if (dir === undefined || pid === undefined)
+      throw new Error('heapSnapshot() needs a running relay started with heapSnapshots: true')
+    const before = new Set(readdirSync(dir))
+    process.kill(pid, 'SIGUSR2')
+    let text = ''
+    await waitFor(
+      () => {
+        const file = readdirSync(dir).find(
+          (name) => !before.has(name) && name.endsWith('.heapsnapshot'),
+        )
+        text = file === undefined ? '' : readFileSync(join(dir, file), 'utf8')
+        return text.trimEnd().endsWith(']}')
+      },
+      { timeoutMs: 60_000, what: 'the relay to write its heap snapshot' },
+    )
+    return text
   }
 
   /**

@@ -9,7 +9,7 @@ import { INVITE_BYTES } from './constants.js'
  * The 32-byte secret in base64url without padding: 43 characters, the last one carrying
  * 2 bits that must be zero.
  */
-const INVITE_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
+export const INVITE_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
 
 /** Undefined for an invite; otherwise what an invite is, in words a caller can act on. */
 export function inviteProblem(invite: unknown): string | undefined {

@@ -260,16 +260,17 @@ export class GhostHost {
   /** A page joins a room; through the relays its site named, when it named some. */
   private async join(
     owner: Owner,
-    { space, room, ghostBacklogLimit, linkedOnly, linkChainId }: DappParams<'joinThread'>,
+    params: DappParams<'joinThread'>,
     siteRelays: string[] = [],
   ): Promise<JoinedThread> {
+    const { space, room, ghostBacklogLimit, linkedOnly, linkChainId } = params
     const network = await this.network
     const opened =
       siteRelays.length > 0 && network.openSpaceWith !== undefined
         ? await network.openSpaceWith(space, siteRelays)
         : await network.ghost.openSpace(space)
     const limit = ghostBacklogLimit ?? DEFAULT_BACKLOG_LIMIT
-    const thread = await opened.joinThread(room, { ghost: true, ghostBacklogLimit: limit })
+    const thread = await joinedRoom(opened, params, limit)
     const heldBefore = this.leases.all().some((held) => held.thread === thread)
     let lease: Lease
     try {
@@ -288,7 +289,8 @@ export class GhostHost {
     // A room another tab holds caught up long ago: this tab is told what the first one was.
     if (heldBefore) void this.greet(lease)
     this.statusWatch.watch(thread)
-    return { thread: lease.handle, did: thread.did, space, room }
+    const invite = thread.invite === undefined ? {} : { invite: thread.invite }
+    return { thread: lease.handle, did: thread.did, space, room, ...invite }
   }
 
   private readonly handlers: ThreadHandlers = {
@@ -319,6 +321,21 @@ export class GhostHost {
       return null
     },
   }
+}
+
+/** The room a join names: public, private by its invite, or a new private room. */
+async function joinedRoom(
+  space: GhostSpace,
+  { room, invite, createPrivate }: DappParams<'joinThread'>,
+  ghostBacklogLimit: number,
+): Promise<GhostThread> {
+  if (invite !== undefined && createPrivate === true)
+    throw new InvalidRequestError(
+      'joinThread takes an invite (to join a private room) or createPrivate (to make one), not both',
+    )
+  if (createPrivate === true)
+    return (await space.createPrivateThread(room, { ghostBacklogLimit })).thread
+  return space.joinThread(room, { ghost: true, ghostBacklogLimit, ...(invite ? { invite } : {}) })
 }
 
 /** Parsed again here: the host trusts the router's word on who calls, not on the shape. */

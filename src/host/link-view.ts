@@ -22,6 +22,11 @@ export interface LinkView {
   chainId?: number
   /** The page sees only members whose link counts on it (and itself). */
   linkedOnly: boolean
+  /**
+   * Members whose link was seen to count here (their join or a post said so): with
+   * `linkedOnly`, only their typing, seen marks and leaving reach the page.
+   */
+  counted: Set<string>
 }
 
 export function linkViewOf(
@@ -35,6 +40,7 @@ export function linkViewOf(
     domain: siteOf(origin) ?? '',
     ...(options.linkChainId === undefined ? {} : { chainId: options.linkChainId }),
     linkedOnly: options.linkedOnly === true,
+    counted: new Set(),
   }
 }
 
@@ -49,7 +55,10 @@ function counts(view: LinkView, linked: { address?: string; linkedOn?: LinkScope
 
 /** A post as the page sees it: its author's account if it counts here; none (linkedOnly) dropped. */
 export function viewPost(view: LinkView, post: Post): Post | undefined {
-  if (counts(view, post)) return post
+  if (counts(view, post)) {
+    view.counted.add(post.author)
+    return post
+  }
   if (view.linkedOnly && post.author !== view.ownDid) return undefined
   const { address: _address, linkedOn: _linkedOn, ...unlinked } = post
   return unlinked
@@ -61,11 +70,21 @@ export function viewPosts(view: LinkView, posts: Post[]): Post[] {
 
 /** The event as the page sees it, or undefined when nothing of it is left. */
 export function viewEvent(view: LinkView, event: ThreadEvent): ThreadEvent | undefined {
+  if (event.kind === 'typing' || event.kind === 'seen' || event.kind === 'user-left')
+    return hiddenMember(view, event.did) ? undefined : event
   if (event.kind !== 'user-joined') return eventWithPosts(event, (post) => viewPost(view, post))
-  if (counts(view, event)) return event
+  if (counts(view, event)) {
+    view.counted.add(event.did)
+    return event
+  }
   if (view.linkedOnly) return undefined
   const { address: _address, linkedOn: _linkedOn, ...unlinked } = event
   return unlinked
+}
+
+/** A member a linkedOnly page does not see: no link of theirs was seen to count here. */
+function hiddenMember(view: LinkView, did: string): boolean {
+  return view.linkedOnly && did !== view.ownDid && !view.counted.has(did)
 }
 
 /** The members the page sees, each with its account if it counts here. */

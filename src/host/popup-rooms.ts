@@ -6,6 +6,8 @@
  * the status of all. Served in the contract's own shapes: the router's parsed request in,
  * the result out.
  */
+
+import { InvalidArgumentError } from '../core/errors.js'
 import type { GhostThread } from '../core/ghost-thread.js'
 import { RoomNotOpenError } from '../shared/errors.js'
 import type { HostEndpoint } from '../shared/host-protocol.js'
@@ -36,6 +38,7 @@ export const POPUP_ROOM_METHODS = [
   'reactFromPopup',
   'typingFromPopup',
   'leaveRoom',
+  'roomInvite',
   'status',
 ] as const satisfies readonly (keyof HostEndpoint)[]
 
@@ -53,10 +56,11 @@ export class PopupRooms implements Served {
   }
 
   /** The popup's view of a room: posts after `after`, members, tabs, signals; read up to `after`. */
-  async roomView({ space, room, after, waitMs = 0 }: RoomViewRequest): Promise<RoomView> {
-    await this.feedOf({ space, room }).newerThan(after, waitMs)
+  async roomView({ after, waitMs = 0, ...ref }: RoomViewRequest): Promise<RoomView> {
+    const { space, room } = ref
+    await this.feedOf(ref).newerThan(after, waitMs)
     // Looked up again: the room may have closed while the request waited.
-    const feed = this.feedOf({ space, room })
+    const feed = this.feedOf(ref)
     const hide = (did: string) => this.init.blocked.has(did)
     const posts = feed.postsAfter(after, hide)
     // Read is what the popup already showed: a reply that reaches a closed room view
@@ -76,6 +80,7 @@ export class PopupRooms implements Served {
       members: await feed.members(hide),
       online: await feed.thread.memberCount(),
       ...feed.signals(hide, (reactions) => this.init.blocked.visibleReactions(reactions)),
+      private: feed.thread.invite !== undefined,
       tabs: tabs.filter(
         (tab, i) => tabs.findIndex((t) => t.tabId === tab.tabId && t.origin === tab.origin) === i,
       ),
@@ -83,13 +88,13 @@ export class PopupRooms implements Served {
   }
 
   /** A post written in the popup: the same room and DID the pages use. */
-  async postFromPopup({ space, room, message, to }: PopupPost): Promise<string> {
-    return this.feedOf({ space, room }).thread.post(message, to)
+  async postFromPopup({ message, to, ...ref }: PopupPost): Promise<string> {
+    return this.feedOf(ref).thread.post(message, to)
   }
 
   /** A reaction given (or taken back) in the popup, as the user's DID in that space. */
-  async reactFromPopup({ space, room, postId, emoji, remove }: PopupReaction): Promise<null> {
-    const { thread } = this.feedOf({ space, room })
+  async reactFromPopup({ postId, emoji, remove, ...ref }: PopupReaction): Promise<null> {
+    const { thread } = this.feedOf(ref)
     await (remove === true ? thread.unreact(postId, emoji) : thread.react(postId, emoji))
     return null
   }
@@ -106,6 +111,19 @@ export class PopupRooms implements Served {
     await Promise.all(leases.map((lease) => this.init.leases.release(lease, 'left-in-popup')))
     this.prune()
     return leases.length
+  }
+
+  /**
+   * A private room's invite, for the user to hand on: shown only to the popup, the
+   * user's own view, when asked. A public room has none.
+   */
+  async roomInvite(ref: RoomRef): Promise<string> {
+    const { invite } = this.feedOf(ref).thread
+    if (invite === undefined)
+      throw new InvalidArgumentError(
+        `"${ref.room}" is a public room: anyone who knows its name can join it, and it has no invite`,
+      )
+    return invite
   }
 
   /** The network and every room pages hold: members (exact), direct peers, sites, unread. */
@@ -130,6 +148,8 @@ export class PopupRooms implements Served {
           ),
           owners: [...new Set(leases.map((lease) => lease.owner.origin))],
           unread: this.feeds.get(first.thread)?.unread((did) => this.init.blocked.has(did)) ?? 0,
+          topic: first.thread.topic,
+          private: first.thread.invite !== undefined,
         }
       }),
     )
@@ -150,10 +170,15 @@ export class PopupRooms implements Served {
     return this.init.leases.all().filter((lease) => lease.thread.topic === thread.topic)
   }
 
-  private feedOf({ space, room }: RoomRef): RoomFeed {
+  /** The room by its topic when given; by its name, a public room only, when not. */
+  private feedOf({ space, room, topic }: RoomRef): RoomFeed {
     this.prune()
-    for (const feed of this.feeds.values())
-      if (feed.thread.space === space && feed.thread.name === room) return feed
+    for (const feed of this.feeds.values()) {
+      const { thread } = feed
+      const named = thread.space === space && thread.name === room
+      const same = topic === undefined ? thread.invite === undefined : thread.topic === topic
+      if (named && same) return feed
+    }
     throw new RoomNotOpenError(
       `No tab is in the room "${room}" of "${space}" any more; join it from a page to chat in it again`,
     )

@@ -37,6 +37,8 @@ export class PageThread extends ThreadSurface {
     readonly space: string,
     readonly name: string,
     readonly did: string,
+    /** A private room's invite, to hand on (undefined in a public room). */
+    readonly invite: string | undefined,
     private readonly link: ThreadLink,
   ) {
     super()

@@ -126,6 +126,26 @@ export class PageSpace {
     assertValidName('room', name)
     return this.provider.joinThread(this.name, name, checkedJoinOptions(options, 'page'))
   }
+
+  /**
+   * A new private room (issue 25): only those given its invite can read it, and relays
+   * cannot tell what it is. Hand the invite on in a link's fragment (`#…`, never sent to
+   * a server); others join with joinThread(name, { ghost: true, invite }). `name` is what
+   * the room is called on this page.
+   */
+  async createPrivateThread(
+    name = 'private',
+    options: Omit<JoinThreadOptions, 'ghost' | 'invite'> = {},
+  ): Promise<{ thread: PageThread; invite: string }> {
+    assertValidName('room', name)
+    if (typeof options === 'object' && options !== null && 'invite' in options)
+      throw new InvalidArgumentError(
+        'createPrivateThread makes a new invite; to join a room you were invited to, call joinThread(name, { ghost: true, invite })',
+      )
+    const checked = checkedJoinOptions({ ...options, ghost: true }, 'page')
+    const thread = await this.provider.joinThread(this.name, name, checked, true)
+    return { thread, invite: thread.invite as string }
+  }
 }
 
 export class GhostThreadsProvider {
@@ -199,10 +219,17 @@ export class GhostThreadsProvider {
   }
 
   /** @internal PageSpace.joinThread */
-  async joinThread(space: string, room: string, options: JoinThreadOptions): Promise<PageThread> {
-    const joined = await this.join(space, room, options)
+  async joinThread(
+    space: string,
+    room: string,
+    options: JoinThreadOptions,
+    createPrivate = false,
+  ): Promise<PageThread> {
+    const joined = await this.join(space, room, options, createPrivate)
     const lease = { handle: joined.thread }
-    const thread = new PageThread(space, room, joined.did, {
+    // A room made here is joined again after a reset by its invite, as anyone's.
+    const kept = joined.invite === undefined ? options : { ...options, invite: joined.invite }
+    const thread = new PageThread(space, room, joined.did, joined.invite, {
       call: async (method, params) => {
         const withHandle = { ...params, thread: lease.handle } as DappParams<typeof method>
         const answer = await this.call(method, withHandle)
@@ -216,7 +243,7 @@ export class GhostThreadsProvider {
     // Before any event can reach the dapp: no backlog entry shows that a filter refuses.
     for (const filter of options.ghostFilters ?? []) thread.addFilter(filter)
     // The held entry is the lease object itself, so a re-join updates what calls use.
-    const held: HeldThread = Object.assign(lease, { thread, options })
+    const held: HeldThread = Object.assign(lease, { thread, options: kept })
     this.hold(held)
     return thread
   }
@@ -237,10 +264,17 @@ export class GhostThreadsProvider {
     }, 0)
   }
 
-  private join(space: string, room: string, options: JoinThreadOptions): Promise<JoinedThread> {
+  private join(
+    space: string,
+    room: string,
+    options: JoinThreadOptions,
+    createPrivate = false,
+  ): Promise<JoinedThread> {
     return this.call('joinThread', {
       space,
       room,
+      ...(options.invite === undefined ? {} : { invite: options.invite }),
+      ...(createPrivate ? { createPrivate: true } : {}),
       ...(options.ghostBacklogLimit === undefined
         ? {}
         : { ghostBacklogLimit: options.ghostBacklogLimit }),

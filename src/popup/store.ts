@@ -210,6 +210,23 @@ export function createPopupStore(api: PopupApi) {
     return failureOf(outcome)
   }
 
+  /**
+   * Puts the open private room's invite on the clipboard; says what was done, or why not.
+   * The invite is read from the host when asked, and kept nowhere here.
+   */
+  async function copyInvite(): Promise<string> {
+    const ref = selected.value
+    if (ref === undefined) return 'Open a room first'
+    const outcome = await api.roomInvite(ref)
+    if (!outcome.ok) return outcome.error.message
+    try {
+      await navigator.clipboard.writeText(outcome.result)
+    } catch {
+      return 'The browser did not let the popup copy; try again with the popup in front'
+    }
+    return 'Invite copied. Whoever has it can read this room: send it only to those you mean to invite.'
+  }
+
   async function leaveRoom(): Promise<Failure> {
     const ref = selected.value
     if (ref === undefined) return undefined
@@ -268,6 +285,7 @@ export function createPopupStore(api: PopupApi) {
     typed,
     post,
     leaveRoom,
+    copyInvite,
     block,
     exportPhrase,
     importPhrase,

@@ -7,6 +7,7 @@
  */
 
 import { MAX_BACKLOG_LIMIT, NAME_PATTERN } from '../core/constants.js'
+import { INVITE_PATTERN } from '../core/invite.js'
 import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
 import { DidKey, EmojiText, PostIdText, WalletLinkClaim } from '../core/schema.js'
@@ -35,6 +36,10 @@ const Message = z.custom<z.infer<typeof JsonMessage>>(
   { error: JSON_VALUE_RULE },
 )
 
+const InviteText = z
+  .string()
+  .regex(INVITE_PATTERN, 'not an invite: the 43 characters after # in a private room’s link')
+
 const ChainId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 
 export const DAPP_METHODS = {
@@ -45,6 +50,10 @@ export const DAPP_METHODS = {
   joinThread: z.strictObject({
     space: SpaceName,
     room: RoomName,
+    /** A private room's invite (issue 25): the room is the invite's; `room` names it here. */
+    invite: InviteText.optional(),
+    /** A new private room: the host makes its invite and answers with it. */
+    createPrivate: z.literal(true).optional(),
     ghostBacklogLimit: PostCount.optional(),
     /** Show this page only members whose wallet link counts on its site (issue 14). */
     linkedOnly: z.boolean().optional(),
@@ -89,6 +98,8 @@ export interface JoinedThread {
   did: string
   space: string
   room: string
+  /** A private room's invite (the page asked for a new room, or joined by it). */
+  invite?: string
 }
 
 /** What each method resolves to. */

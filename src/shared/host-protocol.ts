@@ -35,6 +35,8 @@ export interface HostMethods {
   /** Whether a typing signal went out (at most one every few seconds). */
   typingFromPopup(request: RoomRef): boolean
   leaveRoom(request: RoomRef): number
+  /** A private room's invite, for the user to hand on (issue 25). */
+  roomInvite(request: RoomRef): string
   redial(request: undefined): null
   exportPhrase(request: undefined): string
   importPhrase(request: PhraseImport): null

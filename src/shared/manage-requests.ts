@@ -6,6 +6,7 @@
 import { MAX_JSON_DEPTH } from '../core/constants.js'
 import { InvalidArgumentError } from '../core/errors.js'
 import { nestsDeeperThan } from '../core/json-depth.js'
+import { ROOM_TOPIC_PATTERN } from '../core/room-name.js'
 import { DidKey, EmojiText, PostIdText } from '../core/schema.js'
 import { MAX_ROOM_WAIT_MS } from './constants.js'
 import '../core/zod-jitless.js'
@@ -13,7 +14,15 @@ import { z } from 'zod'
 import { RoomName, SpaceName } from './dapp-methods.js'
 import type { PopupHostRequest } from './popup-request-names.js'
 
-export const RoomRef = z.strictObject({ space: SpaceName, room: RoomName })
+/**
+ * A room as the popup names it: its space and name, and its topic, which tells apart a
+ * private room (issue 25) from a public one, or another private one, of the same name.
+ */
+export const RoomRef = z.strictObject({
+  space: SpaceName,
+  room: RoomName,
+  topic: z.string().regex(ROOM_TOPIC_PATTERN, 'not a room topic').optional(),
+})
 export type RoomRef = z.infer<typeof RoomRef>
 
 /**
@@ -61,6 +70,7 @@ export const POPUP_HOST_REQUESTS = {
   reactFromPopup: PopupReaction,
   typingFromPopup: RoomRef,
   leaveRoom: RoomRef,
+  roomInvite: RoomRef,
   redial: z.undefined(),
   exportPhrase: z.undefined(),
   importPhrase: PhraseImport,

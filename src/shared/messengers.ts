@@ -64,6 +64,10 @@ export interface HostStatus {
     owners: string[]
     /** Posts from others since the user last opened the room in the popup. */
     unread: number
+    /** The room's topic: a private room's is opaque, and names it apart from its namesakes. */
+    topic: string
+    /** A private room (issue 25): read only by those given its invite. */
+    private: boolean
   }[]
 }
 

@@ -12,6 +12,7 @@ export const POPUP_HOST_REQUEST_NAMES = [
   'reactFromPopup',
   'typingFromPopup',
   'leaveRoom',
+  'roomInvite',
   'redial',
   'exportPhrase',
   'importPhrase',

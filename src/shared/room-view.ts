@@ -49,6 +49,8 @@ export interface RoomView extends RoomSignals {
   online: number
   /** The tabs in this room, by site. */
   tabs: RoomTab[]
+  /** A private room (issue 25): the popup shows a lock and can copy its invite. */
+  private: boolean
 }
 
 export interface RoomTab {

@@ -81,6 +81,7 @@ export class FakeHost implements HostApi {
         typing: [],
         reactions: {},
         tabs: [],
+        private: false,
       },
       request,
     )
@@ -91,6 +92,8 @@ export class FakeHost implements HostApi {
   typingFromPopup: HostApi['typingFromPopup'] = (request) =>
     this.popup('typingFromPopup', true, request)
   leaveRoom: HostApi['leaveRoom'] = (request) => this.popup('leaveRoom', 1, request)
+  roomInvite: HostApi['roomInvite'] = (request) =>
+    this.popup('roomInvite', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', request)
   redial: HostApi['redial'] = () => this.popup('redial', null)
   exportPhrase: HostApi['exportPhrase'] = () => this.popup('exportPhrase', 'words')
   importPhrase: HostApi['importPhrase'] = (request) => this.popup('importPhrase', null, request)

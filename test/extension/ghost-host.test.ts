@@ -321,7 +321,16 @@ describe('the host', () => {
     await host.call(t1, 'closeThread', { thread: first.thread }, ['chat'])
     expect((await host.popup.status()).threads).toEqual([
       // Bob's post came after the room opened and the popup has not looked: one unread.
-      { space: 'chat', room: 'lobby', members: 2, direct: 0, owners: [A], unread: 1 },
+      {
+        space: 'chat',
+        room: 'lobby',
+        members: 2,
+        direct: 0,
+        owners: [A],
+        unread: 1,
+        topic: '3box.chat.v2.chat.lobby',
+        private: false,
+      },
     ])
     await other.host.call(tab(9), 'post', { thread: bob.thread, message: 'after tab 1 left' }, [
       'chat',
@@ -627,6 +636,21 @@ describe('a wallet link counts only on the site (and chain) it was made for', ()
     expect(view.members).toEqual(
       expect.arrayContaining([expect.objectContaining({ did: aliceDid, linkedOn })]),
     )
+    // Alice types and says what she saw, then leaves: the linked-only page hears none of it
+    // (a member it does not see does not type, read or leave there either).
+    await alice.host.call(tab(7), 'typing', { thread: aliceJoin.thread }, ['chat'])
+    const kinds = (owner: Owner) => eventsOf(owner).map((e) => e.kind)
+    await waitFor(() => kinds(other).includes('typing'), {
+      what: "alice's typing at the other site's tab",
+    })
+    await alice.host.call(tab(7), 'closeThread', { thread: aliceJoin.thread }, ['chat'])
+    await waitFor(() => kinds(other).filter((k) => k === 'user-left').length > 0, {
+      what: "alice's leaving at the other site's tab",
+    })
+    expect(kinds(otherStrict).filter((k) => ['typing', 'seen', 'user-left'].includes(k))).toEqual(
+      [],
+    )
+    expect(kinds(own)).toEqual(expect.arrayContaining(['typing', 'user-left']))
   })
 
   it("keeps one link per space: another site's unlink leaves it, a join's stored link does not replace a newer one", async () => {
@@ -885,5 +909,61 @@ describe("the popup's view of rooms", () => {
     const rejoined = await join(alice.host, aliceTab)
     expect(rejoined.did).toBe(expected)
     expect(imported).toEqual(['good words'])
+  })
+})
+
+describe('private rooms through the host (issue 25)', () => {
+  it('a page makes a private room, another user joins by its invite; the popup shows it private and gives its invite', async () => {
+    const alice = memoryHost()
+    const bob = memoryHost()
+    const aliceTab = tab(1)
+    const bobTab = tab(9, 'https://b.example')
+    const made = await join(alice.host, aliceTab, 'plans', { createPrivate: true })
+    expect(made.invite).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    // Bob's page calls the room something else: the invite is the room.
+    const joined = await join(bob.host, bobTab, 'from-alice', { invite: made.invite })
+    expect(joined.invite).toBe(made.invite)
+    // A public room of the same name is another room.
+    const publicJoin = await join(alice.host, tab(2), 'plans')
+    expect(publicJoin.invite).toBeUndefined()
+    const [privateRoom] = (await alice.host.popup.status()).threads.filter((t) => t.private)
+    expect(privateRoom?.topic).toMatch(/^3box\.chat\.v2-private\.z/)
+    const ref = { space: 'chat', room: 'plans', topic: privateRoom?.topic as string }
+    await waitFor(
+      async () => (await alice.host.popup.roomView({ ...ref, after: 0 })).online === 2,
+      {
+        what: 'bob in the private room',
+      },
+    )
+    await bob.host.call(bobTab, 'post', { thread: joined.thread, message: 'psst' }, ['chat'])
+    await waitFor(
+      async () =>
+        (await alice.host.popup.roomView({ ...ref, after: 0 })).posts.some(
+          (p) => p.post.message === 'psst',
+        ),
+      { what: 'bob’s post in alice’s private room' },
+    )
+    const view = await alice.host.popup.roomView({ ...ref, after: 0 })
+    expect(view.private).toBe(true)
+    // Without the topic, the name is the public room's, which heard nothing.
+    const publicView = await alice.host.popup.roomView({ space: 'chat', room: 'plans', after: 0 })
+    expect(publicView.private).toBe(false)
+    expect(publicView.posts).toEqual([])
+    expect(await alice.host.popup.roomInvite(ref)).toBe(made.invite)
+    await expect(alice.host.popup.roomInvite({ space: 'chat', room: 'plans' })).rejects.toThrow(
+      /public room: anyone who knows its name can join it, and it has no invite/,
+    )
+  })
+
+  it('refuses a malformed invite, and an invite with createPrivate, by name', async () => {
+    const { host } = memoryHost()
+    await expect(join(host, tab(1), 'x', { invite: 'not-an-invite' })).rejects.toThrow(
+      /Invalid params\.invite for joinThread: not an invite/,
+    )
+    const invite = 'q0Yh3v9dKx2mTn7cWb5RjLp8sAe4Fg6HiUoZyXwVuQA'
+    await expect(join(host, tab(1), 'x', { invite, createPrivate: true })).rejects.toThrow(
+      /an invite \(to join a private room\) or createPrivate \(to make one\), not both/,
+    )
+    expect((await host.popup.status()).threads).toEqual([])
   })
 })

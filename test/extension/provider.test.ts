@@ -8,6 +8,7 @@ import { waitFor } from '../helpers/wait.js'
 
 const DID = `did:key:z6Mk${'a'.repeat(44)}`
 const OTHER = `did:key:z6Mk${'b'.repeat(44)}`
+const INVITE = 'q0Yh3v9dKx2mTn7cWb5RjLp8sAe4Fg6HiUoZyXwVuQA'
 const H1 = 'handle-1'.padEnd(16, '0')
 const H2 = 'handle-2'.padEnd(16, '0')
 
@@ -26,6 +27,9 @@ function fakeExtension() {
       did: DID,
       space: p.space,
       room: p.room,
+      // As the host answers a private room's join: with its invite (a new one when made).
+      ...(p.createPrivate === true ? { invite: INVITE } : {}),
+      ...(typeof p.invite === 'string' ? { invite: p.invite } : {}),
     }),
     post: () => 'bafypost',
     getPosts: () => [post('one', DID), post('troll', OTHER)],
@@ -320,6 +324,39 @@ describe('the inpage provider over a fake extension', () => {
     await waitFor(() => heard.length > 0, { what: 'the thread to close' })
     expect(heard).toEqual(['host-restarted'])
     expect(thread.closedReason).toBe('host-restarted')
+  })
+
+  it('makes a private room and joins one by invite; checks the invite in the page; joins again by it after a reset', async () => {
+    const ext = fakeExtension()
+    const provider = new GhostThreadsProvider(ext.transport)
+    const space = await provider.openSpace('chat')
+    const { thread, invite } = await space.createPrivateThread('plans', { ghostBacklogLimit: 5 })
+    expect([invite, thread.invite, thread.name]).toEqual([INVITE, INVITE, 'plans'])
+    const other = INVITE.replace('q0', 'r1')
+    const joined = await space.joinThread('theirs', { ghost: true, invite: other })
+    expect(joined.invite).toBe(other)
+    const named = await space.createPrivateThread()
+    expect(named.thread.name).toBe('private')
+    expect(ext.requests.slice(1)).toEqual([
+      ['joinThread', { space: 'chat', room: 'plans', createPrivate: true, ghostBacklogLimit: 5 }],
+      ['joinThread', { space: 'chat', room: 'theirs', invite: other }],
+      ['joinThread', { space: 'chat', room: 'private', createPrivate: true }],
+    ])
+    await expect(space.joinThread('x', { ghost: true, invite: 'short' })).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      message: expect.stringMatching(/option invite is not an invite.*after #/),
+    })
+    await expect(space.createPrivateThread('x', { invite: INVITE } as never)).rejects.toThrow(
+      /makes a new invite/,
+    )
+    expect(ext.requests).toHaveLength(4)
+    // After a restart the room made here is joined by its invite, as anyone's.
+    ext.reset()
+    await waitFor(() => ext.requests.length === 7, { what: 'three joins again' })
+    expect(ext.requests.slice(4)).toContainEqual([
+      'joinThread',
+      { space: 'chat', room: 'plans', invite: INVITE, ghostBacklogLimit: 5 },
+    ])
   })
 
   it('joins again after a reset and keeps the same thread object and listeners', async () => {

@@ -15,7 +15,7 @@ import { DEFAULT_SETTINGS } from '../../src/shared/settings.js'
 import { colourOf, shortDid } from '../../src/ui/did-display.js'
 import { MemberColours } from '../../src/ui/member-colours.js'
 import { PermissionPrompt } from '../../src/ui/PermissionPrompt.js'
-import { BOB, CAROL, fakePopupApi, post, SELF, status } from './fake-popup-api.js'
+import { BOB, CAROL, fakePopupApi, INVITE, post, SELF, status } from './fake-popup-api.js'
 
 const HOSTILE = '<img src=x onerror="window.pwned=1"><b>bold</b>'
 const noRetry = async () => undefined
@@ -27,11 +27,22 @@ const IN_A_ROOM = {
   direct: 0,
   owners: ['https://dapp.example'],
   unread: 0,
+  topic: '3box.chat.v2.dapp.lobby',
+  private: false,
 }
 
 describe('StatusBar', () => {
   it('shows relay, peers and direct peers when connected', () => {
-    const open = { space: 'dao', room: 'lobby', members: 2, direct: 1, owners: [], unread: 0 }
+    const open = {
+      space: 'dao',
+      room: 'lobby',
+      members: 2,
+      direct: 1,
+      owners: [],
+      unread: 0,
+      topic: '3box.chat.v2.dao.lobby',
+      private: false,
+    }
     render(<StatusBar status={status({ threads: [open] })} onRetry={noRetry} />)
     expect(screen.getByRole('status').textContent).toContain('relay connected · 3 peers · 1 direct')
   })
@@ -104,6 +115,8 @@ describe('RoomList', () => {
             direct: 2,
             owners: ['https://a.example'],
             unread: 0,
+            topic: '3box.chat.v2.dao.lobby',
+            private: false,
           },
           {
             space: 'game',
@@ -112,6 +125,8 @@ describe('RoomList', () => {
             direct: 0,
             owners: ['https://b.example', 'https://c.example'],
             unread: 120,
+            topic: '3box.chat.v2.game.chat',
+            private: false,
           },
           {
             space: 'dao',
@@ -120,6 +135,8 @@ describe('RoomList', () => {
             direct: 0,
             owners: ['https://a.example'],
             unread: 3,
+            topic: '3box.chat.v2.dao.votes',
+            private: false,
           },
         ]}
         onOpen={(room) => opened.push(room)}
@@ -137,8 +154,8 @@ describe('RoomList', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Open votes, 3 unread' }))
     fireEvent.click(screen.getByRole('button', { name: 'Open lobby' }))
     expect(opened).toEqual([
-      { space: 'dao', room: 'votes' },
-      { space: 'dao', room: 'lobby' },
+      { space: 'dao', room: 'votes', topic: '3box.chat.v2.dao.votes' },
+      { space: 'dao', room: 'lobby', topic: '3box.chat.v2.dao.lobby' },
     ])
   })
 
@@ -150,6 +167,8 @@ describe('RoomList', () => {
       direct: 0,
       owners: ['https://a.example'],
       unread: i % 3,
+      topic: `3box.chat.v2.s${i % 5}.room-${i}`,
+      private: false,
     }))
     const { container } = render(<RoomList rooms={rooms} onOpen={() => {}} />)
     expect(container.querySelectorAll('button.room')).toHaveLength(300)
@@ -159,7 +178,18 @@ describe('RoomList', () => {
   it('renders hostile names as text, never as markup', () => {
     const { container } = render(
       <RoomList
-        rooms={[{ space: 's', room: HOSTILE, members: 1, direct: 0, owners: [HOSTILE], unread: 0 }]}
+        rooms={[
+          {
+            space: 's',
+            room: HOSTILE,
+            members: 1,
+            direct: 0,
+            owners: [HOSTILE],
+            unread: 0,
+            topic: '3box.chat.v2.dao.lobby',
+            private: false,
+          },
+        ]}
         onOpen={() => {}}
       />,
     )
@@ -723,5 +753,45 @@ describe('the popup over a fake router', () => {
     )
     fireEvent.keyDown(screen.getByLabelText('Message'), { key: 'Escape' })
     await screen.findByText(/No rooms open/, {}, { timeout: 2_000 })
+  })
+
+  it('shows a private room with a lock, and copies its invite, asked for by its topic', async () => {
+    const { api, calls } = fakePopupApi({ privateRoom: true })
+    const copied: string[] = []
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: { writeText: async (text: string) => void copied.push(text) },
+    })
+    render(<App store={createPopupStore(api)} />)
+    const entry = await screen.findByRole('button', { name: 'Open private room lobby, 3 unread' })
+    expect(entry.textContent).toContain('🔒')
+    fireEvent.click(entry)
+    await screen.findByText(/No messages yet/)
+    expect(screen.getByRole('heading', { name: /lobby/ }).textContent).toContain('🔒')
+    expect(screen.getByText(/dao · private room/)).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: 'Copy invite' }))
+    await screen.findByText(/Invite copied\. Whoever has it can read this room/)
+    expect(copied).toEqual([INVITE])
+    expect(calls).toContain(
+      'invite 3box.chat.v2-private.z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp',
+    )
+    // A browser that refuses the clipboard: the popup says so, and what to try.
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: { writeText: async () => Promise.reject(new Error('denied')) },
+    })
+    fireEvent.click(screen.getByRole('button', { name: 'Copy invite' }))
+    await screen.findByText(/did not let the popup copy; try again/)
+  })
+
+  it('a public room shows no lock and no invite to copy', async () => {
+    const { api } = fakePopupApi()
+    render(<App store={createPopupStore(api)} />)
+    const entry = await screen.findByRole('button', { name: 'Open lobby, 3 unread' })
+    expect(entry.textContent).not.toContain('🔒')
+    fireEvent.click(entry)
+    await screen.findByText(/No messages yet/)
+    expect(screen.queryByRole('button', { name: 'Copy invite' })).toBeNull()
+    expect(screen.queryByText(/private room/)).toBeNull()
   })
 })

@@ -34,7 +34,12 @@ export function post(author: string, message: Post['message'], extra: Partial<Po
 const fail = (message: string) =>
   ({ ok: false, error: { name: 'InvalidArgumentError', code: -32602, message } }) as const
 
-export function fakePopupApi() {
+/** The open room's invite when the fake's room is private. */
+export const INVITE = 'q0Yh3v9dKx2mTn7cWb5RjLp8sAe4Fg6HiUoZyXwVuQA'
+const PRIVATE_TOPIC = '3box.chat.v2-private.z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp'
+
+/** `privateRoom`: the one room is a private room (issue 25), with an invite to copy. */
+export function fakePopupApi({ privateRoom = false } = {}) {
   let settings: Settings = DEFAULT_SETTINGS
   let open = true
   const feed: FeedPost[] = []
@@ -58,6 +63,8 @@ export function fakePopupApi() {
                 direct: 1,
                 owners: ['https://a.example'],
                 unread: 3,
+                topic: privateRoom ? PRIVATE_TOPIC : '3box.chat.v2.dao.lobby',
+                private: privateRoom,
               },
             ]
           : [],
@@ -115,6 +122,7 @@ export function fakePopupApi() {
           online: 2,
           ...signals,
           tabs: [{ origin: 'https://a.example', tabId: 4 }],
+          private: privateRoom,
         },
       }
     },
@@ -135,6 +143,14 @@ export function fakePopupApi() {
       calls.push('leave')
       open = false
       return { ok: true, result: 1 }
+    },
+    roomInvite: async ({ topic }) => {
+      calls.push(`invite ${topic ?? 'no topic'}`)
+      return privateRoom && topic === PRIVATE_TOPIC
+        ? { ok: true, result: INVITE }
+        : fail(
+            '"lobby" is a public room: anyone who knows its name can join it, and it has no invite',
+          )
     },
     redial: async () => {
       calls.push('redial')

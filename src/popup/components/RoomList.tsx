@@ -16,14 +16,21 @@ export function RoomList({ rooms, onOpen }: { rooms: Room[]; onOpen: (room: Room
           <h2>{space}</h2>
           <ul>
             {inSpace.map((room) => (
-              <li key={room.room}>
+              <li key={room.topic}>
                 <button
                   type="button"
                   class="room"
-                  onClick={() => onOpen({ space: room.space, room: room.room })}
-                  aria-label={`Open ${room.room}${room.unread > 0 ? `, ${room.unread} unread` : ''}`}
+                  onClick={() => onOpen({ space: room.space, room: room.room, topic: room.topic })}
+                  aria-label={`Open ${room.private ? 'private room ' : ''}${room.room}${room.unread > 0 ? `, ${room.unread} unread` : ''}`}
                 >
-                  <span class="name">{room.room}</span>
+                  <span class="name">
+                    {room.private && (
+                      <span class="lock" title="Private: only people with its invite can read it">
+                        🔒{' '}
+                      </span>
+                    )}
+                    {room.room}
+                  </span>
                   <span class="count" title="members online">
                     {room.members} online{room.direct > 0 ? ` · ${room.direct} direct` : ''}
                   </span>

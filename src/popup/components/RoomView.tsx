@@ -59,9 +59,24 @@ export function RoomView({ store }: { store: PopupStore }) {
           ←
         </button>
         <div class="title">
-          <h2>{ref.room}</h2>
-          <span class="space">{ref.space}</span>
+          <h2>
+            {room?.private === true && (
+              <span class="lock" title="Private: only people with its invite can read it">
+                🔒{' '}
+              </span>
+            )}
+            {ref.room}
+          </h2>
+          <span class="space">
+            {ref.space}
+            {room?.private === true && ' · private room'}
+          </span>
         </div>
+        {room?.private === true && !confirmLeave && (
+          <button type="button" onClick={async () => setNotice(await store.copyInvite())}>
+            Copy invite
+          </button>
+        )}
         {confirmLeave ? (
           <span class="confirm">
             <button

@@ -12,6 +12,7 @@ import {
   type Post,
   siteOf,
 } from '../core/index.js'
+import { inviteProblem } from '../core/invite.js'
 import { addressProblem } from '../net/address-flag.js'
 import { PUBLISH_QUEUE_MAX_AGE_MS, RELAY_CONNECT_WAIT_MS } from '../net/constants.js'
 import { startGhostNode } from '../net/ghost-node.js'
@@ -19,9 +20,12 @@ import { HELP, parseChatLine } from './chat-commands.js'
 import { loadOrCreateSeed } from './identity-file.js'
 import { linkFor, loadOrCreateWallet } from './wallet-key.js'
 
-const USAGE = `usage: ghost-threads chat <space> <room> --relay ADDR [--relay ADDR]… [--identity FILE] [--wallet-key FILE] [--origin URL] [--webrtc] [--json]
+const USAGE = `usage: ghost-threads chat <space> <room> --relay ADDR [--relay ADDR]… [--invite INVITE] [--identity FILE] [--wallet-key FILE] [--origin URL] [--webrtc] [--json]
 
   --relay ADDR      relay multiaddr, e.g. /ip4/127.0.0.1/tcp/4040/ws/p2p/12D3Koo… (printed by npm run relay)
+  --invite INVITE   join the private room of this invite (the 43 characters after # in its
+                    link); <room> is what you call it here. Others on this machine can read
+                    a process's arguments: set GHOST_THREADS_INVITE instead to keep it out
   --identity FILE   keep your DID in FILE (a 32-byte seed, created if missing); default: a new DID each run
   --wallet-key FILE link your DID in the space to the Ethereum account whose private key is
                     in FILE (created if missing, mode 0600); others see its address
@@ -37,6 +41,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     relay: { type: 'string', multiple: true, default: [] },
+    invite: { type: 'string' },
     identity: { type: 'string' },
     'wallet-key': { type: 'string' },
     origin: { type: 'string' },
@@ -58,6 +63,14 @@ for (const relay of values.relay) {
   const problem = addressProblem('relay', relay, true)
   if (problem === undefined) continue
   console.error(`ghost-threads: ${problem}`)
+  process.exit(2)
+}
+
+/** A private room's invite, from --invite or the environment (kept out of process lists). */
+const invite = values.invite ?? process.env.GHOST_THREADS_INVITE
+const inviteTrouble = invite === undefined ? undefined : inviteProblem(invite)
+if (inviteTrouble !== undefined) {
+  console.error(`ghost-threads: --invite: ${inviteTrouble}`)
   process.exit(2)
 }
 
@@ -123,11 +136,12 @@ try {
     const wallet = await loadOrCreateWallet(walletKey)
     await space.linkWallet(await linkFor(wallet, space.did, spaceName, origin))
   }
-  thread = await space.joinThread(roomName, { ghost: true })
+  thread = await space.joinThread(roomName, { ghost: true, ...(invite ? { invite } : {}) })
   const own = space.walletAccount
+  const where = invite === undefined ? thread.topic : `the private room ${roomName}`
   print(
-    { event: 'ready', did: space.did, topic: thread.topic, ...own },
-    `joined ${thread.topic} as ${space.did}${own ? ` (${own.address} on ${own.linkedOn.domain})` : ''} — /help for commands`,
+    { event: 'ready', did: space.did, topic: thread.topic, private: invite !== undefined, ...own },
+    `joined ${where} as ${space.did}${own ? ` (${own.address} on ${own.linkedOn.domain})` : ''} — /help for commands`,
   )
 } catch (err) {
   console.error(`ghost-threads: ${(err as Error).name}: ${(err as Error).message}`)

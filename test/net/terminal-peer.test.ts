@@ -8,6 +8,7 @@ import { type AddressInfo, connect, createServer, type Server, type Socket } fro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { newInvite } from '../../src/core/private-room.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
@@ -29,9 +30,15 @@ class TerminalPeer {
 
   /** `ghost-threads chat netspace <room> …flags`, as a user would start it. */
   static chat(room: string, ...flags: string[]): TerminalPeer {
+    return TerminalPeer.chatWith({}, room, ...flags)
+  }
+
+  /** The same, with these environment variables set too. */
+  static chatWith(env: Record<string, string>, room: string, ...flags: string[]): TerminalPeer {
     return new TerminalPeer(
       spawn(process.execPath, ['bin/ghost-threads.js', 'chat', 'netspace', room, ...flags], {
         stdio: 'pipe',
+        env: { ...process.env, ...env },
       }),
     )
   }
@@ -178,6 +185,30 @@ describe('npx ghost-threads chat', () => {
       if (hostile.listening) await new Promise((resolve) => hostile.close(resolve))
       proxy?.close()
     }
+  }, 60_000)
+
+  it('--invite joins a private room, as does GHOST_THREADS_INVITE; a wrong one is refused by name', async () => {
+    const invite = newInvite()
+    const web = await net.join('plans', { space: 'netspace', options: { invite } })
+    const flags = ['--relay', net.relay.address, '--json']
+    const byFlag = TerminalPeer.chat('what-i-call-it', ...flags, '--invite', invite)
+    const byEnv = TerminalPeer.chatWith({ GHOST_THREADS_INVITE: invite }, 'another-name', ...flags)
+    for (const cli of [byFlag, byEnv]) {
+      const ready = await cli.next('ready')
+      expect(ready).toMatchObject({ private: true, topic: web.thread.topic })
+      await waitFor(() => web.events.joined.includes(ready.did as string), { timeoutMs: 25_000 })
+    }
+    byFlag.type('in the private room')
+    await waitFor(() => web.events.texts().includes('in the private room'), { timeoutMs: 5_000 })
+    await web.thread.post('seen by both terminals')
+    for (const cli of [byFlag, byEnv])
+      await cli.next('message', (e) => e.message === 'seen by both terminals')
+    for (const cli of [byFlag, byEnv]) cli.type('/quit')
+    expect(await Promise.all([byFlag.exited, byEnv.exited])).toEqual([0, 0])
+
+    const wrong = TerminalPeer.chat('x', '--relay', net.relay.address, '--invite', 'abc')
+    expect(await wrong.exited).toBe(2)
+    expect(wrong.stderr).toMatch(/--invite: An invite is the 32-byte secret.*after #/)
   }, 60_000)
 
   it('explains a missing relay and exits with a usage error', async () => {

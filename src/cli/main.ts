@@ -23,7 +23,7 @@ import { linkFor, loadOrCreateWallet } from './wallet-key.js'
 const USAGE = `usage: ghost-threads chat <space> <room> --relay ADDR [--relay ADDR]… [--invite INVITE] [--identity FILE] [--wallet-key FILE] [--origin URL] [--webrtc] [--json]
 
   --relay ADDR      relay multiaddr, e.g. /ip4/127.0.0.1/tcp/4040/ws/p2p/12D3Koo… (printed by npm run relay)
-  --invite INVITE   join the private room of this invite (the 43 characters after # in its
+  --invite INVITE   join the private room of this invite (the 86 characters after # in its
                     link); <room> is what you call it here. Others on this machine can read
                     a process's arguments: set GHOST_THREADS_INVITE instead to keep it out
   --identity FILE   keep your DID in FILE (a 32-byte seed, created if missing); default: a new DID each run

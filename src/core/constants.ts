@@ -302,7 +302,9 @@ export const EARLIER_BATCH_MS = 50
  * travels as an envelope padded to one of these plaintext sizes (bytes), so a relay learns
  * a bucket, not a length (Waku pads to 256 B; our posts reach 8 KiB of JSON in a 16 KiB JWT).
  */
-export const INVITE_BYTES = 32
+export const INVITE_SECRET_BYTES = 32
+/** An invite: the secret, then the Ed25519 key of the room's creator (who alone may rotate it). */
+export const INVITE_BYTES = INVITE_SECRET_BYTES + 32
 export const ENVELOPE_BUCKETS = [512, 2_048, 8_192, 20_480] as const
 /**
  * The envelope format's version (its first byte), and its parts: the XChaCha20 nonce

@@ -261,7 +261,7 @@ export class GhostSpace {
       throw new InvalidArgumentError(
         'createPrivateThread makes a new invite; to join a room you were invited to, call joinThread(name, { ghost: true, invite })',
       )
-    const invite = newInvite()
+    const invite = newInvite(this.did)
     const thread = await this.joinThread(name, { ghost: true, ...options, invite })
     return { thread, invite }
   }

@@ -6,13 +6,13 @@
 import { INVITE_BYTES } from './constants.js'
 
 /**
- * The 32-byte secret in base64url without padding: 43 characters, the last one carrying
- * 2 bits that must be zero.
+ * The secret and the creator's key, 64 bytes, in base64url without padding: 86
+ * characters, the last one carrying 4 bits that must be zero.
  */
-export const INVITE_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
+export const INVITE_PATTERN = /^[A-Za-z0-9_-]{85}[AQgw]$/
 
 /** Undefined for an invite; otherwise what an invite is, in words a caller can act on. */
 export function inviteProblem(invite: unknown): string | undefined {
   if (typeof invite === 'string' && INVITE_PATTERN.test(invite)) return undefined
-  return `An invite is the ${INVITE_BYTES}-byte secret of a private room in base64url (${Math.ceil((INVITE_BYTES * 4) / 3)} characters, from the invite link after #); ask whoever invited you for the link again`
+  return `An invite is a private room's ${INVITE_BYTES}-byte secret and creator key in base64url (${Math.ceil((INVITE_BYTES * 4) / 3)} characters, from the invite link after #); ask whoever invited you for the link again`
 }

@@ -25,10 +25,12 @@ import {
   ENVELOPE_TAG_BYTES,
   ENVELOPE_VERSION,
   INVITE_BYTES,
+  INVITE_SECRET_BYTES,
   MAX_CLOCK_SKEW_S,
   PRIVATE_REQUEST_MAX_AGE_S,
   PRIVATE_TOPIC_PREFIX,
 } from './constants.js'
+import { encodeDidKey, parseDidKey } from './did-key.js'
 import { InvalidArgumentError } from './errors.js'
 import { inviteProblem } from './invite.js'
 import type { PrivateBacklogRequest } from './schema.js'
@@ -47,12 +49,36 @@ export interface PrivateRoomKeys {
   aeadKey: Uint8Array
 }
 
-/** A fresh invite: the room's secret, base64url (43 characters), for a URL fragment. */
-export function newInvite(): string {
-  return base64url.baseEncode(globalThis.crypto.getRandomValues(new Uint8Array(INVITE_BYTES)))
+/**
+ * A fresh invite, for a URL fragment: a random secret and the Ed25519 key of `creatorDid`,
+ * the one member whose word moves the room to a new invite (thread-rotation.ts), in
+ * base64url (86 characters). Both go into every key derived, so an invite naming another
+ * creator opens another room.
+ */
+export function newInvite(creatorDid: string): string {
+  const secret = globalThis.crypto.getRandomValues(new Uint8Array(INVITE_SECRET_BYTES))
+  return inviteWith(secret, creatorDid)
 }
 
-/** The secret an invite carries, or an InvalidArgumentError that says what an invite is. */
+/** The invite of `secret` in the room `creatorDid` made. */
+export function inviteWith(secret: Uint8Array, creatorDid: string): string {
+  const { alg, publicKey } = parseDidKey(creatorDid)
+  if (alg !== 'EdDSA')
+    throw new InvalidArgumentError(
+      `A private room's creator needs an Ed25519 did:key (${creatorDid} is ${alg}): rotating a room boxes its new secret to Ed25519 keys`,
+    )
+  const bytes = new Uint8Array(INVITE_BYTES)
+  bytes.set(secret.subarray(0, INVITE_SECRET_BYTES))
+  bytes.set(publicKey, INVITE_SECRET_BYTES)
+  return base64url.baseEncode(bytes)
+}
+
+/** The DID of the room's creator, as its invite names it. */
+export function inviteCreator(invite: string): string {
+  return encodeDidKey('EdDSA', inviteSecret(invite).subarray(INVITE_SECRET_BYTES))
+}
+
+/** An invite's bytes (its secret and creator key), or an InvalidArgumentError that says what an invite is. */
 export function inviteSecret(invite: unknown): Uint8Array {
   const problem = inviteProblem(invite)
   if (problem !== undefined) throw new InvalidArgumentError(problem)

@@ -38,7 +38,7 @@ const Message = z.custom<z.infer<typeof JsonMessage>>(
 
 const InviteText = z
   .string()
-  .regex(INVITE_PATTERN, 'not an invite: the 43 characters after # in a private room’s link')
+  .regex(INVITE_PATTERN, 'not an invite: the 86 characters after # in a private room’s link')
 
 const ChainId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 

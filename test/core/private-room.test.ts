@@ -3,10 +3,13 @@
  * reading, what a member opens, and what an outsider or a tamperer cannot do.
  */
 import { describe, expect, it } from '@jest/globals'
+import { encodeDidKey } from '../../src/core/did-key.js'
 import { ENVELOPE_BUCKETS, InvalidArgumentError, TOPIC_PREFIX } from '../../src/core/index.js'
 import {
   bucketFor,
+  inviteCreator,
   inviteSecret,
+  inviteWith,
   isRoomEnvelope,
   isRoomRequest,
   newInvite,
@@ -18,13 +21,14 @@ import {
 } from '../../src/core/private-room.js'
 import { isTopic, PRIVATE_TOPIC_PATTERN } from '../../src/core/room-name.js'
 import { encodeUtf8 } from '../../src/core/utf8.js'
+import { CREATOR } from '../helpers/invites.js'
 
-const room = () => privateRoomKeys(inviteSecret(newInvite()), 'testspace')
+const room = () => privateRoomKeys(inviteSecret(newInvite(CREATOR)), 'testspace')
 
 describe('private room keys', () => {
   it('derives the same room from the same invite, and a topic that names no space or room', () => {
-    const invite = newInvite()
-    expect(invite).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const invite = newInvite(CREATOR)
+    expect(invite).toMatch(/^[A-Za-z0-9_-]{85}[AQgw]$/)
     const a = privateRoomKeys(inviteSecret(invite), 'testspace')
     const b = privateRoomKeys(inviteSecret(invite), 'testspace')
     expect(a.topic).toBe(b.topic)
@@ -39,13 +43,26 @@ describe('private room keys', () => {
     expect(room().topic).not.toBe(a.topic)
   })
 
+  it('names its creator, whose key is part of the room: the same secret under another creator is another room', () => {
+    const invite = newInvite(CREATOR)
+    expect(inviteCreator(invite)).toBe(CREATOR)
+    const other = encodeDidKey('EdDSA', new Uint8Array(32).fill(9))
+    const sameSecret = inviteWith(inviteSecret(invite), other)
+    expect(inviteCreator(sameSecret)).toBe(other)
+    expect(privateRoomKeys(inviteSecret(sameSecret), 'testspace').topic).not.toBe(
+      privateRoomKeys(inviteSecret(invite), 'testspace').topic,
+    )
+    const k1 = encodeDidKey('ES256K', new Uint8Array(33).fill(2))
+    expect(() => newInvite(k1)).toThrow(/needs an Ed25519 did:key/)
+  })
+
   it('refuses what is not an invite, by name, saying what one is', () => {
-    const good = newInvite()
-    // 43 characters whose last one carries bits past the 32 bytes is no invite either.
-    const extraBits = `${good.slice(0, 42)}B`
+    const good = newInvite(CREATOR)
+    // 86 characters whose last one carries bits past the 64 bytes is no invite either.
+    const extraBits = `${good.slice(0, 85)}B`
     for (const bad of ['', 'short', `${good}x`, 'not base64url!'.repeat(4), extraBits, 42, null])
       expect(() => inviteSecret(bad)).toThrow(InvalidArgumentError)
-    expect(inviteSecret(good)).toHaveLength(32)
+    expect(inviteSecret(good)).toHaveLength(64)
     expect(() => inviteSecret('abc')).toThrow(/invite link after #/)
   })
 })

@@ -19,6 +19,7 @@ import {
 import { inviteSecret, newInvite, privateRoomKeys, seal } from '../../src/core/private-room.js'
 import { isPrivateTopic } from '../../src/core/room-name.js'
 import { encodeUtf8 } from '../../src/core/utf8.js'
+import { CREATOR } from '../helpers/invites.js'
 import { closeAll, FAST_TIMINGS, joinPeer, type TestPeer } from '../helpers/room.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -28,7 +29,7 @@ afterEach(async () => {
   peers = []
 })
 
-async function privateRoom(hub: MemoryHub, size: number, invite = newInvite()) {
+async function privateRoom(hub: MemoryHub, size: number, invite = newInvite(CREATOR)) {
   const joined: TestPeer[] = []
   for (let i = 0; i < size; i++) joined.push(await joinPeer(hub, { room: 'secret-plans', invite }))
   peers.push(...joined)
@@ -55,7 +56,7 @@ function wiretap(hub: MemoryHub, topic: string): Uint8Array[] {
 describe('a private room', () => {
   it('three members chat, DM and react; the topic carries only sealed envelopes', async () => {
     const hub = new MemoryHub()
-    const invite = newInvite()
+    const invite = newInvite(CREATOR)
     const topic = privateRoomKeys(inviteSecret(invite), 'testspace').topic
     const tapped = wiretap(hub, topic)
     const [a, b, c] = (await privateRoom(hub, 3, invite)) as [TestPeer, TestPeer, TestPeer]
@@ -95,7 +96,7 @@ describe('a private room', () => {
 
   it('a newcomer catches up on the member list and posts', async () => {
     const hub = new MemoryHub()
-    const invite = newInvite()
+    const invite = newInvite(CREATOR)
     const [a, b] = (await privateRoom(hub, 2, invite)) as [TestPeer, TestPeer]
     await a.thread.post('said before you came')
     await waitFor(() => b.events.texts().includes('said before you came'), { what: 'b reads it' })
@@ -111,7 +112,7 @@ describe('a private room', () => {
   it('an outsider who knows the topic gets nothing accepted, and a public room of the same name is another room', async () => {
     const hub = new MemoryHub()
     const [a, b] = (await privateRoom(hub, 2)) as [TestPeer, TestPeer]
-    const outsider = privateRoomKeys(inviteSecret(newInvite()), 'testspace')
+    const outsider = privateRoomKeys(inviteSecret(newInvite(CREATOR)), 'testspace')
     const identity = createSeedIdentity(generateSeed())
     const signer = await identity.signerForSpace('testspace')
     const { jwt } = await signClaims(

@@ -28,9 +28,10 @@ import { PrivateBacklogRequest } from '../../src/core/schema.js'
 import { SealedTransport } from '../../src/core/sealed-transport.js'
 import type { IncomingMessage, ValidationResult } from '../../src/core/transport.js'
 import { decodeUtf8, encodeUtf8 } from '../../src/core/utf8.js'
+import { CREATOR } from '../helpers/invites.js'
 
 const RELAY = '12D3KooWTheRelay000000000000000000'
-const keys = privateRoomKeys(inviteSecret(newInvite()), 'testspace')
+const keys = privateRoomKeys(inviteSecret(newInvite(CREATOR)), 'testspace')
 
 /** A transport of the memory hub whose one relay answers private backlog requests with `answer`. */
 function withRelay(answer: (request: PrivateBacklogRequest) => unknown) {
@@ -124,7 +125,7 @@ describe('a sealed transport', () => {
     sealed.subscribe(keys.topic, async () => inner)
     const receive = (data: Uint8Array, fromRelay: boolean) =>
       (handler as NonNullable<typeof handler>)({ topic: keys.topic, data, from: 'peer', fromRelay })
-    const other = privateRoomKeys(inviteSecret(newInvite()), 'testspace')
+    const other = privateRoomKeys(inviteSecret(newInvite(CREATOR)), 'testspace')
     const good = seal(keys, encodeUtf8('jwt'))
     // Not signed by the room key: a member checks it; a relay already did.
     expect(await receive(seal(other, encodeUtf8('jwt')), false)).toBe('reject')

@@ -919,7 +919,7 @@ describe('private rooms through the host (issue 25)', () => {
     const aliceTab = tab(1)
     const bobTab = tab(9, 'https://b.example')
     const made = await join(alice.host, aliceTab, 'plans', { createPrivate: true })
-    expect(made.invite).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(made.invite).toMatch(/^[A-Za-z0-9_-]{85}[AQgw]$/)
     // Bob's page calls the room something else: the invite is the room.
     const joined = await join(bob.host, bobTab, 'from-alice', { invite: made.invite })
     expect(joined.invite).toBe(made.invite)
@@ -960,7 +960,8 @@ describe('private rooms through the host (issue 25)', () => {
     await expect(join(host, tab(1), 'x', { invite: 'not-an-invite' })).rejects.toThrow(
       /Invalid params\.invite for joinThread: not an invite/,
     )
-    const invite = 'q0Yh3v9dKx2mTn7cWb5RjLp8sAe4Fg6HiUoZyXwVuQA'
+    const invite =
+      'q0Yh3v9dKx2mTn7cWb5RjLp8sAe4Fg6HiUoZyXwVuQAb7Kd2Lm9Np4Qr6St8Uv1Wx3Yz5Ab7Cd9Ef2Gh4Ij6Kg'
     await expect(join(host, tab(1), 'x', { invite, createPrivate: true })).rejects.toThrow(
       /an invite \(to join a private room\) or createPrivate \(to make one\), not both/,
     )

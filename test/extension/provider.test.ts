@@ -8,7 +8,8 @@ import { waitFor } from '../helpers/wait.js'
 
 const DID = `did:key:z6Mk${'a'.repeat(44)}`
 const OTHER = `did:key:z6Mk${'b'.repeat(44)}`
-const INVITE = 'q0Yh3v9dKx2mTn7cWb5RjLp8sAe4Fg6HiUoZyXwVuQA'
+const INVITE =
+  'q0Yh3v9dKx2mTn7cWb5RjLp8sAe4Fg6HiUoZyXwVuQAb7Kd2Lm9Np4Qr6St8Uv1Wx3Yz5Ab7Cd9Ef2Gh4Ij6Kg'
 const H1 = 'handle-1'.padEnd(16, '0')
 const H2 = 'handle-2'.padEnd(16, '0')
 

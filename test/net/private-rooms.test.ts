@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { createSeedIdentity, generateSeed, signClaims } from '../../src/core/index.js'
 import { inviteSecret, newInvite, privateRoomKeys, seal } from '../../src/core/private-room.js'
 import { encodeUtf8 } from '../../src/core/utf8.js'
+import { CREATOR } from '../helpers/invites.js'
 import { type NetPeer, startNetPeer, stopAll, untilMet } from '../helpers/net-peer.js'
 import { type RawNode, rawNodeInRoom } from '../helpers/raw-node.js'
 import { RelayProcess } from '../helpers/relay-process.js'
@@ -50,7 +51,7 @@ function tap(raw: RawNode, topic: string): Uint8Array[] {
 describe('a private room over a relay process', () => {
   it('members chat; the relay and a node on the topic hold no name, DID or text', async () => {
     relay = await RelayProcess.start({ heapSnapshots: true })
-    const invite = newInvite()
+    const invite = newInvite(CREATOR)
     const topic = privateRoomKeys(inviteSecret(invite), SPACE).topic
     const alice = await member(invite)
     const bob = await member(invite)
@@ -87,7 +88,7 @@ describe('a private room over a relay process', () => {
   })
 
   it('an outsider who knows the topic gets nothing past the relay, and costs no member score', async () => {
-    const invite = newInvite()
+    const invite = newInvite(CREATOR)
     const keys = privateRoomKeys(inviteSecret(invite), SPACE)
     const alice = await member(invite)
     const bob = await member(invite)
@@ -99,7 +100,7 @@ describe('a private room over a relay process', () => {
     const signer = await createSeedIdentity(generateSeed()).signerForSpace(SPACE)
     const forged = async (message: string) =>
       (await signClaims(signer, { type: 'chat', room: keys.topic, message }, Date.now())).jwt
-    const otherRoom = privateRoomKeys(inviteSecret(newInvite()), SPACE)
+    const otherRoom = privateRoomKeys(inviteSecret(newInvite(CREATOR)), SPACE)
     const attempts = [
       encodeUtf8(await forged('spam in the clear')),
       seal(otherRoom, encodeUtf8(await forged('spam sealed for another room'))),
@@ -132,7 +133,7 @@ describe('a private room over a relay process', () => {
   })
 
   it('a newcomer catches up from the envelopes the relay kept, and a third member chats', async () => {
-    const invite = newInvite()
+    const invite = newInvite(CREATOR)
     const alice = await member(invite)
     const bob = await member(invite)
     await untilMet(alice, bob, { what: 'alice and bob to meet' })

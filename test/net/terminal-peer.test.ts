@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { newInvite } from '../../src/core/private-room.js'
+import { CREATOR } from '../helpers/invites.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
@@ -188,7 +189,7 @@ describe('npx ghost-threads chat', () => {
   }, 60_000)
 
   it('--invite joins a private room, as does GHOST_THREADS_INVITE; a wrong one is refused by name', async () => {
-    const invite = newInvite()
+    const invite = newInvite(CREATOR)
     const web = await net.join('plans', { space: 'netspace', options: { invite } })
     const flags = ['--relay', net.relay.address, '--json']
     const byFlag = TerminalPeer.chat('what-i-call-it', ...flags, '--invite', invite)

@@ -35,7 +35,8 @@ const fail = (message: string) =>
   ({ ok: false, error: { name: 'InvalidArgumentError', code: -32602, message } }) as const
 
 /** The open room's invite when the fake's room is private. */
-export const INVITE = 'q0Yh3v9dKx2mTn7cWb5RjLp8sAe4Fg6HiUoZyXwVuQA'
+export const INVITE =
+  'q0Yh3v9dKx2mTn7cWb5RjLp8sAe4Fg6HiUoZyXwVuQAb7Kd2Lm9Np4Qr6St8Uv1Wx3Yz5Ab7Cd9Ef2Gh4Ij6Kg'
 const PRIVATE_TOPIC = '3box.chat.v2-private.z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp'
 
 /** `privateRoom`: the one room is a private room (issue 25), with an invite to copy. */

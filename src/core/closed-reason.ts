@@ -18,6 +18,12 @@ export const CLOSED_BECAUSE = {
   /** The extension's host restarted and the room could not be joined again. */
   'host-restarted':
     'Ghost Threads restarted and could not join this room again; call joinThread() to try again',
+  /** A private room moved to a new invite; the engine's thread ends, its successor goes on. */
+  moved:
+    "This private room moved to a new invite (see the 'moved' event); join it with that invite",
+  /** The room's creator moved it to a new invite and did not give it to us. */
+  removed:
+    "The room's creator gave this private room a new invite and did not pass it to you; ask them for the new link",
 } as const
 
 export type ClosedReason = keyof typeof CLOSED_BECAUSE

@@ -329,6 +329,19 @@ export const PRIVATE_TOPIC_PREFIX = `${TOPIC_PREFIX}-private`
 export const PRIVATE_BACKLOG_PROTOCOL = `/ghost-threads/private-backlog/${WIRE_VERSION}.0.0`
 /** How old a private backlog request's signature may be (clocks differ; a minute is plenty). */
 export const PRIVATE_REQUEST_MAX_AGE_S = 60
+/**
+ * A rotation's boxes per `rekey` message (~140 characters each, ~9 KiB of JWT for 50, well
+ * within MAX_JWT_BYTES), and at most this many messages: 2,000 members kept.
+ */
+export const REKEY_BOXES_PER_MESSAGE = 50
+export const MAX_REKEY_PARTS = 40
+/**
+ * How long a member waits for the rest of a rotation's parts: one that has not found its
+ * box by then was not kept (or lost its part; it asks the creator for the new link).
+ */
+export const REKEY_PARTS_WAIT_MS = 30_000
+/** The creator of a private room moves it to a new key this often (forward secrecy). */
+export const PRIVATE_ROTATION_MS = 60 * 60_000
 /** A private backlog request is a topic, two numbers and a signature: well under this. */
 export const MAX_PRIVATE_REQUEST_BYTES = 1024
 /**

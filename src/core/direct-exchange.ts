@@ -3,8 +3,10 @@ import { DirectMessageFailedError, NotAMemberError } from './errors.js'
 import type { SignedClaims, UnsignedClaims } from './jwt.js'
 import type { PeerRoute } from './members.js'
 import { type Post, toPost } from './post.js'
+import type { ReceiptRules } from './receipt-rules.js'
 import { requestEach } from './request-each.js'
 import { DirectResponse } from './schema.js'
+import { assertDid } from './thread-arguments.js'
 import type { PubSubTransport } from './transport.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
 
@@ -31,7 +33,7 @@ export interface PostDirectlyInit {
 }
 
 /**
- * A thread's direct message to `to` (a DID checked by the caller): signed, sent to each of
+ * A thread's direct message to `to` (a DID, checked here): signed, sent to each of
  * its peers, and the post it made, or a named error when no peer took it.
  */
 export async function postDirectly(
@@ -39,6 +41,7 @@ export async function postDirectly(
   to: string,
   init: PostDirectlyInit,
 ): Promise<Post> {
+  assertDid(to)
   if (init.peers.length === 0) throw new NotAMemberError()
   const { jwt, claims } = await init.sign({
     type: 'chat' as const,
@@ -79,4 +82,21 @@ function outcomeOf(answer: Uint8Array): string {
     // fall through: not JSON
   }
   return 'malformed answer'
+}
+
+/**
+ * The receiver's side: a DM JWT checked by the receipt rules for its room and for us
+ * (`audience`), handed on as a post when it holds; the answer says why when not.
+ */
+export async function receiveDirect(
+  jwt: string,
+  expect: { topic: string; from: string; audience: string; rules: ReceiptRules },
+  deliver: (post: Post) => void,
+): Promise<DirectResponse> {
+  const { topic, from, audience, rules } = expect
+  const verdict = await rules.check(jwt, { topic, channel: 'direct', from, audience })
+  if (verdict.action !== 'accept') return { ok: false, error: verdict.reason }
+  if (verdict.message.claims.type !== 'chat') return { ok: false, error: 'wrong-channel' }
+  deliver(await toPost(jwt, verdict.message.claims))
+  return { ok: true }
 }

@@ -1,36 +1,26 @@
 import type { BacklogSource } from './backlog-server.js'
 import type { ClosedReason } from './closed-reason.js'
-import { postDirectly } from './direct-exchange.js'
+import { postDirectly, receiveDirect } from './direct-exchange.js'
 import { ThreadClosedError } from './errors.js'
 import { heldWalletLink, type SpaceSigner } from './identity.js'
 import { type SignedClaims, signClaims, type UnsignedClaims } from './jwt.js'
-import {
-  type ClaimArrival,
-  type LinkedMember,
-  MemberRegistry,
-  memberClaim,
-  type PeerRoute,
-} from './members.js'
+import { type LinkedMember, MemberRegistry, type PeerRoute } from './members.js'
 import { watchForWake } from './missed-posts.js'
 import { type Post, toPost } from './post.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import { RecentPosts } from './recent-posts.js'
-import type { DirectResponse, MemberClaims } from './schema.js'
-import { assertDid, assertMayPost, assertPostCount, checkedMessage } from './thread-arguments.js'
+import type { DirectResponse } from './schema.js'
+import { assertMayPost, assertPostCount, checkedMessage } from './thread-arguments.js'
 import { ThreadHistory } from './thread-history.js'
+import { ThreadMembership } from './thread-membership.js'
 import { ThreadPresence } from './thread-presence.js'
+import { type RotateOptions, ThreadRotation } from './thread-rotation.js'
 import { ThreadSignals } from './thread-signals.js'
 import { ThreadSurface } from './thread-surface.js'
 import { DEFAULT_TIMINGS, type ThreadTimings } from './thread-timings.js'
 import { TimerSet } from './timer-set.js'
-import type {
-  IncomingMessage,
-  PubSubTransport,
-  Settled,
-  SubscriptionChange,
-  ValidationResult,
-} from './transport.js'
+import type { IncomingMessage, PubSubTransport, Settled, ValidationResult } from './transport.js'
 import { encodeUtf8 } from './utf8.js'
 import type { LinkedAccount } from './wallet-link.js'
 
@@ -50,6 +40,8 @@ export interface GhostThreadInit {
   postBudget: RateLimiter
   /** A private room's invite (its transport seals what it sends): kept in memory only. */
   invite?: string
+  /** A private room moved to `invite`: its owner joins that room (before this one closes). */
+  onMove?: (invite: string) => Promise<GhostThread>
 }
 
 /** The events and their payloads live with the surface both thread kinds share. */
@@ -70,19 +62,26 @@ export class GhostThread extends ThreadSurface {
   readonly did: string
   /** A private room's invite, to hand on (undefined in a public room). Memory only. */
   readonly invite: string | undefined
+  /** The thread of the room this one moved to (its `moved` event), once it moved. */
+  successor: GhostThread | undefined
   private readonly signer: SpaceSigner
   private readonly transport: PubSubTransport
   private readonly rules: ReceiptRules
   private readonly timings: ThreadTimings
   private readonly now: () => number
   private readonly members: MemberRegistry
+  /** What each change of who is here means for the thread (thread-membership.ts). */
+  private readonly membership: ThreadMembership
   private readonly posts: RecentPosts
   private readonly timers = new TimerSet()
   private readonly onClose: GhostThreadInit['onClose']
   private readonly presence: ThreadPresence
   private readonly history: ThreadHistory
   private readonly postBudget: RateLimiter
-  private closed = false
+  /** Why the thread ended; undefined while it is open. */
+  private closedAs: ClosedReason | undefined
+  /** A private room's moves to new invites (thread-rotation.ts). */
+  private readonly rotation: ThreadRotation
   /** Typing, reactions, seen marks and the member count (thread-signals.ts). */
   private readonly roomSignals: ThreadSignals
   private stopWatchingSubscriptions: () => void = () => {}
@@ -127,7 +126,7 @@ export class GhostThread extends ThreadSurface {
       posts: this.posts,
       filters: this.filters,
       remotePeers: () => this.members.remotePeers(),
-      memberSeen: (claims, jwt, came, account) => this.memberSeen(claims, jwt, came, account),
+      memberSeen: (claims, jwt, came, account) => this.membership.seen(claims, jwt, came, account),
       shown: (post) => this.withAccount(post),
       reactionsCame: (reactions) => this.roomSignals.reactionsCame(reactions),
       emitBacklog: (message) => {
@@ -135,6 +134,34 @@ export class GhostThread extends ThreadSurface {
         this.roomSignals.reached(message)
       },
       emitMissed: (gap) => this.emit('missed', gap),
+    })
+    this.rotation = new ThreadRotation({
+      ...parts,
+      invite: init.invite,
+      signer: this.signer,
+      members: () => this.members.list().filter((did) => did !== this.did),
+      intervalMs: this.timings.privateRotationMs,
+      moved: async (invite) => {
+        this.successor = await init.onMove?.(invite)
+        this.emit('moved', invite)
+        await this.close('moved')
+      },
+      removed: () => void this.close('removed'),
+    })
+    this.membership = new ThreadMembership({
+      topic: this.topic,
+      members: this.members,
+      now: this.now,
+      joined: (did, account) => {
+        this.emit('user-joined', did, account?.address, account?.linkedOn)
+        this.roomSignals.membersChanged()
+      },
+      left: (did) => {
+        this.emit('user-left', did)
+        this.roomSignals.left(did)
+      },
+      firstMember: () => this.history.catchUp.memberFound(),
+      serverAppeared: (peer) => this.history.catchUp.serverAppeared(peer),
     })
     this.presence = new ThreadPresence({
       ...parts,
@@ -155,12 +182,14 @@ export class GhostThread extends ThreadSurface {
     this.history.updates.joining(this.now())
     this.transport.subscribe(this.topic, (message) => this.receive(message))
     this.stopWatchingSubscriptions = this.transport.onSubscriptionChange((change) =>
-      this.onSubscriptionChange(change),
+      this.membership.subscriptionChanged(change),
     )
     const { presenceIntervalMs, memberExpiryMs } = this.timings
-    this.timers.repeat(() => this.expireMembers(), Math.min(presenceIntervalMs, memberExpiryMs / 4))
+    const every = Math.min(presenceIntervalMs, memberExpiryMs / 4)
+    this.timers.repeat(() => this.membership.expire(), every)
     watchForWake({ timers: this.timers, now: this.now, onWake: () => void this.reannounce() })
     this.roomSignals.membersChanged()
+    this.rotation.start()
     // Not awaited: hearing the room can take a gossip heartbeat, and members found
     // meanwhile must reach listeners the dapp attaches when joinThread resolves.
     void this.reannounce()
@@ -271,16 +300,29 @@ export class GhostThread extends ThreadSurface {
   }
 
   get closedReason(): ClosedReason | undefined {
-    return this.closed ? 'closed' : undefined
+    return this.closedAs
+  }
+
+  private get closed(): boolean {
+    return this.closedAs !== undefined
+  }
+
+  /**
+   * A private room's creator moves it to a new invite, kept by all present but `remove`
+   * (thread-rotation.ts); resolves to it, and this thread closes with `moved`.
+   */
+  async rotateInvite(options?: RotateOptions): Promise<string> {
+    this.assertOpen()
+    return this.rotation.rotate(options)
   }
 
   /** 3IP-9: leaves the room with a signed `leave`. Calling it again does nothing. */
-  async close(): Promise<ClosedReason> {
-    if (this.closed) return 'closed'
+  async close(reason: ClosedReason = 'closed'): Promise<ClosedReason> {
+    if (this.closedAs !== undefined) return this.closedAs
     const leave = this.sign({ type: 'leave', room: this.topic, peer: this.transport.peerId })
       .then(({ jwt }) => this.transport.publish(this.topic, encodeUtf8(jwt)))
       .catch(() => undefined)
-    this.closed = true
+    this.closedAs = reason
     this.timers.stop()
     await leave
     this.stopWatchingSubscriptions()
@@ -289,9 +331,9 @@ export class GhostThread extends ThreadSurface {
     this.posts.clear()
     this.history.updates.clear()
     this.roomSignals.clear()
-    this.endWith('closed')
+    this.endWith(reason)
     this.onClose?.(this)
-    return 'closed'
+    return reason
   }
 
   /** @internal one of our queued posts went, or never will; routed here by the room's owner. */
@@ -302,17 +344,10 @@ export class GhostThread extends ThreadSurface {
   /** @internal the direct-message protocol, routed here by the room's owner. */
   async handleDirect(jwt: string, from: string): Promise<DirectResponse> {
     if (this.closed) return { ok: false, error: 'closed' }
-    const verdict = await this.rules.check(jwt, {
-      topic: this.topic,
-      channel: 'direct',
-      from,
-      audience: this.did,
+    const { topic, did: audience, rules } = this
+    return receiveDirect(jwt, { topic, from, audience, rules }, (post) => {
+      if (this.filters.pass(post)) this.emit('message', post)
     })
-    if (verdict.action !== 'accept') return { ok: false, error: verdict.reason }
-    if (verdict.message.claims.type !== 'chat') return { ok: false, error: 'wrong-channel' }
-    const post = await toPost(jwt, verdict.message.claims)
-    if (this.filters.pass(post)) this.emit('message', post)
-    return { ok: true }
   }
 
   /** @internal what the backlog protocol hands a newcomer from us (backlog-server.ts). */
@@ -342,24 +377,18 @@ export class GhostThread extends ThreadSurface {
   private async deliver({ jwt, claims, account }: VerifiedMessage): Promise<void> {
     switch (claims.type) {
       case 'join':
-        this.memberSeen(claims, jwt, 'join', account)
+        this.membership.seen(claims, jwt, 'join', account)
         this.presence.answerJoin()
         break
       case 'presence':
-        this.memberSeen(claims, jwt, 'presence', account)
+        this.membership.seen(claims, jwt, 'presence', account)
         break
       case 'leave':
-        if (this.members.removePeer(claims.iss, claims.peer, this.now())) this.left(claims.iss)
+        this.membership.leave(claims.iss, claims.peer)
         break
       case 'chat': {
         const post = this.withAccount(await toPost(jwt, claims))
-        if (!this.filters.pass(post) || this.posts.has(post.postId)) return
-        const kept = this.posts.add({ post, jwt }, this.now())
-        if (this.history.updates.isFromBeforeJoin(claims.iat)) {
-          if (kept) this.history.updates.earlier(post)
-          return
-        }
-        // Delivered even when the store does not keep it: live posts always reach the page.
+        if (!this.history.cameLive(post, jwt, claims.iat)) return
         this.roomSignals.posted(post.author)
         this.emit('message', post)
         this.roomSignals.reached([post])
@@ -370,27 +399,15 @@ export class GhostThread extends ThreadSurface {
       case 'seen':
         this.roomSignals.receive(claims, jwt)
         break
+      case 'rekey':
+        await this.rotation.received(claims)
+        break
       case 'request_backlog':
         break
     }
   }
 
-  private memberSeen(
-    claims: MemberClaims,
-    jwt: string,
-    came: ClaimArrival,
-    account?: LinkedAccount,
-  ) {
-    const hadPeers = this.members.hasRemotePeers()
-    if (this.members.heard(memberClaim(claims, jwt, account), claims.iat, came, this.now())) {
-      this.emit('user-joined', claims.iss, account?.address, account?.linkedOn)
-      this.roomSignals.membersChanged()
-    }
-    if (!hadPeers && this.members.hasRemotePeers()) this.history.catchUp.memberFound()
-  }
-
   private async postDirect(message: Post['message'], to: string): Promise<string> {
-    assertDid(to)
     const post = await postDirectly(message, to, {
       topic: this.topic,
       peers: this.members.peersOf(to),
@@ -402,24 +419,6 @@ export class GhostThread extends ThreadSurface {
     // A direct message reached its member, or post() rejected: it is never queued.
     this.emitDelivery(post.postId, 'sent')
     return post.postId
-  }
-
-  private expireMembers(): void {
-    for (const did of this.members.expire(this.now())) this.left(did)
-  }
-
-  private onSubscriptionChange(change: SubscriptionChange): void {
-    if (change.topic !== this.topic) return
-    if (change.subscribed) {
-      this.history.catchUp.serverAppeared(change.peerId)
-      return
-    }
-    for (const did of this.members.removePeerEverywhere(change.peerId, this.now())) this.left(did)
-  }
-
-  private left(did: string): void {
-    this.emit('user-left', did)
-    this.roomSignals.left(did)
   }
 
   private async sign<C extends UnsignedClaims>(

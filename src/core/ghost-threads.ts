@@ -152,6 +152,8 @@ export class GhostThreads {
       signer,
       backlogLimit,
       ...(keys === undefined ? {} : { invite: checked.invite }),
+      // Moved to a new invite: the same room here, under the new key, with the same options.
+      onMove: (invite) => this.join(space, signer, room, { ...checked, invite }),
       transport:
         keys === undefined ? this.transport : new SealedTransport(this.transport, keys, this.now),
       rules: this.rules,

@@ -1,4 +1,4 @@
-import { ed25519 } from '@noble/curves/ed25519'
+import { ed25519, x25519 } from '@noble/curves/ed25519'
 import { hkdf } from '@noble/hashes/hkdf'
 import { sha256 } from '@noble/hashes/sha2'
 import { SEED_BYTES } from './constants.js'
@@ -23,6 +23,12 @@ export interface SpaceSigner {
   readonly did: string
   readonly alg: SigningAlg
   sign(data: Uint8Array): Promise<Uint8Array>
+  /**
+   * X25519 with this DID's key (Ed25519 keys in their Montgomery form): the secret shared
+   * with `publicKey`, so a private room's new secret can be boxed to a DID (room-rekey.ts)
+   * without the key leaving the signer. Absent for keys that have none (secp256k1).
+   */
+  agree?(publicKey: Uint8Array): Promise<Uint8Array>
   /** The wallet link of this DID (GhostSpace.linkWallet), sent with every join and presence. */
   wallet?: HeldWalletLink
 }
@@ -69,6 +75,8 @@ export function ed25519Signer(secretKey: Uint8Array): SpaceSigner {
     did,
     alg: 'EdDSA',
     sign: async (data) => ed25519.sign(data, secretKey),
+    agree: async (publicKey) =>
+      x25519.getSharedSecret(ed25519.utils.toMontgomerySecret(secretKey), publicKey),
   }
 }
 

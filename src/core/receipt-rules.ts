@@ -142,6 +142,7 @@ export class ReceiptRules {
         typing: LIVE_MAX_AGE_S,
         react: LIVE_MAX_AGE_S,
         seen: LIVE_MAX_AGE_S,
+        rekey: LIVE_MAX_AGE_S,
       },
       direct: { chat: LIVE_MAX_AGE_S },
       'backlog-request': { request_backlog: BACKLOG_REQUEST_MAX_AGE_S },

@@ -3,7 +3,9 @@ import {
   MAX_EMOJI_BYTES,
   MAX_JTI_LENGTH,
   MAX_PRESENCE_TTL_S,
+  MAX_REKEY_PARTS,
   MIN_JTI_LENGTH,
+  REKEY_BOXES_PER_MESSAGE,
 } from './constants.js'
 import { isReactionEmoji } from './emoji.js'
 import { PRIVATE_TOPIC_PATTERN, ROOM_TOPIC_PATTERN } from './room-name.js'
@@ -25,6 +27,7 @@ export const MESSAGE_TYPES = [
   'typing',
   'react',
   'seen',
+  'rekey',
 ] as const
 export type MessageType = (typeof MESSAGE_TYPES)[number]
 
@@ -123,7 +126,30 @@ export const SeenClaims = z.object({
   at: z.number().int().nonnegative(),
 })
 
+/**
+ * A private room moves to a new invite (issue 25, thread-rotation.ts): its creator sends,
+ * on the old room, the new secret boxed to each member it keeps (room-rekey.ts), in
+ * `parts` messages of at most REKEY_BOXES_PER_MESSAGE. `rotation` names the move; `eph`
+ * is the one X25519 key its boxes were made with. A member whose box is in none of the
+ * parts was not kept.
+ */
+export const RekeyClaims = z.object({
+  ...base,
+  type: z.literal('rekey'),
+  rotation: z.string().regex(/^[A-Za-z0-9_-]{16,32}$/),
+  part: z.number().int().min(1).max(MAX_REKEY_PARTS),
+  parts: z.number().int().min(1).max(MAX_REKEY_PARTS),
+  eph: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an X25519 key in base64url'),
+  boxes: z
+    .array(
+      z.strictObject({ to: DidKey, box: z.string().regex(/^[A-Za-z0-9_-]{64}$/, 'not a box') }),
+    )
+    .max(REKEY_BOXES_PER_MESSAGE),
+})
+export type RekeyClaims = z.infer<typeof RekeyClaims>
+
 export const Claims = z.discriminatedUnion('type', [
+  RekeyClaims,
   TypingClaims,
   ReactClaims,
   SeenClaims,

@@ -44,6 +44,20 @@ export class ThreadHistory {
   }
 
   /**
+   * A post off the topic: kept (unless a filter refuses it or we hold it); one dated before
+   * our join goes into the backlog instead. Whether it is live, for the page as a `message`
+   * (also when the store, being full of newer ones, did not keep it).
+   */
+  cameLive(post: Post, jwt: string, iatS: number): boolean {
+    const { posts, filters, now } = this.init
+    if (!filters.pass(post) || posts.has(post.postId)) return false
+    const kept = posts.add({ post, jwt }, now())
+    if (!this.updates.isFromBeforeJoin(iatS)) return true
+    if (kept) this.updates.earlier(post)
+    return false
+  }
+
+  /**
    * 3IP-9 `_requestBacklog()`: asks our relays and a few members for their recent posts;
    * resolves to the backlog they sent (each post once, through our filters, oldest first,
    * the newest `ghostBacklogLimit`), also posts we held already, and emits it as

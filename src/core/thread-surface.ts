@@ -49,6 +49,11 @@ export interface GhostThreadEvents {
   seen: [did: string, mark: SeenMark]
   /** How many members are online now, us included (batched: one event for a crowd's joins). */
   members: [count: number]
+  /**
+   * A private room moved to a new invite (its creator rotated it, keeping us): the thread
+   * goes on there; hand on the new invite, the old one reads nothing sent after.
+   */
+  moved: [invite: string]
   /** The thread ended, and why; its last event (closed-reason.ts). */
   closed: [reason: ClosedReason]
 }
@@ -288,6 +293,7 @@ const THREAD_EVENTS: Record<keyof GhostThreadEvents, true> = {
   reactions: true,
   seen: true,
   members: true,
+  moved: true,
   closed: true,
 }
 

@@ -5,6 +5,7 @@ import {
   MEMBER_EXPIRY_MS,
   PRESENCE_INTERVAL_MS,
   PRESENCE_REPLY_JITTER_MS,
+  PRIVATE_ROTATION_MS,
   REQUEST_TIMEOUT_MS,
   ROOM_PRESENCE_PER_SECOND,
 } from './constants.js'
@@ -22,6 +23,8 @@ export interface ThreadTimings {
   backlogGatherMs: number
   backlogPeersAsked: number
   requestTimeoutMs: number
+  /** How often a private room's creator moves it to a new key (thread-rotation.ts). */
+  privateRotationMs: number
 }
 
 export const DEFAULT_TIMINGS: ThreadTimings = {
@@ -33,4 +36,5 @@ export const DEFAULT_TIMINGS: ThreadTimings = {
   backlogGatherMs: BACKLOG_GATHER_MS,
   backlogPeersAsked: BACKLOG_PEERS_ASKED,
   requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  privateRotationMs: PRIVATE_ROTATION_MS,
 }

@@ -100,11 +100,18 @@ export class GhostHost {
       console.warn(`Ghost Threads: page ${ownerKey(owner)} cannot be reached; leaving its rooms`)
       void this.leases.releaseWhere({ owner: ownerKey(owner) })
     })
-    this.leases = new ThreadLeases((owner, event, lease) => {
-      const unblocked = this.blocked.visibleEvent(event)
-      const visible = unblocked === undefined ? undefined : viewEvent(lease.view, unblocked)
-      if (visible !== undefined) this.outbox.push(owner, withinLimit(visible, lease.limit))
-    })
+    this.leases = new ThreadLeases(
+      (owner, event, lease) => {
+        const unblocked = this.blocked.visibleEvent(event)
+        const visible = unblocked === undefined ? undefined : viewEvent(lease.view, unblocked)
+        if (visible !== undefined) this.outbox.push(owner, withinLimit(visible, lease.limit))
+      },
+      // A private room moved: the popup and the status watch follow it too.
+      (lease) => {
+        this.popup.opened(lease.thread)
+        this.statusWatch.watch(lease.thread)
+      },
+    )
     this.links = new SpaceLinks({
       network: () => this.network,
       threads: () => this.leases.all().map((lease) => lease.thread),

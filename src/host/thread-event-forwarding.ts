@@ -26,6 +26,7 @@ const AS_THREAD_EVENT: {
   reactions: (thread, postId, reactions) => ({ thread, kind: 'reactions', postId, reactions }),
   seen: (thread, did, mark) => ({ thread, kind: 'seen', did, mark }),
   members: (thread, count) => ({ thread, kind: 'members', count }),
+  moved: (thread, invite) => ({ thread, kind: 'moved', invite }),
 }
 
 /** Sends each forwarded event of `thread` as `handle`'s, until `signal` aborts. */

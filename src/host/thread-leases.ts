@@ -28,8 +28,8 @@ export interface Lease {
 }
 
 interface HeldLease extends Lease {
-  /** Aborted when the lease ends: its listeners on the thread go. */
-  stop: AbortController
+  /** Aborted when the lease ends (or follows its room elsewhere): its listeners on the thread go. */
+  stop: AbortController | undefined
 }
 
 function newHandle(): string {
@@ -50,7 +50,11 @@ export class ThreadLeases {
   private readonly leases = new Map<string, HeldLease>()
   private readonly revoked = new Map<string, { owner: string; space: string }>()
 
-  constructor(private readonly emit: (owner: Owner, event: ThreadEvent, lease: Lease) => void) {}
+  constructor(
+    private readonly emit: (owner: Owner, event: ThreadEvent, lease: Lease) => void,
+    /** A lease followed its private room to a new invite (it holds the successor now). */
+    private readonly moved: (lease: Lease) => void = () => undefined,
+  ) {}
 
   /** A new handle for `owner` on `thread`, within MAX_HANDLES_PER_PAGE_ROOM and _PAGE. */
   open(owner: Owner, thread: GhostThread, view: LinkView, limit: number): Lease {
@@ -64,12 +68,40 @@ export class ThreadLeases {
           : `This page holds ${ofPage.length} thread handles, the most it may; close some with closeThread()`,
       )
     }
-    const handle = newHandle()
-    const stop = new AbortController()
-    forwardEvents(thread, (event) => this.emit(owner, event, lease), handle, stop.signal)
-    const lease: HeldLease = { handle, owner, thread, view, limit, stop }
-    this.leases.set(handle, lease)
+    const lease: HeldLease = { handle: newHandle(), owner, thread, view, limit, stop: undefined }
+    this.follow(lease)
+    this.leases.set(lease.handle, lease)
     return lease
+  }
+
+  /**
+   * Forwards the lease's thread's events to its page, and when a private room moves to a
+   * new invite (after the page heard `moved`), goes on with the successor: the page keeps
+   * its handle and listeners while the room's key changes under it.
+   */
+  private follow(lease: HeldLease): void {
+    const stop = new AbortController()
+    lease.stop = stop
+    const { thread } = lease
+    forwardEvents(
+      thread,
+      (event) => this.emit(lease.owner, event, lease),
+      lease.handle,
+      stop.signal,
+    )
+    thread.on('moved', () => {
+      const next = thread.successor
+      if (stop.signal.aborted || next === undefined || this.leases.get(lease.handle) !== lease)
+        return
+      stop.abort()
+      lease.thread = next
+      this.follow(lease)
+      this.moved(lease)
+    })
+    // The thread ended by itself (a rotation left us out): the page is told why.
+    thread.on('closed', (reason) => {
+      if (!stop.signal.aborted) void this.release(lease, reason)
+    })
   }
 
   /** An event for one lease only (what a page joining a room already held is told). */
@@ -130,7 +162,7 @@ export class ThreadLeases {
   }
 
   private forget(lease: HeldLease): void {
-    lease.stop.abort()
+    lease.stop?.abort()
     this.leases.delete(lease.handle)
   }
 }

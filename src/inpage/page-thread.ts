@@ -37,11 +37,16 @@ export class PageThread extends ThreadSurface {
     readonly space: string,
     readonly name: string,
     readonly did: string,
-    /** A private room's invite, to hand on (undefined in a public room). */
-    readonly invite: string | undefined,
+    /** A private room's invite (undefined in a public room); it changes when the room moves. */
+    private currentInvite: string | undefined,
     private readonly link: ThreadLink,
   ) {
     super()
+  }
+
+  /** A private room's invite, to hand on (undefined in a public room). */
+  get invite(): string | undefined {
+    return this.currentInvite
   }
 
   get isOpen(): boolean {
@@ -154,6 +159,10 @@ export class PageThread extends ThreadSurface {
         break
       case 'members':
         this.display.memberCount(event.count)
+        break
+      case 'moved':
+        this.currentInvite = event.invite
+        this.emit('moved', event.invite)
         break
       case 'closed':
         this.markClosed(event.reason)

@@ -311,6 +311,8 @@ export class GhostThreadsProvider {
       this.statusChanged()
       return
     }
+    // A private room moved: after a reset it is joined again by its new invite.
+    if (event.kind === 'moved') held.options = { ...held.options, invite: event.invite }
     if (event.kind === 'closed' && this.threads.get(event.thread) === held) {
       this.threads.delete(event.thread)
       this.statusChanged()

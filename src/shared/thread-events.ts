@@ -24,6 +24,8 @@ export type ThreadEvent =
   | { thread: string; kind: 'reactions'; postId: string; reactions: PostReactions }
   | { thread: string; kind: 'seen'; did: string; mark: SeenMark }
   | { thread: string; kind: 'members'; count: number }
+  /** A private room moved to a new invite: the thread goes on there (issue 25). */
+  | { thread: string; kind: 'moved'; invite: string }
   /** How the room is connected now: told after the join and on every change. */
   | { thread: string; kind: 'status'; connection: RoomConnection }
 

@@ -13,6 +13,9 @@ export const ENDED_BECAUSE: Record<ClosedReason, string> = {
   revoked: "This site's access to Ghost Threads was removed.",
   'identity-changed': 'Your Ghost Threads identity changed.',
   'host-restarted': 'Ghost Threads restarted and could not rejoin this room.',
+  moved: 'This private room moved to a new invite link.',
+  removed:
+    'The person who made this private room gave it a new invite link, and did not send it to you.',
 }
 
 /** Where posts may be missing: more was said while the reader was away than could be fetched. */

@@ -225,7 +225,7 @@ describe('GhostThread with two peers', () => {
       () => alice.thread.addListener('user-join' as never, () => {}),
     ])
       expect(listen).toThrow(
-        /takes one of the thread's events: message, user-joined, user-left, backlog-received, delivery, missed, typing, reactions, seen, members, closed/,
+        /takes one of the thread's events: message, user-joined, user-left, backlog-received, delivery, missed, typing, reactions, seen, members, moved, closed/,
       )
     expect(() => alice.thread.once('message', () => {})).not.toThrow()
   })

@@ -181,7 +181,7 @@ describe('two people in real Chromium with the extension', () => {
         expect(said).toMatch(/params.message for post: must be a JSON value/)
       expect(notJson.said.join(' ')).not.toMatch(/DataCloneError|Invalid input/)
       expect(notJson.bogus).toMatch(
-        /^InvalidArgumentError: thread.on takes one of the thread's events: message, user-joined, user-left, backlog-received, delivery, missed, typing, reactions, seen, members, closed; got "bogus"/,
+        /^InvalidArgumentError: thread.on takes one of the thread's events: message, user-joined, user-left, backlog-received, delivery, missed, typing, reactions, seen, members, moved, closed; got "bogus"/,
       )
       expect(await alice.request('joinThread', { space: SPACE, room: 'bad room!' })).toMatchObject({
         code: -32602,

@@ -30,6 +30,8 @@ export const NET_TIMINGS: ThreadTimings = {
   backlogGatherMs: 100,
   backlogPeersAsked: 3,
   requestTimeoutMs: 5_000,
+  // Scheduled rotation is tested on purpose, not by every private room of a test.
+  privateRotationMs: 3_600_000,
 }
 
 export interface NetPeerInit {

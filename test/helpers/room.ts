@@ -22,6 +22,8 @@ export const FAST_TIMINGS: ThreadTimings = {
   backlogGatherMs: 30,
   backlogPeersAsked: 3,
   requestTimeoutMs: 1_000,
+  // Scheduled rotation is tested on purpose, not by every private room of a test.
+  privateRotationMs: 3_600_000,
 }
 
 export interface PeerInit {
@@ -33,6 +35,8 @@ export interface PeerInit {
   rules?: ReceiptRulesInit
   /** A private room's invite: the peer joins that room (named `room` here). */
   invite?: string
+  /** The peer makes a new private room (its thread's invite says which). */
+  createPrivate?: boolean
 }
 
 export interface TestPeer {
@@ -54,11 +58,15 @@ export async function joinPeer(hub: MemoryHub, init: PeerInit = {}): Promise<Tes
   })
   const space = await ghost.openSpace(init.space ?? 'testspace')
   const events = new EventLog()
-  const thread = await space.joinThread(init.room ?? 'lobby', {
-    ghost: true,
-    ghostBacklogLimit: init.backlogLimit,
-    ...(init.invite === undefined ? {} : { invite: init.invite }),
-  })
+  const options = { ghostBacklogLimit: init.backlogLimit }
+  const thread =
+    init.createPrivate === true
+      ? (await space.createPrivateThread(init.room ?? 'lobby', options)).thread
+      : await space.joinThread(init.room ?? 'lobby', {
+          ghost: true,
+          ...options,
+          ...(init.invite === undefined ? {} : { invite: init.invite }),
+        })
   // Attached as a dapp would, right after joining: answers to our join wait for a timer.
   events.watch(thread)
   return { ghost, thread, transport, did: space.did, events }

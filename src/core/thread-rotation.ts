@@ -1,0 +1,140 @@
+/**
+ * Moving a private room to a new invite (issue 25): the only way to remove someone from a
+ * room whose invite is the room. Its creator (the invite names it) makes a new secret and
+ * boxes it to each member it keeps (room-rekey.ts), in `rekey` messages on the old room;
+ * each kept member opens its box, joins the room of the new invite, and its thread moves
+ * there. A member whose box is in none of the parts was not kept: its thread closes with
+ * `removed`, and what is said after is sealed with keys it does not hold. The creator
+ * also rotates on a schedule, keeping everyone present, so a secret taken later does not
+ * read what was said before (forward secrecy, per interval).
+ */
+import { base64url } from 'multiformats/bases/base64'
+import { INVITE_SECRET_BYTES, REKEY_BOXES_PER_MESSAGE, REKEY_PARTS_WAIT_MS } from './constants.js'
+import { NotAMemberError, UnsupportedOperationError } from './errors.js'
+import type { SpaceSigner } from './identity.js'
+import type { UnsignedClaims } from './jwt.js'
+import { inviteCreator, inviteWith } from './private-room.js'
+import { boxSecret, openBox } from './room-rekey.js'
+import type { RekeyClaims } from './schema.js'
+import type { TimerSet } from './timer-set.js'
+import type { PubSubTransport } from './transport.js'
+import { encodeUtf8 } from './utf8.js'
+
+export interface ThreadRotationInit {
+  /** The room's invite; undefined in a public room, which has none to rotate. */
+  invite: string | undefined
+  topic: string
+  signer: SpaceSigner
+  transport: PubSubTransport
+  timers: TimerSet
+  sign: (claims: UnsignedClaims) => Promise<{ jwt: string }>
+  isClosed: () => boolean
+  /** The DIDs of the members online now, ours left out. */
+  members: () => string[]
+  /** How often the creator rotates by itself (PRIVATE_ROTATION_MS). */
+  intervalMs: number
+  /** Our box came (or we rotated): the thread moves to the room of `invite`. */
+  moved: (invite: string) => Promise<void>
+  /** A rotation left us out. */
+  removed: () => void
+}
+
+export interface RotateOptions {
+  /** Members (DIDs) not to keep: they get no box, and read nothing sent after. */
+  remove?: string[]
+}
+
+export class ThreadRotation {
+  /** The room's creator, as its invite names it; undefined in a public room. */
+  readonly creator: string | undefined
+  /** Rotations we have seen parts of: how many, and whether our box was among them. */
+  private readonly heard = new Map<string, Set<number>>()
+  private moving = false
+
+  constructor(private readonly init: ThreadRotationInit) {
+    this.creator = init.invite === undefined ? undefined : inviteCreator(init.invite)
+  }
+
+  get isCreator(): boolean {
+    return this.creator !== undefined && this.creator === this.init.signer.did
+  }
+
+  /** The creator rotates on its schedule, keeping everyone present then. */
+  start(): void {
+    if (this.isCreator)
+      this.init.timers.after(this.init.intervalMs, () => void this.rotate().catch(() => undefined))
+  }
+
+  /**
+   * Moves the room to a new invite, kept by every member present but `remove`; resolves
+   * to the new invite once the boxes went out and our thread moved. Creator only.
+   */
+  async rotate(options: RotateOptions = {}): Promise<string> {
+    if (this.creator === undefined)
+      throw new UnsupportedOperationError(
+        'A public room has no invite to rotate: anyone who knows its name can join it',
+      )
+    if (!this.isCreator)
+      throw new UnsupportedOperationError(
+        `Only the room's creator (${this.creator}) can give it a new invite; ask them to remove someone`,
+      )
+    const removed = new Set(options.remove ?? [])
+    const unknown = [...removed].find((did) => !this.init.members().includes(did))
+    if (unknown !== undefined)
+      throw new NotAMemberError(
+        `${unknown} is not in this room now; a member who left does not get the new invite anyway`,
+      )
+    const secret = globalThis.crypto.getRandomValues(new Uint8Array(INVITE_SECRET_BYTES))
+    const rotation = base64url.baseEncode(globalThis.crypto.getRandomValues(new Uint8Array(16)))
+    const kept = this.init.members().filter((did) => !removed.has(did))
+    const { eph, boxes } = boxSecret(secret, kept, rotation)
+    const parts = Math.max(1, Math.ceil(boxes.length / REKEY_BOXES_PER_MESSAGE))
+    for (let part = 1; part <= parts; part++) {
+      const chunk = boxes.slice(
+        (part - 1) * REKEY_BOXES_PER_MESSAGE,
+        part * REKEY_BOXES_PER_MESSAGE,
+      )
+      const { jwt } = await this.init.sign({
+        type: 'rekey',
+        room: this.init.topic,
+        rotation,
+        part,
+        parts,
+        eph,
+        boxes: chunk,
+      })
+      await this.init.transport.publish(this.init.topic, encodeUtf8(jwt))
+    }
+    const invite = inviteWith(secret, this.creator as string)
+    await this.move(invite)
+    return invite
+  }
+
+  /** A verified `rekey` from the room: acted on only when the creator sent it. */
+  async received(claims: RekeyClaims): Promise<void> {
+    if (claims.iss !== this.creator || this.isCreator || this.moving) return
+    const secret = await openBox(this.init.signer, claims)
+    if (secret !== undefined) return this.move(inviteWith(secret, claims.iss))
+    let parts = this.heard.get(claims.rotation)
+    if (parts === undefined) {
+      parts = new Set()
+      this.heard.set(claims.rotation, parts)
+      // Parts lost on the way: a member without its box by then was not kept.
+      this.init.timers.after(REKEY_PARTS_WAIT_MS, () => this.leftOut(claims.rotation))
+    }
+    parts.add(claims.part)
+    if (parts.size >= claims.parts) this.leftOut(claims.rotation)
+  }
+
+  private leftOut(rotation: string): void {
+    if (!this.heard.has(rotation) || this.moving || this.init.isClosed()) return
+    this.heard.clear()
+    this.init.removed()
+  }
+
+  private async move(invite: string): Promise<void> {
+    if (this.moving || this.init.isClosed()) return
+    this.moving = true
+    await this.init.moved(invite)
+  }
+}

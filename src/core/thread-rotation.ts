@@ -12,6 +12,7 @@ import { base64url } from 'multiformats/bases/base64'
 import { INVITE_SECRET_BYTES, REKEY_BOXES_PER_MESSAGE, REKEY_PARTS_WAIT_MS } from './constants.js'
 import { NotAMemberError, UnsupportedOperationError } from './errors.js'
 import type { SpaceSigner } from './identity.js'
+import { assertRotateOptions, type RotateOptions } from './invite.js'
 import type { UnsignedClaims } from './jwt.js'
 import { inviteCreator, inviteWith } from './private-room.js'
 import { boxSecret, openBox } from './room-rekey.js'
@@ -37,11 +38,6 @@ export interface ThreadRotationInit {
   moved: (invite: string) => Promise<void>
   /** A rotation left us out. */
   removed: () => void
-}
-
-export interface RotateOptions {
-  /** Members (DIDs) not to keep: they get no box, and read nothing sent after. */
-  remove?: string[]
 }
 
 export class ThreadRotation {
@@ -70,6 +66,7 @@ export class ThreadRotation {
    * to the new invite once the boxes went out and our thread moved. Creator only.
    */
   async rotate(options: RotateOptions = {}): Promise<string> {
+    assertRotateOptions(options)
     if (this.creator === undefined)
       throw new UnsupportedOperationError(
         'A public room has no invite to rotate: anyone who knows its name can join it',

@@ -323,6 +323,9 @@ export class GhostHost {
       return null
     },
     memberCount: async (owner, { thread }) => this.thread(owner, thread).memberCount(),
+    // The lease follows the room to its new invite (thread-leases.ts) before this resolves.
+    rotateInvite: async (owner, { thread, remove }) =>
+      this.thread(owner, thread).rotateInvite(remove === undefined ? {} : { remove }),
     closeThread: async (owner, { thread }) => {
       await this.leases.release(this.leases.get(thread, owner))
       return null

@@ -6,6 +6,7 @@
 import { CLOSED_BECAUSE, type ClosedReason } from '../core/closed-reason.js'
 import { TYPING_REPEAT_MS } from '../core/constants.js'
 import { ThreadClosedError } from '../core/errors.js'
+import { assertRotateOptions, type RotateOptions } from '../core/invite.js'
 import type { LinkedMember } from '../core/link-scope.js'
 import type { Post } from '../core/post.js'
 import { ThreadSurface } from '../core/thread-surface.js'
@@ -104,6 +105,19 @@ export class PageThread extends ThreadSurface {
 
   async memberCount(): Promise<number> {
     return this.call('memberCount')
+  }
+
+  /**
+   * A private room's creator moves it to a new invite, kept by every member here but
+   * `remove` (DIDs): the thread goes on there (`moved` tells the new invite), and the
+   * removed read nothing said after. Resolves to the new invite.
+   */
+  async rotateInvite(options: RotateOptions = {}): Promise<string> {
+    assertRotateOptions(options)
+    const remove = options.remove
+    const invite = await this.call('rotateInvite', remove === undefined ? {} : { remove })
+    this.currentInvite = invite
+    return invite
   }
 
   async _requestBacklog(): Promise<Post[]> {

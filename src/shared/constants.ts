@@ -15,6 +15,8 @@ export const FEED_LIMIT = 1_000
 // dapp-methods.ts
 /** Relays a dapp may name for its rooms (the user sees them in the prompt). */
 export const MAX_DAPP_RELAYS = 4
+/** Members one rotateInvite may remove: within one page request (each DID ~56 bytes). */
+export const MAX_ROTATION_REMOVALS = 200
 
 // manage-requests.ts
 /** Longest a room view request may wait for a new post (then it answers anyway). */

@@ -21,6 +21,7 @@ export const DAPP_METHOD_NAMES = [
   'typing',
   'react',
   'memberCount',
+  'rotateInvite',
   'prepareLink',
   'completeLink',
   'unlinkWallet',

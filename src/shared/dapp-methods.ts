@@ -11,7 +11,7 @@ import { INVITE_PATTERN } from '../core/invite.js'
 import type { LinkedMember } from '../core/members.js'
 import type { Post } from '../core/post.js'
 import { DidKey, EmojiText, PostIdText, WalletLinkClaim } from '../core/schema.js'
-import { MAX_DAPP_RELAYS } from './constants.js'
+import { MAX_DAPP_RELAYS, MAX_ROTATION_REMOVALS } from './constants.js'
 import '../core/zod-jitless.js'
 import { z } from 'zod'
 import { type DappMethod, earlyRefusal, JSON_VALUE_RULE } from './dapp-method-names.js'
@@ -75,6 +75,11 @@ export const DAPP_METHODS = {
     remove: z.boolean().optional(),
   }),
   memberCount: z.strictObject({ thread: ThreadHandle }),
+  /** A private room's creator moves it to a new invite, without the members in `remove`. */
+  rotateInvite: z.strictObject({
+    thread: ThreadHandle,
+    remove: z.array(DidKey).max(MAX_ROTATION_REMOVALS).optional(),
+  }),
   /** Wallet links (issue 14): the extension composes the message, the page's wallet signs. */
   prepareLink: z.strictObject({
     space: SpaceName,
@@ -116,6 +121,8 @@ export interface DappResults {
   typing: boolean
   react: null
   memberCount: number
+  /** The room's new invite (the thread moved there; the page heard `moved`). */
+  rotateInvite: string
   /** The EIP-4361 text for the page's wallet to sign. */
   prepareLink: { message: string }
   completeLink: { address: string }

@@ -967,4 +967,59 @@ describe('private rooms through the host (issue 25)', () => {
     )
     expect((await host.popup.status()).threads).toEqual([])
   })
+
+  it('the creator page rotates: kept pages keep their handles in the new room, the removed page is told why', async () => {
+    const alice = memoryHost()
+    const bob = memoryHost()
+    const carol = memoryHost()
+    const [aliceTab, bobTab, carolTab] = [tab(1), tab(2, 'https://b.example'), tab(3)]
+    const made = await join(alice.host, aliceTab, 'plans', { createPrivate: true })
+    const bobJoin = await join(bob.host, bobTab, 'plans', { invite: made.invite })
+    const carolJoin = await join(carol.host, carolTab, 'plans', { invite: made.invite })
+    const members = () =>
+      alice.host.call(aliceTab, 'listMembers', { thread: made.thread }, ['chat']) as Promise<
+        string[]
+      >
+    await waitFor(async () => (await members()).length === 3, { what: 'three in the room' })
+    await expect(
+      bob.host.call(bobTab, 'rotateInvite', { thread: bobJoin.thread }, ['chat']),
+    ).rejects.toThrow(/Only the room's creator/)
+    const next = (await alice.host.call(
+      aliceTab,
+      'rotateInvite',
+      { thread: made.thread, remove: [carolJoin.did] },
+      ['chat'],
+    )) as string
+    expect(next).not.toBe(made.invite)
+    const kindsOf = (events: ThreadEvent[]) => events.map((e) => e.kind)
+    await waitFor(
+      () =>
+        bob.eventsOf(bobTab).some((e) => e.kind === 'moved' && e.invite === next) &&
+        carol.eventsOf(carolTab).some((e) => e.kind === 'closed' && e.reason === 'removed'),
+      { what: 'bob moved and carol removed' },
+    )
+    expect(kindsOf(alice.eventsOf(aliceTab))).toContain('moved')
+    expect(kindsOf(bob.eventsOf(bobTab))).not.toContain('closed')
+    // The same handles go on in the new room.
+    await waitFor(async () => (await members()).length === 2, { what: 'alice and bob there' })
+    await bob.host.call(bobTab, 'post', { thread: bobJoin.thread, message: 'still here' }, ['chat'])
+    await waitFor(
+      () =>
+        alice
+          .eventsOf(aliceTab)
+          .some((e) => e.kind === 'message' && e.post.message === 'still here'),
+      { what: 'bob’s post in the new room' },
+    )
+    await expect(
+      carol.host.call(carolTab, 'post', { thread: carolJoin.thread, message: 'x' }, ['chat']),
+    ).rejects.toThrow()
+    const rooms = (await alice.host.popup.status()).threads
+    expect(rooms).toHaveLength(1)
+    expect(
+      await alice.host.popup.roomInvite({ space: 'chat', room: 'plans', topic: rooms[0]?.topic }),
+    ).toBe(next)
+    await expect(
+      alice.host.call(aliceTab, 'rotateInvite', { thread: made.thread, bogus: 1 }, ['chat']),
+    ).rejects.toThrow(/Invalid params for rotateInvite|Unrecognized key/)
+  })
 })

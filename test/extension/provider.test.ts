@@ -360,6 +360,28 @@ describe('the inpage provider over a fake extension', () => {
     ])
   })
 
+  it('rotateInvite: options checked in the page; the new invite, and a moved room, update thread.invite', async () => {
+    const ext = fakeExtension()
+    const NEXT = INVITE.replace('q0', 'z9')
+    ext.answers.rotateInvite = () => NEXT
+    const provider = new GhostThreadsProvider(ext.transport)
+    const { thread } = await (await provider.openSpace('chat')).createPrivateThread('plans')
+    await nextTurn()
+    await expect(thread.rotateInvite({ keep: [] } as never)).rejects.toThrow(
+      /rotateInvite does not take keep: its only option is remove/,
+    )
+    await expect(thread.rotateInvite({ remove: ['bob'] })).rejects.toThrow(/list of member DIDs/)
+    expect(await thread.rotateInvite({ remove: [OTHER] })).toBe(NEXT)
+    expect(ext.requests.at(-1)).toEqual(['rotateInvite', { remove: [OTHER], thread: H1 }])
+    expect(thread.invite).toBe(NEXT)
+    // Moved by the creator elsewhere: the page hears the new invite.
+    const heard: string[] = []
+    thread.on('moved', (invite) => heard.push(invite))
+    const LATER = INVITE.replace('q0', 'y8')
+    ext.emit([{ thread: H1, kind: 'moved', invite: LATER }])
+    expect([heard, thread.invite]).toEqual([[LATER], LATER])
+  })
+
   it('joins again after a reset and keeps the same thread object and listeners', async () => {
     const { ext, thread } = await joined()
     const seen: unknown[] = []

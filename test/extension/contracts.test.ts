@@ -69,6 +69,7 @@ describe('the typed contracts between contexts', () => {
       'typing',
       'react',
       'memberCount',
+      'rotateInvite',
       'prepareLink',
       'completeLink',
       'unlinkWallet',

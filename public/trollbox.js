@@ -1,12 +1,16 @@
 // The demo dapp: a trollbox on Ghost Threads' 3IP-9 API, through connect() from the SDK
 // (ghost-threads/web): the extension when it is installed, else the host in this page.
 // ?space=…&room=… pick the room; the defaults put every visitor in one room. ?relay=…
-// (repeatable) names the relays the in-page host uses.
+// (repeatable) names the relays the in-page host uses. "New private room" makes a room
+// only its link opens: the invite rides in the link's #invite=…, which browsers never
+// send to a server, and a visitor who opens the link joins that room.
 import { connect } from './lib/ghost-threads-web.js'
 
 const params = new URLSearchParams(location.search)
 const SPACE = params.get('space') ?? 'ghost-threads-demo'
-const ROOM = params.get('room') ?? 'trollbox'
+/** The private room this link opens, if it is one (#invite=…). */
+const linkedInvite = new URLSearchParams(location.hash.slice(1)).get('invite') ?? undefined
+const ROOM = linkedInvite ? 'private' : (params.get('room') ?? 'trollbox')
 
 const $ = (id) => document.getElementById(id)
 const short = (did) => `${did.slice(8, 14)}…${did.slice(-4)}`
@@ -22,6 +26,7 @@ const ENDED_BECAUSE = {
   revoked: "This site's access to Ghost Threads was removed. Join again to ask for it.",
   'identity-changed': 'Your Ghost Threads identity changed. Join again to chat as the new one.',
   'host-restarted': 'Ghost Threads restarted and could not rejoin this room. Join again.',
+  removed: 'The person who made this private room gave it a new link and did not send it to you.',
   closed: 'You left the room.',
 }
 /** The account each listed member showed with, to notice a link made since. */
@@ -77,7 +82,7 @@ async function linkWallet() {
   $('status').textContent = 'Asking your wallet…'
   try {
     const address = await space.linkWallet()
-    $('status').textContent = `In ${SPACE} / ${ROOM} as ${shortAccount(address)}`
+    $('status').textContent = whereWords(address)
     await refreshMembers()
   } catch (err) {
     $('status').textContent = `${err.name} (${err.code}): ${err.message}`
@@ -85,13 +90,41 @@ async function linkWallet() {
   }
 }
 
-async function join() {
+/** Where the room is, in words: a private room says who can read it. */
+function whereWords(address) {
+  const who = address ? shortAccount(address) : short(myDid)
+  return thread.invite
+    ? `In a private room 🔒 as ${who}: only people with this page's link can read it`
+    : `In ${SPACE} / ${ROOM} as ${who}`
+}
+
+/** The page's link carries the private room's invite (after #, never sent to a server). */
+function showInvite(invite) {
+  history.replaceState(null, '', `#invite=${invite}`)
+  $('invite').hidden = false
+  $('invite-link').value = location.href
+}
+
+async function join(makePrivate = false) {
   $('join').disabled = true
+  $('private').disabled = true
   $('status').textContent = 'Asking for permission…'
   try {
     space = await provider.openSpace(SPACE)
     myDid = space.did
-    thread = await space.joinThread(ROOM, { ghost: true, ghostBacklogLimit: 50 })
+    const options = { ghostBacklogLimit: 50 }
+    thread = makePrivate
+      ? (await space.createPrivateThread('private', options)).thread
+      : await space.joinThread(ROOM, {
+          ghost: true,
+          ...options,
+          ...(linkedInvite ? { invite: linkedInvite } : {}),
+        })
+    if (thread.invite) showInvite(thread.invite)
+    thread.on('moved', (invite) => {
+      showInvite(invite)
+      line('The room moved to a new link (the one above); the old one reads nothing new.', 'system')
+    })
     thread.on('message', showPost)
     thread.on('backlog-received', ({ message }) => {
       line(`${message.length} earlier messages`, 'system')
@@ -108,8 +141,9 @@ async function join() {
     thread.on('closed', ended)
     for (const post of await thread.getPosts()) showPost(post)
     await refreshMembers()
-    $('status').textContent = `In ${SPACE} / ${ROOM} as ${short(myDid)}`
+    $('status').textContent = whereWords()
     $('join').hidden = true
+    $('private').hidden = true
     $('text').disabled = false
     $('send').disabled = false
     // Linking needs a wallet in the page (EIP-1193).
@@ -119,6 +153,7 @@ async function join() {
   } catch (err) {
     $('status').textContent = `${err.name} (${err.code}): ${err.message}`
     $('join').disabled = false
+    $('private').disabled = false
   }
 }
 
@@ -134,6 +169,8 @@ function ended(reason) {
   $('link').hidden = true
   $('join').hidden = false
   $('join').disabled = false
+  $('private').hidden = false
+  $('private').disabled = false
 }
 
 $('composer').addEventListener('submit', async (event) => {
@@ -147,7 +184,12 @@ $('composer').addEventListener('submit', async (event) => {
     line(`not sent: ${err.message}`, 'system')
   }
 })
-$('join').addEventListener('click', join)
+$('join').addEventListener('click', () => join())
+$('private').addEventListener('click', () => join(true))
+$('copy-invite').addEventListener('click', async () => {
+  await navigator.clipboard.writeText($('invite-link').value)
+  $('copy-invite').textContent = 'Copied'
+})
 $('link').addEventListener('click', linkWallet)
 
 let provider
@@ -159,7 +201,7 @@ try {
   window.trollbox = { connection }
   $('status').textContent =
     connection.kind === 'extension'
-      ? 'Ghost Threads is here. Join the room to chat.'
+      ? `Ghost Threads is here. ${linkedInvite ? 'This link opens a private room: join it to chat.' : 'Join the room to chat.'}`
       : `No extension: Ghost Threads runs in this page${connection.webrtc ? '' : ' (relays only)'}. Your identity for this site is kept in its storage, where its scripts can read it. Join the room to chat.`
   if (params.has('autojoin')) void join()
 } catch (err) {

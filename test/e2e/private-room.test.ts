@@ -1,0 +1,128 @@
+/**
+ * Private rooms in real Chromium (issue 25), as people meet them on the demo dapp: with
+ * the extension, alice makes a room and gets a link; bob opens the link in his own
+ * browser and they chat; the popup shows the room with a lock and copies its invite.
+ * Without the extension (the in-page SDK, connect()), two plain visitors do the same.
+ * The relay process carries it all; what it can and cannot read is tested in
+ * test/net/private-rooms.test.ts.
+ */
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import type { Browser, Page } from 'playwright-core'
+import { launchPlainChromium } from '../../tools/extension-browser.js'
+import { postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
+import { useTwoVisitors } from './two-visitors.js'
+
+const { text } = postedTexts('private')
+const visitors = useTwoVisitors()
+let plain: Browser | undefined
+
+afterAll(async () => {
+  await plain?.close()
+}, STEP_MS)
+
+const statusOf = (page: Page) => page.locator('#status').textContent()
+
+/** Types and sends `message` in the demo's composer, and waits until `reader` shows it. */
+async function says(writer: Page, message: string, reader: Page): Promise<void> {
+  await writer.fill('#text', message)
+  await writer.click('#send')
+  await reader.locator('#messages li', { hasText: message }).waitFor({ timeout: 20_000 })
+}
+
+/** The demo's "New private room": the link it shows, with the invite after #. */
+async function makeRoom(page: Page, click: () => Promise<unknown>): Promise<string> {
+  await click()
+  await page.locator('#invite-link').waitFor({ state: 'visible', timeout: 20_000 })
+  const link = await page.inputValue('#invite-link')
+  expect(link).toMatch(/#invite=[A-Za-z0-9_-]{85}[AQgw]$/)
+  expect(await statusOf(page)).toContain('In a private room 🔒')
+  return link
+}
+
+describe('a private room in Chromium with the extension', () => {
+  let aliceLink = ''
+  let bobPage: Page
+
+  it(
+    'alice makes a private room; bob opens its link in his browser and they chat',
+    async () => {
+      const { alice, bob } = visitors
+      aliceLink = await makeRoom(alice.page, () =>
+        alice.browser.answerPrompt(true, () => alice.page.click('#private')),
+      )
+      bobPage = await bob.browser.open(aliceLink)
+      await bobPage.locator('#status', { hasText: 'This link opens a private room' }).waitFor()
+      await bob.browser.answerPrompt(true, () => bobPage.click('#join'))
+      await bobPage.locator('#status', { hasText: 'In a private room 🔒' }).waitFor()
+      expect(await bobPage.inputValue('#invite-link')).toBe(aliceLink)
+      await says(alice.page, text('hello'), bobPage)
+      await says(bobPage, text('reply'), alice.page)
+      await alice.page.screenshot({ path: join(SCREENSHOTS, 'demo-private-room.png') })
+    },
+    STEP_MS,
+  )
+
+  it(
+    'the popup lists the room with a lock, opens it as private, and copies its invite',
+    async () => {
+      const { alice } = visitors
+      const { context, extensionId } = alice.browser
+      const origin = `chrome-extension://${extensionId}`
+      const popup = await context.newPage()
+      await popup.setViewportSize({ width: 360, height: 600 })
+      await popup.goto(`${origin}/popup.html`)
+      const room = popup.getByRole('button', { name: /^Open private room private/ })
+      await room.waitFor({ timeout: 10_000 })
+      expect(await room.textContent()).toContain('🔒')
+      expect(await room.textContent()).toContain('2 online')
+      await popup.screenshot({ path: join(SCREENSHOTS, 'popup-private-rooms.png') })
+      await room.click()
+      await popup.getByText(/· private room/).waitFor()
+      expect(await popup.getByRole('heading', { level: 2 }).first().textContent()).toContain('🔒')
+      await popup.getByRole('button', { name: 'Copy invite' }).click()
+      await popup.getByText(/Invite copied\. Whoever has it can read this room/).waitFor()
+      // The browser's clipboard, read back from the site's page (an extension page cannot
+      // be granted clipboard reading; the clipboard is the browser's, not the page's).
+      await context.grantPermissions(['clipboard-read'], { origin: visitors.site.url })
+      await alice.page.bringToFront()
+      const copied = await alice.page.evaluate(() => navigator.clipboard.readText())
+      expect(aliceLink.endsWith(`#invite=${copied}`)).toBe(true)
+      await popup.screenshot({ path: join(SCREENSHOTS, 'popup-private-room.png') })
+      await popup.close()
+    },
+    STEP_MS,
+  )
+})
+
+describe('a private room without the extension (the in-page SDK)', () => {
+  beforeAll(async () => {
+    plain = await launchPlainChromium()
+  }, STEP_MS)
+
+  it(
+    'carol makes a room on the demo, dave opens her link in his own browser, and they chat',
+    async () => {
+      const browser = plain as Browser
+      const { site, relay } = visitors
+      const open = async (url: string) => {
+        const page = await (await browser.newContext()).newPage()
+        await page.goto(url)
+        await page.locator('#status', { hasText: 'No extension' }).waitFor({ timeout: 20_000 })
+        return page
+      }
+      const carol = await open(
+        `${site.url}/trollbox.html?relay=${encodeURIComponent(relay.address)}`,
+      )
+      const link = await makeRoom(carol, () => carol.click('#private'))
+      const dave = await open(link)
+      await dave.click('#join')
+      await dave
+        .locator('#status', { hasText: 'In a private room 🔒' })
+        .waitFor({ timeout: 20_000 })
+      await says(carol, text('in-page-hello'), dave)
+      await says(dave, text('in-page-reply'), carol)
+    },
+    STEP_MS,
+  )
+})

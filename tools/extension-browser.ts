@@ -78,7 +78,11 @@ export interface ExtensionBrowser {
   /** The host's state as the popup sees it (peers, relays, rooms; never message text). */
   hostStatus(): Promise<HostStatus>
   /** Clicks Allow or Deny in the prompt that `action` makes appear (answerPrompt below). */
-  answerPrompt(allow: boolean, action: () => Promise<unknown>): Promise<PromptSeen>
+  answerPrompt(
+    allow: boolean,
+    action: () => Promise<unknown>,
+    screenshot?: string,
+  ): Promise<PromptSeen>
   close(): Promise<void>
 }
 
@@ -168,7 +172,7 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
       if (!outcome.res.ok) throw new Error(`status failed: ${outcome.res.error?.message}`)
       return outcome.res.result as HostStatus
     },
-    answerPrompt: (allow, action) => answerPrompt(browser, allow, action),
+    answerPrompt: (allow, action, screenshot) => answerPrompt(browser, allow, action, screenshot),
     close: () => context.close(),
   }
   if (options.relays !== undefined) await browser.setRelays(options.relays)
@@ -176,11 +180,15 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
   return browser
 }
 
-/** Clicks Allow (or Deny) in the permission prompt window that `action` makes appear. */
+/**
+ * Clicks Allow (or Deny) in the permission prompt window that `action` makes appear;
+ * with `screenshot`, saves the prompt there first, as the user sees it.
+ */
 export async function answerPrompt(
   browser: ExtensionBrowser,
   allow: boolean,
   action: () => Promise<unknown>,
+  screenshot?: string,
 ): Promise<PromptSeen> {
   const prompt = browser.context.waitForEvent('page', {
     predicate: (page) => page.url().includes('/prompt.html'),
@@ -198,6 +206,7 @@ export async function answerPrompt(
     /** A wallet link prompt: the account it shows. */
     linkAddress: (await page.getByTestId('link-address').allTextContents())[0],
   }
+  if (screenshot !== undefined) await page.screenshot({ path: screenshot })
   // The prompt closes its window as soon as the router has the answer, sometimes before
   // Playwright has finished its click bookkeeping: a closed page means the click landed.
   await page

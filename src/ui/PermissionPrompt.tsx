@@ -58,6 +58,11 @@ export function PermissionPrompt({ details, onDecide, busy = false }: Permission
         Messages are signed with this identity and sent peer to peer. Nothing is stored; people in
         the room see what you post while they are online.
       </p>
+      <p class="note private" data-testid="private-note">
+        <span aria-hidden="true">🔒</span> It may also open private rooms here: only people given a
+        room's invite link can read them or see who is in them, and relays carry them without
+        reading them.
+      </p>
       <Decision onDecide={onDecide} busy={busy} />
     </main>
   )

@@ -48,8 +48,10 @@ describe('a private room in Chromium with the extension', () => {
     'alice makes a private room; bob opens its link in his browser and they chat',
     async () => {
       const { alice, bob } = visitors
+      // The prompt says the site may open private rooms, with the lock the popup shows.
+      const promptShot = join(SCREENSHOTS, 'prompt-private-rooms.png')
       aliceLink = await makeRoom(alice.page, () =>
-        alice.browser.answerPrompt(true, () => alice.page.click('#private')),
+        alice.browser.answerPrompt(true, () => alice.page.click('#private'), promptShot),
       )
       bobPage = await bob.browser.open(aliceLink)
       await bobPage.locator('#status', { hasText: 'This link opens a private room' }).waitFor()

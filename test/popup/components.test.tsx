@@ -272,6 +272,10 @@ describe('PermissionPrompt', () => {
     expect(choices).toEqual([false, true])
     // No relays named: nothing about them.
     expect(screen.queryByTestId('relays')).toBeNull()
+    // What else the site may do in the space: private rooms, with the popup's lock.
+    expect(screen.getByTestId('private-note').textContent).toMatch(
+      /🔒 It may also open private rooms here: only people given a room's invite link can read them/,
+    )
   })
 
   it('lists the relays a site names, as text', () => {

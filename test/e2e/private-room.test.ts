@@ -10,10 +10,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Browser, Page } from 'playwright-core'
 import { launchPlainChromium } from '../../tools/extension-browser.js'
+import { textFoundOnDisk } from './profile-scan.js'
 import { postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
 import { useTwoVisitors } from './two-visitors.js'
 
-const { text } = postedTexts('private')
+const { said, text } = postedTexts('private')
 const visitors = useTwoVisitors()
 let plain: Browser | undefined
 
@@ -40,8 +41,9 @@ async function makeRoom(page: Page, click: () => Promise<unknown>): Promise<stri
   return link
 }
 
+let aliceLink = ''
+
 describe('a private room in Chromium with the extension', () => {
-  let aliceLink = ''
   let bobPage: Page
 
   it(
@@ -92,6 +94,32 @@ describe('a private room in Chromium with the extension', () => {
       expect(aliceLink.endsWith(`#invite=${copied}`)).toBe(true)
       await popup.screenshot({ path: join(SCREENSHOTS, 'popup-private-room.png') })
       await popup.close()
+    },
+    STEP_MS,
+  )
+})
+
+describe('what a private room leaves on disk', () => {
+  it(
+    "neither profile holds the invite or a text posted, outside the browser's own history of the link",
+    async () => {
+      const { browsers } = visitors.session
+      const invite = new URL(aliceLink).hash.slice('#invite='.length)
+      await Promise.all(browsers.map((browser) => browser.close()))
+      // The browser keeps the pages it visited, fragment and all: the link's own trail,
+      // which THREAT-MODEL.md names (invite links leak like links). Nothing of ours may.
+      const browsersOwn = (path: string) =>
+        /[/\\](History|Visited Links|segmentation_platform|Sessions|Current Session|Last Session|Top Sites|Favicons|Shortcuts|Network Action Predictor)([-/\\]|$)/.test(
+          path,
+        )
+      expect(said.length).toBeGreaterThan(1)
+      expect(
+        await textFoundOnDisk(
+          browsers.map((browser) => browser.profileDir),
+          [invite, ...said],
+          browsersOwn,
+        ),
+      ).toEqual([])
     },
     STEP_MS,
   )

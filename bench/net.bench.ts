@@ -4,7 +4,9 @@
  * everything over 127.0.0.1. Prints one table; targets are from issue 3.
  */
 import { cpus } from 'node:os'
+import { encodeDidKey } from '../src/core/did-key.js'
 import { createSeedIdentity, generateSeed, PEER_RATE_LIMIT } from '../src/core/index.js'
+import { newInvite } from '../src/core/private-room.js'
 import { startGhostNode } from '../src/net/ghost-node.js'
 import { RelayProcess } from '../test/helpers/relay-process.js'
 import { joinDetection } from './net/baseline.js'
@@ -72,7 +74,8 @@ try {
   rows.push({ measure: '2 peers via the relay, lost', ...none(posts.lost, 'msgs') })
   await Promise.all([a.stop(), b.stop()])
 
-  const room = await roomLatencies(relay.address, 20, 50)
+  const relayPid = relay.pid as number
+  const room = await roomLatencies(relay.address, 20, 50, { relayPid })
   rows.push({
     measure: '20-peer room: start → everyone sees 19 members',
     ...atMost(Math.round(room.meshedMs), 0, 'ms'),
@@ -86,6 +89,41 @@ try {
     ...atMost(ms(room.latencies, 99), 50, 'ms'),
   })
   rows.push({ measure: `20-peer room, lost of ${room.expected}`, ...none(room.lost, 'msgs') })
+  // The same room made private (issue 25): every message sealed, padded, room-signed; the
+  // relay checks the room key's signature instead of reading the JWT. Target: within 10%.
+  const secret = await roomLatencies(relay.address, 20, 50, {
+    relayPid,
+    invite: newInvite(encodeDidKey('EdDSA', new Uint8Array(32).fill(7))),
+  })
+  rows.push({
+    measure: '20-peer private room: start → everyone sees 19 members',
+    ...atMost(Math.round(secret.meshedMs), 0, 'ms'),
+  })
+  for (const p of [50, 99])
+    rows.push({
+      measure: `20-peer private room, post → message p${p} (public: ${ms(room.latencies, p)} ms)`,
+      ...atMost(ms(secret.latencies, p), Math.max(1, ms(room.latencies, p) * 1.1), 'ms'),
+    })
+  rows.push({
+    measure: `20-peer private room, lost of ${secret.expected}`,
+    ...none(secret.lost, 'msgs'),
+  })
+  rows.push({
+    measure: 'CPU per post, relay / 20 peers: public room',
+    result: `${room.relayCpuMsPerPost.toFixed(2)} / ${room.peersCpuMsPerPost.toFixed(2)} ms`,
+    target: '(reported)',
+    verdict: '-',
+  })
+  rows.push({
+    measure: 'CPU per post, relay / 20 peers: private room (target: within 10% of public)',
+    result: `${secret.relayCpuMsPerPost.toFixed(2)} / ${secret.peersCpuMsPerPost.toFixed(2)} ms`,
+    target: `≤ ${(room.relayCpuMsPerPost * 1.1).toFixed(2)} / ${(room.peersCpuMsPerPost * 1.1).toFixed(2)} ms`,
+    verdict:
+      secret.relayCpuMsPerPost <= room.relayCpuMsPerPost * 1.1 &&
+      secret.peersCpuMsPerPost <= room.peersCpuMsPerPost * 1.1
+        ? 'yes'
+        : 'NO',
+  })
 
   // Senders enough that none passes 90 a second: a busy room's members, in their own process.
   // On a small machine the senders and the receiver need more CPU than the relay, and the

@@ -12,6 +12,9 @@
  *                  pace (raw libp2p clients in one more process); shows what a relay
  *                  serving 10,000 rooms still does for a new one
  *   SCALE_PROF=DIR writes each worker's and relay's CPU profile there (open in Chrome DevTools)
+ *   --private      the crowd's room is a private room (issue 25): one invite, every
+ *                  message sealed, relays carrying envelopes they cannot read; compare
+ *                  with the same run without it
  *   --fresh-relays the crowd joins relays that have just started: they cannot vouch for
  *                  the room's posts, and every newcomer asks a member (a relay restart).
  *                  By default the joins wait until the relays are RELAY_HISTORY_WARMUP_MS
@@ -20,6 +23,8 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
+import { encodeDidKey } from '../src/core/did-key.js'
+import { newInvite } from '../src/core/private-room.js'
 import { MAX_ROOMS_PER_CONNECTION, RELAY_HISTORY_WARMUP_MS } from '../src/net/constants.js'
 import { RelayProcess } from '../test/helpers/relay-process.js'
 import { bytesPerSecond, cpuPercent, type ProcReading, readProc } from './scale/proc-stats.js'
@@ -42,6 +47,7 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: String(cpus().length) },
     'stop-relay': { type: 'boolean', default: false },
     'fresh-relays': { type: 'boolean', default: false },
+    private: { type: 'boolean', default: false },
     'background-rooms': { type: 'string', default: '0' },
     'background-members': { type: 'string', default: '2' },
   },
@@ -54,6 +60,10 @@ const JOIN_MS = Number(flags['join-seconds']) * 1000
 const WORKERS = Math.min(PEERS, Number(flags.workers))
 const STOP_RELAY = flags['stop-relay']
 const FRESH_RELAYS = flags['fresh-relays']
+/** A creator who is not in the room (any Ed25519 did:key): the room never rotates. */
+const SOMEONE_ELSE = encodeDidKey('EdDSA', new Uint8Array(32).fill(7))
+/** The crowd's private room's invite. */
+const INVITE = flags.private ? newInvite(SOMEONE_ELSE) : undefined
 const BACKGROUND_ROOMS = Number(flags['background-rooms'])
 const BACKGROUND_MEMBERS = Number(flags['background-members'])
 const PROFILE_DIR = process.env.SCALE_PROF
@@ -272,6 +282,7 @@ try {
       epochMs,
       gapMs,
       roomSize: PEERS,
+      ...(INVITE === undefined ? {} : { invite: INVITE }),
     })
   })
   await until(() => joinedAt.size + failures.length >= PEERS, JOIN_MS + 60_000)
@@ -477,7 +488,7 @@ try {
   if (process.env.SCALE_DIAG !== undefined) for (const relay of relays) console.error(relay.output)
 }
 printTable(
-  `Ghost Threads, a crowd in one room: ${PEERS} peers in ${WORKERS} worker processes, ${RELAYS} relay process${RELAYS > 1 ? 'es' : ''} (meshed${FRESH_RELAYS ? ', just started: every newcomer asks a member for the posts' : `, up ${RELAY_HISTORY_WARMUP_MS / 1000} s before the first join`})${BACKGROUND_ROOMS > 0 ? ` also serving ${BACKGROUND_ROOMS.toLocaleString('en')} other rooms of ${BACKGROUND_MEMBERS} members` : ''}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  `Ghost Threads, a crowd in one ${INVITE === undefined ? '' : 'private '}room: ${PEERS} peers in ${WORKERS} worker processes, ${RELAYS} relay process${RELAYS > 1 ? 'es' : ''} (meshed${FRESH_RELAYS ? ', just started: every newcomer asks a member for the posts' : `, up ${RELAY_HISTORY_WARMUP_MS / 1000} s before the first join`})${BACKGROUND_ROOMS > 0 ? ` also serving ${BACKGROUND_ROOMS.toLocaleString('en')} other rooms of ${BACKGROUND_MEMBERS} members` : ''}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
   rows,
 )
 process.exit(0)

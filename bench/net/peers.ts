@@ -18,8 +18,10 @@ export function startPeer(relay: string): Promise<GhostNode> {
   })
 }
 
-export async function joinRoom(node: GhostNode, room: string) {
-  return (await node.ghost.openSpace(SPACE)).joinThread(room, { ghost: true })
+/** Joins `room` in the bench's space; with `invite`, the private room of that invite. */
+export async function joinRoom(node: GhostNode, room: string, invite?: string) {
+  const options = invite === undefined ? {} : { invite }
+  return (await node.ghost.openSpace(SPACE)).joinThread(room, { ghost: true, ...options })
 }
 
 /**

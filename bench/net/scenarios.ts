@@ -88,15 +88,20 @@ export async function roomLatencies(
   relay: string,
   peers: number,
   count: number,
-): Promise<{ latencies: number[]; lost: number; expected: number; meshedMs: number }> {
+  /** The relay's process, whose CPU the posts cost is read; a private room's invite. */
+  options: { relayPid: number; invite?: string },
+): Promise<RoomRun> {
   const started = performance.now()
   const nodes = await Promise.all(Array.from({ length: peers }, () => startPeer(relay)))
-  const threads = await Promise.all(nodes.map((node) => joinRoom(node, 'big-room')))
+  const room = options.invite === undefined ? 'big-room' : 'private-room'
+  const threads = await Promise.all(nodes.map((node) => joinRoom(node, room, options.invite)))
   await until(() => threads.every((thread) => thread.memberPeers().length === peers - 1), 20_000)
   const meshedMs = performance.now() - started
   await sleep(1_200)
   const sentAt = new Array<number>(count)
   const latencies: number[] = []
+  const cpuBefore = cpuMsOf(options.relayPid)
+  const thisBefore = process.cpuUsage()
   for (const thread of threads)
     thread.on('message', (post) => {
       const i = indexOf(post.message, 'room')
@@ -110,8 +115,28 @@ export async function roomLatencies(
   }
   const expected = count * (peers - 1)
   await until(() => latencies.length >= expected, 5_000)
+  const relayCpuMs = cpuMsOf(options.relayPid) - cpuBefore
+  const used = process.cpuUsage(thisBefore)
   await Promise.all(nodes.map((node) => node.stop()))
-  return { latencies, lost: expected - latencies.length, expected, meshedMs }
+  return {
+    latencies,
+    lost: expected - latencies.length,
+    expected,
+    meshedMs,
+    relayCpuMsPerPost: relayCpuMs / count,
+    peersCpuMsPerPost: (used.user + used.system) / 1000 / count,
+  }
+}
+
+export interface RoomRun {
+  latencies: number[]
+  lost: number
+  expected: number
+  meshedMs: number
+  /** CPU the relay process spent per post while the room talked (forwarding it 19 ways). */
+  relayCpuMsPerPost: number
+  /** CPU the peers (this process) spent per post: sealing, opening, checking, 19 receivers. */
+  peersCpuMsPerPost: number
 }
 
 /**

@@ -14,6 +14,8 @@ export type ToWorker =
       epochMs: number
       gapMs: number
       roomSize: number
+      /** The room is the private room of this invite (--private). */
+      invite?: string
     }
   | { type: 'post'; posts: { peer: number; post: number; atMs: number }[] }
   | { type: 'report' }

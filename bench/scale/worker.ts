@@ -4,7 +4,12 @@
  * every post they receive. Spread over one process per core so that the peers, not one
  * event loop, are what is measured.
  */
-import { createSeedIdentity, type GhostThread, generateSeed } from '../../src/core/index.js'
+import {
+  createSeedIdentity,
+  ENVELOPE_VERSION,
+  type GhostThread,
+  generateSeed,
+} from '../../src/core/index.js'
 import { type GhostNode, startGhostNode } from '../../src/net/ghost-node.js'
 import { type FromWorker, SCALE_TAG, type ToWorker, wallClockMs } from './protocol.js'
 
@@ -30,7 +35,9 @@ function countIncoming(node: GhostNode, topic: string): void {
   })
 }
 
+/** A message's type as its JWT says; a private room's envelope says nothing, by design. */
 function typeOf(data: Uint8Array): string {
+  if (data[0] === ENVELOPE_VERSION) return 'sealed'
   try {
     const payload = new TextDecoder().decode(data).split('.')[1] ?? ''
     return String(JSON.parse(Buffer.from(payload, 'base64url').toString()).type)
@@ -57,7 +64,8 @@ async function joinOne(peer: number, init: Extract<ToWorker, { type: 'join' }>):
     })
     nodes.push(node)
     const space = await node.ghost.openSpace('scale')
-    const thread = await space.joinThread(init.room, { ghost: true })
+    const invite = init.invite === undefined ? {} : { invite: init.invite }
+    const thread = await space.joinThread(init.room, { ghost: true, ...invite })
     threads.set(peer, { node, thread })
     countIncoming(node, thread.topic)
     send({ type: 'joined', peer, atMs: wallClockMs() })

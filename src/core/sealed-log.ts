@@ -1,11 +1,13 @@
 /**
  * What a relay keeps of a private room for its newcomers (issue 25): the envelopes as
  * they came, which it cannot read, so it cannot tell a post from a presence or a typing
- * signal. It keeps every envelope of the last presence interval (each member's newest
- * presence is then among them, as a public room's roster holds it) and at least the
- * newest few beyond it (a quiet room's last posts), within a byte cap. The newcomer opens
- * them and checks each JWT inside as any backlog entry (sealed-transport.ts).
- */
+ * signal. It keeps the newest few envelopes whatever they are (a room's last posts), and
+ * within the last presence interval each client's newest envelope of each size (what a
+ * relay sees anyway: who sent it, and its bucket), so every member's newest presence is
+ * there, as a public room's roster holds it, without every beat and keystroke before it
+ * (300 members joining got a copy of every join and beat each, ~3 MB, and ran the
+ * machine out: issue 25's bench). All within a byte cap. The newcomer opens them and
+ * checks each JWT inside as any backlog entry (sealed-transport.ts). */
 import { base64url } from 'multiformats/bases/base64'
 import {
   MAX_PRESENCE_INTERVAL_MS,
@@ -17,6 +19,9 @@ import type { PrivateBacklogResponse } from './schema.js'
 interface Kept {
   envelope: Uint8Array
   atMs: number
+  /** Its sender and size: a newer envelope of the same slot supersedes it. */
+  slot?: string
+  superseded?: boolean
 }
 
 export interface SealedLogLimits {
@@ -33,6 +38,8 @@ const DEFAULT_LIMITS: SealedLogLimits = {
 
 export class SealedLog {
   private kept: Kept[] = []
+  /** Each slot's newest envelope. */
+  private readonly newestOfSlot = new Map<string, Kept>()
   private bytes = 0
   /** Something this room said is no longer here: the relay no longer vouches for all of it. */
   private letGo = false
@@ -46,33 +53,52 @@ export class SealedLog {
     this.limits = { ...DEFAULT_LIMITS, ...limits }
   }
 
-  /** Keeps one envelope that passed the room-key check; returns the bytes held more (or fewer). */
-  add(envelope: Uint8Array, nowMs: number): number {
-    this.kept.push({ envelope, atMs: nowMs })
+  /**
+   * Keeps one envelope that passed the room-key check, from `source` (the client that
+   * handed it over; none when another relay did: its members are not ours to tell apart);
+   * returns the bytes held more (or fewer).
+   */
+  add(envelope: Uint8Array, nowMs: number, source?: string): number {
+    const entry: Kept = { envelope, atMs: nowMs }
+    if (source !== undefined) {
+      entry.slot = `${source} ${envelope.length}`
+      const before = this.newestOfSlot.get(entry.slot)
+      if (before !== undefined) before.superseded = true
+      this.newestOfSlot.set(entry.slot, entry)
+    }
+    this.kept.push(entry)
     this.bytes += envelope.length
     return envelope.length - this.expire(nowMs)
   }
 
   /**
-   * Lets go of envelopes past the window beyond the newest few, and the oldest past the
-   * byte cap; returns the bytes freed.
+   * Lets go of envelopes, except the newest few, that a newer one of their slot replaced
+   * or that are past the window, and of the oldest past the byte cap; returns the bytes freed.
    */
   expire(nowMs: number): number {
     const { windowMs, minEntries, maxBytes } = this.limits
-    let drop = 0
-    const overflow = this.kept.length - minEntries
-    while (drop < overflow && nowMs - (this.kept[drop]?.atMs ?? nowMs) > windowMs) drop++
+    const newestFew = this.kept.length - minEntries
     let freed = 0
-    for (let at = 0; at < drop; at++) freed += this.kept[at]?.envelope.length ?? 0
-    while (drop < this.kept.length && this.bytes - freed > maxBytes) {
-      freed += this.kept[drop]?.envelope.length ?? 0
-      drop++
-    }
-    if (drop === 0) return 0
-    this.kept = this.kept.slice(drop)
+    const left = this.kept.filter((entry, at) => {
+      const old = entry.superseded === true || nowMs - entry.atMs > windowMs
+      if (at >= newestFew || !old) return true
+      freed += this.drop(entry)
+      return false
+    })
+    while (left.length > 0 && this.bytes - freed > maxBytes)
+      freed += this.drop(left.shift() as Kept)
+    if (freed === 0) return 0
+    this.kept = left
     this.bytes -= freed
     this.letGo = true
     return freed
+  }
+
+  /** An entry leaves: its slot forgets it; the bytes it held. */
+  private drop(entry: Kept): number {
+    if (entry.slot !== undefined && this.newestOfSlot.get(entry.slot) === entry)
+      this.newestOfSlot.delete(entry.slot)
+    return entry.envelope.length
   }
 
   /** The envelopes kept, oldest first (only those that came from `sinceMs` on, if given). */
@@ -100,6 +126,7 @@ export class SealedLog {
     const freed = this.bytes
     if (this.kept.length > 0) this.letGo = true
     this.kept = []
+    this.newestOfSlot.clear()
     this.bytes = 0
     return freed
   }

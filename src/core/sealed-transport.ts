@@ -12,6 +12,7 @@
 import { base64url } from 'multiformats/bases/base64'
 import {
   BACKLOG_PROTOCOL,
+  MAX_BACKLOG_LIMIT,
   MAX_BACKLOG_RESPONSE_BYTES,
   PRIVATE_BACKLOG_PROTOCOL,
 } from './constants.js'
@@ -168,9 +169,10 @@ export class SealedTransport implements PubSubTransport {
 
   /**
    * The JWTs inside a relay's envelopes that a backlog may hold, in the order it heard
-   * them. A relay cannot tell a post from a typing signal or a join from a leave, so it
-   * keeps all: typing, seen and leaves are left out here, and so is a member's join or
-   * presence followed by its leave, as a public relay's roster would have dropped it.
+   * them, as a public relay's roster would hand them: a relay cannot tell a post from a
+   * typing signal or a join from a leave, so it keeps them all. Left out here, before any
+   * signature is checked: typing, seen and leaves; a member's claims but its newest, and
+   * that one too when its leave came after; posts but the newest MAX_BACKLOG_LIMIT.
    */
   private openedEntries(envelopes: string[]): string[] {
     const opened = envelopes.flatMap((envelope) => {
@@ -180,14 +182,17 @@ export class SealedTransport implements PubSubTransport {
       if (jwt === undefined || claims === undefined) return []
       return [{ jwt, type: claims.type, member: `${String(claims.iss)} ${String(claims.peer)}` }]
     })
-    const leftAt = new Map<string, number>()
+    const lastOf = new Map<string, number>()
     opened.forEach((entry, at) => {
-      if (entry.type === 'leave') leftAt.set(entry.member, at)
-    })
-    return opened.flatMap((entry, at) => {
       const isClaim = entry.type === 'join' || entry.type === 'presence'
-      const leftSince = isClaim && (leftAt.get(entry.member) ?? -1) > at
-      return isBacklogEntryType(entry.type) && !leftSince ? [entry.jwt] : []
+      if (isClaim || entry.type === 'leave') lastOf.set(entry.member, at)
+    })
+    let posts = opened.filter((entry) => entry.type === 'chat').length
+    return opened.flatMap((entry, at) => {
+      if (entry.type === 'chat' && posts-- > MAX_BACKLOG_LIMIT) return []
+      const isClaim = entry.type === 'join' || entry.type === 'presence'
+      if (isClaim && lastOf.get(entry.member) !== at) return []
+      return isBacklogEntryType(entry.type) ? [entry.jwt] : []
     })
   }
 }

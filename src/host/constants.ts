@@ -1,5 +1,9 @@
 /** The tuning numbers of src/host, in one place (STYLE.md: one constants.ts per area), each with its reason. */
 
+// kept-rooms.ts
+/** Private rooms the user may keep (their invites stored beside the seed). */
+export const MAX_KEPT_ROOMS = 100
+
 // room-feed.ts
 /** DIDs remembered per room to show offline members. */
 export const SEEN_LIMIT = 500

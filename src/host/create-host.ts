@@ -8,7 +8,7 @@ import { GhostHost, type HostNetwork } from './ghost-host.js'
 import { startLibp2pNetwork } from './libp2p-network.js'
 import type { Deliver } from './owner-outbox.js'
 import { phraseToSeed, seedToPhrase } from './recovery-phrase.js'
-import { loadOrCreateSeed, saveSeed } from './seed-store.js'
+import { idbKeptRoomStore, loadOrCreateSeed, saveSeed } from './seed-store.js'
 
 export function createHost(init: {
   settings: () => Promise<Settings>
@@ -31,6 +31,7 @@ export function createHost(init: {
     network: startNetwork(identityReady),
     deliver: init.deliver,
     settings: init.settings(),
+    keptRooms: idbKeptRoomStore(),
     recovery: {
       exportPhrase: async () => seedToPhrase(await loadOrCreateSeed()),
       importPhrase: async (phrase) => {

@@ -28,6 +28,7 @@ import type { Settings } from '../shared/settings.js'
 import { withinLimit } from '../shared/thread-events.js'
 import { BlockedAuthors } from './blocked-authors.js'
 import { PAGE_MEMBERS_LISTED } from './constants.js'
+import { type KeptRoomStore, KeptRooms } from './kept-rooms.js'
 import { linkViewOf, viewEvent, viewMembers, viewPosts } from './link-view.js'
 import { type Deliver, OwnerOutbox } from './owner-outbox.js'
 import type { PortCall } from './page-ports.js'
@@ -68,6 +69,8 @@ export interface GhostHostInit {
   /** The stored settings at start (the block list); later changes come by applySettings. */
   settings?: Promise<Settings>
   recovery?: RecoveryPhrases
+  /** Where kept private rooms' invites are stored (kept-rooms.ts); memory when not given. */
+  keptRooms?: KeptRoomStore
 }
 
 type ThreadHandlers = {
@@ -106,10 +109,12 @@ export class GhostHost {
         const visible = unblocked === undefined ? undefined : viewEvent(lease.view, unblocked)
         if (visible !== undefined) this.outbox.push(owner, withinLimit(visible, lease.limit))
       },
-      // A private room moved: the popup and the status watch follow it too.
-      (lease) => {
+      // A private room moved: the popup, the status watch and a kept invite follow it too.
+      (lease, from) => {
         this.popup.opened(lease.thread)
         this.statusWatch.watch(lease.thread)
+        const { topic, invite } = lease.thread
+        if (invite !== undefined) void this.popup.kept.moved(from.topic, { topic, invite })
       },
     )
     this.links = new SpaceLinks({
@@ -120,6 +125,7 @@ export class GhostHost {
       leases: this.leases,
       blocked: this.blocked,
       network: () => this.network,
+      kept: new KeptRooms(init.keptRooms),
     })
     this.statusWatch = new RoomStatusWatch({
       leases: () => this.leases.all(),

@@ -12,6 +12,7 @@ import type { GhostThread } from '../core/ghost-thread.js'
 import { RoomNotOpenError } from '../shared/errors.js'
 import type { HostEndpoint } from '../shared/host-protocol.js'
 import type {
+  KeepRoomRequest,
   PopupPost,
   PopupReaction,
   RoomRef,
@@ -21,6 +22,7 @@ import type { HostStatus } from '../shared/messengers.js'
 import type { RoomView } from '../shared/room-view.js'
 import type { BlockedAuthors } from './blocked-authors.js'
 import type { HostNetwork } from './ghost-host.js'
+import type { KeptRooms } from './kept-rooms.js'
 import { RoomFeed } from './room-feed.js'
 import type { Lease, ThreadLeases } from './thread-leases.js'
 
@@ -29,6 +31,8 @@ export interface PopupRoomsInit {
   blocked: BlockedAuthors
   /** The network now (it changes when the identity is replaced). */
   network: () => Promise<HostNetwork>
+  /** The private rooms the user chose to keep (kept-rooms.ts). */
+  kept: KeptRooms
 }
 
 /** The methods of the host contract this file serves. */
@@ -39,6 +43,8 @@ export const POPUP_ROOM_METHODS = [
   'typingFromPopup',
   'leaveRoom',
   'roomInvite',
+  'keepRoom',
+  'keptRooms',
   'status',
 ] as const satisfies readonly (keyof HostEndpoint)[]
 
@@ -48,7 +54,11 @@ export class PopupRooms implements Served {
   /** One per open thread; a room open on two nodes (two sites' relays) has two. */
   private readonly feeds = new Map<GhostThread, RoomFeed>()
 
-  constructor(private readonly init: PopupRoomsInit) {}
+  readonly kept: KeptRooms
+
+  constructor(private readonly init: PopupRoomsInit) {
+    this.kept = init.kept
+  }
 
   /** A page holds `thread` now: the popup keeps a feed of it while it is open. */
   opened(thread: GhostThread): void {
@@ -81,6 +91,7 @@ export class PopupRooms implements Served {
       online: await feed.thread.memberCount(),
       ...feed.signals(hide, (reactions) => this.init.blocked.visibleReactions(reactions)),
       private: feed.thread.invite !== undefined,
+      kept: await this.kept.has(feed.thread.topic),
       tabs: tabs.filter(
         (tab, i) => tabs.findIndex((t) => t.tabId === tab.tabId && t.origin === tab.origin) === i,
       ),
@@ -118,12 +129,38 @@ export class PopupRooms implements Served {
    * user's own view, when asked. A public room has none.
    */
   async roomInvite(ref: RoomRef): Promise<string> {
+    const kept = ref.topic === undefined ? undefined : await this.kept.find(ref.topic)
+    if (kept !== undefined) return kept.invite
     const { invite } = this.feedOf(ref).thread
     if (invite === undefined)
       throw new InvalidArgumentError(
         `"${ref.room}" is a public room: anyone who knows its name can join it, and it has no invite`,
       )
     return invite
+  }
+
+  /**
+   * Keeps an open private room (its invite goes beside the seed, so the user can copy it
+   * after every tab left), or forgets it (`keep: false`). Whether it is kept now.
+   */
+  async keepRoom({ keep, ...ref }: KeepRoomRequest): Promise<boolean> {
+    if (!keep) {
+      if (ref.topic !== undefined) await this.kept.forget(ref.topic)
+      return false
+    }
+    const { thread } = this.feedOf(ref)
+    if (thread.invite === undefined)
+      throw new InvalidArgumentError(
+        `"${ref.room}" is a public room: there is no invite to keep; anyone can join it by name`,
+      )
+    const { space, name: room, topic, invite } = thread
+    await this.kept.keep({ space, room, topic, invite })
+    return true
+  }
+
+  /** The kept private rooms, without their invites (roomInvite gives one when asked). */
+  async keptRooms(): Promise<RoomRef[]> {
+    return (await this.kept.list()).map(({ space, room, topic }) => ({ space, room, topic }))
   }
 
   /** The network and every room pages hold: members (exact), direct peers, sites, unread. */

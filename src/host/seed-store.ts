@@ -7,6 +7,7 @@
 import { createStore, get, set } from 'idb-keyval'
 import { SEED_BYTES } from '../core/constants.js'
 import { assertValidSeed, generateSeed } from '../core/identity.js'
+import type { KeptRoom, KeptRoomStore } from './kept-rooms.js'
 
 const store = () => createStore('ghost-threads-identity', 'seed')
 const SEED_KEY = 'master-seed'
@@ -18,6 +19,22 @@ export async function loadOrCreateSeed(): Promise<Uint8Array> {
   const seed = generateSeed()
   await set(SEED_KEY, seed, db)
   return seed
+}
+
+const KEPT_ROOMS_KEY = 'kept-private-rooms'
+
+/**
+ * The private rooms the user chose to keep (kept-rooms.ts), beside the seed, under the
+ * same promise: only the host opens this store.
+ */
+export function idbKeptRoomStore(): KeptRoomStore {
+  return {
+    load: async () => {
+      const kept = await get<unknown>(KEPT_ROOMS_KEY, store())
+      return Array.isArray(kept) ? (kept as KeptRoom[]) : []
+    },
+    save: (rooms) => set(KEPT_ROOMS_KEY, rooms, store()),
+  }
 }
 
 /** Replaces the seed (an imported recovery phrase): every per-space DID changes with it. */

@@ -53,7 +53,7 @@ export class ThreadLeases {
   constructor(
     private readonly emit: (owner: Owner, event: ThreadEvent, lease: Lease) => void,
     /** A lease followed its private room to a new invite (it holds the successor now). */
-    private readonly moved: (lease: Lease) => void = () => undefined,
+    private readonly moved: (lease: Lease, from: GhostThread) => void = () => undefined,
   ) {}
 
   /** A new handle for `owner` on `thread`, within MAX_HANDLES_PER_PAGE_ROOM and _PAGE. */
@@ -96,7 +96,7 @@ export class ThreadLeases {
       stop.abort()
       lease.thread = next
       this.follow(lease)
-      this.moved(lease)
+      this.moved(lease, thread)
     })
     // The thread ended by itself (a rotation left us out): the page is told why.
     thread.on('closed', (reason) => {

@@ -227,6 +227,40 @@ export function createPopupStore(api: PopupApi) {
     return 'Invite copied. Whoever has it can read this room: send it only to those you mean to invite.'
   }
 
+  /** Keeps the open private room's invite beside the seed, or forgets it; says which. */
+  async function keepRoom(keep: boolean): Promise<string> {
+    const ref = selected.value
+    if (ref === undefined) return 'Open a room first'
+    const outcome = await api.keepRoom({ ...ref, keep })
+    if (!outcome.ok) return outcome.error.message
+    await refreshRoom(true)
+    return outcome.result
+      ? 'Kept: its invite stays in Ghost Threads after you leave (Settings → Kept private rooms).'
+      : 'Forgotten: its invite is no longer kept.'
+  }
+
+  /** The kept private rooms (Settings). */
+  async function keptRooms(): Promise<Outcome<RoomRef[]>> {
+    return api.keptRooms()
+  }
+
+  /** A kept room forgotten from Settings. */
+  async function forgetRoom(ref: RoomRef): Promise<Failure> {
+    return failureOf(await api.keepRoom({ ...ref, keep: false }))
+  }
+
+  /** Copies a kept room's invite from Settings; says what was done, or why not. */
+  async function copyKeptInvite(ref: RoomRef): Promise<string> {
+    const outcome = await api.roomInvite(ref)
+    if (!outcome.ok) return outcome.error.message
+    try {
+      await navigator.clipboard.writeText(outcome.result)
+    } catch {
+      return 'The browser did not let the popup copy; try again with the popup in front'
+    }
+    return `Invite of ${ref.room} copied.`
+  }
+
   async function leaveRoom(): Promise<Failure> {
     const ref = selected.value
     if (ref === undefined) return undefined
@@ -286,6 +320,10 @@ export function createPopupStore(api: PopupApi) {
     post,
     leaveRoom,
     copyInvite,
+    keepRoom,
+    keptRooms,
+    forgetRoom,
+    copyKeptInvite,
     block,
     exportPhrase,
     importPhrase,

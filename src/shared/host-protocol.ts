@@ -8,6 +8,7 @@
 import type { WalletLink } from '../core/schema.js'
 import type { Outcome } from './errors.js'
 import type {
+  KeepRoomRequest,
   PhraseImport,
   PopupPost,
   PopupReaction,
@@ -37,6 +38,10 @@ export interface HostMethods {
   leaveRoom(request: RoomRef): number
   /** A private room's invite, for the user to hand on (issue 25). */
   roomInvite(request: RoomRef): string
+  /** Keeps a private room's invite beside the seed, or forgets it; whether it is kept. */
+  keepRoom(request: KeepRoomRequest): boolean
+  /** The kept private rooms (their invites by roomInvite). */
+  keptRooms(request: undefined): RoomRef[]
   redial(request: undefined): null
   exportPhrase(request: undefined): string
   importPhrase(request: PhraseImport): null

@@ -25,6 +25,10 @@ export const RoomRef = z.strictObject({
 })
 export type RoomRef = z.infer<typeof RoomRef>
 
+/** Keep a private room's invite beside the seed (`keep`), or forget it. */
+export const KeepRoomRequest = RoomRef.extend({ keep: z.boolean() })
+export type KeepRoomRequest = z.infer<typeof KeepRoomRequest>
+
 /**
  * `after`: the newest feed sequence number the popup already shows (0 for none).
  * `waitMs`: when nothing is newer, answer as soon as a post arrives, or after this long.
@@ -71,6 +75,8 @@ export const POPUP_HOST_REQUESTS = {
   typingFromPopup: RoomRef,
   leaveRoom: RoomRef,
   roomInvite: RoomRef,
+  keepRoom: KeepRoomRequest,
+  keptRooms: z.undefined(),
   redial: z.undefined(),
   exportPhrase: z.undefined(),
   importPhrase: PhraseImport,

@@ -13,6 +13,8 @@ export const POPUP_HOST_REQUEST_NAMES = [
   'typingFromPopup',
   'leaveRoom',
   'roomInvite',
+  'keepRoom',
+  'keptRooms',
   'redial',
   'exportPhrase',
   'importPhrase',

@@ -51,6 +51,8 @@ export interface RoomView extends RoomSignals {
   tabs: RoomTab[]
   /** A private room (issue 25): the popup shows a lock and can copy its invite. */
   private: boolean
+  /** The user keeps this private room's invite (beside the seed). */
+  kept: boolean
 }
 
 export interface RoomTab {

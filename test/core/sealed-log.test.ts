@@ -22,6 +22,23 @@ describe('a private room at its relay', () => {
     expect(log.complete).toBe(false)
   })
 
+  it("keeps each client's newest envelope of each size past the newest few, and all of another relay's", () => {
+    const log = new SealedLog(true, { windowMs: 60_000, minEntries: 2, maxBytes: 1e6 })
+    // Alice beats three times (same size), types twice (smaller); bob beats once; a relay
+    // hands over one of its members' beats (no source: not ours to tell apart).
+    log.add(envelope(1, 200), 0, 'alice')
+    log.add(envelope(2, 200), 1, 'alice')
+    log.add(envelope(3, 50), 2, 'alice')
+    log.add(envelope(4, 200), 3, 'bob')
+    log.add(envelope(5, 200), 4)
+    log.add(envelope(6, 200), 5, 'alice')
+    log.add(envelope(7, 50), 6, 'alice')
+    // Alice's newest of each size, bob's, the relay's, and the newest two whatever they are.
+    expect(log.envelopes().map((bytes) => bytes[0])).toEqual([4, 5, 6, 7])
+    expect(log.heldBytes).toBe(650)
+    expect(log.complete).toBe(false)
+  })
+
   it('lets the oldest go past its byte cap, and says the bytes it freed', () => {
     const log = new SealedLog(true, { windowMs: 60_000, minEntries: 1, maxBytes: 250 })
     expect(log.add(envelope(1), 0)).toBe(100)

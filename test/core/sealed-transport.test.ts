@@ -79,10 +79,15 @@ describe('a sealed transport', () => {
     const post = await signed({ type: 'chat', message: 'kept for you' })
     const typing = await signed({ type: 'typing' })
     const leave = await signed({ type: 'leave', peer: 'QmLeaverPeer0000000000000000' }, seed)
+    // Another member beat twice: only its newest claim is kept (and checked).
+    const bea = generateSeed()
+    const beat = { type: 'presence', peer: 'QmBeaPeer0000000000000000000', relays: [], ttl: 60 }
+    const [olderBeat, newerBeat] = [await signed(beat, bea), await signed(beat, bea)]
     let checked = false
     const { sealed, asked } = withRelay((request) => {
       checked = isRoomRequest(request, sealed.peerId, Math.floor(Date.now() / 1000))
-      return { entries: [join, post, typing, leave].map(envelopeOf), complete: true }
+      const kept = [olderBeat, join, post, typing, leave, newerBeat]
+      return { entries: kept.map(envelopeOf), complete: true }
     })
     const request = await signed({ type: 'request_backlog', since: 5 })
     const answer = JSON.parse(
@@ -93,8 +98,9 @@ describe('a sealed transport', () => {
     // The relay never saw our request_backlog (which names our DID), only the room key's word.
     expect(decodeUtf8(asked[0]?.data ?? new Uint8Array())).not.toContain('did:key')
     expect(JSON.parse(decodeUtf8(asked[0]?.data ?? new Uint8Array()) ?? '').since).toBe(5)
-    // The join its own leave followed, the typing signal and the leave are left out.
-    expect(answer.entries).toEqual([post])
+    // The join its own leave followed, the typing signal, the leave and the older beat
+    // are left out.
+    expect(answer.entries).toEqual([post, newerBeat])
     expect(answer.complete).toBe(true)
     expect(answer.request).toBe(JSON.parse(atob(request.split('.')[1] ?? '')).jti)
   })

@@ -82,6 +82,7 @@ export class FakeHost implements HostApi {
         reactions: {},
         tabs: [],
         private: false,
+        kept: false,
       },
       request,
     )
@@ -92,6 +93,8 @@ export class FakeHost implements HostApi {
   typingFromPopup: HostApi['typingFromPopup'] = (request) =>
     this.popup('typingFromPopup', true, request)
   leaveRoom: HostApi['leaveRoom'] = (request) => this.popup('leaveRoom', 1, request)
+  keepRoom: HostApi['keepRoom'] = (request) => this.popup('keepRoom', request.keep, request)
+  keptRooms: HostApi['keptRooms'] = () => this.popup('keptRooms', [])
   roomInvite: HostApi['roomInvite'] = (request) =>
     this.popup('roomInvite', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', request)
   redial: HostApi['redial'] = () => this.popup('redial', null)

@@ -43,6 +43,8 @@ const PRIVATE_TOPIC = '3box.chat.v2-private.z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR
 export function fakePopupApi({ privateRoom = false } = {}) {
   let settings: Settings = DEFAULT_SETTINGS
   let open = true
+  /** Whether the user keeps the private room (its invite beside the seed). */
+  let kept = false
   const feed: FeedPost[] = []
   const calls: string[] = []
   const saved: Settings[] = []
@@ -124,6 +126,7 @@ export function fakePopupApi({ privateRoom = false } = {}) {
           ...signals,
           tabs: [{ origin: 'https://a.example', tabId: 4 }],
           private: privateRoom,
+          kept,
         },
       }
     },
@@ -145,6 +148,15 @@ export function fakePopupApi({ privateRoom = false } = {}) {
       open = false
       return { ok: true, result: 1 }
     },
+    keepRoom: async ({ keep }) => {
+      calls.push(keep ? 'keep' : 'forget')
+      kept = keep && privateRoom
+      return { ok: true, result: kept }
+    },
+    keptRooms: async () => ({
+      ok: true,
+      result: kept ? [{ space: 'dao', room: 'lobby', topic: PRIVATE_TOPIC }] : [],
+    }),
     roomInvite: async ({ topic }) => {
       calls.push(`invite ${topic ?? 'no topic'}`)
       return privateRoom && topic === PRIVATE_TOPIC

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks'
 import type { PopupStore } from '../store.js'
 import { BlockList } from './BlockList.js'
 import { IdentitySettings } from './IdentitySettings.js'
+import { KeptRooms } from './KeptRooms.js'
 import { PermissionList } from './PermissionList.js'
 import { RelaySettings } from './RelaySettings.js'
 import { RoomList } from './RoomList.js'
@@ -69,6 +70,8 @@ export function App({ store }: { store: PopupStore }) {
             blocked={settings?.blocked ?? []}
             onUnblock={(did) => void store.block(did, false)}
           />
+          <h2>Kept private rooms</h2>
+          <KeptRooms store={store} />
           <h2>Identity</h2>
           <IdentitySettings
             identities={store.identities.value}

@@ -72,11 +72,6 @@ export function RoomView({ store }: { store: PopupStore }) {
             {room?.private === true && ' · private room'}
           </span>
         </div>
-        {room?.private === true && !confirmLeave && (
-          <button type="button" onClick={async () => setNotice(await store.copyInvite())}>
-            Copy invite
-          </button>
-        )}
         {confirmLeave ? (
           <span class="confirm">
             <button
@@ -96,6 +91,26 @@ export function RoomView({ store }: { store: PopupStore }) {
           </button>
         )}
       </header>
+      {room?.private === true && (
+        <div class="private-bar" aria-label="private room">
+          <span>Only people with its invite can read this room.</span>
+          <button type="button" onClick={async () => setNotice(await store.copyInvite())}>
+            Copy invite
+          </button>
+          <button
+            type="button"
+            aria-pressed={room.kept}
+            title={
+              room.kept
+                ? 'Its invite is kept in Ghost Threads; press to forget it'
+                : 'Keep its invite in Ghost Threads after you leave (stored beside your identity)'
+            }
+            onClick={async () => setNotice(await store.keepRoom(!room.kept))}
+          >
+            {room.kept ? 'Kept ✓' : 'Keep'}
+          </button>
+        </div>
+      )}
       {room !== undefined && room.tabs.length > 0 && (
         <ul class="tabs" aria-label="tabs in this room">
           {room.tabs.map((tab) => (

@@ -125,7 +125,7 @@ export class SealedTransport implements PubSubTransport {
    */
   private async opened(message: IncomingMessage, handler: TopicHandler): Promise<ValidationResult> {
     const fromRelay = message.fromRelay === true
-    if (!fromRelay && !isRoomEnvelope(this.keys.topic, message.data)) return 'reject'
+    if (!fromRelay && !(await isRoomEnvelope(this.keys.topic, message.data))) return 'reject'
     const inside = decrypt(this.keys, message.data)
     if (inside === undefined) return fromRelay ? 'ignore' : 'reject'
     const verdict = await handler({ ...message, data: inside })

@@ -362,7 +362,7 @@ export class RoomMirror {
       }
       if (limited && !this.envelopeRate.take(message.from))
         return verdict('ignore', 'rate-limited-peer')
-      if (!isRoomEnvelope(topic, message.data)) return verdict('reject', 'not-room-key')
+      if (!(await isRoomEnvelope(topic, message.data))) return verdict('reject', 'not-room-key')
       // A client's envelopes are told apart by sender and size; another relay's are not.
       const bytes = log.add(message.data, this.now(), limited ? message.from : undefined)
       if (this.mirrored.get(topic) === log) this.held(topic, log, bytes)

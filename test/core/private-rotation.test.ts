@@ -98,7 +98,7 @@ describe('rotating a private room', () => {
     await current(bob).post('agreed')
     const oldKeys = privateRoomKeys(inviteSecret(oldInvite), 'testspace')
     expect(tapped.length).toBeGreaterThan(0)
-    for (const envelope of tapped) expect(open(oldKeys, envelope)).toBeUndefined()
+    for (const envelope of tapped) expect(await open(oldKeys, envelope)).toBeUndefined()
     // Carol comes back with the old link: an empty room, nothing of the new one.
     const back = await joinPeer(hub, { room: 'plans', invite: oldInvite })
     peers.push(back)

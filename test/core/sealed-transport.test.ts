@@ -66,8 +66,8 @@ describe('a sealed transport', () => {
       return 'accept'
     })
     await sealed.publish(keys.topic, encodeUtf8('a jwt'))
-    expect(isRoomEnvelope(keys.topic, seen[0] as Uint8Array)).toBe(true)
-    expect(open(keys, seen[0] as Uint8Array)).toEqual(encodeUtf8('a jwt'))
+    expect(await isRoomEnvelope(keys.topic, seen[0] as Uint8Array)).toBe(true)
+    expect(await open(keys, seen[0] as Uint8Array)).toEqual(encodeUtf8('a jwt'))
   })
 
   it('asks a relay with the room key signature for our peer, and opens what it kept', async () => {

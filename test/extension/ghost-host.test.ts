@@ -1027,4 +1027,46 @@ describe('private rooms through the host (issue 25)', () => {
       alice.host.call(aliceTab, 'rotateInvite', { thread: made.thread, bogus: 1 }, ['chat']),
     ).rejects.toThrow(/Invalid params for rotateInvite|Unrecognized key/)
   })
+
+  it('keeps a private room the user asks to keep: its invite outlives the tabs and follows a move; Forget ends it', async () => {
+    const alice = memoryHost()
+    const bob = memoryHost()
+    const made = await join(alice.host, tab(1), 'plans', { createPrivate: true })
+    const bobJoin = await join(bob.host, tab(2), 'plans', { invite: made.invite })
+    const [room] = (await alice.host.popup.status()).threads
+    const ref = { space: 'chat', room: 'plans', topic: room?.topic as string }
+    expect((await alice.host.popup.roomView({ ...ref, after: 0 })).kept).toBe(false)
+    expect(await alice.host.popup.keepRoom({ ...ref, keep: true })).toBe(true)
+    expect((await alice.host.popup.roomView({ ...ref, after: 0 })).kept).toBe(true)
+    expect(await alice.host.popup.keptRooms()).toEqual([ref])
+    // A public room has nothing to keep.
+    await join(alice.host, tab(3), 'open')
+    await expect(
+      alice.host.popup.keepRoom({ space: 'chat', room: 'open', keep: true }),
+    ).rejects.toThrow(/public room: there is no invite to keep/)
+    // The creator moves the room: the kept invite is the new one.
+    await waitFor(
+      async () =>
+        (
+          (await alice.host.call(tab(1), 'listMembers', { thread: made.thread }, [
+            'chat',
+          ])) as string[]
+        ).length === 2,
+      { what: 'bob in the room' },
+    )
+    const next = (await alice.host.call(tab(1), 'rotateInvite', { thread: made.thread }, [
+      'chat',
+    ])) as string
+    await waitFor(async () => (await alice.host.popup.keptRooms())[0]?.topic !== ref.topic, {
+      what: 'the kept room to follow the move',
+    })
+    const [moved] = await alice.host.popup.keptRooms()
+    // Every tab leaves: the kept invite is still there to copy.
+    await alice.host.call(tab(1), 'closeThread', { thread: made.thread }, ['chat'])
+    await bob.host.call(tab(2), 'closeThread', { thread: bobJoin.thread }, ['chat'])
+    expect(await alice.host.popup.roomInvite(moved as typeof ref)).toBe(next)
+    expect(await alice.host.popup.keepRoom({ ...(moved as typeof ref), keep: false })).toBe(false)
+    expect(await alice.host.popup.keptRooms()).toEqual([])
+    await expect(alice.host.popup.roomInvite(moved as typeof ref)).rejects.toThrow(/No tab is in/)
+  })
 })

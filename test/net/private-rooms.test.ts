@@ -104,7 +104,7 @@ describe('a private room over a relay process', () => {
     const attempts = [
       encodeUtf8(await forged('spam in the clear')),
       seal(otherRoom, encodeUtf8(await forged('spam sealed for another room'))),
-      new Uint8Array(617).fill(1),
+      new Uint8Array(873).fill(1),
     ]
     for (const data of attempts) await outsider.services.pubsub.publish(keys.topic, data)
     await alice.thread.post('genuine')

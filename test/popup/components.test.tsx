@@ -798,4 +798,30 @@ describe('the popup over a fake router', () => {
     expect(screen.queryByRole('button', { name: 'Copy invite' })).toBeNull()
     expect(screen.queryByText(/private room/)).toBeNull()
   })
+
+  it('keeps a private room when asked, and lists it under Settings with Copy invite and Forget', async () => {
+    const { api, calls } = fakePopupApi({ privateRoom: true })
+    const copied: string[] = []
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: { writeText: async (text: string) => void copied.push(text) },
+    })
+    render(<App store={createPopupStore(api)} />)
+    fireEvent.click(await screen.findByRole('button', { name: /Open private room lobby/ }))
+    const keep = await screen.findByRole('button', { name: 'Keep' })
+    expect(keep.getAttribute('aria-pressed')).toBe('false')
+    fireEvent.click(keep)
+    await screen.findByText(/Kept: its invite stays in Ghost Threads after you leave/)
+    const kept = await screen.findByRole('button', { name: 'Kept ✓' })
+    expect(kept.getAttribute('aria-pressed')).toBe('true')
+    fireEvent.click(screen.getByRole('button', { name: 'Settings' }))
+    const list = await screen.findByRole('list', { name: 'kept private rooms' })
+    expect(list.textContent).toContain('lobby')
+    fireEvent.click(screen.getByRole('button', { name: 'Copy the invite of lobby' }))
+    await screen.findByText('Invite of lobby copied.')
+    expect(copied).toEqual([INVITE])
+    fireEvent.click(screen.getByRole('button', { name: 'Forget lobby' }))
+    await screen.findByText(/No private room is kept/)
+    expect(calls.filter((call) => call === 'keep' || call === 'forget')).toEqual(['keep', 'forget'])
+  })
 })

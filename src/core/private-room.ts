@@ -32,9 +32,9 @@ import {
 } from './constants.js'
 import { encodeDidKey, parseDidKey } from './did-key.js'
 import { InvalidArgumentError } from './errors.js'
-import { SignatureVerifier } from './signature.js'
 import { inviteProblem } from './invite.js'
 import type { PrivateBacklogRequest } from './schema.js'
+import { SignatureVerifier } from './signature.js'
 import { encodeUtf8 } from './utf8.js'
 
 const SALT = encodeUtf8('ghost-threads private room v1')

@@ -32,7 +32,7 @@ export function KeptRooms({ store }: { store: PopupStore }) {
             <li key={room.topic}>
               <span class="name">
                 <span aria-hidden="true">🔒 </span>
-                {room.room} <span class="space">· {room.space}</span>
+                {room.room} <span class="kept-space">· {room.space}</span>
               </span>
               <button
                 type="button"

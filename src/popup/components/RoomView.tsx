@@ -92,7 +92,7 @@ export function RoomView({ store }: { store: PopupStore }) {
         )}
       </header>
       {room?.private === true && (
-        <div class="private-bar" aria-label="private room">
+        <div class="private-bar">
           <span>Only people with its invite can read this room.</span>
           <button type="button" onClick={async () => setNotice(await store.copyInvite())}>
             Copy invite

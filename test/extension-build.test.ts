@@ -73,16 +73,18 @@ describe('the extension builds', () => {
   })
 
   // The host was 858 KiB; wallet links (issue 14: EIP-4361 with viem, signature recovery
-  // with ethers) added ~70 KiB, so its budget moved from 900 to 960 KiB.
+  // with ethers) added ~70 KiB, so its budget moved from 900 to 960 KiB. Private rooms
+  // (issue 25: XChaCha20-Poly1305 from @noble/ciphers, X25519 boxes, the sealed transport,
+  // rotation) brought it to 981 KiB: 1,024 KiB now.
   // The content script runs in every http(s) page the user opens, chat or not: it was
   // 134 KiB with the params schemas (zod, multiaddr) in it, now checked where served.
-  it('keeps the size budget: what every page pays (content + inpage) ≤ 30 KiB each, host ≤ 960 KiB', () => {
+  it('keeps the size budget: what every page pays (content + inpage) ≤ 30 KiB each, host ≤ 1,024 KiB', () => {
     const everyPage = ['chrome', 'firefox'].flatMap((browser) =>
       ['content.js', 'inpage.js'].map((script) => `${browser}/${script}`),
     )
     const over = everyPage.filter((script) => statSync(join(dist, script)).size > 30 * KiB)
     expect(over).toEqual([])
-    expect(statSync(join(dist, 'chrome/offscreen.js')).size).toBeLessThanOrEqual(960 * KiB)
+    expect(statSync(join(dist, 'chrome/offscreen.js')).size).toBeLessThanOrEqual(1_024 * KiB)
   })
 
   it('calls no built-in newer than the minimum Chrome version it declares', () => {

@@ -355,4 +355,10 @@ export const MAX_PRIVATE_REQUEST_BYTES = 1024
  * room's last posts), within SEALED_LOG_ROOM_BYTES (below the 4 MiB of one answer).
  */
 export const SEALED_LOG_MIN_ENTRIES = 200
+/**
+ * Envelopes of one client and size a relay keeps in the window: a presence is one size
+ * with typing, seen marks and reactions (the 768 bucket), so the newest alone was often
+ * a seen mark, and a 300-member room's newcomers missed most members (mean 245 listed).
+ */
+export const SEALED_LOG_PER_SLOT = 4
 export const SEALED_LOG_ROOM_BYTES = 3 * 1024 * 1024

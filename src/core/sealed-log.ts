@@ -2,7 +2,7 @@
  * What a relay keeps of a private room for its newcomers (issue 25): the envelopes as
  * they came, which it cannot read, so it cannot tell a post from a presence or a typing
  * signal. It keeps the newest few envelopes whatever they are (a room's last posts), and
- * within the last presence interval each client's newest envelope of each size (what a
+ * within the last presence interval each client's newest few envelopes of each size (what a
  * relay sees anyway: who sent it, and its bucket), so every member's newest presence is
  * there, as a public room's roster holds it, without every beat and keystroke before it
  * (300 members joining got a copy of every join and beat each, ~3 MB, and ran the
@@ -12,6 +12,7 @@ import { base64url } from 'multiformats/bases/base64'
 import {
   MAX_PRESENCE_INTERVAL_MS,
   SEALED_LOG_MIN_ENTRIES,
+  SEALED_LOG_PER_SLOT,
   SEALED_LOG_ROOM_BYTES,
 } from './constants.js'
 import type { PrivateBacklogResponse } from './schema.js'
@@ -28,18 +29,21 @@ export interface SealedLogLimits {
   windowMs: number
   minEntries: number
   maxBytes: number
+  /** Envelopes of one sender and size kept in the window (SEALED_LOG_PER_SLOT). */
+  perSlot: number
 }
 
 const DEFAULT_LIMITS: SealedLogLimits = {
   windowMs: MAX_PRESENCE_INTERVAL_MS,
   minEntries: SEALED_LOG_MIN_ENTRIES,
   maxBytes: SEALED_LOG_ROOM_BYTES,
+  perSlot: SEALED_LOG_PER_SLOT,
 }
 
 export class SealedLog {
   private kept: Kept[] = []
-  /** Each slot's newest envelope. */
-  private readonly newestOfSlot = new Map<string, Kept>()
+  /** Each slot's newest envelopes, oldest first. */
+  private readonly slots = new Map<string, Kept[]>()
   private bytes = 0
   /** Something this room said is no longer here: the relay no longer vouches for all of it. */
   private letGo = false
@@ -62,9 +66,11 @@ export class SealedLog {
     const entry: Kept = { envelope, atMs: nowMs }
     if (source !== undefined) {
       entry.slot = `${source} ${envelope.length}`
-      const before = this.newestOfSlot.get(entry.slot)
-      if (before !== undefined) before.superseded = true
-      this.newestOfSlot.set(entry.slot, entry)
+      const slot = this.slots.get(entry.slot) ?? []
+      slot.push(entry)
+      // Past the newest few of its sender and size, the oldest is superseded.
+      if (slot.length > this.limits.perSlot) (slot.shift() as Kept).superseded = true
+      this.slots.set(entry.slot, slot)
     }
     this.kept.push(entry)
     this.bytes += envelope.length
@@ -96,8 +102,12 @@ export class SealedLog {
 
   /** An entry leaves: its slot forgets it; the bytes it held. */
   private drop(entry: Kept): number {
-    if (entry.slot !== undefined && this.newestOfSlot.get(entry.slot) === entry)
-      this.newestOfSlot.delete(entry.slot)
+    const slot = entry.slot === undefined ? undefined : this.slots.get(entry.slot)
+    if (slot !== undefined && entry.slot !== undefined) {
+      const left = slot.filter((other) => other !== entry)
+      if (left.length > 0) this.slots.set(entry.slot, left)
+      else this.slots.delete(entry.slot)
+    }
     return entry.envelope.length
   }
 
@@ -126,7 +136,7 @@ export class SealedLog {
     const freed = this.bytes
     if (this.kept.length > 0) this.letGo = true
     this.kept = []
-    this.newestOfSlot.clear()
+    this.slots.clear()
     this.bytes = 0
     return freed
   }

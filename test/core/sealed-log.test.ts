@@ -22,8 +22,8 @@ describe('a private room at its relay', () => {
     expect(log.complete).toBe(false)
   })
 
-  it("keeps each client's newest envelope of each size past the newest few, and all of another relay's", () => {
-    const log = new SealedLog(true, { windowMs: 60_000, minEntries: 2, maxBytes: 1e6 })
+  it("keeps each client's newest envelopes of each size past the newest few, and all of another relay's", () => {
+    const log = new SealedLog(true, { windowMs: 60_000, minEntries: 2, maxBytes: 1e6, perSlot: 1 })
     // Alice beats three times (same size), types twice (smaller); bob beats once; a relay
     // hands over one of its members' beats (no source: not ours to tell apart).
     log.add(envelope(1, 200), 0, 'alice')
@@ -37,6 +37,17 @@ describe('a private room at its relay', () => {
     expect(log.envelopes().map((bytes) => bytes[0])).toEqual([4, 5, 6, 7])
     expect(log.heldBytes).toBe(650)
     expect(log.complete).toBe(false)
+    // By default the newest few of a slot stay: a presence is not lost to two seen marks.
+    const roomy = new SealedLog(true, { windowMs: 60_000, minEntries: 0, maxBytes: 1e6 })
+    for (const [n, at] of [
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+      [5, 4],
+    ] as const)
+      roomy.add(envelope(n, 100), at, 'alice')
+    expect(roomy.envelopes().map((bytes) => bytes[0])).toEqual([2, 3, 4, 5])
   })
 
   it('lets the oldest go past its byte cap, and says the bytes it freed', () => {

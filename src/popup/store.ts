@@ -217,6 +217,14 @@ export function createPopupStore(api: PopupApi) {
   async function copyInvite(): Promise<string> {
     const ref = selected.value
     if (ref === undefined) return 'Open a room first'
+    return copyInviteOf(
+      ref,
+      'Invite copied. Whoever has it can read this room: send it only to those you mean to invite.',
+    )
+  }
+
+  /** Asks the host for a room's invite and puts it on the clipboard: `done`, or why not. */
+  async function copyInviteOf(ref: RoomRef, done: string): Promise<string> {
     const outcome = await api.roomInvite(ref)
     if (!outcome.ok) return outcome.error.message
     try {
@@ -224,7 +232,7 @@ export function createPopupStore(api: PopupApi) {
     } catch {
       return 'The browser did not let the popup copy; try again with the popup in front'
     }
-    return 'Invite copied. Whoever has it can read this room: send it only to those you mean to invite.'
+    return done
   }
 
   /** Keeps the open private room's invite beside the seed, or forgets it; says which. */
@@ -251,14 +259,7 @@ export function createPopupStore(api: PopupApi) {
 
   /** Copies a kept room's invite from Settings; says what was done, or why not. */
   async function copyKeptInvite(ref: RoomRef): Promise<string> {
-    const outcome = await api.roomInvite(ref)
-    if (!outcome.ok) return outcome.error.message
-    try {
-      await navigator.clipboard.writeText(outcome.result)
-    } catch {
-      return 'The browser did not let the popup copy; try again with the popup in front'
-    }
-    return `Invite of ${ref.room} copied.`
+    return copyInviteOf(ref, `Invite of ${ref.room} copied.`)
   }
 
   async function leaveRoom(): Promise<Failure> {

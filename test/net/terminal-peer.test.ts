@@ -209,7 +209,9 @@ describe('npx ghost-threads chat', () => {
 
     const wrong = TerminalPeer.chat('x', '--relay', net.relay.address, '--invite', 'abc')
     expect(await wrong.exited).toBe(2)
-    expect(wrong.stderr).toMatch(/--invite: An invite is the 32-byte secret.*after #/)
+    expect(wrong.stderr).toMatch(
+      /--invite: An invite is a private room's 64-byte secret and creator key.*after #/,
+    )
   }, 60_000)
 
   it('explains a missing relay and exits with a usage error', async () => {

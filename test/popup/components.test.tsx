@@ -17,6 +17,16 @@ import { MemberColours } from '../../src/ui/member-colours.js'
 import { PermissionPrompt } from '../../src/ui/PermissionPrompt.js'
 import { BOB, CAROL, fakePopupApi, INVITE, post, SELF, status } from './fake-popup-api.js'
 
+/** The browser's clipboard as jsdom lacks one: what the popup copies lands in the list. */
+function clipboardInto(): string[] {
+  const copied: string[] = []
+  Object.defineProperty(navigator, 'clipboard', {
+    configurable: true,
+    value: { writeText: async (text: string) => void copied.push(text) },
+  })
+  return copied
+}
+
 const HOSTILE = '<img src=x onerror="window.pwned=1"><b>bold</b>'
 const noRetry = async () => undefined
 /** A page is in a room: a relay is wanted. */
@@ -761,11 +771,7 @@ describe('the popup over a fake router', () => {
 
   it('shows a private room with a lock, and copies its invite, asked for by its topic', async () => {
     const { api, calls } = fakePopupApi({ privateRoom: true })
-    const copied: string[] = []
-    Object.defineProperty(navigator, 'clipboard', {
-      configurable: true,
-      value: { writeText: async (text: string) => void copied.push(text) },
-    })
+    const copied = clipboardInto()
     render(<App store={createPopupStore(api)} />)
     const entry = await screen.findByRole('button', { name: 'Open private room lobby, 3 unread' })
     expect(entry.textContent).toContain('🔒')
@@ -801,11 +807,7 @@ describe('the popup over a fake router', () => {
 
   it('keeps a private room when asked, and lists it under Settings with Copy invite and Forget', async () => {
     const { api, calls } = fakePopupApi({ privateRoom: true })
-    const copied: string[] = []
-    Object.defineProperty(navigator, 'clipboard', {
-      configurable: true,
-      value: { writeText: async (text: string) => void copied.push(text) },
-    })
+    const copied = clipboardInto()
     render(<App store={createPopupStore(api)} />)
     fireEvent.click(await screen.findByRole('button', { name: /Open private room lobby/ }))
     const keep = await screen.findByRole('button', { name: 'Keep' })

@@ -9,7 +9,11 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Browser, Page } from 'playwright-core'
-import { launchPlainChromium } from '../../tools/extension-browser.js'
+import {
+  type ExtensionBrowser,
+  launchExtensionBrowser,
+  launchPlainChromium,
+} from '../../tools/extension-browser.js'
 import { textFoundOnDisk } from './profile-scan.js'
 import { postedTexts, SCREENSHOTS, STEP_MS } from './session.js'
 import { useTwoVisitors } from './two-visitors.js'
@@ -22,7 +26,14 @@ afterAll(async () => {
   await plain?.close()
 }, STEP_MS)
 
-const statusOf = (page: Page) => page.locator('#status').textContent()
+/**
+ * The browser keeps the pages it visited, fragment and all: the link's own trail, which
+ * THREAT-MODEL.md names (invite links leak like links), not anything Ghost Threads wrote.
+ */
+const isBrowsersOwnRecord = (path: string) =>
+  /[/\\](History|Visited Links|segmentation_platform|Sessions|Current Session|Last Session|Top Sites|Favicons|Shortcuts|Network Action Predictor)([-/\\]|$)/.test(
+    path,
+  )
 
 /** Types and sends `message` in the demo's composer, and waits until `reader` shows it. */
 async function says(writer: Page, message: string, reader: Page): Promise<void> {
@@ -37,7 +48,8 @@ async function makeRoom(page: Page, click: () => Promise<unknown>): Promise<stri
   await page.locator('#invite-link').waitFor({ state: 'visible', timeout: 20_000 })
   const link = await page.inputValue('#invite-link')
   expect(link).toMatch(/#invite=[A-Za-z0-9_-]{85}[AQgw]$/)
-  expect(await statusOf(page)).toContain('In a private room 🔒')
+  // The link shows as soon as the room is made; the status once its members are listed.
+  await page.locator('#status', { hasText: 'In a private room 🔒' }).waitFor({ timeout: 20_000 })
   return link
 }
 
@@ -106,20 +118,63 @@ describe('what a private room leaves on disk', () => {
       const { browsers } = visitors.session
       const invite = new URL(aliceLink).hash.slice('#invite='.length)
       await Promise.all(browsers.map((browser) => browser.close()))
-      // The browser keeps the pages it visited, fragment and all: the link's own trail,
-      // which THREAT-MODEL.md names (invite links leak like links). Nothing of ours may.
-      const browsersOwn = (path: string) =>
-        /[/\\](History|Visited Links|segmentation_platform|Sessions|Current Session|Last Session|Top Sites|Favicons|Shortcuts|Network Action Predictor)([-/\\]|$)/.test(
-          path,
-        )
+      // Nothing of ours may be on disk; the browser's own record of the link may (above).
       expect(said.length).toBeGreaterThan(1)
       expect(
         await textFoundOnDisk(
           browsers.map((browser) => browser.profileDir),
           [invite, ...said],
-          browsersOwn,
+          isBrowsersOwnRecord,
         ),
       ).toEqual([])
+    },
+    STEP_MS,
+  )
+})
+
+describe('keeping a private room (a browser of its own: what it keeps is meant to be on disk)', () => {
+  let carol: ExtensionBrowser | undefined
+  afterAll(async () => {
+    await carol?.close()
+  }, STEP_MS)
+
+  it(
+    'Keep stores the invite beside the seed: Settings lists it after the tab left, copies it, and Forget ends it',
+    async () => {
+      const { site, relay } = visitors
+      carol = await launchExtensionBrowser({ name: 'carol-keeps', relays: [relay.address] })
+      const browser = carol
+      const page = await browser.open(`${site.url}/trollbox.html`)
+      await page.locator('#status', { hasText: 'Ghost Threads is here' }).waitFor()
+      const link = await makeRoom(page, () =>
+        browser.answerPrompt(true, () => page.click('#private')),
+      )
+      const invite = new URL(link).hash.slice('#invite='.length)
+      const origin = `chrome-extension://${browser.extensionId}`
+      const popup = await browser.context.newPage()
+      await popup.setViewportSize({ width: 360, height: 600 })
+      await popup.goto(`${origin}/popup.html`)
+      await popup.getByRole('button', { name: /^Open private room private/ }).click()
+      await popup.getByRole('button', { name: 'Keep' }).click()
+      await popup.getByRole('button', { name: 'Kept ✓' }).waitFor()
+      await popup.screenshot({ path: join(SCREENSHOTS, 'popup-private-room-kept.png') })
+      // The tab goes: the room closes, its invite stays where the user kept it.
+      await page.close()
+      await popup.getByRole('button', { name: 'Settings' }).click()
+      const kept = popup.getByRole('list', { name: 'kept private rooms' })
+      await kept.waitFor()
+      expect(await kept.textContent()).toContain('private')
+      await popup.screenshot({ path: join(SCREENSHOTS, 'popup-kept-rooms.png'), fullPage: true })
+      await popup.getByRole('button', { name: 'Copy the invite of private' }).click()
+      await popup.getByText('Invite of private copied.').waitFor()
+      // Beside the seed: in the extension's own storage in the profile, nowhere a page reads.
+      const onDisk = await textFoundOnDisk([browser.profileDir], [invite], isBrowsersOwnRecord)
+      expect(onDisk.length).toBeGreaterThan(0)
+      const store = `IndexedDB/chrome-extension_${browser.extensionId}_0.indexeddb.leveldb`
+      expect(onDisk.filter((found) => !found.includes(store))).toEqual([])
+      await popup.getByRole('button', { name: 'Forget private' }).click()
+      await popup.getByText(/No private room is kept/).waitFor()
+      await popup.close()
     },
     STEP_MS,
   )

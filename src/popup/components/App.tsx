@@ -81,7 +81,7 @@ export function App({ store }: { store: PopupStore }) {
           <h2>About</h2>
           <p class="about">
             Ghost Threads {store.version}: ephemeral peer-to-peer chat for any site. Messages live
-            only in memory, in this browser and its peers; nothing is written to disk.
+            only in memory, in this browser and its peers; no message is written to disk.
           </p>
         </div>
       )}

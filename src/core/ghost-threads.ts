@@ -7,10 +7,15 @@ import {
   MAX_JWT_BYTES,
   OWN_POST_RATE,
 } from './constants.js'
-import { InvalidArgumentError, WalletLinkError } from './errors.js'
+import { WalletLinkError } from './errors.js'
 import { GhostThread } from './ghost-thread.js'
 import { heldWalletLink, type Identity, type SpaceSigner } from './identity.js'
-import { assertNoSpaceOptions, checkedJoinOptions, type JoinThreadOptions } from './join-options.js'
+import {
+  assertNewRoomOptions,
+  assertNoSpaceOptions,
+  checkedJoinOptions,
+  type JoinThreadOptions,
+} from './join-options.js'
 import { peekRoom } from './jwt.js'
 import { inviteSecret, newInvite, privateRoomKeys } from './private-room.js'
 import { RateLimiter } from './rate-limit.js'
@@ -259,10 +264,7 @@ export class GhostSpace {
     name = 'private',
     options: Omit<JoinThreadOptions, 'invite' | 'ghost'> = {},
   ): Promise<{ thread: GhostThread; invite: string }> {
-    if (typeof options === 'object' && options !== null && 'invite' in options)
-      throw new InvalidArgumentError(
-        'createPrivateThread makes a new invite; to join a room you were invited to, call joinThread(name, { ghost: true, invite })',
-      )
+    assertNewRoomOptions(options)
     const invite = newInvite(this.did)
     const thread = await this.joinThread(name, { ghost: true, ...options, invite })
     return { thread, invite }

@@ -98,6 +98,17 @@ export function checkedJoinOptions(options: unknown, side: JoinSide): JoinThread
   return checked
 }
 
+/**
+ * createPrivateThread's options: joinThread's but `ghost` and `invite` (it makes the
+ * invite); one given is refused with what to call instead. Checked by page and engine.
+ */
+export function assertNewRoomOptions(options: unknown): void {
+  if (typeof options === 'object' && options !== null && 'invite' in options)
+    throw new InvalidArgumentError(
+      'createPrivateThread makes a new invite; to join a room you were invited to, call joinThread(name, { ghost: true, invite })',
+    )
+}
+
 function checkedInvite(invite: unknown): void {
   const problem = inviteProblem(invite)
   if (problem !== undefined) throw invalid('invite', `is not an invite. ${problem}`)

@@ -18,7 +18,13 @@ import {
 import type { PrivateBacklogResponse } from './schema.js'
 
 interface Kept {
-  envelope: Uint8Array
+  /**
+   * The envelope in base64url, as answers carry it: encoded once when kept, however many
+   * newcomers ask (a crowd's 300 joins asked ~1,000 times for the same envelopes).
+   */
+  text: string
+  /** Its size on the wire: what the byte budgets count. */
+  length: number
   atMs: number
   /** Its sender and size: a newer envelope of the same slot supersedes it. */
   slot?: string
@@ -63,9 +69,13 @@ export class SealedLog {
    * returns the bytes held more (or fewer).
    */
   add(envelope: Uint8Array, nowMs: number, source?: string): number {
-    const entry: Kept = { envelope, atMs: nowMs }
+    const entry: Kept = {
+      text: base64url.baseEncode(envelope),
+      length: envelope.length,
+      atMs: nowMs,
+    }
     if (source !== undefined) {
-      entry.slot = `${source} ${envelope.length}`
+      entry.slot = `${source} ${entry.length}`
       const slot = this.slots.get(entry.slot) ?? []
       slot.push(entry)
       // Past the newest few of its sender and size, the oldest is superseded.
@@ -108,12 +118,17 @@ export class SealedLog {
       if (left.length > 0) this.slots.set(entry.slot, left)
       else this.slots.delete(entry.slot)
     }
-    return entry.envelope.length
+    return entry.length
   }
 
-  /** The envelopes kept, oldest first (only those that came from `sinceMs` on, if given). */
+  /** The envelopes kept, in base64url, oldest first (those that came from `sinceMs` on, if given). */
+  texts(sinceMs = 0): string[] {
+    return this.kept.filter((entry) => entry.atMs >= sinceMs).map((entry) => entry.text)
+  }
+
+  /** The same as bytes. */
   envelopes(sinceMs = 0): Uint8Array[] {
-    return this.kept.filter((entry) => entry.atMs >= sinceMs).map((entry) => entry.envelope)
+    return this.texts(sinceMs).map((text) => base64url.baseDecode(text))
   }
 
   /** Whether the envelopes are all the room said: heard from its start, none let go. */
@@ -155,7 +170,7 @@ export function sealedAnswer(
   sinceS: number | undefined,
   maxBytes: number,
 ): PrivateBacklogResponse {
-  const envelopes = log.envelopes((sinceS ?? 0) * 1000).map((bytes) => base64url.baseEncode(bytes))
+  const envelopes = log.texts((sinceS ?? 0) * 1000)
   let budget = maxBytes - 64
   let first = envelopes.length
   while (first > 0 && budget - ((envelopes[first - 1]?.length ?? 0) + 3) >= 0) {

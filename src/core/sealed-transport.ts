@@ -50,10 +50,6 @@ export class SealedTransport implements PubSubTransport {
     this.peerId = inner.peerId
   }
 
-  get topic(): string {
-    return this.keys.topic
-  }
-
   subscribe(topic: string, handler: TopicHandler): void {
     const opening: TopicHandler = (message) => this.opened(message, handler)
     this.inner.subscribe(topic, topic === this.keys.topic ? opening : handler)

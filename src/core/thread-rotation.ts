@@ -43,7 +43,7 @@ export interface ThreadRotationInit {
 export class ThreadRotation {
   /** The room's creator, as its invite names it; undefined in a public room. */
   readonly creator: string | undefined
-  /** Rotations we have seen parts of: how many, and whether our box was among them. */
+  /** The parts we have seen of each rotation that held no box of ours. */
   private readonly heard = new Map<string, Set<number>>()
   private moving = false
 
@@ -76,14 +76,15 @@ export class ThreadRotation {
         `Only the room's creator (${this.creator}) can give it a new invite; ask them to remove someone`,
       )
     const removed = new Set(options.remove ?? [])
-    const unknown = [...removed].find((did) => !this.init.members().includes(did))
+    const members = this.init.members()
+    const unknown = [...removed].find((did) => !members.includes(did))
     if (unknown !== undefined)
       throw new NotAMemberError(
         `${unknown} is not in this room now; a member who left does not get the new invite anyway`,
       )
     const secret = globalThis.crypto.getRandomValues(new Uint8Array(INVITE_SECRET_BYTES))
     const rotation = base64url.baseEncode(globalThis.crypto.getRandomValues(new Uint8Array(16)))
-    const kept = this.init.members().filter((did) => !removed.has(did))
+    const kept = members.filter((did) => !removed.has(did))
     const { eph, boxes } = boxSecret(secret, kept, rotation)
     const parts = Math.max(1, Math.ceil(boxes.length / REKEY_BOXES_PER_MESSAGE))
     for (let part = 1; part <= parts; part++) {

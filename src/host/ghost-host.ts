@@ -114,7 +114,13 @@ export class GhostHost {
         this.popup.opened(lease.thread)
         this.statusWatch.watch(lease.thread)
         const { topic, invite } = lease.thread
-        if (invite !== undefined) void this.popup.kept.moved(from.topic, { topic, invite })
+        if (invite === undefined) return
+        this.popup.kept.moved(from.topic, { topic, invite }).catch((err: unknown) => {
+          console.warn(
+            'Ghost Threads: a kept private room moved; its new invite was not stored:',
+            err,
+          )
+        })
       },
     )
     this.links = new SpaceLinks({

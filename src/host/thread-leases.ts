@@ -8,6 +8,7 @@
 import type { ClosedReason } from '../core/closed-reason.js'
 import type { GhostThread } from '../core/ghost-thread.js'
 import { TooManyThreadsError, UnauthorizedError, UnknownThreadError } from '../shared/errors.js'
+import { listenUntil } from '../shared/listen-until.js'
 import { type Owner, type OwnerSelector, ownerKey, selects } from '../shared/owner.js'
 import type { ThreadEvent } from '../shared/thread-events.js'
 import { MAX_HANDLES_PER_PAGE, MAX_HANDLES_PER_PAGE_ROOM, REVOKED_REMEMBERED } from './constants.js'
@@ -29,7 +30,7 @@ export interface Lease {
 
 interface HeldLease extends Lease {
   /** Aborted when the lease ends (or follows its room elsewhere): its listeners on the thread go. */
-  stop: AbortController | undefined
+  stop: AbortController
 }
 
 function newHandle(): string {
@@ -68,7 +69,8 @@ export class ThreadLeases {
           : `This page holds ${ofPage.length} thread handles, the most it may; close some with closeThread()`,
       )
     }
-    const lease: HeldLease = { handle: newHandle(), owner, thread, view, limit, stop: undefined }
+    const stop = new AbortController()
+    const lease: HeldLease = { handle: newHandle(), owner, thread, view, limit, stop }
     this.follow(lease)
     this.leases.set(lease.handle, lease)
     return lease
@@ -80,28 +82,29 @@ export class ThreadLeases {
    * its handle and listeners while the room's key changes under it.
    */
   private follow(lease: HeldLease): void {
-    const stop = new AbortController()
-    lease.stop = stop
-    const { thread } = lease
+    const { thread, stop } = lease
     forwardEvents(
       thread,
       (event) => this.emit(lease.owner, event, lease),
       lease.handle,
       stop.signal,
     )
-    thread.on('moved', () => {
-      const next = thread.successor
-      if (stop.signal.aborted || next === undefined || this.leases.get(lease.handle) !== lease)
-        return
-      stop.abort()
-      lease.thread = next
-      this.follow(lease)
-      this.moved(lease, thread)
-    })
+    listenUntil(
+      thread,
+      'moved',
+      () => {
+        const next = thread.successor
+        if (next === undefined || this.leases.get(lease.handle) !== lease) return
+        stop.abort()
+        lease.stop = new AbortController()
+        lease.thread = next
+        this.follow(lease)
+        this.moved(lease, thread)
+      },
+      stop.signal,
+    )
     // The thread ended by itself (a rotation left us out): the page is told why.
-    thread.on('closed', (reason) => {
-      if (!stop.signal.aborted) void this.release(lease, reason)
-    })
+    listenUntil(thread, 'closed', (reason) => void this.release(lease, reason), stop.signal)
   }
 
   /** An event for one lease only (what a page joining a room already held is told). */
@@ -162,7 +165,7 @@ export class ThreadLeases {
   }
 
   private forget(lease: HeldLease): void {
-    lease.stop?.abort()
+    lease.stop.abort()
     this.leases.delete(lease.handle)
   }
 }

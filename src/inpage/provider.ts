@@ -7,7 +7,11 @@
 
 import { EventEmitter } from 'eventemitter3'
 import { InvalidArgumentError } from '../core/errors.js'
-import { checkedJoinOptions, type JoinThreadOptions } from '../core/join-options.js'
+import {
+  assertNewRoomOptions,
+  checkedJoinOptions,
+  type JoinThreadOptions,
+} from '../core/join-options.js'
 import { assertValidName } from '../core/room-name.js'
 import {
   type ConnectionStatus,
@@ -138,10 +142,7 @@ export class PageSpace {
     options: Omit<JoinThreadOptions, 'ghost' | 'invite'> = {},
   ): Promise<{ thread: PageThread; invite: string }> {
     assertValidName('room', name)
-    if (typeof options === 'object' && options !== null && 'invite' in options)
-      throw new InvalidArgumentError(
-        'createPrivateThread makes a new invite; to join a room you were invited to, call joinThread(name, { ghost: true, invite })',
-      )
+    assertNewRoomOptions(options)
     const checked = checkedJoinOptions({ ...options, ghost: true }, 'page')
     const thread = await this.provider.joinThread(this.name, name, checked, true)
     return { thread, invite: thread.invite as string }

@@ -147,7 +147,7 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
   )
   // A private room's newcomers ask for the envelopes kept, which the relay cannot read.
   transport.handle(PRIVATE_BACKLOG_PROTOCOL, async (data, from) =>
-    encodeUtf8(JSON.stringify(mirror.answerPrivateBacklog(data, from))),
+    encodeUtf8(JSON.stringify(await mirror.answerPrivateBacklog(data, from))),
   )
   // Peers ask where the relays we are meshed with are (relay-directory.ts).
   transport.handle(RELAYS_PROTOCOL, async () =>

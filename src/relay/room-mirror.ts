@@ -216,9 +216,10 @@ export class RoomMirror {
    * The private backlog protocol: a request the room key signed for `from` within the last
    * minute is answered with the room's envelopes (sealed-log.ts); the relay reads none.
    */
-  answerPrivateBacklog(data: Uint8Array, from: string): PrivateBacklogResponse {
+  async answerPrivateBacklog(data: Uint8Array, from: string): Promise<PrivateBacklogResponse> {
     const request = parsePrivateRequest(data)
-    if (request === undefined || !isRoomRequest(request, from, Math.floor(this.now() / 1000)))
+    const nowS = Math.floor(this.now() / 1000)
+    if (request === undefined || !(await isRoomRequest(request, from, nowS)))
       return { refused: 'not-signed' }
     const log = this.mirrored.get(request.topic)
     if (!(log instanceof SealedLog)) return { refused: 'not-served' }

@@ -83,7 +83,7 @@ describe('a sealed transport', () => {
     const bea = generateSeed()
     const beat = { type: 'presence', peer: 'QmBeaPeer0000000000000000000', relays: [], ttl: 60 }
     const [olderBeat, newerBeat] = [await signed(beat, bea), await signed(beat, bea)]
-    let checked = false
+    let checked: Promise<boolean> = Promise.resolve(false)
     const { sealed, asked } = withRelay((request) => {
       checked = isRoomRequest(request, sealed.peerId, Math.floor(Date.now() / 1000))
       const kept = [olderBeat, join, post, typing, leave, newerBeat]
@@ -93,7 +93,7 @@ describe('a sealed transport', () => {
     const answer = JSON.parse(
       decodeUtf8(await sealed.request(RELAY, BACKLOG_PROTOCOL, encodeUtf8(request))) ?? '',
     )
-    expect(checked).toBe(true)
+    expect(await checked).toBe(true)
     expect(asked[0]?.protocol).toBe(PRIVATE_BACKLOG_PROTOCOL)
     // The relay never saw our request_backlog (which names our DID), only the room key's word.
     expect(decodeUtf8(asked[0]?.data ?? new Uint8Array())).not.toContain('did:key')

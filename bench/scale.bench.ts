@@ -6,6 +6,10 @@
  * machine; `--peers 1000 --relays 4` is the run for a bigger one.
  *
  *   --peers 300 --relays 1 --posts 100 --rate 10 --join-seconds 10 --workers <cores>
+ *   --light N      N light members beside the --peers full ones (scale/light.ts: what a
+ *                  member does on the wire, without checking signatures), joining among
+ *                  them over the same window, in --light-workers processes (<cores>)
+ *   --relay-per-member 1  each member holds one relay (by its index), not all of them
  *   --stop-relay   stop one relay halfway through the posts (needs --relays ≥ 2)
  *   --background-rooms N  the relays also serve N other rooms of --background-members
  *                  members (default 2) each, beating signed presences at a real member's
@@ -30,8 +34,10 @@ import { RelayProcess } from '../test/helpers/relay-process.js'
 import { bytesPerSecond, cpuPercent, type ProcReading, readProc } from './scale/proc-stats.js'
 import {
   type FromBackground,
+  type FromLight,
   type FromWorker,
   type ToBackground,
+  type ToLight,
   type ToWorker,
   wallClockMs,
 } from './scale/protocol.js'
@@ -45,6 +51,9 @@ const { values: flags } = parseArgs({
     rate: { type: 'string', default: '10' },
     'join-seconds': { type: 'string', default: '10' },
     workers: { type: 'string', default: String(cpus().length) },
+    light: { type: 'string', default: '0' },
+    'light-workers': { type: 'string', default: String(cpus().length) },
+    'relay-per-member': { type: 'string', default: '0' },
     'stop-relay': { type: 'boolean', default: false },
     'fresh-relays': { type: 'boolean', default: false },
     private: { type: 'boolean', default: false },
@@ -58,6 +67,20 @@ const POSTS = Number(flags.posts)
 const RATE = Number(flags.rate)
 const JOIN_MS = Number(flags['join-seconds']) * 1000
 const WORKERS = Math.min(PEERS, Number(flags.workers))
+const LIGHT = Number(flags.light)
+const LIGHT_WORKERS = Math.min(LIGHT, Number(flags['light-workers']))
+/** Everyone in the room: the full members and the light ones. */
+const MEMBERS = PEERS + LIGHT
+const RELAY_PER_MEMBER = flags['relay-per-member'] === '1'
+/**
+ * Members join in index order, one every `--join-seconds / MEMBERS`; the full members'
+ * indices are spread evenly among the light ones', so full members join early and late.
+ */
+const FULL_INDICES = Array.from({ length: PEERS }, (_, j) => Math.floor((j * MEMBERS) / PEERS))
+const LIGHT_INDICES = (() => {
+  const full = new Set(FULL_INDICES)
+  return Array.from({ length: MEMBERS }, (_, k) => k).filter((k) => !full.has(k))
+})()
 const STOP_RELAY = flags['stop-relay']
 const FRESH_RELAYS = flags['fresh-relays']
 /** A creator who is not in the room (any Ed25519 did:key): the room never rotates. */
@@ -68,7 +91,7 @@ const BACKGROUND_ROOMS = Number(flags['background-rooms'])
 const BACKGROUND_MEMBERS = Number(flags['background-members'])
 const PROFILE_DIR = process.env.SCALE_PROF
 /** Members of every room on the relays: the crowd and the background rooms'. */
-const EVERY_MEMBER = PEERS + BACKGROUND_ROOMS * BACKGROUND_MEMBERS
+const EVERY_MEMBER = MEMBERS + BACKGROUND_ROOMS * BACKGROUND_MEMBERS
 /** The relay targets are the crowd's; with background rooms the figures are reported. */
 const RELAY_TARGETS =
   BACKGROUND_ROOMS > 0 ? { idleCpu: 0, rssMiB: 0 } : { idleCpu: 15, rssMiB: 300 }
@@ -85,7 +108,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 // limit of a client). One machine is one IP address: the per-address reservation cap is
 // raised to the crowd's size.
 const relays = await RelayProcess.startMeshed(RELAYS, {
-  args: ['--max-reservations-per-ip', String(PEERS + 100)],
+  args: ['--max-reservations-per-ip', String(MEMBERS + 100)],
   ...(PROFILE_DIR === undefined
     ? {}
     : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] }),
@@ -98,7 +121,35 @@ const joinedAt = new Map<number, number>()
 const convergedAt = new Map<number, number>()
 const failures: string[] = []
 const reports: Extract<FromWorker, { type: 'report' }>[] = []
+const lightProcesses: ChildProcess[] = []
+const lightReports: Extract<FromLight, { type: 'report' }>[] = []
+/** How long each member took to hold its relay connection(s), ms. */
+const dialTimes: number[] = []
 let stopping = false
+
+function joined({ peer, atMs, dialMs }: { peer: number; atMs: number; dialMs: number }): void {
+  joinedAt.set(peer, atMs)
+  dialTimes.push(dialMs)
+}
+
+/** A process of light members (scale/light.ts). */
+function startLight(): Promise<ChildProcess> {
+  const child = fork(new URL('./scale/light.ts', import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx', '--no-warnings'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  child.on('message', (message: FromLight) => {
+    if (message.type === 'joined') joined(message)
+    if (message.type === 'failed') failures.push(`light member ${message.peer}: ${message.error}`)
+    if (message.type === 'report') lightReports.push(message)
+  })
+  child.once('exit', (code, signal) => {
+    if (!stopping) failures.push(`a light process exited (${signal ?? `code ${code}`})`)
+  })
+  return new Promise((resolve) =>
+    child.once('message', (message: FromLight) => message.type === 'ready' && resolve(child)),
+  )
+}
 
 function startWorker(): Promise<ChildProcess> {
   const child = fork(new URL('./scale/worker.ts', import.meta.url).pathname, [], {
@@ -112,7 +163,7 @@ function startWorker(): Promise<ChildProcess> {
   })
   child.on('message', (message: FromWorker) => {
     events.push(message)
-    if (message.type === 'joined') joinedAt.set(message.peer, message.atMs)
+    if (message.type === 'joined') joined(message)
     if (message.type === 'converged') convergedAt.set(message.peer, message.atMs)
     if (message.type === 'failed') failures.push(`peer ${message.peer}: ${message.error}`)
     if (message.type === 'report') reports.push(message)
@@ -132,6 +183,7 @@ async function until(condition: () => boolean, limitMs: number): Promise<boolean
 }
 
 const liveWorkers = () => workers.filter((worker) => worker.connected).length
+const liveLight = () => lightProcesses.filter((child) => child.connected).length
 
 /** Bytes the peers took in by message type, all workers' reports together. */
 function sumBytes(from: Extract<FromWorker, { type: 'report' }>[]): Record<string, number> {
@@ -142,18 +194,52 @@ function sumBytes(from: Extract<FromWorker, { type: 'report' }>[]): Record<strin
   return sum
 }
 
-/**
- * Asks every worker for a report now: what its peers took in so far, by type; undefined
- * when a worker did not answer in time (a saturated machine), so no difference is made of
- * a partial sum.
- */
-async function takenIn(): Promise<Record<string, number> | undefined> {
+function sumLight(from: Extract<FromLight, { type: 'report' }>[]): Record<string, number> {
+  const sum: Record<string, number> = {}
+  for (const report of from)
+    for (const [type, bytes] of Object.entries(report.bytesByType))
+      sum[type] = (sum[type] ?? 0) + bytes
+  return sum
+}
+
+/** Every process's report, asked for now; `all` is false when one did not answer in time. */
+interface Reports {
+  full: Extract<FromWorker, { type: 'report' }>[]
+  light: Extract<FromLight, { type: 'report' }>[]
+  all: boolean
+}
+
+async function reportAll(): Promise<Reports> {
   reports.length = 0
+  lightReports.length = 0
   for (const worker of workers) tell(worker, { type: 'report' })
-  const all = await until(() => reports.length >= liveWorkers(), 10_000)
-  const sum = sumBytes(reports)
+  for (const child of lightProcesses)
+    if (child.connected) child.send({ type: 'report' } satisfies ToLight)
+  const all = await until(
+    () => reports.length >= liveWorkers() && lightReports.length >= liveLight(),
+    10_000,
+  )
+  const taken = { full: [...reports], light: [...lightReports], all }
   reports.length = 0
-  return all ? sum : undefined
+  lightReports.length = 0
+  return taken
+}
+
+/** The worst event-loop delay p99 of the harness's processes since their last report. */
+function lagRow(phase: string, { full, light, all }: Reports): Row {
+  const worst = (from: { lagP99Ms: number }[]) =>
+    from.length === 0 ? '-' : `${Math.round(Math.max(...from.map((report) => report.lagP99Ms)))}`
+  return {
+    measure: `harness event-loop delay p99 while the room ${phase}: full members' / light members' processes (worst)`,
+    result: all ? `${worst(full)} / ${worst(light)} ms` : 'not measured: a process did not report',
+    target: '(reported)',
+    verdict: '-',
+  }
+}
+
+/** What the peers took in so far, by type (full members); undefined when one did not report. */
+function takenIn({ full, all }: Reports): Record<string, number> | undefined {
+  return all ? sumBytes(full) : undefined
 }
 
 /** A worker that died (a crash takes its peers with it) is reported, not told anything. */
@@ -167,40 +253,77 @@ const relayCpu = (from: ProcReading[], to: ProcReading[]) =>
   Math.max(...from.map((reading, r) => cpuPercent(reading, to[r] as ProcReading)))
 const relayBytes = (from: ProcReading[], to: ProcReading[]) =>
   from.reduce((sum, reading, r) => sum + bytesPerSecond(reading, to[r] as ProcReading), 0)
-// The peers share the machine with the relays: on a small one they, not the relay, can be
-// what runs out of CPU, so their cost is shown beside the relay's.
-const readPeers = (): ProcReading[] => workers.map((worker) => readProc(worker.pid as number))
-const peersCpu = (from: ProcReading[], to: ProcReading[]) =>
+
+/**
+ * The harness shares the machine with the relays: on a small one it, not the relay, can be
+ * what runs out of CPU, so its cost is shown beside the relay's: the full members' workers
+ * and the light members' processes apart.
+ */
+interface HarnessReading {
+  full: ProcReading[]
+  light: ProcReading[]
+}
+const readHarness = (): HarnessReading => ({
+  full: workers.map((worker) => readProc(worker.pid as number)),
+  light: lightProcesses.map((child) => readProc(child.pid as number)),
+})
+const cpuOf = (from: ProcReading[], to: ProcReading[]) =>
   from.reduce((sum, reading, w) => sum + cpuPercent(reading, to[w] as ProcReading), 0)
 
-/** Readings of the relays and of the peers' workers at both ends of a phase. */
+/** Readings of the relays and of the harness at both ends of a phase. */
 interface PhaseReadings {
   relays: [ProcReading[], ProcReading[]]
-  peers: [ProcReading[], ProcReading[]]
+  harness: [HarnessReading, HarnessReading]
 }
 
-/** What the room cost while it idled or talked: the busiest relay, the peers, the traffic. */
+/** What the room cost while it joined, idled or talked: the busiest relay, the harness, the traffic. */
 function phaseCostRows(
-  phase: 'idles' | 'talks',
-  { relays: [before, after], peers: [peersBefore, peersAfter] }: PhaseReadings,
+  phase: 'joins' | 'idles' | 'talks',
+  { relays: [before, after], harness: [harnessBefore, harnessAfter] }: PhaseReadings,
   relayCpuTarget: number,
   relayNote = '',
 ): Row[] {
-  const during = phase === 'idles' ? 'while idle' : 'while talking'
+  const during = { joins: 'while joining', idles: 'while idle', talks: 'while talking' }[phase]
+  const light = LIGHT === 0 ? '' : ` / ${LIGHT} light members (${LIGHT_WORKERS} processes)`
+  const lightCpu =
+    LIGHT === 0 ? '' : ` / ${Math.round(cpuOf(harnessBefore.light, harnessAfter.light))}`
   return [
     {
       measure: `relay CPU while the room ${phase} (busiest relay${relayNote})`,
       ...atMost(Math.round(relayCpu(before, after)), relayCpuTarget, '% of a core'),
     },
     {
-      measure: `the ${PEERS} peers' CPU while the room ${phase} (all workers)`,
-      ...atMost(Math.round(peersCpu(peersBefore, peersAfter)), 0, '% of a core'),
+      measure: `the ${PEERS} peers' CPU${light} while the room ${phase}`,
+      result: `${Math.round(cpuOf(harnessBefore.full, harnessAfter.full))}${lightCpu} % of a core`,
+      target: '(reported)',
+      verdict: '-',
     },
     {
       measure: `relay traffic per member ${during} (in + out, all relays${BACKGROUND_ROOMS > 0 ? ', members of every room' : ''})`,
       ...atMost(Math.round(relayBytes(before, after) / EVERY_MEMBER), 0, 'B/s'),
     },
   ]
+}
+
+/**
+ * What the relays answered newcomers so far: the questions by kind and the bytes sent,
+ * all relays together (a join costs the relay what it sends back, issue 26).
+ */
+async function answersRow(): Promise<Row> {
+  const sum = async (series: string) =>
+    (await Promise.all(relays.map((relay) => relay.metric(series)))).reduce((a, b) => a + b, 0)
+  const question = (kind: string) => sum(`ghost_relay_backlog_answers_total{question="${kind}"}`)
+  const [members = 0, latecomers = 0, posts = 0] = await Promise.all(
+    ['members', 'latecomers', 'posts'].map(question),
+  )
+  const room = INVITE === undefined ? 'public' : 'private'
+  const bytes = await sum(`ghost_relay_backlog_answer_bytes_total{room="${room}"}`)
+  return {
+    measure: `the relays' answers to newcomers: member lists / latecomers / posts only, and bytes sent`,
+    result: `${members} / ${latecomers} / ${posts}, ${(bytes / 2 ** 20).toFixed(1)} MiB (${Math.round(bytes / Math.max(1, members + latecomers + posts) / 1024)} KiB each)`,
+    target: '(reported)',
+    verdict: '-',
+  }
 }
 
 /** The process holding `--background-rooms`, and what it last reported. */
@@ -266,77 +389,139 @@ try {
     rows.push(await backgroundRow('before the crowd came (10 s)'))
   }
   for (let w = 0; w < WORKERS; w++) workers.push(await startWorker())
+  for (let w = 0; w < LIGHT_WORKERS; w++) lightProcesses.push(await startLight())
   if (!FRESH_RELAYS) await sleep(relaysStartedMs + RELAY_HISTORY_WARMUP_MS - Date.now())
 
-  // Join: peer k at epoch + k × gap, round-robin over the workers.
+  // Join: member k at epoch + k × gap; full members round-robin over the workers, light
+  // ones over their processes.
   const epochMs = wallClockMs() + 1_000
-  const gapMs = JOIN_MS / PEERS
-  const everyRelay = relays.map((relay) => relay.address)
+  const gapMs = JOIN_MS / MEMBERS
+  const relayChoice = {
+    relays: relays.map((relay) => relay.address),
+    relayPerMember: RELAY_PER_MEMBER,
+  }
+  const invite = INVITE === undefined ? {} : { invite: INVITE }
   workers.forEach((worker, w) => {
-    const peers = Array.from({ length: PEERS }, (_, k) => k).filter((k) => k % WORKERS === w)
+    const peers = FULL_INDICES.filter((_, j) => j % WORKERS === w)
     tell(worker, {
       type: 'join',
-      relays: everyRelay,
+      ...relayChoice,
       room: 'crowd',
       peers,
       epochMs,
       gapMs,
-      roomSize: PEERS,
-      ...(INVITE === undefined ? {} : { invite: INVITE }),
+      roomSize: MEMBERS,
+      ...invite,
     })
   })
-  await until(() => joinedAt.size + failures.length >= PEERS, JOIN_MS + 60_000)
+  lightProcesses.forEach((child, w) => {
+    const members = LIGHT_INDICES.filter((_, j) => j % LIGHT_WORKERS === w)
+    const join: ToLight = {
+      type: 'join',
+      ...relayChoice,
+      space: 'scale',
+      room: 'crowd',
+      members,
+      epochMs,
+      gapMs,
+      ...invite,
+    }
+    child.send(join)
+  })
+  await sleep(epochMs - wallClockMs())
+  const joinStart = { relays: readAll(), harness: readHarness() }
+  await until(() => joinedAt.size + failures.length >= MEMBERS, JOIN_MS + 60_000)
   const lastJoin = Math.max(...joinedAt.values())
+  rows.push(
+    ...phaseCostRows(
+      'joins',
+      { relays: [joinStart.relays, readAll()], harness: [joinStart.harness, readHarness()] },
+      0,
+    ),
+  )
+  rows.push(await answersRow())
+  const fullJoined = FULL_INDICES.filter((k) => joinedAt.has(k)).length
   const converged = await until(
-    () => convergedAt.size >= joinedAt.size,
+    () => convergedAt.size >= fullJoined,
     lastJoin + CONVERGE_LIMIT_MS - wallClockMs(),
   )
-  for (const worker of workers) tell(worker, { type: 'report' })
-  await until(() => reports.length >= liveWorkers(), 10_000)
-  const counts = reports.flatMap((report) => report.members)
-  reports.length = 0
+  const afterJoin = await reportAll()
+  rows.push(lagRow('joins', afterJoin))
+  const counts = afterJoin.full.flatMap((report) => report.members)
   const listedAfter = [...convergedAt.values()].map((at) => at - lastJoin)
   rows.push({
-    measure: 'last join → a member lists everyone, p50 / p90 (members that did)',
+    measure: `dialling the relay, p50 / p99 (${MEMBERS} members)`,
+    result: `${Math.round(percentile(dialTimes, 50))} / ${Math.round(percentile(dialTimes, 99))} ms`,
+    target: '(reported)',
+    verdict: '-',
+  })
+  rows.push({
+    measure: `last join → a full member lists everyone, p50 / p90 (members that did)`,
     result: `${(percentile(listedAfter, 50) / 1000).toFixed(1)} / ${(percentile(listedAfter, 90) / 1000).toFixed(1)} s`,
     target: '(reported)',
     verdict: '-',
   })
   rows.push({
-    measure: `${PEERS} joins over ${JOIN_MS / 1000} s: last join → everyone lists everyone`,
+    measure: `${MEMBERS} joins over ${JOIN_MS / 1000} s: last join → every full member lists everyone`,
     ...(converged
       ? atMost(Math.round((Math.max(...convergedAt.values()) - lastJoin) / 100) / 10, 10, 's')
       : {
-          result: `no, after ${CONVERGE_LIMIT_MS / 1000} s: lowest ${Math.min(...counts)}, mean ${Math.round(counts.reduce((a, b) => a + b, 0) / counts.length)} of ${PEERS}`,
+          result: `no, after ${CONVERGE_LIMIT_MS / 1000} s: lowest ${Math.min(...counts)}, mean ${Math.round(counts.reduce((a, b) => a + b, 0) / counts.length)} of ${MEMBERS}`,
           target: '≤ 10 s',
           verdict: 'NO',
         }),
   })
+  if (LIGHT > 0) {
+    const heard = afterJoin.light.flatMap((report) => report.members)
+    rows.push({
+      measure: 'members a light member has heard of (its pace), lowest / mean',
+      result: `${Math.min(...heard)} / ${Math.round(heard.reduce((a, b) => a + b, 0) / Math.max(1, heard.length))} of ${MEMBERS}`,
+      target: '(reported)',
+      verdict: '-',
+    })
+  }
 
   if (background !== undefined) rows.push(await backgroundRow('while the crowd joined'))
 
   // The room idles.
   await sleep(2_000)
+  const idleReports = await reportAll()
   let before = readAll()
-  let peersBefore = readPeers()
+  let harnessBefore = readHarness()
   await sleep(IDLE_MS)
   let after = readAll()
-  let peersAfter = readPeers()
+  let harnessAfter = readHarness()
   rows.push(
     ...phaseCostRows(
       'idles',
-      { relays: [before, after], peers: [peersBefore, peersAfter] },
+      { relays: [before, after], harness: [harnessBefore, harnessAfter] },
       RELAY_TARGETS.idleCpu,
     ),
   )
 
   // What the peers took in so far, by type: the talk's signals are what comes after.
-  const bytesBeforeTalk = await takenIn()
+  const beforeTalk = await reportAll()
+  if (process.env.SCALE_DIAG !== undefined) {
+    const light = (from: Reports) => sumLight(from.light)
+    const idleStart = light(idleReports)
+    const idleEnd = light(beforeTalk)
+    console.error(
+      'light members took in while idle, B/s per member, by type:',
+      Object.fromEntries(
+        Object.entries(idleEnd).map(([type, bytes]) => [
+          type,
+          Math.round((bytes - (idleStart[type] ?? 0)) / Math.max(1, LIGHT) / (IDLE_MS / 1000)),
+        ]),
+      ),
+    )
+  }
+  rows.push(lagRow('idles', beforeTalk))
+  const bytesBeforeTalk = takenIn(beforeTalk)
   // The room talks: post i from peer (i × 7) mod N, at its time, typed first; every fifth
   // post gets a reaction; every member says now and then which post it saw last.
   const talkStart = wallClockMs() + 500
   const schedule = Array.from({ length: POSTS }, (_, i) => ({
-    peer: (i * 7) % PEERS,
+    peer: FULL_INDICES[(i * 7) % PEERS] as number,
     post: i,
     atMs: talkStart + (i * 1000) / RATE,
   }))
@@ -344,7 +529,7 @@ try {
     tell(worker, { type: 'post', posts: schedule.filter(({ peer }) => peer % WORKERS === w) })
   })
   before = readAll()
-  peersBefore = readPeers()
+  harnessBefore = readHarness()
   const stopAtMs = talkStart + (POSTS / 2) * (1000 / RATE)
   if (STOP_RELAY) {
     await sleep(stopAtMs - wallClockMs())
@@ -356,15 +541,15 @@ try {
   }
   await sleep(talkStart + (POSTS * 1000) / RATE - wallClockMs())
   if (!STOP_RELAY) after = readAll()
-  peersAfter = readPeers()
+  harnessAfter = readHarness()
   await sleep(DELIVERY_LIMIT_MS)
-  for (const worker of workers) tell(worker, { type: 'report' })
-  await until(() => reports.length >= liveWorkers(), 10_000)
+  const afterTalk = await reportAll()
+  rows.push(lagRow('talks', afterTalk))
 
   const talkSeconds = POSTS / RATE + DELIVERY_LIMIT_MS / 1000
-  const bytesAfterTalk = reports.length >= liveWorkers() ? sumBytes(reports) : undefined
+  const bytesAfterTalk = takenIn(afterTalk)
   for (const type of ['typing', 'react', 'seen', 'presence', 'chat']) {
-    const measure = `${type === 'chat' ? 'posts' : `${type} signals`} taken in per member while talking (${talkSeconds} s)`
+    const measure = `${type === 'chat' ? 'posts' : `${type} signals`} taken in per full member while talking (${talkSeconds} s)`
     if (bytesBeforeTalk === undefined || bytesAfterTalk === undefined) {
       rows.push({
         measure,
@@ -377,13 +562,14 @@ try {
     const bytes = (bytesAfterTalk[type] ?? 0) - (bytesBeforeTalk[type] ?? 0)
     rows.push({
       measure,
-      ...atMost(Math.round(bytes / Math.max(1, joinedAt.size) / talkSeconds), 0, 'B/s'),
+      ...atMost(Math.round(bytes / Math.max(1, fullJoined) / talkSeconds), 0, 'B/s'),
     })
   }
   const byPost = new Map<number, number[]>()
-  for (const report of reports)
+  for (const report of [...afterTalk.full, ...afterTalk.light])
     for (const [post, delays] of Object.entries(report.latencies))
       byPost.set(Number(post), [...(byPost.get(Number(post)) ?? []), ...delays])
+  const atFull = afterTalk.full.flatMap((report) => Object.values(report.latencies).flat())
   const receivers = joinedAt.size - 1
   const all = [...byPost.values()].flat()
   const delivered = all.filter((ms) => ms <= DELIVERY_LIMIT_MS).length
@@ -413,6 +599,13 @@ try {
   const ms = (values: number[], p: number) => Math.round(percentile(values, p))
   rows.push({ measure: 'post → message, p50', ...atMost(ms(all, 50), 0, 'ms') })
   rows.push({ measure: 'post → message, p99', ...atMost(ms(all, 99), 0, 'ms') })
+  if (LIGHT > 0)
+    rows.push({
+      measure: 'post → message at the full members, p50 / p99',
+      result: `${ms(atFull, 50)} / ${ms(atFull, 99)} ms`,
+      target: '(reported)',
+      verdict: '-',
+    })
   rows.push({
     measure: 'post → the last member has it (time-to-all), p50',
     ...atMost(ms(toAll, 50), 0, 'ms'),
@@ -424,7 +617,7 @@ try {
   rows.push(
     ...phaseCostRows(
       'talks',
-      { relays: [before, after], peers: [peersBefore, peersAfter] },
+      { relays: [before, after], harness: [harnessBefore, harnessAfter] },
       0,
       STOP_RELAY ? ', before the stop' : '',
     ),
@@ -458,12 +651,12 @@ try {
 } finally {
   stopping = true
   await Promise.all(
-    workers.map(
+    [...workers, ...lightProcesses].map(
       (worker) =>
         new Promise((resolve) => {
           if (worker.exitCode !== null || worker.signalCode !== null) return resolve(undefined)
           worker.once('exit', resolve)
-          tell(worker, { type: 'stop' })
+          if (worker.connected) worker.send({ type: 'stop' } satisfies ToWorker & ToLight)
           setTimeout(() => worker.kill('SIGKILL'), 15_000).unref()
         }),
     ),
@@ -488,7 +681,7 @@ try {
   if (process.env.SCALE_DIAG !== undefined) for (const relay of relays) console.error(relay.output)
 }
 printTable(
-  `Ghost Threads, a crowd in one ${INVITE === undefined ? '' : 'private '}room: ${PEERS} peers in ${WORKERS} worker processes, ${RELAYS} relay process${RELAYS > 1 ? 'es' : ''} (meshed${FRESH_RELAYS ? ', just started: every newcomer asks a member for the posts' : `, up ${RELAY_HISTORY_WARMUP_MS / 1000} s before the first join`})${BACKGROUND_ROOMS > 0 ? ` also serving ${BACKGROUND_ROOMS.toLocaleString('en')} other rooms of ${BACKGROUND_MEMBERS} members` : ''}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  `Ghost Threads, a crowd in one ${INVITE === undefined ? '' : 'private '}room: ${PEERS} peers in ${WORKERS} worker processes${LIGHT > 0 ? ` and ${LIGHT} light members in ${LIGHT_WORKERS} processes, joining among them${RELAY_PER_MEMBER ? ', each holding one relay' : ''}` : ''}, ${RELAYS} relay process${RELAYS > 1 ? 'es' : ''} (meshed${FRESH_RELAYS ? ', just started: every newcomer asks a member for the posts' : `, up ${RELAY_HISTORY_WARMUP_MS / 1000} s before the first join`})${BACKGROUND_ROOMS > 0 ? ` also serving ${BACKGROUND_ROOMS.toLocaleString('en')} other rooms of ${BACKGROUND_MEMBERS} members` : ''}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
   rows,
 )
 process.exit(0)

@@ -4,10 +4,20 @@
  * which agree across processes on one machine to well under a millisecond.
  */
 
+/** Where each member connects: every relay, or one (`--relay-per-member 1`) by its index. */
+export interface RelayChoice {
+  relays: string[]
+  relayPerMember: boolean
+}
+
+export function relaysOf(choice: RelayChoice, member: number): string[] {
+  const { relays, relayPerMember } = choice
+  return relayPerMember ? [relays[member % relays.length] as string] : relays
+}
+
 export type ToWorker =
-  | {
+  | ({
       type: 'join'
-      relays: string[]
       room: string
       /** Global indices of this worker's peers, each joining at `epochMs + index × gapMs`. */
       peers: number[]
@@ -16,14 +26,14 @@ export type ToWorker =
       roomSize: number
       /** The room is the private room of this invite (--private). */
       invite?: string
-    }
+    } & RelayChoice)
   | { type: 'post'; posts: { peer: number; post: number; atMs: number }[] }
   | { type: 'report' }
   | { type: 'stop' }
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'joined'; peer: number; atMs: number }
+  | { type: 'joined'; peer: number; atMs: number; dialMs: number }
   | { type: 'converged'; peer: number; atMs: number }
   | { type: 'failed'; peer: number; error: string }
   | {
@@ -34,6 +44,38 @@ export type FromWorker =
       members: number[]
       /** Bytes this worker's peers took in since they joined, by message type (each message once per peer). */
       bytesByType: Record<string, number>
+      /** The event loop's delay, p99 since the last report (ms): is this process the limit? */
+      lagP99Ms: number
+    }
+  | { type: 'stopped' }
+
+/** To a process of light members (light.ts). */
+export type ToLight =
+  | ({
+      type: 'join'
+      space: string
+      room: string
+      /** Global indices of this process's members, each joining at `epochMs + index × gapMs`. */
+      members: number[]
+      epochMs: number
+      gapMs: number
+      invite?: string
+    } & RelayChoice)
+  | { type: 'report' }
+  | { type: 'stop' }
+
+export type FromLight =
+  | { type: 'ready' }
+  | { type: 'joined'; peer: number; atMs: number; dialMs: number }
+  | { type: 'failed'; peer: number; error: string }
+  | {
+      type: 'report'
+      latencies: Record<number, number[]>
+      /** The members each light member has heard claim a place, itself included (unverified). */
+      members: number[]
+      /** Bytes its members took in off the topic, by the type inside (sealed or not). */
+      bytesByType: Record<string, number>
+      lagP99Ms: number
     }
   | { type: 'stopped' }
 

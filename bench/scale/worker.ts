@@ -4,6 +4,8 @@
  * every post they receive. Spread over one process per core so that the peers, not one
  * event loop, are what is measured.
  */
+
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import {
   createSeedIdentity,
   ENVELOPE_VERSION,
@@ -11,7 +13,7 @@ import {
   generateSeed,
 } from '../../src/core/index.js'
 import { type GhostNode, startGhostNode } from '../../src/net/ghost-node.js'
-import { type FromWorker, SCALE_TAG, type ToWorker, wallClockMs } from './protocol.js'
+import { type FromWorker, relaysOf, SCALE_TAG, type ToWorker, wallClockMs } from './protocol.js'
 
 const nodes: GhostNode[] = []
 const threads = new Map<number, { node: GhostNode; thread: GhostThread }>()
@@ -20,6 +22,8 @@ const latencies: Record<number, number[]> = {}
 const bytesByType: Record<string, number> = {}
 /** Every this many posts, one member reacts (what a lively room does). */
 const REACT_EVERY = 5
+const lag = monitorEventLoopDelay({ resolution: 10 })
+lag.enable()
 
 /** Counts what the room's validator sees, by the JWT's type, then lets it decide. */
 function countIncoming(node: GhostNode, topic: string): void {
@@ -57,18 +61,21 @@ function sleepUntil(atMs: number): Promise<void> {
 async function joinOne(peer: number, init: Extract<ToWorker, { type: 'join' }>): Promise<void> {
   await sleepUntil(init.epochMs + peer * init.gapMs)
   try {
+    const dialStart = wallClockMs()
     const node = await startGhostNode({
-      relays: init.relays,
+      relays: relaysOf(init, peer),
       webrtc: false,
       identity: createSeedIdentity(generateSeed()),
     })
+    const relayReached = whenRelayConnected(node)
     nodes.push(node)
     const space = await node.ghost.openSpace('scale')
     const invite = init.invite === undefined ? {} : { invite: init.invite }
     const thread = await space.joinThread(init.room, { ghost: true, ...invite })
     threads.set(peer, { node, thread })
     countIncoming(node, thread.topic)
-    send({ type: 'joined', peer, atMs: wallClockMs() })
+    const dialMs = (await relayReached) - dialStart
+    send({ type: 'joined', peer, atMs: wallClockMs(), dialMs })
     thread.on('message', (post) => {
       const body = post.message as { tag?: unknown; i?: unknown; at?: unknown }
       if (body?.tag !== SCALE_TAG || typeof body.i !== 'number' || typeof body.at !== 'number')
@@ -92,6 +99,14 @@ async function joinOne(peer: number, init: Extract<ToWorker, { type: 'join' }>):
   } catch (err) {
     send({ type: 'failed', peer, error: (err as Error).message })
   }
+}
+
+/** When the node first held a relay connection: how long a member waits for its way in. */
+async function whenRelayConnected(node: GhostNode): Promise<number> {
+  const deadline = wallClockMs() + 60_000
+  while (node.relays.connected().length === 0 && wallClockMs() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  return wallClockMs()
 }
 
 async function postAll(posts: Extract<ToWorker, { type: 'post' }>['posts']): Promise<void> {
@@ -118,7 +133,14 @@ process.on('message', (message: ToWorker) => {
         (lists) => {
           const counts = lists.map((members) => members.length)
           if (process.env.SCALE_DIAG !== undefined) diagnose(counts)
-          send({ type: 'report', latencies, members: counts, bytesByType: { ...bytesByType } })
+          send({
+            type: 'report',
+            latencies,
+            members: counts,
+            bytesByType: { ...bytesByType },
+            lagP99Ms: lag.percentile(99) / 1e6,
+          })
+          lag.reset()
         },
       )
       break

@@ -67,6 +67,12 @@ export class RelayMetrics {
     labelNames: ['question'] as const,
     registers: [this.registry],
   })
+  readonly backlogAnswerBytes = new Counter({
+    name: 'ghost_relay_backlog_answer_bytes_total',
+    help: 'Bytes of backlog answers sent, by room kind (public, private)',
+    labelNames: ['room'] as const,
+    registers: [this.registry],
+  })
   readonly bytes = new Counter({
     name: 'ghost_relay_message_bytes_total',
     help: 'Bytes of room messages validated',

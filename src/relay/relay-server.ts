@@ -142,12 +142,18 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
   metrics.heldRosterBytesOf = () => mirror.heldRosterBytes
   mirror.start()
   // Newcomers ask their relay who is in a room and what it said lately (room-mirror.ts).
+  // What answers cost in bytes is what a crowd's joins cost the relay (issue 26).
+  const sent = (room: 'public' | 'private', answer: unknown): Uint8Array => {
+    const bytes = encodeUtf8(JSON.stringify(answer))
+    metrics.backlogAnswerBytes.inc({ room }, bytes.length)
+    return bytes
+  }
   transport.handle(BACKLOG_PROTOCOL, async (data, from) =>
-    encodeUtf8(JSON.stringify(await mirror.answerBacklog(data, from))),
+    sent('public', await mirror.answerBacklog(data, from)),
   )
   // A private room's newcomers ask for the envelopes kept, which the relay cannot read.
   transport.handle(PRIVATE_BACKLOG_PROTOCOL, async (data, from) =>
-    encodeUtf8(JSON.stringify(await mirror.answerPrivateBacklog(data, from))),
+    sent('private', await mirror.answerPrivateBacklog(data, from)),
   )
   // Peers ask where the relays we are meshed with are (relay-directory.ts).
   transport.handle(RELAYS_PROTOCOL, async () =>

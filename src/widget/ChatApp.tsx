@@ -13,7 +13,14 @@ import { AT_BOTTOM_PX } from './constants.js'
 import { MemberPanel } from './MemberPanel.js'
 import { MessageRow } from './MessageRow.js'
 import { WidgetComposer } from './WidgetComposer.js'
-import { connectionWords, mentionNames, nameOf, phaseWords, typingWords } from './widget-words.js'
+import {
+  connectionWords,
+  mentionNames,
+  nameOf,
+  PRIVATE_WORDS,
+  phaseWords,
+  typingWords,
+} from './widget-words.js'
 
 export function ChatApp({ store, title }: { store: ChatStore; title: string }) {
   const phase = store.phase.value
@@ -63,6 +70,11 @@ export function ChatApp({ store, title }: { store: ChatStore; title: string }) {
     <section class={`chat phase-${phase.name}`} aria-label={`Chat: ${title}`}>
       <header>
         <h1>{title}</h1>
+        {store.isPrivate && (
+          <span class="private" title={PRIVATE_WORDS.meaning} aria-label={PRIVATE_WORDS.meaning}>
+            {PRIVATE_WORDS.mark}
+          </span>
+        )}
         {joined && <span class="online">{online === 1 ? '1 online' : `${online} online`}</span>}
         {joined && (
           <button type="button" class="leave" onClick={() => void store.leave()}>

@@ -6,6 +6,7 @@
 
 import { computed, signal } from '@preact/signals'
 import type { ClosedReason } from '../core/closed-reason.js'
+import { inviteProblem } from '../core/invite.js'
 import type { LinkedMember } from '../core/link-scope.js'
 import type { Post } from '../core/post.js'
 import type { PostReactions } from '../core/post-reactions.js'
@@ -15,7 +16,7 @@ import type { GhostThreadsProvider } from '../inpage/provider.js'
 import type { ConnectionStatus } from '../shared/connection-status.js'
 import type { EnsNames } from '../web/ens-names.js'
 import { LINES_KEPT } from './constants.js'
-import { failureWords, MISSED_WORDS } from './widget-words.js'
+import { BROKEN_INVITE_WORDS, failureWords, MISSED_WORDS } from './widget-words.js'
 
 /** Where the widget is, from finding Ghost Threads to the room ending. */
 export type Phase =
@@ -50,6 +51,8 @@ export interface ChatStoreInit {
   provider: () => Promise<Pick<GhostThreadsProvider, 'openSpace' | 'status' | 'on'>>
   /** Names linked accounts by ENS through the page's own wallet, when it has one. */
   names?: EnsNames
+  /** The private room of this invite (issue 25), not the public room of that name. */
+  invite?: string
 }
 
 function textOf(message: unknown): string {
@@ -122,6 +125,11 @@ export function createChatStore(init: ChatStoreInit) {
   }
 
   async function start(): Promise<void> {
+    // A broken invite is said before anything is asked of the reader.
+    if (init.invite !== undefined && inviteProblem(init.invite) !== undefined) {
+      phase.value = { name: 'failed', message: BROKEN_INVITE_WORDS }
+      return
+    }
     try {
       provider = await init.provider()
     } catch (err) {
@@ -144,7 +152,8 @@ export function createChatStore(init: ChatStoreInit) {
       )
       phase.value = { name: 'joining' }
       did.value = space.did
-      const joined = await space.joinThread(init.room, { ghost: true })
+      const invite = init.invite === undefined ? {} : { invite: init.invite }
+      const joined = await space.joinThread(init.room, { ghost: true, ...invite })
       thread = joined
       lines.value = []
       phase.value = { name: 'joined' }
@@ -235,6 +244,8 @@ export function createChatStore(init: ChatStoreInit) {
   }
 
   return {
+    /** Whether the room is a private room (only people with its invite read it). */
+    isPrivate: init.invite !== undefined,
     phase,
     did,
     lines,

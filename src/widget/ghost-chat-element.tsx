@@ -6,7 +6,9 @@
  * (required); `relays`, the site's relays (space-separated WebSockets multiaddrs: given to
  * openSpace, where the user's prompt shows them, and to the in-page host); `page-relays`,
  * relays for the in-page host only (a local development relay, which the extension refuses
- * from sites); `title`, the header (default: the room's name). ENS names: the element's
+ * from sites); `title`, the header (default: the room's name); `invite`, a private room's
+ * invite (from the link's `#`, issue 25): the widget joins that room, and says it is
+ * private. ENS names: the element's
  * `ethereum` property (the page's EIP-1193 wallet; default `window.ethereum`) resolves
  * linked accounts' primary names (web/ens-names.ts); `ens="off"` turns that off.
  */
@@ -45,8 +47,10 @@ export class GhostChatElement extends HTMLElement {
     const wallet = this.ethereum ?? (window as { ethereum?: Eip1193Provider }).ethereum ?? undefined
     const names =
       wallet !== undefined && this.getAttribute('ens') !== 'off' ? new EnsNames(wallet) : undefined
+    const invite = this.getAttribute('invite')
     this.store = createChatStore({
       ...(names === undefined ? {} : { names }),
+      ...(invite === null ? {} : { invite }),
       space,
       room,
       ...(relays.length > 0 ? { relays } : {}),

@@ -18,6 +18,16 @@ export const ENDED_BECAUSE: Record<ClosedReason, string> = {
     'The person who made this private room gave it a new invite link, and did not send it to you.',
 }
 
+/** A private room's mark in the header, and what it means (issue 25). */
+export const PRIVATE_WORDS = {
+  mark: '🔒 private',
+  meaning: 'A private room: only people with its invite link can read it',
+}
+
+/** The page gave the widget an invite that is not one. */
+export const BROKEN_INVITE_WORDS =
+  "This chat's invite link is broken or incomplete. Ask whoever sent it for the link again."
+
 /** Where posts may be missing: more was said while the reader was away than could be fetched. */
 export const MISSED_WORDS =
   'Some messages from while you were away could not be fetched: more was said than the room keeps.'

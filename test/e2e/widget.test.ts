@@ -17,6 +17,8 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { encodeAbiParameters, encodeFunctionResult, parseAbi, toFunctionSelector } from 'viem'
 import webpack from 'webpack'
 import { linkFor } from '../../src/cli/wallet-key.js'
+import { encodeDidKey } from '../../src/core/did-key.js'
+import { newInvite } from '../../src/core/private-room.js'
 import {
   answerPrompt,
   type ExtensionBrowser,
@@ -33,6 +35,8 @@ const SPACE = 'widget-space'
 const ROOM = 'widget-room'
 /** The room of the "alive" test: its own page, so the first test's visitors are not in it. */
 const ALIVE_ROOM = 'alive-room'
+/** The private room's name on its page: local to each member, never on the wire. */
+const PRIVATE_ROOM = 'private-room'
 const { text } = postedTexts('widget')
 
 let relay: RelayProcess
@@ -93,9 +97,14 @@ void connect({ bogus: true })
     }),
   )
   mkdirSync(join(dir, 'dist'))
-  for (const [file, room] of [
-    ['index.html', ROOM],
-    ['alive.html', ALIVE_ROOM],
+  // The private page takes its room's invite from its link's #, as a dapp would.
+  const privateRoom = `
+  const invite = new URLSearchParams(location.hash.slice(1)).get('invite')
+  if (invite !== null) document.querySelector('ghost-chat').setAttribute('invite', invite)`
+  for (const [file, room, extra] of [
+    ['index.html', ROOM, ''],
+    ['alive.html', ALIVE_ROOM, ''],
+    ['private.html', PRIVATE_ROOM, privateRoom],
   ] as const)
     writeFileSync(
       join(dir, `dist/${file}`),
@@ -107,7 +116,7 @@ void connect({ bogus: true })
 <script>
   // The in-page host's relay for this test (a widget reads its attributes once, at start).
   const relays = new URLSearchParams(location.search).getAll('relay').join(' ')
-  document.querySelector('ghost-chat').setAttribute('page-relays', relays)
+  document.querySelector('ghost-chat').setAttribute('page-relays', relays)${extra}
 </script>
 <script src="main.js"></script></body></html>
 `,
@@ -138,7 +147,7 @@ async function buildSampleDapp(dir: string): Promise<void> {
 /** The widget on a page (Playwright's locators reach into its open shadow root). */
 const chatOf = (page: Page): Locator => page.locator('ghost-chat')
 
-async function visitor(page = 'index.html', wallet?: EnsWallet): Promise<Page> {
+async function visitor(page = 'index.html', wallet?: EnsWallet, hash = ''): Promise<Page> {
   const context = await plain.newContext({ viewport: { width: 800, height: 620 } })
   contexts.push(context)
   if (wallet !== undefined) await context.addInitScript(ensWalletScript, wallet)
@@ -148,7 +157,7 @@ async function visitor(page = 'index.html', wallet?: EnsWallet): Promise<Page> {
       Reflect.deleteProperty(window, name)
   })
   const opened = await context.newPage()
-  await opened.goto(`${site.url}/${page}?relay=${encodeURIComponent(relay.address)}`)
+  await opened.goto(`${site.url}/${page}?relay=${encodeURIComponent(relay.address)}${hash}`)
   return opened
 }
 
@@ -404,6 +413,58 @@ describe('a room that feels alive, in <ghost-chat>', () => {
       await shot(carol, 'alive-other')
     },
     4 * STEP_MS,
+  )
+})
+
+describe('a private room in <ghost-chat invite>', () => {
+  it(
+    "two visitors with the invite link chat with a member in the invite's room; the widget says it is private; a broken link is said",
+    async () => {
+      const invite = newInvite(encodeDidKey('EdDSA', new Uint8Array(32).fill(9)))
+      // A member who joined by the invite, under another local name: the room is the invite's.
+      const member = await startNetPeer({
+        relays: [relay.address],
+        space: SPACE,
+        room: 'what-the-member-calls-it',
+        options: { invite },
+      })
+      netPeers.push(member)
+      const bob = await visitor('private.html', undefined, `#invite=${invite}`)
+      const carol = await visitor('private.html', undefined, `#invite=${invite}`)
+      for (const page of [bob, carol]) {
+        const mark = chatOf(page).getByLabel(/A private room: only people with its invite link/)
+        await mark.waitFor()
+        expect(await mark.textContent()).toBe('🔒 private')
+        await chatOf(page).getByRole('button', { name: 'Join the chat' }).click()
+      }
+      await chatOf(bob).getByRole('heading', { name: '3 online' }).waitFor({ timeout: 30_000 })
+      const fromMember = text('private-from-member')
+      await member.thread.post(fromMember)
+      await line(bob, fromMember).waitFor({ timeout: 30_000 })
+      await line(carol, fromMember).waitFor({ timeout: 30_000 })
+      const fromBob = text('private-from-bob')
+      await say(bob, fromBob)
+      await line(carol, fromBob).waitFor({ timeout: 30_000 })
+      await waitFor(
+        async () => (await member.thread.getPosts()).some((p) => p.message === fromBob),
+        {
+          timeoutMs: 30_000,
+          what: "bob's post at the member who joined by the invite",
+        },
+      )
+      await shot(bob, 'private-room')
+
+      // A link whose invite lost characters: said before anything is asked, no Join.
+      const broken = await visitor('private.html', undefined, `#invite=${invite.slice(0, 40)}`)
+      await chatOf(broken)
+        .getByText(
+          "This chat's invite link is broken or incomplete. Ask whoever sent it for the link again.",
+        )
+        .waitFor()
+      expect(await chatOf(broken).getByRole('button', { name: 'Join the chat' }).count()).toBe(0)
+      await shot(broken, 'private-broken-invite')
+    },
+    3 * STEP_MS,
   )
 })
 

@@ -1,0 +1,310 @@
+/**
+ * Light members of `bench:scale --light N` (issue 26): what a member does on the wire, and
+ * nothing a member does for itself. Each is its own raw libp2p node (plain libraries, as
+ * an outsider would run one) with its own peer id and did:key; at its time it dials its
+ * relay, subscribes, asks the relay for the member list (and twice more for latecomers, as
+ * `thread-catch-up.ts` does), says `join`, then beats presences paced by the room's size
+ * as it knows it (`nextHeartbeat`). In a private room everything it says is sealed and its
+ * questions are signed by the room key, as a member's are.
+ *
+ * What it does not do, so that the machine's CPU goes to the relays and the full members:
+ * check any signature, answer anyone's backlog question, keep posts, type, react or mark
+ * posts seen. Its node, keys and first question are made before its join is due, off the
+ * clock; its join (whose ttl waits for the relay's answer, as a member's does) and its
+ * presences are signed by Node's native Ed25519 as they go.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { lpStream } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import { base64url } from 'multiformats/bases/base64'
+import { PRIVATE_BACKLOG_PROTOCOL } from '../../src/core/constants.js'
+import {
+  BACKLOG_PROTOCOL,
+  DEFAULT_TIMINGS,
+  encodeDidKey,
+  type SpaceSigner,
+  signClaims,
+} from '../../src/core/index.js'
+import { peekPayload } from '../../src/core/jwt.js'
+import { nextHeartbeat } from '../../src/core/presence-pacing.js'
+import {
+  decrypt,
+  inviteSecret,
+  type PrivateRoomKeys,
+  privateRoomKeys,
+  seal,
+  signRoomRequest,
+} from '../../src/core/private-room.js'
+import { topicFor } from '../../src/core/room-name.js'
+import { decodeUtf8, encodeUtf8 } from '../../src/core/utf8.js'
+import { type RawNode, rawGossipNode } from '../../test/helpers/raw-node.js'
+import { type FromLight, relaysOf, SCALE_TAG, type ToLight, wallClockMs } from './protocol.js'
+
+/** How long before its join a member's first messages are signed (and sealed). */
+const PREPARE_AHEAD_MS = 2_000
+/** The follow-up questions a member asks its relays after its first (thread-catch-up.ts). */
+const FOLLOW_UPS_MS = [2_000, 8_000]
+/** A relay that does not answer in this long is not waited for (as a member's request). */
+const ASK_TIMEOUT_MS = 10_000
+const DIAL_ATTEMPTS = 3
+/** How long a member waits for its relays to serve the room before it speaks anyway. */
+const SERVING_TIMEOUT_MS = 10_000
+
+const clients: RawNode[] = []
+let stopping = false
+const latencies: Record<number, number[]> = {}
+/** Per member, the DIDs it has heard claim a place in the room (its idea of the room's size). */
+const known: Set<string>[] = []
+/** Bytes the light members took in off the topic, by the type inside (as they came: sealed or not). */
+const bytesByType: Record<string, number> = {}
+const lag = monitorEventLoopDelay({ resolution: 10 })
+lag.enable()
+
+function send(message: FromLight): void {
+  process.send?.(message)
+}
+
+const sleepUntil = (atMs: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, atMs - wallClockMs())))
+
+/** An Ed25519 signer on Node's native crypto: thousands of members cannot sign in JavaScript. */
+async function nativeSigner(): Promise<SpaceSigner> {
+  const { subtle } = globalThis.crypto
+  const keys = (await subtle.generateKey({ name: 'Ed25519' }, false, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair
+  const publicKey = new Uint8Array(await subtle.exportKey('raw', keys.publicKey))
+  return {
+    did: encodeDidKey('EdDSA', publicKey),
+    alg: 'EdDSA',
+    sign: async (data) =>
+      new Uint8Array(await subtle.sign({ name: 'Ed25519' }, keys.privateKey, new Uint8Array(data))),
+  }
+}
+
+/** The room as one light member speaks to it: its topic, and its seal when private. */
+interface Room {
+  topic: string
+  keys?: PrivateRoomKeys
+}
+
+function roomOf(init: Extract<ToLight, { type: 'join' }>): Room {
+  if (init.invite === undefined) return { topic: topicFor(init.space, init.room) }
+  const keys = privateRoomKeys(inviteSecret(init.invite), init.space)
+  return { topic: keys.topic, keys }
+}
+
+/** What goes on the room's topic: the JWT as it is, or sealed. */
+function wire(room: Room, jwt: string): Uint8Array {
+  const bytes = encodeUtf8(jwt)
+  return room.keys === undefined ? bytes : seal(room.keys, bytes)
+}
+
+/** The JWT a message off the topic carries (opened, in a private room); unverified. */
+function jwtOf(room: Room, data: Uint8Array): string | undefined {
+  const bytes = room.keys === undefined ? data : decrypt(room.keys, data)
+  return bytes === undefined ? undefined : decodeUtf8(bytes)
+}
+
+/**
+ * The claims of a message off the topic, read once per process: every light member here
+ * takes in the same message, and reading it 150 times over made this process, not the
+ * relay, the machine's limit (a private room's 300: 112% of the cores, 124 ms event-loop
+ * delay). Keyed by the envelope's random nonce, or the JWT's signature: unique to each.
+ */
+const opened = new Map<string, Record<string, unknown> | undefined>()
+const OPENED_KEPT = 20_000
+
+function claimsOf(room: Room, data: Uint8Array): Record<string, unknown> | undefined {
+  const key = Buffer.from(
+    room.keys === undefined ? data.subarray(-64) : data.subarray(1, 25),
+  ).toString('base64')
+  if (opened.has(key)) return opened.get(key)
+  const jwt = jwtOf(room, data)
+  const claims = jwt === undefined ? undefined : peekPayload(jwt)
+  if (opened.size >= OPENED_KEPT) opened.clear()
+  opened.set(key, claims)
+  return claims
+}
+
+/** One member's life: prepared, joined at its time, beating until the run stops. */
+async function member(index: number, init: Extract<ToLight, { type: 'join' }>): Promise<void> {
+  const room = roomOf(init)
+  const joinAtMs = init.epochMs + index * init.gapMs
+  await sleepUntil(joinAtMs - PREPARE_AHEAD_MS)
+  const client = await rawGossipNode()
+  clients.push(client)
+  const signer = await nativeSigner()
+  const peer = client.peerId.toString()
+  const relays = relaysOf(init, index)
+  const relayIds = relays.map((address) => address.split('/p2p/')[1] ?? '')
+  const heard = new Set<string>([signer.did])
+  const sign = async (claims: Record<string, unknown>) =>
+    (await signClaims(signer, { room: room.topic, ...claims } as never, Date.now())).jwt
+  const question = await backlogQuestion(room, sign, peer)
+
+  await sleepUntil(joinAtMs)
+  const dialStart = wallClockMs()
+  for (const address of relays) await dialWithRetries(client, address)
+  const dialMs = wallClockMs() - dialStart
+  client.services.pubsub.addEventListener('message', (event) => {
+    if (event.detail.topic !== room.topic) return
+    const claims = claimsOf(room, event.detail.data)
+    if (claims === undefined) return
+    const type = String(claims.type)
+    bytesByType[type] = (bytesByType[type] ?? 0) + event.detail.data.length
+    if (claims.type === 'join' || claims.type === 'presence') heard.add(String(claims.iss))
+    if (claims.type === 'chat') arrived(claims.message)
+  })
+  client.services.pubsub.subscribe(room.topic)
+  await relaysServing(client, room.topic, relayIds)
+  // As a member asks before its join: who is here, so that its join's ttl fits the room.
+  const startedS = Math.floor(Date.now() / 1000)
+  await ask(client, relays, room, question, heard)
+  known.push(heard)
+  // Its join's ttl covers the pace the room's size sets, as a member's does.
+  const { ttlS } = nextHeartbeat(DEFAULT_TIMINGS, heard.size)
+  const join = await sign({ type: 'join', peer, relays: relayIds, ttl: ttlS })
+  await client.services.pubsub.publish(room.topic, wire(room, join)).catch(() => undefined)
+  send({ type: 'joined', peer: index, atMs: wallClockMs(), dialMs })
+  for (const delayMs of FOLLOW_UPS_MS)
+    setTimeout(async () => {
+      if (stopping) return
+      const since = await backlogQuestion(room, sign, peer, startedS - 1)
+      await ask(client, relays, room, since, heard)
+    }, delayMs)
+  beat(client, room, sign, peer, relayIds, heard)
+}
+
+/** A busy relay can time a dial out: a member's relay keeper tries again, and so does this. */
+async function dialWithRetries(client: RawNode, address: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.dial(multiaddr(address))
+      return
+    } catch (error) {
+      if (attempt >= DIAL_ATTEMPTS || stopping) throw error
+    }
+  }
+}
+
+/**
+ * Until each relay is known to serve the topic (it subscribes once a client of it does), as
+ * a member waits for its transport to be `receiving`: what is published before goes nowhere.
+ */
+async function relaysServing(client: RawNode, topic: string, relayIds: string[]): Promise<void> {
+  const deadline = Date.now() + SERVING_TIMEOUT_MS
+  const serving = () => {
+    const subscribers = client.services.pubsub.getSubscribers(topic).map(String)
+    return relayIds.every((relay) => subscribers.includes(relay))
+  }
+  while (!serving() && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+}
+
+type Sign = (claims: Record<string, unknown>) => Promise<string>
+
+/** A member's backlog question: its signed `request_backlog`, or the room key's in a private room. */
+async function backlogQuestion(room: Room, sign: Sign, peer: string, sinceS?: number) {
+  const since = sinceS === undefined ? {} : { since: sinceS }
+  if (room.keys === undefined)
+    return {
+      protocol: BACKLOG_PROTOCOL,
+      data: encodeUtf8(await sign({ type: 'request_backlog', ...since })),
+    }
+  const request = signRoomRequest(room.keys, peer, Math.floor(Date.now() / 1000), sinceS)
+  return { protocol: PRIVATE_BACKLOG_PROTOCOL, data: encodeUtf8(JSON.stringify(request)) }
+}
+
+/** Asks each relay; the member claims in the answers (unverified) tell the room's size. */
+async function ask(
+  client: RawNode,
+  relays: string[],
+  room: Room,
+  question: { protocol: string; data: Uint8Array },
+  heard: Set<string>,
+): Promise<void> {
+  await Promise.all(
+    relays.map(async (address) => {
+      try {
+        const stream = await client.dialProtocol(multiaddr(address), question.protocol, {
+          signal: AbortSignal.timeout(ASK_TIMEOUT_MS),
+        })
+        const frames = lpStream(stream, { maxDataLength: 8 * 1024 * 1024 })
+        await frames.write(question.data)
+        const answer = await frames.read({ signal: AbortSignal.timeout(ASK_TIMEOUT_MS) })
+        await stream.close().catch(() => undefined)
+        const parsed = JSON.parse(new TextDecoder().decode(answer.subarray())) as {
+          entries?: unknown[]
+        }
+        for (const entry of parsed.entries ?? []) {
+          if (typeof entry !== 'string') continue
+          const claims =
+            room.keys === undefined
+              ? peekPayload(entry)
+              : claimsOf(room, base64url.baseDecode(entry))
+          if (claims?.type === 'join' || claims?.type === 'presence') heard.add(String(claims.iss))
+        }
+      } catch {
+        // A relay that does not answer: the member goes on with what it knows.
+      }
+    }),
+  )
+}
+
+/** Heartbeats at the pace of the room as this member knows it, as `thread-presence.ts` keeps. */
+function beat(
+  client: RawNode,
+  room: Room,
+  sign: Sign,
+  peer: string,
+  relayIds: string[],
+  heard: Set<string>,
+): void {
+  const { delayMs, ttlS } = nextHeartbeat(DEFAULT_TIMINGS, heard.size)
+  setTimeout(async () => {
+    if (stopping) return
+    const presence = await sign({ type: 'presence', peer, relays: relayIds, ttl: ttlS })
+    await client.services.pubsub.publish(room.topic, wire(room, presence)).catch(() => undefined)
+    beat(client, room, sign, peer, relayIds, heard)
+  }, delayMs)
+}
+
+/** A post of the run reached one more light member. */
+function arrived(message: unknown): void {
+  const body = message as { tag?: unknown; i?: unknown; at?: unknown } | undefined
+  if (body?.tag !== SCALE_TAG || typeof body.i !== 'number' || typeof body.at !== 'number') return
+  const delays = latencies[body.i] ?? []
+  delays.push(wallClockMs() - body.at)
+  latencies[body.i] = delays
+}
+
+process.on('message', (message: ToLight) => {
+  switch (message.type) {
+    case 'join':
+      for (const index of message.members)
+        void member(index, message).catch((err: Error) =>
+          send({ type: 'failed', peer: index, error: err.message }),
+        )
+      break
+    case 'report':
+      send({
+        type: 'report',
+        latencies,
+        members: known.map((heard) => heard.size),
+        bytesByType: { ...bytesByType },
+        lagP99Ms: lag.percentile(99) / 1e6,
+      })
+      lag.reset()
+      break
+    case 'stop':
+      stopping = true
+      void Promise.allSettled(clients.map(async (client) => client.stop())).then(() => {
+        send({ type: 'stopped' })
+        process.exit(0)
+      })
+      break
+  }
+})
+send({ type: 'ready' })

@@ -71,7 +71,12 @@ export function ChatApp({ store, title }: { store: ChatStore; title: string }) {
       <header>
         <h1>{title}</h1>
         {store.isPrivate && (
-          <span class="private" title={PRIVATE_WORDS.meaning} aria-label={PRIVATE_WORDS.meaning}>
+          <span
+            class="private"
+            role="img"
+            title={PRIVATE_WORDS.meaning}
+            aria-label={PRIVATE_WORDS.meaning}
+          >
             {PRIVATE_WORDS.mark}
           </span>
         )}

@@ -301,15 +301,16 @@ export const EARLIER_BATCH_MS = 50
  * Private rooms (issue 25): an invite's secret is 32 random bytes; each message travels
  * as an envelope padded to one of these plaintext sizes (bytes), so a relay learns a
  * bucket, not a length (Waku pads to 256 B; our posts reach 8 KiB of JSON in a 16 KiB
- * JWT). 768: every small message is one size (typing 403 B, a short post ~470, seen 514,
- * react 527, presence 590, join 656), so a relay cannot tell them apart; with 512 first,
- * seen, react and presence took the 2,048 bucket, and a 300-member room's relay carried
- * 4 times the public room's bytes.
+ * JWT). A JWT is sealed as its decoded parts (jwt-bytes.ts), three quarters of its text:
+ * typing 302 B, a short post ~350, seen 385, react 395, join 438, presence 442 (one relay
+ * claimed), so 512 holds every small message and a relay cannot tell them apart; a wallet
+ * link's claims and longer posts take 1,024. (Sealed as text, the first bucket had to be
+ * 768, and a 300-member room's relay carried 2.1 times the public room's bytes.)
  */
 export const INVITE_SECRET_BYTES = 32
 /** An invite: the secret, then the Ed25519 key of the room's creator (who alone may rotate it). */
 export const INVITE_BYTES = INVITE_SECRET_BYTES + 32
-export const ENVELOPE_BUCKETS = [768, 2_048, 8_192, 20_480] as const
+export const ENVELOPE_BUCKETS = [512, 1_024, 4_096, 20_480] as const
 /**
  * The envelope format's version (its first byte), and its parts: the XChaCha20 nonce
  * (random: 192 bits never repeat by chance), the Poly1305 tag, the room key's Ed25519
@@ -357,7 +358,7 @@ export const MAX_PRIVATE_REQUEST_BYTES = 1024
 export const SEALED_LOG_MIN_ENTRIES = 200
 /**
  * Envelopes of one client and size a relay keeps in the window: a presence is one size
- * with typing, seen marks and reactions (the 768 bucket), so the newest alone was often
+ * with typing, seen marks and reactions (the first bucket), so the newest alone was often
  * a seen mark, and a 300-member room's newcomers missed most members (mean 245 listed).
  */
 export const SEALED_LOG_PER_SLOT = 4

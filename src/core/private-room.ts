@@ -34,6 +34,7 @@ import {
 import { encodeDidKey, parseDidKey } from './did-key.js'
 import { InvalidArgumentError } from './errors.js'
 import { inviteProblem } from './invite.js'
+import { packMessage, unpackMessage } from './jwt-bytes.js'
 import type { PrivateBacklogRequest } from './schema.js'
 import { SignatureVerifier } from './signature.js'
 import { encodeUtf8 } from './utf8.js'
@@ -128,16 +129,20 @@ export function bucketFor(length: number): number | undefined {
   return ENVELOPE_BUCKETS.find((bucket) => bucket >= length + ENVELOPE_LENGTH_BYTES)
 }
 
-/** Pads, seals and signs one message for the room; a message past the largest bucket is refused. */
+/**
+ * Packs (a JWT as its decoded parts, jwt-bytes.ts), pads, seals and signs one message for
+ * the room; a message past the largest bucket is refused.
+ */
 export function seal(keys: PrivateRoomKeys, message: Uint8Array): Uint8Array {
-  const bucket = bucketFor(message.length)
+  const packed = packMessage(message)
+  const bucket = bucketFor(packed.length)
   if (bucket === undefined)
     throw new InvalidArgumentError(
-      `A private room's message is at most ${(ENVELOPE_BUCKETS.at(-1) as number) - ENVELOPE_LENGTH_BYTES} bytes; send less`,
+      `A private room's message is at most ${(ENVELOPE_BUCKETS.at(-1) as number) - ENVELOPE_LENGTH_BYTES} bytes once packed (a JWT as its decoded parts); send less`,
     )
   const padded = new Uint8Array(bucket)
-  new DataView(padded.buffer).setUint32(0, message.length)
-  padded.set(message, ENVELOPE_LENGTH_BYTES)
+  new DataView(padded.buffer).setUint32(0, packed.length)
+  padded.set(packed, ENVELOPE_LENGTH_BYTES)
   const nonce = globalThis.crypto.getRandomValues(new Uint8Array(ENVELOPE_NONCE_BYTES))
   const header = Uint8Array.of(ENVELOPE_VERSION)
   const ciphertext = xchacha20poly1305(keys.aeadKey, nonce, header).encrypt(padded)
@@ -196,7 +201,7 @@ export function decrypt(keys: PrivateRoomKeys, envelope: Uint8Array): Uint8Array
   }
   const length = new DataView(padded.buffer, padded.byteOffset).getUint32(0)
   if (length > padded.length - ENVELOPE_LENGTH_BYTES) return undefined
-  return padded.slice(ENVELOPE_LENGTH_BYTES, ENVELOPE_LENGTH_BYTES + length)
+  return unpackMessage(padded.subarray(ENVELOPE_LENGTH_BYTES, ENVELOPE_LENGTH_BYTES + length))
 }
 
 /**

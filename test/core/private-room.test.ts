@@ -4,9 +4,17 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { encodeDidKey } from '../../src/core/did-key.js'
-import { ENVELOPE_BUCKETS, InvalidArgumentError, TOPIC_PREFIX } from '../../src/core/index.js'
+import {
+  createSeedIdentity,
+  ENVELOPE_BUCKETS,
+  generateSeed,
+  InvalidArgumentError,
+  signClaims,
+  TOPIC_PREFIX,
+} from '../../src/core/index.js'
 import {
   bucketFor,
+  decrypt,
   inviteCreator,
   inviteSecret,
   inviteWith,
@@ -20,7 +28,7 @@ import {
   signRoomRequest,
 } from '../../src/core/private-room.js'
 import { isTopic, PRIVATE_TOPIC_PATTERN } from '../../src/core/room-name.js'
-import { encodeUtf8 } from '../../src/core/utf8.js'
+import { decodeUtf8, encodeUtf8 } from '../../src/core/utf8.js'
 import { CREATOR } from '../helpers/invites.js'
 
 const room = () => privateRoomKeys(inviteSecret(newInvite(CREATOR)), 'testspace')
@@ -80,14 +88,36 @@ describe('envelopes', () => {
 
   it('pads to a bucket: messages of different lengths within one bucket travel the same size', async () => {
     const keys = room()
-    // A typing signal, a seen mark and a presence (403, 514, 590 bytes) are one size.
-    const sizes = [1, 403, 514, 590, 764].map((length) => seal(keys, new Uint8Array(length)).length)
+    // Bytes that are not a JWT travel as they are, after one byte saying so: up to 507 in 512.
+    const sizes = [1, 302, 442, 507].map((length) => seal(keys, new Uint8Array(length)).length)
     expect(new Set(sizes).size).toBe(1)
-    expect(seal(keys, new Uint8Array(765)).length).toBeGreaterThan(sizes[0] as number)
+    expect(seal(keys, new Uint8Array(508)).length).toBeGreaterThan(sizes[0] as number)
     expect(ENVELOPE_BUCKETS.map((bucket) => bucketFor(bucket - 4))).toEqual([...ENVELOPE_BUCKETS])
     expect(() => seal(keys, new Uint8Array(ENVELOPE_BUCKETS.at(-1) as number))).toThrow(
-      /at most .* bytes; send less/,
+      /at most 20476 bytes once packed .*; send less/,
     )
+  })
+
+  it('seals a JWT as its decoded parts and opens the very same text: every small message is one size', async () => {
+    const keys = room()
+    const signer = createSeedIdentity(generateSeed()).signerForSpace('testspace')
+    const sign = async (claims: Record<string, unknown>) =>
+      (await signClaims(await signer, { room: keys.topic, ...claims } as never, Date.now())).jwt
+    const relays = ['12D3KooWJ8bXbqWQ2nKDRKvE4wLz9mkpTBVKJs8Bxm1o8N8Y3BtQ']
+    const peer = '12D3KooWQ5gmCx6A4AvzP3sQVGvWvtmiEn5C1tHjEBs2eSbpXQ5b'
+    const jwts = [
+      await sign({ type: 'typing' }),
+      await sign({ type: 'chat', message: 'hello there, how are you today?' }),
+      await sign({ type: 'presence', peer, relays, ttl: 900 }),
+      await sign({ type: 'join', peer, relays: [...relays, relays[0]], ttl: 900 }),
+    ]
+    const envelopes = jwts.map((jwt) => seal(keys, encodeUtf8(jwt)))
+    // The first bucket holds them all, even a join that claims two relays.
+    expect(new Set(envelopes.map((envelope) => envelope.length))).toEqual(
+      new Set([(ENVELOPE_BUCKETS[0] as number) + 1 + 24 + 16 + 64]),
+    )
+    for (const [at, envelope] of envelopes.entries())
+      expect(decodeUtf8(decrypt(keys, envelope) as Uint8Array)).toBe(jwts[at])
   })
 
   it('an outsider who knows the topic makes nothing the relay or a member accepts', async () => {

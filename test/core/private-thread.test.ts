@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   createSeedIdentity,
+  ENVELOPE_BUCKETS,
   GhostThreads,
   generateSeed,
   InvalidArgumentError,
@@ -79,7 +80,8 @@ describe('a private room', () => {
     // What a relay or anyone on the topic saw: envelopes of bucket sizes, nothing readable.
     expect(tapped.length).toBeGreaterThan(6)
     const sizes = new Set(tapped.map((bytes) => bytes.length))
-    expect([...sizes].every((size) => [873, 2153, 8297, 20585].includes(size))).toBe(true)
+    const envelopeSizes = ENVELOPE_BUCKETS.map((bucket) => bucket + 1 + 24 + 16 + 64)
+    expect([...sizes].every((size) => envelopeSizes.includes(size))).toBe(true)
     const all = Buffer.concat(tapped.map((bytes) => Buffer.from(bytes)))
     for (const secret of [
       'meet at the old mill',
@@ -124,7 +126,10 @@ describe('a private room', () => {
     const verdicts = [
       ...(await hub.inject(a.thread.topic, encodeUtf8(jwt))),
       ...(await hub.inject(a.thread.topic, seal(outsider, encodeUtf8(jwt)))),
-      ...(await hub.inject(a.thread.topic, new Uint8Array(873))),
+      ...(await hub.inject(
+        a.thread.topic,
+        new Uint8Array((ENVELOPE_BUCKETS[0] as number) + 1 + 24 + 16 + 64),
+      )),
     ]
     expect(verdicts).toEqual(Array(6).fill('reject'))
     expect([...a.events.texts(), ...b.events.texts()]).not.toContain('spam')

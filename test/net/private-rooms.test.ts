@@ -6,7 +6,12 @@
  * topic gets nothing past the relay; a newcomer catches up from envelopes the relay kept.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { createSeedIdentity, generateSeed, signClaims } from '../../src/core/index.js'
+import {
+  createSeedIdentity,
+  ENVELOPE_BUCKETS,
+  generateSeed,
+  signClaims,
+} from '../../src/core/index.js'
 import { inviteSecret, newInvite, privateRoomKeys, seal } from '../../src/core/private-room.js'
 import { encodeUtf8 } from '../../src/core/utf8.js'
 import { CREATOR } from '../helpers/invites.js'
@@ -104,7 +109,7 @@ describe('a private room over a relay process', () => {
     const attempts = [
       encodeUtf8(await forged('spam in the clear')),
       seal(otherRoom, encodeUtf8(await forged('spam sealed for another room'))),
-      new Uint8Array(873).fill(1),
+      new Uint8Array((ENVELOPE_BUCKETS[0] as number) + 1 + 24 + 16 + 64).fill(1),
     ]
     for (const data of attempts) await outsider.services.pubsub.publish(keys.topic, data)
     await alice.thread.post('genuine')

@@ -78,7 +78,7 @@ mark.mention.you { background: color-mix(in srgb, #f59e0b 35%, transparent); fon
 input, select { font: inherit; color: inherit; background: var(--gc-bg); border: 1px solid var(--gc-border); border-radius: 6px; padding: 5px 8px; }
 select { max-width: 130px; }
 .online { font-size: 12px; color: var(--gc-muted); }
-.private { font-size: 12px; color: var(--gc-muted); white-space: nowrap; }
+.private { font-size: 12px; color: var(--gc-muted); white-space: nowrap; border: 1px solid var(--gc-border); border-radius: 999px; padding: 1px 8px; }
 .reactions { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 3px; }
 .reactions button { padding: 0 7px; font-size: 12px; line-height: 20px; border-radius: 10px; }
 .reaction.mine { background: color-mix(in srgb, var(--gc-accent) 16%, transparent); border-color: var(--gc-accent); }

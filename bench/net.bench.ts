@@ -15,6 +15,9 @@ import { joinLatencies, postLatencies, roomLatencies, sustainedRate } from './ne
 import { atLeast, atMost, none, percentile, printTable, type Row } from './table.js'
 
 const ms = (values: number[], p: number) => Math.round(percentile(values, p) * 10) / 10
+/** How long the private-room comparison waits after its joins, and how many posts it times. */
+const SETTLED_MS = 10_000
+const SETTLED_POSTS = 150
 const rows: Row[] = []
 const relay = await RelayProcess.start()
 try {
@@ -89,10 +92,15 @@ try {
     ...atMost(ms(room.latencies, 99), 50, 'ms'),
   })
   rows.push({ measure: `20-peer room, lost of ${room.expected}`, ...none(room.lost, 'msgs') })
-  // The same room made private (issue 25): every message sealed, padded, room-signed; the
-  // relay checks the room key's signature instead of reading the JWT. Target: within 10%.
-  const secret = await roomLatencies(relay.address, 20, 50, {
-    relayPid,
+  // The same room made private (issue 25), against the same public room run again: both
+  // measured once the joins' catch-up is over (a newcomer's last follow-up question goes 8 s
+  // after its join; right after 20 joins the private room's bigger answers, opened by every
+  // member, fall into the posts' window and the comparison measures the joins).
+  // Target: within 10%.
+  const settled = { relayPid, settleMs: SETTLED_MS }
+  const open = await roomLatencies(relay.address, 20, SETTLED_POSTS, settled)
+  const secret = await roomLatencies(relay.address, 20, SETTLED_POSTS, {
+    ...settled,
     invite: newInvite(encodeDidKey('EdDSA', new Uint8Array(32).fill(7))),
   })
   rows.push({
@@ -101,26 +109,26 @@ try {
   })
   for (const p of [50, 99])
     rows.push({
-      measure: `20-peer private room, post → message p${p} (public: ${ms(room.latencies, p)} ms)`,
-      ...atMost(ms(secret.latencies, p), Math.max(1, ms(room.latencies, p) * 1.1), 'ms'),
+      measure: `20-peer rooms ${SETTLED_MS / 1000} s after the joins, private post → message p${p} (public: ${ms(open.latencies, p)} ms)`,
+      ...atMost(ms(secret.latencies, p), Math.max(1, ms(open.latencies, p) * 1.1), 'ms'),
     })
   rows.push({
     measure: `20-peer private room, lost of ${secret.expected}`,
     ...none(secret.lost, 'msgs'),
   })
   rows.push({
-    measure: 'CPU per post, relay / 20 peers: public room',
-    result: `${room.relayCpuMsPerPost.toFixed(2)} / ${room.peersCpuMsPerPost.toFixed(2)} ms`,
+    measure: `CPU per post, relay / 20 peers: public room (${SETTLED_POSTS} posts, settled)`,
+    result: `${open.relayCpuMsPerPost.toFixed(2)} / ${open.peersCpuMsPerPost.toFixed(2)} ms`,
     target: '(reported)',
     verdict: '-',
   })
   rows.push({
     measure: 'CPU per post, relay / 20 peers: private room (target: within 10% of public)',
     result: `${secret.relayCpuMsPerPost.toFixed(2)} / ${secret.peersCpuMsPerPost.toFixed(2)} ms`,
-    target: `≤ ${(room.relayCpuMsPerPost * 1.1).toFixed(2)} / ${(room.peersCpuMsPerPost * 1.1).toFixed(2)} ms`,
+    target: `≤ ${(open.relayCpuMsPerPost * 1.1).toFixed(2)} / ${(open.peersCpuMsPerPost * 1.1).toFixed(2)} ms`,
     verdict:
-      secret.relayCpuMsPerPost <= room.relayCpuMsPerPost * 1.1 &&
-      secret.peersCpuMsPerPost <= room.peersCpuMsPerPost * 1.1
+      secret.relayCpuMsPerPost <= open.relayCpuMsPerPost * 1.1 &&
+      secret.peersCpuMsPerPost <= open.peersCpuMsPerPost * 1.1
         ? 'yes'
         : 'NO',
   })

@@ -89,7 +89,7 @@ export async function roomLatencies(
   peers: number,
   count: number,
   /** The relay's process, whose CPU the posts cost is read; a private room's invite. */
-  options: { relayPid: number; invite?: string },
+  options: { relayPid: number; invite?: string; settleMs?: number },
 ): Promise<RoomRun> {
   const started = performance.now()
   const nodes = await Promise.all(Array.from({ length: peers }, () => startPeer(relay)))
@@ -97,7 +97,7 @@ export async function roomLatencies(
   const threads = await Promise.all(nodes.map((node) => joinRoom(node, room, options.invite)))
   await until(() => threads.every((thread) => thread.memberPeers().length === peers - 1), 20_000)
   const meshedMs = performance.now() - started
-  await sleep(1_200)
+  await sleep(options.settleMs ?? 1_200)
   const sentAt = new Array<number>(count)
   const latencies: number[] = []
   const cpuBefore = cpuMsOf(options.relayPid)
@@ -212,13 +212,7 @@ export async function sustainedRate(
         senders.once('exit', (code) => reject(new Error(`the senders exited (${code})`)))
       })
     await said('ready')
-    const sendersPid = senders.pid as number
-    const before = {
-      atMs: Date.now(),
-      relay: cpuMsOf(relayPid),
-      senders: cpuMsOf(sendersPid),
-      receiver: process.cpuUsage(),
-    }
+    const before = { atMs: Date.now(), relay: cpuMsOf(relayPid), receiver: process.cpuUsage() }
     senders.stdin?.write('go\n')
     const done = await said('sent ')
     const sendMs = Number(done.split(' ')[3])
@@ -228,7 +222,7 @@ export async function sustainedRate(
     const relayMs = cpuMsOf(relayPid) - before.relay
     const cpu = {
       relay: Math.round((100 * relayMs) / spentMs),
-      senders: Math.round((100 * (cpuMsOf(sendersPid) - before.senders)) / spentMs),
+      senders: Math.round((100 * Number(done.split(' ')[5])) / spentMs),
       receiver: Math.round((receiverUs.user + receiverUs.system) / 10 / spentMs),
     }
     await new Promise((resolve) => senders.once('exit', resolve))

@@ -7,7 +7,7 @@
  *
  * Run by net.bench.ts: `tsx bench/net/senders.ts <relay> <room> <clients> <perSecond> <seconds>`.
  * Prints `ready` once every node serves the room, waits for a line on stdin, sends, and
- * prints `sent <count> in <ms>`; then exits.
+ * prints `sent <count> in <ms> cpu <ms>` (its CPU time from the start); then exits.
  */
 import { createInterface } from 'node:readline'
 import { topicFor } from '../../src/core/room-name.js'
@@ -35,6 +35,7 @@ await new Promise<void>((resolve) =>
 const tickMs = 10
 const perTick = (perSecond * tickMs) / 1000
 const start = performance.now()
+const cpuAtStart = process.cpuUsage()
 for (let sent = 0; sent < count; ) {
   const due = Math.min(count, Math.floor(((performance.now() - start) / tickMs + 1) * perTick))
   const batch: Promise<unknown>[] = []
@@ -47,8 +48,12 @@ for (let sent = 0; sent < count; ) {
   await Promise.all(batch)
   await sleep(tickMs)
 }
-console.log(`sent ${count} in ${Math.round(performance.now() - start)}`)
-// Let the last frames leave before the nodes hang up.
+// Let the last frames leave before the nodes hang up; then say what sending cost (our own
+// CPU: the benchmark cannot read /proc once we are gone).
 await sleep(2_000)
+const cpu = process.cpuUsage(cpuAtStart)
+console.log(
+  `sent ${count} in ${Math.round(performance.now() - start - 2_000)} cpu ${Math.round((cpu.user + cpu.system) / 1000)}`,
+)
 await Promise.all(nodes.map((node) => node.stop()))
 process.exit(0)

@@ -96,7 +96,7 @@ function roomOf(init: Extract<ToLight, { type: 'join' }>): Room {
 }
 
 /** What goes on the room's topic: the JWT as it is, or sealed. */
-function wire(room: Room, jwt: string): Uint8Array {
+async function wire(room: Room, jwt: string): Promise<Uint8Array> {
   const bytes = encodeUtf8(jwt)
   return room.keys === undefined ? bytes : seal(room.keys, bytes)
 }
@@ -166,7 +166,7 @@ async function member(index: number, init: Extract<ToLight, { type: 'join' }>): 
   // Its join's ttl covers the pace the room's size sets, as a member's does.
   const { ttlS } = nextHeartbeat(DEFAULT_TIMINGS, heard.size)
   const join = await sign({ type: 'join', peer, relays: relayIds, ttl: ttlS })
-  await client.services.pubsub.publish(room.topic, wire(room, join)).catch(() => undefined)
+  await client.services.pubsub.publish(room.topic, await wire(room, join)).catch(() => undefined)
   send({ type: 'joined', peer: index, atMs: wallClockMs(), dialMs })
   for (const delayMs of FOLLOW_UPS_MS)
     setTimeout(async () => {
@@ -266,7 +266,9 @@ function beat(
   setTimeout(async () => {
     if (stopping) return
     const presence = await sign({ type: 'presence', peer, relays: relayIds, ttl: ttlS })
-    await client.services.pubsub.publish(room.topic, wire(room, presence)).catch(() => undefined)
+    await client.services.pubsub
+      .publish(room.topic, await wire(room, presence))
+      .catch(() => undefined)
     beat(client, room, sign, peer, relayIds, heard)
   }, delayMs)
 }

@@ -61,11 +61,7 @@ export class SealedTransport implements PubSubTransport {
 
   publish(topic: string, data: Uint8Array, id?: string): Promise<Published> {
     if (topic !== this.keys.topic) return this.inner.publish(topic, data, id)
-    try {
-      return this.inner.publish(topic, seal(this.keys, data), id)
-    } catch (error) {
-      return Promise.reject(error)
-    }
+    return seal(this.keys, data).then((envelope) => this.inner.publish(topic, envelope, id))
   }
 
   onDelivery(listener: DeliveryListener): () => void {

@@ -2,7 +2,7 @@
  * Private rooms' keys and envelopes (issue 25, first part): what a relay can check without
  * reading, what a member opens, and what an outsider or a tamperer cannot do.
  */
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { encodeDidKey } from '../../src/core/did-key.js'
 import {
   createSeedIdentity,
@@ -79,7 +79,7 @@ describe('envelopes', () => {
   it('a member opens what another member sealed; a relay checks it without the key to read it', async () => {
     const keys = room()
     const message = encodeUtf8('eyJhbGciOiJFZERTQSJ9.a-signed-jwt.sig')
-    const envelope = seal(keys, message)
+    const envelope = await seal(keys, message)
     expect(await isRoomEnvelope(keys.topic, envelope)).toBe(true)
     expect(await open(keys, envelope)).toEqual(message)
     // The text is nowhere in what travels.
@@ -89,11 +89,13 @@ describe('envelopes', () => {
   it('pads to a bucket: messages of different lengths within one bucket travel the same size', async () => {
     const keys = room()
     // Bytes that are not a JWT travel as they are, after one byte saying so: up to 507 in 512.
-    const sizes = [1, 302, 442, 507].map((length) => seal(keys, new Uint8Array(length)).length)
+    const sizes = await Promise.all(
+      [1, 302, 442, 507].map(async (length) => (await seal(keys, new Uint8Array(length))).length),
+    )
     expect(new Set(sizes).size).toBe(1)
-    expect(seal(keys, new Uint8Array(508)).length).toBeGreaterThan(sizes[0] as number)
+    expect((await seal(keys, new Uint8Array(508))).length).toBeGreaterThan(sizes[0] as number)
     expect(ENVELOPE_BUCKETS.map((bucket) => bucketFor(bucket - 4))).toEqual([...ENVELOPE_BUCKETS])
-    expect(() => seal(keys, new Uint8Array(ENVELOPE_BUCKETS.at(-1) as number))).toThrow(
+    await expect(seal(keys, new Uint8Array(ENVELOPE_BUCKETS.at(-1) as number))).rejects.toThrow(
       /at most 20476 bytes once packed .*; send less/,
     )
   })
@@ -111,7 +113,7 @@ describe('envelopes', () => {
       await sign({ type: 'presence', peer, relays, ttl: 900 }),
       await sign({ type: 'join', peer, relays: [...relays, relays[0]], ttl: 900 }),
     ]
-    const envelopes = jwts.map((jwt) => seal(keys, encodeUtf8(jwt)))
+    const envelopes = await Promise.all(jwts.map((jwt) => seal(keys, encodeUtf8(jwt))))
     // The first bucket holds them all, even a join that claims two relays.
     expect(new Set(envelopes.map((envelope) => envelope.length))).toEqual(
       new Set([(ENVELOPE_BUCKETS[0] as number) + 1 + 24 + 16 + 64]),
@@ -120,15 +122,35 @@ describe('envelopes', () => {
       expect(decodeUtf8(decrypt(keys, envelope) as Uint8Array)).toBe(jwts[at])
   })
 
+  it('signs with JavaScript where WebCrypto has no Ed25519 (browsers before Chrome 137)', async () => {
+    const invite = newInvite(CREATOR)
+    // A room's keys made afresh: no signer is made for them yet.
+    const keys = privateRoomKeys(inviteSecret(invite), 'testspace')
+    const importKey = jest
+      .spyOn(globalThis.crypto.subtle, 'importKey')
+      .mockRejectedValueOnce(new Error('Ed25519 is not supported'))
+    let envelope: Uint8Array
+    try {
+      envelope = await seal(keys, encodeUtf8('sealed without WebCrypto'))
+      expect(importKey).toHaveBeenCalledTimes(1)
+    } finally {
+      importKey.mockRestore()
+    }
+    // A relay and another member (WebCrypto or not) check and open it alike.
+    const other = privateRoomKeys(inviteSecret(invite), 'testspace')
+    expect(await isRoomEnvelope(other.topic, envelope)).toBe(true)
+    expect(decodeUtf8((await open(other, envelope)) as Uint8Array)).toBe('sealed without WebCrypto')
+  })
+
   it('an outsider who knows the topic makes nothing the relay or a member accepts', async () => {
     const keys = room()
     const outsider = room()
-    const forged = seal(outsider, encodeUtf8('spam'))
+    const forged = await seal(outsider, encodeUtf8('spam'))
     // Sealed with another room's keys, sent to this topic: the room key does not sign it.
     expect(await isRoomEnvelope(keys.topic, forged)).toBe(false)
     expect(await open(keys, forged)).toBeUndefined()
     // A member's envelope whose signature an outsider replaced with its own is refused too.
-    const genuine = seal(keys, encodeUtf8('hello'))
+    const genuine = await seal(keys, encodeUtf8('hello'))
     const resigned = new Uint8Array(genuine)
     resigned.set(forged.subarray(forged.length - 64), genuine.length - 64)
     expect(await isRoomEnvelope(keys.topic, resigned)).toBe(false)
@@ -137,7 +159,7 @@ describe('envelopes', () => {
 
   it('a changed byte anywhere is refused; an envelope is valid in its own room only', async () => {
     const keys = room()
-    const envelope = seal(keys, encodeUtf8('hello'))
+    const envelope = await seal(keys, encodeUtf8('hello'))
     for (const at of [0, 1, 30, envelope.length - 70, envelope.length - 1]) {
       const changed = new Uint8Array(envelope)
       changed[at] = (changed[at] as number) ^ 1

@@ -125,7 +125,7 @@ describe('a private room', () => {
     // A signed post in the clear, one sealed with another room's keys, and noise.
     const verdicts = [
       ...(await hub.inject(a.thread.topic, encodeUtf8(jwt))),
-      ...(await hub.inject(a.thread.topic, seal(outsider, encodeUtf8(jwt)))),
+      ...(await hub.inject(a.thread.topic, await seal(outsider, encodeUtf8(jwt)))),
       ...(await hub.inject(
         a.thread.topic,
         new Uint8Array((ENVELOPE_BUCKETS[0] as number) + 1 + 24 + 16 + 64),

@@ -55,7 +55,7 @@ async function signed(claims: Record<string, unknown>, seed = generateSeed()): P
     .jwt
 }
 
-const envelopeOf = (jwt: string) => base64url.baseEncode(seal(keys, encodeUtf8(jwt)))
+const envelopeOf = async (jwt: string) => base64url.baseEncode(await seal(keys, encodeUtf8(jwt)))
 
 describe('a sealed transport', () => {
   it('publishes envelopes the room key signed, and other topics as they are', async () => {
@@ -84,10 +84,11 @@ describe('a sealed transport', () => {
     const beat = { type: 'presence', peer: 'QmBeaPeer0000000000000000000', relays: [], ttl: 60 }
     const [olderBeat, newerBeat] = [await signed(beat, bea), await signed(beat, bea)]
     let checked: Promise<boolean> = Promise.resolve(false)
+    const kept = [olderBeat, join, post, typing, leave, newerBeat]
+    const entries = await Promise.all(kept.map(envelopeOf))
     const { sealed, asked } = withRelay((request) => {
       checked = isRoomRequest(request, sealed.peerId, Math.floor(Date.now() / 1000))
-      const kept = [olderBeat, join, post, typing, leave, newerBeat]
-      return { entries: kept.map(envelopeOf), complete: true }
+      return { entries, complete: true }
     })
     const request = await signed({ type: 'request_backlog', since: 5 })
     const answer = JSON.parse(
@@ -132,9 +133,9 @@ describe('a sealed transport', () => {
     const receive = (data: Uint8Array, fromRelay: boolean) =>
       (handler as NonNullable<typeof handler>)({ topic: keys.topic, data, from: 'peer', fromRelay })
     const other = privateRoomKeys(inviteSecret(newInvite(CREATOR)), 'testspace')
-    const good = seal(keys, encodeUtf8('jwt'))
+    const good = await seal(keys, encodeUtf8('jwt'))
     // Not signed by the room key: a member checks it; a relay already did.
-    expect(await receive(seal(other, encodeUtf8('jwt')), false)).toBe('reject')
+    expect(await receive(await seal(other, encodeUtf8('jwt')), false)).toBe('reject')
     // Signed, but does not open (a member made it with a broken key): a relay could not know.
     const broken = new Uint8Array(good)
     broken[30] = (broken[30] as number) ^ 1

@@ -108,7 +108,7 @@ describe('a private room over a relay process', () => {
     const otherRoom = privateRoomKeys(inviteSecret(newInvite(CREATOR)), SPACE)
     const attempts = [
       encodeUtf8(await forged('spam in the clear')),
-      seal(otherRoom, encodeUtf8(await forged('spam sealed for another room'))),
+      await seal(otherRoom, encodeUtf8(await forged('spam sealed for another room'))),
       new Uint8Array((ENVELOPE_BUCKETS[0] as number) + 1 + 24 + 16 + 64).fill(1),
     ]
     for (const data of attempts) await outsider.services.pubsub.publish(keys.topic, data)

@@ -347,6 +347,23 @@ export const MAX_REKEY_PARTS = 40
 export const REKEY_PARTS_WAIT_MS = 30_000
 /** The creator of a private room moves it to a new key this often (forward secrecy). */
 export const PRIVATE_ROTATION_MS = 60 * 60_000
+/**
+ * A member that came to a private room this recently is not left out by a rotation that
+ * holds no box for it: the creator may not have heard it yet, and boxes it the new key when
+ * it does (room-forwarder.ts).
+ */
+export const REKEY_GRACE_MS = 10_000
+/**
+ * How long a private room's creator keeps answering in a room it moved away from (members
+ * who were away, or who open an old link, are moved on by it), and how many such rooms it
+ * keeps at once: a day of hourly rotations.
+ */
+export const FORWARDED_ROOM_MS = 24 * 60 * 60_000
+export const MAX_FORWARDED_ROOMS = 24
+/** The creator gathers the members it hears in an old room this long, then boxes them the key at once. */
+export const FORWARD_GATHER_MS = 500
+/** A member boxed the key is not boxed it again in this long (it moves on, or lost the box). */
+export const FORWARD_REBOX_MS = 30_000
 /** A private backlog request is a topic, two numbers and a signature: well under this. */
 export const MAX_PRIVATE_REQUEST_BYTES = 1024
 /**

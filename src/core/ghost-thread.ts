@@ -41,8 +41,11 @@ export interface GhostThreadInit {
   postBudget: RateLimiter
   /** A private room's invite (its transport seals what it sends): kept in memory only. */
   invite?: string
-  /** A private room moved to `invite`: its owner joins that room (before this one closes). */
-  onMove?: (invite: string) => Promise<GhostThread>
+  /**
+   * A private room moved to `invite`: its owner joins that room (before this one closes);
+   * `removed`, whom our own rotation left out.
+   */
+  onMove?: (invite: string, removed: readonly string[]) => Promise<GhostThread>
 }
 
 /** The events and their payloads live with the surface both thread kinds share. */
@@ -142,8 +145,8 @@ export class GhostThread extends ThreadSurface {
       signer: this.signer,
       members: () => this.members.list().filter((did) => did !== this.did),
       intervalMs: this.timings.privateRotationMs,
-      moved: async (invite) => {
-        this.successor = await init.onMove?.(invite)
+      moved: async (invite, removed) => {
+        this.successor = await init.onMove?.(invite, removed)
         this.emit('moved', invite)
         await this.close('moved')
       },

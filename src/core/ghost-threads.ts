@@ -17,9 +17,10 @@ import {
   type JoinThreadOptions,
 } from './join-options.js'
 import { peekRoom } from './jwt.js'
-import { inviteSecret, newInvite, privateRoomKeys } from './private-room.js'
+import { inviteCreator, inviteSecret, newInvite, privateRoomKeys } from './private-room.js'
 import { RateLimiter } from './rate-limit.js'
 import { ReceiptRules } from './receipt-rules.js'
+import { type ForwardedRoom, RoomForwarder } from './room-forwarder.js'
 import { assertValidName, topicFor } from './room-name.js'
 import type { BacklogResponse, DirectResponse, WalletLink } from './schema.js'
 import { SealedTransport } from './sealed-transport.js'
@@ -69,6 +70,8 @@ export class GhostThreads {
   private readonly postBudget: RateLimiter
   /** Our side of the backlog protocol: answers from our rooms, within each requester's budget. */
   private readonly backlog: BacklogServer
+  /** The private rooms we moved away from as their creator, where we still answer. */
+  private readonly forwarder: RoomForwarder
   private started = false
   private stopRoutingDelivery: () => void = () => undefined
 
@@ -84,6 +87,11 @@ export class GhostThreads {
       rules: this.rules,
       budget: new BacklogAnswerBudget(this.now),
       sourceFor: (topic) => this.threads.get(topic)?.backlogSource,
+      now: this.now,
+    })
+    this.forwarder = new RoomForwarder({
+      transport: this.transport,
+      rules: this.rules,
       now: this.now,
     })
   }
@@ -105,6 +113,7 @@ export class GhostThreads {
   }
 
   async stop(): Promise<void> {
+    this.forwarder.stop()
     await Promise.all([...this.threads.values()].map((thread) => thread.close()))
     this.transport.unhandle(DIRECT_PROTOCOL)
     this.transport.unhandle(BACKLOG_PROTOCOL)
@@ -143,6 +152,8 @@ export class GhostThreads {
         : privateRoomKeys(inviteSecret(checked.invite), space)
     const topic = keys?.topic ?? topicFor(space, room)
     const backlogLimit = checked.ghostBacklogLimit ?? DEFAULT_BACKLOG_LIMIT
+    // A room we moved away from, joined again: we are in it, not only answering there.
+    this.forwarder.forget(topic)
     const existing = this.threads.get(topic)
     if (existing !== undefined) {
       existing.keepAtLeast(backlogLimit)
@@ -150,6 +161,8 @@ export class GhostThreads {
       return existing
     }
     await this.start()
+    /** Set when we moved this room away as its creator: we answer in it for latecomers. */
+    let forward: ForwardedRoom | undefined
     const thread = new GhostThread({
       space,
       room,
@@ -157,8 +170,14 @@ export class GhostThreads {
       signer,
       backlogLimit,
       ...(keys === undefined ? {} : { invite: checked.invite }),
-      // Moved to a new invite: the same room here, under the new key, with the same options.
-      onMove: (invite) => this.join(space, signer, room, { ...checked, invite }),
+      // Moved to a new invite: the same room here, under the new key, with the same options;
+      // its creator answers in the old room for who arrives there late (room-forwarder.ts).
+      onMove: async (invite, removed) => {
+        const next = await this.join(space, signer, room, { ...checked, invite })
+        if (keys !== undefined && inviteCreator(invite) === signer.did)
+          forward = { keys, space, signer, removed, current: () => latestInvite(next) }
+        return next
+      },
       transport:
         keys === undefined ? this.transport : new SealedTransport(this.transport, keys, this.now),
       rules: this.rules,
@@ -169,6 +188,8 @@ export class GhostThreads {
         if (this.threads.get(topic) !== closed) return
         this.threads.delete(topic)
         this.rules.privateRoomClosed(topic)
+        // Once the thread has left it (its topic is free again), as the note at onMove says.
+        if (forward !== undefined) this.forwarder.watch(forward)
         if (this.threads.size === 0) this.onIdle?.()
       },
     })
@@ -194,6 +215,13 @@ export class GhostThreads {
     const thread = this.threads.get(room)
     return thread === undefined ? { error: 'not-in-room' } : { jwt, thread }
   }
+}
+
+/** The invite of the room `thread` is in now, following its moves; undefined once it was left. */
+function latestInvite(thread: GhostThread): string | undefined {
+  let now = thread
+  while (!now.isOpen && now.successor !== undefined) now = now.successor
+  return now.isOpen ? now.invite : undefined
 }
 
 /** A space (3IP-9): one DID, many rooms. */

@@ -17,6 +17,7 @@ import type { UnsignedClaims } from './jwt.js'
 import { inviteCreator, inviteWith } from './private-room.js'
 import { boxSecret, openBox } from './room-rekey.js'
 import type { RekeyClaims } from './schema.js'
+import type { ThreadTimings } from './thread-timings.js'
 import type { TimerSet } from './timer-set.js'
 import type { PubSubTransport } from './transport.js'
 import { encodeUtf8 } from './utf8.js'
@@ -34,8 +35,13 @@ export interface ThreadRotationInit {
   members: () => string[]
   /** How often the creator rotates by itself (PRIVATE_ROTATION_MS). */
   intervalMs: number
-  /** Our box came (or we rotated): the thread moves to the room of `invite`. */
-  moved: (invite: string) => Promise<void>
+  timings: Pick<ThreadTimings, 'rekeyGraceMs'>
+  now: () => number
+  /**
+   * Our box came (or we rotated): the thread moves to the room of `invite`; `removed`, the
+   * members our rotation left out (none when another's rotation moved us).
+   */
+  moved: (invite: string, removed: string[]) => Promise<void>
   /** A rotation left us out. */
   removed: () => void
 }
@@ -46,6 +52,8 @@ export class ThreadRotation {
   /** The parts we have seen of each rotation that held no box of ours. */
   private readonly heard = new Map<string, Set<number>>()
   private moving = false
+  /** When this thread began to hear the room. */
+  private startedMs = 0
 
   constructor(private readonly init: ThreadRotationInit) {
     this.creator = init.invite === undefined ? undefined : inviteCreator(init.invite)
@@ -57,6 +65,7 @@ export class ThreadRotation {
 
   /** The creator rotates on its schedule, keeping everyone present then. */
   start(): void {
+    this.startedMs = this.init.now()
     if (this.isCreator)
       this.init.timers.after(this.init.intervalMs, () => void this.rotate().catch(() => undefined))
   }
@@ -83,28 +92,13 @@ export class ThreadRotation {
         `${unknown} is not in this room now; a member who left does not get the new invite anyway`,
       )
     const secret = globalThis.crypto.getRandomValues(new Uint8Array(INVITE_SECRET_BYTES))
-    const rotation = base64url.baseEncode(globalThis.crypto.getRandomValues(new Uint8Array(16)))
-    const kept = members.filter((did) => !removed.has(did))
-    const { eph, boxes } = boxSecret(secret, kept, rotation)
-    const parts = Math.max(1, Math.ceil(boxes.length / REKEY_BOXES_PER_MESSAGE))
-    for (let part = 1; part <= parts; part++) {
-      const chunk = boxes.slice(
-        (part - 1) * REKEY_BOXES_PER_MESSAGE,
-        part * REKEY_BOXES_PER_MESSAGE,
-      )
-      const { jwt } = await this.init.sign({
-        type: 'rekey',
-        room: this.init.topic,
-        rotation,
-        part,
-        parts,
-        eph,
-        boxes: chunk,
-      })
-      await this.init.transport.publish(this.init.topic, encodeUtf8(jwt))
-    }
+    await sendRekey(
+      this.init,
+      secret,
+      members.filter((did) => !removed.has(did)),
+    )
     const invite = inviteWith(secret, this.creator as string)
-    await this.move(invite)
+    await this.move(invite, [...removed])
     return invite
   }
 
@@ -112,7 +106,10 @@ export class ThreadRotation {
   async received(claims: RekeyClaims): Promise<void> {
     if (claims.iss !== this.creator || this.isCreator || this.moving) return
     const secret = await openBox(this.init.signer, claims)
-    if (secret !== undefined) return this.move(inviteWith(secret, claims.iss))
+    if (secret !== undefined) return this.move(inviteWith(secret, claims.iss), [])
+    // A rotation made as we arrived did not know we were here: the creator boxes us the
+    // new key once it hears us in this room (room-forwarder.ts), so it does not leave us out.
+    if (claims.iat * 1000 < this.startedMs + this.init.timings.rekeyGraceMs) return
     let parts = this.heard.get(claims.rotation)
     if (parts === undefined) {
       parts = new Set()
@@ -130,9 +127,44 @@ export class ThreadRotation {
     this.init.removed()
   }
 
-  private async move(invite: string): Promise<void> {
+  private async move(invite: string, removed: string[]): Promise<void> {
     if (this.moving || this.init.isClosed()) return
     this.moving = true
-    await this.init.moved(invite)
+    await this.init.moved(invite, removed)
+  }
+}
+
+/** Where a `rekey` goes, and who signs it. */
+export interface RekeySender {
+  topic: string
+  transport: PubSubTransport
+  sign: (claims: UnsignedClaims) => Promise<{ jwt: string }>
+}
+
+/**
+ * Sends `secret` boxed to each of `members` in `rekey` messages on the room (a new
+ * rotation; REKEY_BOXES_PER_MESSAGE boxes each, one message when there are none: then it
+ * says only that the room moved).
+ */
+export async function sendRekey(
+  to: RekeySender,
+  secret: Uint8Array,
+  members: string[],
+): Promise<void> {
+  const rotation = base64url.baseEncode(globalThis.crypto.getRandomValues(new Uint8Array(16)))
+  const { eph, boxes } = boxSecret(secret, members, rotation)
+  const parts = Math.max(1, Math.ceil(boxes.length / REKEY_BOXES_PER_MESSAGE))
+  for (let part = 1; part <= parts; part++) {
+    const chunk = boxes.slice((part - 1) * REKEY_BOXES_PER_MESSAGE, part * REKEY_BOXES_PER_MESSAGE)
+    const { jwt } = await to.sign({
+      type: 'rekey',
+      room: to.topic,
+      rotation,
+      part,
+      parts,
+      eph,
+      boxes: chunk,
+    })
+    await to.transport.publish(to.topic, encodeUtf8(jwt))
   }
 }

@@ -6,6 +6,7 @@ import {
   PRESENCE_INTERVAL_MS,
   PRESENCE_REPLY_JITTER_MS,
   PRIVATE_ROTATION_MS,
+  REKEY_GRACE_MS,
   REQUEST_TIMEOUT_MS,
   ROOM_PRESENCE_PER_SECOND,
 } from './constants.js'
@@ -25,6 +26,8 @@ export interface ThreadTimings {
   requestTimeoutMs: number
   /** How often a private room's creator moves it to a new key (thread-rotation.ts). */
   privateRotationMs: number
+  /** A rotation this soon after a member arrived does not leave it out (REKEY_GRACE_MS). */
+  rekeyGraceMs: number
 }
 
 export const DEFAULT_TIMINGS: ThreadTimings = {
@@ -37,4 +40,5 @@ export const DEFAULT_TIMINGS: ThreadTimings = {
   backlogPeersAsked: BACKLOG_PEERS_ASKED,
   requestTimeoutMs: REQUEST_TIMEOUT_MS,
   privateRotationMs: PRIVATE_ROTATION_MS,
+  rekeyGraceMs: REKEY_GRACE_MS,
 }

@@ -24,6 +24,8 @@ export const FAST_TIMINGS: ThreadTimings = {
   requestTimeoutMs: 1_000,
   // Scheduled rotation is tested on purpose, not by every private room of a test.
   privateRotationMs: 3_600_000,
+  // Scaled like the interval: a rotation right after a member came does not leave it out.
+  rekeyGraceMs: 300,
 }
 
 export interface PeerInit {

@@ -3,12 +3,14 @@
  * over 127.0.0.1, and raw gossipsub nodes of plain libraries as outsiders. Members chat as
  * in a public room; the relay's heap, its log and its /metrics, and a raw node subscribed
  * to the opaque topic, hold no room or space name, DID or text; an outsider who knows the
- * topic gets nothing past the relay; a newcomer catches up from envelopes the relay kept.
+ * topic gets nothing past the relay; a newcomer catches up from envelopes the relay kept;
+ * a member offline during a rotation is moved on by the creator when it comes back.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
 import {
   createSeedIdentity,
   ENVELOPE_BUCKETS,
+  type GhostThread,
   generateSeed,
   signClaims,
 } from '../../src/core/index.js'
@@ -18,6 +20,7 @@ import { CREATOR } from '../helpers/invites.js'
 import { type NetPeer, startNetPeer, stopAll, untilMet } from '../helpers/net-peer.js'
 import { type RawNode, rawNodeInRoom } from '../helpers/raw-node.js'
 import { RelayProcess } from '../helpers/relay-process.js'
+import { EventLog } from '../helpers/room.js'
 import { waitFor } from '../helpers/wait.js'
 
 const SPACE = 'quokka-orchard-space'
@@ -33,12 +36,13 @@ afterAll(async () => {
   expect(await relay?.stop()).toBe(0)
 })
 
-async function member(invite: string, room = ROOM): Promise<NetPeer> {
+async function member(invite: string, room = ROOM, seed?: Uint8Array): Promise<NetPeer> {
   const peer = await startNetPeer({
     relays: [relay.address],
     space: SPACE,
     room,
     options: { invite },
+    ...(seed === undefined ? {} : { seed }),
   })
   peers.push(peer)
   return peer
@@ -162,5 +166,38 @@ describe('a private room over a relay process', () => {
       () => [alice, bob].every((peer) => peer.events.allTexts().includes('hello from carol')),
       { what: 'alice and bob read carol' },
     )
+  })
+
+  it('a member offline while the creator rotated comes back by the old link and is moved on, through the relay', async () => {
+    const aliceSeed = generateSeed()
+    const aliceDid = (await createSeedIdentity(aliceSeed).signerForSpace(SPACE)).did
+    const invite = newInvite(aliceDid)
+    const alice = await member(invite, ROOM, aliceSeed)
+    const bob = await member(invite)
+    const carolSeed = generateSeed()
+    const carol = await member(invite, ROOM, carolSeed)
+    await waitFor(async () => (await alice.thread.listMembers()).length === 3, {
+      what: 'alice to list the three',
+    })
+    // Carol's browser goes away; the room moves without her.
+    await stopAll([carol])
+    const now = await alice.thread.rotateInvite()
+    await waitFor(() => bob.thread.successor?.invite === now, { what: 'bob to move' })
+
+    const back = await member(invite, ROOM, carolSeed)
+    await waitFor(() => back.thread.successor !== undefined, {
+      timeoutMs: 20_000,
+      what: 'carol, back by the old link, moved on by alice',
+    })
+    const there = back.thread.successor as GhostThread
+    expect(there.invite).toBe(now)
+    const heard = new EventLog()
+    heard.watch(bob.thread.successor as GhostThread)
+    await waitFor(async () => (await there.listMembers()).length === 3, {
+      timeoutMs: 20_000,
+      what: 'carol to list alice and bob in the room now',
+    })
+    await there.post('back online')
+    await waitFor(() => heard.allTexts().includes('back online'), { what: 'bob reads carol' })
   })
 })

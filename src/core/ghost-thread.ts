@@ -43,9 +43,9 @@ export interface GhostThreadInit {
   invite?: string
   /**
    * A private room moved to `invite`: its owner joins that room (before this one closes);
-   * `removed`, whom our own rotation left out.
+   * `keptOnly`, when our own rotation removed someone: the members it kept.
    */
-  onMove?: (invite: string, removed: readonly string[]) => Promise<GhostThread>
+  onMove?: (invite: string, keptOnly: readonly string[] | undefined) => Promise<GhostThread>
 }
 
 /** The events and their payloads live with the surface both thread kinds share. */
@@ -145,8 +145,8 @@ export class GhostThread extends ThreadSurface {
       signer: this.signer,
       members: () => this.members.list().filter((did) => did !== this.did),
       intervalMs: this.timings.privateRotationMs,
-      moved: async (invite, removed) => {
-        this.successor = await init.onMove?.(invite, removed)
+      moved: async (invite, keptOnly) => {
+        this.successor = await init.onMove?.(invite, keptOnly)
         this.emit('moved', invite)
         await this.close('moved')
       },

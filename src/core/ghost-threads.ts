@@ -172,10 +172,13 @@ export class GhostThreads {
       ...(keys === undefined ? {} : { invite: checked.invite }),
       // Moved to a new invite: the same room here, under the new key, with the same options;
       // its creator answers in the old room for who arrives there late (room-forwarder.ts).
-      onMove: async (invite, removed) => {
+      onMove: async (invite, keptOnly) => {
         const next = await this.join(space, signer, room, { ...checked, invite })
-        if (keys !== undefined && inviteCreator(invite) === signer.did)
-          forward = { keys, space, signer, removed, current: () => latestInvite(next) }
+        if (keys !== undefined && inviteCreator(invite) === signer.did) {
+          const lineage = `${space}\n${room}\n${signer.did}`
+          const current = () => latestInvite(next)
+          forward = { keys, space, signer, lineage, current, ...(keptOnly ? { keptOnly } : {}) }
+        }
         return next
       },
       transport:

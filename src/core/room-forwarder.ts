@@ -6,9 +6,15 @@
  * away from, for FORWARDED_ROOM_MS (MAX_FORWARDED_ROOMS at most): a member it hears say
  * `join` or `presence` there gets the room's current key boxed to its DID (a `rekey` as
  * in a rotation: its thread moves on), gathered for FORWARD_GATHER_MS so that members
- * arriving together share one message. A member that rotation removed gets a `rekey`
- * without its box: its thread closes with `removed`. Once the creator leaves the room,
- * nobody forwards: a link older than the last rotation then leads nowhere.
+ * arriving together share one message.
+ *
+ * Removal must hold against the removed member's old links, whatever DID it comes back
+ * with (a new one costs nothing). So a rotation that removed someone ends the answering
+ * in every older room of the room, and in the room it left lets on only the members it
+ * kept (one that lost its part); anyone else there gets a `rekey` without its box: its
+ * thread closes with `removed`. After a scheduled rotation (nobody removed), anyone with
+ * the older link is let on, as the link let them in before. Once the creator leaves the
+ * room, nobody forwards: a link older than the last rotation then leads nowhere.
  */
 import {
   FORWARD_GATHER_MS,
@@ -31,8 +37,10 @@ export interface ForwardedRoom {
   keys: PrivateRoomKeys
   space: string
   signer: SpaceSigner
-  /** The members the rotation away from it left out: told, never let in. */
-  removed: readonly string[]
+  /** The room's chain of moves (its space, name and creator): a removal ends the older rooms'. */
+  lineage: string
+  /** The rotation away from it removed someone: only these members (it kept) are let on. */
+  keptOnly?: readonly string[]
   /** The room's invite now (following later moves); undefined once we left the room. */
   current: () => string | undefined
 }
@@ -64,6 +72,10 @@ export class RoomForwarder {
   watch(room: ForwardedRoom): void {
     const topic = room.keys.topic
     this.forget(topic)
+    // A removal: no older link of this room lets anyone on any more.
+    if (room.keptOnly !== undefined)
+      for (const [older, watch] of this.watches)
+        if (watch.room.lineage === room.lineage) this.forget(older)
     const timers = new TimerSet()
     const sealed = new SealedTransport(this.init.transport, room.keys, this.init.now)
     const watch: Watch = { room, sealed, timers, heard: new Set(), boxedAt: new Map() }
@@ -119,7 +131,7 @@ export class RoomForwarder {
     const heard = [...watch.heard]
     watch.heard.clear()
     if (invite === undefined || !this.watches.has(room.keys.topic)) return
-    const kept = heard.filter((did) => !room.removed.includes(did))
+    const kept = heard.filter((did) => room.keptOnly?.includes(did) ?? true)
     for (const did of kept) watch.boxedAt.set(did, this.init.now())
     const sign = async (claims: UnsignedClaims) => signClaims(room.signer, claims, this.init.now())
     await sendRekey(

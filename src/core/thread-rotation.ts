@@ -38,10 +38,11 @@ export interface ThreadRotationInit {
   timings: Pick<ThreadTimings, 'rekeyGraceMs'>
   now: () => number
   /**
-   * Our box came (or we rotated): the thread moves to the room of `invite`; `removed`, the
-   * members our rotation left out (none when another's rotation moved us).
+   * Our box came (or we rotated): the thread moves to the room of `invite`. `keptOnly`:
+   * our rotation removed someone, and these are the members it kept (room-forwarder.ts
+   * lets no one else on from the old room).
    */
-  moved: (invite: string, removed: string[]) => Promise<void>
+  moved: (invite: string, keptOnly: string[] | undefined) => Promise<void>
   /** A rotation left us out. */
   removed: () => void
 }
@@ -92,13 +93,10 @@ export class ThreadRotation {
         `${unknown} is not in this room now; a member who left does not get the new invite anyway`,
       )
     const secret = globalThis.crypto.getRandomValues(new Uint8Array(INVITE_SECRET_BYTES))
-    await sendRekey(
-      this.init,
-      secret,
-      members.filter((did) => !removed.has(did)),
-    )
+    const kept = members.filter((did) => !removed.has(did))
+    await sendRekey(this.init, secret, kept)
     const invite = inviteWith(secret, this.creator as string)
-    await this.move(invite, [...removed])
+    await this.move(invite, removed.size > 0 ? kept : undefined)
     return invite
   }
 
@@ -106,7 +104,7 @@ export class ThreadRotation {
   async received(claims: RekeyClaims): Promise<void> {
     if (claims.iss !== this.creator || this.isCreator || this.moving) return
     const secret = await openBox(this.init.signer, claims)
-    if (secret !== undefined) return this.move(inviteWith(secret, claims.iss), [])
+    if (secret !== undefined) return this.move(inviteWith(secret, claims.iss), undefined)
     // A rotation made as we arrived did not know we were here: the creator boxes us the
     // new key once it hears us in this room (room-forwarder.ts), so it does not leave us out.
     if (claims.iat * 1000 < this.startedMs + this.init.timings.rekeyGraceMs) return
@@ -127,10 +125,10 @@ export class ThreadRotation {
     this.init.removed()
   }
 
-  private async move(invite: string, removed: string[]): Promise<void> {
+  private async move(invite: string, keptOnly: string[] | undefined): Promise<void> {
     if (this.moving || this.init.isClosed()) return
     this.moving = true
-    await this.init.moved(invite, removed)
+    await this.init.moved(invite, keptOnly)
   }
 }
 

@@ -222,6 +222,35 @@ describe('members who were not there when the room moved (room-forwarder.ts)', (
     expect(current(alice).invite).toBe(now)
   })
 
+  it('a removal holds against old links whatever DID comes with them: nobody is let on from an older room', async () => {
+    const hub = new MemoryHub()
+    const [alice, bob, xavier] = (await room(hub, 2)) as [TestPeer, TestPeer, TestPeer]
+    const link0 = alice.thread.invite as string
+    const link1 = await current(alice).rotateInvite()
+    await waitFor(() => current(xavier).invite === link1, { what: 'xavier in the second room' })
+    await waitFor(async () => (await current(alice).listMembers()).length === 3, {
+      what: 'alice to see all three there',
+    })
+    await current(alice).rotateInvite({ remove: [xavier.did] })
+    await waitFor(() => current(xavier).closedReason === 'removed', { what: 'xavier removed' })
+
+    // Xavier comes back as a new DID with the link he had: told, not let on.
+    const fromLink1 = await joinPeer(hub, { room: 'plans', invite: link1 })
+    peers.push(fromLink1)
+    await waitFor(() => fromLink1.thread.closedReason === 'removed', {
+      what: 'the new DID on the removal room told it was not sent the link',
+    })
+    expect(fromLink1.thread.successor).toBeUndefined()
+    // And with the older link: that room's answering ended with the removal.
+    const fromLink0 = await joinPeer(hub, { room: 'plans', invite: link0 })
+    peers.push(fromLink0)
+    const tapped = wiretap(hub, privateRoomKeys(inviteSecret(link0), 'testspace').topic)
+    await waitFor(() => tapped.length >= 8, { what: 'its presences in the oldest room' })
+    expect(fromLink0.thread.successor).toBeUndefined()
+    expect(fromLink0.thread.isOpen).toBe(true)
+    expect(await current(bob).listMembers()).toHaveLength(2)
+  })
+
   it('nobody moves anyone on once the creator left the room: an old link leads to an empty room', async () => {
     const hub = new MemoryHub()
     const [alice, bob, carol] = (await room(hub, 2)) as [TestPeer, TestPeer, TestPeer]

@@ -36,6 +36,7 @@ import {
   type FromBackground,
   type FromLight,
   type FromWorker,
+  type MembersReport,
   type ToBackground,
   type ToLight,
   type ToWorker,
@@ -120,9 +121,9 @@ const events: FromWorker[] = []
 const joinedAt = new Map<number, number>()
 const convergedAt = new Map<number, number>()
 const failures: string[] = []
-const reports: Extract<FromWorker, { type: 'report' }>[] = []
+const reports: MembersReport[] = []
 const lightProcesses: ChildProcess[] = []
-const lightReports: Extract<FromLight, { type: 'report' }>[] = []
+const lightReports: MembersReport[] = []
 /** How long each member took to hold its relay connection(s), ms. */
 const dialTimes: number[] = []
 let stopping = false
@@ -185,16 +186,8 @@ async function until(condition: () => boolean, limitMs: number): Promise<boolean
 const liveWorkers = () => workers.filter((worker) => worker.connected).length
 const liveLight = () => lightProcesses.filter((child) => child.connected).length
 
-/** Bytes the peers took in by message type, all workers' reports together. */
-function sumBytes(from: Extract<FromWorker, { type: 'report' }>[]): Record<string, number> {
-  const sum: Record<string, number> = {}
-  for (const report of from)
-    for (const [type, bytes] of Object.entries(report.bytesByType))
-      sum[type] = (sum[type] ?? 0) + bytes
-  return sum
-}
-
-function sumLight(from: Extract<FromLight, { type: 'report' }>[]): Record<string, number> {
+/** Bytes the members took in by message type, the processes' reports together. */
+function sumBytes(from: MembersReport[]): Record<string, number> {
   const sum: Record<string, number> = {}
   for (const report of from)
     for (const [type, bytes] of Object.entries(report.bytesByType))
@@ -204,8 +197,8 @@ function sumLight(from: Extract<FromLight, { type: 'report' }>[]): Record<string
 
 /** Every process's report, asked for now; `all` is false when one did not answer in time. */
 interface Reports {
-  full: Extract<FromWorker, { type: 'report' }>[]
-  light: Extract<FromLight, { type: 'report' }>[]
+  full: MembersReport[]
+  light: MembersReport[]
   all: boolean
 }
 
@@ -502,7 +495,7 @@ try {
   // What the peers took in so far, by type: the talk's signals are what comes after.
   const beforeTalk = await reportAll()
   if (process.env.SCALE_DIAG !== undefined) {
-    const light = (from: Reports) => sumLight(from.light)
+    const light = (from: Reports) => sumBytes(from.light)
     const idleStart = light(idleReports)
     const idleEnd = light(beforeTalk)
     console.error(
@@ -526,7 +519,9 @@ try {
     atMs: talkStart + (i * 1000) / RATE,
   }))
   workers.forEach((worker, w) => {
-    tell(worker, { type: 'post', posts: schedule.filter(({ peer }) => peer % WORKERS === w) })
+    // Each post to the worker that holds its author (full member j is in worker j mod W).
+    const posts = schedule.filter(({ peer }) => FULL_INDICES.indexOf(peer) % WORKERS === w)
+    tell(worker, { type: 'post', posts })
   })
   before = readAll()
   harnessBefore = readHarness()

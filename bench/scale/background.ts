@@ -8,16 +8,11 @@
  * whether the relay still carries them while the crowd talks.
  */
 import { multiaddr } from '@multiformats/multiaddr'
-import {
-  DEFAULT_TIMINGS,
-  encodeDidKey,
-  type SpaceSigner,
-  signClaims,
-  topicFor,
-} from '../../src/core/index.js'
+import { DEFAULT_TIMINGS, type SpaceSigner, signClaims, topicFor } from '../../src/core/index.js'
 import { nextHeartbeat } from '../../src/core/presence-pacing.js'
 import { encodeUtf8 } from '../../src/core/utf8.js'
 import { type RawNode, rawGossipNode } from '../../test/helpers/raw-node.js'
+import { nativeSigner } from './native-signer.js'
 import type { FromBackground, ToBackground } from './protocol.js'
 
 const clients: RawNode[] = []
@@ -55,25 +50,6 @@ async function start(init: Extract<ToBackground, { type: 'start' }>): Promise<vo
     for (const topic of rooms) beat(client, signer, topic, relay.split('/p2p/')[1] ?? '', true)
   }
   send({ type: 'subscribed', clients: clients.length })
-}
-
-/**
- * An Ed25519 signer on Node's native crypto: the one process signs for every background
- * member (~1,000 presences a second for 10,000 rooms), which JavaScript signing could not.
- */
-async function nativeSigner(): Promise<SpaceSigner> {
-  const { subtle } = globalThis.crypto
-  const keys = (await subtle.generateKey({ name: 'Ed25519' }, false, [
-    'sign',
-    'verify',
-  ])) as CryptoKeyPair
-  const publicKey = new Uint8Array(await subtle.exportKey('raw', keys.publicKey))
-  return {
-    did: encodeDidKey('EdDSA', publicKey),
-    alg: 'EdDSA',
-    sign: async (data) =>
-      new Uint8Array(await subtle.sign({ name: 'Ed25519' }, keys.privateKey, new Uint8Array(data))),
-  }
 }
 
 /** One member's heartbeats in one room, first at a random point of its interval. */

@@ -18,13 +18,7 @@ import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { base64url } from 'multiformats/bases/base64'
 import { PRIVATE_BACKLOG_PROTOCOL } from '../../src/core/constants.js'
-import {
-  BACKLOG_PROTOCOL,
-  DEFAULT_TIMINGS,
-  encodeDidKey,
-  type SpaceSigner,
-  signClaims,
-} from '../../src/core/index.js'
+import { BACKLOG_PROTOCOL, DEFAULT_TIMINGS, signClaims } from '../../src/core/index.js'
 import { peekPayload } from '../../src/core/jwt.js'
 import { nextHeartbeat } from '../../src/core/presence-pacing.js'
 import {
@@ -38,6 +32,7 @@ import {
 import { topicFor } from '../../src/core/room-name.js'
 import { decodeUtf8, encodeUtf8 } from '../../src/core/utf8.js'
 import { type RawNode, rawGossipNode } from '../../test/helpers/raw-node.js'
+import { nativeSigner } from './native-signer.js'
 import { type FromLight, relaysOf, SCALE_TAG, type ToLight, wallClockMs } from './protocol.js'
 
 /** How long before its join a member's first messages are signed (and sealed). */
@@ -66,22 +61,6 @@ function send(message: FromLight): void {
 
 const sleepUntil = (atMs: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.max(0, atMs - wallClockMs())))
-
-/** An Ed25519 signer on Node's native crypto: thousands of members cannot sign in JavaScript. */
-async function nativeSigner(): Promise<SpaceSigner> {
-  const { subtle } = globalThis.crypto
-  const keys = (await subtle.generateKey({ name: 'Ed25519' }, false, [
-    'sign',
-    'verify',
-  ])) as CryptoKeyPair
-  const publicKey = new Uint8Array(await subtle.exportKey('raw', keys.publicKey))
-  return {
-    did: encodeDidKey('EdDSA', publicKey),
-    alg: 'EdDSA',
-    sign: async (data) =>
-      new Uint8Array(await subtle.sign({ name: 'Ed25519' }, keys.privateKey, new Uint8Array(data))),
-  }
-}
 
 /** The room as one light member speaks to it: its topic, and its seal when private. */
 interface Room {

@@ -31,23 +31,30 @@ export type ToWorker =
   | { type: 'report' }
   | { type: 'stop' }
 
-export type FromWorker =
+/** What a process of members (full or light) reports when asked, and says as they join. */
+export interface MembersReport {
+  type: 'report'
+  /** For each post, the delay until each of this process's members had it (ms). */
+  latencies: Record<number, number[]>
+  /**
+   * Per member, the members it knows of, itself included: a full member's list; the claims
+   * a light member heard (unverified).
+   */
+  members: number[]
+  /** Bytes its members took in since they joined, by message type (each message once per member). */
+  bytesByType: Record<string, number>
+  /** The event loop's delay, p99 since the last report (ms): is this process the limit? */
+  lagP99Ms: number
+}
+
+type MembersSay =
   | { type: 'ready' }
   | { type: 'joined'; peer: number; atMs: number; dialMs: number }
-  | { type: 'converged'; peer: number; atMs: number }
   | { type: 'failed'; peer: number; error: string }
-  | {
-      type: 'report'
-      /** For each post, the delay until each of this worker's peers had it (ms). */
-      latencies: Record<number, number[]>
-      /** Members each peer lists now, us included. */
-      members: number[]
-      /** Bytes this worker's peers took in since they joined, by message type (each message once per peer). */
-      bytesByType: Record<string, number>
-      /** The event loop's delay, p99 since the last report (ms): is this process the limit? */
-      lagP99Ms: number
-    }
+  | MembersReport
   | { type: 'stopped' }
+
+export type FromWorker = MembersSay | { type: 'converged'; peer: number; atMs: number }
 
 /** To a process of light members (light.ts). */
 export type ToLight =
@@ -64,20 +71,8 @@ export type ToLight =
   | { type: 'report' }
   | { type: 'stop' }
 
-export type FromLight =
-  | { type: 'ready' }
-  | { type: 'joined'; peer: number; atMs: number; dialMs: number }
-  | { type: 'failed'; peer: number; error: string }
-  | {
-      type: 'report'
-      latencies: Record<number, number[]>
-      /** The members each light member has heard claim a place, itself included (unverified). */
-      members: number[]
-      /** Bytes its members took in off the topic, by the type inside (sealed or not). */
-      bytesByType: Record<string, number>
-      lagP99Ms: number
-    }
-  | { type: 'stopped' }
+/** A light member's bytes are counted by the type inside (opened, in a private room). */
+export type FromLight = MembersSay
 
 /** To the process that keeps `--background-rooms` busy on the relays. */
 export type ToBackground =

@@ -322,6 +322,13 @@ export const ENVELOPE_TAG_BYTES = 16
 export const ENVELOPE_SIGNATURE_BYTES = 64
 export const ENVELOPE_LENGTH_BYTES = 4
 /**
+ * What is sealed (jwt-bytes.ts): its first byte says how — bytes as they are, or a JWT's
+ * three parts decoded, the header's and payload's lengths each in two bytes.
+ */
+export const PACKED_AS_IS = 0
+export const PACKED_JWT_PARTS = 1
+export const MAX_PACKED_PART_BYTES = 0xffff
+/**
  * Private rooms' topics: `3box.chat.v2-private.<room public key, multibase base58btc>`; no
  * space or room name. Not `3box.chat.v2.private.…`: that is a public room of a space named
  * "private".

@@ -6,21 +6,17 @@
  * message that is not a JWT in canonical base64url travels as it is.
  */
 import { base64url } from 'multiformats/bases/base64'
+import { MAX_PACKED_PART_BYTES, PACKED_AS_IS, PACKED_JWT_PARTS } from './constants.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
-
-const AS_IS = 0
-const JWT_PARTS = 1
-/** Header and payload lengths, each in two bytes. */
-const MAX_PART_BYTES = 0xffff
 
 /** The bytes to seal for `message`: a JWT's parts decoded, or the message as it is. */
 export function packMessage(message: Uint8Array): Uint8Array {
   const parts = jwtParts(message)
-  if (parts === undefined) return prefixed(AS_IS, message)
+  if (parts === undefined) return prefixed(PACKED_AS_IS, message)
   const [header, payload, signature] = parts
   const packed = new Uint8Array(1 + 2 + header.length + 2 + payload.length + signature.length)
   const view = new DataView(packed.buffer)
-  packed[0] = JWT_PARTS
+  packed[0] = PACKED_JWT_PARTS
   view.setUint16(1, header.length)
   packed.set(header, 3)
   view.setUint16(3 + header.length, payload.length)
@@ -31,8 +27,8 @@ export function packMessage(message: Uint8Array): Uint8Array {
 
 /** The message `packMessage` was given; undefined when `packed` is not one it made. */
 export function unpackMessage(packed: Uint8Array): Uint8Array | undefined {
-  if (packed[0] === AS_IS) return packed.slice(1)
-  if (packed[0] !== JWT_PARTS || packed.length < 5) return undefined
+  if (packed[0] === PACKED_AS_IS) return packed.slice(1)
+  if (packed[0] !== PACKED_JWT_PARTS || packed.length < 5) return undefined
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength)
   const headerEnd = 3 + view.getUint16(1)
   if (headerEnd + 2 > packed.length) return undefined
@@ -57,7 +53,8 @@ function jwtParts(message: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] | u
     const decoded = parts.map((part) => base64url.baseDecode(part))
     const canonical = decoded.every((bytes, at) => base64url.baseEncode(bytes) === parts[at])
     const fits =
-      (decoded[0]?.length ?? 0) <= MAX_PART_BYTES && (decoded[1]?.length ?? 0) <= MAX_PART_BYTES
+      (decoded[0]?.length ?? 0) <= MAX_PACKED_PART_BYTES &&
+      (decoded[1]?.length ?? 0) <= MAX_PACKED_PART_BYTES
     return canonical && fits ? (decoded as [Uint8Array, Uint8Array, Uint8Array]) : undefined
   } catch {
     return undefined

@@ -11,8 +11,8 @@
  * Removal must hold against the removed member's old links, whatever DID it comes back
  * with (a new one costs nothing). So a rotation that removed someone ends the answering
  * in every older room of the room, and in the room it left lets on only the members it
- * kept (one that lost its part); anyone else there gets a `rekey` without its box: its
- * thread closes with `removed`. After a scheduled rotation (nobody removed), anyone with
+ * kept (one that lost its part); anyone else there gets a `rekey` that names it removed:
+ * its thread closes with `removed`. After a scheduled rotation (nobody removed), anyone with
  * the older link is let on, as the link let them in before. Once the creator leaves the
  * room, nobody forwards: a link older than the last rotation then leads nowhere.
  */
@@ -138,6 +138,7 @@ export class RoomForwarder {
       { topic: room.keys.topic, transport: sealed, sign },
       inviteSecret(invite).subarray(0, INVITE_SECRET_BYTES),
       kept,
+      heard.filter((did) => !kept.includes(did)),
     ).catch(() => undefined)
   }
 }

@@ -145,6 +145,11 @@ export const RekeyClaims = z.object({
       z.strictObject({ to: DidKey, box: z.string().regex(/^[A-Za-z0-9_-]{64}$/, 'not a box') }),
     )
     .max(REKEY_BOXES_PER_MESSAGE),
+  /**
+   * Members this rotation removed (wire 2.1, optional): told at once, even one that came
+   * as the rotation was made (whom a rotation without its box does not leave out).
+   */
+  removed: z.array(DidKey).max(REKEY_BOXES_PER_MESSAGE).optional(),
 })
 export type RekeyClaims = z.infer<typeof RekeyClaims>
 

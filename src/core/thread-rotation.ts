@@ -94,7 +94,7 @@ export class ThreadRotation {
       )
     const secret = globalThis.crypto.getRandomValues(new Uint8Array(INVITE_SECRET_BYTES))
     const kept = members.filter((did) => !removed.has(did))
-    await sendRekey(this.init, secret, kept)
+    await sendRekey(this.init, secret, kept, [...removed])
     const invite = inviteWith(secret, this.creator as string)
     await this.move(invite, removed.size > 0 ? kept : undefined)
     return invite
@@ -105,6 +105,10 @@ export class ThreadRotation {
     if (claims.iss !== this.creator || this.isCreator || this.moving) return
     const secret = await openBox(this.init.signer, claims)
     if (secret !== undefined) return this.move(inviteWith(secret, claims.iss), undefined)
+    if (claims.removed?.includes(this.init.signer.did)) {
+      this.heard.clear()
+      return this.init.removed()
+    }
     // A rotation made as we arrived did not know we were here: the creator boxes us the
     // new key once it hears us in this room (room-forwarder.ts), so it does not leave us out.
     if (claims.iat * 1000 < this.startedMs + this.init.timings.rekeyGraceMs) return
@@ -141,19 +145,21 @@ export interface RekeySender {
 
 /**
  * Sends `secret` boxed to each of `members` in `rekey` messages on the room (a new
- * rotation; REKEY_BOXES_PER_MESSAGE boxes each, one message when there are none: then it
- * says only that the room moved).
+ * rotation), naming the members it `removed`; REKEY_BOXES_PER_MESSAGE of each a message,
+ * and one message when there are none.
  */
 export async function sendRekey(
   to: RekeySender,
   secret: Uint8Array,
   members: string[],
+  removed: string[] = [],
 ): Promise<void> {
   const rotation = base64url.baseEncode(globalThis.crypto.getRandomValues(new Uint8Array(16)))
   const { eph, boxes } = boxSecret(secret, members, rotation)
-  const parts = Math.max(1, Math.ceil(boxes.length / REKEY_BOXES_PER_MESSAGE))
+  const each = REKEY_BOXES_PER_MESSAGE
+  const parts = Math.max(1, Math.ceil(boxes.length / each), Math.ceil(removed.length / each))
   for (let part = 1; part <= parts; part++) {
-    const chunk = boxes.slice((part - 1) * REKEY_BOXES_PER_MESSAGE, part * REKEY_BOXES_PER_MESSAGE)
+    const named = removed.slice((part - 1) * each, part * each)
     const { jwt } = await to.sign({
       type: 'rekey',
       room: to.topic,
@@ -161,7 +167,8 @@ export async function sendRekey(
       part,
       parts,
       eph,
-      boxes: chunk,
+      boxes: boxes.slice((part - 1) * each, part * each),
+      ...(named.length > 0 ? { removed: named } : {}),
     })
     await to.transport.publish(to.topic, encodeUtf8(jwt))
   }

@@ -251,6 +251,25 @@ describe('members who were not there when the room moved (room-forwarder.ts)', (
     expect(await current(bob).listMembers()).toHaveLength(2)
   })
 
+  it('a rotation as a member arrives does not leave it out, but one that names it removed tells it at once', async () => {
+    const hub = new MemoryHub()
+    // Every member is "just arrived" for a minute: no rotation without its box leaves it out.
+    const timings = { rekeyGraceMs: 60_000 }
+    const [alice, bob, carol] = (await room(hub, 2, timings)) as [TestPeer, TestPeer, TestPeer]
+    const now = await alice.thread.rotateInvite({ remove: [carol.did] })
+    await waitFor(() => carol.thread.closedReason === 'removed', {
+      what: 'carol, named in the rekey, removed within her grace',
+    })
+    await waitFor(() => current(bob).invite === now, { what: 'bob moved' })
+    // Dan comes by the old link after that removal, also within his grace: the creator,
+    // which kept only bob there, names him removed at once (room-forwarder.ts).
+    const dan = await joinPeer(hub, { room: 'plans', invite: alice.thread.invite, timings })
+    peers.push(dan)
+    await waitFor(() => dan.thread.closedReason === 'removed', {
+      what: 'dan, not kept by a removal rotation, told so by the forwarder',
+    })
+  })
+
   it('nobody moves anyone on once the creator left the room: an old link leads to an empty room', async () => {
     const hub = new MemoryHub()
     const [alice, bob, carol] = (await room(hub, 2)) as [TestPeer, TestPeer, TestPeer]

@@ -15,7 +15,7 @@
  *                  members (default 2) each, beating signed presences at a real member's
  *                  pace (raw libp2p clients in one more process); shows what a relay
  *                  serving 10,000 rooms still does for a new one
- *   SCALE_PROF=DIR writes each worker's and relay's CPU profile there (open in Chrome DevTools)
+ *   SCALE_PROF=DIR writes each worker's, light process's and relay's CPU profile there (open in Chrome DevTools)
  *   --private      the crowd's room is a private room (issue 25): one invite, every
  *                  message sealed, relays carrying envelopes they cannot read; compare
  *                  with the same run without it
@@ -136,7 +136,12 @@ function joined({ peer, atMs, dialMs }: { peer: number; atMs: number; dialMs: nu
 /** A process of light members (scale/light.ts). */
 function startLight(): Promise<ChildProcess> {
   const child = fork(new URL('./scale/light.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx', '--no-warnings'],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--no-warnings',
+      ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`]),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   child.on('message', (message: FromLight) => {

@@ -133,9 +133,16 @@ function joined({ peer, atMs, dialMs }: { peer: number; atMs: number; dialMs: nu
   dialTimes.push(dialMs)
 }
 
-/** A process of light members (scale/light.ts). */
-function startLight(): Promise<ChildProcess> {
-  const child = fork(new URL('./scale/light.ts', import.meta.url).pathname, [], {
+/**
+ * One of the harness's member processes (`scale/<file>`): its messages go to `onMessage`,
+ * an exit before the run ends is a failure; resolves once it says it is ready.
+ */
+function startMembers<M extends FromWorker | FromLight>(
+  file: 'worker.ts' | 'light.ts',
+  what: string,
+  onMessage: (message: M) => void,
+): Promise<ChildProcess> {
+  const child = fork(new URL(`./scale/${file}`, import.meta.url).pathname, [], {
     execArgv: [
       '--import',
       'tsx',
@@ -144,43 +151,32 @@ function startLight(): Promise<ChildProcess> {
     ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
-  child.on('message', (message: FromLight) => {
+  child.on('message', onMessage)
+  child.once('exit', (code, signal) => {
+    if (!stopping) failures.push(`a ${what} process exited (${signal ?? `code ${code}`})`)
+  })
+  return new Promise((resolve) =>
+    child.once('message', (message: M) => message.type === 'ready' && resolve(child)),
+  )
+}
+
+/** A process of light members (scale/light.ts). */
+const startLight = () =>
+  startMembers<FromLight>('light.ts', 'light', (message) => {
     if (message.type === 'joined') joined(message)
     if (message.type === 'failed') failures.push(`light member ${message.peer}: ${message.error}`)
     if (message.type === 'report') lightReports.push(message)
   })
-  child.once('exit', (code, signal) => {
-    if (!stopping) failures.push(`a light process exited (${signal ?? `code ${code}`})`)
-  })
-  return new Promise((resolve) =>
-    child.once('message', (message: FromLight) => message.type === 'ready' && resolve(child)),
-  )
-}
 
-function startWorker(): Promise<ChildProcess> {
-  const child = fork(new URL('./scale/worker.ts', import.meta.url).pathname, [], {
-    execArgv: [
-      '--import',
-      'tsx',
-      '--no-warnings',
-      ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`]),
-    ],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-  child.on('message', (message: FromWorker) => {
+/** A process of full members (scale/worker.ts). */
+const startWorker = () =>
+  startMembers<FromWorker>('worker.ts', 'worker', (message) => {
     events.push(message)
     if (message.type === 'joined') joined(message)
     if (message.type === 'converged') convergedAt.set(message.peer, message.atMs)
     if (message.type === 'failed') failures.push(`peer ${message.peer}: ${message.error}`)
     if (message.type === 'report') reports.push(message)
   })
-  child.once('exit', (code, signal) => {
-    if (!stopping) failures.push(`a worker process exited (${signal ?? `code ${code}`})`)
-  })
-  return new Promise((resolve) =>
-    child.once('message', (message: FromWorker) => message.type === 'ready' && resolve(child)),
-  )
-}
 
 async function until(condition: () => boolean, limitMs: number): Promise<boolean> {
   const deadline = Date.now() + limitMs

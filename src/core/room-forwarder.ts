@@ -117,8 +117,12 @@ export class RoomForwarder {
       this.forget(topic)
       return 'accept'
     }
+    // A member boxed the key lately moves on; its presences meanwhile are not answered
+    // again. A `join` is a new arrival and always is: a box can reach nobody (a presence
+    // of a member that was closing came in late), and its owner may come back at once.
     const boxed = watch.boxedAt.get(iss)
-    if (boxed !== undefined && this.init.now() - boxed < FORWARD_REBOX_MS) return 'accept'
+    const lately = boxed !== undefined && this.init.now() - boxed < FORWARD_REBOX_MS
+    if (lately && type !== 'join') return 'accept'
     if (watch.heard.size === 0) watch.timers.after(FORWARD_GATHER_MS, () => void this.answer(watch))
     watch.heard.add(iss)
     return 'accept'

@@ -14,7 +14,6 @@
  * presences are signed by Node's native Ed25519 as they go.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { base64url } from 'multiformats/bases/base64'
 import { PRIVATE_BACKLOG_PROTOCOL } from '../../src/core/constants.js'
@@ -31,6 +30,7 @@ import {
 } from '../../src/core/private-room.js'
 import { topicFor } from '../../src/core/room-name.js'
 import { decodeUtf8, encodeUtf8 } from '../../src/core/utf8.js'
+import { sendRequest } from '../../src/net/stream-request.js'
 import { type RawNode, rawGossipNode } from '../../test/helpers/raw-node.js'
 import { nativeSigner } from './native-signer.js'
 import { type FromLight, relaysOf, SCALE_TAG, type ToLight, wallClockMs } from './protocol.js'
@@ -207,14 +207,17 @@ async function ask(
   await Promise.all(
     relays.map(async (address) => {
       try {
-        const stream = await client.dialProtocol(multiaddr(address), question.protocol, {
-          signal: AbortSignal.timeout(ASK_TIMEOUT_MS),
-        })
-        const frames = lpStream(stream, { maxDataLength: 8 * 1024 * 1024 })
-        await frames.write(question.data)
-        const answer = await frames.read({ signal: AbortSignal.timeout(ASK_TIMEOUT_MS) })
-        await stream.close().catch(() => undefined)
-        const parsed = JSON.parse(new TextDecoder().decode(answer.subarray())) as {
+        // The same one-frame request a member's transport sends (net/stream-request.ts).
+        const answer = await sendRequest(
+          client,
+          multiaddr(address),
+          question.protocol,
+          question.data,
+          {
+            timeoutMs: ASK_TIMEOUT_MS,
+          },
+        )
+        const parsed = JSON.parse(new TextDecoder().decode(answer)) as {
           entries?: unknown[]
         }
         for (const entry of parsed.entries ?? []) {

@@ -24,20 +24,20 @@
  *                  By default the joins wait until the relays are RELAY_HISTORY_WARMUP_MS
  *                  old, as a relay that has been running is.
  */
-import { type ChildProcess, fork } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { encodeDidKey } from '../src/core/did-key.js'
 import { newInvite } from '../src/core/private-room.js'
-import { MAX_ROOMS_PER_CONNECTION, RELAY_HISTORY_WARMUP_MS } from '../src/net/constants.js'
+import { RELAY_HISTORY_WARMUP_MS } from '../src/net/constants.js'
 import { RelayProcess } from '../test/helpers/relay-process.js'
+import { BackgroundRooms } from './scale/background-rooms.js'
+import { startMemberProcess } from './scale/member-process.js'
 import { bytesPerSecond, cpuPercent, type ProcReading, readProc } from './scale/proc-stats.js'
 import {
-  type FromBackground,
   type FromLight,
   type FromWorker,
   type MembersReport,
-  type ToBackground,
   type ToLight,
   type ToWorker,
   wallClockMs,
@@ -134,30 +134,21 @@ function joined({ peer, atMs, dialMs }: { peer: number; atMs: number; dialMs: nu
 }
 
 /**
- * One of the harness's member processes (`scale/<file>`): its messages go to `onMessage`,
- * an exit before the run ends is a failure; resolves once it says it is ready.
+ * One of the harness's member processes (`scale/<file>`): an exit before the run ends is
+ * a failure.
  */
 function startMembers<M extends FromWorker | FromLight>(
   file: 'worker.ts' | 'light.ts',
   what: string,
   onMessage: (message: M) => void,
 ): Promise<ChildProcess> {
-  const child = fork(new URL(`./scale/${file}`, import.meta.url).pathname, [], {
-    execArgv: [
-      '--import',
-      'tsx',
-      '--no-warnings',
-      ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`]),
-    ],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  return startMemberProcess<M>(file, {
+    ...(PROFILE_DIR === undefined ? {} : { profileDir: PROFILE_DIR }),
+    onMessage,
+    onExit: (why) => {
+      if (!stopping) failures.push(`a ${what} process exited (${why})`)
+    },
   })
-  child.on('message', onMessage)
-  child.once('exit', (code, signal) => {
-    if (!stopping) failures.push(`a ${what} process exited (${signal ?? `code ${code}`})`)
-  })
-  return new Promise((resolve) =>
-    child.once('message', (message: M) => message.type === 'ready' && resolve(child)),
-  )
 }
 
 /** A process of light members (scale/light.ts). */
@@ -320,67 +311,18 @@ async function answersRow(): Promise<Row> {
   }
 }
 
-/** The process holding `--background-rooms`, and what it last reported. */
-let background: ChildProcess | undefined
-const backgroundReports: Extract<FromBackground, { type: 'report' }>[] = []
-
-async function startBackground(): Promise<void> {
-  const child = fork(new URL('./scale/background.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx', '--no-warnings'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-  background = child
-  let subscribed = false
-  child.on('message', (message: FromBackground) => {
-    if (message.type === 'subscribed') subscribed = true
-    if (message.type === 'report') backgroundReports.push(message)
-    if (message.type === 'failed') failures.push(`background rooms: ${message.error}`)
-  })
-  await new Promise((resolve) => child.once('message', resolve))
-  const start: ToBackground = {
-    type: 'start',
-    relays: relays.map((relay) => relay.address),
-    rooms: BACKGROUND_ROOMS,
-    membersPerRoom: BACKGROUND_MEMBERS,
-    roomsPerClient: MAX_ROOMS_PER_CONNECTION - 6,
-  }
-  child.send(start)
-  if (!(await until(() => subscribed || failures.length > 0, 120_000)))
-    throw new Error('the background clients did not connect within 120 s')
-  const mirrored = async () =>
-    (await Promise.all(relays.map((relay) => relay.metric('ghost_relay_rooms')))).reduce(
-      (a, b) => a + b,
-      0,
-    )
-  const deadline = Date.now() + 120_000
-  while ((await mirrored()) < BACKGROUND_ROOMS && Date.now() < deadline) await sleep(500)
-  if ((await mirrored()) < BACKGROUND_ROOMS)
-    throw new Error(`the relays mirror ${await mirrored()} of ${BACKGROUND_ROOMS} background rooms`)
-}
-
-/** The background rooms' presences delivered since the previous reading, as a row. */
-async function backgroundRow(during: string): Promise<Row> {
-  const count = backgroundReports.length
-  background?.send({ type: 'report' } satisfies ToBackground)
-  await until(() => backgroundReports.length > count, 10_000)
-  const { received, expected } = backgroundReports.at(-1) ?? { received: 0, expected: 0 }
-  return {
-    measure: `the ${BACKGROUND_ROOMS.toLocaleString('en')} other rooms' presences delivered ${during}`,
-    result: `${Math.round((1000 * received) / Math.max(1, expected)) / 10}% (${received.toLocaleString('en')}/${expected.toLocaleString('en')})`,
-    target: '100%',
-    verdict: received >= expected ? 'yes' : 'NO',
-  }
-}
+/** The rooms of `--background-rooms`, once started. */
+let background: BackgroundRooms | undefined
 
 try {
   if (BACKGROUND_ROOMS > 0) {
-    await startBackground()
+    background = await BackgroundRooms.start(relays, BACKGROUND_ROOMS, BACKGROUND_MEMBERS, failures)
     // Raw clients publish without waiting for the relay's mesh (our peers wait for it):
     // their first presences are left out.
     await sleep(10_000)
-    await backgroundRow('')
+    await background.row('')
     await sleep(10_000)
-    rows.push(await backgroundRow('before the crowd came (10 s)'))
+    rows.push(await background.row('before the crowd came (10 s)'))
   }
   for (let w = 0; w < WORKERS; w++) workers.push(await startWorker())
   for (let w = 0; w < LIGHT_WORKERS; w++) lightProcesses.push(await startLight())
@@ -475,7 +417,7 @@ try {
     })
   }
 
-  if (background !== undefined) rows.push(await backgroundRow('while the crowd joined'))
+  if (background !== undefined) rows.push(await background.row('while the crowd joined'))
 
   // The room idles.
   await sleep(2_000)
@@ -618,7 +560,7 @@ try {
       STOP_RELAY ? ', before the stop' : '',
     ),
   )
-  if (background !== undefined) rows.push(await backgroundRow('while the crowd idled and talked'))
+  if (background !== undefined) rows.push(await background.row('while the crowd idled and talked'))
   const lost = await Promise.all(
     relays
       .filter((relay) => relay.pid !== undefined)
@@ -672,7 +614,7 @@ try {
           .join('\n'),
       )
     }
-  background?.send({ type: 'stop' } satisfies ToBackground)
+  background?.stop()
   await Promise.all(relays.map((relay) => relay.stop()))
   if (process.env.SCALE_DIAG !== undefined) for (const relay of relays) console.error(relay.output)
 }

@@ -33,7 +33,14 @@ import { decodeUtf8, encodeUtf8 } from '../../src/core/utf8.js'
 import { sendRequest } from '../../src/net/stream-request.js'
 import { type RawNode, rawGossipNode } from '../../test/helpers/raw-node.js'
 import { nativeSigner } from './native-signer.js'
-import { type FromLight, relaysOf, SCALE_TAG, type ToLight, wallClockMs } from './protocol.js'
+import {
+  type FromLight,
+  relaysOf,
+  type Said,
+  SCALE_TAG,
+  type ToLight,
+  wallClockMs,
+} from './protocol.js'
 
 /** How long before its join a member's first messages are signed (and sealed). */
 const PREPARE_AHEAD_MS = 2_000
@@ -46,6 +53,8 @@ const DIAL_ATTEMPTS = 3
 const SERVING_TIMEOUT_MS = 10_000
 
 const clients: RawNode[] = []
+/** The members of this process that have joined, by index: who can be told to talk. */
+const speakers = new Map<number, Speaker>()
 let stopping = false
 const latencies: Record<number, number[]> = {}
 /** Per member, the DIDs it has heard claim a place in the room (its idea of the room's size). */
@@ -107,6 +116,14 @@ function claimsOf(room: Room, data: Uint8Array): Record<string, unknown> | undef
   return claims
 }
 
+/** A joined member, as `talk` needs it. */
+interface Speaker {
+  client: RawNode
+  room: Room
+  sign: Sign
+  presence: () => Record<string, unknown>
+}
+
 /** One member's life: prepared, joined at its time, beating until the run stops. */
 async function member(index: number, init: Extract<ToLight, { type: 'join' }>): Promise<void> {
   const room = roomOf(init)
@@ -154,6 +171,50 @@ async function member(index: number, init: Extract<ToLight, { type: 'join' }>): 
       await ask(client, relays, room, since, heard)
     }, delayMs)
   beat(client, room, sign, peer, relayIds, heard)
+  speakers.set(index, {
+    client,
+    room,
+    sign,
+    presence: () => ({
+      type: 'presence',
+      peer,
+      relays: relayIds,
+      ttl: nextHeartbeat(DEFAULT_TIMINGS, heard.size).ttlS,
+    }),
+  })
+}
+
+/**
+ * What `talk` asks of this process's members: each message signed at once (the harness
+ * sends them ahead of their time), published at its `atMs`. A post carries its number and
+ * time as the full members' posts do, so its arrivals are recorded the same way.
+ */
+async function talk(say: Said[]): Promise<void> {
+  const ready = await Promise.all(
+    say.map(async ({ member, post, atMs, kind }) => {
+      const speaker = speakers.get(member)
+      if (speaker === undefined) return undefined
+      const claims =
+        kind === 'chat'
+          ? { type: 'chat', message: { tag: SCALE_TAG, i: post, at: atMs } }
+          : speaker.presence()
+      const bytes = await wire(speaker.room, await speaker.sign(claims))
+      return { speaker, bytes, atMs }
+    }),
+  )
+  for (const entry of ready) {
+    if (entry === undefined) continue
+    const { speaker, bytes, atMs } = entry
+    setTimeout(
+      () => {
+        if (stopping) return
+        void speaker.client.services.pubsub
+          .publish(speaker.room.topic, bytes)
+          .catch(() => undefined)
+      },
+      Math.max(0, atMs - wallClockMs()),
+    )
+  }
 }
 
 /** A busy relay can time a dial out: a member's relay keeper tries again, and so does this. */
@@ -271,6 +332,9 @@ process.on('message', (message: ToLight) => {
         void member(index, message).catch((err: Error) =>
           send({ type: 'failed', peer: index, error: err.message }),
         )
+      break
+    case 'talk':
+      void talk(message.say)
       break
     case 'report':
       send({

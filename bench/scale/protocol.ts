@@ -68,8 +68,21 @@ export type ToLight =
       gapMs: number
       invite?: string
     } & RelayChoice)
+  /** Messages for this process's members to say (bench:relay); others' are skipped. */
+  | { type: 'talk'; say: Said[] }
   | { type: 'report' }
   | { type: 'stop' }
+
+/**
+ * One message a light member says at `atMs`: a post numbered `post` (its arrivals are
+ * recorded as a full member's posts are), or a presence (a heartbeat out of turn).
+ */
+export interface Said {
+  member: number
+  post: number
+  atMs: number
+  kind: 'chat' | 'presence'
+}
 
 /** A light member's bytes are counted by the type inside (opened, in a private room). */
 export type FromLight = MembersSay

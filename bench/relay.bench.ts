@@ -117,6 +117,12 @@ class Window {
     return (100 * (now.cpuMs - this.relay.cpuMs)) / Math.max(1, now.atMs - this.relay.atMs)
   }
 
+  /** The kernel's share of the relay's CPU since the start (its sockets). */
+  relaySystemShare(): number {
+    const now = readProc(relayPid)
+    return (now.systemMs - this.relay.systemMs) / Math.max(1, now.cpuMs - this.relay.cpuMs)
+  }
+
   loadPercent(): number {
     return (100 * (loadCpuMs() - this.loadMs)) / Math.max(1, Date.now() - this.relay.atMs)
   }
@@ -202,6 +208,7 @@ try {
     const joinedNow = [...joinedAt.keys()].filter((k) => k >= joinedBefore).length
     const joinLoad = joining.loadPercent()
     const joinRelay = joining.relayPercent()
+    const joinKernel = joining.relaySystemShare()
     const joinLag = worstLag(await reportAll())
 
     const idle = new Window()
@@ -218,7 +225,7 @@ try {
       `${fmt(percentile(dials, 50))} / ${fmt(percentile(dials, 99))} ms`,
       `${fmt(joinMs, 1)} ms`,
       `${fmt(answerBytes / Math.max(1, joinedNow) / 1024, 1)} KiB`,
-      `${fmt(joinRelay)}% / ${fmt(joinLoad)}%, ${joinLag}`,
+      `${fmt(joinRelay)}% (${fmt(100 * joinKernel)}% kernel) / ${fmt(joinLoad)}%, ${joinLag}`,
       `${fmt(idleRelay)}% / ${fmt(idle.loadPercent())}%, ${idleLag}`,
       `${fmt(perMemberIdleUs, 1)} µs/s`,
       `${fmt(rssPerMember / 1024, 1)} KiB`,
@@ -272,7 +279,7 @@ try {
       `${fmt((100 * arrivals) / (count * receivers), 2)}%`,
       `${fmt(percentile(delays, 50))} / ${fmt(percentile(delays, 99))} ms`,
       `${fmt(us, 1)} µs`,
-      `${fmt(step.relayPercent())}% / ${fmt(step.loadPercent())}%, ${worstLag(taken)}`,
+      `${fmt(step.relayPercent())}% (${fmt(100 * step.relaySystemShare())}% kernel) / ${fmt(step.loadPercent())}%, ${worstLag(taken)}`,
     ])
     if (!all) break
   }
@@ -356,7 +363,7 @@ printColumns(
     'dial p50 / p99',
     'relay CPU per join',
     'answers per join',
-    'CPU joining: relay / load, load delay p99',
+    'CPU joining: relay (kernel) / load, load delay p99',
     'CPU idle after: relay / load, load delay p99',
     'relay CPU per member, idle',
     'relay RSS per member',
@@ -370,7 +377,7 @@ printColumns(
     'delivered',
     'post → member p50 / p99',
     'relay CPU per delivery',
-    'CPU: relay / load, load delay p99',
+    'CPU: relay (kernel) / load, load delay p99',
   ],
   deliveryRows,
 )

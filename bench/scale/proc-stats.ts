@@ -11,6 +11,8 @@ const TICKS_PER_SECOND = 100
 export interface ProcReading {
   atMs: number
   cpuMs: number
+  /** Of `cpuMs`, the kernel's (sockets: over loopback the sender's kernel also delivers). */
+  systemMs: number
   rssBytes: number
   readBytes: number
   writtenBytes: number
@@ -27,6 +29,7 @@ export function readProc(pid: number): ProcReading {
   return {
     atMs: Date.now(),
     cpuMs: (ticks / TICKS_PER_SECOND) * 1000,
+    systemMs: (Number(fields[12]) / TICKS_PER_SECOND) * 1000,
     rssBytes: rssKb * 1024,
     readBytes: Number(/rchar:\s+(\d+)/.exec(io)?.[1] ?? 0),
     writtenBytes: Number(/wchar:\s+(\d+)/.exec(io)?.[1] ?? 0),

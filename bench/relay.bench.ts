@@ -16,9 +16,12 @@
  *   --rooms 1000              small rooms of 2 members, for the memory of a room
  *   --load-processes <cores>  processes of light members
  *   SCALE_PROF=DIR            writes the relay's CPU profile there (open in Chrome DevTools)
+ *   RELAY_HEAP=DIR            writes the relay's heap at the largest size there (where its memory goes)
  */
 import type { ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { RelayProcess } from '../test/helpers/relay-process.js'
 import { BackgroundRooms } from './scale/background-rooms.js'
@@ -70,13 +73,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const failures: string[] = []
 let stopping = false
 
-const [relay] = await RelayProcess.startMeshed(1, {
+const [started] = await RelayProcess.startMeshed(1, {
   args: ['--max-reservations-per-ip', String(MEMBERS + ROOMS + 100)],
+  heapSnapshots: process.env.RELAY_HEAP !== undefined,
   ...(process.env.SCALE_PROF === undefined
     ? {}
     : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${process.env.SCALE_PROF}`] }),
 })
-if (relay === undefined) throw new Error('no relay started')
+if (started === undefined) throw new Error('no relay started')
+const relay: RelayProcess = started
 const relayPid = relay.pid as number
 const loads: ChildProcess[] = []
 const reports: MembersReport[] = []
@@ -145,6 +150,108 @@ const price = (what: string, value: number, unit: string, target = 0, digits = 1
   priceRows.push([what, judged.result, judged.target, judged.verdict])
 }
 
+/** Where the relay's memory is, by Node's own account (its /metrics). */
+interface Memory {
+  rss: number
+  heapUsed: number
+  heapTotal: number
+  external: number
+}
+
+async function memoryOf(): Promise<Memory> {
+  const [rss, heapUsed, heapTotal, external] = await Promise.all(
+    [
+      'ghost_relay_process_resident_memory_bytes',
+      'ghost_relay_nodejs_heap_size_used_bytes',
+      'ghost_relay_nodejs_heap_size_total_bytes',
+      'ghost_relay_nodejs_external_memory_bytes',
+    ].map((series) => relay.metric(series)),
+  )
+  return {
+    rss: rss ?? 0,
+    heapUsed: heapUsed ?? 0,
+    heapTotal: heapTotal ?? 0,
+    external: external ?? 0,
+  }
+}
+
+const memoryRows: string[][] = []
+async function memoryRow(size: number, empty: Memory): Promise<string[]> {
+  const now = await memoryOf()
+  const mib = (bytes: number) => `${fmt(bytes / 2 ** 20, 1)} MiB`
+  const each = (key: keyof Memory) =>
+    size === 0 ? '' : ` (${fmt((now[key] - empty[key]) / size / 1024, 1)} KiB/member)`
+  return [
+    String(size),
+    mib(now.rss) + each('rss'),
+    mib(now.heapUsed) + each('heapUsed'),
+    mib(now.heapTotal) + each('heapTotal'),
+    mib(now.external) + each('external'),
+    mib(now.rss - now.heapTotal - now.external),
+  ]
+}
+
+/** Posts numbered from here on, over the whole run (each step's arrivals are told apart by number). */
+let postNumber = 0
+/** The lowest relay CPU per delivery of a step delivered in full, over every size. */
+let bestUs = Number.NaN
+
+/**
+ * Posts into the room as it is now, stepped up in rate until delivery first drops below
+ * 100% (every other member within DELIVERY_LIMIT_MS); one row per step.
+ */
+async function stepPosts(idlePerMs: number): Promise<void> {
+  const members = [...joinedAt.keys()].sort((a, b) => a - b)
+  const receivers = members.length - 1
+  for (const rate of RATES) {
+    const count = Math.round((rate * STEP_MS) / 1000)
+    const startMs = wallClockMs() + LEAD_MS
+    const say: Said[] = Array.from({ length: count }, (_, k) => ({
+      member: members[(postNumber + k) % members.length] as number,
+      post: postNumber + k,
+      atMs: startMs + (k * 1000) / rate,
+      kind: 'chat',
+    }))
+    const first = postNumber
+    postNumber += count
+    for (const child of loads) child.send({ type: 'talk', say } satisfies ToLight)
+    await sleep(LEAD_MS)
+    const step = new Window()
+    // Until every post reached every other member, or the limit after the last was due.
+    let taken: MembersReport[] | undefined
+    const delivered = () => {
+      let arrivals = 0
+      for (const report of taken ?? [])
+        for (let i = first; i < first + count; i++)
+          arrivals += (report.latencies[i] ?? []).filter((ms) => ms <= DELIVERY_LIMIT_MS).length
+      return arrivals
+    }
+    await sleep(STEP_MS)
+    const deadline = Date.now() + DELIVERY_LIMIT_MS
+    do {
+      await sleep(500)
+      taken = await reportAll()
+    } while (delivered() < count * receivers && Date.now() < deadline)
+    const arrivals = delivered()
+    const us = (step.relayMs(idlePerMs) * 1000) / Math.max(1, arrivals)
+    const all = arrivals >= count * receivers
+    if (all) bestUs = Number.isNaN(bestUs) ? us : Math.min(bestUs, us)
+    const delays = (taken ?? []).flatMap((report) =>
+      Array.from({ length: count }, (_, j) => report.latencies[first + j] ?? []).flat(),
+    )
+    deliveryRows.push([
+      `${rate}/s × ${receivers}`,
+      `${fmt((100 * arrivals) / (count * receivers), 2)}%`,
+      `${fmt(percentile(delays, 50))} / ${fmt(percentile(delays, 99))} ms`,
+      `${fmt(us, 1)} µs`,
+      `${fmt(step.relayPercent())}% (${fmt(100 * step.relaySystemShare())}% kernel) / ${fmt(step.loadPercent())}%, ${worstLag(taken)}`,
+    ])
+    if (!all) break
+    // What is still in flight settles before the next step is measured.
+    await sleep(LEAD_MS)
+  }
+}
+
 try {
   for (let p = 0; p < LOAD_PROCESSES; p++)
     loads.push(
@@ -170,6 +277,8 @@ try {
   const emptyPerMs = empty.relayMs() / empty.ms
   let idlePerMs = emptyPerMs
   const emptyRss = readProc(relayPid).rssBytes
+  const emptyMemory = await memoryOf()
+  memoryRows.push(await memoryRow(0, emptyMemory))
   let joinedBefore = 0
   let perMemberIdleUs = Number.NaN
   let rssPerMember = Number.NaN
@@ -231,59 +340,17 @@ try {
       `${fmt(rssPerMember / 1024, 1)} KiB`,
     ])
     joinedBefore = size
+    memoryRows.push(await memoryRow(size, emptyMemory))
+    if (size === MEMBERS && process.env.RELAY_HEAP !== undefined)
+      writeFileSync(
+        join(process.env.RELAY_HEAP, `relay-${size}-members.heapsnapshot`),
+        await relay.heapSnapshot(),
+      )
+    await stepPosts(idlePerMs)
   }
 
-  // Posts into the full room, stepped up until delivery drops below 100%.
   const members = [...joinedAt.keys()].sort((a, b) => a - b)
   const receivers = members.length - 1
-  let postNumber = 0
-  let bestUs = Number.NaN
-  for (const rate of RATES) {
-    const count = Math.round((rate * STEP_MS) / 1000)
-    const startMs = wallClockMs() + LEAD_MS
-    const say: Said[] = Array.from({ length: count }, (_, k) => ({
-      member: members[(postNumber + k) % members.length] as number,
-      post: postNumber + k,
-      atMs: startMs + (k * 1000) / rate,
-      kind: 'chat',
-    }))
-    const first = postNumber
-    postNumber += count
-    for (const child of loads) child.send({ type: 'talk', say } satisfies ToLight)
-    await sleep(LEAD_MS)
-    const step = new Window()
-    // Until every post reached every other member, or the limit after the last was due.
-    let taken: MembersReport[] | undefined
-    const delivered = () => {
-      let arrivals = 0
-      for (const report of taken ?? [])
-        for (let i = first; i < first + count; i++)
-          arrivals += (report.latencies[i] ?? []).filter((ms) => ms <= DELIVERY_LIMIT_MS).length
-      return arrivals
-    }
-    await sleep(STEP_MS)
-    const deadline = Date.now() + DELIVERY_LIMIT_MS
-    do {
-      await sleep(500)
-      taken = await reportAll()
-    } while (delivered() < count * receivers && Date.now() < deadline)
-    const arrivals = delivered()
-    const us = (step.relayMs(idlePerMs) * 1000) / Math.max(1, arrivals)
-    const all = arrivals >= count * receivers
-    if (all) bestUs = Number.isNaN(bestUs) ? us : Math.min(bestUs, us)
-    const delays = (taken ?? []).flatMap((report) =>
-      Array.from({ length: count }, (_, j) => report.latencies[first + j] ?? []).flat(),
-    )
-    deliveryRows.push([
-      `${rate}/s × ${receivers}`,
-      `${fmt((100 * arrivals) / (count * receivers), 2)}%`,
-      `${fmt(percentile(delays, 50))} / ${fmt(percentile(delays, 99))} ms`,
-      `${fmt(us, 1)} µs`,
-      `${fmt(step.relayPercent())}% (${fmt(100 * step.relaySystemShare())}% kernel) / ${fmt(step.loadPercent())}%, ${worstLag(taken)}`,
-    ])
-    if (!all) break
-  }
-
   // Presences out of turn, at PRESENCE_RATE: what each costs the relay, fan-out included.
   const presences = Math.round((PRESENCE_RATE * STEP_MS) / 1000)
   const presenceStart = wallClockMs() + LEAD_MS
@@ -319,7 +386,7 @@ try {
     '×',
   )
   price(
-    `relay CPU per delivery (posts; lowest of the steps delivered in full)`,
+    `relay CPU per delivery (posts; lowest of the steps delivered in full, any size)`,
     bestUs,
     'µs',
     TARGET.cpuPerDeliveryUs,
@@ -371,7 +438,7 @@ printColumns(
   joinRows,
 )
 printColumns(
-  'bench:relay — posts into the full room, stepped until delivery drops below 100% (within 10 s)',
+  'bench:relay — posts at each size of the room, stepped until delivery drops below 100% (within 10 s)',
   [
     'posts/s × receivers',
     'delivered',
@@ -380,6 +447,11 @@ printColumns(
     'CPU: relay (kernel) / load, load delay p99',
   ],
   deliveryRows,
+)
+printColumns(
+  "bench:relay — the relay's memory by Node's account, idle at each size (per member: over the empty relay)",
+  ['members', 'RSS', 'JS heap used', 'JS heap reserved', 'external (buffers)', 'RSS outside both'],
+  memoryRows,
 )
 printColumns('bench:relay — the price list', ['price', 'measured', 'target', 'ok?'], priceRows)
 if (failures.length > 0) console.log(`\nFailures: ${failures.slice(0, 5).join('; ')}`)

@@ -29,9 +29,13 @@ export interface FetchBacklogInit {
  * The verified entries of every answer, how many peers answered our request, and whether
  * one said its posts were all of the room's (a relay's word: the caller decides whose counts).
  */
-export async function fetchBacklog(
-  init: FetchBacklogInit,
-): Promise<{ accepted: VerifiedMessage[]; answered: number; complete: boolean }> {
+export async function fetchBacklog(init: FetchBacklogInit): Promise<{
+  accepted: VerifiedMessage[]
+  answered: number
+  complete: boolean
+  /** The room is a crowd at one of our relays (its word only counts: a member's does not). */
+  crowd?: { members: number }
+}> {
   const request = encodeUtf8(init.request)
   const answers = await requestEach(
     init.transport,
@@ -43,14 +47,18 @@ export async function fetchBacklog(
   const entries = new Set<string>()
   let answered = 0
   let complete = false
-  for (const answer of answers) {
-    if (answer.status !== 'fulfilled') continue
+  let crowd: { members: number } | undefined
+  const ourRelays = new Set(init.transport.routes?.() ?? [])
+  answers.forEach((answer, i) => {
+    if (answer.status !== 'fulfilled') return
     const own = entriesOf(answer.value, init.requestId)
-    if (own === undefined) continue
+    if (own === undefined) return
     answered++
     complete ||= own.complete
+    if (own.crowd !== undefined && ourRelays.has(init.peers[i]?.peer ?? ''))
+      crowd = { members: Math.max(crowd?.members ?? 0, own.crowd.members) }
     for (const entry of own.entries) entries.add(entry)
-  }
+  })
   const verdicts = await Promise.all(
     [...entries].map((entry) =>
       init.rules.check(entry, { topic: init.topic, channel: 'backlog-entry' }),
@@ -60,6 +68,7 @@ export async function fetchBacklog(
     accepted: verdicts.flatMap((verdict) => (verdict.action === 'accept' ? [verdict.message] : [])),
     answered,
     complete,
+    ...(crowd === undefined ? {} : { crowd }),
   }
 }
 
@@ -70,7 +79,7 @@ export async function fetchBacklog(
 function entriesOf(
   answer: Uint8Array,
   requestId: string,
-): { entries: string[]; complete: boolean } | undefined {
+): { entries: string[]; complete: boolean; crowd?: { members: number } } | undefined {
   if (answer.length > MAX_BACKLOG_RESPONSE_BYTES) return undefined
   const text = decodeUtf8(answer)
   if (text === undefined) return undefined
@@ -82,10 +91,11 @@ function entriesOf(
   }
   const parsed = BacklogResponse.safeParse(json)
   if (!parsed.success || parsed.data.request !== requestId) return undefined
-  const { entries, complete } = parsed.data
+  const { entries, complete, crowd } = parsed.data
   return {
     entries: entries.slice(0, MAX_BACKLOG_ENTRIES),
     complete: complete === true && entries.length <= MAX_BACKLOG_ENTRIES,
+    ...(crowd === undefined ? {} : { crowd }),
   }
 }
 

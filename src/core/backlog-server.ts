@@ -27,15 +27,23 @@ export interface BacklogSource {
   reactions(): string[]
   /** Whether `posts` are all of the room's (a relay that heard it from its start). */
   readonly complete: boolean
+  /**
+   * A relay's crowd room (CROWD_ROOM_MEMBERS): how many members it holds; `presences` then
+   * lists only the newest few. Undefined where the room is not a crowd.
+   */
+  crowd?(): { members: number } | undefined
+  /** Page `page` (from 1) of a crowd room's whole member list (empty where none). */
+  memberPage?(page: number): string[]
 }
 
 /**
  * What a request asked for: the member list and posts (a join's first question), who came
  * `since` (its follow-ups), or posts only.
  */
-export type BacklogQuestion = 'members' | 'latecomers' | 'posts'
+export type BacklogQuestion = 'members' | 'latecomers' | 'posts' | 'page'
 
 function questionOf(request: BacklogRequest): BacklogQuestion {
+  if (request.page !== undefined) return 'page'
   if (request.since !== undefined) return 'latecomers'
   return request.members === false ? 'posts' : 'members'
 }
@@ -98,17 +106,23 @@ export function answerFrom(
   request: BacklogRequest,
   nowMs: number,
 ): BacklogResponse {
+  const crowd = source.crowd?.()
+  const said = crowd === undefined ? {} : { crowd }
+  if (request.page !== undefined) {
+    const page = crowd === undefined ? [] : (source.memberPage?.(request.page) ?? [])
+    return { request: request.jti, entries: fitAnswer(page, []).entries, ...said }
+  }
   const presences = request.members === false ? [] : source.presences((request.since ?? 0) * 1000)
   const reactions = source.reactions()
   if (request.since !== undefined) {
     const fitted = fitAnswer(presences, source.posts(nowMs, request.since), reactions)
-    return { request: request.jti, entries: fitted.entries }
+    return { request: request.jti, entries: fitted.entries, ...said }
   }
   const posts = source.posts(nowMs)
   const { entries, postsLeftOut } = fitAnswer(presences, posts, reactions)
   // Posts cut to fit the answer are not "all of the room's" any more.
   const complete = source.complete && postsLeftOut === 0
-  return complete ? { request: request.jti, entries, complete } : { request: request.jti, entries }
+  return { request: request.jti, entries, ...(complete ? { complete } : {}), ...said }
 }
 
 /**

@@ -156,6 +156,41 @@ export const MAX_BACKLOG_ENTRIES = MAX_BACKLOG_LIMIT + MAX_ROOM_MEMBERS
 export const BACKLOG_ANSWER_RATE = { burst: 6, perSecond: 0.2 }
 /** The same over all rooms, per peer id: what a peer may draw from one relay or member. */
 export const BACKLOG_ANSWER_RATE_ALL_ROOMS = { burst: 60, perSecond: 2 }
+/**
+ * Crowd rooms (issue 26). In a public room its one relay holds at this many members, the
+ * relay stops forwarding members' `join`, `presence` and `leave` to everyone and tells
+ * the room who came and went in one digest every ROSTER_DIGEST_MS instead. Forwarded one
+ * by one, each join cost the relay ~35 µs for every member already there (bench:relay):
+ * 1,000 arrivals were ~17 CPU-seconds of fan-out alone, and an idle 1,000-member room
+ * sent every member every heartbeat of the room.
+ */
+export const CROWD_ROOM_MEMBERS = 200
+/** A crowd room ends below this many (not at the same count, or a room at it would flap). */
+export const CROWD_ROOM_END_MEMBERS = 150
+/**
+ * Members a relay lists in its answers in a crowd room, the newest first, with the room's
+ * count: a page shows a few faces and a number. At 1,000 members the whole list was
+ * 450 KiB per newcomer (three answers).
+ */
+export const CROWD_LISTED_MEMBERS = 100
+/** Members in one page of a crowd room's whole list, when a member asks for it (listMembers). */
+export const CROWD_PAGE_MEMBERS = 2_500
+/** How often a relay tells a crowd room who came and who went. */
+export const ROSTER_DIGEST_MS = 2_000
+/**
+ * A crowd room hears a digest at least this often, changes or not: a member that missed
+ * the one saying the room became a crowd would otherwise expire every member it knows
+ * (their presences no longer reach it) after the shortest ttl, 65 s.
+ */
+export const ROSTER_REMINDER_MS = 30_000
+/**
+ * A digest's largest size: 50 joins with wallet links, ~100 without. More changes in one
+ * tick go out as several digests.
+ */
+export const MAX_DIGEST_BYTES = 96 * 1024
+/** DIDs a digest names as gone. */
+export const MAX_DIGEST_GONE = 1_000
+
 /** A presence is ~0.6 KB; an answer past this drops its oldest posts to fit. */
 export const MAX_BACKLOG_RESPONSE_BYTES = 4 * 1024 * 1024
 

@@ -11,8 +11,10 @@ import { type Post, toPost } from './post.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import { RecentPosts } from './recent-posts.js'
+import { looksLikeDigest } from './roster-digest.js'
 import type { DirectResponse } from './schema.js'
 import { assertMayPost, assertPostCount, checkedMessage } from './thread-arguments.js'
+import { ThreadCrowd } from './thread-crowd.js'
 import { ThreadHistory } from './thread-history.js'
 import { ThreadMembership } from './thread-membership.js'
 import { ThreadPresence } from './thread-presence.js'
@@ -76,6 +78,8 @@ export class GhostThread extends ThreadSurface {
   private readonly members: MemberRegistry
   /** What each change of who is here means for the thread (thread-membership.ts). */
   private readonly membership: ThreadMembership
+  /** In a crowd room, our relay's digests say who came and went (thread-crowd.ts). */
+  private readonly crowd: ThreadCrowd
   private readonly posts: RecentPosts
   private readonly timers = new TimerSet()
   private readonly onClose: GhostThreadInit['onClose']
@@ -119,7 +123,7 @@ export class GhostThread extends ThreadSurface {
     this.roomSignals = new ThreadSignals({
       ...parts,
       did: this.did,
-      roomSize: () => this.members.size + 1,
+      roomSize: () => this.crowd.roomSize,
       isMember: (did) => this.members.peersOf(did).length > 0,
       show: this.display,
       typingNow: () => this.typingNow(),
@@ -138,6 +142,7 @@ export class GhostThread extends ThreadSurface {
         this.roomSignals.reached(message)
       },
       emitMissed: (gap) => this.emit('missed', gap),
+      crowdSaid: (crowd) => this.crowd.said(crowd),
     })
     this.rotation = new ThreadRotation({
       ...parts,
@@ -167,9 +172,13 @@ export class GhostThread extends ThreadSurface {
       firstMember: () => this.history.catchUp.memberFound(),
       serverAppeared: (peer) => this.history.catchUp.serverAppeared(peer),
     })
+    this.crowd = new ThreadCrowd({
+      ...{ ...parts, rules: this.rules, members: this.members, membership: this.membership },
+      fetchPage: (page) => this.history.memberPage(page),
+    })
     this.presence = new ThreadPresence({
       ...parts,
-      roomSize: () => this.members.size + 1,
+      roomSize: () => this.crowd.roomSize,
       link: () => heldWalletLink(this.signer, this.now())?.link,
     })
   }
@@ -190,7 +199,7 @@ export class GhostThread extends ThreadSurface {
     )
     const { presenceIntervalMs, memberExpiryMs } = this.timings
     const every = Math.min(presenceIntervalMs, memberExpiryMs / 4)
-    this.timers.repeat(() => this.membership.expire(), every)
+    this.timers.repeat(() => this.crowd.isCrowd || this.membership.expire(), every)
     watchForWake({ timers: this.timers, now: this.now, onWake: () => void this.reannounce() })
     this.roomSignals.membersChanged()
     this.rotation.start()
@@ -248,7 +257,7 @@ export class GhostThread extends ThreadSurface {
 
   async memberCount(): Promise<number> {
     this.assertOpen()
-    return this.members.size + 1
+    return this.crowd.roomSize
   }
 
   /** 3IP-9 `getPosts(n?)`: the newest `n` posts held in memory (default: the backlog limit), oldest first. */
@@ -271,13 +280,13 @@ export class GhostThread extends ThreadSurface {
   /** 3IP-9 `listMembers()`: the DIDs online in this room, ours first. */
   async listMembers(): Promise<string[]> {
     this.assertOpen()
+    await this.crowd.listAll() // in a crowd room, those we did not hear of come from our relays
     return this.members.list()
   }
 
   /** The members with the account each is linked to (and where), where its link verified. */
   async listMembersWithAddresses(): Promise<LinkedMember[]> {
-    this.assertOpen()
-    return this.members.list().map((did) => ({ did, ...this.accountOf(did) }))
+    return (await this.listMembers()).map((did) => ({ did, ...this.accountOf(did) }))
   }
 
   /** A post carries its author's account (and where it was linked) when the link verified. */
@@ -367,6 +376,7 @@ export class GhostThread extends ThreadSurface {
   }
 
   private async receive(message: IncomingMessage): Promise<ValidationResult> {
+    if (looksLikeDigest(message.data)) return this.crowd.digest(message)
     const verdict = await this.rules.check(message.data, {
       topic: this.topic,
       channel: 'pubsub',

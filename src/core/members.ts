@@ -256,13 +256,57 @@ export class MemberRegistry {
     return [...routes].map(([peer, relays]) => ({ peer, relays }))
   }
 
-  /** Each peer's newest claim, of those heard from at or after `sinceMs`. */
-  presenceJwts(sinceMs = 0): string[] {
-    const jwts: string[] = []
+  /**
+   * Each peer's newest claim, of those heard from at or after `sinceMs`; with `newest`,
+   * only that many, those heard from last (a crowd room's answer lists a few).
+   */
+  presenceJwts(sinceMs = 0, newest?: number): string[] {
+    const heard: { jwt: string; lastSeenMs: number }[] = []
     for (const hosts of this.members.values())
       for (const presence of hosts.values())
-        if (presence.lastSeenMs >= sinceMs) jwts.push(presence.jwt)
+        if (presence.lastSeenMs >= sinceMs) heard.push(presence)
+    if (newest !== undefined && heard.length > newest) {
+      heard.sort((a, b) => b.lastSeenMs - a.lastSeenMs)
+      heard.length = newest
+    }
+    return heard.map((presence) => presence.jwt)
+  }
+
+  /**
+   * Page `page` (from 1) of `size` members, in the order they were first listed: each
+   * member's newest claim (one of its peers'), for a crowd room's whole list.
+   */
+  pageJwts(page: number, size: number): string[] {
+    const jwts: string[] = []
+    let index = 0
+    const first = (page - 1) * size
+    for (const hosts of this.members.values()) {
+      if (index++ < first) continue
+      if (jwts.length >= size) break
+      let newest: PeerPresence | undefined
+      for (const presence of hosts.values())
+        if (newest === undefined || presence.lastSeenMs > newest.lastSeenMs) newest = presence
+      if (newest !== undefined) jwts.push(newest.jwt)
+    }
     return jwts
+  }
+
+  /** Forgets every peer of `did` (its relay said it is gone); true when it was listed. */
+  removeDid(did: string, atMs: number): boolean {
+    let left = false
+    for (const peer of [...(this.members.get(did)?.keys() ?? [])])
+      left = this.removePeer(did, peer, atMs) || left
+    return left
+  }
+
+  /**
+   * Every claim held counts from `atMs`: a crowd room has ended, and its members' presences
+   * come again, each within its own ttl from now (in the crowd none reached us).
+   */
+  renewAll(atMs: number): void {
+    for (const hosts of this.members.values())
+      for (const presence of hosts.values())
+        presence.lastSeenMs = Math.max(presence.lastSeenMs, atMs)
   }
 
   clear(): void {

@@ -5,6 +5,7 @@ import { MemberRegistry, memberClaim } from './members.js'
 import { ReactionBook } from './reaction-book.js'
 import type { VerifiedMessage } from './receipt-rules.js'
 import { RelayedPosts } from './relayed-posts.js'
+import type { DigestBatch } from './roster-digest.js'
 
 /**
  * What a relay knows of one room: its members' newest signed `join`/`presence`, so that a
@@ -14,6 +15,11 @@ import { RelayedPosts } from './relayed-posts.js'
  * newcomer verifies each one itself. The relay's backlog server answers from it.
  */
 export class RoomRoster implements BacklogSource {
+  /**
+   * While the room is a crowd here (the relay's crowd-rooms.ts decides): how many members
+   * an answer lists, and who came and went since the last digest. Undefined otherwise.
+   */
+  crowding: { listed: number; pageSize: number; changes: DigestBatch } | undefined
   private readonly members: MemberRegistry
   readonly relayed: RelayedPosts
   /** The reactions on the room's recent posts, handed to newcomers with them. */
@@ -49,11 +55,13 @@ export class RoomRoster implements BacklogSource {
         // A live join counts from now; a presence from when it was signed (a straggler
         // signed before a leave does not bring its peer back).
         const signedAtMs = claims.type === 'presence' ? claims.iat * 1000 : undefined
-        this.members.seen(memberClaim(claims, jwt), nowMs, signedAtMs)
+        if (this.members.seen(memberClaim(claims, jwt), nowMs, signedAtMs))
+          this.crowding?.changes.joined(claims.iss, jwt)
         break
       }
       case 'leave':
-        this.members.removePeer(claims.iss, claims.peer, nowMs)
+        if (this.members.removePeer(claims.iss, claims.peer, nowMs))
+          this.crowding?.changes.left(claims.iss)
         break
       case 'chat':
         // Direct messages never travel on the topic; a `to` here would be refused earlier.
@@ -71,7 +79,15 @@ export class RoomRoster implements BacklogSource {
   }
 
   presences(sinceMs: number): string[] {
-    return this.members.presenceJwts(sinceMs)
+    return this.members.presenceJwts(sinceMs, this.crowding?.listed)
+  }
+
+  crowd(): { members: number } | undefined {
+    return this.crowding === undefined ? undefined : { members: this.members.size }
+  }
+
+  memberPage(page: number): string[] {
+    return this.crowding === undefined ? [] : this.members.pageJwts(page, this.crowding.pageSize)
   }
 
   posts(nowMs: number, sinceS?: number): string[] {
@@ -98,7 +114,7 @@ export class RoomRoster implements BacklogSource {
 
   /** Forgets members whose claims ran out; returns how many DIDs are left. */
   expire(nowMs: number): number {
-    this.members.expire(nowMs)
+    for (const did of this.members.expire(nowMs)) this.crowding?.changes.left(did)
     return this.members.size
   }
 

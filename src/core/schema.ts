@@ -1,9 +1,12 @@
 import {
   MAX_CLAIMED_RELAYS,
+  MAX_DIGEST_GONE,
   MAX_EMOJI_BYTES,
   MAX_JTI_LENGTH,
+  MAX_MEMBER_CLAIM_BYTES,
   MAX_PRESENCE_TTL_S,
   MAX_REKEY_PARTS,
+  MAX_ROOM_MEMBERS,
   MIN_JTI_LENGTH,
   REKEY_BOXES_PER_MESSAGE,
 } from './constants.js'
@@ -95,6 +98,11 @@ export const RequestBacklogClaims = z.object({
   type: z.literal('request_backlog'),
   members: z.boolean().optional(),
   since: z.number().int().nonnegative().optional(),
+  /**
+   * In a crowd room, page `page` (from 1) of the whole member list, in the order the relay
+   * first heard them, CROWD_PAGE_MEMBERS to a page: members only, no posts.
+   */
+  page: z.number().int().min(1).max(MAX_ROOM_MEMBERS).optional(),
 })
 
 /** A post's id as posts carry it (post.ts): a CIDv1, base32. */
@@ -181,6 +189,23 @@ export const JSON_VALUE_MATCHES: [z.infer<ReturnType<typeof z.json>>] extends [J
 
 export const JwtHeader = z.object({ alg: z.string(), typ: z.string().optional() })
 
+/**
+ * What a crowd room's relay publishes on the room's topic every ROSTER_DIGEST_MS instead
+ * of forwarding each member's `join`, `presence` and `leave` (roster-digest.ts): the claims
+ * of members new to the room, as they signed them (every receiver verifies each as it
+ * would the claim itself), the DIDs gone (a leave, a claim run out), and how many members
+ * the relay holds. The last one of a crowd says `crowd: false`: presences flow again.
+ */
+export const RosterDigest = z.strictObject({
+  digest: z.literal(1),
+  room: topic,
+  joined: z.array(z.string().max(MAX_MEMBER_CLAIM_BYTES)).max(MAX_ROOM_MEMBERS),
+  gone: z.array(DidKey).max(MAX_DIGEST_GONE),
+  members: z.number().int().nonnegative().max(MAX_ROOM_MEMBERS),
+  crowd: z.boolean(),
+})
+export type RosterDigest = z.infer<typeof RosterDigest>
+
 /** What a peer answers on the backlog protocol. */
 export const BacklogResponse = z.object({
   request: z.string().max(MAX_JTI_LENGTH),
@@ -190,6 +215,13 @@ export const BacklogResponse = z.object({
    * newcomer need ask no member. Only our relays' word counts (thread-catch-up.ts).
    */
   complete: z.boolean().optional(),
+  /**
+   * A relay's answer in a crowd room (CROWD_ROOM_MEMBERS): how many members it holds
+   * (`entries` list only the newest CROWD_LISTED_MEMBERS, or one page), and that it now
+   * tells the room who came and went in digests (roster-digest.ts) instead of forwarding
+   * every presence.
+   */
+  crowd: z.object({ members: z.number().int().nonnegative() }).optional(),
 })
 export type BacklogResponse = z.infer<typeof BacklogResponse>
 

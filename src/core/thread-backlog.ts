@@ -45,6 +45,8 @@ export interface ThreadBacklogInit {
   shown: (post: Post) => Post
   /** The reactions an answer held (verified), for the posts' counts. */
   reactionsCame: (reactions: { claims: ReactClaims; jwt: string }[]) => void
+  /** One of our relays answered that the room is a crowd there, of `members` (thread-crowd.ts). */
+  crowdSaid?: (crowd: { members: number }) => void
 }
 
 export interface BacklogAnswers {
@@ -54,6 +56,8 @@ export interface BacklogAnswers {
   kept: Post[]
   /** Chat entries the answers held, filtered or not (a relay's full answer is 50). */
   posts: number
+  /** Member claims the answers held (verified), known before or not. */
+  members: number
   /** How many of the peers answered our request. */
   answered: number
   /** Whether one said its posts were all of the room's (the caller decides whose counts). */
@@ -67,22 +71,34 @@ export interface BacklogAnswers {
 export class ThreadBacklog {
   constructor(private readonly init: ThreadBacklogInit) {}
 
-  /** One request to `peers`, with the member list unless `members` is false (only latecomers with `sinceS`). */
+  /**
+   * One request to `peers`, with the member list unless `members` is false (only latecomers
+   * with `sinceS`; only page `page` of a crowd room's member list with `page`).
+   */
   async ask(
     peers: PeerRoute[],
-    options: { members: boolean; sinceS?: number },
+    options: { members: boolean; sinceS?: number; page?: number },
   ): Promise<BacklogAnswers> {
-    const { members, sinceS } = options
+    const { members, sinceS, page } = options
     const asked = peers.map((route) => route.peer)
-    const none = { received: [], kept: [], posts: 0, answered: 0, complete: false, asked }
+    const none = {
+      received: [],
+      kept: [],
+      posts: 0,
+      members: 0,
+      answered: 0,
+      complete: false,
+      asked,
+    }
     if (peers.length === 0) return none
     const { jwt, claims } = await this.init.sign({
       type: 'request_backlog',
       room: this.init.topic,
       ...(members ? {} : { members: false }),
       ...(sinceS === undefined ? {} : { since: sinceS }),
+      ...(page === undefined ? {} : { page }),
     })
-    const { accepted, answered, complete } = await fetchBacklog({
+    const { accepted, answered, complete, crowd } = await fetchBacklog({
       peers,
       request: jwt,
       requestId: claims.jti,
@@ -92,12 +108,15 @@ export class ThreadBacklog {
       timeoutMs: this.init.timeoutMs,
     })
     if (this.init.isClosed()) return { ...none, answered }
+    if (crowd !== undefined) this.init.crowdSaid?.(crowd)
     const came = sinceS === undefined ? 'answer' : 'follow-up'
     const reactions: { claims: ReactClaims; jwt: string }[] = []
+    let memberClaims = 0
     for (const { jwt: entry, claims: entryClaims, account } of accepted) {
-      if (entryClaims.type === 'join' || entryClaims.type === 'presence')
+      if (entryClaims.type === 'join' || entryClaims.type === 'presence') {
+        memberClaims++
         this.init.memberSeen(entryClaims, entry, came, account)
-      else if (entryClaims.type === 'react') reactions.push({ claims: entryClaims, jwt: entry })
+      } else if (entryClaims.type === 'react') reactions.push({ claims: entryClaims, jwt: entry })
     }
     if (reactions.length > 0) this.init.reactionsCame(reactions)
     const posts = accepted.filter((entry) => entry.claims.type === 'chat').length
@@ -110,7 +129,10 @@ export class ThreadBacklog {
     })
     const full = Math.min(RELAY_BACKLOG_POSTS, this.init.posts.limit)
     const gap = gapAfter({ received, kept, posts }, newestHeldS, full)
-    return { received, kept, posts, answered, complete, asked, ...(gap ? { gap } : {}) }
+    return {
+      ...{ received, kept, posts, members: memberClaims, answered, complete, asked },
+      ...(gap ? { gap } : {}),
+    }
   }
 }
 

@@ -76,6 +76,11 @@ export class ThreadHistory {
     return backlog
   }
 
+  /** Page `page` of a crowd room's member list, from our relays: how many members it held. */
+  async memberPage(page: number): Promise<number> {
+    return (await this.backlog.ask(this.catchUp.servers(), { members: true, page })).members
+  }
+
   /**
    * One question of the catch-up (thread-catch-up.ts): to `servers` (our relays), or to
    * members. What it brings that we did not hold is backlog; so is a join's first answer,

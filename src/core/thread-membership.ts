@@ -39,6 +39,11 @@ export class ThreadMembership {
     if (this.init.members.removePeer(did, peer, this.init.now())) this.init.left(did)
   }
 
+  /** A member its relay said is gone (a crowd room's digest): every peer of it. */
+  gone(did: string): void {
+    if (this.init.members.removeDid(did, this.init.now())) this.init.left(did)
+  }
+
   /** Members whose claims ran out. */
   expire(): void {
     for (const did of this.init.members.expire(this.init.now())) this.init.left(did)

@@ -11,6 +11,10 @@
  *   --max-rooms-per-connection N  rooms one client may have the relay serve (default 256)
  *   --history-warmup-seconds N    after starting, how long rooms it begins to carry are not
  *                                 vouched for as complete to newcomers (default 30)
+ *   --crowd-members N  a room this relay alone carries becomes a crowd at N members (default
+ *                      200): presences go out in digests, answers list the newest few; it
+ *                      ends below 3/4 of N
+ *   --crowd-listed N   members a crowd room's answers list, the newest first (default 100)
  *   --health-file PATH  where to write the /healthz URL once serving ("off" when the HTTP
  *                       side is off), removed on exit: a container's healthcheck reads it,
  *                       so it follows --http-port and --http-host (docker/healthcheck.mjs)
@@ -18,6 +22,11 @@
 
 import { rmSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import {
+  CROWD_LISTED_MEMBERS,
+  CROWD_ROOM_END_MEMBERS,
+  CROWD_ROOM_MEMBERS,
+} from '../core/constants.js'
 import { addressProblem } from '../net/address-flag.js'
 import {
   MAX_RESERVATIONS_PER_IP,
@@ -29,7 +38,7 @@ import { RelayConfigError } from './key-lock.js'
 import { startRelay } from './relay-server.js'
 
 const USAGE =
-  'usage: npm run relay -- [--host H] [--port P] [--http-port P|off] [--http-host H] [--key-file F] [--peer ADDR]… [--announce ADDR]… [--max-reservations-per-ip N] [--max-rooms-per-connection N] [--history-warmup-seconds N] [--health-file F]'
+  'usage: npm run relay -- [--host H] [--port P] [--http-port P|off] [--http-host H] [--key-file F] [--peer ADDR]… [--announce ADDR]… [--max-reservations-per-ip N] [--max-rooms-per-connection N] [--history-warmup-seconds N] [--crowd-members N] [--crowd-listed N] [--health-file F]'
 
 const FLAGS = {
   host: { type: 'string', default: '127.0.0.1' },
@@ -42,6 +51,8 @@ const FLAGS = {
   'max-reservations-per-ip': { type: 'string', default: String(MAX_RESERVATIONS_PER_IP) },
   'max-rooms-per-connection': { type: 'string', default: String(MAX_ROOMS_PER_CONNECTION) },
   'history-warmup-seconds': { type: 'string', default: String(RELAY_HISTORY_WARMUP_MS / 1000) },
+  'crowd-members': { type: 'string', default: String(CROWD_ROOM_MEMBERS) },
+  'crowd-listed': { type: 'string', default: String(CROWD_LISTED_MEMBERS) },
   'health-file': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const
@@ -76,6 +87,7 @@ const relay = await startRelay({
   maxReservationsPerIp: countFlag('max-reservations-per-ip', values['max-reservations-per-ip']),
   maxRoomsPerConnection: countFlag('max-rooms-per-connection', values['max-rooms-per-connection']),
   historyWarmupMs: secondsFlag('history-warmup-seconds', values['history-warmup-seconds']) * 1000,
+  crowd: crowdFlags(),
 }).catch((err: unknown) => {
   console.error(`relay not started: ${startFailure(err)}`)
   process.exit(2)
@@ -123,6 +135,16 @@ function countFlag(name: string, value: string): number {
     process.exit(2)
   }
   return count
+}
+
+/** --crowd-members and --crowd-listed; a crowd ends below 3/4 of its size, as by default. */
+function crowdFlags(): { members: number; endBelow: number; listed: number } {
+  const members = countFlag('crowd-members', values['crowd-members'])
+  return {
+    members,
+    endBelow: Math.ceil((members * CROWD_ROOM_END_MEMBERS) / CROWD_ROOM_MEMBERS),
+    listed: countFlag('crowd-listed', values['crowd-listed']),
+  }
 }
 
 function secondsFlag(name: string, value: string): number {

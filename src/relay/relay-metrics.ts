@@ -17,6 +17,11 @@ export class RelayMetrics {
     help: 'Rooms this relay serves (rooms with at least one member connected here)',
     registers: [this.registry],
   })
+  readonly crowdRooms = new Gauge({
+    name: 'ghost_relay_crowd_rooms',
+    help: 'Rooms that are crowds here: who came and went goes out in digests (issue 26)',
+    registers: [this.registry],
+  })
   readonly reservations = new Gauge({
     name: 'ghost_relay_reservations',
     help: 'Circuit relay v2 reservations held by peers',

@@ -32,6 +32,7 @@ import { DEFAULT_HTTP_PORT, DEFAULT_RELAY_PORT } from './constants.js'
 import { startHttpEndpoints } from './http-endpoints.js'
 import { lockKeyFile, RelayConfigError } from './key-lock.js'
 import { loadOrCreatePeerKey } from './peer-key.js'
+import type { CrowdThresholds } from './crowd-rooms.js'
 import { RelayMetrics } from './relay-metrics.js'
 import { RoomMirror } from './room-mirror.js'
 
@@ -55,6 +56,8 @@ export interface RelayInit {
   maxRoomsPerConnection?: number
   /** After starting, how long rooms are not vouched for as complete (default RELAY_HISTORY_WARMUP_MS). */
   historyWarmupMs?: number
+  /** When a room becomes a crowd and what its answers list (default crowd-rooms.ts DEFAULT_CROWD). */
+  crowd?: Partial<CrowdThresholds>
 }
 
 export interface Relay {
@@ -136,6 +139,8 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     onAnswerRefused: () => metrics.refused.inc({ why: 'backlog-answers' }),
     onAnswered: (question) => metrics.backlogAnswers.inc({ question }),
     ...(init.historyWarmupMs === undefined ? {} : { historyWarmupMs: init.historyWarmupMs }),
+    ...(init.crowd === undefined ? {} : { crowd: init.crowd }),
+    onCrowdChanged: () => metrics.crowdRooms.set(mirror.crowds.crowds),
   })
   relays.mirror = mirror
   metrics.heldPostBytesOf = () => mirror.heldPostBytes

@@ -54,6 +54,7 @@ import {
 } from '../net/constants.js'
 import type { Libp2pTransport } from '../net/libp2p-transport.js'
 import type { RoomAnnouncer } from '../net/relay-announcements.js'
+import { CrowdRooms, type CrowdThresholds } from './crowd-rooms.js'
 
 export interface RoomMirrorInit {
   node: Libp2p
@@ -82,6 +83,10 @@ export interface RoomMirrorInit {
   postsBudgetBytes?: number
   /** Bytes of members' claims held, all rooms together (RELAY_ROSTER_BUDGET_BYTES). */
   rosterBudgetBytes?: number
+  /** When a room becomes a crowd, and what it is told (crowd-rooms.ts). */
+  crowd?: Partial<CrowdThresholds>
+  /** A room became a crowd (true) or ended being one. */
+  onCrowdChanged?: (topic: string, crowd: boolean) => void
 }
 
 export type EnvelopeReason = 'sealed' | 'not-room-key' | 'rate-limited-peer'
@@ -114,6 +119,8 @@ export class RoomMirror {
   private readonly rosterBudget: ByteBudget
   private sweep: ReturnType<typeof setInterval> | undefined
   private stopped = false
+  /** Which public rooms are crowds, and their digests. */
+  readonly crowds: CrowdRooms
 
   constructor(private readonly init: RoomMirrorInit) {
     this.node = init.node
@@ -124,6 +131,14 @@ export class RoomMirror {
     this.rosterBudget = new ByteBudget(init.rosterBudgetBytes ?? RELAY_ROSTER_BUDGET_BYTES)
     this.answerBudget = new BacklogAnswerBudget(this.now)
     this.envelopeRate = new RateLimiter(PEER_RATE_LIMIT, this.now)
+    this.crowds = new CrowdRooms({
+      publish: (topic, data) => void this.transport.publish(topic, data).catch(() => undefined),
+      sharedWithRelay: (topic) =>
+        this.transport.subscribers(topic).some((peer) => this.relays.has(peer)),
+      now: this.now,
+      ...(init.crowd === undefined ? {} : { thresholds: init.crowd }),
+      ...(init.onCrowdChanged === undefined ? {} : { onCrowdChanged: init.onCrowdChanged }),
+    })
     this.backlog = new BacklogServer({
       rules: init.rules,
       budget: this.answerBudget,
@@ -178,12 +193,14 @@ export class RoomMirror {
       }
     }, ROSTER_SWEEP_MS)
     ;(this.sweep as { unref?: () => void }).unref?.()
+    this.crowds.start()
   }
 
   /** Before the node stops: its disconnects must not make us touch a stopped gossipsub. */
   stop(): void {
     this.stopped = true
     clearInterval(this.sweep)
+    this.crowds.stop()
   }
 
   rooms(): string[] {
@@ -317,6 +334,7 @@ export class RoomMirror {
     else if (wanted && !this.mirrored.has(topic)) {
       const roster = new RoomRoster(this.hearsFromStart(topic), this.rosterBudget)
       this.mirrored.set(topic, roster)
+      this.crowds.watch(topic, roster)
       this.transport.subscribe(topic, async (message) => {
         const arrival = ++this.arrivals
         this.init.onMessage?.(message.data.length)
@@ -333,6 +351,8 @@ export class RoomMirror {
           const { type } = verdict.message.claims
           const kept = type === 'chat' || type === 'react'
           if (kept && this.mirrored.get(topic) === roster) this.held(topic, roster, bytes)
+          // In a crowd, who came and went goes out in digests, not one by one.
+          if (!this.crowds.forwards(roster, type)) return 'ignore'
         }
         return verdict.action
       })
@@ -341,6 +361,7 @@ export class RoomMirror {
       this.postBytes -= room?.evict() ?? 0
       room?.forget()
       this.mirrored.delete(topic)
+      this.crowds.forget(topic)
       this.transport.unsubscribe(topic)
     } else return
     this.init.onRoomsChanged?.(this.mirrored.size)

@@ -1,0 +1,94 @@
+/**
+ * A crowd room's roster digests (issue 26) on the wire: what a relay gathers between two
+ * ticks (who came, who went) and sends as one or more RosterDigest messages, and how a
+ * receiver reads one. A digest is JSON, so it is told from a JWT (base64url, never `{`) by
+ * its first byte. Only a relay's digest counts: members take them from their relays
+ * (thread-crowd.ts) and never pass one on.
+ */
+import { MAX_DIGEST_BYTES, MAX_DIGEST_GONE } from './constants.js'
+import { RosterDigest } from './schema.js'
+import { decodeUtf8, encodeUtf8 } from './utf8.js'
+
+const OPEN_BRACE = 0x7b
+
+/** Whether a message off a room's topic is a digest (a JWT starts with `e`). */
+export function looksLikeDigest(data: Uint8Array): boolean {
+  return data[0] === OPEN_BRACE
+}
+
+/** The digest in `data` for `topic`, or undefined when it is none (malformed, oversized, another room's). */
+export function readDigest(data: Uint8Array, topic: string): RosterDigest | undefined {
+  if (data.length > MAX_DIGEST_BYTES) return undefined
+  const text = decodeUtf8(data)
+  if (text === undefined) return undefined
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  const parsed = RosterDigest.safeParse(json)
+  return parsed.success && parsed.data.room === topic ? parsed.data : undefined
+}
+
+/** Room for the digest's own keys and count around its lists. */
+const ENVELOPE_BYTES = 256
+/** A JSON string's quotes and comma. */
+const ITEM_OVERHEAD = 3
+
+/**
+ * What a relay has to tell one crowd room at its next tick: the newest claim of each
+ * member that came, and the DIDs that went. A member that came and went within one tick
+ * is told as gone: a newcomer's answer may have listed it meanwhile.
+ */
+export class DigestBatch {
+  private readonly came = new Map<string, string>()
+  private readonly went = new Set<string>()
+
+  joined(did: string, jwt: string): void {
+    this.went.delete(did)
+    this.came.set(did, jwt)
+  }
+
+  left(did: string): void {
+    this.came.delete(did)
+    this.went.add(did)
+  }
+
+  get isEmpty(): boolean {
+    return this.came.size === 0 && this.went.size === 0
+  }
+
+  /**
+   * The digests to send now, each within MAX_DIGEST_BYTES, and the batch emptied: none
+   * when nothing changed, unless `always` (a crowd begins or ends, or is reminded).
+   * `members`: the relay's count now.
+   */
+  take(room: string, members: number, crowd: boolean, always = false): Uint8Array[] {
+    if (this.isEmpty && !always) return []
+    const digests: RosterDigest[] = []
+    let current: RosterDigest = { digest: 1, room, joined: [], gone: [], members, crowd }
+    let bytes = ENVELOPE_BYTES + room.length
+    const makeRoom = (length: number, listFull = false) => {
+      if (!listFull && bytes + length + ITEM_OVERHEAD <= MAX_DIGEST_BYTES) {
+        bytes += length + ITEM_OVERHEAD
+        return
+      }
+      digests.push(current)
+      current = { digest: 1, room, joined: [], gone: [], members, crowd }
+      bytes = ENVELOPE_BYTES + room.length + length + ITEM_OVERHEAD
+    }
+    for (const did of this.went) {
+      makeRoom(did.length, current.gone.length >= MAX_DIGEST_GONE)
+      current.gone.push(did)
+    }
+    for (const jwt of this.came.values()) {
+      makeRoom(jwt.length)
+      current.joined.push(jwt)
+    }
+    digests.push(current)
+    this.came.clear()
+    this.went.clear()
+    return digests.map((digest) => encodeUtf8(JSON.stringify(digest)))
+  }
+}

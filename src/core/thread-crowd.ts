@@ -1,0 +1,95 @@
+/**
+ * A thread in a crowd room (issue 26). There its relay no longer forwards each member's
+ * `join`, `presence` and `leave`: it tells the room who came and went in a digest every
+ * few seconds (roster-digest.ts), and its answers list the newest few members with the
+ * room's count. Here: whether we are in a crowd (one of our relays said so, in an answer
+ * or a digest), the digests taken in (each claim verified as if it had come itself; only
+ * our relays' digests count, and none is passed on), the count, and the whole member list
+ * fetched a page at a time when the page asks for it (`listMembers`). While the room is a
+ * crowd, members are not expired by their claims' ttl (their presences no longer reach
+ * us): the relay's digests say who went.
+ */
+import type { MemberRegistry } from './members.js'
+import type { ReceiptRules } from './receipt-rules.js'
+import { readDigest } from './roster-digest.js'
+import type { ThreadMembership } from './thread-membership.js'
+import type { IncomingMessage, ValidationResult } from './transport.js'
+
+export interface ThreadCrowdInit {
+  topic: string
+  rules: ReceiptRules
+  members: MemberRegistry
+  membership: ThreadMembership
+  now: () => number
+  /** Asks our relays for page `page` of the member list; resolves to the members it held. */
+  fetchPage: (page: number) => Promise<number>
+}
+
+/** Pages asked for one listing at most: 5,000 members are two pages of 2,500. */
+const MAX_PAGES = 8
+
+export class ThreadCrowd {
+  /** The room's count as our relay last said, while it is a crowd. */
+  private count: number | undefined
+  private listing: Promise<void> | undefined
+
+  constructor(private readonly init: ThreadCrowdInit) {}
+
+  get isCrowd(): boolean {
+    return this.count !== undefined
+  }
+
+  /** Members in the room, us included: the relay's count in a crowd, else those we list. */
+  get roomSize(): number {
+    return Math.max(this.count ?? 0, this.init.members.size + 1)
+  }
+
+  /** One of our relays answered that the room is a crowd of `members` there. */
+  said(crowd: { members: number }): void {
+    this.count = crowd.members
+  }
+
+  /**
+   * A digest off the room's topic: taken from our relays only, never passed on (a member
+   * has no word on who is here). Malformed, from a relay, it counts against that relay.
+   */
+  async digest(message: IncomingMessage): Promise<ValidationResult> {
+    if (message.fromRelay !== true) return 'ignore'
+    const digest = readDigest(message.data, this.init.topic)
+    if (digest === undefined) return 'reject'
+    const { membership, rules, topic } = this.init
+    for (const did of digest.gone) membership.gone(did)
+    const verdicts = await Promise.all(
+      digest.joined.map((jwt) => rules.check(jwt, { topic, channel: 'backlog-entry' })),
+    )
+    for (const verdict of verdicts) {
+      if (verdict.action !== 'accept') continue
+      const { claims, jwt, account } = verdict.message
+      if (claims.type === 'join' || claims.type === 'presence')
+        membership.seen(claims, jwt, 'follow-up', account)
+    }
+    if (digest.crowd) this.count = digest.members
+    else if (this.count !== undefined) {
+      // The crowd ended: presences come again, each within its ttl from now.
+      this.count = undefined
+      this.init.members.renewAll(this.init.now())
+    }
+    return 'ignore'
+  }
+
+  /** In a crowd, every member the relays hold, a page at a time; one listing at a time. */
+  listAll(): Promise<void> {
+    if (!this.isCrowd || this.init.members.size + 1 >= this.roomSize) return Promise.resolve()
+    this.listing ??= this.fetchPages().finally(() => {
+      this.listing = undefined
+    })
+    return this.listing
+  }
+
+  private async fetchPages(): Promise<void> {
+    for (let page = 1; page <= MAX_PAGES && this.isCrowd; page++) {
+      const held = await this.init.fetchPage(page).catch(() => 0)
+      if (held === 0 || this.init.members.size + 1 >= this.roomSize) return
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Which of a relay's public rooms are crowds (issue 26), and their digests. A room held
+ * here by CROWD_ROOM_MEMBERS members or more, and carried by no other relay, becomes a
+ * crowd: members' `join`, `presence` and `leave` still come to the relay (its roster,
+ * its answers) but go no further; every ROSTER_DIGEST_MS the room hears one digest of
+ * who came and went (roster-digest.ts), at least every ROSTER_REMINDER_MS, and newcomers'
+ * answers list the newest CROWD_LISTED_MEMBERS with the count. Below
+ * CROWD_ROOM_END_MEMBERS, or once another relay carries the room (their rosters would
+ * part: neither would hear the other's members), a last digest ends the crowd and
+ * presences flow to everyone again.
+ */
+import {
+  CROWD_LISTED_MEMBERS,
+  CROWD_PAGE_MEMBERS,
+  CROWD_ROOM_END_MEMBERS,
+  CROWD_ROOM_MEMBERS,
+  ROSTER_DIGEST_MS,
+  ROSTER_REMINDER_MS,
+} from '../core/constants.js'
+import type { RoomRoster } from '../core/room-roster.js'
+import { DigestBatch } from '../core/roster-digest.js'
+import type { MessageType } from '../core/schema.js'
+
+/** When a room becomes a crowd and ends being one, and what it is told (tests and operators lower them). */
+export interface CrowdThresholds {
+  /** A room becomes a crowd at this many members... */
+  members: number
+  /** ...and ends below this many. */
+  endBelow: number
+  /** Members an answer lists (the newest). */
+  listed: number
+  /** Members in one page of the whole list. */
+  pageSize: number
+  digestMs: number
+  reminderMs: number
+}
+
+export const DEFAULT_CROWD: CrowdThresholds = {
+  members: CROWD_ROOM_MEMBERS,
+  endBelow: CROWD_ROOM_END_MEMBERS,
+  listed: CROWD_LISTED_MEMBERS,
+  pageSize: CROWD_PAGE_MEMBERS,
+  digestMs: ROSTER_DIGEST_MS,
+  reminderMs: ROSTER_REMINDER_MS,
+}
+
+export interface CrowdRoomsInit {
+  /** Sends a digest on the room's topic. */
+  publish: (topic: string, data: Uint8Array) => void
+  /** Whether another relay carries `topic` too. */
+  sharedWithRelay: (topic: string) => boolean
+  thresholds?: Partial<CrowdThresholds>
+  now?: () => number
+  /** A room became a crowd (true) or ended being one (false). */
+  onCrowdChanged?: (topic: string, crowd: boolean) => void
+}
+
+const MEMBER_CLAIMS: ReadonlySet<MessageType> = new Set(['join', 'presence', 'leave'])
+
+export class CrowdRooms {
+  private readonly rosters = new Map<string, RoomRoster>()
+  /** When each crowd room last heard a digest. */
+  private readonly toldAtMs = new Map<string, number>()
+  private readonly thresholds: CrowdThresholds
+  private readonly now: () => number
+  private timer: ReturnType<typeof setInterval> | undefined
+
+  constructor(private readonly init: CrowdRoomsInit) {
+    this.thresholds = { ...DEFAULT_CROWD, ...init.thresholds }
+    this.now = init.now ?? Date.now
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), this.thresholds.digestMs)
+    ;(this.timer as { unref?: () => void }).unref?.()
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+  }
+
+  watch(topic: string, roster: RoomRoster): void {
+    this.rosters.set(topic, roster)
+  }
+
+  forget(topic: string): void {
+    this.rosters.delete(topic)
+    this.toldAtMs.delete(topic)
+  }
+
+  /** Whether an accepted message of `type` goes on to the room: not a member claim in a crowd. */
+  forwards(roster: RoomRoster, type: MessageType): boolean {
+    return roster.crowding === undefined || !MEMBER_CLAIMS.has(type)
+  }
+
+  /** Rooms that are crowds now. */
+  get crowds(): number {
+    return this.toldAtMs.size
+  }
+
+  /** Each room: begins or ends a crowd, or tells its crowd what changed. */
+  tick(): void {
+    const { members, endBelow, listed, pageSize, reminderMs } = this.thresholds
+    const nowMs = this.now()
+    for (const [topic, roster] of this.rosters) {
+      const size = roster.size
+      const crowding = roster.crowding
+      if (crowding === undefined) {
+        if (size < members || this.init.sharedWithRelay(topic)) continue
+        const changes = new DigestBatch()
+        roster.crowding = { listed, pageSize, changes }
+        this.tell(topic, changes.take(topic, size, true, true), nowMs)
+        this.init.onCrowdChanged?.(topic, true)
+      } else if (size < endBelow || this.init.sharedWithRelay(topic)) {
+        roster.crowding = undefined
+        for (const digest of crowding.changes.take(topic, size, false, true))
+          this.init.publish(topic, digest)
+        this.toldAtMs.delete(topic)
+        this.init.onCrowdChanged?.(topic, false)
+      } else {
+        const remind = nowMs - (this.toldAtMs.get(topic) ?? 0) >= reminderMs
+        this.tell(topic, crowding.changes.take(topic, size, true, remind), nowMs)
+      }
+    }
+  }
+
+  private tell(topic: string, digests: Uint8Array[], nowMs: number): void {
+    if (digests.length === 0) return
+    for (const digest of digests) this.init.publish(topic, digest)
+    this.toldAtMs.set(topic, nowMs)
+  }
+}

@@ -2,7 +2,8 @@
  * Crowds through the real path: relay processes, real libp2p peers, the protocol's own
  * pacing (no scaled-down timings). A 100-member room joined one after another converges
  * on its relay's roster and delivers every post; a room spread over three meshed relays
- * goes on when one of them stops.
+ * goes on when one of them stops. A crowd room (issue 26, at a size lowered by the relay's
+ * flags) hears who came and went in its relay's digests, never each member's claims.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { DEFAULT_TIMINGS } from '../../src/core/index.js'
@@ -155,4 +156,76 @@ describe('a crowd in one room', () => {
       what: 'peers to fail over to the spare relay',
     })
   }, 90_000)
+
+  it("a crowd room: members hear joins and leaves in the relay's digests, never one by one; a newcomer gets the newest few and the count, and lists everyone when it asks", async () => {
+    // A crowd at 6 members here, whose answers list the newest 3 (the default is 200 and 100).
+    const relay = await RelayProcess.start({
+      args: ['--max-reservations-per-ip', '500', '--crowd-members', '6', '--crowd-listed', '3'],
+    })
+    running.push(relay)
+    const room: NetPeer[] = []
+    const join = async () => {
+      const peer = await startNetPeer({ relays: [relay.address], room: 'throng' })
+      room.push(peer)
+      peers.push(peer)
+      return peer
+    }
+    for (let i = 0; i < 7; i++) await join()
+    await waitFor(async () => (await relay.metric('ghost_relay_crowd_rooms')) === 1, {
+      timeoutMs: 15_000,
+      what: 'the relay to make the room a crowd',
+    })
+    await converged(room, 20_000)
+
+    // From now on, every message the first member takes in off the topic, before its
+    // checks (gossipsub raises events only for messages they accept).
+    const first = room[0] as NetPeer
+    const heard: { digest: boolean; type?: unknown }[] = []
+    const validators = first.node.libp2p.services.pubsub.topicValidators
+    const check = validators.get(first.thread.topic)
+    if (check === undefined) throw new Error('the room has no topic validator')
+    validators.set(first.thread.topic, (from, message) => {
+      const data = 'data' in message ? message.data : new Uint8Array()
+      const digest = data[0] === 0x7b
+      heard.push(digest ? { digest } : { digest, type: claimsOf(data).type })
+      return check(from, message)
+    })
+    const newcomer = await join()
+    // The newcomer is told the room is a crowd, with the newest 3 and the count...
+    await waitFor(async () => (await newcomer.thread.memberCount()) === 8, {
+      timeoutMs: 10_000,
+      what: "the newcomer to have the room's count from its relay",
+    })
+    // ...and lists everyone once it asks (listMembers pages the rest from the relay).
+    await converged(room, 20_000)
+    expect(heard.some((message) => message.digest)).toBe(true)
+    expect(heard.filter((message) => !message.digest && message.type === 'join')).toEqual([])
+    expect(first.events.allTexts()).toEqual([])
+    expect(await first.thread.memberCount()).toBe(8)
+
+    // A post still reaches everyone at once.
+    await newcomer.thread.post('hello, crowd')
+    await waitFor(
+      () =>
+        room.every((peer) => peer === newcomer || peer.events.allTexts().includes('hello, crowd')),
+      { timeoutMs: 10_000, what: 'the post at every member' },
+    )
+    // One leaves: the others hear it in a digest.
+    const leaving = room.splice(3, 1)[0] as NetPeer
+    await leaving.node.stop()
+    await converged(room, 15_000)
+    expect(heard.filter((message) => !message.digest && message.type === 'leave')).toEqual([])
+    expect(heard.filter((message) => !message.digest && message.type === 'presence')).toEqual([])
+
+    // Below 3/4 of the crowd's size the crowd ends, and the rest still list each other.
+    for (const peer of room.splice(3)) await peer.node.stop()
+    await waitFor(async () => (await relay.metric('ghost_relay_crowd_rooms')) === 0, {
+      timeoutMs: 15_000,
+      what: 'the crowd to end',
+    })
+    await converged(room, 15_000)
+    expect(await first.thread.memberCount()).toBe(3)
+    await stopAll(room)
+    peers.length = 0
+  }, 120_000)
 })

@@ -13,6 +13,7 @@
  * clock; its join (whose ttl waits for the relay's answer, as a member's does) and its
  * presences are signed by Node's native Ed25519 as they go.
  */
+import { createHash } from 'node:crypto'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { multiaddr } from '@multiformats/multiaddr'
 import { base64url } from 'multiformats/bases/base64'
@@ -29,6 +30,7 @@ import {
   signRoomRequest,
 } from '../../src/core/private-room.js'
 import { topicFor } from '../../src/core/room-name.js'
+import { looksLikeDigest, readDigest } from '../../src/core/roster-digest.js'
 import { decodeUtf8, encodeUtf8 } from '../../src/core/utf8.js'
 import { sendRequest } from '../../src/net/stream-request.js'
 import { type RawNode, rawGossipNode } from '../../test/helpers/raw-node.js'
@@ -124,6 +126,39 @@ interface Speaker {
   presence: () => Record<string, unknown>
 }
 
+/**
+ * A crowd room's digest (roster-digest.ts), as a member takes it from its relay: the
+ * members who came are heard of (unchecked), and the count the relay says is the room's
+ * size for the member's pace. Counted in the bytes as `digest`.
+ */
+function tookDigest(room: Room, data: Uint8Array, heard: Set<string>): void {
+  bytesByType.digest = (bytesByType.digest ?? 0) + data.length
+  const key = createHash('sha1').update(data).digest('base64')
+  if (!readDigests.has(key)) {
+    if (readDigests.size >= OPENED_KEPT) readDigests.clear()
+    const digest = readDigest(data, room.topic)
+    readDigests.set(
+      key,
+      digest && {
+        came: digest.joined.map((jwt) => String(peekPayload(jwt)?.iss)),
+        ...(digest.crowd ? { members: digest.members } : {}),
+      },
+    )
+  }
+  const digest = readDigests.get(key)
+  if (digest === undefined) return
+  for (const did of digest.came) heard.add(did)
+  crowdSize.set(heard, digest.members)
+}
+
+/** Digests read once per process (every member here takes in the same one), by their hash. */
+const readDigests = new Map<string, { came: string[]; members?: number } | undefined>()
+
+/** Each member's room size as its relay says in a crowd room (by its set of heard DIDs). */
+const crowdSize = new WeakMap<Set<string>, number | undefined>()
+/** The room's size as a member knows it: its relay's count in a crowd, else those heard. */
+const sizeOf = (heard: Set<string>) => Math.max(crowdSize.get(heard) ?? 0, heard.size)
+
 /** One member's life: prepared, joined at its time, beating until the run stops. */
 async function member(index: number, init: Extract<ToLight, { type: 'join' }>): Promise<void> {
   const room = roomOf(init)
@@ -146,6 +181,10 @@ async function member(index: number, init: Extract<ToLight, { type: 'join' }>): 
   const dialMs = wallClockMs() - dialStart
   client.services.pubsub.addEventListener('message', (event) => {
     if (event.detail.topic !== room.topic) return
+    if (looksLikeDigest(event.detail.data)) {
+      tookDigest(room, event.detail.data, heard)
+      return
+    }
     const claims = claimsOf(room, event.detail.data)
     if (claims === undefined) return
     const type = String(claims.type)
@@ -160,7 +199,7 @@ async function member(index: number, init: Extract<ToLight, { type: 'join' }>): 
   await ask(client, relays, room, question, heard)
   known.push(heard)
   // Its join's ttl covers the pace the room's size sets, as a member's does.
-  const { ttlS } = nextHeartbeat(DEFAULT_TIMINGS, heard.size)
+  const { ttlS } = nextHeartbeat(DEFAULT_TIMINGS, sizeOf(heard))
   const join = await sign({ type: 'join', peer, relays: relayIds, ttl: ttlS })
   await client.services.pubsub.publish(room.topic, await wire(room, join)).catch(() => undefined)
   send({ type: 'joined', peer: index, atMs: wallClockMs(), dialMs })
@@ -179,7 +218,7 @@ async function member(index: number, init: Extract<ToLight, { type: 'join' }>): 
       type: 'presence',
       peer,
       relays: relayIds,
-      ttl: nextHeartbeat(DEFAULT_TIMINGS, heard.size).ttlS,
+      ttl: nextHeartbeat(DEFAULT_TIMINGS, sizeOf(heard)).ttlS,
     }),
   })
 }
@@ -280,7 +319,9 @@ async function ask(
         )
         const parsed = JSON.parse(new TextDecoder().decode(answer)) as {
           entries?: unknown[]
+          crowd?: { members?: number }
         }
+        if (typeof parsed.crowd?.members === 'number') crowdSize.set(heard, parsed.crowd.members)
         for (const entry of parsed.entries ?? []) {
           if (typeof entry !== 'string') continue
           const claims =
@@ -305,7 +346,7 @@ function beat(
   relayIds: string[],
   heard: Set<string>,
 ): void {
-  const { delayMs, ttlS } = nextHeartbeat(DEFAULT_TIMINGS, heard.size)
+  const { delayMs, ttlS } = nextHeartbeat(DEFAULT_TIMINGS, sizeOf(heard))
   setTimeout(async () => {
     if (stopping) return
     const presence = await sign({ type: 'presence', peer, relays: relayIds, ttl: ttlS })
@@ -340,7 +381,7 @@ process.on('message', (message: ToLight) => {
       send({
         type: 'report',
         latencies,
-        members: known.map((heard) => heard.size),
+        members: known.map((heard) => sizeOf(heard)),
         bytesByType: { ...bytesByType },
         lagP99Ms: lag.percentile(99) / 1e6,
       })

@@ -190,6 +190,12 @@ export const ROSTER_REMINDER_MS = 30_000
 export const MAX_DIGEST_BYTES = 96 * 1024
 /** DIDs a digest names as gone. */
 export const MAX_DIGEST_GONE = 1_000
+/** Room for a digest's own keys and count around its lists... */
+export const DIGEST_ENVELOPE_BYTES = 256
+/** ...and each JWT or DID's quotes and comma. */
+export const DIGEST_ITEM_OVERHEAD = 3
+/** Pages a member asks for in one listing at most: MAX_ROOM_MEMBERS is two of 2,500. */
+export const CROWD_MAX_PAGES = 8
 
 /** A presence is ~0.6 KB; an answer past this drops its oldest posts to fit. */
 export const MAX_BACKLOG_RESPONSE_BYTES = 4 * 1024 * 1024

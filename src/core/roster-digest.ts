@@ -5,15 +5,18 @@
  * its first byte. Only a relay's digest counts: members take them from their relays
  * (thread-crowd.ts) and never pass one on.
  */
-import { MAX_DIGEST_BYTES, MAX_DIGEST_GONE } from './constants.js'
+import {
+  DIGEST_ENVELOPE_BYTES,
+  DIGEST_ITEM_OVERHEAD,
+  MAX_DIGEST_BYTES,
+  MAX_DIGEST_GONE,
+} from './constants.js'
 import { RosterDigest } from './schema.js'
 import { decodeUtf8, encodeUtf8 } from './utf8.js'
 
-const OPEN_BRACE = 0x7b
-
 /** Whether a message off a room's topic is a digest (a JWT starts with `e`). */
 export function looksLikeDigest(data: Uint8Array): boolean {
-  return data[0] === OPEN_BRACE
+  return data[0] === '{'.charCodeAt(0)
 }
 
 /** The digest in `data` for `topic`, or undefined when it is none (malformed, oversized, another room's). */
@@ -30,11 +33,6 @@ export function readDigest(data: Uint8Array, topic: string): RosterDigest | unde
   const parsed = RosterDigest.safeParse(json)
   return parsed.success && parsed.data.room === topic ? parsed.data : undefined
 }
-
-/** Room for the digest's own keys and count around its lists. */
-const ENVELOPE_BYTES = 256
-/** A JSON string's quotes and comma. */
-const ITEM_OVERHEAD = 3
 
 /**
  * What a relay has to tell one crowd room at its next tick: the newest claim of each
@@ -68,15 +66,15 @@ export class DigestBatch {
     if (this.isEmpty && !always) return []
     const digests: RosterDigest[] = []
     let current: RosterDigest = { digest: 1, room, joined: [], gone: [], members, crowd }
-    let bytes = ENVELOPE_BYTES + room.length
+    let bytes = DIGEST_ENVELOPE_BYTES + room.length
     const makeRoom = (length: number, listFull = false) => {
-      if (!listFull && bytes + length + ITEM_OVERHEAD <= MAX_DIGEST_BYTES) {
-        bytes += length + ITEM_OVERHEAD
+      if (!listFull && bytes + length + DIGEST_ITEM_OVERHEAD <= MAX_DIGEST_BYTES) {
+        bytes += length + DIGEST_ITEM_OVERHEAD
         return
       }
       digests.push(current)
       current = { digest: 1, room, joined: [], gone: [], members, crowd }
-      bytes = ENVELOPE_BYTES + room.length + length + ITEM_OVERHEAD
+      bytes = DIGEST_ENVELOPE_BYTES + room.length + length + DIGEST_ITEM_OVERHEAD
     }
     for (const did of this.went) {
       makeRoom(did.length, current.gone.length >= MAX_DIGEST_GONE)

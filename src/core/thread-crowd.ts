@@ -9,6 +9,7 @@
  * crowd, members are not expired by their claims' ttl (their presences no longer reach
  * us): the relay's digests say who went.
  */
+import { CROWD_MAX_PAGES } from './constants.js'
 import type { MemberRegistry } from './members.js'
 import type { ReceiptRules } from './receipt-rules.js'
 import { readDigest } from './roster-digest.js'
@@ -24,9 +25,6 @@ export interface ThreadCrowdInit {
   /** Asks our relays for page `page` of the member list; resolves to the members it held. */
   fetchPage: (page: number) => Promise<number>
 }
-
-/** Pages asked for one listing at most: 5,000 members are two pages of 2,500. */
-const MAX_PAGES = 8
 
 export class ThreadCrowd {
   /** The room's count as our relay last said, while it is a crowd. */
@@ -87,7 +85,7 @@ export class ThreadCrowd {
   }
 
   private async fetchPages(): Promise<void> {
-    for (let page = 1; page <= MAX_PAGES && this.isCrowd; page++) {
+    for (let page = 1; page <= CROWD_MAX_PAGES && this.isCrowd; page++) {
       const held = await this.init.fetchPage(page).catch(() => 0)
       if (held === 0 || this.init.members.size + 1 >= this.roomSize) return
     }

@@ -56,3 +56,12 @@ export function isPrivateTopic(topic: unknown): topic is string {
 export function isRoomTopic(topic: unknown): topic is string {
   return isTopic(topic) || isPrivateTopic(topic)
 }
+
+/**
+ * The relay-only topic of a crowd room (issue 26): relays tell each other the claims their
+ * own clients made there, since in a crowd none of them goes on the room's topic. Never a
+ * room topic (members do not subscribe, and relays announce it to relays only).
+ */
+export function rosterTopicOf(topic: string): string {
+  return `${topic}/roster`
+}

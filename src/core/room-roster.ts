@@ -14,12 +14,29 @@ import type { DigestBatch } from './roster-digest.js'
  * forwarded (relayed-posts.ts). Each entry is only ever a JWT its author signed: the
  * newcomer verifies each one itself. The relay's backlog server answers from it.
  */
+/**
+ * How a member's claim reached the relay: from one of its own clients, forwarded by
+ * another relay on the room's topic, or in another relay's roster batch (a crowd room's
+ * relay-only topic): only claims off the room's topic are news for this relay's digest,
+ * and only its own clients' go to the other relays.
+ */
+export type ClaimRoute = 'client' | 'relay' | 'roster'
+
 export class RoomRoster implements BacklogSource {
   /**
    * While the room is a crowd here (the relay's crowd-rooms.ts decides): how many members
    * an answer lists, and who came and went since the last digest. Undefined otherwise.
    */
-  crowding: { listed: number; pageSize: number; changes: DigestBatch } | undefined
+  crowding:
+    | {
+        listed: number
+        pageSize: number
+        /** Who came and went, for this relay's members (their digest). */
+        changes: DigestBatch
+        /** Every claim our own clients made, for the room's other relays (their rosters). */
+        forRelays: DigestBatch
+      }
+    | undefined
   private readonly members: MemberRegistry
   readonly relayed: RelayedPosts
   /** The reactions on the room's recent posts, handed to newcomers with them. */
@@ -48,20 +65,28 @@ export class RoomRoster implements BacklogSource {
    * messages reached the relay); returns the bytes of posts and reactions it now holds
    * more. Typing and seen pass through and are never kept.
    */
-  observe({ jwt, claims }: VerifiedMessage, nowMs: number, arrival = 0): number {
+  observe(
+    { jwt, claims }: VerifiedMessage,
+    nowMs: number,
+    arrival = 0,
+    route: ClaimRoute = 'client',
+  ): number {
     switch (claims.type) {
       case 'join':
       case 'presence': {
         // A live join counts from now; a presence from when it was signed (a straggler
         // signed before a leave does not bring its peer back).
         const signedAtMs = claims.type === 'presence' ? claims.iat * 1000 : undefined
-        if (this.members.seen(memberClaim(claims, jwt), nowMs, signedAtMs))
-          this.crowding?.changes.joined(claims.iss, jwt)
+        const isNew = this.members.seen(memberClaim(claims, jwt), nowMs, signedAtMs)
+        if (isNew && route !== 'roster') this.crowding?.changes.joined(claims.iss, jwt)
+        if (route === 'client') this.crowding?.forRelays.joined(claims.iss, jwt)
         break
       }
       case 'leave':
-        if (this.members.removePeer(claims.iss, claims.peer, nowMs))
+        if (this.members.removePeer(claims.iss, claims.peer, nowMs) && route !== 'roster') {
           this.crowding?.changes.left(claims.iss)
+          if (route === 'client') this.crowding?.forRelays.left(claims.iss)
+        }
         break
       case 'chat':
         // Direct messages never travel on the topic; a `to` here would be refused earlier.
@@ -110,6 +135,11 @@ export class RoomRoster implements BacklogSource {
   /** A meshed relay of the room went away: its posts may have missed us. */
   vouchNoMore(): void {
     this.relayed.complete = false
+  }
+
+  /** Another relay of a crowd room said `did` went (its roster batch). */
+  remove(did: string, nowMs: number): void {
+    this.members.removeDid(did, nowMs)
   }
 
   /** Forgets members whose claims ran out; returns how many DIDs are left. */

@@ -1,13 +1,18 @@
 /**
  * Which of a relay's public rooms are crowds (issue 26), and their digests. A room held
- * here by CROWD_ROOM_MEMBERS members or more, and carried by no other relay, becomes a
- * crowd: members' `join`, `presence` and `leave` still come to the relay (its roster,
- * its answers) but go no further; every ROSTER_DIGEST_MS the room hears one digest of
- * who came and went (roster-digest.ts), at least every ROSTER_REMINDER_MS, and newcomers'
- * answers list the newest CROWD_LISTED_MEMBERS with the count. Below
- * CROWD_ROOM_END_MEMBERS, or once another relay carries the room (their rosters would
- * part: neither would hear the other's members), a last digest ends the crowd and
- * presences flow to everyone again.
+ * here by CROWD_ROOM_MEMBERS members or more becomes a crowd: members' `join`, `presence`
+ * and `leave` still come to the relay (its roster, its answers) but go no further; every
+ * ROSTER_DIGEST_MS the room hears one digest of who came and went (roster-digest.ts), at
+ * least every ROSTER_REMINDER_MS, and newcomers' answers list the newest
+ * CROWD_LISTED_MEMBERS with the count. Below CROWD_ROOM_END_MEMBERS a last digest ends
+ * the crowd and presences flow to everyone again.
+ *
+ * A room spread over meshed relays: each relay's digest goes to the other relays on the
+ * room's topic and on to their members (a relay passes on a well-formed digest from a
+ * relay, never one from a client); and since no member's claim crosses between relays in
+ * a crowd, each relay also sends the others, on the room's relay-only topic
+ * (`rosterTopicOf`), every claim its own clients made since the last tick (a batch in the
+ * digest's shape), so that every roster holds every member, fresh.
  */
 import {
   CROWD_LISTED_MEMBERS,
@@ -17,9 +22,12 @@ import {
   ROSTER_DIGEST_MS,
   ROSTER_REMINDER_MS,
 } from '../core/constants.js'
+import type { ReceiptRules } from '../core/receipt-rules.js'
+import { rosterTopicOf } from '../core/room-name.js'
 import type { RoomRoster } from '../core/room-roster.js'
-import { DigestBatch } from '../core/roster-digest.js'
+import { DigestBatch, readDigest } from '../core/roster-digest.js'
 import type { MessageType } from '../core/schema.js'
+import type { IncomingMessage, ValidationResult } from '../core/transport.js'
 
 /** When a room becomes a crowd and ends being one, and what it is told (tests and operators lower them). */
 export interface CrowdThresholds {
@@ -45,10 +53,12 @@ export const DEFAULT_CROWD: CrowdThresholds = {
 }
 
 export interface CrowdRoomsInit {
-  /** Sends a digest on the room's topic. */
+  /** Sends a digest (or, on a room's relay-only topic, a roster batch). */
   publish: (topic: string, data: Uint8Array) => void
-  /** Whether another relay carries `topic` too. */
-  sharedWithRelay: (topic: string) => boolean
+  /** Checks each claim of another relay's roster batch. */
+  rules: ReceiptRules
+  /** Whether `peer` is a relay (its digests and batches count; a client's never do). */
+  isRelay: (peer: string) => boolean
   thresholds?: Partial<CrowdThresholds>
   now?: () => number
   /** A room became a crowd (true) or ended being one (false). */
@@ -106,12 +116,17 @@ export class CrowdRooms {
       const size = roster.size
       const crowding = roster.crowding
       if (crowding === undefined) {
-        if (size < members || this.init.sharedWithRelay(topic)) continue
+        if (size < members) continue
         const changes = new DigestBatch()
-        roster.crowding = { listed, pageSize, changes }
+        roster.crowding = { listed, pageSize, changes, forRelays: new DigestBatch() }
         this.tell(topic, changes.take(topic, size, true, true), nowMs)
         this.init.onCrowdChanged?.(topic, true)
-      } else if (size < endBelow || this.init.sharedWithRelay(topic)) {
+        continue
+      }
+      const crowd = size >= endBelow
+      for (const batch of crowding.forRelays.take(topic, size, crowd))
+        this.init.publish(rosterTopicOf(topic), batch)
+      if (!crowd) {
         roster.crowding = undefined
         for (const digest of crowding.changes.take(topic, size, false, true))
           this.init.publish(topic, digest)
@@ -122,6 +137,38 @@ export class CrowdRooms {
         this.tell(topic, crowding.changes.take(topic, size, true, remind), nowMs)
       }
     }
+  }
+
+  /**
+   * A digest off a room's topic, at this relay: passed on to our members when a relay
+   * sent it and it is well formed (they check every claim in it), refused from a client.
+   */
+  passOn(topic: string, message: IncomingMessage): ValidationResult {
+    if (!this.init.isRelay(message.from)) return 'reject'
+    return readDigest(message.data, topic) === undefined ? 'reject' : 'accept'
+  }
+
+  /**
+   * Another relay's roster batch (the room's relay-only topic): its clients' claims,
+   * each checked, into our roster without telling our members (that relay's digest does),
+   * and the DIDs it says went.
+   */
+  async takeBatch(
+    topic: string,
+    roster: RoomRoster,
+    message: IncomingMessage,
+  ): Promise<ValidationResult> {
+    if (!this.init.isRelay(message.from)) return 'reject'
+    const batch = readDigest(message.data, topic)
+    if (batch === undefined) return 'reject'
+    const nowMs = this.now()
+    for (const did of batch.gone) roster.remove(did, nowMs)
+    const verdicts = await Promise.all(
+      batch.joined.map((jwt) => this.init.rules.check(jwt, { topic, channel: 'backlog-entry' })),
+    )
+    for (const verdict of verdicts)
+      if (verdict.action === 'accept') roster.observe(verdict.message, nowMs, 0, 'roster')
+    return 'accept'
   }
 
   private tell(topic: string, digests: Uint8Array[], nowMs: number): void {

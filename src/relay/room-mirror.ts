@@ -35,8 +35,9 @@ import {
 import { isRoomEnvelope, isRoomRequest } from '../core/private-room.js'
 import { RateLimiter } from '../core/rate-limit.js'
 import type { ReceiptRules } from '../core/receipt-rules.js'
-import { isPrivateTopic, isRoomTopic } from '../core/room-name.js'
+import { isPrivateTopic, isRoomTopic, rosterTopicOf } from '../core/room-name.js'
 import { RoomRoster } from '../core/room-roster.js'
+import { looksLikeDigest } from '../core/roster-digest.js'
 import {
   type BacklogResponse,
   PrivateBacklogRequest,
@@ -132,9 +133,13 @@ export class RoomMirror {
     this.answerBudget = new BacklogAnswerBudget(this.now)
     this.envelopeRate = new RateLimiter(PEER_RATE_LIMIT, this.now)
     this.crowds = new CrowdRooms({
-      publish: (topic, data) => void this.transport.publish(topic, data).catch(() => undefined),
-      sharedWithRelay: (topic) =>
-        this.transport.subscribers(topic).some((peer) => this.relays.has(peer)),
+      // Nobody to tell (no other relay on a room's relay-only topic): nothing queued.
+      publish: (topic, data) => {
+        if (this.transport.subscribers(topic).length > 0)
+          void this.transport.publish(topic, data).catch(() => undefined)
+      },
+      rules: init.rules,
+      isRelay: (peer) => this.relays.has(peer),
       now: this.now,
       ...(init.crowd === undefined ? {} : { thresholds: init.crowd }),
       ...(init.onCrowdChanged === undefined ? {} : { onCrowdChanged: init.onCrowdChanged }),
@@ -335,9 +340,13 @@ export class RoomMirror {
       const roster = new RoomRoster(this.hearsFromStart(topic), this.rosterBudget)
       this.mirrored.set(topic, roster)
       this.crowds.watch(topic, roster)
+      this.transport.subscribe(rosterTopicOf(topic), (message) =>
+        this.crowds.takeBatch(topic, roster, message),
+      )
       this.transport.subscribe(topic, async (message) => {
         const arrival = ++this.arrivals
         this.init.onMessage?.(message.data.length)
+        if (looksLikeDigest(message.data)) return this.crowds.passOn(topic, message)
         const verdict = await this.init.rules.check(message.data, {
           topic,
           channel: 'pubsub',
@@ -345,7 +354,8 @@ export class RoomMirror {
           fromRelay: message.fromRelay === true,
         })
         if (verdict.action === 'accept') {
-          const bytes = roster.observe(verdict.message, this.now(), arrival)
+          const route = this.relays.has(message.from) ? 'relay' : 'client'
+          const bytes = roster.observe(verdict.message, this.now(), arrival, route)
           // Still ours: the room may have been left while the signature was checked. Any
           // post counts as activity, also one that only took the place of the oldest.
           const { type } = verdict.message.claims
@@ -363,6 +373,7 @@ export class RoomMirror {
       this.mirrored.delete(topic)
       this.crowds.forget(topic)
       this.transport.unsubscribe(topic)
+      this.transport.unsubscribe(rosterTopicOf(topic))
     } else return
     this.init.onRoomsChanged?.(this.mirrored.size)
   }

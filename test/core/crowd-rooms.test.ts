@@ -96,10 +96,11 @@ describe('DigestBatch and readDigest: the digest on the wire', () => {
 })
 
 describe("a relay's crowd room: what answers list, when it begins and ends", () => {
-  const crowdOf = (published: Uint8Array[], shared = false) =>
+  const crowdOf = (published: Uint8Array[], toRelays: Uint8Array[] = []) =>
     new CrowdRooms({
-      publish: (_topic, data) => published.push(data),
-      sharedWithRelay: () => shared,
+      publish: (topic, data) => (topic === ROOM ? published : toRelays).push(data),
+      rules: new ReceiptRules({ now: () => NOW }),
+      isRelay: (peer) => peer.startsWith('relay-'),
       thresholds: { members: 4, endBelow: 3, listed: 2, pageSize: 3 },
       now: () => NOW,
     })
@@ -188,15 +189,58 @@ describe("a relay's crowd room: what answers list, when it begins and ends", () 
     expect(answer.entries).toHaveLength(2)
   })
 
-  it('a room another relay carries too never becomes a crowd (their rosters would part)', () => {
-    const roster = new RoomRoster(true)
-    const published: Uint8Array[] = []
-    const crowds = crowdOf(published, true)
-    crowds.watch(ROOM, roster)
-    for (let i = 0; i < 6; i++) roster.observe(verified(memberJwt(edKey(), 'join', i)), NOW)
-    crowds.tick()
-    expect(published).toEqual([])
-    expect(crowds.forwards(roster, 'join')).toBe(true)
+  it("over two meshed relays: each sends the other its own clients' claims (refreshes too) on the relay-only topic, takes the other's into its roster without telling its members twice, and passes on the other's digests", async () => {
+    const [rosterA, rosterB] = [new RoomRoster(true), new RoomRoster(true)]
+    const publishedA: Uint8Array[] = []
+    const toRelaysA: Uint8Array[] = []
+    const publishedB: Uint8Array[] = []
+    const toRelaysB: Uint8Array[] = []
+    const [a, b] = [crowdOf(publishedA, toRelaysA), crowdOf(publishedB, toRelaysB)]
+    a.watch(ROOM, rosterA)
+    b.watch(ROOM, rosterB)
+    const keys = Array.from({ length: 5 }, () => edKey())
+    keys.slice(0, 4).forEach((key, i) => {
+      rosterA.observe(verified(memberJwt(key, 'join', i)), NOW, 0, 'client')
+    })
+    a.tick() // A's room becomes a crowd: it says so to its members
+    const fromA = (data: Uint8Array) => ({ topic: ROOM, data, from: 'relay-b', fromRelay: true })
+    // A's clients' claims reach B's roster only by A's batches.
+    rosterA.observe(verified(memberJwt(keys[1] as TestKey, 'presence', 1)), NOW + 1, 0, 'client')
+    rosterA.observe(verified(memberJwt(keys[4] as TestKey, 'join', 4)), NOW + 1, 0, 'client')
+    a.tick()
+    expect(toRelaysA).toHaveLength(1)
+    const batch = parse(toRelaysA[0] as Uint8Array)
+    // Every claim of A's own clients since the crowd began: the newcomer's and the refresh.
+    expect((batch.joined as string[]).length).toBe(2)
+    expect(await b.takeBatch(ROOM, rosterB, fromA(toRelaysA[0] as Uint8Array))).toBe('accept')
+    expect(rosterB.size).toBe(2)
+    b.tick()
+    // B learnt them from A: its own members hear of them from A's digest (passed on), not twice.
+    expect(publishedB).toEqual([])
+    const digestA = publishedA.at(-1) as Uint8Array
+    expect(parse(digestA).joined).toHaveLength(1)
+    expect(b.passOn(ROOM, fromA(digestA))).toBe('accept')
+    expect(b.passOn(ROOM, { topic: ROOM, data: digestA, from: 'client-x' })).toBe('reject')
+    expect(b.passOn(ROOM, fromA(new TextEncoder().encode('{"digest":')))).toBe('reject')
+    // A batch from a client is refused; a forged claim in a relay's batch is dropped.
+    expect(
+      await b.takeBatch(ROOM, rosterB, { ...fromA(toRelaysA[0] as Uint8Array), from: 'client-x' }),
+    ).toBe('reject')
+    const liar = edKey()
+    const forged = forge(liar, claims(edKey(), 'join', ROOM, { peer: PEER(9) }, NOW))
+    const bad = new TextEncoder().encode(
+      JSON.stringify({
+        digest: 1,
+        room: ROOM,
+        joined: [forged],
+        gone: [keys[4]?.did],
+        members: 5,
+        crowd: true,
+      }),
+    )
+    expect(await b.takeBatch(ROOM, rosterB, fromA(bad))).toBe('accept')
+    // The forged join is not listed; the member A said went is gone.
+    expect(rosterB.size).toBe(1)
   })
 })
 

@@ -11,7 +11,7 @@
  *   --max-rooms-per-connection N  rooms one client may have the relay serve (default 256)
  *   --history-warmup-seconds N    after starting, how long rooms it begins to carry are not
  *                                 vouched for as complete to newcomers (default 30)
- *   --crowd-members N  a room this relay alone carries becomes a crowd at N members (default
+ *   --crowd-members N  a public room becomes a crowd here when this relay holds N of its members (default
  *                      200): presences go out in digests, answers list the newest few; it
  *                      ends below 3/4 of N
  *   --crowd-listed N   members a crowd room's answers list, the newest first (default 100)

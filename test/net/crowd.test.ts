@@ -34,6 +34,12 @@ async function startRelays(count: number): Promise<RelayProcess[]> {
   return started
 }
 
+/** The afterAll stops every peer still listed; a test that stopped its own drops them. */
+function forget(stopped: NetPeer[]): void {
+  const left = peers.filter((peer) => !stopped.includes(peer))
+  peers.splice(0, peers.length, ...left)
+}
+
 /** A room message's JWT claims, read without checking (the receivers check them). */
 function claimsOf(data: Uint8Array): Record<string, unknown> {
   const payload = new TextDecoder().decode(data).split('.')[1] ?? ''
@@ -226,6 +232,50 @@ describe('a crowd in one room', () => {
     await converged(room, 15_000)
     expect(await first.thread.memberCount()).toBe(3)
     await stopAll(room)
-    peers.length = 0
+    forget(room)
+  }, 120_000)
+
+  it("a crowd room over two meshed relays: each member holds one, and everyone lists everyone from the digests and the relays' roster batches", async () => {
+    const flags = [
+      '--max-reservations-per-ip',
+      '500',
+      '--crowd-members',
+      '6',
+      '--crowd-listed',
+      '3',
+    ]
+    const a = await RelayProcess.start({ args: flags })
+    running.push(a)
+    const b = await RelayProcess.start({ args: flags, peers: [a.address] })
+    running.push(b)
+    const room: NetPeer[] = []
+    const join = async (relay: RelayProcess) => {
+      const peer = await startNetPeer({ relays: [relay.address], room: 'throng' })
+      room.push(peer)
+      peers.push(peer)
+      return peer
+    }
+    for (let i = 0; i < 8; i++) await join(i % 2 === 0 ? a : b)
+    for (const relay of [a, b])
+      await waitFor(async () => (await relay.metric('ghost_relay_crowd_rooms')) === 1, {
+        timeoutMs: 20_000,
+        what: 'both relays to make the room a crowd',
+      })
+    await converged(room, 30_000)
+    // A newcomer on B is listed by A's members, and B's roster answers with everyone.
+    const newcomer = await join(b)
+    await converged(room, 20_000)
+    await waitFor(async () => (await newcomer.thread.memberCount()) === 9, {
+      timeoutMs: 10_000,
+      what: "the newcomer to have the room's count from its relay",
+    })
+    await newcomer.thread.post('across relays')
+    await waitFor(
+      () =>
+        room.every((peer) => peer === newcomer || peer.events.allTexts().includes('across relays')),
+      { timeoutMs: 10_000, what: 'the post at every member on both relays' },
+    )
+    await stopAll(room)
+    forget(room)
   }, 120_000)
 })

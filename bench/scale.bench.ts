@@ -311,6 +311,29 @@ async function answersRow(): Promise<Row> {
   }
 }
 
+/** Bytes of room messages each relay took from other relays so far (its metric). */
+async function bytesFromRelays(): Promise<Map<RelayProcess, number>> {
+  const running = relays.filter((relay) => relay.pid !== undefined)
+  const counts = await Promise.all(
+    running.map((relay) => relay.metric('ghost_relay_message_bytes_total{from="relay"}')),
+  )
+  return new Map(running.map((relay, r) => [relay, counts[r] ?? 0]))
+}
+
+/**
+ * What the relays sent each other while the room talked, per post (its typing, reactions
+ * and seen marks included): the relays still running at the end, since `before`.
+ */
+async function relayToRelayRow(before: Map<RelayProcess, number>): Promise<Row> {
+  const after = await bytesFromRelays()
+  let bytes = 0
+  for (const [relay, count] of after) bytes += count - (before.get(relay) ?? count)
+  return {
+    measure: `relay-to-relay bytes per post while the room talked (${after.size} relays at the end, its signals included)`,
+    ...atMost(Math.round(bytes / POSTS), 0, 'B'),
+  }
+}
+
 /** The rooms of `--background-rooms`, once started. */
 let background: BackgroundRooms | undefined
 
@@ -468,6 +491,7 @@ try {
   })
   before = readAll()
   harnessBefore = readHarness()
+  const fromRelaysBefore = await bytesFromRelays()
   const stopAtMs = talkStart + (POSTS / 2) * (1000 / RATE)
   if (STOP_RELAY) {
     await sleep(stopAtMs - wallClockMs())
@@ -483,6 +507,7 @@ try {
   await sleep(DELIVERY_LIMIT_MS)
   const afterTalk = await reportAll()
   rows.push(lagRow('talks', afterTalk))
+  if (RELAYS > 1) rows.push(await relayToRelayRow(fromRelaysBefore))
 
   const talkSeconds = POSTS / RATE + DELIVERY_LIMIT_MS / 1000
   const bytesAfterTalk = takenIn(afterTalk)

@@ -80,7 +80,8 @@ export class RelayMetrics {
   })
   readonly bytes = new Counter({
     name: 'ghost_relay_message_bytes_total',
-    help: 'Bytes of room messages validated',
+    help: 'Bytes of room messages validated, by who handed them over: a client, or another relay (what relays cost each other)',
+    labelNames: ['from'] as const,
     registers: [this.registry],
   })
 

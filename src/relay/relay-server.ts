@@ -132,7 +132,7 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
     rules,
     announcer,
     maxRoomsPerConnection: init.maxRoomsPerConnection ?? MAX_ROOMS_PER_CONNECTION,
-    onMessage: (bytes) => metrics.bytes.inc(bytes),
+    onMessage: (bytes, from) => metrics.bytes.inc({ from }, bytes),
     onEnvelope: (verdict, reason) => metrics.messages.inc({ verdict, reason }),
     onRoomsChanged: (rooms) => metrics.rooms.set(rooms),
     onRoomCapHit: () => metrics.refused.inc({ why: 'rooms-per-connection' }),

@@ -65,7 +65,8 @@ export interface RoomMirrorInit {
   /** Rooms one client connection may have the relay mirror. */
   maxRoomsPerConnection?: number
   now?: () => number
-  onMessage?: (bytes: number) => void
+  /** A room message came in (`from`: a client, or another relay), before it is checked. */
+  onMessage?: (bytes: number, from: 'client' | 'relay') => void
   /**
    * A private room's envelope was judged (the relay reads none): `sealed` when the room
    * key signed it, `not-room-key` when not, `rate-limited-peer` past its sender's rate.
@@ -345,7 +346,8 @@ export class RoomMirror {
       )
       this.transport.subscribe(topic, async (message) => {
         const arrival = ++this.arrivals
-        this.init.onMessage?.(message.data.length)
+        const route = this.relays.has(message.from) ? 'relay' : 'client'
+        this.init.onMessage?.(message.data.length, route)
         if (looksLikeDigest(message.data)) return this.crowds.passOn(topic, message)
         const verdict = await this.init.rules.check(message.data, {
           topic,
@@ -354,7 +356,6 @@ export class RoomMirror {
           fromRelay: message.fromRelay === true,
         })
         if (verdict.action === 'accept') {
-          const route = this.relays.has(message.from) ? 'relay' : 'client'
           const bytes = roster.observe(verdict.message, this.now(), arrival, route)
           // Still ours: the room may have been left while the signature was checked. Any
           // post counts as activity, also one that only took the place of the oldest.
@@ -387,7 +388,7 @@ export class RoomMirror {
     const log = new SealedLog(this.hearsFromStart(topic))
     this.mirrored.set(topic, log)
     this.transport.subscribe(topic, async (message) => {
-      this.init.onMessage?.(message.data.length)
+      this.init.onMessage?.(message.data.length, this.relays.has(message.from) ? 'relay' : 'client')
       const limited = message.fromRelay !== true && !this.relays.has(message.from)
       const verdict = (action: 'accept' | 'reject' | 'ignore', reason: EnvelopeReason) => {
         this.init.onEnvelope?.(action, reason)

@@ -109,7 +109,7 @@ describe('a room through the relay process', () => {
 
     const accepted = 'ghost_relay_messages_total{verdict="accept",reason="ok"}'
     const before = await net.relay.metric(accepted)
-    const bytesBefore = await net.relay.metric('ghost_relay_message_bytes_total')
+    const bytesBefore = await net.relay.metric('ghost_relay_message_bytes_total{from="client"}')
     const counter = await net.join('counted')
     const other = await net.join('counted')
     await waitFor(() => counter.events.joined.includes(other.did), { timeoutMs: 10_000 })
@@ -117,7 +117,7 @@ describe('a room through the relay process', () => {
     await waitFor(() => other.events.messages.length === 5, { timeoutMs: 5_000 })
     // Two joins, five posts and some presence heartbeats, each validated once.
     expect(await net.relay.metric(accepted)).toBeGreaterThanOrEqual(before + 7)
-    expect(await net.relay.metric('ghost_relay_message_bytes_total')).toBeGreaterThan(
+    expect(await net.relay.metric('ghost_relay_message_bytes_total{from="client"}')).toBeGreaterThan(
       bytesBefore + 5 * 200,
     )
     expect(await net.relay.metric('ghost_relay_peers')).toBe(net.peers.length)

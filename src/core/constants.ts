@@ -184,6 +184,11 @@ export const ROSTER_DIGEST_MS = 2_000
  */
 export const ROSTER_REMINDER_MS = 30_000
 /**
+ * A member that has heard nothing of its relay's crowd for this long (two reminders and
+ * then some) takes the room as no crowd: its relay may have vanished mid-crowd.
+ */
+export const CROWD_SILENCE_MS = 2 * ROSTER_REMINDER_MS + 5_000
+/**
  * A digest's largest size: 50 joins with wallet links, ~100 without. More changes in one
  * tick go out as several digests.
  */

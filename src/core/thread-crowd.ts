@@ -9,7 +9,7 @@
  * crowd, members are not expired by their claims' ttl (their presences no longer reach
  * us): the relay's digests say who went.
  */
-import { CROWD_MAX_PAGES } from './constants.js'
+import { CROWD_MAX_PAGES, CROWD_SILENCE_MS } from './constants.js'
 import type { MemberRegistry } from './members.js'
 import type { ReceiptRules } from './receipt-rules.js'
 import { readDigest } from './roster-digest.js'
@@ -29,11 +29,19 @@ export interface ThreadCrowdInit {
 export class ThreadCrowd {
   /** The room's count as our relay last said, while it is a crowd. */
   private count: number | undefined
+  /** When our relay last said the room is a crowd (an answer or a digest). */
+  private saidAtMs = 0
   private listing: Promise<void> | undefined
 
   constructor(private readonly init: ThreadCrowdInit) {}
 
+  /**
+   * Whether the room is a crowd: our relay said so within CROWD_SILENCE_MS (it reminds
+   * every ROSTER_REMINDER_MS). A relay that vanished mid-crowd says nothing more: without
+   * this, members would never be expired again, also on a relay that is no crowd.
+   */
   get isCrowd(): boolean {
+    if (this.count !== undefined && this.init.now() - this.saidAtMs > CROWD_SILENCE_MS) this.ended()
     return this.count !== undefined
   }
 
@@ -45,6 +53,7 @@ export class ThreadCrowd {
   /** One of our relays answered that the room is a crowd of `members` there. */
   said(crowd: { members: number }): void {
     this.count = crowd.members
+    this.saidAtMs = this.init.now()
   }
 
   /**
@@ -66,13 +75,15 @@ export class ThreadCrowd {
       if (claims.type === 'join' || claims.type === 'presence')
         membership.seen(claims, jwt, 'follow-up', account)
     }
-    if (digest.crowd) this.count = digest.members
-    else if (this.count !== undefined) {
-      // The crowd ended: presences come again, each within its ttl from now.
-      this.count = undefined
-      this.init.members.renewAll(this.init.now())
-    }
+    if (digest.crowd) this.said(digest)
+    else if (this.count !== undefined) this.ended()
     return 'ignore'
+  }
+
+  /** The crowd ended: presences come again, each claim held counts from now. */
+  private ended(): void {
+    this.count = undefined
+    this.init.members.renewAll(this.init.now())
   }
 
   /** In a crowd, every member the relays hold, a page at a time; one listing at a time. */

@@ -95,7 +95,7 @@ export class CrowdRooms {
 
   forget(topic: string): void {
     this.rosters.delete(topic)
-    this.toldAtMs.delete(topic)
+    if (this.toldAtMs.delete(topic)) this.init.onCrowdChanged?.(topic, false)
   }
 
   /** Whether an accepted message of `type` goes on to the room: not a member claim in a crowd. */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { answerFrom } from '../../src/core/backlog-server.js'
-import { MAX_DIGEST_BYTES, MAX_DIGEST_GONE } from '../../src/core/constants.js'
+import { CROWD_SILENCE_MS, MAX_DIGEST_BYTES, MAX_DIGEST_GONE } from '../../src/core/constants.js'
 import { MemberRegistry } from '../../src/core/members.js'
 import { ReceiptRules } from '../../src/core/receipt-rules.js'
 import { RoomRoster } from '../../src/core/room-roster.js'
@@ -245,7 +245,7 @@ describe("a relay's crowd room: what answers list, when it begins and ends", () 
 })
 
 describe('a member in a crowd room (ThreadCrowd)', () => {
-  function member() {
+  function member(clock = { nowMs: Date.now() }) {
     const own = edKey()
     const members = new MemberRegistry(own.did, 'own-peer')
     const events: string[] = []
@@ -264,7 +264,7 @@ describe('a member in a crowd room (ThreadCrowd)', () => {
       rules: new ReceiptRules(),
       members,
       membership,
-      now: () => Date.now(),
+      now: () => clock.nowMs,
       fetchPage: async (page) => {
         pages.push(page)
         return 0
@@ -343,5 +343,23 @@ describe('a member in a crowd room (ThreadCrowd)', () => {
     expect(crowd.isCrowd).toBe(false)
     // Heard 60 s ago with a 65 s ttl: renewed, it does not run out 5 s from now.
     expect(members.expire(Date.now() + 10_000)).toEqual([])
+  })
+
+  it('takes the room as no crowd once its relay has said nothing of it for CROWD_SILENCE_MS (a relay that vanished mid-crowd), and expires by ttl again from then', () => {
+    const clock = { nowMs: Date.now() }
+    const { members, crowd } = member(clock)
+    crowd.said({ members: 500 })
+    members.seen(
+      { did: edKey().did, peer: PEER(1), relays: [], ttlMs: 65_000, jwt: 'jwt-a' },
+      clock.nowMs,
+    )
+    clock.nowMs += CROWD_SILENCE_MS
+    expect(crowd.isCrowd).toBe(true)
+    clock.nowMs += 1
+    expect(crowd.isCrowd).toBe(false)
+    expect(crowd.roomSize).toBe(2)
+    // Renewed when the crowd ended: it runs out 65 s after that, not before.
+    expect(members.expire(clock.nowMs + 60_000)).toEqual([])
+    expect(members.expire(clock.nowMs + 66_000)).toHaveLength(1)
   })
 })

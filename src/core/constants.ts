@@ -201,6 +201,8 @@ export const DIGEST_ENVELOPE_BYTES = 256
 export const DIGEST_ITEM_OVERHEAD = 3
 /** Pages a member asks for in one listing at most: MAX_ROOM_MEMBERS is two of 2,500. */
 export const CROWD_MAX_PAGES = 8
+/** A member lists a crowd's whole list again at most this often (digests keep it current). */
+export const CROWD_RELIST_MS = 10_000
 
 /** A presence is ~0.6 KB; an answer past this drops its oldest posts to fit. */
 export const MAX_BACKLOG_RESPONSE_BYTES = 4 * 1024 * 1024

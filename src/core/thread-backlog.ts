@@ -47,6 +47,8 @@ export interface ThreadBacklogInit {
   reactionsCame: (reactions: { claims: ReactClaims; jwt: string }[]) => void
   /** One of our relays answered that the room is a crowd there, of `members` (thread-crowd.ts). */
   crowdSaid?: (crowd: { members: number }) => void
+  /** Whether a claim signed at `iatS` (seconds) is from before our (re)join. */
+  beforeOurJoin?: (iatS: number) => boolean
 }
 
 export interface BacklogAnswers {
@@ -110,12 +112,17 @@ export class ThreadBacklog {
     if (this.init.isClosed()) return { ...none, answered }
     if (crowd !== undefined) this.init.crowdSaid?.(crowd)
     const came = sinceS === undefined ? 'answer' : 'follow-up'
+    // A page of a crowd's list is the member list for those who claimed their place before
+    // our join, and latecomers (the newcomer budget) for the rest: paging took a join flood
+    // that came after us past the budget (1,800 of 1,800 listed).
+    const cameIn = (iatS: number) =>
+      page !== undefined && !(this.init.beforeOurJoin?.(iatS) ?? true) ? 'follow-up' : came
     const reactions: { claims: ReactClaims; jwt: string }[] = []
     let memberClaims = 0
     for (const { jwt: entry, claims: entryClaims, account } of accepted) {
       if (entryClaims.type === 'join' || entryClaims.type === 'presence') {
         memberClaims++
-        this.init.memberSeen(entryClaims, entry, came, account)
+        this.init.memberSeen(entryClaims, entry, cameIn(entryClaims.iat), account)
       } else if (entryClaims.type === 'react') reactions.push({ claims: entryClaims, jwt: entry })
     }
     if (reactions.length > 0) this.init.reactionsCame(reactions)

@@ -9,7 +9,7 @@
  * crowd, members are not expired by their claims' ttl (their presences no longer reach
  * us): the relay's digests say who went.
  */
-import { CROWD_MAX_PAGES, CROWD_SILENCE_MS } from './constants.js'
+import { CROWD_MAX_PAGES, CROWD_RELIST_MS, CROWD_SILENCE_MS } from './constants.js'
 import type { MemberRegistry } from './members.js'
 import type { ReceiptRules } from './receipt-rules.js'
 import { readDigest } from './roster-digest.js'
@@ -32,6 +32,8 @@ export class ThreadCrowd {
   /** When our relay last said the room is a crowd (an answer or a digest). */
   private saidAtMs = 0
   private listing: Promise<void> | undefined
+  /** When the last listing ended. */
+  private listedAtMs = Number.NEGATIVE_INFINITY
 
   constructor(private readonly init: ThreadCrowdInit) {}
 
@@ -86,11 +88,19 @@ export class ThreadCrowd {
     this.init.members.renewAll(this.init.now())
   }
 
-  /** In a crowd, every member the relays hold, a page at a time; one listing at a time. */
+  /**
+   * In a crowd, every member the relays hold, a page at a time; one listing at a time, and
+   * none within CROWD_RELIST_MS of the last (members it could not list, past the room's
+   * newcomer budget, would have a page that polls `listMembers` draw the whole list again
+   * on every call).
+   */
   listAll(): Promise<void> {
     if (!this.isCrowd || this.init.members.size + 1 >= this.roomSize) return Promise.resolve()
+    if (this.listing === undefined && this.init.now() - this.listedAtMs < CROWD_RELIST_MS)
+      return Promise.resolve()
     this.listing ??= this.fetchPages().finally(() => {
       this.listing = undefined
+      this.listedAtMs = this.init.now()
     })
     return this.listing
   }

@@ -35,7 +35,11 @@ export class ThreadHistory {
       emit: init.emitBacklog,
       holds: (postId) => init.posts.has(postId),
     })
-    this.backlog = new ThreadBacklog({ ...init, timeoutMs: init.timings.requestTimeoutMs })
+    this.backlog = new ThreadBacklog({
+      ...init,
+      timeoutMs: init.timings.requestTimeoutMs,
+      beforeOurJoin: (iatS) => this.updates.isFromBeforeJoin(iatS),
+    })
     this.catchUp = new ThreadCatchUp({
       ...init,
       hasMembers: () => init.remotePeers().length > 0,

@@ -1,10 +1,11 @@
 import { BACKLOG_PROTOCOL, MAX_BACKLOG_ENTRIES, MAX_BACKLOG_RESPONSE_BYTES } from './constants.js'
 import type { PeerRoute } from './members.js'
+import { readJson } from './read-json.js'
 import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
 import { requestEach } from './request-each.js'
 import { BacklogResponse } from './schema.js'
 import type { PubSubTransport } from './transport.js'
-import { decodeUtf8, encodeUtf8 } from './utf8.js'
+import { encodeUtf8 } from './utf8.js'
 
 /**
  * The newcomer's side of the backlog protocol (`/ghost-threads/backlog/2.0.0`): ask a few
@@ -80,18 +81,9 @@ function entriesOf(
   answer: Uint8Array,
   requestId: string,
 ): { entries: string[]; complete: boolean; crowd?: { members: number } } | undefined {
-  if (answer.length > MAX_BACKLOG_RESPONSE_BYTES) return undefined
-  const text = decodeUtf8(answer)
-  if (text === undefined) return undefined
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  const parsed = BacklogResponse.safeParse(json)
-  if (!parsed.success || parsed.data.request !== requestId) return undefined
-  const { entries, complete, crowd } = parsed.data
+  const parsed = readJson(answer, MAX_BACKLOG_RESPONSE_BYTES, BacklogResponse)
+  if (parsed?.request !== requestId) return undefined
+  const { entries, complete, crowd } = parsed
   return {
     entries: entries.slice(0, MAX_BACKLOG_ENTRIES),
     complete: complete === true && entries.length <= MAX_BACKLOG_ENTRIES,

@@ -11,8 +11,9 @@ import {
   MAX_DIGEST_BYTES,
   MAX_DIGEST_GONE,
 } from './constants.js'
+import { readJson } from './read-json.js'
 import { RosterDigest } from './schema.js'
-import { decodeUtf8, encodeUtf8 } from './utf8.js'
+import { encodeUtf8 } from './utf8.js'
 
 /** Whether a message off a room's topic is a digest (a JWT starts with `e`). */
 export function looksLikeDigest(data: Uint8Array): boolean {
@@ -21,17 +22,8 @@ export function looksLikeDigest(data: Uint8Array): boolean {
 
 /** The digest in `data` for `topic`, or undefined when it is none (malformed, oversized, another room's). */
 export function readDigest(data: Uint8Array, topic: string): RosterDigest | undefined {
-  if (data.length > MAX_DIGEST_BYTES) return undefined
-  const text = decodeUtf8(data)
-  if (text === undefined) return undefined
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  const parsed = RosterDigest.safeParse(json)
-  return parsed.success && parsed.data.room === topic ? parsed.data : undefined
+  const digest = readJson(data, MAX_DIGEST_BYTES, RosterDigest)
+  return digest?.room === topic ? digest : undefined
 }
 
 /**

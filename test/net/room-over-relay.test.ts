@@ -117,9 +117,9 @@ describe('a room through the relay process', () => {
     await waitFor(() => other.events.messages.length === 5, { timeoutMs: 5_000 })
     // Two joins, five posts and some presence heartbeats, each validated once.
     expect(await net.relay.metric(accepted)).toBeGreaterThanOrEqual(before + 7)
-    expect(await net.relay.metric('ghost_relay_message_bytes_total{from="client"}')).toBeGreaterThan(
-      bytesBefore + 5 * 200,
-    )
+    expect(
+      await net.relay.metric('ghost_relay_message_bytes_total{from="client"}'),
+    ).toBeGreaterThan(bytesBefore + 5 * 200)
     expect(await net.relay.metric('ghost_relay_peers')).toBe(net.peers.length)
     // Every room of this file still has a member (the 'leaving' room keeps its stayer).
     const liveRooms = new Set(net.peers.map((peer) => peer.thread.topic))

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { decodeUtf8 } from './utf8.js'
+import './zod-jitless.js'
 
 /**
  * What `schema` reads from `data`, JSON in UTF-8 of at most `maxBytes`: undefined when the

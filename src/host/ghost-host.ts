@@ -242,6 +242,8 @@ export class GhostHost {
       const linked = address === undefined || linkedOn === undefined ? {} : { address, linkedOn }
       this.leases.tell(lease, { thread: handle, kind: 'user-joined', did: member.did, ...linked })
     }
+    // The room may have closed meanwhile (its members can come from the relay, a crowd's).
+    if (!thread.isOpen) return
     const message = await thread.getPosts()
     this.leases.tell(lease, {
       thread: handle,

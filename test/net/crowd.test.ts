@@ -249,8 +249,14 @@ describe('a crowd in one room', () => {
     const b = await RelayProcess.start({ args: flags, peers: [a.address] })
     running.push(b)
     const room: NetPeer[] = []
+    // Production pacing: a relay hands the others its clients' presences in 2 s batches,
+    // and the scaled-down test timings' 1.5 s ttl ran out between two (members flapped).
     const join = async (relay: RelayProcess) => {
-      const peer = await startNetPeer({ relays: [relay.address], room: 'throng' })
+      const peer = await startNetPeer({
+        relays: [relay.address],
+        room: 'throng',
+        timings: DEFAULT_TIMINGS,
+      })
       room.push(peer)
       peers.push(peer)
       return peer

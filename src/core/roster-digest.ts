@@ -12,7 +12,8 @@ import {
   MAX_DIGEST_GONE,
 } from './constants.js'
 import { readJson } from './read-json.js'
-import { RosterDigest } from './schema.js'
+import type { ReceiptRules, VerifiedMessage } from './receipt-rules.js'
+import { type MemberClaims, RosterDigest } from './schema.js'
 import { encodeUtf8 } from './utf8.js'
 
 /** Whether a message off a room's topic is a digest (a JWT starts with `e`). */
@@ -24,6 +25,35 @@ export function looksLikeDigest(data: Uint8Array): boolean {
 export function readDigest(data: Uint8Array, topic: string): RosterDigest | undefined {
   const digest = readJson(data, MAX_DIGEST_BYTES, RosterDigest)
   return digest?.room === topic ? digest : undefined
+}
+
+/**
+ * A digest (or a relay's roster batch, of the same shape) for `topic` with each claim in
+ * it checked as a backlog entry: the member claims that passed, and the DIDs it says went.
+ * Undefined when the bytes are no digest of this room. What a member and a relay both do
+ * with what a relay sent them; each applies it to its own list.
+ */
+export async function checkedDigest(
+  data: Uint8Array,
+  topic: string,
+  rules: ReceiptRules,
+): Promise<{ digest: RosterDigest; came: VerifiedMemberClaim[] } | undefined> {
+  const digest = readDigest(data, topic)
+  if (digest === undefined) return undefined
+  const verdicts = await Promise.all(
+    digest.joined.map((jwt) => rules.check(jwt, { topic, channel: 'backlog-entry' })),
+  )
+  const came = verdicts.flatMap((verdict) =>
+    verdict.action === 'accept' && isMemberClaim(verdict.message) ? [verdict.message] : [],
+  )
+  return { digest, came }
+}
+
+/** A checked `join` or `presence`. */
+export type VerifiedMemberClaim = VerifiedMessage & { claims: MemberClaims }
+
+function isMemberClaim(message: VerifiedMessage): message is VerifiedMemberClaim {
+  return message.claims.type === 'join' || message.claims.type === 'presence'
 }
 
 /**

@@ -12,7 +12,7 @@
 import { CROWD_MAX_PAGES, CROWD_RELIST_MS, CROWD_SILENCE_MS } from './constants.js'
 import type { MemberRegistry } from './members.js'
 import type { ReceiptRules } from './receipt-rules.js'
-import { readDigest } from './roster-digest.js'
+import { checkedDigest } from './roster-digest.js'
 import type { ThreadMembership } from './thread-membership.js'
 import type { IncomingMessage, ValidationResult } from './transport.js'
 
@@ -64,19 +64,12 @@ export class ThreadCrowd {
    */
   async digest(message: IncomingMessage): Promise<ValidationResult> {
     if (message.fromRelay !== true) return 'ignore'
-    const digest = readDigest(message.data, this.init.topic)
-    if (digest === undefined) return 'reject'
-    const { membership, rules, topic } = this.init
+    const checked = await checkedDigest(message.data, this.init.topic, this.init.rules)
+    if (checked === undefined) return 'reject'
+    const { digest, came } = checked
+    const { membership } = this.init
     for (const did of digest.gone) membership.gone(did)
-    const verdicts = await Promise.all(
-      digest.joined.map((jwt) => rules.check(jwt, { topic, channel: 'backlog-entry' })),
-    )
-    for (const verdict of verdicts) {
-      if (verdict.action !== 'accept') continue
-      const { claims, jwt, account } = verdict.message
-      if (claims.type === 'join' || claims.type === 'presence')
-        membership.seen(claims, jwt, 'follow-up', account)
-    }
+    for (const { claims, jwt, account } of came) membership.seen(claims, jwt, 'follow-up', account)
     if (digest.crowd) this.said(digest)
     else if (this.count !== undefined) this.ended()
     return 'ignore'

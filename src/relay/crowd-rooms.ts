@@ -25,7 +25,7 @@ import {
 import type { ReceiptRules } from '../core/receipt-rules.js'
 import { rosterTopicOf } from '../core/room-name.js'
 import type { RoomRoster } from '../core/room-roster.js'
-import { DigestBatch, readDigest } from '../core/roster-digest.js'
+import { checkedDigest, DigestBatch, readDigest } from '../core/roster-digest.js'
 import type { MessageType } from '../core/schema.js'
 import type { IncomingMessage, ValidationResult } from '../core/transport.js'
 
@@ -159,15 +159,11 @@ export class CrowdRooms {
     message: IncomingMessage,
   ): Promise<ValidationResult> {
     if (!this.init.isRelay(message.from)) return 'reject'
-    const batch = readDigest(message.data, topic)
-    if (batch === undefined) return 'reject'
+    const checked = await checkedDigest(message.data, topic, this.init.rules)
+    if (checked === undefined) return 'reject'
     const nowMs = this.now()
-    for (const did of batch.gone) roster.remove(did, nowMs)
-    const verdicts = await Promise.all(
-      batch.joined.map((jwt) => this.init.rules.check(jwt, { topic, channel: 'backlog-entry' })),
-    )
-    for (const verdict of verdicts)
-      if (verdict.action === 'accept') roster.observe(verdict.message, nowMs, 0, 'roster')
+    for (const did of checked.digest.gone) roster.remove(did, nowMs)
+    for (const claim of checked.came) roster.observe(claim, nowMs, 0, 'roster')
     return 'accept'
   }
 

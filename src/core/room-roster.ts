@@ -8,13 +8,6 @@ import { RelayedPosts } from './relayed-posts.js'
 import type { DigestBatch } from './roster-digest.js'
 
 /**
- * What a relay knows of one room: its members' newest signed `join`/`presence`, so that a
- * newcomer learns who is here from its relay in one answer, instead of from a room-wide
- * presence by every member (v1: N joins made N² presences), and the newest posts it
- * forwarded (relayed-posts.ts). Each entry is only ever a JWT its author signed: the
- * newcomer verifies each one itself. The relay's backlog server answers from it.
- */
-/**
  * How a member's claim reached the relay: from one of its own clients, forwarded by
  * another relay on the room's topic, or in another relay's roster batch (a crowd room's
  * relay-only topic): only claims off the room's topic are news for this relay's digest,
@@ -22,6 +15,13 @@ import type { DigestBatch } from './roster-digest.js'
  */
 export type ClaimRoute = 'client' | 'relay' | 'roster'
 
+/**
+ * What a relay knows of one room: its members' newest signed `join`/`presence`, so that a
+ * newcomer learns who is here from its relay in one answer, instead of from a room-wide
+ * presence by every member (v1: N joins made N² presences), and the newest posts it
+ * forwarded (relayed-posts.ts). Each entry is only ever a JWT its author signed: the
+ * newcomer verifies each one itself. The relay's backlog server answers from it.
+ */
 export class RoomRoster implements BacklogSource {
   /**
    * While the room is a crowd here (the relay's crowd-rooms.ts decides): how many members

@@ -94,8 +94,10 @@ export class CrowdRooms {
   }
 
   forget(topic: string): void {
+    const wasCrowd = this.rosters.get(topic)?.crowding !== undefined
     this.rosters.delete(topic)
-    if (this.toldAtMs.delete(topic)) this.init.onCrowdChanged?.(topic, false)
+    this.toldAtMs.delete(topic)
+    if (wasCrowd) this.init.onCrowdChanged?.(topic, false)
   }
 
   /** Whether an accepted message of `type` goes on to the room: not a member claim in a crowd. */
@@ -105,7 +107,9 @@ export class CrowdRooms {
 
   /** Rooms that are crowds now. */
   get crowds(): number {
-    return this.toldAtMs.size
+    let crowds = 0
+    for (const roster of this.rosters.values()) if (roster.crowding !== undefined) crowds++
+    return crowds
   }
 
   /** Each room: begins or ends a crowd, or tells its crowd what changed. */

@@ -36,7 +36,7 @@ import { isRoomEnvelope, isRoomRequest } from '../core/private-room.js'
 import { RateLimiter } from '../core/rate-limit.js'
 import type { ReceiptRules } from '../core/receipt-rules.js'
 import { isPrivateTopic, isRoomTopic, rosterTopicOf } from '../core/room-name.js'
-import { RoomRoster } from '../core/room-roster.js'
+import { type ClaimRoute, RoomRoster } from '../core/room-roster.js'
 import { looksLikeDigest } from '../core/roster-digest.js'
 import {
   type BacklogResponse,
@@ -66,7 +66,7 @@ export interface RoomMirrorInit {
   maxRoomsPerConnection?: number
   now?: () => number
   /** A room message came in (`from`: a client, or another relay), before it is checked. */
-  onMessage?: (bytes: number, from: 'client' | 'relay') => void
+  onMessage?: (bytes: number, from: MessageRoute) => void
   /**
    * A private room's envelope was judged (the relay reads none): `sealed` when the room
    * key signed it, `not-room-key` when not, `rate-limited-peer` past its sender's rate.
@@ -90,6 +90,9 @@ export interface RoomMirrorInit {
   /** A room became a crowd (true) or ended being one. */
   onCrowdChanged?: (topic: string, crowd: boolean) => void
 }
+
+/** Who handed the relay a message off a room's topic. */
+export type MessageRoute = Exclude<ClaimRoute, 'roster'>
 
 export type EnvelopeReason = 'sealed' | 'not-room-key' | 'rate-limited-peer'
 
@@ -216,6 +219,11 @@ export class RoomMirror {
   /** Whether a connected client is in some room here. */
   isMember(peer: string): boolean {
     return !this.relays.has(peer) && (this.roomsOf.get(peer)?.size ?? 0) > 0
+  }
+
+  /** Who handed us a room message: one of our clients, or another relay. */
+  private routeOf(peer: string): MessageRoute {
+    return this.relays.has(peer) ? 'relay' : 'client'
   }
 
   /** Connected peers known to be relays. */
@@ -346,7 +354,7 @@ export class RoomMirror {
       )
       this.transport.subscribe(topic, async (message) => {
         const arrival = ++this.arrivals
-        const route = this.relays.has(message.from) ? 'relay' : 'client'
+        const route = this.routeOf(message.from)
         this.init.onMessage?.(message.data.length, route)
         if (looksLikeDigest(message.data)) return this.crowds.passOn(topic, message)
         const verdict = await this.init.rules.check(message.data, {
@@ -388,7 +396,7 @@ export class RoomMirror {
     const log = new SealedLog(this.hearsFromStart(topic))
     this.mirrored.set(topic, log)
     this.transport.subscribe(topic, async (message) => {
-      this.init.onMessage?.(message.data.length, this.relays.has(message.from) ? 'relay' : 'client')
+      this.init.onMessage?.(message.data.length, this.routeOf(message.from))
       const limited = message.fromRelay !== true && !this.relays.has(message.from)
       const verdict = (action: 'accept' | 'reject' | 'ignore', reason: EnvelopeReason) => {
         this.init.onEnvelope?.(action, reason)

@@ -107,34 +107,33 @@ async function reportAll(): Promise<MembersReport[] | undefined> {
 /** The load processes' CPU together, in % of one core. */
 const loadCpuMs = () => loads.reduce((sum, child) => sum + readProc(child.pid as number).cpuMs, 0)
 
-/** A stretch of the run: the relay's CPU and the load's, from its start to now. */
+/** What a stretch of the run cost, from one reading at its end. */
+interface Cost {
+  /** Relay CPU-ms spent, the idle pace given to `end` taken away. */
+  relayMs: number
+  relayPercent: number
+  /** The kernel's share of the relay's CPU (its sockets). */
+  kernelShare: number
+  loadPercent: number
+  ms: number
+}
+
+/** A stretch of the run: the relay's CPU and the load's, from its start to `end()`. */
 class Window {
   private readonly relay: ProcReading = readProc(relayPid)
   private readonly loadMs = loadCpuMs()
 
-  /** Relay CPU-ms spent since the start, the idle pace `idlePerMs` taken away. */
-  relayMs(idlePerMs = 0): number {
+  end(idlePerMs = 0): Cost {
     const now = readProc(relayPid)
-    return now.cpuMs - this.relay.cpuMs - idlePerMs * (now.atMs - this.relay.atMs)
-  }
-
-  relayPercent(): number {
-    const now = readProc(relayPid)
-    return (100 * (now.cpuMs - this.relay.cpuMs)) / Math.max(1, now.atMs - this.relay.atMs)
-  }
-
-  /** The kernel's share of the relay's CPU since the start (its sockets). */
-  relaySystemShare(): number {
-    const now = readProc(relayPid)
-    return (now.systemMs - this.relay.systemMs) / Math.max(1, now.cpuMs - this.relay.cpuMs)
-  }
-
-  loadPercent(): number {
-    return (100 * (loadCpuMs() - this.loadMs)) / Math.max(1, Date.now() - this.relay.atMs)
-  }
-
-  get ms(): number {
-    return Date.now() - this.relay.atMs
+    const ms = Math.max(1, now.atMs - this.relay.atMs)
+    const cpuMs = now.cpuMs - this.relay.cpuMs
+    return {
+      relayMs: cpuMs - idlePerMs * ms,
+      relayPercent: (100 * cpuMs) / ms,
+      kernelShare: (now.systemMs - this.relay.systemMs) / Math.max(1, cpuMs),
+      loadPercent: (100 * (loadCpuMs() - this.loadMs)) / ms,
+      ms,
+    }
   }
 }
 
@@ -177,8 +176,7 @@ async function memoryOf(): Promise<Memory> {
 }
 
 const memoryRows: string[][] = []
-async function memoryRow(size: number, empty: Memory): Promise<string[]> {
-  const now = await memoryOf()
+function memoryRow(size: number, now: Memory, empty: Memory): string[] {
   const mib = (bytes: number) => `${fmt(bytes / 2 ** 20, 1)} MiB`
   const each = (key: keyof Memory) =>
     size === 0 ? '' : ` (${fmt((now[key] - empty[key]) / size / 1024, 1)} KiB/member)`
@@ -234,7 +232,8 @@ async function stepPosts(idlePerMs: number): Promise<void> {
       taken = await reportAll()
     } while (delivered() < count * receivers && Date.now() < deadline)
     const arrivals = delivered()
-    const us = (step.relayMs(idlePerMs) * 1000) / Math.max(1, arrivals)
+    const cost = step.end(idlePerMs)
+    const us = (cost.relayMs * 1000) / Math.max(1, arrivals)
     const all = arrivals >= count * receivers
     if (all) bestUs = Number.isNaN(bestUs) ? us : Math.min(bestUs, us)
     const delays = (taken ?? []).flatMap((report) =>
@@ -245,7 +244,7 @@ async function stepPosts(idlePerMs: number): Promise<void> {
       `${fmt((100 * arrivals) / (count * receivers), 2)}%`,
       `${fmt(percentile(delays, 50))} / ${fmt(percentile(delays, 99))} ms`,
       arrivals === 0 ? 'n/a' : `${fmt(us, 1)} µs`,
-      `${fmt(step.relayPercent())}% (${fmt(100 * step.relaySystemShare())}% kernel) / ${fmt(step.loadPercent())}%, ${worstLag(taken)}`,
+      `${fmt(cost.relayPercent)}% (${fmt(100 * cost.kernelShare)}% kernel) / ${fmt(cost.loadPercent)}%, ${worstLag(taken)}`,
     ])
     if (!all) break
     // What is still in flight settles before the next step is measured.
@@ -275,11 +274,11 @@ try {
   await sleep(3_000)
   const empty = new Window()
   await sleep(IDLE_MS / 2)
-  const emptyPerMs = empty.relayMs() / empty.ms
+  const emptyCost = empty.end()
+  const emptyPerMs = emptyCost.relayMs / emptyCost.ms
   let idlePerMs = emptyPerMs
-  const emptyRss = readProc(relayPid).rssBytes
   const emptyMemory = await memoryOf()
-  memoryRows.push(await memoryRow(0, emptyMemory))
+  memoryRows.push(memoryRow(0, emptyMemory, emptyMemory))
   let joinedBefore = 0
   let perMemberIdleUs = Number.NaN
   let rssPerMember = Number.NaN
@@ -310,38 +309,37 @@ try {
     const joins = size - joinedBefore
     await until(() => joinedAt.size + failures.length >= size, (joins / JOIN_RATE) * 1000 + 60_000)
     await sleep(FOLLOW_UPS_SETTLE_MS)
-    const joinMs = joining.relayMs(idlePerMs) / Math.max(1, joins)
+    const joinCost = joining.end(idlePerMs)
+    const joinMs = joinCost.relayMs / Math.max(1, joins)
     perJoin.push(joinMs)
     const answerBytes =
       (await relay.metric('ghost_relay_backlog_answer_bytes_total{room="public"}')) - answersBefore
     const dials = [...dialMs].filter(([k]) => k >= joinedBefore).map(([, ms]) => ms)
     const joinedNow = [...joinedAt.keys()].filter((k) => k >= joinedBefore).length
-    const joinLoad = joining.loadPercent()
-    const joinRelay = joining.relayPercent()
-    const joinKernel = joining.relaySystemShare()
     const joinLag = worstLag(await reportAll())
 
     const idle = new Window()
     await sleep(IDLE_MS)
+    const idleCost = idle.end()
     const idleLag = worstLag(await reportAll())
-    idlePerMs = idle.relayMs() / idle.ms
-    const idleRelay = idle.relayPercent()
+    idlePerMs = idleCost.relayMs / idleCost.ms
     // CPU-ms per wall-ms over the empty relay's, as CPU-µs per second per member.
     perMemberIdleUs = ((idlePerMs - emptyPerMs) * 1e6) / Math.max(1, joinedAt.size)
-    rssPerMember = (readProc(relayPid).rssBytes - emptyRss) / Math.max(1, joinedAt.size)
+    const memory = await memoryOf()
+    rssPerMember = (memory.rss - emptyMemory.rss) / Math.max(1, joinedAt.size)
     joinRows.push([
       `${joinedBefore} → ${size}`,
       `${joinedNow}/${joins}`,
       `${fmt(percentile(dials, 50))} / ${fmt(percentile(dials, 99))} ms`,
       `${fmt(joinMs, 1)} ms`,
       `${fmt(answerBytes / Math.max(1, joinedNow) / 1024, 1)} KiB`,
-      `${fmt(joinRelay)}% (${fmt(100 * joinKernel)}% kernel) / ${fmt(joinLoad)}%, ${joinLag}`,
-      `${fmt(idleRelay)}% / ${fmt(idle.loadPercent())}%, ${idleLag}`,
+      `${fmt(joinCost.relayPercent)}% (${fmt(100 * joinCost.kernelShare)}% kernel) / ${fmt(joinCost.loadPercent)}%, ${joinLag}`,
+      `${fmt(idleCost.relayPercent)}% / ${fmt(idleCost.loadPercent)}%, ${idleLag}`,
       `${fmt(perMemberIdleUs, 1)} µs/s`,
       `${fmt(rssPerMember / 1024, 1)} KiB`,
     ])
     joinedBefore = size
-    memoryRows.push(await memoryRow(size, emptyMemory))
+    memoryRows.push(memoryRow(size, memory, emptyMemory))
     if (size === MEMBERS && process.env.RELAY_HEAP !== undefined)
       writeFileSync(
         join(process.env.RELAY_HEAP, `relay-${size}-members.heapsnapshot`),
@@ -367,13 +365,13 @@ try {
   await sleep(LEAD_MS)
   const beating = new Window()
   await sleep(STEP_MS + 2_000)
-  const perPresenceMs = beating.relayMs(idlePerMs) / presences
+  const perPresenceMs = beating.end(idlePerMs).relayMs / presences
 
   // Many small rooms: what a room costs in memory.
-  const beforeRooms = readProc(relayPid).rssBytes
+  const beforeRooms = (await memoryOf()).rss
   const rooms = await BackgroundRooms.start([relay], ROOMS, 2, failures)
   await sleep(5_000)
-  const perRoom = (readProc(relayPid).rssBytes - beforeRooms) / ROOMS
+  const perRoom = ((await memoryOf()).rss - beforeRooms) / ROOMS
   rooms.stop()
 
   const largest = perJoin.at(-1) ?? Number.NaN

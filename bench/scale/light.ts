@@ -151,7 +151,7 @@ function tookDigest(room: Room, data: Uint8Array, heard: Set<string>): void {
   crowdSize.set(heard, digest.members)
 }
 
-/** Digests read once per process (every member here takes in the same one), by their hash. */
+/** Digests read once per process (every member here takes in the same one), by their key. */
 const readDigests = new Map<string, { came: string[]; members?: number } | undefined>()
 
 /** Each member's room size as its relay says in a crowd room (by its set of heard DIDs). */

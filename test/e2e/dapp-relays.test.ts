@@ -112,6 +112,11 @@ describe("a dapp's own relays", () => {
           what: "both sites' rooms at the user's own relay",
         })
         // The site's relay hears its room from its own node, and nothing of the other site.
+        // (Its own connection may come up after the user's relay heard both rooms.)
+        await waitFor(async () => (await siteRelay.metric('ghost_relay_rooms')) >= 1, {
+          timeoutMs: 20_000,
+          what: "the site's room at the site's relay",
+        })
         expect(await siteRelay.metric('ghost_relay_rooms')).toBe(1)
         expect((await browser.hostStatus()).peerIds).toHaveLength(2)
         // The user revokes the site in the popup: its room ends and its relay goes.

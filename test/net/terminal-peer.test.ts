@@ -71,7 +71,9 @@ class TerminalPeer {
   async next(
     event: string,
     match: (e: CliEvent) => boolean = () => true,
-    timeoutMs = 10_000,
+    // A terminal peer compiles its TypeScript through tsx as it starts: in a CI run, beside
+    // the other jest workers, two starting at once took over 10 s to print `ready`.
+    timeoutMs = event === 'ready' ? 40_000 : 10_000,
   ): Promise<CliEvent> {
     await waitFor(() => this.events.some((e) => e.event === event && match(e)), {
       timeoutMs,
@@ -212,7 +214,7 @@ describe('npx ghost-threads chat', () => {
     expect(wrong.stderr).toMatch(
       /--invite: An invite is a private room's 64-byte secret and creator key.*after #/,
     )
-  }, 60_000)
+  }, 120_000)
 
   it('explains a missing relay and exits with a usage error', async () => {
     const cli = TerminalPeer.chat('terminal')

@@ -1,11 +1,13 @@
 /**
  * Light members of `bench:scale --light N` (issue 26): what a member does on the wire, and
  * nothing a member does for itself. Each is its own raw libp2p node (plain libraries, as
- * an outsider would run one) with its own peer id and did:key; at its time it dials its
- * relay, subscribes, asks the relay for the member list (and twice more for latecomers, as
- * `thread-catch-up.ts` does), says `join`, then beats presences paced by the room's size
- * as it knows it (`nextHeartbeat`). In a private room everything it says is sealed and its
- * questions are signed by the room key, as a member's are.
+ * an outsider would run one) with its own peer id and did:key; at its time a member's own
+ * relay keeper (`net/relay-keeper.ts`) dials its relay, it subscribes, asks the relay for
+ * the member list (and twice more for latecomers, as `thread-catch-up.ts` does), says
+ * `join`, then beats presences paced by the room's size as it knows it (`nextHeartbeat`).
+ * When its relay goes away the keeper moves it to another, where it asks for what it
+ * missed and says `join` again, as a member's rejoin does. In a private room everything
+ * it says is sealed and its questions are signed by the room key, as a member's are.
  *
  * What it does not do, so that the machine's CPU goes to the relays and the full members:
  * check any signature, answer anyone's backlog question, keep posts, type, react or mark
@@ -14,7 +16,7 @@
  * presences are signed by Node's native Ed25519 as they go.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { base64url } from 'multiformats/bases/base64'
 import { PRIVATE_BACKLOG_PROTOCOL } from '../../src/core/constants.js'
 import { BACKLOG_PROTOCOL, DEFAULT_TIMINGS, signClaims } from '../../src/core/index.js'
@@ -31,12 +33,13 @@ import {
 import { topicFor } from '../../src/core/room-name.js'
 import { looksLikeDigest, readDigest } from '../../src/core/roster-digest.js'
 import { decodeUtf8, encodeUtf8 } from '../../src/core/utf8.js'
+import { peerOf, RelayKeeper } from '../../src/net/relay-keeper.js'
 import { sendRequest } from '../../src/net/stream-request.js'
 import { type RawNode, rawGossipNode } from '../../test/helpers/raw-node.js'
 import { nativeSigner } from './native-signer.js'
 import {
   type FromLight,
-  relaysOf,
+  relayPlanOf,
   type Said,
   SCALE_TAG,
   type ToLight,
@@ -49,13 +52,16 @@ const PREPARE_AHEAD_MS = 2_000
 const FOLLOW_UPS_MS = [2_000, 8_000]
 /** A relay that does not answer in this long is not waited for (as a member's request). */
 const ASK_TIMEOUT_MS = 10_000
-const DIAL_ATTEMPTS = 3
+/** How long a member's relay keeper may dial before the member is counted as failed to join. */
+const DIAL_LIMIT_MS = 60_000
 /** How long a member waits for its relays to serve the room before it speaks anyway. */
 const SERVING_TIMEOUT_MS = 10_000
 
 const clients: RawNode[] = []
 /** The members of this process that have joined, by index: who can be told to talk. */
-const speakers = new Map<number, Speaker>()
+const speakers = new Map<number, LightMember>()
+/** Every member's relay keeper, stopped with the run. */
+const keepers: RelayKeeper[] = []
 let stopping = false
 const latencies: Record<number, number[]> = {}
 /** Per member, the DIDs it has heard claim a place in the room (its idea of the room's size). */
@@ -117,14 +123,6 @@ function claimsOf(room: Room, data: Uint8Array): Record<string, unknown> | undef
   return claims
 }
 
-/** A joined member, as `talk` needs it. */
-interface Speaker {
-  client: RawNode
-  room: Room
-  sign: Sign
-  presence: () => Record<string, unknown>
-}
-
 /**
  * A crowd room's digest (roster-digest.ts), as a member takes it from its relay: the
  * members who came are heard of (unchecked), and the count the relay says is the room's
@@ -168,59 +166,138 @@ async function member(index: number, init: Extract<ToLight, { type: 'join' }>): 
   clients.push(client)
   const signer = await nativeSigner()
   const peer = client.peerId.toString()
-  const relays = relaysOf(init, index)
-  const relayIds = relays.map((address) => address.split('/p2p/')[1] ?? '')
-  const heard = new Set<string>([signer.did])
+  const plan = relayPlanOf(init, index)
   const sign = async (claims: Record<string, unknown>) =>
     (await signClaims(signer, { room: room.topic, ...claims } as never, Date.now())).jwt
   const question = await backlogQuestion(room, sign, peer)
+  const me: LightMember = {
+    client,
+    room,
+    sign,
+    peer,
+    heard: new Set([signer.did]),
+    seen: new Set(),
+    relayIds: [],
+    lastHeardS: 0,
+    rejoining: false,
+  }
+  // The relay keeper a member runs (net/relay-keeper.ts): its own relay first, a spare
+  // at random when that one goes away, and a rejoin once it holds one again.
+  let first = true
+  const keeper = new RelayKeeper(client, {
+    relays: plan.relays,
+    relaysPerPeer: plan.held,
+    random: () => (first ? 0 : Math.random()),
+    onReconnect: () => void rejoin(me, keeper),
+  })
+  first = false
+  keepers.push(keeper)
 
   await sleepUntil(joinAtMs)
   const dialStart = wallClockMs()
-  for (const address of relays) await dialWithRetries(client, address)
+  keeper.start()
+  await holding(keeper, plan.held)
   const dialMs = wallClockMs() - dialStart
+  me.relayIds = relayIdsOf(keeper)
   client.services.pubsub.addEventListener('message', (event) => {
     if (event.detail.topic !== room.topic) return
+    me.lastHeardS = Math.floor(Date.now() / 1000)
     if (looksLikeDigest(event.detail.data)) {
-      tookDigest(room, event.detail.data, heard)
+      tookDigest(room, event.detail.data, me.heard)
       return
     }
     const claims = claimsOf(room, event.detail.data)
     if (claims === undefined) return
     const type = String(claims.type)
     bytesByType[type] = (bytesByType[type] ?? 0) + event.detail.data.length
-    if (claims.type === 'join' || claims.type === 'presence') heard.add(String(claims.iss))
-    if (claims.type === 'chat') arrived(claims.message)
+    took(me, claims)
   })
   client.services.pubsub.subscribe(room.topic)
-  await relaysServing(client, room.topic, relayIds)
+  await relaysServing(client, room.topic, me.relayIds)
   // As a member asks before its join: who is here, so that its join's ttl fits the room.
   const startedS = Math.floor(Date.now() / 1000)
-  await ask(client, relays, room, question, heard)
-  known.push(heard)
-  // Its join's ttl covers the pace the room's size sets, as a member's does.
-  const { ttlS } = nextHeartbeat(DEFAULT_TIMINGS, sizeOf(heard))
-  const join = await sign({ type: 'join', peer, relays: relayIds, ttl: ttlS })
-  await client.services.pubsub.publish(room.topic, await wire(room, join)).catch(() => undefined)
+  await ask(me, question)
+  known.push(me.heard)
+  await announce(me, 'join')
   send({ type: 'joined', peer: index, atMs: wallClockMs(), dialMs })
   for (const delayMs of FOLLOW_UPS_MS)
     setTimeout(async () => {
       if (stopping) return
-      const since = await backlogQuestion(room, sign, peer, startedS - 1)
-      await ask(client, relays, room, since, heard)
+      await ask(me, await backlogQuestion(room, sign, peer, startedS - 1))
     }, delayMs)
-  beat(client, room, sign, peer, relayIds, heard)
-  speakers.set(index, {
-    client,
-    room,
-    sign,
-    presence: () => ({
-      type: 'presence',
-      peer,
-      relays: relayIds,
-      ttl: nextHeartbeat(DEFAULT_TIMINGS, sizeOf(heard)).ttlS,
-    }),
-  })
+  beat(me)
+  speakers.set(index, me)
+}
+
+/** A light member: what it is, who it has heard, and which relays it holds now. */
+interface LightMember {
+  client: RawNode
+  room: Room
+  sign: Sign
+  peer: string
+  /** The DIDs it has heard claim a place in the room (its idea of the room's size). */
+  heard: Set<string>
+  /** The run's posts it has (by number): one taken from gossip and a backlog counts once. */
+  seen: Set<number>
+  /** The relays it holds, as its presences name them. */
+  relayIds: string[]
+  /** When it last took in anything off the topic: a rejoin asks for what came after. */
+  lastHeardS: number
+  rejoining: boolean
+}
+
+/** What a member takes from a message off the topic (or an entry of a backlog answer). */
+function took(me: LightMember, claims: Record<string, unknown>): void {
+  if (claims.type === 'join' || claims.type === 'presence') me.heard.add(String(claims.iss))
+  if (claims.type === 'chat') arrived(me, claims.message)
+}
+
+function presenceOf(me: LightMember, type: 'join' | 'presence' = 'presence') {
+  const { ttlS } = nextHeartbeat(DEFAULT_TIMINGS, sizeOf(me.heard))
+  return { type, peer: me.peer, relays: me.relayIds, ttl: ttlS }
+}
+
+/** Says `join` (or a presence), its ttl covering the pace the room's size sets. */
+async function announce(me: LightMember, type: 'join' | 'presence'): Promise<void> {
+  const jwt = await me.sign(presenceOf(me, type))
+  await me.client.services.pubsub
+    .publish(me.room.topic, await wire(me.room, jwt))
+    .catch(() => undefined)
+}
+
+/**
+ * Its relay went away and the keeper holds another: as `GhostThread.reannounce` does, wait
+ * until the new relay serves the room, ask it what was said since this member last heard
+ * anything, and say `join` again (the new relay never heard this member).
+ */
+async function rejoin(me: LightMember, keeper: RelayKeeper): Promise<void> {
+  if (stopping || me.rejoining) return
+  me.rejoining = true
+  try {
+    me.relayIds = relayIdsOf(keeper)
+    await relaysServing(me.client, me.room.topic, me.relayIds)
+    await ask(me, await backlogQuestion(me.room, me.sign, me.peer, me.lastHeardS - 1))
+    await announce(me, 'join')
+  } finally {
+    me.rejoining = false
+  }
+}
+
+const relayIdsOf = (keeper: RelayKeeper) =>
+  keeper.connected().map((address) => peerOf(address) ?? '')
+
+/** Until the keeper holds `count` relays; a member that holds none by then failed to join. */
+async function holding(keeper: RelayKeeper, count: number): Promise<void> {
+  const deadline = Date.now() + DIAL_LIMIT_MS
+  while (keeper.connected().length < count) {
+    if (Date.now() > deadline || stopping) {
+      keeper.stop()
+      throw new Error(
+        `held ${keeper.connected().length} of ${count} relays after ${DIAL_LIMIT_MS / 1000} s of dials`,
+      )
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
 }
 
 /**
@@ -236,7 +313,7 @@ async function talk(say: Said[]): Promise<void> {
       const claims =
         kind === 'chat'
           ? { type: 'chat', message: { tag: SCALE_TAG, i: post, at: atMs } }
-          : speaker.presence()
+          : presenceOf(speaker)
       const bytes = await wire(speaker.room, await speaker.sign(claims))
       return { speaker, bytes, atMs }
     }),
@@ -253,18 +330,6 @@ async function talk(say: Said[]): Promise<void> {
       },
       Math.max(0, atMs - wallClockMs()),
     )
-  }
-}
-
-/** A busy relay can time a dial out: a member's relay keeper tries again, and so does this. */
-async function dialWithRetries(client: RawNode, address: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await client.dial(multiaddr(address))
-      return
-    } catch (error) {
-      if (attempt >= DIAL_ATTEMPTS || stopping) throw error
-    }
   }
 }
 
@@ -296,39 +361,34 @@ async function backlogQuestion(room: Room, sign: Sign, peer: string, sinceS?: nu
   return { protocol: PRIVATE_BACKLOG_PROTOCOL, data: encodeUtf8(JSON.stringify(request)) }
 }
 
-/** Asks each relay; the member claims in the answers (unverified) tell the room's size. */
-async function ask(
-  client: RawNode,
-  relays: string[],
-  room: Room,
-  question: { protocol: string; data: Uint8Array },
-  heard: Set<string>,
-): Promise<void> {
+/**
+ * Asks each relay it holds; the member claims in the answers (unverified) tell the room's
+ * size, and the run's posts in them count as arrived (a rejoin's catch-up).
+ */
+async function ask(me: LightMember, question: { protocol: string; data: Uint8Array }) {
   await Promise.all(
-    relays.map(async (address) => {
+    me.relayIds.map(async (relayId) => {
       try {
         // The same one-frame request a member's transport sends (net/stream-request.ts).
         const answer = await sendRequest(
-          client,
-          multiaddr(address),
+          me.client,
+          peerIdFromString(relayId),
           question.protocol,
           question.data,
-          {
-            timeoutMs: ASK_TIMEOUT_MS,
-          },
+          { timeoutMs: ASK_TIMEOUT_MS },
         )
         const parsed = JSON.parse(new TextDecoder().decode(answer)) as {
           entries?: unknown[]
           crowd?: { members?: number }
         }
-        if (typeof parsed.crowd?.members === 'number') crowdSize.set(heard, parsed.crowd.members)
+        if (typeof parsed.crowd?.members === 'number') crowdSize.set(me.heard, parsed.crowd.members)
         for (const entry of parsed.entries ?? []) {
           if (typeof entry !== 'string') continue
           const claims =
-            room.keys === undefined
+            me.room.keys === undefined
               ? peekPayload(entry)
-              : claimsOf(room, base64url.baseDecode(entry))
-          if (claims?.type === 'join' || claims?.type === 'presence') heard.add(String(claims.iss))
+              : claimsOf(me.room, base64url.baseDecode(entry))
+          if (claims !== undefined) took(me, claims)
         }
       } catch {
         // A relay that does not answer: the member goes on with what it knows.
@@ -338,29 +398,21 @@ async function ask(
 }
 
 /** Heartbeats at the pace of the room as this member knows it, as `thread-presence.ts` keeps. */
-function beat(
-  client: RawNode,
-  room: Room,
-  sign: Sign,
-  peer: string,
-  relayIds: string[],
-  heard: Set<string>,
-): void {
-  const { delayMs, ttlS } = nextHeartbeat(DEFAULT_TIMINGS, sizeOf(heard))
+function beat(me: LightMember): void {
+  const { delayMs } = nextHeartbeat(DEFAULT_TIMINGS, sizeOf(me.heard))
   setTimeout(async () => {
     if (stopping) return
-    const presence = await sign({ type: 'presence', peer, relays: relayIds, ttl: ttlS })
-    await client.services.pubsub
-      .publish(room.topic, await wire(room, presence))
-      .catch(() => undefined)
-    beat(client, room, sign, peer, relayIds, heard)
+    await announce(me, 'presence')
+    beat(me)
   }, delayMs)
 }
 
-/** A post of the run reached one more light member. */
-function arrived(message: unknown): void {
+/** A post of the run reached one more light member (the first time it has it). */
+function arrived(me: LightMember, message: unknown): void {
   const body = message as { tag?: unknown; i?: unknown; at?: unknown } | undefined
   if (body?.tag !== SCALE_TAG || typeof body.i !== 'number' || typeof body.at !== 'number') return
+  if (me.seen.has(body.i)) return
+  me.seen.add(body.i)
   const delays = latencies[body.i] ?? []
   delays.push(wallClockMs() - body.at)
   latencies[body.i] = delays
@@ -389,6 +441,7 @@ process.on('message', (message: ToLight) => {
       break
     case 'stop':
       stopping = true
+      for (const keeper of keepers) keeper.stop()
       void Promise.allSettled(clients.map(async (client) => client.stop())).then(() => {
         send({ type: 'stopped' })
         process.exit(0)

@@ -15,6 +15,21 @@ export function relaysOf(choice: RelayChoice, member: number): string[] {
   return relayPerMember ? [relays[member % relays.length] as string] : relays
 }
 
+/**
+ * The relays a light member's relay keeper is given: its own (`relaysOf`) first, then the
+ * others as spares, as a member whose relay told it the relays it meshes with has them
+ * (RelayDirectory); `held` is how many it holds at once.
+ */
+export function relayPlanOf(
+  choice: RelayChoice,
+  member: number,
+): { relays: string[]; held: number } {
+  const { relays, relayPerMember } = choice
+  if (!relayPerMember) return { relays, held: relays.length }
+  const own = member % relays.length
+  return { relays: [...relays.slice(own), ...relays.slice(0, own)], held: 1 }
+}
+
 export type ToWorker =
   | ({
       type: 'join'

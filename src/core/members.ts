@@ -283,12 +283,16 @@ export class MemberRegistry {
     for (const hosts of this.members.values()) {
       if (index++ < first) continue
       if (jwts.length >= size) break
-      let newest: PeerPresence | undefined
-      for (const presence of hosts.values())
-        if (newest === undefined || presence.lastSeenMs > newest.lastSeenMs) newest = presence
-      if (newest !== undefined) jwts.push(newest.jwt)
+      const newest = newestOf(hosts)
+      if (newest !== undefined) jwts.push(newest)
     }
     return jwts
+  }
+
+  /** The newest claim of `did` (of any of its peers), if it is listed. */
+  newestJwt(did: string): string | undefined {
+    const hosts = this.members.get(did)
+    return hosts === undefined ? undefined : newestOf(hosts)
   }
 
   /** Forgets every peer of `did` (its relay said it is gone); true when it was listed. */
@@ -315,4 +319,12 @@ export class MemberRegistry {
     this.members.clear()
     this.departed.clear()
   }
+}
+
+/** The claim heard last of a member's peers. */
+function newestOf(hosts: Map<string, PeerPresence>): string | undefined {
+  let newest: PeerPresence | undefined
+  for (const presence of hosts.values())
+    if (newest === undefined || presence.lastSeenMs > newest.lastSeenMs) newest = presence
+  return newest?.jwt
 }

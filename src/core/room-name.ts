@@ -63,5 +63,14 @@ export function isRoomTopic(topic: unknown): topic is string {
  * room topic (members do not subscribe, and relays announce it to relays only).
  */
 export function rosterTopicOf(topic: string): string {
-  return `${topic}/roster`
+  return `${topic}${ROSTER_SUFFIX}`
 }
+
+/** The room whose relay-only topic this is, if it is one. */
+export function roomOfRosterTopic(topic: string): string | undefined {
+  if (!topic.endsWith(ROSTER_SUFFIX)) return undefined
+  const room = topic.slice(0, -ROSTER_SUFFIX.length)
+  return isTopic(room) ? room : undefined
+}
+
+const ROSTER_SUFFIX = '/roster'

@@ -38,6 +38,8 @@ export class RoomRoster implements BacklogSource {
       }
     | undefined
   private readonly members: MemberRegistry
+  /** Members who made a claim through one of this relay's own clients: ours to tell the other relays. */
+  private readonly ownClients = new Set<string>()
   readonly relayed: RelayedPosts
   /** The reactions on the room's recent posts, handed to newcomers with them. */
   private readonly reactionBook = new ReactionBook({
@@ -58,6 +60,7 @@ export class RoomRoster implements BacklogSource {
   /** The room is no longer served here: its claims give their bytes back. */
   forget(): void {
     this.members.clear()
+    this.ownClients.clear()
   }
 
   /**
@@ -79,11 +82,15 @@ export class RoomRoster implements BacklogSource {
         const signedAtMs = claims.type === 'presence' ? claims.iat * 1000 : undefined
         const isNew = this.members.seen(memberClaim(claims, jwt), nowMs, signedAtMs)
         if (isNew && route !== 'roster') this.crowding?.changes.joined(claims.iss, jwt)
-        if (route === 'client') this.crowding?.forRelays.joined(claims.iss, jwt)
+        if (route === 'client') {
+          this.ownClients.add(claims.iss)
+          this.crowding?.forRelays.joined(claims.iss, jwt)
+        }
         break
       }
       case 'leave':
         if (this.members.removePeer(claims.iss, claims.peer, nowMs) && route !== 'roster') {
+          this.ownClients.delete(claims.iss)
           this.crowding?.changes.left(claims.iss)
           if (route === 'client') this.crowding?.forRelays.left(claims.iss)
         }
@@ -140,12 +147,30 @@ export class RoomRoster implements BacklogSource {
   /** Another relay of a crowd room said `did` went (its roster batch). */
   remove(did: string, nowMs: number): void {
     this.members.removeDid(did, nowMs)
+    this.ownClients.delete(did)
   }
 
   /** Forgets members whose claims ran out; returns how many DIDs are left. */
   expire(nowMs: number): number {
-    for (const did of this.members.expire(nowMs)) this.crowding?.changes.left(did)
+    for (const did of this.members.expire(nowMs)) {
+      this.ownClients.delete(did)
+      this.crowding?.changes.left(did)
+    }
     return this.members.size
+  }
+
+  /**
+   * Another relay began carrying this crowd room: it has heard none of our clients, whose
+   * claims reach other relays only in our batches, and would list them only as each
+   * refreshes (a presence every few minutes in a big room). Every member our clients hold
+   * goes into the next batch.
+   */
+  retell(): void {
+    if (this.crowding === undefined) return
+    for (const did of this.ownClients) {
+      const jwt = this.members.newestJwt(did)
+      if (jwt !== undefined) this.crowding.forRelays.joined(did, jwt)
+    }
   }
 
   get size(): number {

@@ -12,7 +12,9 @@
  * relay, never one from a client); and since no member's claim crosses between relays in
  * a crowd, each relay also sends the others, on the room's relay-only topic
  * (`rosterTopicOf`), every claim its own clients made since the last tick (a batch in the
- * digest's shape), so that every roster holds every member, fresh.
+ * digest's shape), so that every roster holds every member, fresh. A relay that begins to
+ * carry the room later (started, restarted, or its first client came) subscribes to that
+ * topic; the others then send it every member their clients hold in their next batch.
  */
 import {
   CROWD_LISTED_MEMBERS,
@@ -71,6 +73,11 @@ export class CrowdRooms {
   private readonly rosters = new Map<string, RoomRoster>()
   /** When each crowd room last heard a digest. */
   private readonly toldAtMs = new Map<string, number>()
+  /**
+   * The relays known to carry each room (subscribed to its relay-only topic): gossipsub
+   * reports every SUBSCRIBE it receives, and only a relay new to the room is retold.
+   */
+  private readonly carriers = new Map<string, Set<string>>()
   private readonly thresholds: CrowdThresholds
   private readonly now: () => number
   private timer: ReturnType<typeof setInterval> | undefined
@@ -97,7 +104,31 @@ export class CrowdRooms {
     const wasCrowd = this.rosters.get(topic)?.crowding !== undefined
     this.rosters.delete(topic)
     this.toldAtMs.delete(topic)
+    this.carriers.delete(topic)
     if (wasCrowd) this.init.onCrowdChanged?.(topic, false)
+  }
+
+  /**
+   * A peer subscribed to a room's relay-only topic (or unsubscribed): a relay new to a room
+   * we carry is told every member our clients hold, in the next batch.
+   */
+  carrierChanged(topic: string, peer: string, subscribed: boolean): void {
+    const roster = this.rosters.get(topic)
+    if (roster === undefined || !this.init.isRelay(peer)) return
+    const carriers = this.carriers.get(topic) ?? new Set<string>()
+    this.carriers.set(topic, carriers)
+    if (!subscribed) {
+      carriers.delete(peer)
+      return
+    }
+    if (carriers.has(peer)) return
+    carriers.add(peer)
+    roster.retell()
+  }
+
+  /** A relay went away: should it come back, it has forgotten every room. */
+  relayGone(peer: string): void {
+    for (const carriers of this.carriers.values()) carriers.delete(peer)
   }
 
   /** Whether an accepted message of `type` goes on to the room: not a member claim in a crowd. */

@@ -35,7 +35,7 @@ import {
 import { isRoomEnvelope, isRoomRequest } from '../core/private-room.js'
 import { RateLimiter } from '../core/rate-limit.js'
 import type { ReceiptRules } from '../core/receipt-rules.js'
-import { isPrivateTopic, isRoomTopic, rosterTopicOf } from '../core/room-name.js'
+import { isPrivateTopic, isRoomTopic, roomOfRosterTopic, rosterTopicOf } from '../core/room-name.js'
 import { type ClaimRoute, RoomRoster } from '../core/room-roster.js'
 import { looksLikeDigest } from '../core/roster-digest.js'
 import {
@@ -163,6 +163,8 @@ export class RoomMirror {
 
   start(): void {
     this.transport.onSubscriptionChange(({ topic, peerId, subscribed }) => {
+      const rosterOf = roomOfRosterTopic(topic)
+      if (rosterOf !== undefined) this.crowds.carrierChanged(rosterOf, peerId, subscribed)
       if (!isRoomTopic(topic)) return
       const known = this.roomsOf.get(peerId)?.has(topic) ?? false
       this.track(peerId, topic, subscribed)
@@ -182,6 +184,7 @@ export class RoomMirror {
     this.node.addEventListener('peer:disconnect', (event) => {
       const peer = event.detail.toString()
       if (this.relays.has(peer)) this.relayLeft(peer)
+      this.crowds.relayGone(peer)
       this.relays.delete(peer)
       this.roomsOf.delete(peer)
       this.refusing.delete(peer)
@@ -192,6 +195,10 @@ export class RoomMirror {
       if (!(detail.agentVersion?.startsWith(RELAY_AGENT_PREFIX) ?? false)) return
       const peer = detail.peerId.toString()
       this.relays.add(peer)
+      // Its rooms' relay-only topics may have been heard before it was known as a relay.
+      for (const topic of this.mirrored.keys())
+        if (this.transport.subscribers(rosterTopicOf(topic)).includes(peer))
+          this.crowds.carrierChanged(topic, peer, true)
       this.init.announcer?.announce(peer, [...this.mirrored.keys()])
       this.reconcileAll()
     })

@@ -242,6 +242,54 @@ describe("a relay's crowd room: what answers list, when it begins and ends", () 
     // The forged join is not listed; the member A said went is gone.
     expect(rosterB.size).toBe(1)
   })
+
+  it("a relay that begins to carry the crowd later is told every member the others' clients hold, once, and again after it went away", async () => {
+    const roster = new RoomRoster(true)
+    const published: Uint8Array[] = []
+    const toRelays: Uint8Array[] = []
+    const crowds = crowdOf(published, toRelays)
+    crowds.watch(ROOM, roster)
+    const keys = Array.from({ length: 5 }, () => edKey())
+    keys.forEach((key, i) => {
+      // The last one is another relay's client: not ours to tell.
+      roster.observe(verified(memberJwt(key, 'join', i)), NOW, 0, i === 4 ? 'relay' : 'client')
+    })
+    roster.observe(verified(memberJwt(keys[0] as TestKey, 'leave', 0)), NOW)
+    crowds.tick() // the crowd begins (4 members)
+    expect(crowds.crowds).toBe(1)
+    expect(toRelays).toEqual([])
+    const told = async () => {
+      crowds.tick()
+      const batches = toRelays.splice(0)
+      const fresh = new RoomRoster(true)
+      for (const data of batches)
+        await crowdOf([]).takeBatch(ROOM, fresh, { topic: ROOM, data, from: 'relay-new' })
+      return { batches: batches.length, members: fresh.size }
+    }
+    // A client subscribing to the relay-only topic is nobody's business.
+    crowds.carrierChanged(ROOM, 'client-x', true)
+    expect(await told()).toEqual({ batches: 0, members: 0 })
+    crowds.carrierChanged(ROOM, 'relay-new', true)
+    // Our own clients' three members (the one that left is not told), checked at the other end.
+    expect(await told()).toEqual({ batches: 1, members: 3 })
+    // Gossipsub reports each SUBSCRIBE it receives: a relay that said so again is not retold.
+    crowds.carrierChanged(ROOM, 'relay-new', true)
+    expect(await told()).toEqual({ batches: 0, members: 0 })
+    // A relay that went away (a restart) has forgotten the room: retold when it is back.
+    crowds.relayGone('relay-new')
+    crowds.carrierChanged(ROOM, 'relay-new', true)
+    expect(await told()).toEqual({ batches: 1, members: 3 })
+    crowds.carrierChanged(ROOM, 'relay-new', false)
+    crowds.carrierChanged(ROOM, 'relay-new', true)
+    expect(await told()).toEqual({ batches: 1, members: 3 })
+    // A room that is no crowd has nothing to retell (every claim went on its topic).
+    const small = new RoomRoster(true)
+    crowds.watch(OTHER_ROOM, small)
+    small.observe(verified(memberJwt(edKey(), 'join', 7)), NOW)
+    crowds.carrierChanged(OTHER_ROOM, 'relay-other', true)
+    crowds.tick()
+    expect(toRelays).toEqual([])
+  })
 })
 
 describe('a member in a crowd room (ThreadCrowd)', () => {

@@ -269,8 +269,11 @@ describe('a crowd in one room', () => {
       })
     await converged(room, 30_000)
     // A newcomer on B is listed by A's members, and B's roster answers with everyone.
+    // (Once, with two other jest runs beside it, nobody listed the newcomer within 20 s;
+    // a claim lost on a loaded machine comes again with its next presence, ~20 s at this
+    // size, or the relay's 30 s reminder makes members ask for the list again.)
     const newcomer = await join(b)
-    await converged(room, 20_000)
+    await converged(room, 45_000)
     await waitFor(async () => (await newcomer.thread.memberCount()) === 9, {
       timeoutMs: 10_000,
       what: "the newcomer to have the room's count from its relay",
@@ -281,6 +284,54 @@ describe('a crowd in one room', () => {
         room.every((peer) => peer === newcomer || peer.events.allTexts().includes('across relays')),
       { timeoutMs: 10_000, what: 'the post at every member on both relays' },
     )
+    await stopAll(room)
+    forget(room)
+  }, 120_000)
+
+  it('a relay that begins to carry a crowd room later is told every member at once by the relays that carry it, not as each refreshes', async () => {
+    const flags = [
+      '--max-reservations-per-ip',
+      '500',
+      '--crowd-members',
+      '6',
+      '--crowd-listed',
+      '3',
+    ]
+    const a = await RelayProcess.start({ args: flags })
+    running.push(a)
+    // Presences every 5 minutes: nobody refreshes within the test, so the late relay can
+    // learn who is in the room only by being told (it hears no member claim in a crowd).
+    const intervalMs = 300_000
+    const timings = {
+      ...DEFAULT_TIMINGS,
+      presenceIntervalMs: intervalMs,
+      maxPresenceIntervalMs: intervalMs,
+      memberExpiryMs:
+        (intervalMs * DEFAULT_TIMINGS.memberExpiryMs) / DEFAULT_TIMINGS.presenceIntervalMs,
+    }
+    const room: NetPeer[] = []
+    const join = async (relay: RelayProcess) => {
+      const peer = await startNetPeer({ relays: [relay.address], room: 'late', timings })
+      room.push(peer)
+      peers.push(peer)
+      return peer
+    }
+    for (let i = 0; i < 8; i++) await join(a)
+    await waitFor(async () => (await a.metric('ghost_relay_crowd_rooms')) === 1, {
+      timeoutMs: 20_000,
+      what: 'the room to become a crowd at the first relay',
+    })
+    await converged(room, 30_000)
+    const late = await RelayProcess.start({ args: flags, peers: [a.address] })
+    running.push(late)
+    const newcomer = await join(late)
+    // The late relay holds all nine (a crowd at six) from the first relay's batch.
+    await waitFor(async () => (await late.metric('ghost_relay_crowd_rooms')) === 1, {
+      timeoutMs: 20_000,
+      what: "the late relay to hold the room's members (a crowd)",
+    })
+    await converged(room, 30_000)
+    expect(await newcomer.thread.memberCount()).toBe(9)
     await stopAll(room)
     forget(room)
   }, 120_000)

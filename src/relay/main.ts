@@ -33,6 +33,7 @@ import {
   MAX_ROOMS_PER_CONNECTION,
   RELAY_HISTORY_WARMUP_MS,
 } from '../net/constants.js'
+import { keepBufferSlabsSmall } from './buffer-pool.js'
 import { DEFAULT_HTTP_PORT, DEFAULT_RELAY_PORT } from './constants.js'
 import { RelayConfigError } from './key-lock.js'
 import { startRelay } from './relay-server.js'
@@ -76,6 +77,7 @@ if (values.help) {
 for (const peer of values.peer) addressFlag('peer', peer, true)
 for (const announce of values.announce) addressFlag('announce', announce, false)
 
+keepBufferSlabsSmall()
 const relay = await startRelay({
   host: values.host,
   port: portFlag('port', values.port),

@@ -552,9 +552,16 @@ try {
     const laterAll = later.filter(
       ({ post }) => toAll[post] !== undefined && (toAll[post] ?? Infinity) <= DELIVERY_LIMIT_MS,
     )
+    // Which ones missed, and by how many members: the seconds after the stop they were sent.
+    const missed = later
+      .filter((post) => !laterAll.includes(post))
+      .map(({ post, atMs }) => {
+        const onTime = (byPost.get(post) ?? []).filter((ms) => ms <= DELIVERY_LIMIT_MS).length
+        return `+${((atMs - stopAtMs) / 1000).toFixed(1)} s: ${receivers - onTime} short`
+      })
     rows.push({
       measure: `posts after one relay stopped, reaching everyone within 10 s`,
-      result: `${laterAll.length}/${later.length}`,
+      result: `${laterAll.length}/${later.length}${missed.length === 0 ? '' : ` (missed: ${missed.slice(0, 6).join(', ')}${missed.length > 6 ? ', …' : ''})`}`,
       target: `${later.length}/${later.length}`,
       verdict: laterAll.length === later.length ? 'yes' : 'NO',
     })

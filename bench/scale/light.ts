@@ -273,10 +273,13 @@ async function announce(me: LightMember, type: 'join' | 'presence'): Promise<voi
 async function rejoin(me: LightMember, keeper: RelayKeeper): Promise<void> {
   if (stopping || me.rejoining) return
   me.rejoining = true
+  // What it heard last before the new relay's first message: posts that new relay
+  // forwards while we wait for it to serve the room must not move the question on.
+  const sinceS = me.lastHeardS - 1
   try {
     me.relayIds = relayIdsOf(keeper)
     await relaysServing(me.client, me.room.topic, me.relayIds)
-    await ask(me, await backlogQuestion(me.room, me.sign, me.peer, me.lastHeardS - 1))
+    await ask(me, await backlogQuestion(me.room, me.sign, me.peer, sinceS))
     await announce(me, 'join')
   } finally {
     me.rejoining = false

@@ -203,6 +203,11 @@ export const DIGEST_ITEM_OVERHEAD = 3
 export const CROWD_MAX_PAGES = 8
 /** A member lists a crowd's whole list again at most this often (digests keep it current). */
 export const CROWD_RELIST_MS = 10_000
+/**
+ * A relay retells a crowd room's members to a relay new to it at most this often: anyone
+ * can say it is a relay, and each retelling makes every relay check every claim again.
+ */
+export const CROWD_RETELL_MS = 60_000
 
 /** A presence is ~0.6 KB; an answer past this drops its oldest posts to fit. */
 export const MAX_BACKLOG_RESPONSE_BYTES = 4 * 1024 * 1024

@@ -19,6 +19,7 @@
 import {
   CROWD_LISTED_MEMBERS,
   CROWD_PAGE_MEMBERS,
+  CROWD_RETELL_MS,
   CROWD_ROOM_END_MEMBERS,
   CROWD_ROOM_MEMBERS,
   ROSTER_DIGEST_MS,
@@ -78,6 +79,8 @@ export class CrowdRooms {
    * reports every SUBSCRIBE it receives, and only a relay new to the room is retold.
    */
   private readonly carriers = new Map<string, Set<string>>()
+  /** When each room's members were last retold (CROWD_RETELL_MS). */
+  private readonly retoldAtMs = new Map<string, number>()
   private readonly thresholds: CrowdThresholds
   private readonly now: () => number
   private timer: ReturnType<typeof setInterval> | undefined
@@ -105,24 +108,28 @@ export class CrowdRooms {
     this.rosters.delete(topic)
     this.toldAtMs.delete(topic)
     this.carriers.delete(topic)
+    this.retoldAtMs.delete(topic)
     if (wasCrowd) this.init.onCrowdChanged?.(topic, false)
   }
 
   /**
-   * A peer subscribed to a room's relay-only topic (or unsubscribed): a relay new to a room
-   * we carry is told every member our clients hold, in the next batch.
+   * A peer subscribed to a room's relay-only topic: a relay new to a room we carry is told
+   * every member our clients hold, in the next batch. A relay stays known until its
+   * connection goes (unsubscribing and subscribing again retells nothing), and a room is
+   * retold at most every CROWD_RETELL_MS: a peer that says it is a relay could otherwise
+   * make every relay check every claim of the room again, as often as it liked.
    */
   carrierChanged(topic: string, peer: string, subscribed: boolean): void {
     const roster = this.rosters.get(topic)
-    if (roster === undefined || !this.init.isRelay(peer)) return
+    if (!subscribed || roster === undefined || !this.init.isRelay(peer)) return
     const carriers = this.carriers.get(topic) ?? new Set<string>()
     this.carriers.set(topic, carriers)
-    if (!subscribed) {
-      carriers.delete(peer)
-      return
-    }
     if (carriers.has(peer)) return
     carriers.add(peer)
+    const nowMs = this.now()
+    if (nowMs - (this.retoldAtMs.get(topic) ?? Number.NEGATIVE_INFINITY) < CROWD_RETELL_MS) return
+    if (roster.crowding === undefined) return
+    this.retoldAtMs.set(topic, nowMs)
     roster.retell()
   }
 

@@ -6,7 +6,7 @@ import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { ComponentLogger, PeerId, PrivateKey } from '@libp2p/interface'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { webSockets } from '@libp2p/websockets'
@@ -38,12 +38,15 @@ export interface RelayNodeInit {
   denyReservation?: (peer: PeerId) => boolean
   /** Scores peers by the messages our rules rejected; the transport adds to it. */
   penalties: PeerPenalties
+  /** libp2p's loggers (silent-logger.ts where nobody reads them); libp2p's own by default. */
+  logger?: ComponentLogger
 }
 
 export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
   const node = (await createLibp2p({
     privateKey: init.privateKey,
     nodeInfo: { userAgent: `${RELAY_AGENT_PREFIX}1` },
+    ...(init.logger === undefined ? {} : { logger: init.logger }),
     addresses: { listen: init.listen, announce: init.announce ?? [] },
     transports: [webSockets()],
     connectionEncrypters: [noise()],

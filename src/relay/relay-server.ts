@@ -28,6 +28,7 @@ import { PeerPenalties } from '../net/peer-penalties.js'
 import { announceOnlyToMembers } from '../net/relay-announcements.js'
 import { meshedRelayAddresses } from '../net/relay-directory.js'
 import { peerOf, RelayKeeper } from '../net/relay-keeper.js'
+import { silentLogger } from '../net/silent-logger.js'
 import { DEFAULT_HTTP_PORT, DEFAULT_RELAY_PORT } from './constants.js'
 import type { CrowdThresholds } from './crowd-rooms.js'
 import { startHttpEndpoints } from './http-endpoints.js'
@@ -95,6 +96,8 @@ export async function startRelay(init: RelayInit): Promise<Relay> {
   const node = await createRelayNode({
     privateKey: key,
     penalties,
+    // libp2p's loggers cost even when off; an operator who sets DEBUG gets them back.
+    ...(process.env.DEBUG === undefined ? { logger: silentLogger } : {}),
     listen: [`/ip4/${host}/tcp/${init.port ?? DEFAULT_RELAY_PORT}/ws`],
     ...(init.announce === undefined ? {} : { announce: init.announce }),
     denyReservation: (peer) => {

@@ -194,6 +194,9 @@ export async function sustainedRate(
     ],
     { stdio: ['pipe', 'pipe', 'inherit'], detached: true },
   )
+  // Listened for from the start: the senders may exit while we still count arrivals, and
+  // a listener added after that waits forever (bench:net hung there once the relay sped up).
+  const exited = new Promise((resolve) => senders.once('exit', resolve))
   // Its own process group, ended with us however we end.
   const end = () => {
     if (senders.exitCode === null && senders.pid !== undefined)
@@ -225,7 +228,7 @@ export async function sustainedRate(
       senders: Math.round((100 * Number(done.split(' ')[5])) / spentMs),
       receiver: Math.round((receiverUs.user + receiverUs.system) / 10 / spentMs),
     }
-    await new Promise((resolve) => senders.once('exit', resolve))
+    await exited
     return {
       sent: count,
       received: seen.size,

@@ -13,6 +13,15 @@ import { RelayProcess } from '../helpers/relay-process.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
 const running: RelayProcess[] = []
+/** A crowd at 6 members, whose answers list the newest 3 (the default is 200 and 100). */
+const SMALL_CROWD = [
+  '--max-reservations-per-ip',
+  '500',
+  '--crowd-members',
+  '6',
+  '--crowd-listed',
+  '3',
+]
 const peers: NetPeer[] = []
 
 afterAll(async () => {
@@ -44,6 +53,14 @@ function forget(stopped: NetPeer[]): void {
 function claimsOf(data: Uint8Array): Record<string, unknown> {
   const payload = new TextDecoder().decode(data).split('.')[1] ?? ''
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>
+}
+
+/** Until `relay` holds `count` crowd rooms (its metric). */
+async function crowdsAt(relay: RelayProcess, count: number, what: string): Promise<void> {
+  await waitFor(async () => (await relay.metric('ghost_relay_crowd_rooms')) === count, {
+    timeoutMs: 20_000,
+    what,
+  })
 }
 
 /** Everyone lists everyone, or the error says who lists how many. */
@@ -164,10 +181,7 @@ describe('a crowd in one room', () => {
   }, 90_000)
 
   it("a crowd room: members hear joins and leaves in the relay's digests, never one by one; a newcomer gets the newest few and the count, and lists everyone when it asks", async () => {
-    // A crowd at 6 members here, whose answers list the newest 3 (the default is 200 and 100).
-    const relay = await RelayProcess.start({
-      args: ['--max-reservations-per-ip', '500', '--crowd-members', '6', '--crowd-listed', '3'],
-    })
+    const relay = await RelayProcess.start({ args: SMALL_CROWD })
     running.push(relay)
     const room: NetPeer[] = []
     const join = async () => {
@@ -177,10 +191,7 @@ describe('a crowd in one room', () => {
       return peer
     }
     for (let i = 0; i < 7; i++) await join()
-    await waitFor(async () => (await relay.metric('ghost_relay_crowd_rooms')) === 1, {
-      timeoutMs: 15_000,
-      what: 'the relay to make the room a crowd',
-    })
+    await crowdsAt(relay, 1, 'the relay to make the room a crowd')
     await converged(room, 20_000)
 
     // From now on, every message the first member takes in off the topic, before its
@@ -225,10 +236,7 @@ describe('a crowd in one room', () => {
 
     // Below 3/4 of the crowd's size the crowd ends, and the rest still list each other.
     for (const peer of room.splice(3)) await peer.node.stop()
-    await waitFor(async () => (await relay.metric('ghost_relay_crowd_rooms')) === 0, {
-      timeoutMs: 15_000,
-      what: 'the crowd to end',
-    })
+    await crowdsAt(relay, 0, 'the crowd to end')
     await converged(room, 15_000)
     expect(await first.thread.memberCount()).toBe(3)
     await stopAll(room)
@@ -236,17 +244,9 @@ describe('a crowd in one room', () => {
   }, 120_000)
 
   it("a crowd room over two meshed relays: each member holds one, and everyone lists everyone from the digests and the relays' roster batches", async () => {
-    const flags = [
-      '--max-reservations-per-ip',
-      '500',
-      '--crowd-members',
-      '6',
-      '--crowd-listed',
-      '3',
-    ]
-    const a = await RelayProcess.start({ args: flags })
+    const a = await RelayProcess.start({ args: SMALL_CROWD })
     running.push(a)
-    const b = await RelayProcess.start({ args: flags, peers: [a.address] })
+    const b = await RelayProcess.start({ args: SMALL_CROWD, peers: [a.address] })
     running.push(b)
     const room: NetPeer[] = []
     // Production pacing: a relay hands the others its clients' presences in 2 s batches,
@@ -262,11 +262,7 @@ describe('a crowd in one room', () => {
       return peer
     }
     for (let i = 0; i < 8; i++) await join(i % 2 === 0 ? a : b)
-    for (const relay of [a, b])
-      await waitFor(async () => (await relay.metric('ghost_relay_crowd_rooms')) === 1, {
-        timeoutMs: 20_000,
-        what: 'both relays to make the room a crowd',
-      })
+    for (const relay of [a, b]) await crowdsAt(relay, 1, 'both relays to make the room a crowd')
     await converged(room, 30_000)
     // A newcomer on B is listed by A's members, and B's roster answers with everyone.
     // (Once, with two other jest runs beside it, nobody listed the newcomer within 20 s;
@@ -289,15 +285,7 @@ describe('a crowd in one room', () => {
   }, 120_000)
 
   it('a relay that begins to carry a crowd room later is told every member at once by the relays that carry it, not as each refreshes', async () => {
-    const flags = [
-      '--max-reservations-per-ip',
-      '500',
-      '--crowd-members',
-      '6',
-      '--crowd-listed',
-      '3',
-    ]
-    const a = await RelayProcess.start({ args: flags })
+    const a = await RelayProcess.start({ args: SMALL_CROWD })
     running.push(a)
     // Presences every 5 minutes: nobody refreshes within the test, so the late relay can
     // learn who is in the room only by being told (it hears no member claim in a crowd).
@@ -317,19 +305,13 @@ describe('a crowd in one room', () => {
       return peer
     }
     for (let i = 0; i < 8; i++) await join(a)
-    await waitFor(async () => (await a.metric('ghost_relay_crowd_rooms')) === 1, {
-      timeoutMs: 20_000,
-      what: 'the room to become a crowd at the first relay',
-    })
+    await crowdsAt(a, 1, 'the room to become a crowd at the first relay')
     await converged(room, 30_000)
-    const late = await RelayProcess.start({ args: flags, peers: [a.address] })
+    const late = await RelayProcess.start({ args: SMALL_CROWD, peers: [a.address] })
     running.push(late)
     const newcomer = await join(late)
     // The late relay holds all nine (a crowd at six) from the first relay's batch.
-    await waitFor(async () => (await late.metric('ghost_relay_crowd_rooms')) === 1, {
-      timeoutMs: 20_000,
-      what: "the late relay to hold the room's members (a crowd)",
-    })
+    await crowdsAt(late, 1, "the late relay to hold the room's members (a crowd)")
     await converged(room, 30_000)
     expect(await newcomer.thread.memberCount()).toBe(9)
     await stopAll(room)

@@ -7,6 +7,7 @@
  * every bad message refused and none forwarded; a 10× flood from fresh DIDs leaves honest
  * delivery ≥ 99% with p99 ≤ 250 ms; a forged-signature flood is pruned within 10 s.
  */
+import './exit-on-signal.js'
 import { cpus } from 'node:os'
 import { RelayProcess } from '../test/helpers/relay-process.js'
 import {

@@ -3,6 +3,7 @@
  * (`src/relay/main.ts`, validating every message), peers as libp2p nodes in this process,
  * everything over 127.0.0.1. Prints one table; targets are from issue 3.
  */
+import './exit-on-signal.js'
 import { cpus } from 'node:os'
 import { encodeDidKey } from '../src/core/did-key.js'
 import { createSeedIdentity, generateSeed, PEER_RATE_LIMIT } from '../src/core/index.js'

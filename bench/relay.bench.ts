@@ -19,6 +19,7 @@
  *   SCALE_PROF=DIR            writes the relay's CPU profile there (open in Chrome DevTools)
  *   RELAY_HEAP=DIR            writes the relay's heap at the largest size there (where its memory goes)
  */
+import './exit-on-signal.js'
 import type { ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'

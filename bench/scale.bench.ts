@@ -24,6 +24,7 @@
  *                  By default the joins wait until the relays are RELAY_HISTORY_WARMUP_MS
  *                  old, as a relay that has been running is.
  */
+import './exit-on-signal.js'
 import type { ChildProcess } from 'node:child_process'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'

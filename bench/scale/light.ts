@@ -452,4 +452,6 @@ process.on('message', (message: ToLight) => {
       break
   }
 })
+// The harness is gone (stopped by a signal, or crashed): so is this process.
+process.once('disconnect', () => process.exit(0))
 send({ type: 'ready' })

@@ -152,6 +152,8 @@ process.on('message', (message: ToWorker) => {
       break
   }
 })
+// The harness is gone (stopped by a signal, or crashed): so is this process.
+process.once('disconnect', () => process.exit(0))
 send({ type: 'ready' })
 
 /** SCALE_DIAG=1: what the peers that list fewest members see of the network. */

@@ -15,6 +15,16 @@ import { waitFor } from './wait.js'
 
 export const TSX_ARGS = ['--import', 'tsx', '--no-warnings']
 
+/**
+ * Relay processes still running, ended when this process exits however it exits: a
+ * benchmark stopped by `timeout` left its relay running under pid 1 (benchmarks turn
+ * SIGTERM and SIGINT into an exit: bench/exit-on-signal.ts).
+ */
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
 export interface RelayProcessInit {
   peers?: string[]
   /** More command-line flags, e.g. `--max-reservations-per-ip 2000` for a crowd on one machine. */
@@ -109,6 +119,8 @@ export class RelayProcess {
       ...(this.init.built === undefined ? {} : { cwd: this.init.built.cwd }),
     })
     this.child = child
+    running.add(child)
+    child.once('exit', () => running.delete(child))
     this.output = ''
     child.stdout?.on('data', (chunk: Buffer) => {
       this.output += chunk.toString()

@@ -11,14 +11,14 @@ export interface RelayChoice {
 }
 
 export function relaysOf(choice: RelayChoice, member: number): string[] {
-  const { relays, relayPerMember } = choice
-  return relayPerMember ? [relays[member % relays.length] as string] : relays
+  const { relays, held } = relayPlanOf(choice, member)
+  return relays.slice(0, held)
 }
 
 /**
- * The relays a light member's relay keeper is given: its own (`relaysOf`) first, then the
- * others as spares, as a member whose relay told it the relays it meshes with has them
- * (RelayDirectory); `held` is how many it holds at once.
+ * The relays a light member's relay keeper is given: its own first, then the others as
+ * spares, as a member whose relay told it the relays it meshes with has them
+ * (RelayDirectory); `held` is how many it holds at once (the first `held` are `relaysOf`).
  */
 export function relayPlanOf(
   choice: RelayChoice,

@@ -115,13 +115,14 @@ export class CrowdRooms {
   /**
    * A peer subscribed to a room's relay-only topic: a relay new to a room we carry is told
    * every member our clients hold, in the next batch. A relay stays known until its
-   * connection goes (unsubscribing and subscribing again retells nothing), and a room is
-   * retold at most every CROWD_RETELL_MS: a peer that says it is a relay could otherwise
-   * make every relay check every claim of the room again, as often as it liked.
+   * connection goes (an unsubscribe is not heard, so subscribing again retells nothing),
+   * and a room is retold at most every CROWD_RETELL_MS: a peer that says it is a relay
+   * could otherwise make every relay check every claim of the room again, as often as it
+   * liked.
    */
-  carrierChanged(topic: string, peer: string, subscribed: boolean): void {
+  carrierSubscribed(topic: string, peer: string): void {
     const roster = this.rosters.get(topic)
-    if (!subscribed || roster === undefined || !this.init.isRelay(peer)) return
+    if (roster === undefined || !this.init.isRelay(peer)) return
     const carriers = this.carriers.get(topic) ?? new Set<string>()
     this.carriers.set(topic, carriers)
     if (carriers.has(peer)) return

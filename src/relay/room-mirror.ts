@@ -164,7 +164,7 @@ export class RoomMirror {
   start(): void {
     this.transport.onSubscriptionChange(({ topic, peerId, subscribed }) => {
       const rosterOf = roomOfRosterTopic(topic)
-      if (rosterOf !== undefined) this.crowds.carrierChanged(rosterOf, peerId, subscribed)
+      if (rosterOf !== undefined && subscribed) this.crowds.carrierSubscribed(rosterOf, peerId)
       if (!isRoomTopic(topic)) return
       const known = this.roomsOf.get(peerId)?.has(topic) ?? false
       this.track(peerId, topic, subscribed)
@@ -198,7 +198,7 @@ export class RoomMirror {
       // Its rooms' relay-only topics may have been heard before it was known as a relay.
       for (const topic of this.mirrored.keys())
         if (this.transport.subscribers(rosterTopicOf(topic)).includes(peer))
-          this.crowds.carrierChanged(topic, peer, true)
+          this.crowds.carrierSubscribed(topic, peer)
       this.init.announcer?.announce(peer, [...this.mirrored.keys()])
       this.reconcileAll()
     })

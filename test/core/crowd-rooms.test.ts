@@ -267,7 +267,7 @@ describe("a relay's crowd room: what answers list, when it begins and ends", () 
     })
     roster.observe(verified(memberJwt(keys[0] as TestKey, 'leave', 0)), NOW)
     // A room that is no crowd yet has nothing to retell (every claim went on its topic).
-    crowds.carrierChanged(ROOM, 'relay-early', true)
+    crowds.carrierSubscribed(ROOM, 'relay-early')
     crowds.tick() // the crowd begins (4 members)
     expect(crowds.crowds).toBe(1)
     expect(toRelays).toEqual([])
@@ -280,25 +280,24 @@ describe("a relay's crowd room: what answers list, when it begins and ends", () 
       return { batches: batches.length, members: fresh.size }
     }
     // A client subscribing to the relay-only topic is nobody's business.
-    crowds.carrierChanged(ROOM, 'client-x', true)
+    crowds.carrierSubscribed(ROOM, 'client-x')
     expect(await told()).toEqual({ batches: 0, members: 0 })
-    crowds.carrierChanged(ROOM, 'relay-new', true)
+    crowds.carrierSubscribed(ROOM, 'relay-new')
     // Our own clients' three members (the one that left is not told), checked at the other end.
     expect(await told()).toEqual({ batches: 1, members: 3 })
-    // Gossipsub reports each SUBSCRIBE it receives: a relay that said so again is not
-    // retold, nor one that unsubscribed and subscribed again on the same connection.
-    crowds.carrierChanged(ROOM, 'relay-new', true)
-    crowds.carrierChanged(ROOM, 'relay-new', false)
-    crowds.carrierChanged(ROOM, 'relay-new', true)
+    // Gossipsub reports each SUBSCRIBE it receives: a relay that said so again on the same
+    // connection (also after an unsubscribe) is not retold.
+    crowds.carrierSubscribed(ROOM, 'relay-new')
+    crowds.carrierSubscribed(ROOM, 'relay-new')
     expect(await told()).toEqual({ batches: 0, members: 0 })
     // A relay that went away (a restart) has forgotten the room; within CROWD_RETELL_MS of
     // the last retelling it waits for the members' refreshes, after that it is retold.
     crowds.relayGone('relay-new')
-    crowds.carrierChanged(ROOM, 'relay-new', true)
+    crowds.carrierSubscribed(ROOM, 'relay-new')
     expect(await told()).toEqual({ batches: 0, members: 0 })
     clock.nowMs += CROWD_RETELL_MS
     crowds.relayGone('relay-new')
-    crowds.carrierChanged(ROOM, 'relay-new', true)
+    crowds.carrierSubscribed(ROOM, 'relay-new')
     expect(await told()).toEqual({ batches: 1, members: 3 })
   })
 })

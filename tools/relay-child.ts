@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { resolve } from 'node:path'
+import { endWithUs } from './end-with-us.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 
@@ -25,16 +26,7 @@ export async function startRelayChild(
     ['--import', 'tsx', '--no-warnings', 'src/relay/main.ts', ...args],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   )
-  const endGroup = () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
-      try {
-        process.kill(-child.pid, 'SIGKILL')
-      } catch {
-        // Gone already.
-      }
-  }
-  process.once('exit', endGroup)
-  child.once('exit', () => process.off('exit', endGroup))
+  const endGroup = endWithUs(child, { group: true })
   let output = ''
   const collect = (chunk: Buffer) => {
     output += chunk.toString()

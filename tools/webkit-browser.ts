@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
+import { endWithUs } from './end-with-us.js'
 import { freePort } from './free-port.js'
 
 const DRIVER = '/usr/bin/WebKitWebDriver'
@@ -56,13 +57,8 @@ export async function launchWebKit(): Promise<WebKitPage> {
     detached: true,
     stdio: 'ignore',
   })
-  const end = () => {
-    try {
-      if (driver.pid !== undefined) process.kill(-driver.pid, 'SIGTERM')
-    } catch {
-      // Already gone.
-    }
-  }
+  // Xvfb, the driver and MiniBrowser: its own process group, ended with us too.
+  const end = endWithUs(driver, { group: true, signal: 'SIGTERM' })
   const base = `http://127.0.0.1:${port}`
   try {
     const deadline = Date.now() + 30_000

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { GhostNode } from '../../src/net/ghost-node.js'
+import { endWithUs } from '../../tools/end-with-us.js'
 import { createAuthors, indexOf, joinRoom, presign, sleep, startPeer, until } from './peers.js'
 
 const SENDERS = resolve(import.meta.dirname, 'senders.ts')
@@ -198,15 +199,7 @@ export async function sustainedRate(
   // a listener added after that waits forever (bench:net hung there once the relay sped up).
   const exited = new Promise((resolve) => senders.once('exit', resolve))
   // Its own process group, ended with us however we end.
-  const end = () => {
-    if (senders.exitCode === null && senders.pid !== undefined)
-      try {
-        process.kill(-senders.pid, 'SIGKILL')
-      } catch {
-        // gone
-      }
-  }
-  process.once('exit', end)
+  const end = endWithUs(senders, { group: true })
   try {
     const lines = createInterface({ input: senders.stdout as NodeJS.ReadableStream })
     const said = (prefix: string) =>
@@ -238,7 +231,6 @@ export async function sustainedRate(
     }
   } finally {
     end()
-    process.off('exit', end)
     await to.close()
   }
 }

@@ -10,20 +10,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { loadOrCreatePeerKey } from '../../src/relay/peer-key.js'
+import { endWithUs } from '../../tools/end-with-us.js'
 import { freePort } from '../../tools/free-port.js'
 import { waitFor } from './wait.js'
 
 export const TSX_ARGS = ['--import', 'tsx', '--no-warnings']
-
-/**
- * Relay processes still running, ended when this process exits however it exits: a
- * benchmark stopped by `timeout` left its relay running under pid 1 (benchmarks turn
- * SIGTERM and SIGINT into an exit: bench/exit-on-signal.ts).
- */
-const running = new Set<ChildProcess>()
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL')
-})
 
 export interface RelayProcessInit {
   peers?: string[]
@@ -119,8 +110,7 @@ export class RelayProcess {
       ...(this.init.built === undefined ? {} : { cwd: this.init.built.cwd }),
     })
     this.child = child
-    running.add(child)
-    child.once('exit', () => running.delete(child))
+    endWithUs(child)
     this.output = ''
     child.stdout?.on('data', (chunk: Buffer) => {
       this.output += chunk.toString()

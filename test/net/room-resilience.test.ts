@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from '@jest/globals'
+import { endWithUs } from '../../tools/end-with-us.js'
 import { explainingFailure } from '../helpers/net-peer.js'
 import { useRelay } from '../helpers/relay-fixture.js'
 import { TSX_ARGS } from '../helpers/relay-process.js'
@@ -42,6 +43,7 @@ describe('rooms survive what happens to peers and relays', () => {
       [...TSX_ARGS, 'test/fixtures/peer-process.ts', net.relay.address, 'crash'],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     )
+    endWithUs(child)
     let out = ''
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString()

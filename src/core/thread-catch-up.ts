@@ -1,4 +1,9 @@
-import { CATCH_UP_ATTEMPTS, CATCH_UP_RETRY_MS, MEMBERS_BEFORE_JOIN_MS } from './constants.js'
+import {
+  CATCH_UP_ATTEMPTS,
+  CATCH_UP_RETRY_MS,
+  FOLLOW_UP_SPREAD,
+  MEMBERS_BEFORE_JOIN_MS,
+} from './constants.js'
 import type { PeerRoute } from './members.js'
 import type { ThreadTimings } from './thread-timings.js'
 import type { TimerSet } from './timer-set.js'
@@ -9,7 +14,8 @@ import type { PubSubTransport } from './transport.js'
  * joining at once, many have subscribed and not yet announced themselves, and a few of
  * those announcements can miss us while our place in the relay's gossip mesh is still
  * being set up (150 joins in 10 s: 5 peers missed 5–30 members for minutes, until their
- * next heartbeat). Two small questions later ("who came since?") close that gap.
+ * next heartbeat). Two small questions later ("who came since?") close that gap, each at
+ * its time ± FOLLOW_UP_SPREAD.
  */
 const FOLLOW_UPS_MS = [2_000, 8_000]
 const NO_ANSWER: FetchResult = { answered: 0, complete: false, asked: [] }
@@ -40,6 +46,8 @@ export interface ThreadCatchUpInit {
   hasMembers: () => boolean
   now: () => number
   fetch: FetchOnce
+  /** Draws where in its spread each follow-up goes (tests fix it); Math.random by default. */
+  random?: () => number
 }
 
 /**
@@ -147,8 +155,10 @@ export class ThreadCatchUp {
     if (answer.answered === 0) return answer
     this.haveMembers = true
     const sinceS = this.startedS - 1
+    const random = this.init.random ?? Math.random
     for (const delayMs of FOLLOW_UPS_MS) {
-      this.init.timers.after(delayMs, () => {
+      const spreadMs = delayMs * FOLLOW_UP_SPREAD * (2 * random() - 1)
+      this.init.timers.after(delayMs + spreadMs, () => {
         void this.init.fetch(this.servers(), { members: true, sinceS })
       })
     }

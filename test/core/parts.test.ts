@@ -6,6 +6,7 @@ import { ByteBudget } from '../../src/core/byte-budget.js'
 import {
   MAX_PEERS_PER_DID,
   MAX_PRESENCE_TTL_S,
+  MEMBERS_BEFORE_JOIN_MS,
   RELAY_BACKLOG_POSTS,
 } from '../../src/core/constants.js'
 import { MemoryHub, PeerUnreachableError, type Post, postIdOf } from '../../src/core/index.js'
@@ -435,9 +436,14 @@ describe("RoomRoster (a relay's view of one room)", () => {
 
 describe('ThreadCatchUp', () => {
   /** A catch-up whose relays answer with `complete`, recording whom it asked. */
-  function catchUp(complete: boolean, relays = ['relay'], known = { members: true }) {
+  function catchUp(
+    complete: boolean,
+    relays = ['relay'],
+    known = { members: true },
+    random?: () => number,
+  ) {
     const asked: string[] = []
-    const timers = new TimerSet()
+    const timers = new RecordingTimers()
     // A transport with `relays` to ask.
     const transport = Object.assign(new MemoryHub().createTransport(), { routes: () => relays })
     const up = new ThreadCatchUp({
@@ -452,8 +458,29 @@ describe('ThreadCatchUp', () => {
         asked.push(servers.length > 0 ? 'relays' : 'a member')
         return { answered: 1, complete: servers.length > 0 && complete, asked: [] }
       },
+      ...(random === undefined ? {} : { random }),
     })
     return { up, asked, timers }
+  }
+
+  /** A timer set that notes every wait it is given. */
+  class RecordingTimers extends TimerSet {
+    readonly waits: number[] = []
+    override after(ms: number, fn: () => void): void {
+      this.waits.push(ms)
+      super.after(ms, fn)
+    }
+  }
+
+  /** The waits of a join's two follow-up questions, drawn with `random`. */
+  async function followUpWaits(random?: () => number): Promise<number[]> {
+    const { up, timers } = catchUp(true, ['relay'], { members: true }, random)
+    await up.beforeJoin()
+    up.joined()
+    await sleep(20)
+    timers.stop()
+    // The others: the join's own wait for the member list, and the posts' gathering.
+    return timers.waits.filter((ms) => ms !== MEMBERS_BEFORE_JOIN_MS && ms > 100)
   }
 
   /** Whom a newcomer asks when its relay answers with `complete`, from its join on. */
@@ -466,6 +493,21 @@ describe('ThreadCatchUp', () => {
     timers.stop()
     return asked
   }
+
+  it('asks its follow-ups at 2 and 8 s after the join, each spread by a quarter either way', async () => {
+    expect(await followUpWaits(() => 0.5)).toEqual([2_000, 8_000])
+    expect(await followUpWaits(() => 0)).toEqual([1_500, 6_000])
+    expect(await followUpWaits(() => 1)).toEqual([2_500, 10_000])
+    // Members joining together do not ask their relay together.
+    const firsts = await Promise.all(
+      Array.from({ length: 20 }, async () => (await followUpWaits())[0] as number),
+    )
+    expect(new Set(firsts).size).toBeGreaterThan(15)
+    for (const ms of firsts) {
+      expect(ms).toBeGreaterThanOrEqual(1_500)
+      expect(ms).toBeLessThanOrEqual(2_500)
+    }
+  })
 
   it('asks no member when a relay vouched that its posts are all of the room’s', async () => {
     expect(await askedOnJoin(true)).toEqual(['relays'])

@@ -17,6 +17,7 @@ import {
   signClaims,
   type Verdict,
 } from '../../src/core/index.js'
+import { SignatureVerifier } from '../../src/core/signature.js'
 import {
   b64,
   claims,
@@ -446,6 +447,52 @@ describe('receipt rules: backlog entries', () => {
     const payload = JSON.parse(Buffer.from(jwt.split('.')[1] as string, 'base64url').toString())
     const edited = `${header}.${Buffer.from(JSON.stringify({ ...payload, message: 'edited' })).toString('base64url')}.${signature}`
     expectRefused(await r.check(edited, entry), 'bad-signature')
+  })
+})
+
+describe('receipt rules: a signature is verified once', () => {
+  const entry = { topic: ROOM, channel: 'backlog-entry' as const }
+
+  it('takes a JWT it verified before without verifying it again, and still checks its age, room and content', async () => {
+    const verify = jest.spyOn(SignatureVerifier.prototype, 'verify')
+    try {
+      let nowMs = now
+      const r = rules({ now: () => nowMs })
+      const presence = forge(alice, claims(alice, 'presence', ROOM, { ttl: 60 }, now))
+      expect((await r.check(presence, live)).action).toBe('accept')
+      expect(verify).toHaveBeenCalledTimes(1)
+      // A follow-up answer brings it back: no second verification.
+      expect((await r.check(presence, entry)).action).toBe('accept')
+      expect((await r.check(presence, entry)).action).toBe('accept')
+      expect(verify).toHaveBeenCalledTimes(1)
+      // Another room's answer, or its own ttl run out: refused all the same.
+      expectRefused(await r.check(presence, { ...entry, topic: OTHER_ROOM }), 'wrong-room')
+      nowMs = now + 62_000
+      expectRefused(await r.check(presence, entry), 'too-old', 'ignore')
+      // The same signature on other content is another JWT: verified, and refused.
+      const [header, payload, sig] = presence.split('.') as [string, string, string]
+      const edited = JSON.parse(Buffer.from(payload, 'base64url').toString())
+      edited.ttl = 300
+      const forged = `${header}.${Buffer.from(JSON.stringify(edited)).toString('base64url')}.${sig}`
+      nowMs = now
+      expectRefused(await r.check(forged, entry), 'bad-signature')
+      expect(verify).toHaveBeenCalledTimes(2)
+    } finally {
+      verify.mockRestore()
+    }
+  })
+
+  it('never remembers a signature that failed', async () => {
+    const verify = jest.spyOn(SignatureVerifier.prototype, 'verify')
+    try {
+      const r = rules()
+      const forged = forge(mallory, claims(alice, 'chat', ROOM, {}, now))
+      expectRefused(await r.check(forged, entry), 'bad-signature')
+      expectRefused(await r.check(forged, entry), 'bad-signature')
+      expect(verify).toHaveBeenCalledTimes(2)
+    } finally {
+      verify.mockRestore()
+    }
   })
 })
 

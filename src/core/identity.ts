@@ -6,6 +6,7 @@ import { encodeDidKey, type SigningAlg } from './did-key.js'
 import { InvalidSeedError } from './errors.js'
 import { assertValidName } from './room-name.js'
 import type { WalletLink } from './schema.js'
+import { type Ed25519Sign, ed25519SignerOf } from './signature.js'
 import { encodeUtf8 } from './utf8.js'
 import type { LinkedAccount } from './wallet-link.js'
 
@@ -70,11 +71,17 @@ export function deriveSpaceSecretKey(seed: Uint8Array, space: string): Uint8Arra
 }
 
 export function ed25519Signer(secretKey: Uint8Array): SpaceSigner {
-  const did = encodeDidKey('EdDSA', ed25519.getPublicKey(secretKey))
+  const publicKey = ed25519.getPublicKey(secretKey)
+  const did = encodeDidKey('EdDSA', publicKey)
+  // Made on the first signature: a space opened only to read signs nothing.
+  let signer: Promise<Ed25519Sign> | undefined
   return {
     did,
     alg: 'EdDSA',
-    sign: async (data) => ed25519.sign(data, secretKey),
+    sign: (data) => {
+      signer ??= ed25519SignerOf(secretKey, publicKey)
+      return signer.then((sign) => sign(data))
+    },
     agree: async (publicKey) =>
       x25519.getSharedSecret(ed25519.utils.toMontgomerySecret(secretKey), publicKey),
   }

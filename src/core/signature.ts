@@ -1,6 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519'
 import { secp256k1 } from '@noble/curves/secp256k1'
 import { sha256 } from '@noble/hashes/sha2'
+import { base64url } from 'multiformats/bases/base64'
 import QuickLRU from 'quick-lru'
 import { KEY_CACHE_CAPACITY } from './constants.js'
 import { parseDidKey, type SigningAlg, UnsupportedDidError } from './did-key.js'
@@ -48,6 +49,38 @@ async function importEd25519(publicKey: Uint8Array): Promise<VerifyFn> {
     }
   }
   return async (data, sig) => ed25519.verify(sig, data, publicKey)
+}
+
+/** Signs bytes with one Ed25519 key. */
+export type Ed25519Sign = (data: Uint8Array) => Promise<Uint8Array>
+
+/**
+ * A signer for the Ed25519 key `secretKey` (its seed) and `publicKey`: WebCrypto's where
+ * the platform has Ed25519 (0.11–0.13 ms a signature here with the await, the JavaScript
+ * one 0.45–0.48 ms, on every message a member sends), else JavaScript. The same key gives
+ * the same signature either way (Ed25519 is deterministic). The key is imported once, not
+ * extractable, and never leaves this context.
+ */
+export async function ed25519SignerOf(
+  secretKey: Uint8Array,
+  publicKey: Uint8Array,
+): Promise<Ed25519Sign> {
+  const subtle = globalThis.crypto?.subtle
+  const jwk = {
+    kty: 'OKP',
+    crv: 'Ed25519',
+    d: base64url.baseEncode(secretKey),
+    x: base64url.baseEncode(publicKey),
+  }
+  try {
+    if (subtle === undefined) throw new Error('no WebCrypto')
+    const key = await subtle.importKey('jwk', jwk, { name: 'Ed25519' }, false, ['sign'])
+    return async (data) =>
+      new Uint8Array(await subtle.sign({ name: 'Ed25519' }, key, data as Uint8Array<ArrayBuffer>))
+  } catch {
+    // Browsers before Chrome 137 lack Ed25519 in WebCrypto.
+    return async (data) => ed25519.sign(data, secretKey)
+  }
 }
 
 function secp256k1Verifier(publicKey: Uint8Array): VerifyFn {

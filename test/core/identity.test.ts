@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { ed25519 } from '@noble/curves/ed25519'
 import { base58btc } from 'multiformats/bases/base58'
 import {
@@ -47,6 +47,29 @@ describe('per-space identity', () => {
     const data = new TextEncoder().encode('payload')
     const { publicKey } = parseDidKey(signer.did)
     expect(ed25519.verify(await signer.sign(data), data, publicKey)).toBe(true)
+  })
+
+  it('signs in WebCrypto where it has Ed25519, in JavaScript where not, with the same signature', async () => {
+    const data = new TextEncoder().encode('payload')
+    const importKey = jest.spyOn(globalThis.crypto.subtle, 'importKey')
+    const sign = jest.spyOn(globalThis.crypto.subtle, 'sign')
+    try {
+      const fast = await createSeedIdentity(seed).signerForSpace('webcrypto')
+      const signature = await fast.sign(data)
+      await fast.sign(data)
+      // The key is imported once, on the first signature, and WebCrypto signs.
+      expect(importKey).toHaveBeenCalledTimes(1)
+      expect(sign).toHaveBeenCalledTimes(2)
+      importKey.mockRejectedValueOnce(new Error('Ed25519 is not supported'))
+      const slow = await createSeedIdentity(seed).signerForSpace('webcrypto')
+      expect(Buffer.from(await slow.sign(data))).toEqual(Buffer.from(signature))
+      expect(sign).toHaveBeenCalledTimes(2)
+      const { publicKey } = parseDidKey(fast.did)
+      expect(ed25519.verify(signature, data, publicKey)).toBe(true)
+    } finally {
+      importKey.mockRestore()
+      sign.mockRestore()
+    }
   })
 
   it('keeps its own copy of the seed', async () => {

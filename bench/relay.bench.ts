@@ -25,6 +25,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { LAST_FOLLOW_UP_MS } from '../src/core/thread-catch-up.js'
 import { RelayProcess } from '../test/helpers/relay-process.js'
 import { BackgroundRooms } from './scale/background-rooms.js'
 import { startMemberProcess } from './scale/member-process.js'
@@ -60,8 +61,8 @@ const MEMBERS = Math.max(...SIZES)
 
 /** Issue 26's targets for one relay. */
 const TARGET = { cpuPerJoinMs: 5, cpuPerDeliveryUs: 20, rssPerMemberKiB: 64 }
-/** A member's follow-up questions come 2 and 8 s after its join (thread-catch-up.ts). */
-const FOLLOW_UPS_SETTLE_MS = 9_000
+/** A member's follow-up questions are over this long after its join (thread-catch-up.ts). */
+const FOLLOW_UPS_SETTLE_MS = LAST_FOLLOW_UP_MS + 1_000
 /** Each size is held this long, idle, for the cost of the members held. */
 const IDLE_MS = 10_000
 /** A post counts as delivered when every other member has it within this time. */

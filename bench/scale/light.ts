@@ -32,6 +32,7 @@ import {
 } from '../../src/core/private-room.js'
 import { topicFor } from '../../src/core/room-name.js'
 import { looksLikeDigest, readDigest } from '../../src/core/roster-digest.js'
+import { followUpWaitsMs } from '../../src/core/thread-catch-up.js'
 import { decodeUtf8, encodeUtf8 } from '../../src/core/utf8.js'
 import { peerOf, RelayKeeper } from '../../src/net/relay-keeper.js'
 import { sendRequest } from '../../src/net/stream-request.js'
@@ -48,8 +49,6 @@ import {
 
 /** How long before its join a member's first messages are signed (and sealed). */
 const PREPARE_AHEAD_MS = 2_000
-/** The follow-up questions a member asks its relays after its first (thread-catch-up.ts). */
-const FOLLOW_UPS_MS = [2_000, 8_000]
 /** A relay that does not answer in this long is not waited for (as a member's request). */
 const ASK_TIMEOUT_MS = 10_000
 /** How long a member's relay keeper may dial before the member is counted as failed to join. */
@@ -220,11 +219,12 @@ async function member(index: number, init: Extract<ToLight, { type: 'join' }>): 
   known.push(me.heard)
   await announce(me, 'join')
   send({ type: 'joined', peer: index, atMs: wallClockMs(), dialMs })
-  for (const delayMs of FOLLOW_UPS_MS)
+  // The follow-up questions a member asks its relays after its first, when a member does.
+  for (const waitMs of followUpWaitsMs())
     setTimeout(async () => {
       if (stopping) return
       await ask(me, await backlogQuestion(room, sign, peer, startedS - 1))
-    }, delayMs)
+    }, waitMs)
   beat(me)
   speakers.set(index, me)
 }

@@ -258,11 +258,7 @@ export const SEEN_JTI_RESERVE = 0.25
 /** How often every room's replay window is swept of pairs out of the span (rooms not touched meanwhile). */
 export const SEEN_JTI_SWEEP_S = 5
 export const KEY_CACHE_CAPACITY = 10_000
-/**
- * JWTs whose signature verified lately, not verified again (receipt-rules.ts): answers,
- * digests and pages bring back claims and posts a member holds. ~0.7 KB each at most,
- * mostly the very strings the thread holds anyway.
- */
+/** JWTs whose signature verified lately, not verified again (receipt-rules.ts says why). */
 export const VERIFIED_JWTS_KEPT = 2_000
 export const RATE_LIMIT_KEYS = 10_000
 
@@ -334,12 +330,7 @@ export const WAKE_LATE_MS = 15_000
 /** Tries of each request a (re)join makes by itself, and the first wait between them. */
 export const CATCH_UP_ATTEMPTS = 4
 export const CATCH_UP_RETRY_MS = 500
-/**
- * A join's follow-up questions go at their time ± this share of it, drawn for each: members
- * who joined together (a dapp's event, a link posted in a chat) otherwise asked their relay
- * in the same instant, and 20 peers on one machine re-checked 19 claims each at once,
- * which held the room's posts up by 50–110 ms (bench:net, issue 26).
- */
+/** A join's follow-up questions go at their time ± this share of it (thread-catch-up.ts says why). */
 export const FOLLOW_UP_SPREAD = 0.25
 /**
  * How long our join waits for the relays' member list (see beforeJoin). A relay busy with

@@ -15,9 +15,20 @@ import type { PubSubTransport } from './transport.js'
  * those announcements can miss us while our place in the relay's gossip mesh is still
  * being set up (150 joins in 10 s: 5 peers missed 5–30 members for minutes, until their
  * next heartbeat). Two small questions later ("who came since?") close that gap, each at
- * its time ± FOLLOW_UP_SPREAD.
+ * its time ± FOLLOW_UP_SPREAD, drawn for each: members who joined together (a dapp's
+ * event, a link posted in a chat) otherwise asked their relay in the same instant, and 20
+ * peers on one machine re-checked 19 claims each at once, which held the room's posts up
+ * by 50–110 ms (bench:net, issue 26).
  */
 const FOLLOW_UPS_MS = [2_000, 8_000]
+
+/** When a join's follow-up questions go, in ms after its first answer: each drawn in its spread. */
+export function followUpWaitsMs(random: () => number = Math.random): number[] {
+  return FOLLOW_UPS_MS.map((ms) => ms + ms * FOLLOW_UP_SPREAD * (2 * random() - 1))
+}
+
+/** The last a follow-up question can go after a join's first answer. */
+export const LAST_FOLLOW_UP_MS = Math.max(...FOLLOW_UPS_MS) * (1 + FOLLOW_UP_SPREAD)
 const NO_ANSWER: FetchResult = { answered: 0, complete: false, asked: [] }
 
 /**
@@ -155,10 +166,8 @@ export class ThreadCatchUp {
     if (answer.answered === 0) return answer
     this.haveMembers = true
     const sinceS = this.startedS - 1
-    const random = this.init.random ?? Math.random
-    for (const delayMs of FOLLOW_UPS_MS) {
-      const spreadMs = delayMs * FOLLOW_UP_SPREAD * (2 * random() - 1)
-      this.init.timers.after(delayMs + spreadMs, () => {
+    for (const waitMs of followUpWaitsMs(this.init.random)) {
+      this.init.timers.after(waitMs, () => {
         void this.init.fetch(this.servers(), { members: true, sinceS })
       })
     }

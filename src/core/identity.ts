@@ -1,6 +1,6 @@
-import { ed25519, x25519 } from '@noble/curves/ed25519'
-import { hkdf } from '@noble/hashes/hkdf'
-import { sha256 } from '@noble/hashes/sha2'
+import { ed25519, x25519 } from '@noble/curves/ed25519.js'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { SEED_BYTES } from './constants.js'
 import { encodeDidKey, type SigningAlg } from './did-key.js'
 import { InvalidSeedError } from './errors.js'
@@ -67,7 +67,7 @@ export function assertValidSeed(seed: unknown): asserts seed is Uint8Array {
 export function deriveSpaceSecretKey(seed: Uint8Array, space: string): Uint8Array {
   assertValidSeed(seed)
   assertValidName('space', space)
-  return hkdf(sha256, seed, HKDF_SALT, `space:${space}`, 32)
+  return hkdf(sha256, seed, HKDF_SALT, encodeUtf8(`space:${space}`), 32)
 }
 
 export function ed25519Signer(secretKey: Uint8Array): SpaceSigner {

@@ -11,11 +11,11 @@
  * Envelope: version (1 byte) ‖ nonce (24) ‖ ciphertext (bucket + 16) ‖ room signature (64)
  * over everything before it and the topic.
  */
-import { xchacha20poly1305 } from '@noble/ciphers/chacha'
-import { ed25519 } from '@noble/curves/ed25519'
-import { hkdf } from '@noble/hashes/hkdf'
-import { sha256 } from '@noble/hashes/sha2'
-import { concatBytes } from '@noble/hashes/utils'
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { concatBytes } from '@noble/hashes/utils.js'
 import { base58btc } from 'multiformats/bases/base58'
 import { base64url } from 'multiformats/bases/base64'
 import {

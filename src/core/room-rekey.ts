@@ -6,10 +6,10 @@
  * and the rotation in its associated data, so it opens for that member of that rotation
  * only. A member opens its box with its signer (SpaceSigner.agree): the key stays there.
  */
-import { xchacha20poly1305 } from '@noble/ciphers/chacha'
-import { ed25519, x25519 } from '@noble/curves/ed25519'
-import { hkdf } from '@noble/hashes/hkdf'
-import { sha256 } from '@noble/hashes/sha2'
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { ed25519, x25519 } from '@noble/curves/ed25519.js'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { base64url } from 'multiformats/bases/base64'
 import { INVITE_SECRET_BYTES } from './constants.js'
 import { parseDidKey } from './did-key.js'
@@ -28,7 +28,7 @@ export interface RekeyBoxes {
 
 /** The new secret boxed to each of `members` (Ed25519 did:keys; others are left out). */
 export function boxSecret(secret: Uint8Array, members: string[], rotation: string): RekeyBoxes {
-  const ephSecret = x25519.utils.randomPrivateKey()
+  const ephSecret = x25519.utils.randomSecretKey()
   const eph = x25519.getPublicKey(ephSecret)
   const boxes = members.flatMap((did) => {
     const theirs = montgomeryKeyOf(did)

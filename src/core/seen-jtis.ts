@@ -20,7 +20,7 @@
  *   reserve (a quarter of the capacity) beyond it. A flood silences its own room, not the
  *   others on the node (or, at a relay, the other rooms it carries).
  */
-import { sha256 } from '@noble/hashes/sha2'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { SEEN_JTI_RESERVE, SEEN_JTI_SWEEP_S } from './constants.js'
 import { encodeUtf8 } from './utf8.js'
 

@@ -1,6 +1,6 @@
-import { ed25519 } from '@noble/curves/ed25519'
-import { secp256k1 } from '@noble/curves/secp256k1'
-import { sha256 } from '@noble/hashes/sha2'
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { base64url } from 'multiformats/bases/base64'
 import QuickLRU from 'quick-lru'
 import { KEY_CACHE_CAPACITY } from './constants.js'
@@ -85,7 +85,8 @@ export async function ed25519SignerOf(
 
 function secp256k1Verifier(publicKey: Uint8Array): VerifyFn {
   // did-jwt's ES256K signs sha256(signingInput) and sends r||s (64 bytes).
-  return async (data, sig) => sig.length === 64 && secp256k1.verify(sig, sha256(data), publicKey)
+  return async (data, sig) =>
+    sig.length === 64 && secp256k1.verify(sig, sha256(data), publicKey, { prehash: false })
 }
 
 export class SignatureVerifier {

@@ -2,7 +2,7 @@
  * Gossipsub settings shared by every Ghost Threads node, and the relay's hub tuning.
  */
 import { type GossipsubOpts, StrictNoSign } from '@libp2p/gossipsub'
-import { sha256 } from '@noble/hashes/sha2'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { MAX_MESSAGE_BYTES } from '../core/constants.js'
 import { PEER_PENALTY, RELAY_MESH, RELAY_TOPIC_BUDGET_ROOMS } from './constants.js'
 import type { PeerPenalties } from './peer-penalties.js'

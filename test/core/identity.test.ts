@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { ed25519 } from '@noble/curves/ed25519'
+import { ed25519 } from '@noble/curves/ed25519.js'
 import { base58btc } from 'multiformats/bases/base58'
 import {
   createSeedIdentity,
@@ -91,7 +91,7 @@ describe('per-space identity', () => {
 
 describe('did:key', () => {
   it('round-trips Ed25519 and secp256k1 keys', () => {
-    const ed = ed25519.getPublicKey(ed25519.utils.randomPrivateKey())
+    const ed = ed25519.getPublicKey(ed25519.utils.randomSecretKey())
     expect(parseDidKey(encodeDidKey('EdDSA', ed))).toEqual({ alg: 'EdDSA', publicKey: ed })
     const secp = secpKey()
     expect(secp.did).toMatch(/^did:key:zQ3s/)

@@ -1,6 +1,6 @@
-import { ed25519 } from '@noble/curves/ed25519'
-import { secp256k1 } from '@noble/curves/secp256k1'
-import { sha256 } from '@noble/hashes/sha2'
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { base64url } from 'multiformats/bases/base64'
 import { encodeDidKey } from '../../src/core/did-key.js'
 import { randomJti } from '../../src/core/jwt.js'
@@ -18,11 +18,11 @@ export interface TestKey {
   secretKey: Uint8Array
 }
 
-export function edKey(secretKey = ed25519.utils.randomPrivateKey()): TestKey {
+export function edKey(secretKey = ed25519.utils.randomSecretKey()): TestKey {
   return { alg: 'EdDSA', did: encodeDidKey('EdDSA', ed25519.getPublicKey(secretKey)), secretKey }
 }
 
-export function secpKey(secretKey = secp256k1.utils.randomPrivateKey()): TestKey {
+export function secpKey(secretKey = secp256k1.utils.randomSecretKey()): TestKey {
   return {
     alg: 'ES256K',
     did: encodeDidKey('ES256K', secp256k1.getPublicKey(secretKey, true)),
@@ -41,7 +41,7 @@ export function signature(key: TestKey, signingInput: string): string {
   const sig =
     key.alg === 'EdDSA'
       ? ed25519.sign(data, key.secretKey)
-      : secp256k1.sign(sha256(data), key.secretKey).toCompactRawBytes()
+      : secp256k1.sign(sha256(data), key.secretKey, { prehash: false })
   return base64url.baseEncode(sig)
 }
 

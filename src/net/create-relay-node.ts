@@ -21,6 +21,7 @@ import {
 } from './constants.js'
 import { gossipsubOptions } from './gossip-options.js'
 import { openGossipStreamsConcurrently } from './gossip-outbound-streams.js'
+import { batchGossipRpcs } from './gossip-rpc-batches.js'
 import type { PeerPenalties } from './peer-penalties.js'
 
 export type RelayNode = Libp2p<{
@@ -66,5 +67,6 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
     },
   })) as RelayNode
   openGossipStreamsConcurrently(node.services.pubsub)
+  batchGossipRpcs(node.services.pubsub)
   return node
 }

@@ -30,6 +30,7 @@ import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { encodeDidKey } from '../src/core/did-key.js'
 import { newInvite } from '../src/core/private-room.js'
+import { LAST_FOLLOW_UP_MS } from '../src/core/thread-catch-up.js'
 import { RELAY_HISTORY_WARMUP_MS } from '../src/net/constants.js'
 import { RelayProcess } from '../test/helpers/relay-process.js'
 import { BackgroundRooms } from './scale/background-rooms.js'
@@ -443,8 +444,9 @@ try {
 
   if (background !== undefined) rows.push(await background.row('while the crowd joined'))
 
-  // The room idles.
-  await sleep(2_000)
+  // The room idles: from when the last newcomer's follow-up questions are answered (they
+  // come up to LAST_FOLLOW_UP_MS after its join), at least 2 s from now.
+  await sleep(Math.max(2_000, lastJoin + LAST_FOLLOW_UP_MS + 1_000 - wallClockMs()))
   const idleReports = await reportAll()
   let before = readAll()
   let harnessBefore = readHarness()

@@ -13,21 +13,35 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { createLibp2p } from 'libp2p'
 import { sleep, waitFor } from './wait.js'
 
+/**
+ * What a raw node is made of: WebSockets (and relayed circuits with `circuits`, which need
+ * identify among its services), Noise, yamux; `listen` on these addresses.
+ */
+export function rawNodeParts(listen: string[] = [], { circuits = false } = {}) {
+  return {
+    addresses: { listen },
+    transports: circuits ? [webSockets(), circuitRelayTransport()] : [webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: { denyDialMultiaddr: () => false },
+  }
+}
+
 export interface RawNodeInit {
   /** Listen on `/p2p-circuit`: take a reservation on the relays it connects to. */
   reserve?: boolean
   /** What it tells others it is (identify), e.g. a relay's user agent. */
   userAgent?: string
+  /** Addresses to listen on, e.g. `/ip4/127.0.0.1/tcp/0/ws` (else none, or `/p2p-circuit`). */
+  listen?: string[]
 }
 
 export async function rawGossipNode(init: RawNodeInit = {}) {
   return createLibp2p({
     ...(init.userAgent === undefined ? {} : { nodeInfo: { userAgent: init.userAgent } }),
-    addresses: { listen: init.reserve === true ? ['/p2p-circuit'] : [] },
-    transports: [webSockets(), circuitRelayTransport()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionGater: { denyDialMultiaddr: () => false },
+    ...rawNodeParts([...(init.reserve === true ? ['/p2p-circuit'] : []), ...(init.listen ?? [])], {
+      circuits: true,
+    }),
     services: {
       identify: identify(),
       pubsub: gossipsub({

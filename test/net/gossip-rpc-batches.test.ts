@@ -4,37 +4,15 @@
  * 127.0.0.1, the sender batching, the receiver counting the RPCs that reach it.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
-import { identify } from '@libp2p/identify'
-import { noise } from '@libp2p/noise'
-import { webSockets } from '@libp2p/websockets'
-import { yamux } from '@libp2p/yamux'
-import { sha256 } from '@noble/hashes/sha2.js'
-import { createLibp2p } from 'libp2p'
 import { RPC_BATCH_MESSAGES } from '../../src/net/constants.js'
 import { batchGossipRpcs } from '../../src/net/gossip-rpc-batches.js'
+import { type RawNode, rawGossipNode } from '../helpers/raw-node.js'
 import { waitFor } from '../helpers/wait.js'
 
 const TOPIC = 'batches'
 
-function gossipNode(listen: string[] = []) {
-  return createLibp2p({
-    addresses: { listen },
-    transports: [webSockets()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionGater: { denyDialMultiaddr: () => false },
-    services: {
-      identify: identify(),
-      pubsub: gossipsub({
-        globalSignaturePolicy: StrictNoSign,
-        msgIdFn: (message) => sha256(message.data ?? new Uint8Array()),
-        allowPublishToZeroTopicPeers: true,
-      }),
-    },
-  })
-}
-type GossipNode = Awaited<ReturnType<typeof gossipNode>>
+const gossipNode = (listen: string[] = []) => rawGossipNode({ listen })
+type GossipNode = RawNode
 
 const nodes: GossipNode[] = []
 afterEach(async () => {

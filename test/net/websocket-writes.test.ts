@@ -7,24 +7,14 @@
 import { Socket } from 'node:net'
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import type { Libp2p, Stream } from '@libp2p/interface'
-import { noise } from '@libp2p/noise'
-import { webSockets } from '@libp2p/websockets'
-import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
+import { rawNodeParts } from '../helpers/raw-node.js'
 import { waitFor } from '../helpers/wait.js'
 
 const PROTOCOL = '/ghost-threads-test/burst/1.0.0'
 const BURST = 50
 
-function wsNode(listen: string[] = []) {
-  return createLibp2p({
-    addresses: { listen },
-    transports: [webSockets()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionGater: { denyDialMultiaddr: () => false },
-  })
-}
+const wsNode = (listen: string[] = []) => createLibp2p(rawNodeParts(listen))
 
 const nodes: Libp2p[] = []
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { encodeDidKey, type SigningAlg } from './did-key.js'
 import { InvalidSeedError } from './errors.js'
 import { assertValidName } from './room-name.js'
 import type { WalletLink } from './schema.js'
-import { type Ed25519Sign, ed25519SignerOf } from './signature.js'
+import { ed25519SignerOf } from './signature.js'
 import { encodeUtf8 } from './utf8.js'
 import type { LinkedAccount } from './wallet-link.js'
 
@@ -72,18 +72,12 @@ export function deriveSpaceSecretKey(seed: Uint8Array, space: string): Uint8Arra
 
 export function ed25519Signer(secretKey: Uint8Array): SpaceSigner {
   const publicKey = ed25519.getPublicKey(secretKey)
-  const did = encodeDidKey('EdDSA', publicKey)
-  // Made on the first signature: a space opened only to read signs nothing.
-  let signer: Promise<Ed25519Sign> | undefined
   return {
-    did,
+    did: encodeDidKey('EdDSA', publicKey),
     alg: 'EdDSA',
-    sign: (data) => {
-      signer ??= ed25519SignerOf(secretKey, publicKey)
-      return signer.then((sign) => sign(data))
-    },
-    agree: async (publicKey) =>
-      x25519.getSharedSecret(ed25519.utils.toMontgomerySecret(secretKey), publicKey),
+    sign: ed25519SignerOf(secretKey, publicKey),
+    agree: async (theirs) =>
+      x25519.getSharedSecret(ed25519.utils.toMontgomerySecret(secretKey), theirs),
   }
 }
 

@@ -44,16 +44,16 @@ const SALT = encodeUtf8('ghost-threads private room v1')
 const verifier = new SignatureVerifier()
 
 /** Each room key's signer, made once (importing the key is most of WebCrypto's cost). */
-const roomSigners = new WeakMap<PrivateRoomKeys, Promise<Ed25519Sign>>()
+const roomSigners = new WeakMap<PrivateRoomKeys, Ed25519Sign>()
 
 /** Signs with the room key (WebCrypto's Ed25519 where the platform has it). */
 function signWithRoomKey(keys: PrivateRoomKeys, data: Uint8Array): Promise<Uint8Array> {
-  let signer = roomSigners.get(keys)
-  if (signer === undefined) {
-    signer = ed25519SignerOf(keys.roomSecretKey, keys.roomPublicKey)
-    roomSigners.set(keys, signer)
+  let sign = roomSigners.get(keys)
+  if (sign === undefined) {
+    sign = ed25519SignerOf(keys.roomSecretKey, keys.roomPublicKey)
+    roomSigners.set(keys, sign)
   }
-  return signer.then((sign) => sign(data))
+  return sign(data)
 }
 
 export interface PrivateRoomKeys {

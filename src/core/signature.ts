@@ -58,10 +58,19 @@ export type Ed25519Sign = (data: Uint8Array) => Promise<Uint8Array>
  * A signer for the Ed25519 key `secretKey` (its seed) and `publicKey`: WebCrypto's where
  * the platform has Ed25519 (0.11–0.13 ms a signature here with the await, the JavaScript
  * one 0.45–0.48 ms, on every message a member sends), else JavaScript. The same key gives
- * the same signature either way (Ed25519 is deterministic). The key is imported once, not
- * extractable, and never leaves this context.
+ * the same signature either way (Ed25519 is deterministic). The key is imported on the
+ * first signature (a space opened only to read signs nothing), once, not extractable, and
+ * never leaves this context.
  */
-export async function ed25519SignerOf(
+export function ed25519SignerOf(secretKey: Uint8Array, publicKey: Uint8Array): Ed25519Sign {
+  let imported: Promise<Ed25519Sign> | undefined
+  return async (data) => {
+    imported ??= importEd25519Signer(secretKey, publicKey)
+    return (await imported)(data)
+  }
+}
+
+async function importEd25519Signer(
   secretKey: Uint8Array,
   publicKey: Uint8Array,
 ): Promise<Ed25519Sign> {

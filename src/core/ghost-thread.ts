@@ -1,3 +1,4 @@
+import { ArrivalOrder, checkArrival } from './arrival-order.js'
 import type { BacklogSource } from './backlog-server.js'
 import type { ClosedReason } from './closed-reason.js'
 import { postDirectly, receiveDirect } from './direct-exchange.js'
@@ -82,6 +83,8 @@ export class GhostThread extends ThreadSurface {
   private readonly crowd: ThreadCrowd
   private readonly posts: RecentPosts
   private readonly timers = new TimerSet()
+  /** Live messages are checked at once and taken in the order they came (arrival-order.ts). */
+  private readonly arrivals = new ArrivalOrder()
   private readonly onClose: GhostThreadInit['onClose']
   private readonly presence: ThreadPresence
   private readonly history: ThreadHistory
@@ -375,20 +378,17 @@ export class GhostThread extends ThreadSurface {
     complete: false,
   }
 
-  private async receive(message: IncomingMessage): Promise<ValidationResult> {
+  private receive(message: IncomingMessage): Promise<ValidationResult> {
     if (looksLikeDigest(message.data)) return this.crowd.digest(message)
-    const verdict = await this.rules.check(message.data, {
-      topic: this.topic,
-      channel: 'pubsub',
-      from: message.from,
-      fromRelay: message.fromRelay === true,
+    const checked = checkArrival(message, this.rules, (post) => this.withAccount(post))
+    return this.arrivals.take(checked, async ({ verdict, post }) => {
+      if (verdict.action !== 'accept') return verdict.action
+      if (!this.closed) await this.deliver(verdict.message, post)
+      return 'accept'
     })
-    if (verdict.action !== 'accept') return verdict.action
-    if (!this.closed) await this.deliver(verdict.message)
-    return 'accept'
   }
 
-  private async deliver({ jwt, claims, account }: VerifiedMessage): Promise<void> {
+  private async deliver({ jwt, claims, account }: VerifiedMessage, post?: Post): Promise<void> {
     switch (claims.type) {
       case 'join':
         this.membership.seen(claims, jwt, 'join', account)
@@ -401,8 +401,7 @@ export class GhostThread extends ThreadSurface {
         this.membership.leave(claims.iss, claims.peer)
         break
       case 'chat': {
-        const post = this.withAccount(await toPost(jwt, claims))
-        if (!this.history.cameLive(post, jwt, claims.iat)) return
+        if (post === undefined || !this.history.cameLive(post, jwt, claims.iat)) return
         this.roomSignals.posted(post.author)
         this.emit('message', post)
         this.roomSignals.reached([post])
